@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The one entry point for newcomers and CI.
+#   ./build.sh deps    install the Debian packages tdlc needs (apt-get; sudo when not root)
+#   ./build.sh build   deps + configure + build (incremental)
+#   ./build.sh test    build + every test (ctest)
+#   ./build.sh demo    build + the main job: compile and run the example programs
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build_dir="${TDLC_BUILD_DIR:-$root/build}"
+jobs="${TDLC_JOBS:-$(nproc)}"
+
+# Debian packages, one per line: what the build, the tests and the demo need.
+packages=(
+  cmake ninja-build g++ python3
+  llvm-19-dev llvm-19-tools
+  re2c bison
+  libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
+  zlib1g-dev libzstd-dev libxml2-dev libffi-dev
+)
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@";
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@";
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+deps() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "dependencies: all present"
+    return
+  fi
+  log "installing missing packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
+    || die "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "${missing[@]}" >/dev/null || die "apt-get install failed for: ${missing[*]}"
+  for p in "${missing[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+      || die "package $p is still missing after apt-get install"
+  done
+  log "installed: ${missing[*]}"
+}
+
+configure() {
+  if [ ! -f "$build_dir/build.ninja" ]; then
+    log "configuring in $build_dir"
+    cmake -S "$root" -B "$build_dir" -G Ninja \
+      -DCMAKE_BUILD_TYPE="${TDLC_BUILD_TYPE:-Release}" \
+      -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+  fi
+}
+
+build() {
+  deps
+  configure
+  log "building"
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+run_tests() {
+  build
+  log "testing"
+  ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+}
+
+demo() {
+  build
+  log "demo"
+  "$root/examples/run-demo.sh" "$build_dir"
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) build ;;
+  test) run_tests ;;
+  demo) demo ;;
+  *) echo "usage: ./build.sh deps|build|test|demo" >&2; exit 2 ;;
+esac

@@ -1,0 +1,43 @@
+//===- DiagnosticPrinters.h - text and JSON diagnostic output ----*- C++ -*-===//
+#ifndef TDL_LANG_DIAGNOSTICPRINTERS_H
+#define TDL_LANG_DIAGNOSTICPRINTERS_H
+
+#include "lang/Diagnostic.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace tdl {
+
+/// clang-style: `file:line:col: error: text`, the source line, a caret and
+/// `~~~` under the ranges, then the notes the same way.
+class TextDiagnosticPrinter : public DiagnosticConsumer {
+public:
+  TextDiagnosticPrinter(llvm::raw_ostream &os, SourceManager &sources,
+                        bool colors, std::string programName = "tdlc")
+      : os(os), sources(sources), colors(colors),
+        programName(std::move(programName)) {}
+  void handle(const Diagnostic &d) override;
+
+private:
+  void print(const Diagnostic &d);
+  llvm::raw_ostream &os;
+  SourceManager &sources;
+  bool colors;
+  std::string programName;
+};
+
+/// One JSON object per line per diagnostic, notes nested; nothing else.
+class JsonDiagnosticPrinter : public DiagnosticConsumer {
+public:
+  JsonDiagnosticPrinter(llvm::raw_ostream &os, SourceManager &sources)
+      : os(os), sources(sources) {}
+  void handle(const Diagnostic &d) override;
+
+private:
+  llvm::raw_ostream &os;
+  SourceManager &sources;
+};
+
+} // namespace tdl
+
+#endif

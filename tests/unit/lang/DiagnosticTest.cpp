@@ -1,0 +1,134 @@
+#include "lang/Diagnostic.h"
+#include "lang/DiagnosticPrinters.h"
+#include "lang/VerifyDiagnosticConsumer.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <gtest/gtest.h>
+
+using namespace tdl;
+
+namespace {
+struct Collector : DiagnosticConsumer {
+  std::vector<Diagnostic> seen;
+  void handle(const Diagnostic &d) override { seen.push_back(d); }
+};
+
+SourceLoc at(SourceManager &sm, unsigned id, size_t offset) {
+  return SourceLoc::getFromPointer(sm.getBufferText(id).data() + offset);
+}
+} // namespace
+
+TEST(Diagnostics, FormatsTypedArguments) {
+  SourceManager sm;
+  DiagnosticEngine de(sm);
+  auto c = std::make_unique<Collector>();
+  Collector *col = c.get();
+  de.setConsumer(std::move(c));
+  de.report(diag::CannotOpenFile, SourceLoc(), "x.tdl", "no such file");
+  ASSERT_EQ(col->seen.size(), 1u);
+  EXPECT_EQ(col->seen[0].message, "cannot open 'x.tdl': no such file");
+  EXPECT_EQ(col->seen[0].severity, Severity::Error);
+  EXPECT_TRUE(de.hasErrors());
+}
+
+TEST(Diagnostics, ErrorLimitStopsAfterN) {
+  SourceManager sm;
+  DiagnosticEngine de(sm);
+  auto c = std::make_unique<Collector>();
+  Collector *col = c.get();
+  de.setConsumer(std::move(c));
+  de.setErrorLimit(2);
+  for (int i = 0; i < 5; ++i)
+    de.report(diag::CannotOpenFile, SourceLoc(), "f", "e");
+  ASSERT_EQ(col->seen.size(), 3u); // two errors and "too many errors"
+  EXPECT_EQ(col->seen[2].id, DiagId::TooManyErrors);
+  EXPECT_TRUE(de.hasReachedErrorLimit());
+  EXPECT_EQ(de.getErrorCount(), 5u);
+}
+
+TEST(Diagnostics, TextRendersCaretAndRange) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer("t.tdl", "let x = foo + 1;\n");
+  DiagnosticEngine de(sm);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  de.setConsumer(std::make_unique<TextDiagnosticPrinter>(os, sm, false));
+  de.report(diag::CannotOpenFile, SourceRange(at(sm, id, 8), at(sm, id, 11)),
+            "a", "b")
+      .note(diag::DeclaredHere, at(sm, id, 0), "x");
+  EXPECT_NE(out.find("t.tdl:1:9: error: cannot open 'a': b"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("let x = foo + 1;"), std::string::npos);
+  EXPECT_NE(out.find("        ^~~"), std::string::npos) << out;
+  EXPECT_NE(out.find("t.tdl:1:1: note:"), std::string::npos) << out;
+}
+
+TEST(Diagnostics, JsonIsOneObjectPerLine) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer("j.tdl", "abc\ndef\n");
+  DiagnosticEngine de(sm);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  de.setConsumer(std::make_unique<JsonDiagnosticPrinter>(os, sm));
+  de.report(diag::CannotOpenFile, at(sm, id, 5), "a", "b")
+      .note(diag::DeclaredHere, at(sm, id, 1), "x");
+  ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+  auto parsed = llvm::json::parse(out);
+  ASSERT_TRUE(bool(parsed)) << out;
+  const llvm::json::Object *o = parsed->getAsObject();
+  EXPECT_EQ(o->getString("kind"), "error");
+  EXPECT_EQ(o->getString("id"), "CannotOpenFile");
+  EXPECT_EQ(o->getString("file"), "j.tdl");
+  EXPECT_EQ(o->getInteger("line"), 2);
+  EXPECT_EQ(o->getInteger("column"), 2);
+  EXPECT_EQ(o->getArray("notes")->size(), 1u);
+}
+
+TEST(Verify, ParsesDirectivesWithOffsetsAndCounts) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer(
+      "v.tdl", "a // expected-error {{one}}\n"
+               "// expected-note@+1 2 {{two}}\n"
+               "b\n"
+               "// expected-warning@-3 {{three}}\n"
+               "// expected-error@* {{any}}\n"
+               "// expected-error {{unclosed\n");
+  std::vector<Diagnostic> problems;
+  bool none = false;
+  auto ds = parseExpectedDiagnostics(sm, id, problems, none);
+  ASSERT_EQ(ds.size(), 4u);
+  EXPECT_EQ(ds[0].line, 1u);
+  EXPECT_EQ(ds[0].text, "one");
+  EXPECT_EQ(ds[1].line, 3u);
+  EXPECT_EQ(ds[1].count, 2u);
+  EXPECT_EQ(ds[1].severity, Severity::Note);
+  EXPECT_EQ(ds[2].line, 1u);
+  EXPECT_EQ(ds[3].line, 0u);
+  EXPECT_EQ(problems.size(), 1u); // the unclosed one
+  EXPECT_FALSE(none);
+}
+
+TEST(Verify, ReportsMissingAndUnexpected) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
+  DiagnosticEngine de(sm);
+  auto printer = std::make_unique<Collector>();
+  Collector *col = printer.get();
+  de.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(sm, std::move(printer)));
+  de.report(diag::CannotOpenFile, at(sm, id, 0), "a", "b");   // matches
+  EXPECT_TRUE(de.finish());
+  EXPECT_TRUE(col->seen.empty());
+
+  SourceManager sm2;
+  unsigned id2 = sm2.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
+  DiagnosticEngine de2(sm2);
+  auto printer2 = std::make_unique<Collector>();
+  Collector *col2 = printer2.get();
+  de2.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(sm2, std::move(printer2)));
+  de2.report(diag::CannotOpenFile, at(sm2, id2, 36), "a", "b"); // wrong line
+  EXPECT_FALSE(de2.finish());
+  ASSERT_EQ(col2->seen.size(), 2u);
+  EXPECT_EQ(col2->seen[0].id, DiagId::VerifyExpectedNotSeen);
+  EXPECT_EQ(col2->seen[1].id, DiagId::VerifyUnexpected);
+}

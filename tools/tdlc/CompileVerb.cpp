@@ -1,0 +1,83 @@
+//===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]` ------------===//
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Session.h"
+#include "tools/tdlc/Verbs.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl {
+
+namespace {
+enum class EmitKind {
+  Tokens, Ast, TypedAst, Ir, IrOpt, Llvm, Asm, Obj, Header, Dot, AccelAsm,
+};
+} // namespace
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .tdl>"),
+                                      cl::cat(opts::Category));
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"),
+                                       cl::cat(opts::Category));
+static cl::opt<bool> emitObjFlag("c", cl::desc("Emit an object file (--emit=obj)"),
+                                 cl::cat(opts::Category));
+static cl::opt<bool> emitAsmFlag("S", cl::desc("Emit assembly (--emit=asm)"),
+                                 cl::cat(opts::Category));
+static cl::opt<bool> syntaxOnly("fsyntax-only",
+                                cl::desc("Check the input, emit nothing"),
+                                cl::cat(opts::Category));
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to emit"),
+    cl::values(
+        clEnumValN(EmitKind::Tokens, "tokens", "the lexer's tokens"),
+        clEnumValN(EmitKind::Ast, "ast", "the syntax tree"),
+        clEnumValN(EmitKind::TypedAst, "typed-ast", "the syntax tree with types"),
+        clEnumValN(EmitKind::Ir, "ir", "SSA IR before optimization"),
+        clEnumValN(EmitKind::IrOpt, "ir-opt", "SSA IR after optimization"),
+        clEnumValN(EmitKind::Llvm, "llvm", "LLVM IR"),
+        clEnumValN(EmitKind::Asm, "asm", "host assembly"),
+        clEnumValN(EmitKind::Obj, "obj", "host object file"),
+        clEnumValN(EmitKind::Header, "header", "the C/C++ header"),
+        clEnumValN(EmitKind::Dot, "dot", "Graphviz view of the IR"),
+        clEnumValN(EmitKind::AccelAsm, "accel-asm", "accelerator programs")),
+    cl::cat(opts::Category));
+
+static std::optional<EmitKind> chosenEmitKind() {
+  if (emitKind.getNumOccurrences())
+    return emitKind.getValue();
+  if (emitObjFlag)
+    return EmitKind::Obj;
+  if (emitAsmFlag)
+    return EmitKind::Asm;
+  if (syntaxOnly)
+    return std::nullopt;
+  return EmitKind::Obj;
+}
+
+/// Runs the front end on `path` and emits `kind` (nullopt: check only).
+static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
+  Session session;
+  std::optional<unsigned> buffer = session.openInput(path);
+  if (!buffer)
+    return ExitUsageOrIOError;
+  (void)kind;
+  reportUsageError("this build of tdlc cannot compile yet: the front end is "
+                   "not built in");
+  return ExitUsageOrIOError;
+}
+
+int runCompileVerb() {
+  if (inputFile.empty()) {
+    reportUsageError("no input file (see tdlc --help)");
+    return ExitUsageOrIOError;
+  }
+  return compile(inputFile, chosenEmitKind());
+}
+
+cl::SubCommand CheckCommand("check", "Check a file and print diagnostics only");
+static cl::opt<std::string> checkInput(cl::Positional, cl::desc("<input .tdl>"),
+                                       cl::Required, cl::sub(CheckCommand));
+
+int runCheckVerb() { return compile(checkInput, std::nullopt); }
+
+} // namespace tdl

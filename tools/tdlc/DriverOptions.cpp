@@ -1,0 +1,82 @@
+//===- DriverOptions.cpp --------------------------------------------------===//
+#include "tools/tdlc/DriverOptions.h"
+
+#include "llvm/Support/WithColor.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl::opts {
+
+cl::OptionCategory Category("tdlc options");
+
+cl::opt<DiagFormat> DiagnosticsFormat(
+    "diagnostics-format", cl::desc("How diagnostics are printed"),
+    cl::values(clEnumValN(DiagFormat::Text, "text", "clang-style text"),
+               clEnumValN(DiagFormat::Json, "json", "one JSON object per line")),
+    cl::init(DiagFormat::Text), cl::sub(cl::SubCommand::getAll()),
+    cl::cat(Category));
+
+// LLVM's own `--color` (a boolean, in libLLVM) is unregistered first: ours
+// takes auto|always|never as CLI.md says, and also decides WithColor output.
+cl::opt<ColorMode> &color() {
+  static cl::opt<ColorMode> option(
+      "color", cl::desc("Color diagnostics"),
+      cl::values(
+          clEnumValN(ColorMode::Auto, "auto", "when stderr is a terminal"),
+          clEnumValN(ColorMode::Always, "always", "always"),
+          clEnumValN(ColorMode::Never, "never", "never")),
+      cl::init(ColorMode::Auto), cl::sub(cl::SubCommand::getAll()),
+      cl::cat(Category));
+  return option;
+}
+
+static bool autoDetectColor(const llvm::raw_ostream &os) {
+  switch (color()) {
+  case ColorMode::Always:
+    return true;
+  case ColorMode::Never:
+    return false;
+  case ColorMode::Auto:
+    return os.has_colors();
+  }
+  return false;
+}
+
+void registerLateOptions() {
+  auto &registered = cl::getRegisteredOptions(cl::SubCommand::getTopLevel());
+  if (auto it = registered.find("color"); it != registered.end())
+    it->second->removeArgument();
+  (void)color();
+  llvm::WithColor::setAutoDetectFunction(autoDetectColor);
+}
+
+cl::opt<bool> WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"),
+                               cl::sub(cl::SubCommand::getAll()),
+                               cl::cat(Category));
+
+cl::opt<unsigned> ErrorLimit(
+    "ferror-limit", cl::desc("Stop after this many errors (0: no limit)"),
+    cl::init(20), cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+
+cl::opt<bool> Verify(
+    "verify",
+    cl::desc("Check diagnostics against expected-error/warning/note comments"),
+    cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+
+cl::opt<char> OptLevel("O", cl::desc("Optimization level: -O0, -O1, -O2, -O3"),
+                       cl::Prefix, cl::init('2'),
+                       cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+
+cl::list<std::string> IncludeDirs("I", cl::desc("Add a directory to the import path"),
+                                  cl::Prefix, cl::value_desc("dir"),
+                                  cl::sub(cl::SubCommand::getAll()),
+                                  cl::cat(Category));
+
+cl::opt<std::string> StdlibDir(
+    "stdlib", cl::desc("Read the standard library from this directory instead "
+                       "of the copy built into tdlc"),
+    cl::value_desc("dir"), cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+
+unsigned optLevel() { return unsigned(OptLevel - '0'); }
+
+} // namespace tdl::opts

@@ -1,0 +1,78 @@
+//===- Session.cpp --------------------------------------------------------===//
+#include "tools/tdlc/Session.h"
+
+#include "lang/DiagnosticPrinters.h"
+#include "lang/VerifyDiagnosticConsumer.h"
+#include "tools/tdlc/DriverOptions.h"
+
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace tdl {
+
+static bool useColors() {
+  switch (opts::color().getValue()) {
+  case opts::ColorMode::Always:
+    return true;
+  case opts::ColorMode::Never:
+    return false;
+  case opts::ColorMode::Auto:
+    return llvm::sys::Process::StandardErrHasColors();
+  }
+  return false;
+}
+
+Session::Session() : diags(sources) {
+  std::unique_ptr<DiagnosticConsumer> printer;
+  if (opts::DiagnosticsFormat == opts::DiagFormat::Json)
+    printer = std::make_unique<JsonDiagnosticPrinter>(llvm::errs(), sources);
+  else
+    printer = std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
+                                                      useColors());
+  if (opts::Verify) {
+    diags.setConsumer(
+        std::make_unique<VerifyDiagnosticConsumer>(sources, std::move(printer)));
+    diags.setErrorLimit(0); // the test decides what is expected
+  } else {
+    diags.setConsumer(std::move(printer));
+    diags.setErrorLimit(opts::ErrorLimit);
+  }
+  diags.setWarningsAsErrors(opts::WarningsAsErrors);
+}
+
+std::optional<unsigned> Session::openInput(llvm::StringRef path) {
+  auto id = sources.addFile(path);
+  if (!id) {
+    reportUsageError(llvm::toString(id.takeError()));
+    return std::nullopt;
+  }
+  return *id;
+}
+
+int Session::finish() {
+  bool consumerOk = diags.finish();
+  if (opts::Verify)
+    return consumerOk ? ExitOk : ExitCompileError;
+  return diags.hasErrors() || !consumerOk ? ExitCompileError : ExitOk;
+}
+
+void reportUsageError(llvm::StringRef message) {
+  llvm::WithColor::error(llvm::errs(), "tdlc") << message << '\n';
+}
+
+bool writeOutputFile(llvm::StringRef path,
+                     const std::function<void(llvm::raw_ostream &)> &write) {
+  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    write(os);
+    return llvm::Error::success();
+  });
+  if (err) {
+    reportUsageError("cannot write '" + path.str() + "': " +
+                     llvm::toString(std::move(err)));
+    return false;
+  }
+  return true;
+}
+
+} // namespace tdl

@@ -1,0 +1,23 @@
+//===- Verbs.h - the tdlc verbs (compile, check, run, sim, repl) --*- C++ -*-===//
+//
+// Each verb lives in its own file: an llvm::cl::SubCommand with its options and
+// a run function returning the exit status. main.cpp dispatches in one table.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_TOOLS_VERBS_H
+#define TDL_TOOLS_VERBS_H
+
+#include "llvm/Support/CommandLine.h"
+
+namespace tdl {
+
+/// `tdlc FILE.tdl ...`: the top-level command (no verb).
+int runCompileVerb();
+
+/// `tdlc check FILE`: diagnostics only.
+extern llvm::cl::SubCommand CheckCommand;
+int runCheckVerb();
+
+} // namespace tdl
+
+#endif

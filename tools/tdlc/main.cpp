@@ -1,0 +1,57 @@
+//===- main.cpp - the tdlc driver -----------------------------------------===//
+//
+// Parses the command line (LLVM cl, one SubCommand per verb) and dispatches.
+// Exit statuses follow CLI.md: 0 ok, 1 compile errors, 2 bad command line or
+// I/O error, 3 internal compiler error.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Session.h"
+#include "tools/tdlc/Verbs.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << "tdlc version " TDLC_VERSION "\n"
+     << "  the TDL differentiable tensor language compiler\n";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  tdl::installCrashHandler("tdlc");
+  cl::SetVersionPrinter(printVersion);
+  tdl::opts::registerLateOptions();
+
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "tdlc: compiler for TDL, a statically typed differentiable tensor "
+          "language\n\n  tdlc FILE.tdl [options]       compile\n"
+          "  tdlc check FILE.tdl           diagnostics only\n",
+          &errorStream)) {
+    llvm::errs() << errorStream.str();
+    return tdl::ExitUsageOrIOError;
+  }
+  if (tdl::opts::OptLevel < '0' || tdl::opts::OptLevel > '3') {
+    tdl::reportUsageError(std::string("invalid optimization level '-O") +
+                          tdl::opts::OptLevel.getValue() + "'; use -O0..-O3");
+    return tdl::ExitUsageOrIOError;
+  }
+
+  struct Verb {
+    cl::SubCommand &command;
+    int (*run)();
+  };
+  const Verb verbs[] = {
+      {tdl::CheckCommand, tdl::runCheckVerb},
+  };
+  for (const Verb &verb : verbs)
+    if (verb.command)
+      return verb.run();
+  return tdl::runCompileVerb();
+}
