@@ -1,0 +1,432 @@
+//===- ASTDumper.cpp - indented one-node-per-line tree printer ------------===//
+//
+// The output is a test contract (lit FileCheck tests match it), so it only
+// changes additively. Recursion depth is bounded by the parser's nesting
+// limit, so the recursive walk cannot overflow the stack.
+//
+//===----------------------------------------------------------------------===//
+#include "lang/ASTDumper.h"
+
+#include "lang/SourceManager.h"
+
+#include <fmt/format.h>
+
+namespace tdl::ast {
+
+namespace {
+
+class Dumper {
+public:
+  Dumper(llvm::raw_ostream &os, const DumpOptions &opts) : os(os), opts(opts) {}
+
+  void dump(const Node *n, llvm::StringRef label = {}) {
+    line(label);
+    if (!n) {
+      os << "<null>\n";
+      return;
+    }
+    os << getNodeKindName(n->getKind());
+    payload(n);
+    if (opts.showRanges && opts.sources)
+      printRange(n->getRange());
+    os << '\n';
+    ++indent;
+    children(n);
+    --indent;
+  }
+
+private:
+  void line(llvm::StringRef label) {
+    os.indent(indent * 2);
+    if (!label.empty())
+      os << label << ": ";
+  }
+
+  void printRange(llvm::SMRange r) {
+    LineColumn b = opts.sources->getLineColumn(r.Start);
+    LineColumn e = opts.sources->getLineColumn(r.End);
+    os << " <" << b.line << ':' << b.column << '-' << e.line << ':' << e.column
+       << '>';
+  }
+
+  static std::string quoted(llvm::StringRef s) { return "'" + s.str() + "'"; }
+
+  static std::string path(llvm::ArrayRef<Ident> p) {
+    std::string s;
+    for (const Ident &id : p) {
+      if (!s.empty())
+        s += '.';
+      s += id.name.str();
+    }
+    return s;
+  }
+
+  void args(llvm::ArrayRef<Argument> as) {
+    for (const Argument &a : as)
+      dump(a.value, a.label.name);
+  }
+
+  void payload(const Node *n);
+  void children(const Node *n);
+
+  llvm::raw_ostream &os;
+  const DumpOptions &opts;
+  unsigned indent = 0;
+};
+
+void Dumper::payload(const Node *n) {
+  switch (n->getKind()) {
+  case NodeKind::Module:
+    os << ' ' << quoted(llvm::cast<Module>(n)->getName());
+    return;
+  case NodeKind::ImportDecl:
+    os << ' ' << quoted(path(llvm::cast<ImportDecl>(n)->getPath()));
+    return;
+  case NodeKind::ConstDecl: {
+    auto *d = llvm::cast<ConstDecl>(n);
+    os << ' ' << quoted(d->getName().name) << (d->isExport() ? " export" : "");
+    return;
+  }
+  case NodeKind::StructDecl: {
+    auto *d = llvm::cast<StructDecl>(n);
+    os << ' ' << quoted(d->getName().name) << (d->isExport() ? " export" : "");
+    return;
+  }
+  case NodeKind::FieldDecl:
+    os << ' ' << quoted(llvm::cast<FieldDecl>(n)->getName().name);
+    return;
+  case NodeKind::FuncDecl: {
+    auto *d = llvm::cast<FuncDecl>(n);
+    os << ' ' << quoted(d->getName().name) << (d->isExport() ? " export" : "");
+    return;
+  }
+  case NodeKind::DerivedFuncDecl: {
+    auto *d = llvm::cast<DerivedFuncDecl>(n);
+    os << ' ' << quoted(d->getName().name) << (d->isExport() ? " export" : "");
+    return;
+  }
+  case NodeKind::ParamDecl: {
+    auto *d = llvm::cast<ParamDecl>(n);
+    os << ' ' << quoted(d->getName().name) << (d->isConst() ? " const" : "");
+    return;
+  }
+  case NodeKind::GenericParamDecl: {
+    auto *d = llvm::cast<GenericParamDecl>(n);
+    os << ' ' << quoted(d->getName().name);
+    switch (d->getParamKind()) {
+    case GenericParamDecl::Kind::Plain:
+      break;
+    case GenericParamDecl::Kind::Pack:
+      os << " pack";
+      break;
+    case GenericParamDecl::Kind::DType:
+      os << " dtype";
+      break;
+    }
+    switch (d->getConstraint()) {
+    case GenericParamDecl::Constraint::None:
+      break;
+    case GenericParamDecl::Constraint::Float:
+      os << " float";
+      break;
+    case GenericParamDecl::Constraint::Int:
+      os << " int";
+      break;
+    case GenericParamDecl::Constraint::Num:
+      os << " num";
+      break;
+    }
+    return;
+  }
+  case NodeKind::VarDecl: {
+    auto *d = llvm::cast<VarDecl>(n);
+    os << ' ' << quoted(d->getName().name);
+    switch (d->getVarKind()) {
+    case VarDecl::Kind::Let:
+      os << " let";
+      break;
+    case VarDecl::Kind::Var:
+      os << " var";
+      break;
+    case VarDecl::Kind::ForIndex:
+      os << " for";
+      break;
+    }
+    return;
+  }
+  case NodeKind::LetStmt:
+    os << (llvm::cast<LetStmt>(n)->isVar() ? " var" : " let");
+    return;
+  case NodeKind::IntLiteralExpr: {
+    auto *e = llvm::cast<IntLiteralExpr>(n);
+    os << ' ' << quoted(e->getText()) << ' ' << e->getValue();
+    return;
+  }
+  case NodeKind::FloatLiteralExpr: {
+    auto *e = llvm::cast<FloatLiteralExpr>(n);
+    os << ' ' << quoted(e->getText()) << ' ' << fmt::format("{}", e->getValue());
+    return;
+  }
+  case NodeKind::BoolLiteralExpr:
+    os << (llvm::cast<BoolLiteralExpr>(n)->getValue() ? " true" : " false");
+    return;
+  case NodeKind::NameExpr:
+    os << ' ' << quoted(llvm::cast<NameExpr>(n)->getName());
+    return;
+  case NodeKind::DTypeExpr:
+    os << ' ' << getDTypeName(llvm::cast<DTypeExpr>(n)->getDType());
+    return;
+  case NodeKind::FieldExpr: {
+    auto *e = llvm::cast<FieldExpr>(n);
+    os << " ." << e->getField().name;
+    return;
+  }
+  case NodeKind::UnaryExpr:
+    os << ' ' << quoted(getUnaryOpSpelling(llvm::cast<UnaryExpr>(n)->getOp()));
+    return;
+  case NodeKind::BinaryExpr:
+    os << ' '
+       << quoted(getBinaryOpSpelling(llvm::cast<BinaryExpr>(n)->getOp()));
+    return;
+  case NodeKind::DTypeTypeExpr:
+    os << ' ' << getDTypeName(llvm::cast<DTypeTypeExpr>(n)->getDType());
+    return;
+  case NodeKind::NamedTypeExpr: {
+    auto *t = llvm::cast<NamedTypeExpr>(n);
+    os << ' ' << quoted(path(t->getPath()));
+    if (t->hasGenericArgList())
+      os << " generic";
+    return;
+  }
+  case NodeKind::DimIntExpr:
+    os << ' ' << llvm::cast<DimIntExpr>(n)->getValue();
+    return;
+  case NodeKind::DimBinaryExpr:
+    os << ' '
+       << quoted(getBinaryOpSpelling(llvm::cast<DimBinaryExpr>(n)->getOp()));
+    return;
+  case NodeKind::DimCallExpr: {
+    auto *t = llvm::cast<DimCallExpr>(n);
+    os << ' ' << t->getCallee().name << ' ' << quoted(t->getPack().name);
+    return;
+  }
+  case NodeKind::DimPackExpr:
+    os << ' ' << quoted(llvm::cast<DimPackExpr>(n)->getPack().name);
+    return;
+  default:
+    return; // no payload
+  }
+}
+
+void Dumper::children(const Node *n) {
+  switch (n->getKind()) {
+  case NodeKind::Module:
+    for (const Decl *d : llvm::cast<Module>(n)->getDecls())
+      dump(d);
+    return;
+  case NodeKind::ConstDecl: {
+    auto *d = llvm::cast<ConstDecl>(n);
+    if (d->getDeclaredType())
+      dump(d->getDeclaredType(), "type");
+    dump(d->getInit());
+    return;
+  }
+  case NodeKind::StructDecl: {
+    auto *d = llvm::cast<StructDecl>(n);
+    for (const GenericParamDecl *g : d->getGenericParams())
+      dump(g);
+    for (const FieldDecl *f : d->getFields())
+      dump(f);
+    return;
+  }
+  case NodeKind::FieldDecl:
+    dump(llvm::cast<FieldDecl>(n)->getFieldType());
+    return;
+  case NodeKind::FuncDecl: {
+    auto *d = llvm::cast<FuncDecl>(n);
+    for (const Attribute &a : d->getAttributes()) {
+      line({});
+      os << "Attribute @" << a.name.name << '\n';
+      ++indent;
+      args(a.args);
+      --indent;
+    }
+    for (const GenericParamDecl *g : d->getGenericParams())
+      dump(g);
+    for (const ParamDecl *p : d->getParams())
+      dump(p);
+    if (d->getResultType())
+      dump(d->getResultType(), "result");
+    dump(d->getBody());
+    return;
+  }
+  case NodeKind::DerivedFuncDecl: {
+    auto *d = llvm::cast<DerivedFuncDecl>(n);
+    for (const Attribute &a : d->getAttributes()) {
+      line({});
+      os << "Attribute @" << a.name.name << '\n';
+      ++indent;
+      args(a.args);
+      --indent;
+    }
+    dump(d->getDefinition());
+    return;
+  }
+  case NodeKind::ParamDecl: {
+    auto *d = llvm::cast<ParamDecl>(n);
+    dump(d->getParamType());
+    if (d->getDefault())
+      dump(d->getDefault(), "default");
+    return;
+  }
+  case NodeKind::BlockStmt: {
+    auto *s = llvm::cast<BlockStmt>(n);
+    for (const Stmt *c : s->getStmts())
+      dump(c);
+    if (s->getValue())
+      dump(s->getValue(), "value");
+    return;
+  }
+  case NodeKind::LetStmt: {
+    auto *s = llvm::cast<LetStmt>(n);
+    dump(s->getPattern());
+    if (s->getDeclaredType())
+      dump(s->getDeclaredType(), "type");
+    dump(s->getInit());
+    return;
+  }
+  case NodeKind::AssignStmt:
+    dump(llvm::cast<AssignStmt>(n)->getTarget());
+    dump(llvm::cast<AssignStmt>(n)->getValue());
+    return;
+  case NodeKind::IfStmt: {
+    auto *s = llvm::cast<IfStmt>(n);
+    dump(s->getCond());
+    dump(s->getThen());
+    if (s->getElse())
+      dump(s->getElse(), "else");
+    return;
+  }
+  case NodeKind::ForStmt: {
+    auto *s = llvm::cast<ForStmt>(n);
+    dump(s->getIndexVar());
+    dump(s->getLo());
+    dump(s->getHi());
+    dump(s->getBody());
+    return;
+  }
+  case NodeKind::WhileStmt:
+    dump(llvm::cast<WhileStmt>(n)->getCond());
+    dump(llvm::cast<WhileStmt>(n)->getBody());
+    return;
+  case NodeKind::ReturnStmt:
+    if (auto *v = llvm::cast<ReturnStmt>(n)->getValue())
+      dump(v);
+    return;
+  case NodeKind::PrintStmt:
+    args(llvm::cast<PrintStmt>(n)->getArgs());
+    return;
+  case NodeKind::ExprStmt:
+    dump(llvm::cast<ExprStmt>(n)->getExpr());
+    return;
+  case NodeKind::NamePattern:
+    dump(llvm::cast<NamePattern>(n)->getVar());
+    return;
+  case NodeKind::TuplePattern:
+    for (const Pattern *p : llvm::cast<TuplePattern>(n)->getElements())
+      dump(p);
+    return;
+  case NodeKind::TensorLiteralExpr:
+    for (const Expr *e : llvm::cast<TensorLiteralExpr>(n)->getElements())
+      dump(e);
+    return;
+  case NodeKind::CallExpr:
+    dump(llvm::cast<CallExpr>(n)->getCallee());
+    args(llvm::cast<CallExpr>(n)->getArgs());
+    return;
+  case NodeKind::InstantiateExpr: {
+    auto *e = llvm::cast<InstantiateExpr>(n);
+    dump(e->getBase());
+    for (const TypeExpr *t : e->getGenericArgs())
+      dump(t);
+    return;
+  }
+  case NodeKind::IndexExpr: {
+    auto *e = llvm::cast<IndexExpr>(n);
+    dump(e->getBase());
+    for (const Expr *i : e->getIndices())
+      dump(i);
+    return;
+  }
+  case NodeKind::SliceExpr: {
+    auto *e = llvm::cast<SliceExpr>(n);
+    if (e->getLo())
+      dump(e->getLo(), "lo");
+    if (e->getHi())
+      dump(e->getHi(), "hi");
+    return;
+  }
+  case NodeKind::FieldExpr:
+    dump(llvm::cast<FieldExpr>(n)->getBase());
+    return;
+  case NodeKind::UnaryExpr:
+    dump(llvm::cast<UnaryExpr>(n)->getOperand());
+    return;
+  case NodeKind::BinaryExpr:
+    dump(llvm::cast<BinaryExpr>(n)->getLHS());
+    dump(llvm::cast<BinaryExpr>(n)->getRHS());
+    return;
+  case NodeKind::CastExpr:
+    dump(llvm::cast<CastExpr>(n)->getOperand());
+    dump(llvm::cast<CastExpr>(n)->getTarget());
+    return;
+  case NodeKind::IfExpr: {
+    auto *e = llvm::cast<IfExpr>(n);
+    dump(e->getCond());
+    dump(e->getThen());
+    dump(e->getElse(), "else");
+    return;
+  }
+  case NodeKind::TupleExpr:
+    for (const Expr *e : llvm::cast<TupleExpr>(n)->getElements())
+      dump(e);
+    return;
+  case NodeKind::StructLiteralExpr: {
+    auto *e = llvm::cast<StructLiteralExpr>(n);
+    dump(e->getStructType());
+    for (const FieldInit &f : e->getFields())
+      dump(f.value, f.name.name);
+    return;
+  }
+  case NodeKind::NamedTypeExpr:
+    for (const TypeExpr *t : llvm::cast<NamedTypeExpr>(n)->getGenericArgs())
+      dump(t);
+    return;
+  case NodeKind::TensorTypeExpr: {
+    auto *t = llvm::cast<TensorTypeExpr>(n);
+    dump(t->getElement());
+    for (const TypeExpr *d : t->getDims())
+      dump(d);
+    return;
+  }
+  case NodeKind::TupleTypeExpr:
+    for (const TypeExpr *t : llvm::cast<TupleTypeExpr>(n)->getElements())
+      dump(t);
+    return;
+  case NodeKind::DimBinaryExpr:
+    dump(llvm::cast<DimBinaryExpr>(n)->getLHS());
+    dump(llvm::cast<DimBinaryExpr>(n)->getRHS());
+    return;
+  default:
+    return; // leaves
+  }
+}
+
+} // namespace
+
+void dumpAST(const Node *node, llvm::raw_ostream &os,
+             const DumpOptions &options) {
+  Dumper(os, options).dump(node);
+}
+
+} // namespace tdl::ast
