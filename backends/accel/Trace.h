@@ -1,0 +1,44 @@
+//===- Trace.h - Chrome trace events of a simulator run -----------*- C++ -*-===//
+//
+// The Trace Event Format (chrome://tracing, Perfetto): one thread track per
+// module with an `X` (complete) event per instruction, and a `C` (counter)
+// event of cumulative DRAM bytes per traffic kind after every DMA. Times are
+// microseconds at clock_mhz (`ts = cycle / clock_mhz`).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_BACKENDS_ACCEL_TRACE_H
+#define TDL_BACKENDS_ACCEL_TRACE_H
+
+#include "backends/accel/Config.h"
+#include "backends/accel/ISA.h"
+#include "backends/accel/Stats.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+
+namespace tdl::accel {
+
+class TraceWriter {
+public:
+  explicit TraceWriter(const Config &config);
+  /// One executed instruction, [start, end) in cycles.
+  void instruction(uint64_t index, const Instruction &insn, uint64_t start,
+                   uint64_t end);
+  /// A DMA of `bytes` that finished at cycle `end`.
+  void dma(Traffic traffic, uint64_t bytes, uint64_t end);
+  /// The whole trace as a JSON object {"traceEvents": [...]}.
+  llvm::json::Value toJson() const;
+  void write(llvm::raw_ostream &os) const;
+
+private:
+  double micros(uint64_t cycles) const { return double(cycles) / clockMhz; }
+  double clockMhz;
+  llvm::json::Array events;
+  std::array<uint64_t, NumTraffic> totals{};
+};
+
+} // namespace tdl::accel
+
+#endif
