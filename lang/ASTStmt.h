@@ -79,6 +79,12 @@ public:
       : Stmt(NodeKind::BlockStmt, r), stmts(stmts), value(value) {}
   llvm::ArrayRef<Stmt *> getStmts() const { return stmts; }
   Expr *getValue() const { return value; }
+  /// For the parser's error recovery (turning a misplaced value into a
+  /// statement); nodes are otherwise immutable after construction.
+  void setContents(llvm::ArrayRef<Stmt *> newStmts, Expr *newValue) {
+    stmts = newStmts;
+    value = newValue;
+  }
   static bool classof(const Node *n) {
     return n->getKind() == NodeKind::BlockStmt;
   }

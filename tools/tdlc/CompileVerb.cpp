@@ -4,6 +4,11 @@
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "lang/ASTDumper.h"
+#include "parser/Parse.h"
+
+#include "llvm/Support/raw_ostream.h"
+
 namespace cl = llvm::cl;
 
 namespace tdl {
@@ -54,15 +59,52 @@ static std::optional<EmitKind> chosenEmitKind() {
   return EmitKind::Obj;
 }
 
+static cl::opt<bool> astShowRanges(
+    "ast-ranges", cl::desc("With --emit=ast: print each node's source range"),
+    cl::cat(opts::Category));
+
+/// Textual output goes to `-o FILE` or stdout; nothing is written when the
+/// compilation had errors (no partial output, CLI.md).
+static int emitText(Session &session,
+                    const std::function<void(llvm::raw_ostream &)> &write) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  write(os);
+  int status = session.finish();
+  if (session.diags.hasErrors())
+    return status;
+  llvm::StringRef out = outputFile.empty() ? llvm::StringRef("-")
+                                           : llvm::StringRef(outputFile);
+  if (!writeOutputFile(out, [&](llvm::raw_ostream &o) { o << text; }))
+    return ExitUsageOrIOError;
+  return status;
+}
+
 /// Runs the front end on `path` and emits `kind` (nullopt: check only).
 static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
   Session session;
   std::optional<unsigned> buffer = session.openInput(path);
   if (!buffer)
     return ExitUsageOrIOError;
-  (void)kind;
-  reportUsageError("this build of tdlc cannot compile yet: the front end is "
-                   "not built in");
+  if (kind == EmitKind::Tokens)
+    return emitText(session, [&](llvm::raw_ostream &os) {
+      parser::dumpTokens(session.sources, *buffer, session.diags, os);
+    });
+
+  ast::ASTContext astContext;
+  ast::Module *module =
+      parser::parseBuffer(session.sources, *buffer, session.diags, astContext);
+  if (kind == EmitKind::Ast)
+    return emitText(session, [&](llvm::raw_ostream &os) {
+      ast::DumpOptions options;
+      options.showRanges = astShowRanges;
+      options.sources = &session.sources;
+      ast::dumpAST(module, os, options);
+    });
+  if (!kind || session.diags.hasErrors())
+    return session.finish();
+  reportUsageError("this build of tdlc cannot produce this output yet: only "
+                   "--emit=tokens, --emit=ast and -fsyntax-only are built in");
   return ExitUsageOrIOError;
 }
 
