@@ -1,0 +1,145 @@
+//===- SimVerb.cpp - `tdlc sim PROG.tasm [--config F] [--stats] [--trace T]` ===//
+//
+// Assembles a .tasm program, runs it on the accelerator simulator, prints the
+// buffers the program asks for (NumPy style) and, with --stats, the timing
+// report. Exit 0 ok; 1 for assembly errors, an invalid config or a fault
+// (located at the faulting instruction); 2 for a bad command line or an
+// unreadable file (CLI.md).
+//
+//===----------------------------------------------------------------------===//
+#include "backends/accel/Assembler.h"
+#include "backends/accel/Config.h"
+#include "backends/accel/Dram.h"
+#include "backends/accel/Encoding.h"
+#include "backends/accel/Printer.h"
+#include "backends/accel/Simulator.h"
+#include "backends/accel/Stats.h"
+#include "backends/accel/Trace.h"
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/Session.h"
+#include "tools/tdlc/Verbs.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl {
+
+cl::SubCommand SimCommand("sim",
+                          "Assemble and run an accelerator program (.tasm) on "
+                          "the simulator");
+static cl::opt<std::string> simInput(cl::Positional, cl::desc("<program.tasm>"),
+                                     cl::Required, cl::sub(SimCommand));
+static cl::opt<std::string>
+    simConfig("config", cl::desc("Hardware configuration (JSON)"),
+              cl::value_desc("file"), cl::sub(SimCommand));
+static cl::opt<bool> simStats("stats",
+                              cl::desc("Print cycles, stalls, traffic and "
+                                       "utilization after the run"),
+                              cl::sub(SimCommand));
+static cl::opt<std::string>
+    simTrace("trace", cl::desc("Write a Chrome trace (Perfetto) of the run"),
+             cl::value_desc("file.json"), cl::sub(SimCommand));
+static cl::opt<bool>
+    simPrintProgram("print-program",
+                    cl::desc("Print the assembled program (disassembly of "
+                             "its binary form) before running it"),
+                    cl::sub(SimCommand));
+
+/// Reads --config; nullopt after printing why (sets `status`).
+static std::optional<accel::Config> readConfig(int &status) {
+  if (simConfig.empty())
+    return accel::Config();
+  auto buffer = llvm::MemoryBuffer::getFile(simConfig, /*IsText=*/true);
+  if (!buffer) {
+    reportUsageError("cannot open '" + simConfig + "': " +
+                     buffer.getError().message());
+    status = ExitUsageOrIOError;
+    return std::nullopt;
+  }
+  llvm::Expected<accel::Config> config =
+      accel::parseConfig((*buffer)->getBuffer());
+  if (!config) {
+    reportUsageError("invalid accelerator config '" + simConfig +
+                     "': " + llvm::toString(config.takeError()));
+    status = ExitCompileError;
+    return std::nullopt;
+  }
+  return *config;
+}
+
+int runSimVerb() {
+  CompilerStage stage("accelerator simulation");
+  int status = ExitOk;
+  std::optional<accel::Config> config = readConfig(status);
+  if (!config)
+    return status;
+  Session session;
+  std::optional<unsigned> buffer = session.openInput(simInput);
+  if (!buffer)
+    return ExitUsageOrIOError;
+  std::optional<accel::AsmProgram> program =
+      accel::assemble(*buffer, session.diags, *config);
+  if (!program)
+    return session.finish();
+
+  auto locOf = [&](uint64_t index) {
+    return index < program->insnLocs.size()
+               ? program->insnLocs[index]
+               : session.sources.getBufferStart(*buffer);
+  };
+  // Run the binary form, so what runs is exactly what the encoding holds.
+  std::vector<accel::InsnWord> words;
+  for (size_t i = 0; i < program->insns.size(); ++i) {
+    llvm::Expected<accel::InsnWord> word = accel::encode(program->insns[i]);
+    if (!word) {
+      std::string why = llvm::toString(word.takeError());
+      session.diags.report(diag::AccelFault, locOf(i), int64_t(i), why);
+      return session.finish();
+    }
+    words.push_back(*word);
+  }
+  if (simPrintProgram) {
+    llvm::Expected<std::string> text = accel::disassemble(words);
+    if (!text) {
+      std::string why = llvm::toString(text.takeError());
+      session.diags.report(diag::AccelFault, locOf(0), 0, why);
+      return session.finish();
+    }
+    llvm::outs() << *text;
+  }
+
+  accel::Dram dram;
+  program->loadInto(dram, *config);
+  accel::Simulator simulator(*config);
+  std::optional<accel::TraceWriter> trace;
+  if (!simTrace.empty())
+    trace.emplace(*config);
+  accel::RunResult result =
+      simulator.runBinary(words, dram, trace ? &*trace : nullptr);
+  if (trace && !writeOutputFile(simTrace, [&](llvm::raw_ostream &os) {
+        trace->write(os);
+      }))
+    return ExitUsageOrIOError;
+  if (result.fault) {
+    session.diags.report(diag::AccelFault, locOf(result.fault->insnIndex),
+                         int64_t(result.fault->insnIndex),
+                         result.fault->message + " [" +
+                             accel::faultKindName(result.fault->kind).str() +
+                             "]");
+    return session.finish();
+  }
+
+  for (const accel::PrintRequest &request : program->prints) {
+    const accel::AsmBuffer &b = program->buffers[request.buffer];
+    accel::printTensor(llvm::outs(), b.dtype, request.shape,
+                       dram.data(b.address));
+    llvm::outs() << '\n';
+  }
+  if (simStats)
+    accel::printStats(llvm::outs(), result.stats, *config);
+  return session.finish();
+}
+
+} // namespace tdl
