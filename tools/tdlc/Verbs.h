@@ -18,6 +18,10 @@ int runCompileVerb();
 extern llvm::cl::SubCommand CheckCommand;
 int runCheckVerb();
 
+/// `tdlc sim PROG.tasm`: run an accelerator program on the simulator.
+extern llvm::cl::SubCommand SimCommand;
+int runSimVerb();
+
 } // namespace tdl
 
 #endif

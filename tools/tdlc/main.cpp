@@ -49,6 +49,7 @@ int main(int argc, char **argv) {
   };
   const Verb verbs[] = {
       {tdl::CheckCommand, tdl::runCheckVerb},
+      {tdl::SimCommand, tdl::runSimVerb},
   };
   for (const Verb &verb : verbs)
     if (verb.command)
