@@ -241,6 +241,7 @@ public:
   bool isExported() const { return exported; }
   void setExported(bool e) { exported = e; }
   const Location &getLoc() const { return loc; }
+  void setLoc(Location l) { loc = std::move(l); }
 
   llvm::ArrayRef<Type> getArgTypes() const { return argTypes; }
   llvm::ArrayRef<Type> getResultTypes() const { return resultTypes; }

@@ -9,8 +9,10 @@ namespace tdl::ir {
 
 /// Checks every invariant of Verifier.cpp, reports every violation as a
 /// diagnostic at the op (with the op printed in context as a note) and
-/// returns true iff the module is valid.
-bool verifyModule(const Module &m, DiagnosticEngine &diags);
+/// returns true iff the module is valid. `contextNotes` off leaves out the
+/// op-in-context notes (tdl-opt -verify-diagnostics checks errors only).
+bool verifyModule(const Module &m, DiagnosticEngine &diags,
+                  bool contextNotes = true);
 
 /// Same, without a diagnostics engine: returns the messages (one per
 /// violation, with the op text). Empty means valid. For asserts and tests.

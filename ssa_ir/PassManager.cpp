@@ -1,0 +1,90 @@
+//===- PassManager.cpp ----------------------------------------------------===//
+#include "ssa_ir/PassManager.h"
+#include "ssa_ir/Printer.h"
+#include "ssa_ir/Verifier.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Timer.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace tdl::ir {
+
+Pass::~Pass() = default;
+
+static const PassInfo passInfos[] = {
+#define PASS(ID, NAME, DESCRIPTION) {NAME, DESCRIPTION, create##ID##Pass},
+#include "ssa_ir/Passes.def"
+};
+
+llvm::ArrayRef<PassInfo> getRegisteredPasses() { return passInfos; }
+
+const PassInfo *lookupPass(llvm::StringRef name) {
+  for (const PassInfo &p : passInfos)
+    if (name == p.name)
+      return &p;
+  return nullptr;
+}
+
+void printRegisteredPasses(llvm::raw_ostream &os) {
+  for (const PassInfo &p : passInfos)
+    os << fmt::format("  {:<20} {}\n", p.name, p.description);
+}
+
+bool PassManager::add(llvm::StringRef name) {
+  const PassInfo *p = lookupPass(name);
+  if (!p)
+    return false;
+  add(p->create());
+  return true;
+}
+
+bool PassManager::run(Module &m, DiagnosticEngine &diags) {
+  llvm::raw_ostream &irOut = instr.irOut ? *instr.irOut : llvm::errs();
+  llvm::raw_ostream &timeOut = instr.timingOut ? *instr.timingOut : llvm::errs();
+  struct Timing {
+    std::string name;
+    double seconds;
+  };
+  std::vector<Timing> timings;
+  bool ok = true;
+  for (auto &pass : passes) {
+    auto start = std::chrono::steady_clock::now();
+    bool passOk = pass->run(m, diags);
+    double secs = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+    timings.push_back({pass->getName().str(), secs});
+    if (instr.printAfterAll ||
+        llvm::is_contained(instr.printAfter, pass->getName().str())) {
+      irOut << "// -----// IR after " << pass->getName() << " //----- //\n";
+      printModule(m, irOut);
+    }
+    if (!passOk) {
+      ok = false;
+      break;
+    }
+    if (instr.verifyEach && !verifyModule(m, diags)) {
+      diags.report(diag::IRVerifyAfterPassFailed, llvm::SMLoc(),
+                   pass->getName());
+      ok = false;
+      break;
+    }
+  }
+  if (instr.timePasses) {
+    double total = 0;
+    for (const Timing &t : timings)
+      total += t.seconds;
+    timeOut << "===-- pass execution timing report --===\n";
+    timeOut << fmt::format("  total: {:.6f} s\n", total);
+    for (const Timing &t : timings)
+      timeOut << fmt::format("  {:>10.6f} s  {:5.1f}%  {}\n", t.seconds,
+                             total > 0 ? 100.0 * t.seconds / total : 0.0,
+                             t.name);
+  }
+  return ok;
+}
+
+} // namespace tdl::ir
