@@ -29,6 +29,10 @@ public:
   /// The next token; Eof forever at the end.
   Token lex();
 
+  /// True once an unterminated block comment swallowed the end of the file
+  /// (already diagnosed: the parser stays quiet about the missing rest).
+  bool endedInComment() const { return unterminatedComment; }
+
 private:
   Token make(TokenKind kind, const char *start) const;
   Token lexNumberAfterDot(const char *start);
@@ -47,6 +51,7 @@ private:
   const char *bufferEnd; // points at the terminating NUL
   const char *cur;
   TokenKind prevKind = TokenKind::Eof;
+  bool unterminatedComment = false;
 };
 
 } // namespace tdl::parser

@@ -293,6 +293,7 @@ void Lexer::skipBlockComment(const char *start) {
     if (p == bufferEnd) {
       checkCommentUTF8(checked, p);
       diags.report(diag::LexUnterminatedBlockComment, loc(start));
+      unterminatedComment = true;
       cur = p;
       return;
     }

@@ -436,13 +436,22 @@ void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
       return 0;
     }
   };
-  if (expected.empty() || expected.size() > 6) {
+  bool closerExpected = open && closerOf(open->kind) &&
+                        expectedCloser.contains(closerOf(open->kind));
+  if (expected.size() > 6) {
+    // Too many alternatives to list (typically "an operator or ...");
+    // the unclosed bracket is the most useful thing to name.
+    if (!closerExpected) {
+      diags.report(diag::ParseUnexpected, at, found);
+      return;
+    }
+    list = "'" + std::string(1, closerOf(open->kind)) + "'";
+  } else if (expected.empty()) {
     diags.report(diag::ParseUnexpected, at, found);
     return;
   }
   auto b = diags.report(diag::ParseExpectedFound, at, list, found);
-  if (open && closerOf(open->kind) &&
-      expectedCloser.contains(closerOf(open->kind)))
+  if (closerExpected)
     b.note(diag::ParseToMatchThis, open->loc,
            std::string(open->loc.getPointer(), 1));
 }

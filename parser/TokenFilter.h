@@ -46,6 +46,9 @@ public:
   /// Ends the token stream (every later next() is Eof).
   void abort() { aborted = true; }
   bool isAborted() const { return aborted; }
+  /// True when the rest of the input is already diagnosed (lexer or limits):
+  /// syntax errors at the end of file would only repeat it.
+  bool isEndDiagnosed() const { return aborted || lexer.endedInComment(); }
 
   struct OpenBracket {
     TokenKind kind;
