@@ -73,8 +73,9 @@ public:
   std::optional<AsmProgram> run() {
     unsigned errorsBefore = diags.getErrorCount();
     while (tok.kind != AsmToken::Eof && !diags.hasReachedErrorLimit()) {
+      const char *start = tok.text.data();
       if (!parseStatement())
-        recover();
+        recover(start);
     }
     if (diags.getErrorCount() != errorsBefore)
       return std::nullopt;
@@ -82,9 +83,21 @@ public:
   }
 
 private:
-  void advance() { tok = lex.next(); }
-  void recover() {
-    advance();
+  void advance() {
+    prevEnd = tok.text.end();
+    tok = lex.next();
+  }
+  /// True if `tok` is the first token on its line.
+  bool startsLine() const {
+    if (!prevEnd)
+      return true;
+    return llvm::StringRef(prevEnd, tok.text.data() - prevEnd).contains('\n');
+  }
+  /// Skips to the next statement keyword (always past `start`, where the
+  /// broken statement began).
+  void recover(const char *start) {
+    if (tok.text.data() == start)
+      advance();
     while (tok.kind != AsmToken::Eof && !isStatementKeyword(tok))
       advance();
   }
@@ -139,6 +152,7 @@ private:
   AsmProgram program;
   llvm::StringMap<size_t> bufferIndex;
   uint64_t nextAddress = 0;
+  const char *prevEnd = nullptr;
 };
 
 bool Parser::parseStatement() {
@@ -530,6 +544,13 @@ bool Parser::parseInstruction() {
                                .Case("push_prev", &DepFlags::pushPrev)
                                .Case("push_next", &DepFlags::pushNext)
                                .Default(nullptr);
+    bool known = flag || nameTok.text == "reset" ||
+                 llvm::StringRef(allowed).contains(
+                     (" " + nameTok.text + " ").str());
+    // An unknown word that starts a line is the next (misspelled)
+    // statement, not a field of this instruction.
+    if (!known && startsLine())
+      break;
     advance();
     if (flag || nameTok.text == "reset") {
       if (!flag && insn.opcode != Opcode::Gemm && insn.opcode != Opcode::Alu) {
