@@ -25,7 +25,7 @@ static void printDenseElement(const DenseElements &d, int64_t i,
   case DType::I8: os << int(d.get<int8_t>(i)); return;
   case DType::I32: os << d.get<int32_t>(i); return;
   case DType::I64: os << d.get<int64_t>(i); return;
-  case DType::F32: os << formatFloatAttr(d.get<float>(i)); return;
+  case DType::F32: os << formatFloatAttr(d.get<float>(i), /*asF32=*/true); return;
   case DType::F64: os << formatFloatAttr(d.get<double>(i)); return;
   }
 }

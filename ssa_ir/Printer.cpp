@@ -12,14 +12,14 @@
 
 namespace tdl::ir {
 
-std::string formatFloatAttr(double v) {
+std::string formatFloatAttr(double v, bool asF32) {
   if (std::isnan(v))
     return "nan";
   if (std::isinf(v))
     return v < 0 ? "-inf" : "inf";
   // Shortest text that reads back as the same double, always with a '.' or
   // an exponent so it lexes as a float.
-  std::string s = fmt::format("{}", v);
+  std::string s = asF32 ? fmt::format("{}", float(v)) : fmt::format("{}", v);
   if (s.find_first_of(".eEn") == std::string::npos)
     s += ".0";
   return s;

@@ -50,8 +50,9 @@ void printOperation(const Operation &op, llvm::raw_ostream &os,
                     const PrintOptions &opts = {});
 std::string toString(const Module &m);
 
-/// A float attribute as text that parses back to the same double.
-std::string formatFloatAttr(double v);
+/// A float attribute as text that parses back to the same double (or, with
+/// asF32, the same float: the shortest text for the f32 value).
+std::string formatFloatAttr(double v, bool asF32 = false);
 
 } // namespace tdl::ir
 

@@ -1,0 +1,71 @@
+//===- RuntimeValue.cpp ---------------------------------------------------===//
+#include "ssa_ir/interp/RuntimeValue.h"
+
+#include "runtime/TensorFormat.h"
+
+namespace tdl::ir {
+
+RuntimeValue RuntimeValue::zeros(const Type &t) {
+  assert(t.isTensor() && "zeros of a tuple type");
+  RuntimeValue v;
+  v.type = t;
+  size_t bytes = size_t(t.getNumElements()) * dtypeSize(t.getDType());
+  v.buf = std::shared_ptr<uint8_t[]>(new uint8_t[bytes ? bytes : 1]());
+  return v;
+}
+
+RuntimeValue RuntimeValue::tuple(std::vector<RuntimeValue> elems) {
+  RuntimeValue v;
+  std::vector<Type> types;
+  for (const RuntimeValue &e : elems)
+    types.push_back(e.getType());
+  v.type = Type::tuple(types);
+  v.elements = std::make_shared<std::vector<RuntimeValue>>(std::move(elems));
+  return v;
+}
+
+RuntimeValue RuntimeValue::reshaped(llvm::ArrayRef<int64_t> shape) const {
+  RuntimeValue v = *this;
+  v.type = type.withShape(shape);
+  assert(v.type.getNumElements() == type.getNumElements() && "bad reshape");
+  return v;
+}
+
+double RuntimeValue::getAsDouble(int64_t i) const {
+  return dispatchDType(getDType(), [&]<typename T>() -> double {
+    return double(data<T>()[i]);
+  });
+}
+
+int64_t RuntimeValue::getScalarInt() const {
+  return dispatchDType(getDType(), [&]<typename T>() -> int64_t {
+    return int64_t(data<T>()[0]);
+  });
+}
+
+static rt::ElemType elemType(DType d) {
+  switch (d) {
+  case DType::Bool: return rt::ElemType::Bool;
+  case DType::I8: return rt::ElemType::I8;
+  case DType::I32: return rt::ElemType::I32;
+  case DType::I64: return rt::ElemType::I64;
+  case DType::F32: return rt::ElemType::F32;
+  case DType::F64: return rt::ElemType::F64;
+  }
+  llvm_unreachable("bad dtype");
+}
+
+std::string RuntimeValue::format(int precision) const {
+  if (isTuple()) {
+    std::string s = "(";
+    for (size_t i = 0; i < elements->size(); ++i)
+      s += (i ? ", " : "") + (*elements)[i].format(precision);
+    return s + ")";
+  }
+  rt::FormatOptions opts;
+  opts.precision = precision;
+  return rt::formatTensor(elemType(getDType()), getShape().data(),
+                          getShape().size(), buf.get(), opts);
+}
+
+} // namespace tdl::ir
