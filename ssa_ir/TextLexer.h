@@ -23,7 +23,11 @@ struct Token {
   };
   Kind kind = Eof;
   llvm::StringRef text;
-  llvm::SMLoc loc() const { return llvm::SMLoc::getFromPointer(text.data()); }
+  /// Where the token starts (the sigil or quote for %name, @name, "text").
+  llvm::SMLoc loc() const {
+    bool sigil = kind == ValueName || kind == Symbol || kind == String;
+    return llvm::SMLoc::getFromPointer(text.data() - (sigil ? 1 : 0));
+  }
   bool is(Kind k) const { return kind == k; }
   bool isIdent(llvm::StringRef s) const { return kind == Ident && text == s; }
 };
