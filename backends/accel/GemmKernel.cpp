@@ -16,14 +16,14 @@ namespace tdl::accel {
 namespace {
 
 template <uint32_t BlockIn>
-inline int32_t dotFixed(const int8_t *__restrict a, const int8_t *__restrict b) {
+[[gnu::always_inline]] inline int32_t dotFixed(const int8_t *__restrict a, const int8_t *__restrict b) {
   int32_t sum = 0;
   for (uint32_t k = 0; k < BlockIn; ++k)
     sum += int32_t(a[k]) * int32_t(b[k]);
   return sum;
 }
 
-inline int32_t dot(const int8_t *__restrict a, const int8_t *__restrict b,
+[[gnu::always_inline]] inline int32_t dot(const int8_t *__restrict a, const int8_t *__restrict b,
                    uint32_t n) {
   int32_t sum = 0;
   for (uint32_t k = 0; k < n; ++k)
@@ -32,7 +32,7 @@ inline int32_t dot(const int8_t *__restrict a, const int8_t *__restrict b,
 }
 
 template <uint32_t BlockIn>
-void blockFixed(int32_t *__restrict acc, const int8_t *__restrict inp,
+[[gnu::always_inline]] inline void blockFixed(int32_t *__restrict acc, const int8_t *__restrict inp,
                 const int8_t *__restrict wgt, uint32_t batch,
                 uint32_t blockOut) {
   for (uint32_t b = 0; b < batch; ++b) {
@@ -45,6 +45,9 @@ void blockFixed(int32_t *__restrict acc, const int8_t *__restrict inp,
 
 } // namespace
 
+// One clone per ISA level, picked at load time (ifunc): AVX-512/AVX2 widen
+// and multiply 32/16 int8 lanes at once where the host has them.
+[[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
 void gemmBlock(int32_t *acc, const int8_t *inp, const int8_t *wgt,
                uint32_t batch, uint32_t blockIn, uint32_t blockOut) {
   switch (blockIn) {
