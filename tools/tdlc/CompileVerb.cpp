@@ -6,6 +6,7 @@
 
 #include "lang/ASTDumper.h"
 #include "parser/Parse.h"
+#include "sema/Sema.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -80,6 +81,19 @@ static int emitText(Session &session,
   return status;
 }
 
+/// Semantic analysis of the main module and its imports (which it parses
+/// into the same AST context).
+static std::unique_ptr<sema::Program>
+runSema(Session &session, const ast::Module &module, ast::ASTContext &ctx) {
+  sema::SemaOptions options;
+  options.includeDirs.assign(opts::IncludeDirs.begin(), opts::IncludeDirs.end());
+  options.stdlibDir = opts::StdlibDir;
+  auto parse = [&](unsigned buffer) -> const ast::Module * {
+    return parser::parseBuffer(session.sources, buffer, session.diags, ctx);
+  };
+  return sema::analyze(module, session.sources, session.diags, options, parse);
+}
+
 /// Runs the front end on `path` and emits `kind` (nullopt: check only).
 static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
   Session session;
@@ -100,6 +114,13 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
       options.showRanges = astShowRanges;
       options.sources = &session.sources;
       ast::dumpAST(module, os, options);
+    });
+  if (session.diags.hasErrors())
+    return session.finish();
+  std::unique_ptr<sema::Program> program = runSema(session, *module, astContext);
+  if (kind == EmitKind::TypedAst)
+    return emitText(session, [&](llvm::raw_ostream &os) {
+      sema::printTypedProgram(*program, session.sources, os);
     });
   if (!kind || session.diags.hasErrors())
     return session.finish();

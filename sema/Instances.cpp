@@ -1,0 +1,251 @@
+//===- Instances.cpp - the analysis driver and the instance cache ---------===//
+//
+// run() loads the module graph, computes generic roles, registers
+// @derivative rules, then checks every top-level declaration of every
+// module: non-generic functions are instantiated (and so checked) at once,
+// generic ones only at their uses, each distinct instance exactly once.
+// Recursion is found when a call reaches a function whose body is still being
+// checked; it is reported at that call with one note per step of the cycle.
+//
+//===----------------------------------------------------------------------===//
+#include "sema/FunctionChecker.h"
+
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+namespace tdl::sema {
+
+Sema::Sema(SourceManager &sources, DiagnosticEngine &diags, Program &program,
+           const SemaOptions &options, const ParseFunction &parse)
+    : sources(sources), diags(diags), program(program), types(program.types),
+      options(options), parse(parse) {}
+
+std::unique_ptr<Program> analyze(const ast::Module &main,
+                                 SourceManager &sources,
+                                 DiagnosticEngine &diags,
+                                 const SemaOptions &options,
+                                 const ParseFunction &parse) {
+  auto program = std::make_unique<Program>();
+  Sema sema(sources, diags, *program, options, parse);
+  sema.run(main);
+  return program;
+}
+
+void Sema::run(const ast::Module &main) {
+  std::string stem = llvm::sys::path::stem(main.getName()).str();
+  ModuleInfo *mainInfo = addModule(main, stem, main.getName().str());
+  std::vector<ModuleInfo *> loadStack;
+  loadImports(mainInfo, loadStack);
+
+  // Roles of generic parameters, before any type is resolved.
+  for (auto &m : modules)
+    for (const ast::Decl *d : m->module->getDecls())
+      if (auto *f = llvm::dyn_cast<ast::FuncDecl>(d)) {
+        if (f->isGeneric())
+          (void)roleOf(f->getGenericParams()[0]);
+      } else if (auto *s = llvm::dyn_cast<ast::StructDecl>(d)) {
+        if (!s->getGenericParams().empty())
+          (void)roleOf(s->getGenericParams()[0]);
+      }
+
+  // @derivative(of: f) rules, before any primal is instantiated.
+  for (auto &m : modules)
+    for (const ast::FuncDecl *f : m->module->declsOf<ast::FuncDecl>()) {
+      const ast::Attribute *a = f->getDerivativeAttr();
+      if (!a)
+        continue;
+      const ast::Expr *of = nullptr;
+      for (const ast::Argument &arg : a->args)
+        if (arg.label.name == "of" || (!arg.isNamed() && !of))
+          of = arg.value;
+      const ast::Decl *target = nullptr;
+      if (auto *n = llvm::dyn_cast_or_null<ast::NameExpr>(of)) {
+        bool ambiguous = false;
+        target = lookupTopLevel(m.get(), n->getIdent(), ambiguous);
+        if (!target && !ambiguous) {
+          std::vector<llvm::StringRef> names;
+          collectTopLevelNames(m.get(), names);
+          reportUnknown(n->getIdent(), names);
+          continue;
+        }
+      } else if (auto *fe = llvm::dyn_cast_or_null<ast::FieldExpr>(of)) {
+        if (auto *base = llvm::dyn_cast<ast::NameExpr>(fe->getBase()))
+          target = lookupQualified(m.get(), base->getIdent(), fe->getField(),
+                                   true);
+      }
+      auto *primal = llvm::dyn_cast_or_null<ast::FuncDecl>(target);
+      if (!primal) {
+        if (target || !of)
+          diags.report(diag::DerivativeRuleInvalid, a->range,
+                       f->getName().name, of ? textOf(of->getRange()) : "?",
+                       "'of:' must name a function");
+        continue;
+      }
+      derivativeRules[primal] = f;
+    }
+
+  for (auto &m : modules)
+    checkTopLevel(m.get(), m.get() == mainInfo);
+}
+
+std::vector<GenericValue> Sema::bindingsInOrder(const ast::FuncDecl *decl,
+                                                const Bindings &b) {
+  std::vector<GenericValue> out;
+  for (const ast::GenericParamDecl *p : decl->getGenericParams()) {
+    auto it = b.find(p);
+    out.push_back(it == b.end() ? GenericValue() : it->second);
+  }
+  return out;
+}
+
+FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
+                                std::vector<std::optional<ConstValue>> constArgs,
+                                llvm::SMRange callRange) {
+  // Recursion: the callee's body is being checked right now.
+  for (size_t i = 0; i < activeCalls.size(); ++i) {
+    if (activeCalls[i].first != decl)
+      continue;
+    auto report = diags.report(diag::RecursiveCall, callRange,
+                               decl->getName().name);
+    for (size_t j = i + 1; j < activeCalls.size(); ++j)
+      report.note(diag::RecursionStep, activeCalls[j].second,
+                  activeCalls[j].first->getName().name,
+                  activeCalls[j - 1].first->getName().name);
+    return nullptr;
+  }
+
+  std::vector<GenericValue> args = bindingsInOrder(decl, b);
+  for (auto &[d, inst] : instanceList)
+    if (d == decl && inst->genericArgs == args && inst->constArgs == constArgs)
+      return inst;
+
+  auto owned = std::make_unique<FuncInstance>();
+  FuncInstance *inst = owned.get();
+  inst->decl = decl;
+  inst->id = program.functions.size();
+  inst->genericArgs = args;
+  inst->constArgs = constArgs;
+  inst->name = instanceName(decl, args);
+  std::vector<std::string> constParts;
+  for (size_t i = 0; i < constArgs.size(); ++i)
+    if (constArgs[i])
+      constParts.push_back(fmt::format(
+          "{}: {}", decl->getParams()[i]->getName().name.str(),
+          constArgs[i]->str()));
+  if (!constParts.empty())
+    inst->name += fmt::format("{{{}}}", fmt::join(constParts, ", "));
+  program.functions.push_back(std::move(owned));
+  instanceList.push_back({decl, inst});
+
+  ModuleInfo *mi = moduleOf(decl);
+  TypeEnv env{mi, decl->getGenericParams(), &b};
+  for (const ast::ParamDecl *p : decl->getParams()) {
+    const Type *t = resolveType(p->getParamType(), env);
+    inst->paramTypes.push_back(t);
+    if (!decl->isGeneric())
+      p->type = t;
+  }
+  inst->resultType = resolveType(decl->getResultType(), env);
+
+  activeCalls.push_back({decl, callRange});
+  FunctionChecker checker(*this, *inst, mi, env, decl,
+                          decl->isGeneric() ? callRange : llvm::SMRange());
+  checker.checkFunctionBody();
+  inst->checked = true;
+  activeCalls.pop_back();
+
+  if (derivativeRules.count(decl))
+    checkDerivativeRule(inst);
+  return inst;
+}
+
+void Sema::checkTopLevel(ModuleInfo *mi, bool isMain) {
+  for (const ast::Decl *d : mi->module->getDecls()) {
+    if (diags.hasReachedErrorLimit())
+      return;
+    switch (d->getKind()) {
+    case ast::NodeKind::ConstDecl: {
+      const Type *t = nullptr;
+      (void)moduleConst(llvm::cast<ast::ConstDecl>(d), &t);
+      break;
+    }
+    case ast::NodeKind::StructDecl: {
+      auto *s = llvm::cast<ast::StructDecl>(d);
+      if (s->getGenericParams().empty())
+        (void)instantiateStruct(s, {}, s->getName().getRange());
+      break;
+    }
+    case ast::NodeKind::FuncDecl: {
+      auto *f = llvm::cast<ast::FuncDecl>(d);
+      if (!f->isGeneric())
+        (void)getInstance(f, {}, std::vector<std::optional<ConstValue>>(
+                                     f->getParams().size()),
+                          f->getName().getRange());
+      if (f->isExport())
+        checkExport(f, mi);
+      break;
+    }
+    case ast::NodeKind::DerivedFuncDecl: {
+      auto *df = llvm::cast<ast::DerivedFuncDecl>(d);
+      (void)derivedCallable(df);
+      if (df->isExport())
+        checkExport(df, mi);
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  (void)isMain;
+}
+
+void Sema::checkExport(const ast::Decl *d, ModuleInfo *mi) {
+  ExportedFunction e;
+  e.decl = d;
+  e.cName = d->getName().name.str();
+  if (auto *f = llvm::dyn_cast<ast::FuncDecl>(d)) {
+    if (f->isGeneric()) {
+      diags.report(diag::ExportNotConcrete, f->getName().getRange(),
+                   f->getName().name, f->getGenericParams()[0]->getName().name);
+      return;
+    }
+    for (auto &[decl, inst] : instanceList)
+      if (decl == f)
+        e.function = inst;
+    if (e.function && !e.function->hasErrors)
+      program.exports.push_back(e);
+    return;
+  }
+  auto *df = llvm::cast<ast::DerivedFuncDecl>(d);
+  std::shared_ptr<Callable> c = derivedCallable(df);
+  if (!c || c->kind == Callable::Kind::Error)
+    return;
+  if (c->kind == Callable::Kind::Builtin) {
+    diags.report(diag::DerivedFuncInvalid, df->getName().getRange(),
+                 df->getName().name);
+    return;
+  }
+  auto concrete = concreteInstance(*c, df->getName().getRange());
+  if (!concrete.first && !concrete.second) {
+    if (!diags.hasErrors() || !c->func || true) {
+      const Callable *root = c.get();
+      while (root->kind == Callable::Kind::Transform)
+        root = root->primal.get();
+      if (root->func && root->explicitArgs.size() <
+                            root->func->getGenericParams().size())
+        diags.report(diag::ExportNotConcrete, df->getName().getRange(),
+                     df->getName().name,
+                     root->func->getGenericParams()[root->explicitArgs.size()]
+                         ->getName()
+                         .name);
+    }
+    return;
+  }
+  e.function = concrete.first;
+  e.derived = concrete.second;
+  program.exports.push_back(e);
+  (void)mi;
+}
+
+} // namespace tdl::sema

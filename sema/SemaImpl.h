@@ -1,0 +1,226 @@
+//===- SemaImpl.h - sema's internal state (not for other phases) -*- C++ -*-===//
+//
+// Sema holds the module tables, the instance cache and everything global to
+// one analysis; FunctionChecker type-checks one body (a function instance,
+// a const initializer or a default value) against one set of generic
+// bindings. The files of sema/ each implement one part:
+//
+//   ModuleLoader.cpp   imports, the module graph, top-level name tables
+//   Names.cpp          top-level lookup, ambiguity, "did you mean"
+//   Generics.cpp       generic roles, type resolution, dim evaluation
+//   Unify.cpp          inference of generic arguments at a call
+//   Instances.cpp      function instances, the cache, recursion, exports
+//   Transforms.cpp     grad / value_and_grad / vjp / jvp signatures, rules
+//   CheckExpr.cpp      expressions; CheckOperators.cpp unary/binary/cast
+//   CheckCall.cpp      calls and callee resolution
+//   CheckStmt.cpp      statements, scopes, returns
+//   Literals.cpp       untyped literals: folding, conversion, range checks
+//   Builtin*.cpp       the shape rule of every Builtins.def entry
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_SEMA_SEMAIMPL_H
+#define TDL_SEMA_SEMAIMPL_H
+
+#include "sema/Sema.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <map>
+
+namespace tdl::sema {
+
+struct ModuleInfo {
+  const ast::Module *module = nullptr;
+  std::string dottedName; // "std.nn"; the file stem for the main module
+  llvm::StringMap<const ast::Decl *> decls;
+  /// Imported modules in import order, by visible name ("nn").
+  struct Import {
+    llvm::StringRef name;
+    ModuleInfo *module;
+    const ast::ImportDecl *decl;
+  };
+  std::vector<Import> imports;
+  ModuleInfo *findImport(llvm::StringRef name) const {
+    for (const Import &i : imports)
+      if (i.name == name)
+        return i.module;
+    return nullptr;
+  }
+};
+
+enum class GenericRole : uint8_t { Dim, Pack, DType };
+using Bindings = std::map<const ast::GenericParamDecl *, GenericValue>;
+
+/// What type expressions are resolved against: a module for struct names,
+/// the generic parameters in scope and (once known) their values.
+struct TypeEnv {
+  ModuleInfo *module = nullptr;
+  llvm::ArrayRef<ast::GenericParamDecl *> params;
+  const Bindings *bindings = nullptr;
+  const ast::GenericParamDecl *findParam(llvm::StringRef name) const;
+};
+
+/// What a callee expression denotes.
+struct Callable {
+  enum class Kind : uint8_t { Error, Function, Builtin, Transform };
+  Kind kind = Kind::Error;
+  std::string name; // for messages
+  const ast::FuncDecl *func = nullptr;
+  ModuleInfo *module = nullptr;            // the function's module
+  std::vector<GenericValue> explicitArgs;  // from f<...>
+  llvm::SMRange explicitRange;
+  BuiltinId builtin = BuiltinId::NumBuiltins;
+  TransformKind transform = TransformKind::Grad;
+  std::shared_ptr<Callable> primal;
+  const ast::Expr *wrt = nullptr; // the `wrt:` expression, or null
+  llvm::SMRange range;            // where the callee was written
+};
+
+/// One argument as matched to a callee parameter.
+struct ArgSlot {
+  const ast::Expr *expr = nullptr; // null: not given
+  const Type *type = nullptr;      // as checked (may be untyped)
+  llvm::SMRange range;
+};
+
+class FuncInstanceKey;
+
+class Sema {
+public:
+  Sema(SourceManager &sources, DiagnosticEngine &diags, Program &program,
+       const SemaOptions &options, const ParseFunction &parse);
+  void run(const ast::Module &main);
+
+  SourceManager &sources;
+  DiagnosticEngine &diags;
+  Program &program;
+  TypeContext &types;
+  const SemaOptions &options;
+  const ParseFunction &parse;
+
+  // ModuleLoader.cpp
+  ModuleInfo *addModule(const ast::Module &m, std::string dottedName,
+                        std::string key);
+  /// Finds and parses the module `import` names; null if not found.
+  ModuleInfo *findOrLoad(const ast::ImportDecl *import, ModuleInfo *from,
+                         std::vector<ModuleInfo *> &loadStack);
+  llvm::StringMap<ModuleInfo *> modulesByKey;
+  void loadImports(ModuleInfo *mi, std::vector<ModuleInfo *> &loadStack);
+  ModuleInfo *moduleOf(const ast::Decl *d) const;
+
+  // Names.cpp
+  /// Resolves an unqualified top-level name seen from `mi`: the module's own
+  /// declarations first, then every imported module (two or more: ambiguity).
+  /// Returns null if not found (reports nothing) and `ambiguous` = true when
+  /// it reported an ambiguity.
+  const ast::Decl *lookupTopLevel(ModuleInfo *mi, const ast::Ident &id,
+                                  bool &ambiguous);
+  /// `nn.softmax`: a declaration of an imported module.
+  const ast::Decl *lookupQualified(ModuleInfo *mi, const ast::Ident &module,
+                                   const ast::Ident &name, bool report);
+  /// Reports an unknown name with the closest candidate, if any is close.
+  void reportUnknown(const ast::Ident &id,
+                     const std::vector<llvm::StringRef> &candidates);
+  void collectTopLevelNames(ModuleInfo *mi, std::vector<llvm::StringRef> &out);
+
+  // Generics.cpp
+  GenericRole roleOf(const ast::GenericParamDecl *p);
+  const Type *resolveType(const ast::TypeExpr *t, const TypeEnv &env);
+  std::optional<int64_t> evalDim(const ast::TypeExpr *t, const TypeEnv &env);
+  /// Evaluates one dims-list entry, appending to `shape` (packs splice).
+  bool appendDims(const ast::TypeExpr *t, const TypeEnv &env, Shape &shape);
+  const StructInstance *instantiateStruct(const ast::StructDecl *decl,
+                                          std::vector<GenericValue> args,
+                                          llvm::SMRange where);
+  /// Evaluates `f<...>` generic arguments against the callee's parameters.
+  bool evalGenericArgs(llvm::ArrayRef<ast::TypeExpr *> args,
+                       llvm::ArrayRef<ast::GenericParamDecl *> params,
+                       const TypeEnv &env, llvm::StringRef calleeName,
+                       llvm::SMRange where, std::vector<GenericValue> &out);
+  std::string typeExprText(const ast::Node *t) const;
+  llvm::DenseSet<const StructInstance *> structsInProgress;
+
+  // Unify.cpp
+  /// Binds generic parameters so that `pattern` (a parameter's declared type)
+  /// matches `actual`. Reports a conflict or mismatch at `where` and returns
+  /// false. Untyped elements do not bind dtype parameters (see Literals.cpp).
+  bool unify(const ast::TypeExpr *pattern, const Type *actual,
+             const TypeEnv &env, Bindings &b, llvm::StringRef calleeName,
+             llvm::StringRef argName, llvm::SMRange where);
+  /// Dims of `pattern` that are expressions (N + 1) are checked after every
+  /// plain parameter is bound; this runs those checks.
+  struct DeferredDim {
+    const ast::TypeExpr *expr;
+    int64_t actual;
+    std::string argName;
+    llvm::SMRange where;
+  };
+  std::vector<DeferredDim> deferredDims;
+  bool solveDeferred(const TypeEnv &env, Bindings &b, llvm::StringRef callee);
+  /// Binds still-unbound dtype parameters that only untyped arguments met.
+  std::vector<std::pair<const ast::GenericParamDecl *, Elem>> untypedDTypes;
+  bool bindValue(const ast::GenericParamDecl *p, const GenericValue &v,
+                 Bindings &b, llvm::StringRef calleeName, llvm::SMRange where);
+
+  // Instances.cpp
+  /// The instance of `decl` for these bindings and const arguments, created
+  /// and checked on first use. `callLoc` is where it is needed (recursion).
+  FuncInstance *getInstance(const ast::FuncDecl *decl, const Bindings &b,
+                            std::vector<std::optional<ConstValue>> constArgs,
+                            llvm::SMRange callRange);
+  std::vector<GenericValue> bindingsInOrder(const ast::FuncDecl *decl,
+                                            const Bindings &b);
+  /// Functions whose bodies are being checked, innermost last, with the call
+  /// that entered each (recursion detection).
+  std::vector<std::pair<const ast::FuncDecl *, llvm::SMRange>> activeCalls;
+  std::vector<std::pair<const ast::FuncDecl *, FuncInstance *>> instanceList;
+  llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *> derivativeRules;
+  void checkDerivativeRule(FuncInstance *primal);
+  void checkTopLevel(ModuleInfo *mi, bool isMain);
+  void checkExport(const ast::Decl *d, ModuleInfo *mi);
+  const ConstValue *moduleConst(const ast::ConstDecl *d, const Type **type);
+  llvm::DenseMap<const ast::ConstDecl *, size_t> constIndex;
+  llvm::DenseMap<const ast::ConstDecl *, const Type *> constUseType;
+  llvm::DenseMap<const ast::ConstDecl *, bool> constInProgress;
+  llvm::DenseMap<const ast::Decl *, ModuleInfo *> declModule;
+
+  /// Instances that are not part of the program: the context in which const
+  /// initializers, default values and derived definitions are checked.
+  FuncInstance *scratchInstance();
+  std::vector<std::unique_ptr<FuncInstance>> scratch;
+  /// Evaluates a parameter's default value in its function's context.
+  std::optional<ConstValue> evalDefault(const ast::ParamDecl *p,
+                                        const Type *type, const TypeEnv &env);
+
+  // Transforms.cpp
+  std::pair<FuncInstance *, DerivedInstance *>
+  concreteInstance(const Callable &c, llvm::SMRange where);
+  /// Resolves `fn g = <definition>;` to what calling `g` means (cached).
+  std::shared_ptr<Callable> derivedCallable(const ast::DerivedFuncDecl *d);
+  llvm::DenseMap<const ast::DerivedFuncDecl *, std::shared_ptr<Callable>>
+      derivedCache;
+  llvm::DenseMap<const ast::DerivedFuncDecl *, bool> derivedInProgress;
+  /// The derived instance of `kind` over a concrete primal.
+  DerivedInstance *makeDerived(TransformKind kind, FuncInstance *primalFn,
+                               DerivedInstance *primalDerived,
+                               const ast::Expr *wrt, llvm::SMRange where);
+  std::vector<std::string> paramNamesOf(FuncInstance *f,
+                                        DerivedInstance *d) const;
+
+private:
+  std::vector<std::unique_ptr<ModuleInfo>> modules;
+  llvm::DenseMap<const ast::GenericParamDecl *, GenericRole> roles;
+  void computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
+                    llvm::ArrayRef<const ast::TypeExpr *> uses,
+                    ModuleInfo *mi);
+};
+
+/// The diagnostic-friendly name of an instance: "dense<32, 784, 128>".
+std::string instanceName(const ast::FuncDecl *decl,
+                         llvm::ArrayRef<GenericValue> args);
+llvm::StringRef textOf(llvm::SMRange r);
+
+} // namespace tdl::sema
+
+#endif
