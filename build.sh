@@ -12,7 +12,7 @@ jobs="${TDLC_JOBS:-$(nproc)}"
 
 # Debian packages, one per line: what the build, the tests and the demo need.
 packages=(
-  cmake ninja-build g++ python3
+  cmake ninja-build g++ python3 python3-numpy
   llvm-19-dev llvm-19-tools
   re2c bison
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
