@@ -78,7 +78,9 @@ void BuiltinCall::invalid(llvm::SMRange r, const std::string &why) {
 
 void BuiltinCall::argType(const ast::Expr *e, llvm::StringRef what,
                           llvm::StringRef need, const Type *found) {
-  c.error(diag::BuiltinArgType, e->getRange(), name, what, need, found->str());
+  // Literals are shown with the dtype they would default to.
+  c.error(diag::BuiltinArgType, e->getRange(), name, what, need,
+          found ? types.defaulted(found)->str() : "?");
 }
 
 const Type *BuiltinCall::tensor(const ast::Expr *e, llvm::StringRef what) {

@@ -303,7 +303,8 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
   TypeEnv calleeEnv{c.module, f->getGenericParams(), &b};
   sema.untypedDTypes.clear();
   sema.deferredDims.clear();
-  for (size_t i = 0; i < params.size(); ++i)
+  // Stop at the first failure: one mistake, one diagnostic.
+  for (size_t i = 0; i < params.size() && ok; ++i)
     if (slots[i].expr &&
         !sema.unify(params[i]->getParamType(), slots[i].type, calleeEnv, b,
                     c.name, params[i]->getName().name, slots[i].range))

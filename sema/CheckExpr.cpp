@@ -150,6 +150,7 @@ static const Type *checkTensorLiteral(FunctionChecker &c,
     if (t->isError())
       return types.error();
     if (!t->isTensor()) {
+      t = c.materialize(x, t);
       c.error(diag::TensorLiteralElement, x->getRange(), t->str());
       return types.error();
     }

@@ -237,10 +237,12 @@ const Type *FunctionChecker::checkBinary(const ast::BinaryExpr *e) {
     return types.error();
   if (logical || isComparison(k))
     return types.tensor(Elem::Bool, *shape);
-  if (isUntyped(*elem)) {
+  // Constants fold, typed or not: `N / 2` of a dim parameter is a constant
+  // slice bound.
+  if (shape->empty()) {
     auto a = constantOf(e->getLHS()), b = constantOf(e->getRHS());
     if (a && b)
-      if (auto v = foldBinary(e, *a, *b, *elem == Elem::UntypedFloat))
+      if (auto v = foldBinary(e, *a, *b, isFloat(*elem)))
         instance.constants[e] = *v;
   }
   return types.tensor(*elem, *shape);
@@ -256,6 +258,7 @@ const Type *FunctionChecker::checkCast(const ast::CastExpr *e) {
     return types.error();
   }
   if (!t->isTensor()) {
+    t = materialize(e->getOperand(), t);
     error(diag::InvalidCast, e->getRange(), t->str(), target->str());
     return types.error();
   }

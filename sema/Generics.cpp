@@ -48,12 +48,18 @@ void Sema::computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
           return;
         if (auto *n = llvm::dyn_cast<ast::NamedTypeExpr>(t)) {
           if (const ast::GenericParamDecl *p = find(n)) {
+            if (p->isPack() && pos == Position::Dim) {
+              diags.report(diag::PackNotAllowed, n->getRange(),
+                           p->getName().name,
+                           "must be spliced into a shape as '..S'");
+              return;
+            }
             if (p->getParamKind() != ast::GenericParamDecl::Kind::Plain)
               return;
             GenericRole r =
                 pos == Position::Dim ? GenericRole::Dim : GenericRole::DType;
             auto &slot = seen[p];
-            if (slot && *slot != r)
+            if (slot && *slot != r && roleConflictReported.insert(p).second)
               diags.report(diag::GenericRoleConflict, n->getRange(),
                            p->getName().name);
             slot = r;
@@ -198,7 +204,7 @@ std::optional<int64_t> Sema::evalDim(const ast::TypeExpr *t,
       break;
     case ast::BinaryOp::Div:
       if (*r == 0 || *l % *r != 0) {
-        diags.report(diag::DimNotExact, b->getRange(), *l, *r);
+        reportInInstance(diag::DimNotExact, b->getRange(), *l, *r);
         return std::nullopt;
       }
       v = *l / *r;
@@ -208,7 +214,7 @@ std::optional<int64_t> Sema::evalDim(const ast::TypeExpr *t,
       return std::nullopt;
     }
     if (v < 0) {
-      diags.report(diag::DimNegative, b->getRange(), v);
+      reportInInstance(diag::DimNegative, b->getRange(), v);
       return std::nullopt;
     }
     return v;

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "sema/FunctionChecker.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -140,6 +141,13 @@ FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
 
   ModuleInfo *mi = moduleOf(decl);
   TypeEnv env{mi, decl->getGenericParams(), &b};
+  if (decl->isGeneric()) {
+    instantiatingAt = callRange;
+    instantiatingName = inst->name;
+  }
+  auto clearInstantiating = llvm::make_scope_exit([&] {
+    instantiatingAt = llvm::SMRange();
+  });
   for (const ast::ParamDecl *p : decl->getParams()) {
     const Type *t = resolveType(p->getParamType(), env);
     inst->paramTypes.push_back(t);
@@ -147,6 +155,7 @@ FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
       p->type = t;
   }
   inst->resultType = resolveType(decl->getResultType(), env);
+  instantiatingAt = llvm::SMRange();
 
   activeCalls.push_back({decl, callRange});
   FunctionChecker checker(*this, *inst, mi, env, decl,

@@ -70,8 +70,8 @@ void Sema::collectTopLevelNames(ModuleInfo *mi,
 
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
-  // The closest candidate within a third of the name's length (at least 1).
-  unsigned limit = std::max<unsigned>(1, id.name.size() / 3);
+  // The closest candidate within about a third of the name's length.
+  unsigned limit = std::max<unsigned>(1, (id.name.size() + 1) / 3);
   llvm::StringRef best;
   unsigned bestDist = limit + 1;
   for (llvm::StringRef c : candidates) {

@@ -139,6 +139,19 @@ public:
                        const TypeEnv &env, llvm::StringRef calleeName,
                        llvm::SMRange where, std::vector<GenericValue> &out);
   std::string typeExprText(const ast::Node *t) const;
+  /// While an instance's signature is resolved: where it was required, so
+  /// errors in its dim expressions get an "in instance" note.
+  llvm::SMRange instantiatingAt;
+  std::string instantiatingName;
+  template <typename... Args>
+  DiagnosticBuilder reportInInstance(diag::Kind<void(Args...)> kind,
+                                     llvm::SMRange r,
+                                     std::type_identity_t<Args>... args) {
+    DiagnosticBuilder b = diags.report(kind, r, args...);
+    if (instantiatingAt.isValid())
+      b.note(diag::InstantiatedFrom, instantiatingAt, instantiatingName);
+    return b;
+  }
   llvm::DenseSet<const StructInstance *> structsInProgress;
 
   // Unify.cpp
@@ -211,6 +224,7 @@ public:
 private:
   std::vector<std::unique_ptr<ModuleInfo>> modules;
   llvm::DenseMap<const ast::GenericParamDecl *, GenericRole> roles;
+  llvm::DenseSet<const ast::GenericParamDecl *> roleConflictReported;
   void computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
                     llvm::ArrayRef<const ast::TypeExpr *> uses,
                     ModuleInfo *mi);

@@ -1,0 +1,182 @@
+//===- LowerLoop.cpp - for and while loops ---------------------------------===//
+//
+// A loop carries the bindings its body assigns that exist before it. A
+// `for` without break or return is a `for` op. A loop that may break or
+// return is a `while` op whose condition is `!broke && !returned && c`
+// (evaluated through an `if`, so `c` is not evaluated once the loop has been
+// left); a `for` of that kind carries its index as the first value.
+// `continue` sets a flag that is reset at the start of every iteration and
+// guards the rest of the body.
+//
+//===----------------------------------------------------------------------===//
+#include "sema/irgen/FunctionLowering.h"
+
+namespace tdl::irgen {
+
+namespace {
+/// Saves and restores the builder, environment and nesting around a region.
+struct RegionScope {
+  RegionScope(ir::Builder &b, unsigned &nesting, ir::Region &r)
+      : b(b), outer(b), nesting(nesting) {
+    ++nesting;
+    b.setInsertionPointToEnd(r);
+  }
+  ~RegionScope() {
+    --nesting;
+    b = outer;
+  }
+  ir::Builder &b;
+  ir::Builder outer;
+  unsigned &nesting;
+};
+} // namespace
+
+void FunctionLowering::lowerFor(const ast::ForStmt *s) {
+  ir::Value *lo = coerceTensor(lowerTensor(s->getLo()),
+                               ir::Type::scalar(ir::DType::I64));
+  ir::Value *hi = coerceTensor(lowerTensor(s->getHi()),
+                               ir::Type::scalar(ir::DType::I64));
+  LoopContext here;
+  LoopContext *outerLoop = loop;
+  loop = &here;
+  KeySet assigned;
+  collectAssigned(s->getBody(), assigned, 0);
+  here.mayBreak = assigned.count(&here.brokeKey);
+  here.mayContinue = assigned.count(&here.continuedKey);
+  bool mayReturn = usesReturnFlag && assigned.count(&returnedKey);
+  llvm::SmallVector<Key, 8> keys = liveKeys(assigned);
+  const ast::VarDecl *index = s->getIndexVar();
+  Env saved = env;
+
+  if (!here.mayBreak && !mayReturn) {
+    llvm::SmallVector<ir::Value *, 8> inits;
+    for (Key k : keys)
+      env[k].flatten(inits);
+    ir::Operation *op = b.createFor(lo, hi, inits);
+    {
+      RegionScope scope(b, nesting, op->getRegion(0));
+      ir::Value *i = op->getRegion(0).getArgument(0);
+      i->setNameHint(index->getName().name);
+      env[index] = ValueTree::tensor(i);
+      bindKeysFromArgs(op->getRegion(0), 1, keys);
+      if (here.mayContinue)
+        env[&here.continuedKey] = ValueTree::tensor(boolConst(false));
+      lowerStmts(s->getBody()->getStmts());
+      yieldKeys({}, keys);
+    }
+    env = std::move(saved);
+    bindKeysFromResults(op, 0, keys);
+    loop = outerLoop;
+    return;
+  }
+
+  if (here.mayBreak) {
+    env[&here.brokeKey] = ValueTree::tensor(boolConst(false));
+    keys.push_back(&here.brokeKey);
+  }
+  llvm::SmallVector<ir::Value *, 8> inits{lo};
+  for (Key k : keys)
+    env[k].flatten(inits);
+  ir::Operation *op = b.createWhile(inits);
+  Env entry = env;
+  {
+    RegionScope scope(b, nesting, op->getRegion(0));
+    ir::Value *i = op->getRegion(0).getArgument(0);
+    bindKeysFromArgs(op->getRegion(0), 1, keys);
+    ir::Value *c = b.binary(ir::Opcode::Lt, i, hi);
+    if (here.mayBreak)
+      c = b.binary(ir::Opcode::And, c,
+                   b.unary(ir::Opcode::Not, env[&here.brokeKey].leaf));
+    if (mayReturn)
+      c = b.binary(ir::Opcode::And, c,
+                   b.unary(ir::Opcode::Not, env[&returnedKey].leaf));
+    b.yield({c});
+  }
+  env = entry;
+  {
+    RegionScope scope(b, nesting, op->getRegion(1));
+    ir::Value *i = op->getRegion(1).getArgument(0);
+    i->setNameHint(index->getName().name);
+    env[index] = ValueTree::tensor(i);
+    bindKeysFromArgs(op->getRegion(1), 1, keys);
+    if (here.mayContinue)
+      env[&here.continuedKey] = ValueTree::tensor(boolConst(false));
+    lowerStmts(s->getBody()->getStmts());
+    ir::Value *next = b.binary(ir::Opcode::Add, i, i64Const(1));
+    yieldKeys({next}, keys);
+  }
+  env = std::move(entry);
+  bindKeysFromResults(op, 1, keys);
+  for (Key k : keys)
+    if (k != &here.brokeKey)
+      saved[k] = env[k];
+  env = std::move(saved);
+  loop = outerLoop;
+}
+
+void FunctionLowering::lowerWhile(const ast::WhileStmt *s) {
+  LoopContext here;
+  LoopContext *outerLoop = loop;
+  loop = &here;
+  KeySet assigned;
+  collectAssigned(s->getBody(), assigned, 0);
+  here.mayBreak = assigned.count(&here.brokeKey);
+  here.mayContinue = assigned.count(&here.continuedKey);
+  bool mayReturn = usesReturnFlag && assigned.count(&returnedKey);
+  llvm::SmallVector<Key, 8> keys = liveKeys(assigned);
+  Env saved = env;
+  if (here.mayBreak) {
+    env[&here.brokeKey] = ValueTree::tensor(boolConst(false));
+    keys.push_back(&here.brokeKey);
+  }
+  llvm::SmallVector<ir::Value *, 8> inits;
+  for (Key k : keys)
+    env[k].flatten(inits);
+  ir::Operation *op = b.createWhile(inits);
+  Env entry = env;
+  {
+    RegionScope scope(b, nesting, op->getRegion(0));
+    bindKeysFromArgs(op->getRegion(0), 0, keys);
+    ir::Value *c;
+    if (here.mayBreak || mayReturn) {
+      ir::Value *stop = nullptr;
+      if (here.mayBreak)
+        stop = env[&here.brokeKey].leaf;
+      if (mayReturn)
+        stop = stop ? b.binary(ir::Opcode::Or, stop, env[&returnedKey].leaf)
+                    : env[&returnedKey].leaf;
+      ir::Operation *guard =
+          b.createIf(stop, {ir::Type::scalar(ir::DType::Bool)});
+      {
+        RegionScope thenScope(b, nesting, guard->getRegion(0));
+        b.yield({boolConst(false)});
+      }
+      {
+        RegionScope elseScope(b, nesting, guard->getRegion(1));
+        b.yield({lowerTensor(s->getCond())});
+      }
+      c = guard->getResult(0);
+    } else {
+      c = lowerTensor(s->getCond());
+    }
+    b.yield({c});
+  }
+  env = entry;
+  {
+    RegionScope scope(b, nesting, op->getRegion(1));
+    bindKeysFromArgs(op->getRegion(1), 0, keys);
+    if (here.mayContinue)
+      env[&here.continuedKey] = ValueTree::tensor(boolConst(false));
+    lowerStmts(s->getBody()->getStmts());
+    yieldKeys({}, keys);
+  }
+  env = std::move(entry);
+  bindKeysFromResults(op, 0, keys);
+  for (Key k : keys)
+    if (k != &here.brokeKey)
+      saved[k] = env[k];
+  env = std::move(saved);
+  loop = outerLoop;
+}
+
+} // namespace tdl::irgen
