@@ -315,6 +315,13 @@ void Lexer::skipBlockComment(const char *start) {
   cur = p;
 }
 
+/// One diagnostic per malformed sequence: skip its continuation bytes.
+static const char *skipContinuationBytes(const char *p, const char *end) {
+  while (p < end && (static_cast<unsigned char>(*p) & 0xC0) == 0x80)
+    ++p;
+  return p;
+}
+
 void Lexer::checkCommentUTF8(const char *begin, const char *end) {
   const char *p = begin;
   while (p < end) {
@@ -330,7 +337,7 @@ void Lexer::checkCommentUTF8(const char *begin, const char *end) {
       continue;
     }
     diags.report(diag::LexInvalidUTF8, loc(p), static_cast<unsigned>(*u));
-    ++p;
+    p = skipContinuationBytes(p + 1, end);
   }
 }
 
@@ -348,7 +355,7 @@ void Lexer::reportNonAscii(const char *start) {
     return;
   }
   diags.report(diag::LexInvalidUTF8, loc(start), static_cast<unsigned>(*u));
-  cur = start + 1;
+  cur = skipContinuationBytes(start + 1, bufferEnd);
 }
 
 } // namespace tdl::parser

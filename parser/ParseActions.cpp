@@ -407,7 +407,8 @@ void ParseState::addDecl(Decl *d, Prefix &prefix, bool isFunction) {
 void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
                                    std::vector<std::string> &expected,
                                    bool expectsExpression,
-                                   llvm::StringRef expectedCloser) {
+                                   llvm::StringRef expectedCloser,
+                                   bool preferSemi) {
   if (expectsExpression) {
     llvm::erase_if(expected, [](const std::string &s) {
       return s == "identifier" || s == "'('" || s == "'['";
@@ -438,6 +439,13 @@ void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
   };
   bool closerExpected = open && closerOf(open->kind) &&
                         expectedCloser.contains(closerOf(open->kind));
+  if (expected.size() > 6 && preferSemi && !closerExpected) {
+    // A statement ended without ';' before the next one (or a '}'): say so
+    // right after it, as clang does.
+    diags.report(diag::ParseExpectedFound, filter.getPrevTokenEnd(), "';'",
+                 found);
+    return;
+  }
   if (expected.size() > 6) {
     // Too many alternatives to list (typically "an operator or ...");
     // the unclosed bracket is the most useful thing to name.

@@ -157,7 +157,7 @@ public:
   void reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
                          std::vector<std::string> &expected,
                          bool expectsExpression,
-                         llvm::StringRef expectedCloser);
+                         llvm::StringRef expectedCloser, bool preferSemi);
 
   bool isStopped() const { return depthExceeded || filter.isAborted(); }
 

@@ -213,6 +213,7 @@ Token TokenFilter::next() {
   prevKind = t.kind;
   prevClosesGeneric = t.closesGeneric;
   prevClosedStruct = closedStruct;
+  prevEnd = lastEnd;
   lastEnd = t.text.data() + t.text.size();
   if (aborted) {
     // Nesting limit hit on this token: end the stream right here.

@@ -57,6 +57,11 @@ public:
   /// The innermost bracket still open before the last delivered token (for
   /// "to match this '('" notes), or null.
   const OpenBracket *getInnermostOpen() const;
+  /// Where the token before the last delivered one ends (clang puts
+  /// "expected ';'" there, right after the statement).
+  llvm::SMLoc getPrevTokenEnd() const {
+    return llvm::SMLoc::getFromPointer(prevEnd);
+  }
 
 private:
   const Token &peek(size_t i);
@@ -77,6 +82,7 @@ private:
   bool lastPushed = false;
   bool aborted = false;
   const char *lastEnd = nullptr;
+  const char *prevEnd = nullptr;
 };
 
 } // namespace tdl::parser
