@@ -293,7 +293,14 @@ std::string computeDerivedSignature(DerivedKind kind, const Function &base,
       if (wrt[j] == w)
         return fmt::format("wrt index {} is listed twice", w);
     const Type &t = baseArgs[w];
-    if (!t.isTensor() || !isFloat(t.getDType()))
+    // Tuples (lowered structs) are differentiated leaf by leaf: they need a
+    // floating-point leaf; their cotangent has the tuple type itself.
+    std::function<bool(const Type &)> hasFloatLeaf = [&](const Type &x) {
+      if (x.isTensor())
+        return isFloat(x.getDType());
+      return llvm::any_of(x.getElements(), hasFloatLeaf);
+    };
+    if (!hasFloatLeaf(t))
       return fmt::format("parameter {} of '@{}' has type {}, not a "
                          "floating-point tensor",
                          w, base.getName().str(), t.str());

@@ -262,8 +262,16 @@ public:
 
   Module *getParentModule() const { return parent; }
 
+  /// A user derivative rule (`@derivative(of: f)`): the name of a function
+  /// taking f's parameters and a cotangent per result and returning one
+  /// cotangent per differentiable parameter; replaces the automatic vjp of f.
+  /// Text: `func @f(...) -> T custom_vjp @f_vjp {`. Empty when none.
+  llvm::StringRef getCustomVjp() const { return customVjp; }
+  void setCustomVjp(std::string f) { customVjp = std::move(f); }
+
 private:
   friend class Module;
+  std::string customVjp;
   std::string name;
   bool exported = false;
   llvm::SmallVector<Type, 4> argTypes;

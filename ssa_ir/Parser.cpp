@@ -143,9 +143,11 @@ std::optional<Type> Parser::parseType() {
     IntArray dims;
     if (!parseIntList(dims))
       return std::nullopt;
+    int64_t count = 1;
     for (int64_t d : dims)
-      if (d < 0) {
-        error(tok.loc(), "non-negative dims");
+      if (d < 0 || __builtin_mul_overflow(count, d, &count) ||
+          count > (int64_t(1) << 48)) {
+        error(tok.loc(), "non-negative dims with at most 2^48 elements");
         return std::nullopt;
       }
     shape.assign(dims.begin(), dims.end());
@@ -588,6 +590,13 @@ bool Parser::parseFunction(Module &m) {
   else
     resultTypes.push_back(*results);
   f->setSignature(argTypes, resultTypes);
+  if (tok.isIdent("custom_vjp")) { // a user derivative rule (docs/ir.md)
+    advance();
+    if (!tok.is(Token::Symbol))
+      return error(tok.loc(), "the derivative function '@name'");
+    f->setCustomVjp(tok.text.str());
+    advance();
+  }
   Location loc(start);
   if (!parseLoc(loc))
     return false;

@@ -14,22 +14,32 @@ namespace tdl::ir {
 
 Pass::~Pass() = default;
 
-static const PassInfo passInfos[] = {
+// Passes.def, then passes of later libraries (autodiff) registered by the
+// tools that link them (registerPass), so ssa_ir never depends on them.
+static std::vector<PassInfo> &passRegistry() {
+  static std::vector<PassInfo> passInfos = {
 #define PASS(ID, NAME, DESCRIPTION) {NAME, DESCRIPTION, create##ID##Pass},
 #include "ssa_ir/Passes.def"
-};
+  };
+  return passInfos;
+}
 
-llvm::ArrayRef<PassInfo> getRegisteredPasses() { return passInfos; }
+llvm::ArrayRef<PassInfo> getRegisteredPasses() { return passRegistry(); }
+
+void registerPass(PassInfo info) {
+  if (!lookupPass(info.name))
+    passRegistry().push_back(info);
+}
 
 const PassInfo *lookupPass(llvm::StringRef name) {
-  for (const PassInfo &p : passInfos)
+  for (const PassInfo &p : passRegistry())
     if (name == p.name)
       return &p;
   return nullptr;
 }
 
 void printRegisteredPasses(llvm::raw_ostream &os) {
-  for (const PassInfo &p : passInfos)
+  for (const PassInfo &p : passRegistry())
     os << fmt::format("  {:<20} {}\n", p.name, p.description);
 }
 

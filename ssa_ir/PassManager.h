@@ -33,6 +33,9 @@ struct PassInfo {
 };
 llvm::ArrayRef<PassInfo> getRegisteredPasses();
 const PassInfo *lookupPass(llvm::StringRef name);
+/// Adds a pass defined in a library that depends on ssa_ir (autodiff); the
+/// tools call this before parsing their options.
+void registerPass(PassInfo info);
 /// `--print-passes`: one line per pass, `name  description`.
 void printRegisteredPasses(llvm::raw_ostream &os);
 

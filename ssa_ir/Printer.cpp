@@ -205,6 +205,8 @@ void FunctionPrinter::printFunction() {
   printArgList(fn.getBody());
   os << ") -> ";
   printTypeList(os, fn.getResultTypes());
+  if (!fn.getCustomVjp().empty())
+    os << " custom_vjp @" << fn.getCustomVjp();
   printLoc(fn.getLoc());
   os << " {\n";
   for (const auto &op : fn.getBody().getOps())

@@ -9,6 +9,7 @@
 // the input (parse, verify, run-time), 2 command line / I/O.
 //
 //===----------------------------------------------------------------------===//
+#include "autodiff/Autodiff.h"
 #include "lang/DiagnosticPrinters.h"
 #include "lang/VerifyDiagnosticConsumer.h"
 #include "ssa_ir/DotWriter.h"
@@ -121,6 +122,7 @@ int main(int argc, char **argv) {
   for (const ir::PassInfo &p : ir::getRegisteredPasses())
     removeRegistered({p.name});
   Options o;
+  tdl::ad::registerAutodiffPass();
   registerPassFlags();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,

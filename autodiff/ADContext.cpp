@@ -1,0 +1,110 @@
+//===- ADContext.cpp - filling derived functions, the call cache, errors ---===//
+#include "autodiff/ADContext.h"
+#include "autodiff/IRHelpers.h"
+
+#include <fmt/format.h>
+
+namespace tdl::ad {
+
+using namespace ir;
+
+bool isDiffParam(const Type &t) { return isDifferentiableType(t); }
+
+bool ADContext::fill(Function &decl) {
+  if (!decl.isDerivedDeclaration())
+    return true;
+  Function *base = module.lookup(decl.getDerivedBase());
+  assert(base && "signatures were resolved, so the base exists");
+  if (base->isDerivedDeclaration() && !fill(*base))
+    return false;
+  return fillBody(decl, *base);
+}
+
+bool ADContext::fillBody(Function &decl, Function &base) {
+  // A derived function already being generated is referenced by a recursive
+  // call: calling it is fine, its body is on the way.
+  if (!inProgress.insert(&decl).second)
+    return true;
+  stack.push_back(&base);
+  bool ok = decl.getDerivedKind() == DerivedKind::Jvp
+                ? generateForward(*this, decl, base)
+                : generateReverse(*this, decl, base);
+  stack.pop_back();
+  inProgress.erase(&decl);
+  if (!ok) {
+    failed = true;
+    // Leave a valid (empty-bodied) declaration behind: drop partial code.
+    Region &body = decl.getBody();
+    for (auto &op : body.getOps())
+      op->dropAllReferences();
+    while (!body.empty())
+      body.remove(body.getOps().back().get());
+    while (body.getNumArguments())
+      body.eraseArgument(body.getNumArguments() - 1);
+    return false;
+  }
+  decl.markDefined();
+  return true;
+}
+
+Function *ADContext::getDerived(Function &callee, DerivedKind kind,
+                                llvm::ArrayRef<int64_t> wrt) {
+  std::string name = fmt::format("{}.{}", callee.getName().str(),
+                                 derivedKindName(kind).str());
+  for (int64_t w : wrt)
+    name += fmt::format("_{}", w);
+  auto it = cache.find(name);
+  if (it != cache.end())
+    return it->second;
+  if (Function *existing = module.lookup(name))
+    return cache[name] = existing;
+  auto f = std::make_unique<Function>(name, kind, callee.getName().str(), wrt,
+                                      callee.getLoc());
+  llvm::SmallVector<Type, 4> args, results;
+  std::string err = computeDerivedSignature(kind, callee, wrt, args, results);
+  assert(err.empty() && "activity only picks differentiable parameters");
+  (void)err;
+  f->setSignature(args, results);
+  Function *fn = module.addFunction(std::move(f));
+  cache[name] = fn;
+  if (!fill(*fn))
+    return nullptr;
+  return fn;
+}
+
+void ADContext::addNotes(DiagnosticBuilder &b) {
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    b.note(diag::ADWhileDifferentiating, (*it)->getLoc().pos,
+           (*it)->getName().str());
+}
+
+void ADContext::reportNotDifferentiable(const Operation &op) {
+  failed = true;
+  auto b = diags.report(diag::ADNotDifferentiable, op.getLoc().pos,
+                        op.getName().str());
+  addNotes(b);
+}
+
+void ADContext::reportUnsupported(const Operation &op, llvm::StringRef why) {
+  failed = true;
+  auto b = diags.report(diag::ADUnsupported, op.getLoc().pos,
+                        op.getName().str(), why.str());
+  addNotes(b);
+}
+
+void ADContext::reportBadCustomRule(const Function &f, llvm::StringRef rule,
+                                    llvm::StringRef why) {
+  failed = true;
+  auto b = diags.report(diag::ADBadCustomRule, f.getLoc().pos, rule.str(),
+                        f.getName().str(), why.str());
+  addNotes(b);
+}
+
+void ADContext::reportNoForwardRule(const Function &f, llvm::StringRef why) {
+  failed = true;
+  auto b = diags.report(diag::ADNoForwardRule, f.getLoc().pos,
+                        f.getName().str(), why.str());
+  addNotes(b);
+}
+
+} // namespace tdl::ad

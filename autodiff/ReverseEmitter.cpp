@@ -1,0 +1,232 @@
+//===- ReverseEmitter.cpp - pullbacks, adjoint accumulation, if and call ---===//
+#include "autodiff/ReverseEmitter.h"
+#include "autodiff/Rules.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace tdl::ad {
+
+using namespace ir;
+
+void ReverseEmitter::accumulate(Builder &b, Value *v, Value *a) {
+  if (!a || !act.isVaried(v))
+    return;
+  if (v->getType().isTuple()) {
+    auto &elems = tupleAdj[v];
+    size_t n = v->getType().getElements().size();
+    elems.resize(n, nullptr);
+    Operation *def = a->getDefiningOp();
+    bool isTupleOp = def && def->getOpcode() == Opcode::Tuple;
+    for (size_t i = 0; i < n; ++i) {
+      if (!isDifferentiableType(v->getType().getElements()[i]))
+        continue;
+      Value *ai = isTupleOp ? def->getOperand(i) : b.get(a, i);
+      elems[i] = addOrNull(b, elems[i], ai);
+    }
+    return;
+  }
+  Value *&slot = adj[v];
+  slot = addOrNull(b, slot, a);
+}
+
+Value *ReverseEmitter::getAdjoint(Builder &b, Value *v) {
+  if (!v->getType().isTuple())
+    return adj.lookup(v);
+  auto it = tupleAdj.find(v);
+  if (it == tupleAdj.end() || llvm::all_of(it->second, [](Value *e) {
+        return e == nullptr;
+      }))
+    return nullptr;
+  llvm::SmallVector<Value *, 4> elems;
+  llvm::ArrayRef<Type> types = v->getType().getElements();
+  for (size_t i = 0; i < types.size(); ++i)
+    elems.push_back(orZeros(b, it->second[i], types[i]));
+  return b.tuple(elems);
+}
+
+void ReverseEmitter::clearAdjoint(Value *v) {
+  adj.erase(v);
+  tupleAdj.erase(v);
+}
+
+llvm::SmallVector<Value *, 4> ReverseEmitter::capturedVaried(Operation &op) {
+  llvm::SetVector<Value *> out;
+  for (unsigned r = 0; r < op.getNumRegions(); ++r)
+    walk(op.getRegion(r), [&](Operation &inner) {
+      for (Value *v : inner.getOperands()) {
+        Region *def = v->getParentRegion();
+        bool inside = false;
+        for (unsigned k = 0; k < op.getNumRegions(); ++k)
+          inside |= def && def->isNestedIn(&op.getRegion(k));
+        if (!inside && act.isVaried(v))
+          out.insert(v);
+      }
+    });
+  return llvm::SmallVector<Value *, 4>(out.begin(), out.end());
+}
+
+bool ReverseEmitter::reverseRegion(Builder &b, Region &r) {
+  llvm::SmallVector<Operation *, 16> ops;
+  for (auto &op : r.getOps())
+    if (!op->hasTrait(Terminator))
+      ops.push_back(op.get());
+  for (auto it = ops.rbegin(); it != ops.rend(); ++it)
+    if (!reverseOp(b, **it))
+      return false;
+  return true;
+}
+
+bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
+  llvm::SmallVector<Value *, 2> dys;
+  bool anyAdjoint = false;
+  for (Value *res : op.getResults()) {
+    dys.push_back(getAdjoint(b, res));
+    anyAdjoint |= dys.back() != nullptr;
+  }
+  // Activity: nothing useful reads the results, or nothing varied feeds them.
+  if (!anyAdjoint || !act.anyOperandVaried(op))
+    return true;
+  b.setLoc(op.getLoc());
+  switch (op.getOpcode()) {
+  case Opcode::Get: {
+    Value *t = op.getOperand(0);
+    if (!act.isVaried(t))
+      return true;
+    auto &elems = tupleAdj[t];
+    elems.resize(t->getType().getElements().size(), nullptr);
+    int64_t i = *op.getAttrs().getInt("index");
+    elems[i] = addOrNull(b, elems[i], dys[0]);
+    return true;
+  }
+  case Opcode::Tuple: {
+    Value *res = op.getResult(0);
+    auto it = tupleAdj.find(res);
+    if (it == tupleAdj.end())
+      return true;
+    llvm::SmallVector<Value *, 4> elems = it->second;
+    for (unsigned i = 0; i < op.getNumOperands() && i < elems.size(); ++i)
+      accumulate(b, op.getOperand(i), elems[i]);
+    return true;
+  }
+  case Opcode::Call:
+    return reverseCall(b, op);
+  case Opcode::If:
+    return reverseIf(b, op);
+  case Opcode::For:
+  case Opcode::While:
+    return reverseLoop(*this, b, op);
+  default:
+    break;
+  }
+  llvm::SmallVector<Value *, 4> operands, results;
+  for (Value *v : op.getOperands())
+    operands.push_back(primal(v));
+  for (Value *v : op.getResults())
+    results.push_back(primal(v));
+  llvm::SmallVector<Value *, 4> dxs;
+  RuleStatus st = pullback(b, PrimalView{op, operands, results}, dys, dxs);
+  if (st == RuleStatus::NotDifferentiable) {
+    ctx.reportNotDifferentiable(op);
+    return false;
+  }
+  if (st == RuleStatus::Unsupported) {
+    ctx.reportUnsupported(op, "no reverse-mode rule");
+    return false;
+  }
+  for (unsigned i = 0; i < op.getNumOperands(); ++i)
+    accumulate(b, op.getOperand(i), dxs[i]);
+  return true;
+}
+
+bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
+  Module &m = ctx.getModule();
+  Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
+  if (callee->isDerivedDeclaration() && !ctx.fill(*callee))
+    return false;
+  llvm::SmallVector<Value *, 6> args;
+  for (Value *v : op.getOperands())
+    args.push_back(primal(v));
+  for (Value *res : op.getResults())
+    args.push_back(orZeros(b, getAdjoint(b, res), res->getType()));
+
+  if (!callee->getCustomVjp().empty()) {
+    // The user rule returns one cotangent per differentiable parameter.
+    Function *rule = m.lookup(callee->getCustomVjp());
+    if (!rule) {
+      ctx.reportBadCustomRule(*callee, callee->getCustomVjp(),
+                              "no such function");
+      return false;
+    }
+    Operation *c = b.call(*rule, args);
+    unsigned k = 0;
+    for (unsigned i = 0; i < op.getNumOperands(); ++i)
+      if (isDifferentiableType(op.getOperand(i)->getType()))
+        accumulate(b, op.getOperand(i), c->getResult(k++));
+    return true;
+  }
+  llvm::SmallVector<int64_t, 4> wrt;
+  for (unsigned i = 0; i < op.getNumOperands(); ++i)
+    if (act.isVaried(op.getOperand(i)))
+      wrt.push_back(i);
+  if (wrt.empty())
+    return true;
+  Function *vjp = ctx.getDerived(*callee, DerivedKind::Vjp, wrt);
+  if (!vjp)
+    return false;
+  Operation *c = b.call(*vjp, args);
+  for (size_t k = 0; k < wrt.size(); ++k)
+    accumulate(b, op.getOperand(wrt[k]), c->getResult(k));
+  return true;
+}
+
+bool ReverseEmitter::reverseIf(Builder &b, Operation &op) {
+  llvm::SmallVector<Value *, 4> dys, caps = capturedVaried(op);
+  for (Value *res : op.getResults())
+    dys.push_back(getAdjoint(b, res));
+  if (caps.empty())
+    return true;
+  llvm::SmallVector<Type, 4> capTypes;
+  for (Value *c : caps)
+    capTypes.push_back(c->getType());
+  Operation *rev = b.createIf(primal(op.getOperand(0)), capTypes);
+  for (unsigned r = 0; r < 2; ++r) {
+    Region &branch = op.getRegion(r);
+    Builder inner(rev->getRegion(r));
+    inner.setLoc(op.getLoc());
+    // Outer adjoints live outside: the branch starts the captured ones at
+    // zero and yields what it adds.
+    llvm::DenseMap<Value *, Value *> savedAdj;
+    llvm::DenseMap<Value *, llvm::SmallVector<Value *, 4>> savedTuple;
+    for (Value *c : caps) {
+      if (adj.count(c))
+        savedAdj[c] = adj[c];
+      if (tupleAdj.count(c))
+        savedTuple[c] = tupleAdj[c];
+      clearAdjoint(c);
+    }
+    for (auto &inOp : branch.getOps())
+      if (!inOp->hasTrait(Terminator))
+        cloneOp(inner, *inOp, fwd);
+    Operation *yield = branch.getTerminator();
+    for (unsigned k = 0; k < yield->getNumOperands(); ++k)
+      accumulate(inner, yield->getOperand(k), dys[k]);
+    if (!reverseRegion(inner, branch))
+      return false;
+    llvm::SmallVector<Value *, 4> outs;
+    for (Value *c : caps)
+      outs.push_back(orZeros(inner, getAdjoint(inner, c), c->getType()));
+    inner.yield(outs);
+    for (Value *c : caps) {
+      clearAdjoint(c);
+      if (savedAdj.count(c))
+        adj[c] = savedAdj[c];
+      if (savedTuple.count(c))
+        tupleAdj[c] = savedTuple[c];
+    }
+  }
+  for (size_t k = 0; k < caps.size(); ++k)
+    accumulate(b, caps[k], rev->getResult(k));
+  return true;
+}
+
+} // namespace tdl::ad

@@ -1,0 +1,70 @@
+//===- ReverseEmitter.h - adjoint code for one region ---------------*- C++ -*-===//
+//
+// The pullback half of reverse mode. The forward half has already cloned the
+// primal ops (so `fwd` maps every primal value to the value computing it in
+// the derived function); the emitter walks primal ops backwards and emits
+// their pullbacks at the builder's insertion point (always the end of a
+// region). Adjoints are kept per primal value; a missing entry is a symbolic
+// zero that is never materialized. Tuple adjoints are kept per element.
+//
+// Regions: an `if` is reversed by an `if` on the same condition whose
+// branches re-run the branch's primal ops (from the captured forward values)
+// and then their pullback; loops are reversed in ReverseLoops.cpp with a
+// tape of per-iteration loop-carried values.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_AUTODIFF_REVERSEEMITTER_H
+#define TDL_AUTODIFF_REVERSEEMITTER_H
+
+#include "autodiff/ADContext.h"
+#include "autodiff/Activity.h"
+#include "autodiff/IRHelpers.h"
+
+namespace tdl::ad {
+
+class ReverseEmitter {
+public:
+  ReverseEmitter(ADContext &ctx, const Activity &act, ValueMap &fwd)
+      : ctx(ctx), act(act), fwd(fwd) {}
+
+  /// Adds `a` (a value of the derived function, or null) to the adjoint of
+  /// primal value `v`. Ignored for values that are not varied.
+  void accumulate(ir::Builder &b, ir::Value *v, ir::Value *a);
+  /// The adjoint of `v`, materialized (tuples built from their elements), or
+  /// null if it is zero.
+  ir::Value *getAdjoint(ir::Builder &b, ir::Value *v);
+  /// Forgets the adjoint of `v` (region boundaries).
+  void clearAdjoint(ir::Value *v);
+
+  /// Emits the pullback of every op of `r` except its terminator, last op
+  /// first. False after a reported error.
+  bool reverseRegion(ir::Builder &b, ir::Region &r);
+
+  ADContext &getContext() { return ctx; }
+  const Activity &getActivity() const { return act; }
+  ValueMap &getForwardMap() { return fwd; }
+  /// The derived-function value computing primal value `v`.
+  ir::Value *primal(ir::Value *v) { return lookupOr(fwd, v); }
+
+  /// Varied outer values read inside `op`'s regions (defined outside op),
+  /// in first-use order: the values whose adjoints a region op produces.
+  llvm::SmallVector<ir::Value *, 4> capturedVaried(ir::Operation &op);
+
+private:
+  bool reverseOp(ir::Builder &b, ir::Operation &op);
+  bool reverseCall(ir::Builder &b, ir::Operation &op);
+  bool reverseIf(ir::Builder &b, ir::Operation &op);
+
+  ADContext &ctx;
+  const Activity &act;
+  ValueMap &fwd;
+  llvm::DenseMap<ir::Value *, ir::Value *> adj;
+  llvm::DenseMap<ir::Value *, llvm::SmallVector<ir::Value *, 4>> tupleAdj;
+};
+
+/// Reverses a `for` or `while` op (ReverseLoops.cpp).
+bool reverseLoop(ReverseEmitter &e, ir::Builder &b, ir::Operation &loop);
+
+} // namespace tdl::ad
+
+#endif
