@@ -237,7 +237,7 @@ void checkGradients(const std::string &text, const std::string &fn,
   expectClose(flattenAll(tangents), fdT, opts.tol, "jvp of @" + fn);
   double lhs = dot(flattenAll(tangents), uflat);
   double rhs = dot(flattenAll(v), flattenAll(grads));
-  EXPECT_NEAR(lhs, rhs, 1e-10 * std::max(1.0, std::fabs(lhs)))
+  EXPECT_NEAR(lhs, rhs, (opts.tol > 1e-6 ? opts.tol : 1e-10) * std::max(1.0, std::fabs(lhs)))
       << "dot-product identity <jvp(v), u> = <v, vjp(u)> for @" << fn;
 }
 

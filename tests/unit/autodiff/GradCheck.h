@@ -50,7 +50,7 @@ struct CheckOptions {
   double step = 1e-5;         // finite-difference step
   double tol = 1e-6;          // relative tolerance
   unsigned seed = 1;
-  bool checkJvp = false; // TODO(forward mode) flip
+  bool checkJvp = true;
   /// Fixed inputs (overrides random ones) for checks at kinks.
   std::vector<ir::RuntimeValue> inputs;
 };
