@@ -75,9 +75,13 @@ std::string checkAxes(llvm::ArrayRef<int64_t> axes, unsigned rank,
 }
 
 std::string checkShapeAttr(llvm::ArrayRef<int64_t> shape) {
-  for (int64_t d : shape)
+  int64_t count = 1;
+  for (int64_t d : shape) {
     if (d < 0)
       return fmt::format("shape {} has a negative dim", arr(shape));
+    if (__builtin_mul_overflow(count, d, &count) || count > (int64_t(1) << 48))
+      return fmt::format("shape {} has too many elements", arr(shape));
+  }
   return "";
 }
 

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include <new>
+
 namespace tdl::ir {
 
 char RuntimeError::ID = 0;
@@ -180,7 +182,14 @@ interpret(const Module &m, llvm::StringRef name,
   if (!f)
     return llvm::make_error<RuntimeError>(
         Location(), fmt::format("no function named '@{}'", name.str()));
-  return Interpreter(m, printOut, opts).call(*f, args, nullptr);
+  // Tensors are allocated as the program runs; a program that needs more
+  // memory than there is gets a run-time error, not a crash.
+  try {
+    return Interpreter(m, printOut, opts).call(*f, args, nullptr);
+  } catch (const std::bad_alloc &) {
+    return llvm::make_error<RuntimeError>(
+        Location(), "out of memory while running '@" + name.str() + "'");
+  }
 }
 
 std::string formatRuntimeError(llvm::Error err, const SourceManager *sources) {

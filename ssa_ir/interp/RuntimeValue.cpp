@@ -3,6 +3,11 @@
 
 #include "runtime/TensorFormat.h"
 
+#include <cstdlib>
+#include <new>
+
+#include <unistd.h>
+
 namespace tdl::ir {
 
 RuntimeValue RuntimeValue::zeros(const Type &t) {
@@ -10,7 +15,17 @@ RuntimeValue RuntimeValue::zeros(const Type &t) {
   RuntimeValue v;
   v.type = t;
   size_t bytes = size_t(t.getNumElements()) * dtypeSize(t.getDType());
-  v.buf = std::shared_ptr<uint8_t[]>(new uint8_t[bytes ? bytes : 1]());
+  // calloc, not new: LLVM's new-handler aborts on failure, and a program
+  // asking for too much memory must get a run-time error (interpret()
+  // catches std::bad_alloc). Larger than physical memory fails up front
+  // rather than being overcommitted and killed later.
+  static const size_t physical =
+      size_t(sysconf(_SC_PHYS_PAGES)) * size_t(sysconf(_SC_PAGESIZE));
+  void *p = bytes <= physical ? std::calloc(bytes ? bytes : 1, 1) : nullptr;
+  if (!p)
+    throw std::bad_alloc();
+  v.buf = std::shared_ptr<uint8_t[]>(static_cast<uint8_t *>(p),
+                                     [](uint8_t *q) { std::free(q); });
   return v;
 }
 
