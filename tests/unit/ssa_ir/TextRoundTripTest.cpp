@@ -80,6 +80,42 @@ TEST(TextRoundTrip, BuiltModuleWithEveryAttributeKind) {
   EXPECT_EQ(*third.getAttrs().getFloat("value"), 1.0 / 3);
 }
 
+TEST(TextRoundTrip, SourceLocationsResolveToLocAndSurviveParsing) {
+  SourceManager sm;
+  unsigned buf = sm.addBuffer("model.tdl", "fn f(x: f32) -> f32 {\n  return -x;\n}\n");
+  Module m;
+  Type t = T(DType::F32);
+  auto fn = std::make_unique<Function>("f", llvm::ArrayRef<Type>{t},
+                                       llvm::ArrayRef<Type>{t});
+  Builder b(fn->getBody());
+  b.setLoc(Location(sm.getLoc(buf, 2, 10)));
+  Value *n = b.unary(Opcode::Neg, fn->getBody().getArgument(0));
+  b.setLoc(Location());
+  b.ret({n});
+  m.addFunction(std::move(fn));
+  PrintOptions opts;
+  opts.resolveLocations = &sm;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printModule(m, os, opts);
+  EXPECT_EQ(text, "func @f(%0: f32) -> f32 {\n"
+                  "  %1 = neg %0 : f32 loc(\"model.tdl\":2:10)\n"
+                  "  return %1\n"
+                  "}\n");
+  // Without a SourceManager the SMLoc is not printed.
+  EXPECT_EQ(toString(m).find("loc("), std::string::npos);
+  // Parsed back, the explicit location is kept and prints the same.
+  SourceManager sm2;
+  std::string errors;
+  auto again = parse(text, errors, sm2);
+  ASSERT_TRUE(again) << errors;
+  EXPECT_EQ(toString(*again), text);
+  const Operation &neg = *again->lookup("f")->getBody().getOps().front();
+  EXPECT_EQ(neg.getLoc().file, "model.tdl");
+  EXPECT_EQ(neg.getLoc().line, 2u);
+  EXPECT_EQ(neg.getLoc().col, 10u);
+}
+
 TEST(TextRoundTrip, FloatAttributeTextIsExact) {
   for (double v : {0.1, 1.0 / 3, 1e300, -5e-324, 123456789.0, 2.0})
     EXPECT_EQ(std::strtod(formatFloatAttr(v).c_str(), nullptr), v) << v;
