@@ -95,6 +95,15 @@ TEST(InterpElementwise, NotAndIsNaN) {
             (std::vector<uint8_t>{1, 0, 0}));
 }
 
+TEST(InterpElementwise, StopGradientIsTheIdentity) {
+  RuntimeValue x = tensor<double>(DType::F64, {2, 2}, {1.5, -0.0, dnan, 4});
+  RuntimeValue y = runOp(Opcode::StopGradient, {x});
+  EXPECT_EQ(y.getType(), x.getType());
+  std::vector<double> a = x.toVector<double>(), b = y.toVector<double>();
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_TRUE(sameBits(a[i], b[i])) << i;
+}
+
 TEST(InterpElementwise, IntegerArithmeticWraps) {
   auto add = runOp(Opcode::Add, {tensor<int8_t>(DType::I8, {2}, {127, -128}),
                                  tensor<int8_t>(DType::I8, {2}, {1, -1})})
