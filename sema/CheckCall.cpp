@@ -17,7 +17,7 @@
 
 namespace tdl::sema {
 
-static std::optional<TransformKind> transformNamed(llvm::StringRef n) {
+std::optional<TransformKind> transformNamed(llvm::StringRef n) {
   return llvm::StringSwitch<std::optional<TransformKind>>(n)
       .Case("grad", TransformKind::Grad)
       .Case("value_and_grad", TransformKind::ValueAndGrad)
@@ -469,7 +469,8 @@ const Type *FunctionChecker::callTransform(const Callable &c,
     Conversion conv = convertTo(args[i].value, at, params[i]);
     if (conv == Conversion::Mismatch)
       error(diag::ArgTypeMismatch, args[i].value->getRange(),
-            std::to_string(i), c.name, params[i]->str(), at->str());
+            sema.paramNamesOf(nullptr, d)[i],
+            d->name, params[i]->str(), types.defaulted(at)->str());
     if (conv != Conversion::Ok)
       return types.error();
     out.args.push_back({args[i].value, constantOf(args[i].value), params[i]});

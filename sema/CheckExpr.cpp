@@ -128,6 +128,11 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
               "a builtin function");
       return types.error();
     }
+  if (transformNamed(e->getName())) {
+    c.error(diag::NotAValue, e->getRange(), e->getName(),
+            "a function transform; apply it to a function: grad(f)(x)");
+    return types.error();
+  }
   c.instance.hasErrors = true;
   c.sema.reportUnknown(e->getIdent(), c.visibleNames());
   return types.error();

@@ -172,9 +172,7 @@ const Type *FunctionChecker::checkBinary(const ast::BinaryExpr *e) {
   llvm::StringRef op = ast::getBinaryOpSpelling(k);
   llvm::SMRange where = opRange(e);
   if (!ta->isTensor() || !tb->isTensor()) {
-    if ((ta->isTuple() || ta->isStruct() || tb->isTuple() || tb->isStruct()) &&
-        (ta->isTensor() || isFloatLeaves(ta) || ta->hasUntyped()) &&
-        (tb->isTensor() || isFloatLeaves(tb) || tb->hasUntyped()))
+    if (ta->isTuple() || ta->isStruct() || tb->isTuple() || tb->isStruct())
       return checkAggregateArith(*this, e, ta, tb);
     error(diag::OperandNotTensor, where, op,
           (!ta->isTensor() ? ta : tb)->str())

@@ -230,6 +230,9 @@ private:
                     ModuleInfo *mi);
 };
 
+/// `grad`, `value_and_grad`, `vjp`, `jvp`.
+std::optional<TransformKind> transformNamed(llvm::StringRef name);
+
 /// The diagnostic-friendly name of an instance: "dense<32, 784, 128>".
 std::string instanceName(const ast::FuncDecl *decl,
                          llvm::ArrayRef<GenericValue> args);

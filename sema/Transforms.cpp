@@ -160,7 +160,11 @@ std::shared_ptr<Callable> Sema::derivedCallable(const ast::DerivedFuncDecl *d) {
   const ast::Expr *def = d->getDefinition();
   Callable c;
   auto *call = llvm::dyn_cast<ast::CallExpr>(def);
-  if (call || llvm::isa<ast::NameExpr, ast::FieldExpr, ast::InstantiateExpr>(def)) {
+  auto *callee = call ? llvm::dyn_cast<ast::NameExpr>(call->getCallee()) : nullptr;
+  if (call && (!callee || !transformNamed(callee->getName()))) {
+    diags.report(diag::DerivedFuncInvalid, def->getRange(), d->getName().name);
+  } else if (call || llvm::isa<ast::NameExpr, ast::FieldExpr,
+                                ast::InstantiateExpr>(def)) {
     // `grad(f, wrt: ...)` is resolved as the callee of `grad(f)(...)`.
     c = checker.resolveCallee(def);
     if (call && c.kind != Callable::Kind::Transform &&

@@ -39,6 +39,8 @@ namespace tdl::irgen {
 /// What every function lowering shares: the program, the module being built
 /// and the IR function of every instance.
 struct ModuleContext {
+  ModuleContext(const sema::Program &program, ir::Module &module)
+      : program(program), module(module) {}
   const sema::Program &program;
   ir::Module &module;
   llvm::DenseMap<const sema::FuncInstance *, ir::Function *> functions;
