@@ -178,6 +178,10 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   case Opcode::ArgMin:
   case Opcode::Print:
     return RuleStatus::NotDifferentiable;
+  case Opcode::TapeNew:
+  case Opcode::TapePush:
+  case Opcode::TapeTop:
+  case Opcode::TapePop:
   case Opcode::Tuple:
   case Opcode::Get:
   case Opcode::Call:

@@ -39,6 +39,8 @@ Operation *cloneOp(Builder &b, Operation &op, ValueMap &map) {
 }
 
 bool isDifferentiableType(const Type &t) {
+  if (t.isTape())
+    return false;
   if (t.isTensor())
     return isFloat(t.getDType());
   for (const Type &e : t.getElements())

@@ -258,6 +258,10 @@ RuleStatus pullback(Builder &b, const PrimalView &p, llvm::ArrayRef<Value *> dys
   case Opcode::Print:
     return RuleStatus::NotDifferentiable;
   // Handled by the transforms themselves.
+  case Opcode::TapeNew:
+  case Opcode::TapePush:
+  case Opcode::TapeTop:
+  case Opcode::TapePop:
   case Opcode::Tuple:
   case Opcode::Get:
   case Opcode::Call:

@@ -130,6 +130,15 @@ std::optional<Type> Parser::parseType() {
     error(tok.loc(), "a type");
     return std::nullopt;
   }
+  if (tok.isIdent("tape")) { // `tape<T>`
+    advance();
+    if (!expect(Token::Less, "'<'"))
+      return std::nullopt;
+    std::optional<Type> elem = parseType();
+    if (!elem || !expect(Token::Greater, "'>'"))
+      return std::nullopt;
+    return Type::tape(*elem);
+  }
   std::optional<DType> dt = parseDType(tok.text);
   if (!dt) {
     if (!failed)

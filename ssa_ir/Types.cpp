@@ -73,6 +73,18 @@ Type Type::tuple(llvm::ArrayRef<Type> elements) {
   return t;
 }
 
+Type Type::tape(const Type &element) {
+  Type t;
+  t.kind = Kind::Tape;
+  t.elements.assign(1, element);
+  return t;
+}
+
+const Type &Type::getTapeElement() const {
+  assert(isTape() && "element of a non-tape type");
+  return elements[0];
+}
+
 DType Type::getDType() const {
   assert(isTensor() && "dtype of a tuple type");
   return dtype;
@@ -103,6 +115,12 @@ void Type::print(llvm::raw_ostream &os) const {
     os << dtypeName(dtype);
     if (!shape.empty())
       os << shapeToString(shape);
+    return;
+  }
+  if (isTape()) {
+    os << "tape<";
+    elements[0].print(os);
+    os << '>';
     return;
   }
   os << '(';

@@ -41,17 +41,22 @@ std::string shapeToString(llvm::ArrayRef<int64_t> shape);
 
 class Type {
 public:
-  enum class Kind : uint8_t { Tensor, Tuple };
+  enum class Kind : uint8_t { Tensor, Tuple, Tape };
 
   /// A rank-0 f32 tensor; exists so containers can default-construct.
   Type() = default;
   static Type tensor(DType dtype, llvm::ArrayRef<int64_t> shape = {});
   static Type scalar(DType dtype) { return tensor(dtype, {}); }
   static Type tuple(llvm::ArrayRef<Type> elements);
+  /// `tape<T>`: a stack of T values (reverse-mode AD of loops; docs/ir.md).
+  static Type tape(const Type &element);
 
   Kind getKind() const { return kind; }
   bool isTensor() const { return kind == Kind::Tensor; }
   bool isTuple() const { return kind == Kind::Tuple; }
+  bool isTape() const { return kind == Kind::Tape; }
+  /// The element type of a tape (asserts isTape()).
+  const Type &getTapeElement() const;
 
   // Tensor accessors (assert isTensor()).
   DType getDType() const;

@@ -122,6 +122,17 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
     return RuntimeValue::tuple(std::vector<RuntimeValue>(in.begin(), in.end()));
   case Opcode::Get:
     return in[0].getElements()[*op.getAttrs().getInt("index")];
+  case Opcode::TapeNew:
+    return RuntimeValue::emptyTape(op.getResult(0)->getType());
+  case Opcode::TapePush:
+    return in[0].tapePushed(in[1]);
+  case Opcode::TapeTop:
+  case Opcode::TapePop:
+    if (in[0].isEmptyTape())
+      return makeRuntimeError(op, "'" + op.getName().str() +
+                                      "' of an empty tape");
+    return op.getOpcode() == Opcode::TapeTop ? in[0].tapeTop()
+                                             : in[0].tapeRest();
   case Opcode::Call:
   case Opcode::Print:
   case Opcode::If:

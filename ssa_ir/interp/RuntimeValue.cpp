@@ -71,6 +71,12 @@ static rt::ElemType elemType(DType d) {
 }
 
 std::string RuntimeValue::format(int precision) const {
+  if (isTape()) { // the stack, top first
+    std::string s = type.str() + " [";
+    for (const RuntimeValue *t = this; !t->isEmptyTape(); t = &t->tapeRest())
+      s += (t == this ? "" : ", ") + t->tapeTop().format(precision);
+    return s + "]";
+  }
   if (isTuple()) {
     std::string s = "(";
     for (size_t i = 0; i < elements->size(); ++i)

@@ -47,6 +47,32 @@ public:
   /// A zero-filled tensor of type `t`.
   static RuntimeValue zeros(const Type &t);
   static RuntimeValue tuple(std::vector<RuntimeValue> elements);
+
+  /// Tapes are persistent stacks (a cons list over shared cells): push and
+  /// pop are O(1) and never change the tape they start from.
+  static RuntimeValue emptyTape(const Type &tapeType) {
+    assert(tapeType.isTape() && "not a tape type");
+    RuntimeValue v;
+    v.type = tapeType;
+    return v;
+  }
+  bool isTape() const { return type.isTape(); }
+  bool isEmptyTape() const { return isTape() && !elements; }
+  RuntimeValue tapePushed(RuntimeValue top) const {
+    RuntimeValue v = emptyTape(type);
+    v.elements = std::make_shared<std::vector<RuntimeValue>>(
+        std::vector<RuntimeValue>{std::move(top), *this});
+    return v;
+  }
+  /// The top value / the tape below it (assert the tape is not empty).
+  const RuntimeValue &tapeTop() const {
+    assert(!isEmptyTape() && "top of an empty tape");
+    return (*elements)[0];
+  }
+  const RuntimeValue &tapeRest() const {
+    assert(!isEmptyTape() && "pop of an empty tape");
+    return (*elements)[1];
+  }
   template <typename T>
   static RuntimeValue fromVector(const Type &t, llvm::ArrayRef<T> values) {
     assert(t.isTensor() && size_t(t.getNumElements()) == values.size() &&

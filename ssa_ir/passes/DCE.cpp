@@ -188,9 +188,10 @@ private:
 
   void sweep(Region &body) {
     dropDead(body);
-    eraseDead(body);
     // Carried values were recorded outermost first, higher index first
-    // within an op, so indices stay valid.
+    // within an op, so indices stay valid. They go before eraseDead: the
+    // init operand of a dead carried value is often defined by a dead op,
+    // which must not be destroyed while the loop still uses it.
     for (auto [op, j] : deadCarried) {
       switch (op->getOpcode()) {
       case Opcode::If:
@@ -209,6 +210,7 @@ private:
       }
       op->eraseResult(j);
     }
+    eraseDead(body);
   }
 
   llvm::DenseSet<const Value *> liveValues;

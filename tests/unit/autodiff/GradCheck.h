@@ -13,6 +13,7 @@
 #define TDL_TESTS_AUTODIFF_GRADCHECK_H
 
 #include "ssa_ir/IR.h"
+#include "ssa_ir/Parser.h"
 #include "ssa_ir/interp/RuntimeValue.h"
 
 #include <gtest/gtest.h>
