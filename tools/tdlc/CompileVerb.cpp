@@ -1,12 +1,15 @@
 //===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]` ------------===//
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "lang/ASTDumper.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"
+#include "ssa_ir/DotWriter.h"
+#include "ssa_ir/Printer.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -81,17 +84,24 @@ static int emitText(Session &session,
   return status;
 }
 
-/// Semantic analysis of the main module and its imports (which it parses
-/// into the same AST context).
-static std::unique_ptr<sema::Program>
-runSema(Session &session, const ast::Module &module, ast::ASTContext &ctx) {
-  sema::SemaOptions options;
-  options.includeDirs.assign(opts::IncludeDirs.begin(), opts::IncludeDirs.end());
-  options.stdlibDir = opts::StdlibDir;
-  auto parse = [&](unsigned buffer) -> const ast::Module * {
-    return parser::parseBuffer(session.sources, buffer, session.diags, ctx);
-  };
-  return sema::analyze(module, session.sources, session.diags, options, parse);
+/// --emit=ir / ir-opt / dot: IR generation (verified), for ir-opt the -O
+/// pipeline, then the IR text or its Graphviz graph.
+static int emitIR(Session &session, const sema::Program &program,
+                  EmitKind kind) {
+  irgen::GeneratedModule gen;
+  if (int status = generateVerifiedIR(program, gen); status != ExitOk)
+    return status;
+  if (kind == EmitKind::IrOpt) {
+    int status = runOptimizationPipeline(session, *gen.module, opts::optLevel());
+    if (status == ExitInternalError)
+      return status;
+  }
+  return emitText(session, [&](llvm::raw_ostream &os) {
+    if (kind == EmitKind::Dot)
+      ir::writeDot(*gen.module, os);
+    else
+      ir::printModule(*gen.module, os);
+  });
 }
 
 /// Runs the front end on `path` and emits `kind` (nullopt: check only).
@@ -124,6 +134,8 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     });
   if (!kind || session.diags.hasErrors())
     return session.finish();
+  if (kind == EmitKind::Ir || kind == EmitKind::IrOpt || kind == EmitKind::Dot)
+    return emitIR(session, *program, *kind);
   reportUsageError("this build of tdlc cannot produce this output yet: only "
                    "--emit=tokens, --emit=ast and -fsyntax-only are built in");
   return ExitUsageOrIOError;

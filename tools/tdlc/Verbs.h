@@ -18,6 +18,10 @@ int runCompileVerb();
 extern llvm::cl::SubCommand CheckCommand;
 int runCheckVerb();
 
+/// `tdlc run FILE.tdl`: run a function and print its results.
+extern llvm::cl::SubCommand RunCommand;
+int runRunVerb();
+
 /// `tdlc sim PROG.tasm`: run an accelerator program on the simulator.
 extern llvm::cl::SubCommand SimCommand;
 int runSimVerb();

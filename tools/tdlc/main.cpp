@@ -50,6 +50,7 @@ int main(int argc, char **argv) {
   const Verb verbs[] = {
       {tdl::CheckCommand, tdl::runCheckVerb},
       {tdl::SimCommand, tdl::runSimVerb},
+      {tdl::RunCommand, tdl::runRunVerb},
   };
   for (const Verb &verb : verbs)
     if (verb.command)

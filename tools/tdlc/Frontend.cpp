@@ -1,0 +1,95 @@
+//===- Frontend.cpp -------------------------------------------------------===//
+#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/DriverOptions.h"
+
+#include "parser/Parse.h"
+#include "sema/Sema.h"
+#include "ssa_ir/PassManager.h"
+#include "ssa_ir/Verifier.h"
+
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace tdl {
+
+void reportInternalError(llvm::StringRef stage, llvm::StringRef message) {
+  llvm::WithColor::error(llvm::errs(), "tdlc")
+      << "internal compiler error during " << stage << ": " << message << '\n';
+}
+
+std::unique_ptr<sema::Program> runSema(Session &session,
+                                       const ast::Module &module,
+                                       ast::ASTContext &ctx) {
+  sema::SemaOptions options;
+  options.includeDirs.assign(opts::IncludeDirs.begin(), opts::IncludeDirs.end());
+  options.stdlibDir = opts::StdlibDir;
+  auto parse = [&](unsigned buffer) -> const ast::Module * {
+    return parser::parseBuffer(session.sources, buffer, session.diags, ctx);
+  };
+  return sema::analyze(module, session.sources, session.diags, options, parse);
+}
+
+/// Verifier messages as one text, for an internal error.
+static std::string verifyMessages(const ir::Module &module) {
+  std::string text;
+  for (const std::string &m : ir::verifyModuleMessages(module))
+    text += "\n  " + m;
+  return text;
+}
+
+int generateVerifiedIR(const sema::Program &program,
+                       irgen::GeneratedModule &out) {
+  {
+    CompilerStage stage("ir generation");
+    llvm::Expected<irgen::GeneratedModule> gen = irgen::generateIR(program);
+    if (!gen) {
+      reportInternalError("ir generation", llvm::toString(gen.takeError()));
+      return ExitInternalError;
+    }
+    out = std::move(*gen);
+  }
+  CompilerStage stage("ir verification");
+  std::string problems = verifyMessages(*out.module);
+  if (!problems.empty()) {
+    reportInternalError("ir verification after ir generation",
+                        "the generated ir is invalid:" + problems);
+    return ExitInternalError;
+  }
+  return ExitOk;
+}
+
+int runFrontend(Session &session, unsigned buffer, FrontendOutput &out) {
+  {
+    CompilerStage stage("parsing");
+    out.module = parser::parseBuffer(session.sources, buffer, session.diags,
+                                     out.astContext);
+  }
+  if (session.diags.hasErrors() || !out.module)
+    return ExitCompileError;
+  {
+    CompilerStage stage("semantic analysis");
+    out.program = runSema(session, *out.module, out.astContext);
+  }
+  if (session.diags.hasErrors() || !out.program)
+    return ExitCompileError;
+  return generateVerifiedIR(*out.program, out.ir);
+}
+
+int runOptimizationPipeline(Session &session, ir::Module &module,
+                            unsigned optLevel) {
+  CompilerStage stage("ir optimization");
+  ir::PassManager pm;
+  ir::buildPipeline(pm, optLevel);
+  if (!pm.run(module, session.diags))
+    return session.diags.hasErrors() ? ExitCompileError : ExitInternalError;
+  std::string problems = verifyMessages(module);
+  if (!problems.empty()) {
+    reportInternalError("ir verification after optimization",
+                        "the optimized ir is invalid:" + problems);
+    return ExitInternalError;
+  }
+  return ExitOk;
+}
+
+} // namespace tdl

@@ -1,0 +1,57 @@
+//===- Frontend.h - parse + sema + IR generation, shared by the verbs -*- C++ -*-===//
+//
+// The pipeline every verb that needs IR runs (compile's --emit=ir/ir-opt/dot,
+// `run`, the REPL): parse the buffer, analyze it, generate IR, verify it.
+// User errors are diagnostics (exit 1); IR that fails the verifier or a
+// construct irgen cannot lower is an internal compiler error naming the
+// stage (exit 3, CLI.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_TOOLS_FRONTEND_H
+#define TDL_TOOLS_FRONTEND_H
+
+#include "tools/tdlc/Session.h"
+
+#include "lang/ASTContext.h"
+#include "sema/Program.h"
+#include "sema/irgen/IRGen.h"
+
+#include <memory>
+
+namespace tdl {
+
+/// Everything the front end produced; the AST and Program must outlive the
+/// IR's source locations, so they travel together.
+struct FrontendOutput {
+  ast::ASTContext astContext;
+  const ast::Module *module = nullptr;
+  std::unique_ptr<sema::Program> program;
+  irgen::GeneratedModule ir;
+};
+
+/// Semantic analysis of `module` with the -I / --stdlib options.
+std::unique_ptr<sema::Program> runSema(Session &session,
+                                       const ast::Module &module,
+                                       ast::ASTContext &ctx);
+
+/// IR generation from an error-free Program, then the verifier. Returns
+/// ExitOk or ExitInternalError (after printing the internal error).
+int generateVerifiedIR(const sema::Program &program,
+                       irgen::GeneratedModule &out);
+
+/// Parse + sema + generateVerifiedIR on `buffer`. Returns ExitOk,
+/// ExitCompileError (diagnostics reported; call session.finish()) or
+/// ExitInternalError.
+int runFrontend(Session &session, unsigned buffer, FrontendOutput &out);
+
+/// The -O pipeline (ssa_ir's buildPipeline), verified after. Returns ExitOk,
+/// ExitCompileError (a pass reported a diagnostic) or ExitInternalError.
+int runOptimizationPipeline(Session &session, ir::Module &module,
+                            unsigned optLevel);
+
+/// `tdlc: internal compiler error during STAGE: message`.
+void reportInternalError(llvm::StringRef stage, llvm::StringRef message);
+
+} // namespace tdl
+
+#endif

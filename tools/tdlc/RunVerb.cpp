@@ -1,0 +1,153 @@
+//===- RunVerb.cpp - `tdlc run FILE.tdl [--entry NAME] [--backend=...]` ----===//
+//
+// Compiles the file to IR (the shared front end), runs the -O pipeline and
+// calls the entry function (default `main`, no parameters) on the chosen
+// backend. `print` output comes first, in program order; then each result
+// on its own line, NumPy style (runtime/TensorFormat). A tuple or struct
+// result prints one line per leaf tensor, depth-first — the IR function's
+// results, since irgen flattens results (docs/cli.md). A run-time error is
+// a located diagnostic with the source line and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/Session.h"
+#include "tools/tdlc/Verbs.h"
+
+#include "ssa_ir/interp/Interpreter.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl {
+
+cl::SubCommand RunCommand("run",
+                          "Run a function of a program and print its results");
+
+namespace {
+enum class Backend { Cpu, Interp, Accel };
+} // namespace
+
+static cl::opt<std::string> runInput(cl::Positional, cl::desc("<input .tdl>"),
+                                     cl::Required, cl::sub(RunCommand));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("The function to call (default: main)"),
+              cl::value_desc("name"), cl::init("main"), cl::sub(RunCommand));
+static cl::opt<Backend> backend(
+    "backend", cl::desc("Where to run"),
+    cl::values(clEnumValN(Backend::Cpu, "cpu", "LLVM JIT on the host"),
+               clEnumValN(Backend::Interp, "interp",
+                          "the reference interpreter"),
+               clEnumValN(Backend::Accel, "accel",
+                          "the accelerator simulator")),
+    cl::init(Backend::Interp), cl::sub(RunCommand));
+static cl::opt<int> printPrecision(
+    "print-precision",
+    cl::desc("Fraction digits when printing floats (NumPy's precision)"),
+    cl::init(8), cl::sub(RunCommand));
+
+/// The instance `tdlc run` calls, or null after reporting why there is none.
+static const sema::FuncInstance *findEntry(Session &session,
+                                           const FrontendOutput &fe) {
+  const ast::FuncDecl *decl = nullptr;
+  for (const ast::FuncDecl *f : fe.module->declsOf<ast::FuncDecl>())
+    if (f->getName().name == entryName)
+      decl = f;
+  if (!decl) {
+    session.diags
+        .report(diag::RunEntryNotFound,
+                session.sources.getBufferStart(fe.module->getBufferId()),
+                entryName.getValue())
+        .note(diag::RunEntryHint, llvm::SMLoc());
+    return nullptr;
+  }
+  if (decl->isGeneric()) {
+    session.diags.report(diag::RunEntryGeneric, decl->getName().getRange(),
+                         entryName.getValue());
+    return nullptr;
+  }
+  if (!decl->getParams().empty()) {
+    session.diags
+        .report(diag::RunEntryTakesParameters, decl->getName().getRange(),
+                entryName.getValue(), int64_t(decl->getParams().size()))
+        .note(diag::RunEntryHint, llvm::SMLoc());
+    return nullptr;
+  }
+  for (const auto &inst : fe.program->functions)
+    if (inst->decl == decl)
+      return inst.get();
+  return nullptr;
+}
+
+/// Reports a run-time error at its place in the source (exit status 1).
+static int reportRunTimeError(Session &session, llvm::Error err) {
+  llvm::outs().flush();
+  std::string unlocated;
+  llvm::handleAllErrors(
+      std::move(err),
+      [&](const ir::RuntimeError &e) {
+        if (e.loc.pos.isValid() && session.sources.findBuffer(e.loc.pos))
+          session.diags.report(diag::RunTimeFailure, e.loc.pos, e.message);
+        else
+          unlocated = e.message;
+      },
+      [&](const llvm::ErrorInfoBase &e) { unlocated = e.message(); });
+  if (!unlocated.empty())
+    session.diags.report(diag::RunTimeFailure, llvm::SMLoc(), unlocated);
+  session.finish();
+  return ExitCompileError;
+}
+
+int runRunVerb() {
+  if (backend == Backend::Cpu) {
+    reportUsageError("the cpu backend is not available in this build of "
+                     "tdlc; use --backend=interp");
+    return ExitUsageOrIOError;
+  }
+  if (backend == Backend::Accel) {
+    reportUsageError("the accel backend is not available in this build of "
+                     "tdlc; use --backend=interp");
+    return ExitUsageOrIOError;
+  }
+  if (printPrecision < 0 || printPrecision > 17) {
+    reportUsageError("--print-precision must be between 0 and 17");
+    return ExitUsageOrIOError;
+  }
+  Session session;
+  std::optional<unsigned> buffer = session.openInput(runInput);
+  if (!buffer)
+    return ExitUsageOrIOError;
+  FrontendOutput fe;
+  int status = runFrontend(session, *buffer, fe);
+  if (status == ExitCompileError)
+    return session.finish();
+  if (status != ExitOk)
+    return status;
+  const sema::FuncInstance *entry = findEntry(session, fe);
+  ir::Function *fn = entry ? fe.ir.functions.lookup(entry) : nullptr;
+  if (!fn) {
+    if (!session.diags.hasErrors())
+      reportInternalError("run", "the entry function has no ir function");
+    return session.diags.hasErrors() ? session.finish() : ExitInternalError;
+  }
+  std::string fnName = fn->getName().str();
+  status = runOptimizationPipeline(session, *fe.ir.module, opts::optLevel());
+  if (status == ExitCompileError)
+    return session.finish();
+  if (status != ExitOk)
+    return status;
+
+  ir::InterpreterOptions options;
+  options.printPrecision = printPrecision;
+  auto results =
+      ir::interpret(*fe.ir.module, fnName, {}, llvm::outs(), options);
+  if (!results)
+    return reportRunTimeError(session, results.takeError());
+  for (const ir::RuntimeValue &v : *results)
+    llvm::outs() << v.format(printPrecision) << '\n';
+  llvm::outs().flush();
+  return session.finish();
+}
+
+} // namespace tdl
