@@ -56,6 +56,8 @@ static llvm::Expected<llvm::StringRef> npyPayload(llvm::StringRef file, DType t,
   m[1].split(dims, ',', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef d : dims) {
     uint64_t v;
+    if (d.trim().empty()) // "(16, )": the 1-D tuple's trailing comma
+      continue;
     if (d.trim().getAsInteger(10, v))
       return dataError("bad shape in the .npy header");
     elements *= v;

@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
@@ -151,6 +152,8 @@ private:
   std::string baseDir;
   AsmProgram program;
   llvm::StringMap<size_t> bufferIndex;
+  /// Buffers whose declaration failed: uses stay quiet (no cascade).
+  llvm::StringSet<> brokenBuffers;
   uint64_t nextAddress = 0;
   const char *prevEnd = nullptr;
 };
@@ -173,6 +176,7 @@ bool Parser::parseStatement() {
 }
 
 size_t Parser::addBuffer(AsmBuffer b) {
+  brokenBuffers.erase(b.name);
   b.address = llvm::alignTo(nextAddress, config.maxElemBytes());
   nextAddress = b.address + b.data.size();
   bufferIndex[b.name] = program.buffers.size();
@@ -315,6 +319,7 @@ bool Parser::parseBuffer() {
     diags.report(diag::AsmDuplicateBuffer, tok.range(), b.name);
     return false;
   }
+  brokenBuffers.insert(b.name); // until it is added
   advance();
   if (!expect(':', "':' and an element type"))
     return false;
@@ -356,6 +361,7 @@ bool Parser::parseUops() {
     diags.report(diag::AsmDuplicateBuffer, tok.range(), b.name);
     return false;
   }
+  brokenBuffers.insert(b.name); // until it is added
   advance();
   if (!expect('=', "'='") || !expect('[', "'['"))
     return false;
@@ -402,7 +408,9 @@ bool Parser::parsePrint() {
     return fail("a buffer name");
   auto it = bufferIndex.find(tok.text);
   if (it == bufferIndex.end()) {
-    diags.report(diag::AsmUnknownBuffer, tok.range(), std::string_view(tok.text));
+    if (!brokenBuffers.contains(tok.text))
+      diags.report(diag::AsmUnknownBuffer, tok.range(),
+                   std::string_view(tok.text));
     return false;
   }
   PrintRequest request{it->second, program.buffers[it->second].shape};
@@ -652,8 +660,9 @@ bool Parser::parseInstruction() {
     if (!f.bufferRef.empty()) {
       auto b = bufferIndex.find(f.bufferRef);
       if (b == bufferIndex.end()) {
-        diags.report(diag::AsmUnknownBuffer, f.range,
-                     std::string_view(f.bufferRef));
+        if (!brokenBuffers.contains(f.bufferRef))
+          diags.report(diag::AsmUnknownBuffer, f.range,
+                       std::string_view(f.bufferRef));
         return false;
       }
       uint64_t elem = 0;
