@@ -88,10 +88,28 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
   if (const ast::GenericParamDecl *p = c.env.findParam(e->getName())) {
     e->resolved = p;
     GenericRole role = c.sema.roleOf(p);
-    if (role != GenericRole::Dim) {
+    if (role == GenericRole::DType) {
       c.error(diag::NotAValue, e->getRange(), e->getName(),
-              role == GenericRole::Pack ? "a shape pack" : "a dtype parameter");
+              "a dtype parameter");
       return types.error();
+    }
+    if (role == GenericRole::Pack) {
+      // A shape pack used as a value is its dims, an i64[rank(S)] constant:
+      // `reshape(y, S)`, `uniform(seed, S)`.
+      const GenericValue *v = nullptr;
+      if (c.env.bindings) {
+        auto it = c.env.bindings->find(p);
+        if (it != c.env.bindings->end())
+          v = &it->second;
+      }
+      if (!v)
+        return types.error();
+      ConstValue dims;
+      dims.kind = ConstValue::Kind::Tuple;
+      for (int64_t d : v->pack)
+        dims.elems.push_back(ConstValue::ofInt(d));
+      c.instance.constants[e] = dims;
+      return types.tensor(Elem::I64, {int64_t(v->pack.size())});
     }
     // LANGUAGE.md 2: a dim parameter in a body is an i64 constant.
     if (c.env.bindings) {
