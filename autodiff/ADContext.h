@@ -35,6 +35,11 @@ public:
   ir::Function *getDerived(ir::Function &callee, ir::DerivedKind kind,
                            llvm::ArrayRef<int64_t> wrt);
 
+  /// The user rule of `f` (custom_vjp), checked against f's signature:
+  /// (f's params, one cotangent per result) -> one cotangent per
+  /// differentiable param. Null after reporting a mismatch.
+  ir::Function *getCustomVjp(const ir::Function &f);
+
   /// Reports `op` as not differentiable, with notes naming every function
   /// being differentiated.
   void reportNotDifferentiable(const ir::Operation &op);

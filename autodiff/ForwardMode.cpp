@@ -83,6 +83,22 @@ bool ForwardEmitter::emitOp(Builder &b, Operation &op) {
                  b.get(t, *op.getAttrs().getInt("index")));
     return true;
   }
+  // Tapes (in derivative functions: forward over reverse): the tangent of
+  // a tape is the tape of the tangents of the pushed values.
+  if (op.getOpcode() == Opcode::TapePush) {
+    Value *t = tangent(op.getOperand(0)), *v = tangent(op.getOperand(1));
+    if (t || v)
+      setTangent(op.getResult(0),
+                 b.create1(Opcode::TapePush,
+                           {orZeros(b, t, op.getOperand(0)->getType()),
+                            orZeros(b, v, op.getOperand(1)->getType())}));
+    return true;
+  }
+  if (op.getOpcode() == Opcode::TapeTop || op.getOpcode() == Opcode::TapePop) {
+    if (Value *t = tangent(op.getOperand(0)))
+      setTangent(op.getResult(0), b.create1(op.getOpcode(), {t}));
+    return true;
+  }
   if (op.getOpcode() == Opcode::Tuple) {
     bool any = false;
     llvm::SmallVector<Value *, 4> elems;

@@ -39,8 +39,8 @@ Operation *cloneOp(Builder &b, Operation &op, ValueMap &map) {
 }
 
 bool isDifferentiableType(const Type &t) {
-  if (t.isTape())
-    return false;
+  if (t.isTape()) // tapes of a derivative function (higher order)
+    return isDifferentiableType(t.getTapeElement());
   if (t.isTensor())
     return isFloat(t.getDType());
   for (const Type &e : t.getElements())
@@ -50,6 +50,8 @@ bool isDifferentiableType(const Type &t) {
 }
 
 Value *zerosOf(Builder &b, const Type &t) {
+  if (t.isTape())
+    return b.create1(Opcode::TapeNew, {}, {}, {t});
   if (t.isTensor())
     return b.constant(t, 0.0);
   llvm::SmallVector<Value *, 4> elems;

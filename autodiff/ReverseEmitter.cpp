@@ -150,13 +150,9 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
     args.push_back(orZeros(b, getAdjoint(b, res), res->getType()));
 
   if (!callee->getCustomVjp().empty()) {
-    // The user rule returns one cotangent per differentiable parameter.
-    Function *rule = m.lookup(callee->getCustomVjp());
-    if (!rule) {
-      ctx.reportBadCustomRule(*callee, callee->getCustomVjp(),
-                              "no such function");
+    Function *rule = ctx.getCustomVjp(*callee);
+    if (!rule)
       return false;
-    }
     Operation *c = b.call(*rule, args);
     unsigned k = 0;
     for (unsigned i = 0; i < op.getNumOperands(); ++i)

@@ -16,6 +16,42 @@ namespace tdl::ad {
 
 using namespace ir;
 
+/// `vjp @f` where f has a user rule: call the rule and pick the wrt
+/// cotangents (value_and_grad also calls f for the value).
+static bool generateFromCustomRule(ADContext &ctx, Function &decl,
+                                   Function &base,
+                                   llvm::SmallVectorImpl<Value *> &seeds) {
+  Function *rule = ctx.getCustomVjp(base);
+  if (!rule)
+    return false;
+  Region &body = decl.getBody();
+  Builder b(body);
+  b.setLoc(base.getLoc());
+  llvm::SmallVector<Value *, 6> args;
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i)
+    args.push_back(body.getArgument(i));
+  llvm::SmallVector<Value *, 4> outs;
+  DerivedKind kind = decl.getDerivedKind();
+  if (kind != DerivedKind::Vjp) {
+    Value *value = b.call(base, args)->getResult(0);
+    if (kind == DerivedKind::ValueAndGrad)
+      outs.push_back(value);
+    seeds.push_back(b.constant(base.getResultTypes()[0], 1.0));
+  }
+  args.append(seeds.begin(), seeds.end());
+  Operation *c = b.call(*rule, args);
+  // The rule returns one cotangent per differentiable parameter.
+  llvm::SmallVector<int64_t, 6> slot(base.getArgTypes().size(), -1);
+  unsigned k = 0;
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i)
+    if (isDifferentiableType(base.getArgTypes()[i]))
+      slot[i] = k++;
+  for (int64_t w : decl.getDerivedWrt())
+    outs.push_back(c->getResult(slot[w]));
+  b.ret(outs);
+  return true;
+}
+
 bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
   DerivedKind kind = decl.getDerivedKind();
   llvm::ArrayRef<int64_t> wrt = decl.getDerivedWrt();
@@ -32,6 +68,9 @@ bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
     for (const Type &t : base.getResultTypes())
       seeds.push_back(body.addArgument(t));
   }
+
+  if (!base.getCustomVjp().empty())
+    return generateFromCustomRule(ctx, decl, base, seeds);
 
   llvm::SmallVector<Value *, 4> wrtArgs;
   for (int64_t w : wrt)
