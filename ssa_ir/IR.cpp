@@ -198,11 +198,10 @@ Function *Operation::getParentFunction() const {
 void Operation::erase() {
   for (auto &r : results)
     assert(r->use_empty() && "erasing an op whose result is used");
+  assert(parentRegion && "erase() is for ops in a region; a detached op is "
+                         "owned by its unique_ptr");
   dropAllReferences();
-  if (parentRegion)
-    parentRegion->remove(this); // the returned unique_ptr deletes it
-  else
-    delete this;
+  parentRegion->remove(this); // the returned unique_ptr deletes it
 }
 
 void Operation::dropAllReferences() {
