@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# The demo: compile and run every example program with the freshly built tdlc.
+# The demo: run every example program with the freshly built tdlc (the
+# reference interpreter backend) and print what it prints: `print` output
+# first, then one line per result.
 set -euo pipefail
 build_dir="${1:?usage: run-demo.sh BUILD_DIR}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tdlc="$build_dir/bin/tdlc"
 shopt -s nullglob
+status=0
 for f in "$here"/*.tdl; do
-  echo "--- $(basename "$f")"
-  "$tdlc" --emit=ast "$f" | head -n 40
+  echo "--- tdlc run examples/$(basename "$f")"
+  if ! "$tdlc" run --backend=interp "$f"; then
+    echo "*** $(basename "$f") failed" >&2
+    status=1
+  fi
+  echo
 done
+exit $status
