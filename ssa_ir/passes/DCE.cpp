@@ -3,8 +3,13 @@
 // Aggressive (mark and sweep) DCE per function, so chains of dead ops and
 // loop-carried values that only feed themselves go away in one run:
 //
+//  0. Effects. A function "has effects" if it contains an op with the
+//     SideEffect trait (print) or calls a function that has effects (a cycle
+//     or a derived declaration counts as its base / as having effects).
 //  1. Mark. Roots are `return` and every op that is not pure and has no
-//     regions (print, call). Marking an op marks its operands; marking a
+//     regions: print, and calls to functions with effects (a call to a
+//     function without effects is removed when unused, like a pure op).
+//     Marking an op marks its operands; marking a
 //     value marks its definition. Structured ops are marked per result:
 //       - result j of `if` marks the condition and operand j of both yields;
 //       - result j of `for`, or its region argument j+1, marks init operand
@@ -20,14 +25,57 @@
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/PassManager.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
 namespace tdl::ir {
 
 namespace {
 
+/// Which functions may print (directly or through calls), memoized.
+class EffectAnalysis {
+public:
+  explicit EffectAnalysis(const Module &m) : module(m) {}
+
+  bool hasEffects(const Function *f) {
+    auto it = state.find(f);
+    if (it != state.end())
+      return it->second != NoEffects; // InProgress (a cycle): assume effects
+    state[f] = InProgress;
+    bool effects = false;
+    if (f->isDerivedDeclaration()) {
+      const Function *base = module.lookup(f->getDerivedBase());
+      effects = !base || hasEffects(base);
+    } else {
+      walk(const_cast<Region &>(f->getBody()), [&](Operation &op) {
+        if (effects)
+          return;
+        if (op.hasTrait(SideEffect))
+          effects = true;
+        else if (op.getOpcode() == Opcode::Call)
+          effects = callHasEffects(op);
+      });
+    }
+    state[f] = effects ? HasEffects : NoEffects;
+    return effects;
+  }
+
+  bool callHasEffects(const Operation &call) {
+    const SymbolRef *callee = call.getAttrs().getSymbol("callee");
+    const Function *f = callee ? module.lookup(callee->name) : nullptr;
+    return !f || hasEffects(f);
+  }
+
+private:
+  enum State { InProgress, NoEffects, HasEffects };
+  const Module &module;
+  llvm::DenseMap<const Function *, State> state;
+};
+
 class DeadCodeElimination {
 public:
+  explicit DeadCodeElimination(EffectAnalysis &effects) : effects(effects) {}
+
   void run(Function &f) {
     for (auto &op : f.getBody().getOps())
       findRoots(*op);
@@ -41,9 +89,11 @@ public:
   }
 
 private:
-  static bool isRoot(const Operation &op) {
+  bool isRoot(const Operation &op) {
     if (op.getOpcode() == Opcode::Return)
       return true;
+    if (op.getOpcode() == Opcode::Call)
+      return effects.callHasEffects(op);
     return !op.hasTrait(Pure) && !op.hasTrait(Terminator) &&
            op.getNumRegions() == 0;
   }
@@ -213,6 +263,7 @@ private:
     eraseDead(body);
   }
 
+  EffectAnalysis &effects;
   llvm::DenseSet<const Value *> liveValues;
   llvm::DenseSet<const Operation *> liveOps;
   llvm::DenseSet<std::pair<const Region *, unsigned>> liveYield;
@@ -224,9 +275,10 @@ class DCEPass : public Pass {
 public:
   llvm::StringRef getName() const override { return "dce"; }
   bool run(Module &m, DiagnosticEngine &) override {
+    EffectAnalysis effects(m);
     for (auto &f : m.getFunctions())
       if (!f->isDerivedDeclaration())
-        DeadCodeElimination().run(*f);
+        DeadCodeElimination(effects).run(*f);
     return true;
   }
 };
