@@ -130,7 +130,13 @@ bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
     return false;
   }
   if (st == RuleStatus::Unsupported) {
-    ctx.reportUnsupported(op, "no reverse-mode rule");
+    bool tape = op.getOpcode() == Opcode::TapePush ||
+                op.getOpcode() == Opcode::TapeTop ||
+                op.getOpcode() == Opcode::TapePop;
+    ctx.reportUnsupported(op, tape ? "reverse mode over the derivative of a "
+                                     "loop is not supported (use forward over "
+                                     "reverse: jvp of grad)"
+                                   : "no reverse-mode rule");
     return false;
   }
   for (unsigned i = 0; i < op.getNumOperands(); ++i)
