@@ -71,7 +71,9 @@ void Sema::collectTopLevelNames(ModuleInfo *mi,
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
   // The closest candidate within about a third of the name's length.
-  unsigned limit = std::max<unsigned>(1, (id.name.size() + 1) / 3);
+  // Names of one or two letters get no suggestion (every short name would
+  // be "close").
+  unsigned limit = (id.name.size() + 1) / 3;
   llvm::StringRef best;
   unsigned bestDist = limit + 1;
   for (llvm::StringRef c : candidates) {
@@ -84,7 +86,7 @@ void Sema::reportUnknown(const ast::Ident &id,
       best = c;
     }
   }
-  if (!best.empty() && bestDist <= limit)
+  if (limit > 0 && !best.empty() && bestDist <= limit)
     diags.report(diag::UnknownNameSuggest, id.getRange(), id.name, best);
   else
     diags.report(diag::UnknownName, id.getRange(), id.name);

@@ -37,6 +37,23 @@ static bool hasNestedReturn(const ast::Stmt *s, bool topLevel) {
   }
 }
 
+/// Names the leaves of a parameter for the printer: `%x`, `%l.w`, `%p.0`.
+static void nameLeaves(const ValueTree &v, const sema::Type *t,
+                       const std::string &name) {
+  if (v.isTensor()) {
+    v.leaf->setNameHint(name);
+    return;
+  }
+  for (size_t i = 0; i < v.elems.size(); ++i) {
+    std::string field = t->isStruct() ? t->getStruct()->fieldNames[i].str()
+                                      : std::to_string(i);
+    nameLeaves(v.elems[i],
+               t->isStruct() ? t->getStruct()->fieldTypes[i]
+                             : t->getElements()[i],
+               name + "." + field);
+  }
+}
+
 void FunctionLowering::run() {
   const ast::FuncDecl *decl = inst.decl;
   b.setInsertionPointToEnd(fn.getBody());
@@ -44,8 +61,8 @@ void FunctionLowering::run() {
   llvm::ArrayRef<ir::Value *> args = fn.getBody().getArguments();
   for (size_t i = 0; i < decl->getParams().size(); ++i) {
     ValueTree v = fromLeaves(inst.paramTypes[i], args);
-    if (v.isTensor())
-      v.leaf->setNameHint(decl->getParams()[i]->getName().name);
+    nameLeaves(v, inst.paramTypes[i],
+               decl->getParams()[i]->getName().name.str());
     env[decl->getParams()[i]] = std::move(v);
   }
   const ast::BlockStmt *body = decl->getBody();

@@ -327,7 +327,8 @@ void FunctionLowering::bindPattern(const ast::Pattern *p, const ValueTree &v) {
     auto it = inst.varTypes.find(var);
     ValueTree bound = it == inst.varTypes.end() ? v : coerce(v, it->second);
     if (bound.isTensor() && bound.leaf->getNameHint().empty() &&
-        !bound.leaf->isBlockArgument())
+        !bound.leaf->isBlockArgument() &&
+        bound.leaf->getDefiningOp()->getNumResults() == 1)
       bound.leaf->setNameHint(var->getName().name);
     env[var] = std::move(bound);
     return;
