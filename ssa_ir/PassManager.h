@@ -70,8 +70,10 @@ private:
   std::vector<std::unique_ptr<Pass>> passes;
 };
 
-/// The optimization pipeline for -O0..-O3 (filled in by the passes work).
-void buildPipeline(PassManager &pm, unsigned optLevel);
+/// The optimization pipeline for -O0..-O3 (ssa_ir/Pipeline.cpp). With
+/// `fastMath`, float rewrites that are not exact for every input (x*0 -> 0,
+/// reassociated matmul chains) are allowed (docs/ir.md).
+void buildPipeline(PassManager &pm, unsigned optLevel, bool fastMath = false);
 
 } // namespace tdl::ir
 

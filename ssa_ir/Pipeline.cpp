@@ -3,12 +3,40 @@
 
 namespace tdl::ir {
 
-void buildPipeline(PassManager &pm, unsigned optLevel) {
+// -O0: nothing: the IR runs exactly as generated.
+// -O1: local clean-up: fold constants and exact identities, merge common
+//      subexpressions, drop dead code.
+// -O2 (default): inline, sink layout changes (transpose/reshape) through
+//      elementwise ops, clean up what that exposed, hoist loop
+//      invariants, reorder (exact) integer matmul chains, clean up again.
+// -O3: -O2 plus another hoisting and clean-up round (code hoisted out of an
+//      inner loop and merged by CSE can then leave the outer loop).
+// fastMath (any level >= 1): the float rewrites that are not exact for
+//      every input: x*0 -> 0, x-x -> 0, x+0 -> x, float matmul chains
+//      reassociated by FLOP cost. Without it every level computes bit for bit
+//      what -O0 computes (tests/lit/passes/opt-equivalence.test).
+void buildPipeline(PassManager &pm, unsigned optLevel, bool fastMath) {
   if (optLevel == 0)
     return;
-  // The optimization passes (canonicalize, fold, CSE, inline, simplify,
-  // fuse) are added here as they land; -O1 and up already clean up.
-  pm.add(createDCEPass());
+  auto cleanup = [&] {
+    pm.add(fastMath ? createCanonicalizeFastMathPass()
+                    : createCanonicalizePass());
+    pm.add(createCSEPass());
+    pm.add(createDCEPass());
+  };
+  cleanup();
+  if (optLevel == 1)
+    return;
+  pm.add(createInlinePass());
+  pm.add(createSimplifyShapesPass());
+  cleanup();
+  pm.add(createLICMPass());
+  pm.add(fastMath ? createMatmulChainFastMathPass() : createMatmulChainPass());
+  cleanup();
+  if (optLevel == 2)
+    return;
+  pm.add(createLICMPass());
+  cleanup();
 }
 
 } // namespace tdl::ir
