@@ -55,6 +55,13 @@ bool TokenFilter::scanGenericArgs(bool declContext) {
         return false;
       ++depth;
       opens.push_back(i);
+      // Deeper than any legal nesting: take it as generic so that the
+      // nesting limit, not a confusing syntax error, reports it.
+      if (opens.size() > kMaxNesting) {
+        for (size_t o : opens)
+          ahead[o].kind = TokenKind::GenericLess;
+        return true;
+      }
       continue;
     case TokenKind::Greater:
       --depth;
