@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "autodiff/ReverseEmitter.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+
 namespace tdl::ad {
 
 using namespace ir;
@@ -56,6 +58,55 @@ Value *addCarried(Operation &loop, Value *init,
   return loop.getResult(loop.getNumResults() - 1);
 }
 
+bool isInside(Operation *op, const llvm::SmallPtrSetImpl<Operation *> &set) {
+  for (; op; op = op->getParentOp())
+    if (set.count(op))
+      return true;
+  return false;
+}
+
+/// Moves the primal values of one iteration that the pullback reads onto the
+/// tape: the forward loop pushes them with the carried values, the reverse
+/// loop reads them instead of its re-emitted copies (which dce then
+/// removes). Retypes the tape values for the longer element tuple.
+void storeNeededIntermediates(Region &body,
+                              const llvm::SmallPtrSetImpl<Operation *> &recomputed,
+                              const ValueMap &forwardValue, const ValueMap &fwd,
+                              Value *pushedTuple, Value *elem,
+                              llvm::ArrayRef<Value *> tapeValues) {
+  llvm::SmallVector<std::pair<Value *, Value *>, 8> needed; // (copy, forward)
+  for (auto &op : body.getOps())
+    for (Value *r : op->getResults()) {
+      Value *copy = lookupOr(fwd, r);
+      bool read = llvm::any_of(copy->getUses(), [&](const Use &u) {
+        return !isInside(u.user, recomputed);
+      });
+      if (read && copy->getDefiningOp() && recomputed.count(copy->getDefiningOp()))
+        needed.push_back({copy, forwardValue.lookup(r)});
+    }
+  if (needed.empty())
+    return;
+  Operation *tupleOp = pushedTuple->getDefiningOp();
+  llvm::SmallVector<Value *, 8> vals(tupleOp->getOperands());
+  unsigned first = vals.size();
+  for (auto &[copy, forward] : needed)
+    vals.push_back(forward);
+  tupleOp->setOperands(vals);
+  llvm::SmallVector<Type, 8> types;
+  for (Value *v : vals)
+    types.push_back(v->getType());
+  Type elemType = Type::tuple(types);
+  pushedTuple->setType(elemType);
+  elem->setType(elemType);
+  for (Value *t : tapeValues)
+    t->setType(Type::tape(elemType));
+  Builder b;
+  b.setInsertionPointAfter(elem->getDefiningOp());
+  b.setLoc(elem->getDefiningOp()->getLoc());
+  for (size_t i = 0; i < needed.size(); ++i)
+    needed[i].first->replaceAllUsesWith(b.get(elem, first + i));
+}
+
 } // namespace
 
 bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
@@ -82,11 +133,15 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   Value *tape0 = pre.create1(Opcode::TapeNew, {}, {}, {tapeType});
   Region &fbody = fwdLoop->getRegion(s.isFor ? 0 : 1);
   unsigned fArg0 = s.firstArg; // forward body args at this point match primal
+  Value *pushedTuple = nullptr, *fwdTapeArg = nullptr, *pushed = nullptr;
   Value *tapeEnd = addCarried(*fwdLoop, tape0, [&](Builder &ib, Value *t) {
     llvm::SmallVector<Value *, 4> vals;
     for (unsigned k : stored)
       vals.push_back(fbody.getArgument(fArg0 + k));
-    return ib.create1(Opcode::TapePush, {t, ib.tuple(vals)});
+    pushedTuple = ib.tuple(vals);
+    fwdTapeArg = t;
+    pushed = ib.create1(Opcode::TapePush, {t, pushedTuple});
+    return pushed;
   });
   Value *count = nullptr;
   if (s.isFor) {
@@ -130,10 +185,16 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
     fwd[body.getArgument(0)] =
         rb.binary(Opcode::Sub, last, rbody.getArgument(0));
   }
-  // Recompute this iteration's intermediates.
+  // Re-emit this iteration's primal ops; the ones whose values the
+  // pullback reads are replaced by tape loads below (no recomputation).
+  ValueMap forwardValue;
+  for (auto &op : body.getOps())
+    for (Value *r : op->getResults())
+      forwardValue[r] = e.primal(r);
+  llvm::SmallPtrSet<Operation *, 16> recomputed;
   for (auto &op : body.getOps())
     if (!op->hasTrait(Terminator))
-      cloneOp(rb, *op, fwd);
+      recomputed.insert(cloneOp(rb, *op, fwd));
 
   // Outer adjoints are accumulated by the loop: start them at zero inside.
   llvm::DenseMap<Value *, Value *> saved;
@@ -158,6 +219,13 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
     outs.push_back(addOrNull(rb, acc, e.getAdjoint(rb, caps[c])));
   }
   rb.yield(outs);
+  storeNeededIntermediates(body, recomputed, forwardValue, fwd, pushedTuple,
+                           elem, {tape0, fwdTapeArg, pushed, tapeEnd,
+                                  rbody.getArgument(1), rest, rev->getResult(0)});
+  if (!s.isFor) // the condition region carries the tape too
+    fwdLoop->getRegion(0)
+        .getArgument(fwdLoop->getRegion(0).getNumArguments() - 2)
+        ->setType(tapeEnd->getType());
 
   for (Value *c : caps) {
     e.clearAdjoint(c);
