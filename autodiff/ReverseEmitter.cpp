@@ -3,6 +3,7 @@
 #include "autodiff/Rules.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace tdl::ad {
 
@@ -181,6 +182,43 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
   return true;
 }
 
+/// The branch values the pullback of branch `r` reads become extra results
+/// of the forward `if` (zeros from the other branch), so the reverse branch
+/// reads them instead of its re-emitted copies, which dce then removes.
+void ReverseEmitter::exportNeededValues(
+    Operation &op, unsigned r,
+    const llvm::SmallPtrSetImpl<Operation *> &recomputed,
+    const ValueMap &forwardValue) {
+  Operation *fwdIf = primal(op.getResult(0))->getDefiningOp();
+  auto inside = [&](Operation *user) {
+    for (; user; user = user->getParentOp())
+      if (recomputed.count(user))
+        return true;
+    return false;
+  };
+  for (auto &inOp : op.getRegion(r).getOps())
+    for (Value *res : inOp->getResults()) {
+      Value *copy = lookupOr(fwd, res);
+      Operation *def = copy->getDefiningOp();
+      if (!def || !recomputed.count(def) ||
+          llvm::all_of(copy->getUses(),
+                       [&](const Use &u) { return inside(u.user); }))
+        continue;
+      fwdIf->addResult(res->getType());
+      for (unsigned k = 0; k < 2; ++k) {
+        Operation *yield = fwdIf->getRegion(k).getTerminator();
+        Builder yb;
+        yb.setInsertionPoint(yield);
+        yb.setLoc(op.getLoc());
+        llvm::SmallVector<Value *, 6> outs(yield->getOperands());
+        outs.push_back(k == r ? forwardValue.lookup(res)
+                              : zerosOf(yb, res->getType()));
+        yield->setOperands(outs);
+      }
+      copy->replaceAllUsesWith(fwdIf->getResult(fwdIf->getNumResults() - 1));
+    }
+}
+
 bool ReverseEmitter::reverseIf(Builder &b, Operation &op) {
   llvm::SmallVector<Value *, 4> dys, caps = capturedVaried(op);
   for (Value *res : op.getResults())
@@ -206,9 +244,14 @@ bool ReverseEmitter::reverseIf(Builder &b, Operation &op) {
         savedTuple[c] = tupleAdj[c];
       clearAdjoint(c);
     }
+    ValueMap forwardValue;
+    for (auto &inOp : branch.getOps())
+      for (Value *res : inOp->getResults())
+        forwardValue[res] = primal(res);
+    llvm::SmallPtrSet<Operation *, 16> recomputed;
     for (auto &inOp : branch.getOps())
       if (!inOp->hasTrait(Terminator))
-        cloneOp(inner, *inOp, fwd);
+        recomputed.insert(cloneOp(inner, *inOp, fwd));
     Operation *yield = branch.getTerminator();
     for (unsigned k = 0; k < yield->getNumOperands(); ++k)
       accumulate(inner, yield->getOperand(k), dys[k]);
@@ -218,6 +261,7 @@ bool ReverseEmitter::reverseIf(Builder &b, Operation &op) {
     for (Value *c : caps)
       outs.push_back(orZeros(inner, getAdjoint(inner, c), c->getType()));
     inner.yield(outs);
+    exportNeededValues(op, r, recomputed, forwardValue);
     for (Value *c : caps) {
       clearAdjoint(c);
       if (savedAdj.count(c))

@@ -8,9 +8,9 @@
 // zero that is never materialized. Tuple adjoints are kept per element.
 //
 // Regions: an `if` is reversed by an `if` on the same condition whose
-// branches re-run the branch's primal ops (from the captured forward values)
-// and then their pullback; loops are reversed in ReverseLoops.cpp with a
-// tape of per-iteration loop-carried values.
+// branches run the branch's pullback; the branch values it reads are extra
+// results of the forward `if`. Loops are reversed in ReverseLoops.cpp with a
+// tape of per-iteration values.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_AUTODIFF_REVERSEEMITTER_H
@@ -19,6 +19,8 @@
 #include "autodiff/ADContext.h"
 #include "autodiff/Activity.h"
 #include "autodiff/IRHelpers.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace tdl::ad {
 
@@ -54,6 +56,9 @@ private:
   bool reverseOp(ir::Builder &b, ir::Operation &op);
   bool reverseCall(ir::Builder &b, ir::Operation &op);
   bool reverseIf(ir::Builder &b, ir::Operation &op);
+  void exportNeededValues(ir::Operation &op, unsigned r,
+                          const llvm::SmallPtrSetImpl<ir::Operation *> &recomputed,
+                          const ValueMap &forwardValue);
 
   ADContext &ctx;
   const Activity &act;
