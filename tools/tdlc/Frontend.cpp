@@ -21,13 +21,20 @@ void reportInternalError(llvm::StringRef stage, llvm::StringRef message) {
 std::unique_ptr<sema::Program> runSema(Session &session,
                                        const ast::Module &module,
                                        ast::ASTContext &ctx) {
+  return runSema(session.sources, session.diags, module, ctx);
+}
+
+std::unique_ptr<sema::Program> runSema(SourceManager &sources,
+                                       DiagnosticEngine &diags,
+                                       const ast::Module &module,
+                                       ast::ASTContext &ctx) {
   sema::SemaOptions options;
   options.includeDirs.assign(opts::IncludeDirs.begin(), opts::IncludeDirs.end());
   options.stdlibDir = opts::StdlibDir;
   auto parse = [&](unsigned buffer) -> const ast::Module * {
-    return parser::parseBuffer(session.sources, buffer, session.diags, ctx);
+    return parser::parseBuffer(sources, buffer, diags, ctx);
   };
-  return sema::analyze(module, session.sources, session.diags, options, parse);
+  return sema::analyze(module, sources, diags, options, parse);
 }
 
 /// Verifier messages as one text, for an internal error.
@@ -78,11 +85,16 @@ int runFrontend(Session &session, unsigned buffer, FrontendOutput &out) {
 
 int runOptimizationPipeline(Session &session, ir::Module &module,
                             unsigned optLevel) {
+  return runOptimizationPipeline(session.diags, module, optLevel);
+}
+
+int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
+                            unsigned optLevel) {
   CompilerStage stage("ir optimization");
   ir::PassManager pm;
   ir::buildPipeline(pm, optLevel);
-  if (!pm.run(module, session.diags))
-    return session.diags.hasErrors() ? ExitCompileError : ExitInternalError;
+  if (!pm.run(module, diags))
+    return diags.hasErrors() ? ExitCompileError : ExitInternalError;
   std::string problems = verifyMessages(module);
   if (!problems.empty()) {
     reportInternalError("ir verification after optimization",

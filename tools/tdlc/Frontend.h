@@ -48,6 +48,15 @@ int runFrontend(Session &session, unsigned buffer, FrontendOutput &out);
 /// ExitCompileError (a pass reported a diagnostic) or ExitInternalError.
 int runOptimizationPipeline(Session &session, ir::Module &module,
                             unsigned optLevel);
+/// The same reporting to `diags` (the REPL has one engine per input).
+int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
+                            unsigned optLevel);
+
+/// runSema with explicit sources and diagnostics (the REPL).
+std::unique_ptr<sema::Program> runSema(SourceManager &sources,
+                                       DiagnosticEngine &diags,
+                                       const ast::Module &module,
+                                       ast::ASTContext &ctx);
 
 /// `tdlc: internal compiler error during STAGE: message`.
 void reportInternalError(llvm::StringRef stage, llvm::StringRef message);

@@ -26,6 +26,10 @@ int runRunVerb();
 extern llvm::cl::SubCommand SimCommand;
 int runSimVerb();
 
+/// `tdlc repl`: the interactive read-eval-print loop.
+extern llvm::cl::SubCommand ReplCommand;
+int runReplVerb();
+
 } // namespace tdl
 
 #endif

@@ -51,6 +51,7 @@ int main(int argc, char **argv) {
       {tdl::CheckCommand, tdl::runCheckVerb},
       {tdl::SimCommand, tdl::runSimVerb},
       {tdl::RunCommand, tdl::runRunVerb},
+      {tdl::ReplCommand, tdl::runReplVerb},
   };
   for (const Verb &verb : verbs)
     if (verb.command)

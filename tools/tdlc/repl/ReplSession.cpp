@@ -1,0 +1,337 @@
+//===- ReplSession.cpp - compile and run one REPL input -------------------===//
+#include "tools/tdlc/repl/ReplSession.h"
+#include "tools/tdlc/repl/InputScanner.h"
+#include "tools/tdlc/repl/ReplLowering.h"
+
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Frontend.h"
+
+#include "parser/Parse.h"
+#include "ssa_ir/interp/Interpreter.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace tdl::repl {
+
+ReplSession::ReplSession(SourceManager &sources, DiagnosticConsumer &printer,
+                         llvm::raw_ostream &out)
+    : sources(sources), printer(printer), out(out) {}
+
+unsigned ReplSession::addDisplayBuffer(llvm::StringRef text) {
+  return sources.addBuffer("<repl:" + std::to_string(++inputCount) + ">",
+                           text);
+}
+
+void ReplSession::reset() {
+  declarations.clear();
+  bindings.clear();
+}
+
+std::vector<std::string> ReplSession::completionNames() const {
+  std::vector<std::string> names;
+  for (const auto &b : bindings)
+    names.push_back(b.first);
+  for (const Declaration &d : declarations)
+    if (!llvm::StringRef(d.key).starts_with("import "))
+      names.push_back(d.key);
+  return names;
+}
+
+/// Tensor leaves of a value of type `t` (irgen flattens tuples and structs).
+static unsigned countLeaves(const sema::Type *t) {
+  if (t->isTensor())
+    return 1;
+  unsigned n = 0;
+  if (t->isTuple())
+    for (const sema::Type *e : t->getElements())
+      n += countLeaves(e);
+  if (t->isStruct())
+    for (const sema::Type *f : t->getStruct()->fieldTypes)
+      n += countLeaves(f);
+  return n;
+}
+
+ProgramText ReplSession::buildProgram(const std::vector<Declaration> &decls,
+                                      const Wrapper *w, bool withResults,
+                                      llvm::StringRef extraGlue) const {
+  ProgramText p;
+  for (const Declaration &d : decls) {
+    p.addUserText(d.text, d.displayBuffer, d.displayOffset);
+    p.addGlue("\n");
+  }
+  p.addGlue(extraGlue);
+  if (!w)
+    return p;
+  p.addGlue("fn " + std::string(kWrapperName) + "(");
+  std::string prologue;
+  for (const std::string &name : w->params) {
+    const Binding &b = bindings.find(name)->second;
+    // Parameters are immutable; a `var` is rebound mutable in the body.
+    if (b.isVar) {
+      p.addGlue("__repl_var_" + name + ": " + b.typeText + ", ");
+      prologue += "var " + name + ": " + b.typeText + " = __repl_var_" +
+                  name + ";\n";
+    } else {
+      p.addGlue(name + ": " + b.typeText + ", ");
+    }
+  }
+  p.addGlue(")");
+  if (withResults && !w->outputs.empty()) {
+    p.addGlue(" -> (");
+    for (const Wrapper::Output &o : w->outputs)
+      p.addGlue(o.typeText + (w->outputs.size() == 1 ? "" : ", "));
+    p.addGlue(")");
+  }
+  p.addGlue(" {\n" + prologue);
+  size_t split = w->valueStart.value_or(w->text.size());
+  p.addUserText(w->text.substr(0, split), w->displayBuffer, 0);
+  if (w->impliedSemicolon)
+    p.addGlue("\n;");
+  if (w->valueStart) {
+    p.addGlue("\nlet " + std::string(kValueName) + " = ");
+    p.addUserText(w->text.substr(split), w->displayBuffer, split);
+    p.addGlue("\n;");
+  }
+  p.addGlue("\n");
+  if (withResults && !w->outputs.empty()) {
+    p.addGlue("return (");
+    for (const Wrapper::Output &o : w->outputs)
+      p.addGlue(o.name + (w->outputs.size() == 1 ? "" : ", "));
+    p.addGlue(");\n");
+  }
+  p.addGlue("}\n");
+  return p;
+}
+
+std::unique_ptr<CompiledProgram>
+ReplSession::compile(const ProgramText &text, bool parseOnly,
+                     bool forwardWarnings, DiagnosticConsumer *sink) {
+  auto cp = std::make_unique<CompiledProgram>();
+  cp->buffer = sources.addBuffer(
+      "<repl:" + std::to_string(inputCount) + " program>", text.str());
+  cp->segments = text.getSegments();
+  DiagnosticEngine diags(sources);
+  diags.setConsumer(std::make_unique<RemappingConsumer>(
+      sources, cp->buffer, cp->segments, sink ? *sink : printer,
+      forwardWarnings));
+  diags.setErrorLimit(opts::ErrorLimit);
+  diags.setWarningsAsErrors(opts::WarningsAsErrors);
+  {
+    CompilerStage stage("parsing");
+    cp->module =
+        parser::parseBuffer(sources, cp->buffer, diags, cp->astContext);
+  }
+  if (diags.hasErrors() || !cp->module)
+    return nullptr;
+  if (parseOnly)
+    return cp;
+  {
+    CompilerStage stage("semantic analysis");
+    cp->program = runSema(sources, diags, *cp->module, cp->astContext);
+  }
+  if (diags.hasErrors() || !cp->program)
+    return nullptr;
+  return cp;
+}
+
+const sema::FuncInstance *
+ReplSession::findInstance(const CompiledProgram &cp,
+                          llvm::StringRef name) const {
+  for (const auto &inst : cp.program->functions)
+    if (inst->decl && inst->decl->getName().name == name &&
+        inst->decl->getBody() &&
+        sources.findBuffer(inst->decl->getName().getRange().Start) ==
+            cp.buffer)
+      return inst.get();
+  return nullptr;
+}
+
+static bool isStatementKeyword(llvm::StringRef w) {
+  return llvm::is_contained({"let", "var", "for", "while", "print", "return",
+                             "break", "continue"},
+                            w);
+}
+
+bool ReplSession::chooseMode(Wrapper &w) {
+  // Candidates in order; the first that parses wins. Input ending in `;`
+  // is statements. Input ending in `}` is statements (a loop, an if) or
+  // else "statements; expression". Other input is "statements; expression"
+  // split at each statement boundary, the last first, or else statements
+  // missing their final `;` (`let y = 2`).
+  struct Candidate {
+    std::optional<size_t> valueStart;
+    bool impliedSemicolon = false;
+  };
+  std::vector<Candidate> candidates;
+  bool semi = endsWithSemicolon(w.text);
+  bool brace = w.text.rtrim().ends_with("}");
+  if (semi || brace)
+    candidates.push_back({});
+  if (!semi) {
+    for (size_t b : statementBoundaries(w.text))
+      if (!llvm::StringRef(w.text.substr(b)).trim().empty())
+        candidates.push_back({b});
+    if (!brace)
+      candidates.push_back({std::nullopt, true});
+  }
+  for (const Candidate &c : candidates) {
+    w.valueStart = c.valueStart;
+    w.impliedSemicolon = c.impliedSemicolon;
+    CollectingConsumer quiet;
+    if (compile(buildProgram(declarations, &w, false), /*parseOnly=*/true,
+                false, &quiet))
+      return true;
+  }
+  // None parses: report the errors of the most plausible reading.
+  const Candidate *shown = &candidates.front();
+  bool statements = isStatementKeyword(firstWord(w.text)) || semi;
+  for (const Candidate &c : candidates)
+    if (c.valueStart.has_value() != statements) {
+      shown = &c;
+      break;
+    }
+  w.valueStart = shown->valueStart;
+  w.impliedSemicolon = shown->impliedSemicolon;
+  compile(buildProgram(declarations, &w, false), true, true);
+  return false;
+}
+
+/// The names a top-level `let`/`var` pattern binds, in order.
+static void collectPatternVars(const ast::Pattern *p,
+                               std::vector<const ast::VarDecl *> &out) {
+  if (auto *n = llvm::dyn_cast<ast::NamePattern>(p))
+    out.push_back(n->getVar());
+  else if (auto *t = llvm::dyn_cast<ast::TuplePattern>(p))
+    for (const ast::Pattern *e : t->getElements())
+      collectPatternVars(e, out);
+}
+
+bool ReplSession::inferOutputs(Wrapper &w) {
+  std::unique_ptr<CompiledProgram> cp =
+      compile(buildProgram(declarations, &w, false), false, true);
+  if (!cp)
+    return false;
+  const sema::FuncInstance *inst = findInstance(*cp, kWrapperName);
+  if (!inst) {
+    reportInternalError("repl", "the wrapper function was not analyzed");
+    return false;
+  }
+  unsigned prologue = 0;
+  for (const std::string &p : w.params)
+    prologue += bindings.find(p)->second.isVar;
+  llvm::ArrayRef<ast::Stmt *> stmts = inst->decl->getBody()->getStmts();
+  std::vector<const ast::VarDecl *> vars;
+  for (const ast::Stmt *s : stmts.drop_front(std::min<size_t>(prologue,
+                                                              stmts.size())))
+    if (auto *let = llvm::dyn_cast<ast::LetStmt>(s))
+      collectPatternVars(let->getPattern(), vars);
+  // Later declarations of a name win; a `var` passed in is an output too
+  // (the input may have assigned it).
+  NameMap<Wrapper::Output> outputs;
+  for (const std::string &p : w.params) {
+    const Binding &b = bindings.find(p)->second;
+    if (b.isVar)
+      outputs[p] = {p, b.typeText, true, unsigned(b.leaves.size())};
+  }
+  const sema::Type *valueType = nullptr;
+  for (const ast::VarDecl *v : vars) {
+    const sema::Type *t = inst->varTypes.lookup(v);
+    if (!t)
+      continue;
+    std::string name = v->getName().name.str();
+    if (name == kValueName) {
+      valueType = t;
+      continue;
+    }
+    outputs.erase(name);
+    outputs[name] = {name, t->str(), v->isMutable(), countLeaves(t)};
+  }
+  w.outputs.clear();
+  for (auto &o : outputs)
+    w.outputs.push_back(o.second);
+  if (valueType)
+    w.outputs.push_back({std::string(kValueName), valueType->str(), false,
+                         countLeaves(valueType)});
+  return true;
+}
+
+std::vector<ir::RuntimeValue>
+ReplSession::argumentsFor(const Wrapper &w) const {
+  std::vector<ir::RuntimeValue> args;
+  for (const std::string &p : w.params) {
+    const Binding &b = bindings.find(p)->second;
+    args.insert(args.end(), b.leaves.begin(), b.leaves.end());
+  }
+  return args;
+}
+
+bool ReplSession::reportRunTimeError(llvm::Error err,
+                                     const CompiledProgram &cp) {
+  out.flush();
+  DiagnosticEngine diags(sources);
+  diags.setConsumer(std::make_unique<RemappingConsumer>(
+      sources, cp.buffer, cp.segments, printer, true));
+  std::string unlocated;
+  llvm::handleAllErrors(
+      std::move(err),
+      [&](const ir::RuntimeError &e) {
+        if (e.loc.pos.isValid() && sources.findBuffer(e.loc.pos))
+          diags.report(diag::RunTimeFailure, e.loc.pos, e.message);
+        else
+          unlocated = e.message;
+      },
+      [&](const llvm::ErrorInfoBase &e) { unlocated = e.message(); });
+  if (!unlocated.empty())
+    diags.report(diag::RunTimeFailure, SourceLoc(), unlocated);
+  return false;
+}
+
+void ReplSession::commitOutputs(const Wrapper &w,
+                                std::vector<ir::RuntimeValue> &leaves,
+                                bool printValue) {
+  size_t next = 0;
+  for (const Wrapper::Output &o : w.outputs) {
+    std::vector<ir::RuntimeValue> mine(leaves.begin() + next,
+                                       leaves.begin() + next + o.leafCount);
+    next += o.leafCount;
+    if (o.name == kValueName) {
+      if (printValue)
+        for (const ir::RuntimeValue &v : mine)
+          out << v.format(printPrecision) << '\n';
+      continue;
+    }
+    Binding &b = bindings[o.name];
+    b.typeText = o.typeText;
+    b.isVar = o.isVar;
+    b.leaves = std::move(mine);
+  }
+}
+
+bool ReplSession::evaluate(llvm::StringRef input) {
+  unsigned display = addDisplayBuffer(input);
+  if (isDeclarationInput(input))
+    return addDeclarations(display);
+  Wrapper w;
+  w.displayBuffer = display;
+  w.text = sources.getBufferText(display);
+  llvm::StringSet<> mentioned = identifiersIn(w.text);
+  for (const auto &b : bindings)
+    if (mentioned.contains(b.first))
+      w.params.push_back(b.first);
+  if (!chooseMode(w) || !inferOutputs(w))
+    return false;
+  std::unique_ptr<Lowered> low = lower(w);
+  if (!low)
+    return false;
+  ir::InterpreterOptions options;
+  options.printPrecision = printPrecision;
+  auto results = ir::interpret(*low->ir.module, low->functionName,
+                               argumentsFor(w), out, options);
+  if (!results)
+    return reportRunTimeError(results.takeError(), *low->compiled);
+  commitOutputs(w, *results, /*printValue=*/true);
+  return true;
+}
+
+} // namespace tdl::repl

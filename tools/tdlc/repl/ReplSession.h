@@ -1,0 +1,147 @@
+//===- ReplSession.h - the state of a `tdlc repl` session ---------*- C++ -*-===//
+//
+// The REPL keeps two things between inputs (docs/repl.md):
+//   * the live top-level declarations, as the TDL text the user typed (one
+//     entry per fn / struct / const / import, keyed by name, so typing a
+//     function again replaces it), and
+//   * the live bindings: each `let`/`var` name with its type (as TDL type
+//     text) and its current value (interpreter values, one per tensor leaf).
+// Every input is compiled by the normal pipeline as one synthesized program:
+// the declarations followed by a wrapper function
+//     fn __repl_main(<the bindings the input mentions>) -> (<outputs>) {
+//       <the input>  ...  return (<new and updated bindings>, <value>);
+//     }
+// which the interpreter runs; its results become the new binding values.
+// An input that fails leaves declarations and bindings exactly as they were.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_TOOLS_REPL_REPLSESSION_H
+#define TDL_TOOLS_REPL_REPLSESSION_H
+
+#include "tools/tdlc/repl/SourceMap.h"
+
+#include "lang/ASTContext.h"
+#include "sema/Program.h"
+#include "ssa_ir/interp/RuntimeValue.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tdl::repl {
+
+/// A `let` / `var` name that outlives the input that made it.
+struct Binding {
+  std::string typeText; // `f32[3]`, `(f32, i64)`, `Dense<4, 3>`
+  bool isVar = false;
+  std::vector<ir::RuntimeValue> leaves; // tensor leaves, depth-first
+};
+
+/// Insertion-ordered maps keyed by name (DenseMap cannot key std::string).
+template <typename T>
+using NameMap = llvm::MapVector<std::string, T, std::map<std::string, unsigned>>;
+
+/// One top-level declaration as typed.
+struct Declaration {
+  std::string key;  // the declared name; imports as `import NAME`
+  std::string text; // exactly as typed (the source map relies on it)
+  unsigned displayBuffer = 0;
+  size_t displayOffset = 0;
+  bool isStruct = false;
+  bool isFunction = false;
+};
+
+/// One parsed and analyzed synthesized program.
+struct CompiledProgram {
+  ast::ASTContext astContext;
+  const ast::Module *module = nullptr;
+  std::unique_ptr<sema::Program> program;
+  unsigned buffer = 0;
+  std::vector<Segment> segments;
+};
+
+class ReplSession {
+public:
+  ReplSession(SourceManager &sources, DiagnosticConsumer &printer,
+              llvm::raw_ostream &out);
+
+  /// A complete input that is not a `:` command. Returns false after
+  /// reporting an error (the state is unchanged).
+  bool evaluate(llvm::StringRef text);
+  /// `:load FILE`: the declarations of a file.
+  bool loadFile(llvm::StringRef path);
+  /// `:type EXPR`.
+  bool printType(llvm::StringRef expr);
+  /// `:ir EXPR|NAME`: the optimized IR.
+  bool printIR(llvm::StringRef exprOrName);
+  /// `:ast EXPR`.
+  bool printAST(llvm::StringRef expr);
+  /// `:time EXPR`.
+  bool timeExpression(llvm::StringRef expr);
+  /// `:reset`.
+  void reset();
+
+  /// Names for tab completion: bindings and declared functions/structs.
+  std::vector<std::string> completionNames() const;
+  const NameMap<Binding> &getBindings() const {
+    return bindings;
+  }
+  int printPrecision = 8;
+
+private:
+  /// The parts of one input compiled as the wrapper's body.
+  struct Wrapper {
+    unsigned displayBuffer = 0;
+    llvm::StringRef text;               // the input
+    std::optional<size_t> valueStart;   // expression mode: where it starts
+    bool impliedSemicolon = false;      // `let y = 2` typed without `;`
+    std::vector<std::string> params;    // bindings passed in
+    struct Output {
+      std::string name, typeText;
+      bool isVar = false;
+      unsigned leafCount = 0;
+    };
+    std::vector<Output> outputs;        // filled by inferOutputs
+  };
+
+  unsigned addDisplayBuffer(llvm::StringRef text);
+  ProgramText buildProgram(const std::vector<Declaration> &decls,
+                           const Wrapper *wrapper, bool withResults,
+                           llvm::StringRef extraGlue = {}) const;
+  /// Parses (and unless parseOnly, analyzes) a program. Diagnostics go to
+  /// `sink` after remapping; null means the REPL's printer.
+  std::unique_ptr<CompiledProgram>
+  compile(const ProgramText &text, bool parseOnly, bool forwardWarnings,
+          DiagnosticConsumer *sink = nullptr);
+  /// Picks statement or expression mode for the input (parse trials).
+  bool chooseMode(Wrapper &w);
+  /// Phase 1: sema of the wrapper without results gives the output types.
+  bool inferOutputs(Wrapper &w);
+  /// Phase 2: the wrapper with results, lowered and optimized. Returns the
+  /// program and the IR module's function name of the wrapper.
+  struct Lowered;
+  std::unique_ptr<Lowered> lower(const Wrapper &w);
+  std::vector<ir::RuntimeValue> argumentsFor(const Wrapper &w) const;
+  bool reportRunTimeError(llvm::Error err, const CompiledProgram &cp);
+  bool addDeclarations(unsigned displayBuffer);
+  void commitOutputs(const Wrapper &w, std::vector<ir::RuntimeValue> &leaves,
+                     bool printValue);
+  const sema::FuncInstance *findInstance(const CompiledProgram &cp,
+                                         llvm::StringRef name) const;
+
+  SourceManager &sources;
+  DiagnosticConsumer &printer;
+  llvm::raw_ostream &out;
+  unsigned inputCount = 0;
+  std::vector<Declaration> declarations;
+  NameMap<Binding> bindings;
+};
+
+} // namespace tdl::repl
+
+#endif

@@ -1,0 +1,54 @@
+//===- SourceMap.cpp ------------------------------------------------------===//
+#include "tools/tdlc/repl/SourceMap.h"
+
+namespace tdl::repl {
+
+SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
+  if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
+    return loc;
+  size_t offset = loc.getPointer() -
+                  sources.getBufferStart(synthBuffer).getPointer();
+  const Segment *before = nullptr;
+  for (const Segment &s : segments) {
+    if (offset >= s.synthOffset && offset < s.synthOffset + s.length)
+      return SourceLoc::getFromPointer(
+          sources.getBufferStart(s.displayBuffer).getPointer() +
+          s.displayOffset + (offset - s.synthOffset));
+    if (s.synthOffset + s.length <= offset &&
+        (!before || s.synthOffset > before->synthOffset))
+      before = &s;
+  }
+  if (!before)
+    before = segments.empty() ? nullptr : &segments.back();
+  if (!before)
+    return SourceLoc();
+  // Glue text: the last character the user typed before it.
+  size_t end = before->displayOffset + before->length;
+  size_t last = before->length == 0 ? end : end - 1;
+  return SourceLoc::getFromPointer(
+      sources.getBufferStart(before->displayBuffer).getPointer() + last);
+}
+
+void RemappingConsumer::remapAll(Diagnostic &d) const {
+  d.loc = remap(d.loc);
+  for (SourceRange &r : d.ranges) {
+    SourceLoc start = remap(r.Start), end = remap(r.End);
+    // A range must stay inside one buffer; else keep only its start.
+    if (sources.findBuffer(start) != sources.findBuffer(end) ||
+        end.getPointer() < start.getPointer())
+      end = start;
+    r = SourceRange(start, end);
+  }
+  for (Diagnostic &n : d.notes)
+    remapAll(n);
+}
+
+void RemappingConsumer::handle(const Diagnostic &d) {
+  if (!forwardWarnings && d.severity != Severity::Error)
+    return;
+  Diagnostic copy = d;
+  remapAll(copy);
+  sink.handle(copy);
+}
+
+} // namespace tdl::repl

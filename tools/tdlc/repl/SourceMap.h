@@ -1,0 +1,96 @@
+//===- SourceMap.h - diagnostics of synthesized programs, shown in the input -*- C++ -*-===//
+//
+// Each REPL step compiles one synthesized program: every live declaration
+// followed by a wrapper function around the input just typed. The pieces of
+// that program copied from what the user wrote are Segments; a diagnostic
+// located in a segment is moved to the same place in the buffer the user
+// typed (`<repl:3>`, or the file of `:load`), so the caret is under the
+// culprit in the user's own line. Locations in the glue text the REPL adds
+// move to the end of the preceding segment (e.g. "expected expression" at
+// the end of an unfinished line).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_TOOLS_REPL_SOURCEMAP_H
+#define TDL_TOOLS_REPL_SOURCEMAP_H
+
+#include "lang/Diagnostic.h"
+
+#include <string>
+#include <vector>
+
+namespace tdl::repl {
+
+/// A copy of user text inside the synthesized program.
+struct Segment {
+  size_t synthOffset = 0; // where the copy starts in the program text
+  size_t length = 0;
+  unsigned displayBuffer = 0; // the buffer the user typed it in
+  size_t displayOffset = 0;
+};
+
+/// Builds the synthesized program text and remembers where each copy came
+/// from.
+class ProgramText {
+public:
+  /// Appends REPL glue (not user text).
+  void addGlue(llvm::StringRef text) { text_ += text; }
+  /// Appends `text`, which is [offset, offset+size) of `displayBuffer`.
+  void addUserText(llvm::StringRef text, unsigned displayBuffer,
+                   size_t displayOffset) {
+    segments.push_back({text_.size(), text.size(), displayBuffer,
+                        displayOffset});
+    text_ += text;
+  }
+  const std::string &str() const { return text_; }
+  const std::vector<Segment> &getSegments() const { return segments; }
+
+private:
+  std::string text_;
+  std::vector<Segment> segments;
+};
+
+/// Forwards diagnostics to `sink` after moving locations in the buffer
+/// `synthBuffer` to the user's buffers. Optionally drops warnings (the
+/// second compile of the same input must not repeat them).
+class RemappingConsumer : public DiagnosticConsumer {
+public:
+  RemappingConsumer(SourceManager &sources, unsigned synthBuffer,
+                    std::vector<Segment> segments, DiagnosticConsumer &sink,
+                    bool forwardWarnings)
+      : sources(sources), synthBuffer(synthBuffer),
+        segments(std::move(segments)), sink(sink),
+        forwardWarnings(forwardWarnings) {}
+  void handle(const Diagnostic &d) override;
+
+private:
+  SourceLoc remap(SourceLoc loc) const;
+  void remapAll(Diagnostic &d) const;
+
+  SourceManager &sources;
+  unsigned synthBuffer;
+  std::vector<Segment> segments;
+  DiagnosticConsumer &sink;
+  bool forwardWarnings;
+};
+
+/// Forwards to another consumer it does not own (DiagnosticEngine owns its
+/// consumer; the REPL's printer lives as long as the session).
+class ForwardingConsumer : public DiagnosticConsumer {
+public:
+  explicit ForwardingConsumer(DiagnosticConsumer &sink) : sink(sink) {}
+  void handle(const Diagnostic &d) override { sink.handle(d); }
+
+private:
+  DiagnosticConsumer &sink;
+};
+
+/// Keeps diagnostics instead of printing them (trial parses).
+class CollectingConsumer : public DiagnosticConsumer {
+public:
+  void handle(const Diagnostic &d) override { collected.push_back(d); }
+  std::vector<Diagnostic> collected;
+};
+
+} // namespace tdl::repl
+
+#endif
