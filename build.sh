@@ -17,6 +17,7 @@ packages=(
   re2c bison
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
   zlib1g-dev libzstd-dev libxml2-dev libffi-dev
+  tmux  # the REPL's interactive test (tests/lit/repl)
 )
 
 log() { printf '==> %s\n' "$*"; }

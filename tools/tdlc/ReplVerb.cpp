@@ -64,8 +64,8 @@ public:
       return std::nullopt;
     if (!line.empty() && line.back() == '\r')
       line.pop_back();
-    if (echoInput)
-      llvm::outs() << prompt << line << '\n';
+    if (echoInput) // flushed now: diagnostics (stderr) must come after it
+      (llvm::outs() << prompt << line << '\n').flush();
     return line;
   }
 };
@@ -156,14 +156,14 @@ int runReplVerb() {
     pending += '\n';
     if (repl::needsMoreInput(pending))
       continue;
-    if (!llvm::StringRef(pending).trim().empty())
+    if (repl::hasCode(pending)) // comment-only lines are not inputs
       anyError |= !session.evaluate(pending);
     pending.clear();
     lines->inputDone();
   }
   // End of input inside an open bracket: compile what there is, so the
   // user sees what was left unfinished.
-  if (!llvm::StringRef(pending).trim().empty())
+  if (repl::hasCode(pending))
     anyError |= !session.evaluate(pending);
   if (interactive)
     llvm::outs() << '\n';

@@ -89,6 +89,11 @@ bool needsMoreInput(llvm::StringRef text) {
   return s.getDepth() > 0 || s.inUnterminatedComment();
 }
 
+bool hasCode(llvm::StringRef text) {
+  Scanner s(text);
+  return s.next();
+}
+
 llvm::StringRef firstWord(llvm::StringRef text) {
   Scanner s(text);
   if (!s.next())
@@ -158,10 +163,8 @@ llvm::StringSet<> identifiersIn(llvm::StringRef text) {
   llvm::StringSet<> result;
   Scanner s(text);
   while (s.next()) {
-    // A digit run such as `1e3` is not an identifier: skip number tails.
-    if (llvm::isDigit(s.ch())) {
-      continue;
-    }
+    // May over-report (the `e3` of `1e3`): the caller only uses this to
+    // decide which bindings to pass in, and an extra one is harmless.
     llvm::StringRef id = s.takeIdentifier();
     if (!id.empty())
       result.insert(id);

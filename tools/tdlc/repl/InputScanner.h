@@ -25,6 +25,9 @@ namespace tdl::repl {
 /// parser reports them).
 bool needsMoreInput(llvm::StringRef text);
 
+/// True if the text has anything besides spaces and comments.
+bool hasCode(llvm::StringRef text);
+
 /// The first identifier or keyword of the text (after spaces and
 /// comments), or "@" for an attribute; empty if there is none.
 llvm::StringRef firstWord(llvm::StringRef text);
