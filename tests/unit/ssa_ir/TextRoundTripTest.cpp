@@ -153,4 +153,56 @@ TEST(PassManager, DCEThroughTheManagerWithVerifyEach) {
   EXPECT_EQ(toString(*m), "func @f(%x: f32) -> f32 {\n  return %x\n}\n");
 }
 
+/// A deliberately broken pass: retypes the first op's result.
+class BreakTypesPass : public Pass {
+public:
+  llvm::StringRef getName() const override { return "break-types"; }
+  bool run(Module &m, DiagnosticEngine &) override {
+    Operation &op = *m.getFunctions()[0]->getBody().getOps().front();
+    op.getResult(0)->setType(Type::tensor(DType::I8));
+    return true;
+  }
+};
+
+TEST(PassManager, VerifyEachStopsAtTheFirstBrokenPass) {
+  SourceManager sm;
+  std::string errors;
+  auto m = parse("func @f(%x: f32) -> f32 {\n"
+                 "  %a = exp %x : f32\n"
+                 "  return %a\n"
+                 "}\n",
+                 errors, sm);
+  ASSERT_TRUE(m) << errors;
+  std::string diagText;
+  llvm::raw_string_ostream diagOs(diagText);
+  DiagnosticEngine diags(sm);
+  diags.setConsumer(std::make_unique<TextDiagnosticPrinter>(diagOs, sm, false));
+  std::string irDump;
+  llvm::raw_string_ostream irOs(irDump);
+  PassInstrumentation instr;
+  instr.verifyEach = true;
+  instr.printAfter = {"break-types"};
+  instr.irOut = &irOs;
+  PassManager pm(instr);
+  pm.add(std::make_unique<BreakTypesPass>());
+  ASSERT_TRUE(pm.add("dce"));
+  EXPECT_FALSE(pm.run(*m, diags));
+  diagOs.flush();
+  EXPECT_NE(diagText.find("test.tir:2:3: error: 'exp' op result types (i8) "
+                          "differ from the inferred (f32)"),
+            std::string::npos)
+      << diagText;
+  EXPECT_NE(diagText.find("error: ir does not verify after pass 'break-types'"),
+            std::string::npos)
+      << diagText;
+  EXPECT_NE(irDump.find("// -----// IR after break-types //----- //\n"
+                        "func @f(%x: f32) -> f32 {\n  %a = exp %x : i8"),
+            std::string::npos)
+      << irDump;
+  // Without verify-each the same pipeline runs to the end.
+  PassManager lax;
+  lax.add(std::make_unique<BreakTypesPass>());
+  EXPECT_TRUE(lax.run(*m, diags));
+}
+
 } // namespace
