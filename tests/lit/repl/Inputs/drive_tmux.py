@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""drive_tmux.py TDLC HOME: runs `TDLC repl` on a tmux terminal, types keys
+like a user (history recall, Tab completion, reverse search), prints the
+screen after each step and the history file at the end, for FileCheck.
+
+Each step waits (polling, generous timeout: CI machines are slow) until the
+screen shows what the step expects, so the test is not timing-dependent.
+"""
+import os
+import subprocess
+import sys
+import time
+
+tdlc, home = sys.argv[1], sys.argv[2]
+socket = "tdlc-repl-test-%d" % os.getpid()
+os.makedirs(home, exist_ok=True)
+history = os.path.join(home, ".tdl_history")
+if os.path.exists(history):
+    os.remove(history)
+
+
+def tmux(*args):
+    return subprocess.run(["tmux", "-L", socket] + list(args),
+                          capture_output=True, text=True).stdout
+
+
+def screen():
+    return tmux("capture-pane", "-p", "-t", "repl")
+
+
+def wait_for(text, timeout=60.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if text in screen():
+            return
+        time.sleep(0.1)
+    print(screen())
+    sys.exit("timed out waiting for %r" % text)
+
+
+def type_text(text):
+    # -l: literally; tmux still takes a trailing ';' for a command
+    # separator unless it is escaped.
+    if text.endswith(";"):
+        text = text[:-1] + "\\;"
+    tmux("send-keys", "-t", "repl", "-l", text)
+
+
+def key(*names):
+    tmux("send-keys", "-t", "repl", *names)
+
+
+tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "40",
+     "env HOME=%s TERM=xterm %s repl" % (home, tdlc))
+try:
+    wait_for("tdl>")
+    type_text("let value = [1.0, 2.0];")
+    key("Enter")
+    wait_for("tdl> let value")
+    # Tab completes a binding: `val` -> `value`.
+    type_text("val")
+    key("Tab")
+    wait_for("tdl> value")
+    type_text(" * 3")
+    key("Enter")
+    wait_for("f32[2] [3, 6]")
+    # Up arrow twice recalls the first input.
+    key("Up")
+    key("Up")
+    key("Enter")
+    wait_for("tdl> let value = [1.0, 2.0]", 60)
+    # Tab completes a command: `:ty` -> `:type`.
+    type_text(":ty")
+    key("Tab")
+    type_text(" value")
+    key("Enter")
+    wait_for("f32[2]\n")
+    # A multi-line input gets the continuation prompt.
+    type_text("fn twice(x: f32) -> f32 {")
+    key("Enter")
+    wait_for("...")
+    type_text("return 2.0 * x; }")
+    key("Enter")
+    type_text("twi")
+    key("Tab")
+    type_text("(4.0)")
+    key("Enter")
+    wait_for("f32 8")
+    print(screen())
+    key("C-d")
+    # The history file is written as the session ends.
+    end = time.time() + 30
+    while time.time() < end and not (os.path.exists(history) and
+                                      "twice" in open(history).read()):
+        time.sleep(0.1)
+    print("=== history")
+    print(open(history).read())
+finally:
+    tmux("kill-server")
