@@ -20,7 +20,13 @@
 
 namespace tdl::accel::detail {
 
-constexpr uint64_t MaxBufferBytes = uint64_t(1) << 32;
+/// Limits on the DRAM image a .tasm file may declare (one buffer, all of
+/// them): large enough for 1024^3 GEMMs many times over, small enough that
+/// a typo in a shape is an error rather than an out-of-memory crash.
+constexpr uint64_t MaxBufferBytes = uint64_t(1) << 30;
+constexpr uint64_t MaxDramBytes = uint64_t(1) << 31;
+/// Nesting depth of literal lists (the parser recurses on '[').
+constexpr unsigned MaxListDepth = 32;
 
 /// The value of one `name=value` field.
 struct Field {
@@ -116,7 +122,7 @@ private:
   bool parsePrint();
   bool parseShape(std::vector<uint64_t> &shape);
   bool parseList(std::vector<int64_t> &values,
-                 std::vector<SourceRange> &ranges);
+                 std::vector<SourceRange> &ranges, unsigned depth = 0);
   bool parseInit(AsmBuffer &b);
   bool parseInstruction();
   bool parseField(Field &f);

@@ -20,6 +20,7 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -96,12 +97,14 @@ bool Parser::parseShape(std::vector<uint64_t> &shape) {
 
 /// `[1, -2, [3, 4]]`: nested lists are flattened.
 bool Parser::parseList(std::vector<int64_t> &values,
-                       std::vector<SourceRange> &ranges) {
+                       std::vector<SourceRange> &ranges, unsigned depth) {
+  if (depth == MaxListDepth)
+    return fail("at most 32 nested lists");
   if (!expect('[', "'['"))
     return false;
   while (!tok.is(']')) {
     if (tok.is('[')) {
-      if (!parseList(values, ranges))
+      if (!parseList(values, ranges, depth + 1))
         return false;
     } else {
       SourceRange r = tok.range();
@@ -222,11 +225,15 @@ bool Parser::parseBuffer() {
     return false;
   uint64_t bytes = dtypeBytes(b.dtype);
   for (uint64_t d : b.shape) {
-    if (d > MaxBufferBytes || bytes * d > MaxBufferBytes) {
-      diags.report(diag::AsmBufferTooLarge, b.loc, b.name, int64_t(-1));
-      return false;
-    }
-    bytes *= d;
+    bytes = d > MaxBufferBytes ? MaxBufferBytes + 1
+                               : std::min(bytes * d, MaxBufferBytes + 1);
+  }
+  if (bytes > MaxBufferBytes ||
+      llvm::alignTo(nextAddress, config.maxElemBytes()) + bytes >
+          MaxDramBytes) {
+    diags.report(diag::AsmBufferTooLarge, b.loc, b.name,
+                 int64_t(MaxBufferBytes), int64_t(MaxDramBytes));
+    return false;
   }
   if (!parseInit(b))
     return false;

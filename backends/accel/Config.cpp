@@ -27,6 +27,8 @@ struct IntKey {
   uint64_t max; // inclusive; from the field widths of the encoding
 };
 
+constexpr uint64_t MaxSramBytes = uint64_t(1) << 28;
+
 const IntKey intKeys[] = {
     {"batch", &Config::batch, true, 1u << 16},
     {"block_in", &Config::blockIn, true, 1u << 16},
@@ -81,6 +83,24 @@ llvm::Error validateConfig(const Config &config) {
       return configError(fmt::format("'{}' must be at most {} (got {})",
                                      key.name, key.max, v));
   }
+  // Each SRAM is allocated by the simulator: keep them within 256 MiB so a
+  // large block size is an error, not an out-of-memory crash.
+  const struct {
+    const char *keys;
+    uint64_t bytes;
+  } srams[] = {
+      {"'inp_depth' x 'batch' x 'block_in'",
+       uint64_t(config.inpDepth) * config.inpElemBytes()},
+      {"'wgt_depth' x 'block_out' x 'block_in'",
+       uint64_t(config.wgtDepth) * config.wgtElemBytes()},
+      {"'acc_depth' x 'batch' x 'block_out' x 4",
+       uint64_t(config.accDepth) * config.accElemBytes()},
+  };
+  for (const auto &sram : srams)
+    if (sram.bytes > MaxSramBytes)
+      return configError(fmt::format("{} = {} bytes exceeds the simulator's "
+                                     "limit of {} bytes per SRAM",
+                                     sram.keys, sram.bytes, MaxSramBytes));
   if (!(config.clockMhz > 0))
     return configError(fmt::format("'clock_mhz' must be positive (got {})",
                                    config.clockMhz));

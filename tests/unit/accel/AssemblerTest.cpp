@@ -114,7 +114,7 @@ TEST(AssemblerTest, DisassembleAssembleIdentity) {
 
 TEST(AssemblerTest, ErrorsAreLocated) {
   struct Case {
-    const char *text;
+    std::string text;
     const char *diagnostic;
   };
   const Case cases[] = {
@@ -155,6 +155,11 @@ TEST(AssemblerTest, ErrorsAreLocated) {
       {"FINISH pop_prev\n",
        "1:8: FINISH on the compute module cannot use 'pop_prev'"},
       {"LOAD INP sram=0 $\n", "1:17: unexpected character '$'"},
+      {"buffer Big : i32[65536, 65536]\n",
+       "1:8: buffer 'Big' is too large (at most 1073741824 bytes per buffer, "
+       "2147483648 in all)"},
+      {"buffer L : i8[1] = " + std::string(40, '[') + "\n",
+       "1:52: expected at most 32 nested lists"},
   };
   for (const Case &c : cases) {
     auto r = assembleText(c.text);

@@ -65,6 +65,9 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ(errorOf(R"({"clock_mhz": 0})"),
             "'clock_mhz' must be positive (got 0)");
   EXPECT_EQ(errorOf(R"({"blok_in": 16})"), "unknown key 'blok_in'");
+  EXPECT_EQ(errorOf(R"({"block_in": 65536, "block_out": 4096})"),
+            "'wgt_depth' x 'block_out' x 'block_in' = 274877906944 bytes "
+            "exceeds the simulator's limit of 268435456 bytes per SRAM");
   EXPECT_EQ(errorOf("[1, 2]"), "the configuration must be a JSON object");
   EXPECT_NE(errorOf("{\"batch\": ").find("invalid JSON"), std::string::npos);
 }
