@@ -126,7 +126,9 @@ ir::Value *BuiltinLowering::creation(BuiltinId id) {
                         {"dtype", ir::Attribute(ir::DType::I64)},
                         {"axis", ir::Attribute(axis)}});
     };
-    return b.cast(b.binary(ir::Opcode::Eq, iota(0), iota(1)), dt);
+    ir::Value *rows = iota(0);
+    ir::Value *cols = iota(1);
+    return b.cast(b.binary(ir::Opcode::Eq, rows, cols), dt);
   }
   case BuiltinId::OneHot: {
     ir::Value *idx = arg(0);
@@ -184,13 +186,17 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
     ir::Value *x = argB(0);
     return b.binary(ir::Opcode::Max, x, splat(x, 0));
   }
-  case BuiltinId::Pow: return b.binary(ir::Opcode::Pow, argB(0), argB(1));
+  case BuiltinId::Pow: {
+    ir::Value *x = argB(0), *y = argB(1); // operands in source order
+    return b.binary(ir::Opcode::Pow, x, y);
+  }
   case BuiltinId::Max:
   case BuiltinId::Min: {
     bool isMax = id == BuiltinId::Max;
-    if (rc.args.size() == 2)
-      return b.binary(isMax ? ir::Opcode::Max : ir::Opcode::Min, argB(0),
-                      argB(1));
+    if (rc.args.size() == 2) {
+      ir::Value *x = argB(0), *y = argB(1);
+      return b.binary(isMax ? ir::Opcode::Max : ir::Opcode::Min, x, y);
+    }
     return shaped(reduce(isMax ? ir::Opcode::ReduceMax : ir::Opcode::ReduceMin,
                          arg(0)));
   }
@@ -256,7 +262,10 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
   }
   case BuiltinId::Flip:
     return b.create1(ir::Opcode::Flip, {arg(0)}, {{"axes", ir::Attribute(axes())}});
-  case BuiltinId::MatMul: return l.matmul(arg(0), arg(1));
+  case BuiltinId::MatMul: {
+    ir::Value *x = arg(0), *y = arg(1);
+    return l.matmul(x, y);
+  }
   case BuiltinId::Dot: {
     ir::Value *x = arg(0), *y = arg(1);
     return l.matmul(x, y); // [K] @ [K] -> scalar
@@ -264,8 +273,9 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
   case BuiltinId::Outer: {
     ir::Value *x = arg(0), *y = arg(1);
     ir::Shape s(outType.getShape().begin(), outType.getShape().end());
-    return b.binary(ir::Opcode::Mul, b.broadcast(x, s, {0}),
-                    b.broadcast(y, s, {1}));
+    ir::Value *xs = b.broadcast(x, s, {0});
+    ir::Value *ys = b.broadcast(y, s, {1});
+    return b.binary(ir::Opcode::Mul, xs, ys);
   }
   case BuiltinId::Conv2D: {
     const auto &c = a.conv;
