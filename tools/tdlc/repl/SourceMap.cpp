@@ -1,6 +1,8 @@
 //===- SourceMap.cpp ------------------------------------------------------===//
 #include "tools/tdlc/repl/SourceMap.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 namespace tdl::repl {
 
 SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
@@ -29,6 +31,16 @@ SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
       sources.getBufferStart(before->displayBuffer).getPointer() + last);
 }
 
+bool RemappingConsumer::isInGlue(SourceLoc loc) const {
+  if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
+    return false;
+  size_t offset = loc.getPointer() -
+                  sources.getBufferStart(synthBuffer).getPointer();
+  return llvm::none_of(segments, [&](const Segment &s) {
+    return offset >= s.synthOffset && offset < s.synthOffset + s.length;
+  });
+}
+
 void RemappingConsumer::remapAll(Diagnostic &d) const {
   d.loc = remap(d.loc);
   for (SourceRange &r : d.ranges) {
@@ -39,6 +51,8 @@ void RemappingConsumer::remapAll(Diagnostic &d) const {
       end = start;
     r = SourceRange(start, end);
   }
+  llvm::erase_if(d.notes,
+                 [&](const Diagnostic &n) { return isInGlue(n.loc); });
   for (Diagnostic &n : d.notes)
     remapAll(n);
 }

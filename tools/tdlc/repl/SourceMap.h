@@ -7,7 +7,9 @@
 // typed (`<repl:3>`, or the file of `:load`), so the caret is under the
 // culprit in the user's own line. Locations in the glue text the REPL adds
 // move to the end of the preceding segment (e.g. "expected expression" at
-// the end of an unfinished line).
+// the end of an unfinished line); notes located in glue (a binding's
+// declaration is a wrapper parameter) are dropped, having no user text to
+// show.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_TOOLS_REPL_SOURCEMAP_H
@@ -64,6 +66,8 @@ public:
 
 private:
   SourceLoc remap(SourceLoc loc) const;
+  /// In the synthesized buffer but not in user text.
+  bool isInGlue(SourceLoc loc) const;
   void remapAll(Diagnostic &d) const;
 
   SourceManager &sources;
