@@ -118,6 +118,11 @@ public:
   DiagnosticBuilder error(diag::Kind<void(Args...)> kind, llvm::SMRange r,
                           std::type_identity_t<Args>... args) {
     instance.hasErrors = true;
+    // A mistake in a generic body is reported for the first instance that
+    // hits it, not once per instance.
+    if (instantiatedFrom.isValid() &&
+        !sema.reportedInGenerics.insert({r.Start.getPointer(), kind.id}).second)
+      return DiagnosticBuilder(nullptr, Diagnostic());
     DiagnosticBuilder b = sema.diags.report(kind, r, args...);
     if (instantiatedFrom.isValid())
       b.note(diag::InstantiatedFrom, instantiatedFrom, instance.name);

@@ -27,6 +27,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <map>
+#include <set>
 
 namespace tdl::sema {
 
@@ -153,6 +154,7 @@ public:
     return b;
   }
   llvm::DenseSet<const StructInstance *> structsInProgress;
+  std::set<std::pair<const char *, DiagId>> reportedInGenerics;
 
   // Unify.cpp
   /// Binds generic parameters so that `pattern` (a parameter's declared type)
