@@ -88,6 +88,7 @@ void Sema::run(const ast::Module &main) {
 
   for (auto &m : modules)
     checkTopLevel(m.get(), m.get() == mainInfo);
+  checkUninstantiatedGenerics();
 }
 
 std::vector<GenericValue> Sema::bindingsInOrder(const ast::FuncDecl *decl,

@@ -193,6 +193,9 @@ public:
   llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *> derivativeRules;
   void checkDerivativeRule(FuncInstance *primal);
   void checkTopLevel(ModuleInfo *mi, bool isMain);
+  /// GenericBodyNames.cpp: resolves the names of generic functions that no
+  /// call instantiated (their bodies are otherwise unchecked).
+  void checkUninstantiatedGenerics();
   void checkExport(const ast::Decl *d, ModuleInfo *mi);
   const ConstValue *moduleConst(const ast::ConstDecl *d, const Type **type);
   llvm::DenseMap<const ast::ConstDecl *, size_t> constIndex;

@@ -15,9 +15,10 @@
 //    by an `if` on the flags, and a loop that may break or return becomes a
 //    `while` whose condition also tests the flags.
 //
-// Files: FunctionLowering.cpp (driver, environment, coercions),
-// LowerStmt.cpp (statements, control flow), LowerExpr.cpp (expressions),
-// LowerBuiltin.cpp (builtin calls), LowerIndex.cpp (indexing, updates).
+// Files: FunctionLowering.cpp (driver, coercions, constants), LowerStmt.cpp
+// (statements, `if`, exit guards), LowerLoop.cpp (`for`, `while`),
+// LowerExpr.cpp (expressions), LowerBuiltin.cpp (builtin calls),
+// LowerIndex.cpp (indexing, updates).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_SEMA_IRGEN_FUNCTIONLOWERING_H
@@ -96,14 +97,16 @@ private:
   void lowerPrint(const ast::PrintStmt *s);
   /// Runs the remaining statements only while no exit flag set by `s` is on.
   void guardRest(const ast::Stmt *s, llvm::ArrayRef<ast::Stmt *> rest);
-  /// Lowers `body` into `region` with the env entries `keys` bound from the
-  /// region arguments starting at `firstArg`, then yields `extra` followed
-  /// by the final values of `keys`.
+  /// Rebinds `keys` to the region's arguments, starting at `firstArg`
+  /// (each key takes as many arguments as its value has leaves).
   void bindKeysFromArgs(ir::Region &region, unsigned firstArg,
                         llvm::ArrayRef<Key> keys);
+  /// Yields `extra` followed by the current leaves of `keys`.
   void yieldKeys(llvm::ArrayRef<ir::Value *> extra, llvm::ArrayRef<Key> keys);
+  /// The leaf types of the current values of `keys`.
   void resultTypesOf(llvm::ArrayRef<Key> keys,
                      llvm::SmallVectorImpl<ir::Type> &out);
+  /// Rebinds `keys` to the op's results, starting at `firstResult`.
   void bindKeysFromResults(ir::Operation *op, unsigned firstResult,
                            llvm::ArrayRef<Key> keys);
 

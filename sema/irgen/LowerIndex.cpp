@@ -24,9 +24,9 @@ struct Window {
 };
 } // namespace
 
+/// The window of `e` over a tensor of `shape`; lowers the dynamic indices.
 static bool computeWindow(FunctionLowering &l, const ast::IndexExpr *e,
-                          llvm::ArrayRef<int64_t> shape, bool needValues,
-                          Window &w) {
+                          llvm::ArrayRef<int64_t> shape, Window &w) {
   auto it = l.getInstance().indexes.find(e);
   if (it == l.getInstance().indexes.end())
     return false;
@@ -57,13 +57,10 @@ static bool computeWindow(FunctionLowering &l, const ast::IndexExpr *e,
       w.dynamic = true;
       w.dynamicLoc = dyn->getLoc();
     }
-    if (needValues || dyn)
-      w.startValues.push_back(
-          dyn ? l.coerceTensor(l.lowerTensor(dyn),
-                               ir::Type::scalar(ir::DType::I64))
-              : nullptr);
-    else
-      w.startValues.push_back(nullptr);
+    w.startValues.push_back(
+        dyn ? l.coerceTensor(l.lowerTensor(dyn),
+                             ir::Type::scalar(ir::DType::I64))
+            : nullptr);
   }
   return true;
 }
@@ -79,7 +76,7 @@ ir::Value *FunctionLowering::lowerIndex(const ast::IndexExpr *e) {
   ir::Value *x = lowerTensor(e->getBase());
   ir::Type xt = x->getType();
   Window w;
-  if (!computeWindow(*this, e, xt.getShape(), false, w)) {
+  if (!computeWindow(*this, e, xt.getShape(), w)) {
     internalError(e->getLoc(), "unresolved index expression");
     return coerceTensor(x, toIRType(typeOf(e)));
   }
@@ -110,8 +107,8 @@ ir::Value *FunctionLowering::lowerIndexUpdate(const ast::IndexExpr *target,
                                               ir::Value *base,
                                               const ast::Expr *value) {
   Window w;
-  if (!base || !computeWindow(*this, target, base->getType().getShape(),
-                              true, w)) {
+  if (!base ||
+      !computeWindow(*this, target, base->getType().getShape(), w)) {
     internalError(target->getLoc(), "unresolved indexed assignment");
     return base;
   }
