@@ -126,11 +126,4 @@ void ADContext::reportBadCustomRule(const Function &f, llvm::StringRef rule,
   addNotes(b);
 }
 
-void ADContext::reportNoForwardRule(const Function &f, llvm::StringRef why) {
-  failed = true;
-  auto b = diags.report(diag::ADNoForwardRule, f.getLoc().pos,
-                        f.getName().str(), why.str());
-  addNotes(b);
-}
-
 } // namespace tdl::ad

@@ -46,7 +46,6 @@ public:
   void reportUnsupported(const ir::Operation &op, llvm::StringRef why);
   void reportBadCustomRule(const ir::Function &f, llvm::StringRef rule,
                            llvm::StringRef why);
-  void reportNoForwardRule(const ir::Function &f, llvm::StringRef why);
   bool hasFailed() const { return failed; }
 
   /// The functions being differentiated, outermost first.

@@ -3,6 +3,7 @@
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
 
+#include "autodiff/Autodiff.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"
 #include "ssa_ir/PassManager.h"
@@ -92,6 +93,8 @@ int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
                             unsigned optLevel) {
   CompilerStage stage("ir optimization");
   ir::PassManager pm;
+  // Derived functions (grad, vjp, ...) get their bodies first, at every -O.
+  pm.add(ad::createAutodiffPass());
   ir::buildPipeline(pm, optLevel);
   if (!pm.run(module, diags))
     return diags.hasErrors() ? ExitCompileError : ExitInternalError;

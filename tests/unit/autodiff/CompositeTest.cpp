@@ -99,3 +99,28 @@ TEST(Composite, ReversePassCostsAtMostThreePrimals) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Composite, CostModelCountsLoopsAndMatmuls) {
+  Parsed p = parseAndDifferentiate(R"(
+func @f(%a: f64[2,3], %b: f64[3,4]) -> f64[2,4] {
+  %lb = constant {value = 1} : i64
+  %ub = constant {value = 4} : i64
+  %m = matmul %a, %b : f64[2,4]
+  %r = for %lb, %ub, %m : f64[2,4] {
+  ^(%i: i64, %x: f64[2,4]):
+    %e = exp %x : f64[2,4]
+    yield %e
+  }
+  return %r
+})");
+  ASSERT_TRUE(p.module) << p.errors;
+  tdl::ad::Cost c = tdl::ad::countCost(*p.module, *p.module->lookup("f"), 7);
+  // matmul 2*2*4*3 = 48, then 3 iterations of 8 exps.
+  EXPECT_EQ(c.flops, 48 + 3 * 8);
+  // constant, constant, matmul, for, and 3 x exp.
+  EXPECT_EQ(c.ops, 4 + 3);
+}
+
+} // namespace

@@ -185,3 +185,32 @@ func @f(%x: f64[3], %c: f64) -> f64[3] {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ShapeRules, RecursiveCallee) {
+  // p(x, n) = x^n by recursion; its vjp calls itself.
+  using namespace tdl::ir;
+  CheckOptions o;
+  o.inputs = {RuntimeValue::scalar<double>(DType::F64, 0.8),
+              RuntimeValue::scalar<int64_t>(DType::I64, 4)};
+  checkGradients(R"(
+func @p(%x: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %c = gt %n, %zero : bool
+  %r = if %c : f64 {
+    %one = constant {value = 1} : i64
+    %m = sub %n, %one : i64
+    %y = call %x, %m {callee = @p} : f64
+    %z = mul %y, %x : f64
+    yield %z
+  } {
+    %o = constant {value = 1.0} : f64
+    yield %o
+  }
+  return %r
+})",
+                 "p", {0}, o);
+}
+
+} // namespace
