@@ -673,6 +673,11 @@ TypeRuleResult ruleFor(const TypeRuleInput &in) {
 
 TypeRuleResult ruleWhile(const TypeRuleInput &in) { return ok(in.operands); }
 
+// The region (checked by the verifier) decides the result types.
+TypeRuleResult ruleFused(const TypeRuleInput &in) {
+  return ok(in.declaredResults);
+}
+
 TypeRuleResult ruleTerminator(const TypeRuleInput &in) { return ok({}); }
 
 } // namespace tdl::ir

@@ -62,6 +62,20 @@ private:
   void verifyOperandDominance(const Operation &op, unsigned i);
   void verifyYield(const Operation &op, const Region &r,
                    llvm::ArrayRef<Type> expected, llvm::StringRef what);
+  /// Region arguments = operand types, yield = results, and the region is
+  /// isolated: it uses only values defined inside it.
+  void verifyFused(const Operation &op, llvm::ArrayRef<Type> results) {
+    const Region &body = op.getRegion(0);
+    verifyRegionArgs(op, body, op.getOperandTypes(), "fused region");
+    verifyYield(op, body, results, "fused region");
+    walk(const_cast<Region &>(body), [&](Operation &inner) {
+      for (Value *v : inner.getOperands())
+        if (!v->getParentRegion()->isNestedIn(&body))
+          fail(op, fmt::format("'{}' in the fused region uses a value "
+                               "defined outside it",
+                               inner.getName().str()));
+    });
+  }
   void verifyRegionArgs(const Operation &op, const Region &r,
                         llvm::ArrayRef<Type> expected, llvm::StringRef what);
   void verifyCall(const Operation &op);
@@ -261,6 +275,9 @@ void Verifier::verifyOp(const Operation &op) {
     verifyYield(op, op.getRegion(0), {Type::scalar(DType::Bool)},
                 "condition region");
     verifyYield(op, op.getRegion(1), results, "body region");
+    break;
+  case Opcode::Fused:
+    verifyFused(op, results);
     break;
   default:
     break;

@@ -138,6 +138,7 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   case Opcode::If:
   case Opcode::For:
   case Opcode::While:
+  case Opcode::Fused:
   case Opcode::Yield:
   case Opcode::Return:
   case Opcode::NumOpcodes:

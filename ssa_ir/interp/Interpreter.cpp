@@ -147,6 +147,8 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
     }
     return bindResults(op, std::move(carried), frame);
   }
+  case Opcode::Fused:
+    return bindResults(op, runRegion(op.getRegion(0), in, frame), frame);
   case Opcode::While: {
     std::vector<RuntimeValue> carried(in.begin(), in.end());
     while (true) {

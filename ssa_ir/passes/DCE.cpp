@@ -17,7 +17,8 @@
 //       - result j of `while`, or its argument j in either region, marks init
 //         operand j, body yield operand j and the condition's yield.
 //     A marked op inside a region marks its enclosing op's "structure"
-//     (bounds / condition), so a loop containing a print stays.
+//     (bounds / condition), so a loop containing a print stays. A `fused`
+//     op is one unit: live, it marks all its inputs and yields.
 //  2. Sweep. Drop the unmarked yield operands with their region arguments,
 //     init operands and results; then erase every unmarked op (its users are
 //     all unmarked too), innermost and last first.
@@ -135,6 +136,12 @@ private:
     case Opcode::While:
       markYieldOperand(op.getRegion(0), 0);
       break;
+    case Opcode::Fused: // all inputs, and every result the region yields
+      for (Value *v : op.getOperands())
+        markValue(v);
+      for (unsigned j = 0; j < op.getNumResults(); ++j)
+        markYieldOperand(op.getRegion(0), j);
+      break;
     default:
       for (Value *v : op.getOperands())
         markValue(v);
@@ -166,7 +173,7 @@ private:
 
   void propagate(const Value *v) {
     if (Operation *def = v->getDefiningOp()) {
-      if (def->getNumRegions())
+      if (def->getNumRegions() && def->getOpcode() != Opcode::Fused)
         markCarried(*def, v->getIndex());
       else
         markOp(*def);
