@@ -427,13 +427,15 @@ bool Sema::evalGenericArgs(llvm::ArrayRef<ast::TypeExpr *> args,
 const StructInstance *Sema::instantiateStruct(const ast::StructDecl *decl,
                                               std::vector<GenericValue> args,
                                               llvm::SMRange where) {
-  if (StructInstance *s = types.findStruct(decl, args)) {
-    if (structsInProgress.contains(s)) {
+  // A struct inside its own fields, with any arguments (`A<N>` holding
+  // `A<N + 1>` would never end), is infinite.
+  for (const StructInstance *open : structsInProgress)
+    if (open->decl == decl) {
       diags.report(diag::RecursiveStruct, where, decl->getName().name);
       return nullptr;
     }
+  if (StructInstance *s = types.findStruct(decl, args))
     return s->fieldTypes.size() == decl->getFields().size() ? s : nullptr;
-  }
   StructInstance *s = types.createStruct(decl, args);
   structsInProgress.insert(s);
   auto done = llvm::make_scope_exit([&] { structsInProgress.erase(s); });
