@@ -84,6 +84,10 @@ static int emitText(Session &session,
   return status;
 }
 
+static cl::opt<bool> debugLocations(
+    "g", cl::desc("With --emit=ir/ir-opt: print each op's source location"),
+    cl::cat(opts::Category));
+
 /// --emit=ir / ir-opt / dot: IR generation (verified), for ir-opt the -O
 /// pipeline, then the IR text or its Graphviz graph.
 static int emitIR(Session &session, const sema::Program &program,
@@ -99,8 +103,12 @@ static int emitIR(Session &session, const sema::Program &program,
   return emitText(session, [&](llvm::raw_ostream &os) {
     if (kind == EmitKind::Dot)
       ir::writeDot(*gen.module, os);
-    else
-      ir::printModule(*gen.module, os);
+    else {
+      ir::PrintOptions options;
+      if (debugLocations)
+        options.resolveLocations = &session.sources;
+      ir::printModule(*gen.module, os, options);
+    }
   });
 }
 
