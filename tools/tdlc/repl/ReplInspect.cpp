@@ -52,12 +52,12 @@ bool ReplSession::printType(llvm::StringRef expr) {
   CollectingConsumer valueErrors;
   if (auto cp = compile(buildProgram(declarations, &w, false), false, true,
                         &valueErrors)) {
-    const sema::FuncInstance *inst = findInstance(*cp, kWrapperName);
-    for (const auto &entry : inst ? inst->varTypes : decltype(inst->varTypes)())
-      if (entry.first->getName().name == kValueName) {
-        out << entry.second->str() << '\n';
-        return true;
-      }
+    if (const sema::FuncInstance *inst = findInstance(*cp, kWrapperName))
+      for (const auto &[var, type] : inst->varTypes)
+        if (var->getName().name == kValueName) {
+          out << type->str() << '\n';
+          return true;
+        }
   }
   // A function (`f`, `grad(f)`, `dense<2, 3, 4>`): its signature, through
   // `export fn __repl_fnref = EXPR;` which needs a concrete function.

@@ -88,9 +88,6 @@ public:
 
   /// Names for tab completion: bindings and declared functions/structs.
   std::vector<std::string> completionNames() const;
-  const NameMap<Binding> &getBindings() const {
-    return bindings;
-  }
   int printPrecision = 8;
 
 private:
