@@ -38,6 +38,16 @@ def wait_for(text, timeout=60.0):
     sys.exit("timed out waiting for %r" % text)
 
 
+def wait_for_count(text, count, timeout=60.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if screen().count(text) >= count:
+            return
+        time.sleep(0.1)
+    print(screen())
+    sys.exit("timed out waiting for %d x %r" % (count, text))
+
+
 def type_text(text):
     # -l: literally; tmux still takes a trailing ';' for a command
     # separator unless it is escaped.
@@ -86,6 +96,11 @@ try:
     type_text("(4.0)")
     key("Enter")
     wait_for("f32 8")
+    # Ctrl-R searches the history backwards: `ype v` finds `:type value`.
+    key("C-r")
+    type_text("ype v")
+    key("Enter")
+    wait_for_count("f32[2]\n", 2)
     print(screen())
     key("C-d")
     # The history file is written as the session ends.
