@@ -39,17 +39,17 @@ FuncInstance *Sema::scratchInstance() {
 
 const ConstValue *Sema::moduleConst(const ast::ConstDecl *d,
                                     const Type **type) {
+  if (constInProgress[d]) {
+    diags.report(diag::RecursiveCall, d->getName().getRange(),
+                 d->getName().name);
+    return nullptr;
+  }
   auto it = constIndex.find(d);
   if (it != constIndex.end()) {
     if (it->second == SIZE_MAX)
       return nullptr;
     *type = constUseType.lookup(d);
     return &program.consts[it->second].value;
-  }
-  if (constInProgress[d]) {
-    diags.report(diag::RecursiveCall, d->getName().getRange(),
-                 d->getName().name);
-    return nullptr;
   }
   constInProgress[d] = true;
   constIndex[d] = SIZE_MAX; // an error unless completed below
