@@ -7,9 +7,13 @@
 //    so everything instance-specific lives in side tables of the instance,
 //    keyed by AST node, never in the AST (the AST `type` slots are filled only
 //    for non-generic code, as a convenience for the dumper):
-//      - exprTypes: the concrete type of EVERY expression of the body,
-//        including each literal's final dtype (no untyped element remains)
-//        and each SliceExpr/TensorLiteral used as a shape list (i64[n]);
+//      - exprTypes: the concrete type of EVERY value expression of the
+//        body, including each literal's final dtype (no untyped element
+//        remains) and each SliceExpr/TensorLiteral used as a shape list
+//        (i64[n]). Callee expressions are not values and have no entry: the
+//        function name or `nn.f` of a call, `f<...>`, the `grad(f, wrt: w)`
+//        of `grad(f, wrt: w)(x)` and its arguments, and the `S` of `prod(S)`;
+//        the call's ResolvedCall (or `constants`) says what they denote;
 //      - varTypes: the type of every let/var/for binding;
 //      - calls: for every CallExpr, what is called (a FuncInstance, a
 //        builtin with its normalized static attributes, or a derived-function
