@@ -17,6 +17,8 @@
 
 #include "parser/Parse.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
 namespace tdl::repl {
@@ -114,6 +116,14 @@ bool ReplSession::loadFile(llvm::StringRef path) {
         << llvm::toString(id.takeError()) << '\n';
     return false;
   }
+  // The file's imports are looked up next to it, as when it is compiled on
+  // its own; its declarations live in the synthesized program, so its
+  // directory joins the -I paths for the rest of the session.
+  llvm::SmallString<128> dir(path);
+  llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::remove_filename(dir);
+  if (!llvm::is_contained(opts::IncludeDirs, std::string(dir)))
+    opts::IncludeDirs.push_back(std::string(dir));
   return addDeclarations(*id);
 }
 
