@@ -1,17 +1,18 @@
 //===- RandomProgramTest.cpp - random programs mean the same at every -O ===//
 //
-// Builds random straight-line and structured programs over f32[2,3] and i32
-// values (special float values included, identities, layout round trips,
-// calls, constant-condition ifs, constant-bound loops), runs each at -O0
-// and after the -O1/-O2/-O3 pipelines with --verify-each, and requires
-// bit-identical results, except that any NaN equals any NaN (IEEE leaves a
-// NaN result's sign and payload open; see PassTestUtil.h). Seeds are fixed
-// so failures reproduce.
+// Builds random straight-line and structured programs over f32[2,3] values
+// (special float values included, identities, layout round trips, calls,
+// constant-condition ifs, constant-bound loops), runs each at -O0 and after
+// the -O1/-O2/-O3 pipelines (and -O3 + fuse) with --verify-each, and
+// requires bit-identical results, except that any NaN equals any NaN (IEEE
+// leaves a NaN result's sign and payload open; see PassTestUtil.h). Seeds
+// are fixed so failures reproduce.
 //
 //===----------------------------------------------------------------------===//
 #include "PassTestUtil.h"
 #include "ssa_ir/Builder.h"
 
+#include <algorithm>
 #include <array>
 #include <random>
 
@@ -135,14 +136,17 @@ private:
 TEST(RandomPrograms, EveryOptLevelComputesTheSameBits) {
   for (unsigned seed = 1; seed <= 60; ++seed) {
     std::string reference;
-    for (unsigned level = 0; level <= 3; ++level) {
+    // Levels 0..3 are the -O pipelines; 4 is -O3 followed by `fuse`.
+    for (unsigned level = 0; level <= 4; ++level) {
       std::unique_ptr<Module> m = ProgramGenerator(seed).build();
       ASSERT_TRUE(verifyModuleMessages(*m).empty()) << printed(*m);
       std::string original = printed(*m);
       PassInstrumentation instr;
       instr.verifyEach = true;
       PassManager pm(instr);
-      buildPipeline(pm, level);
+      buildPipeline(pm, std::min(level, 3u));
+      if (level == 4)
+        pm.add(createFusionPass());
       tdl::SourceManager sm;
       tdl::DiagnosticEngine diags(sm);
       ASSERT_TRUE(pm.run(*m, diags)) << "seed " << seed << "\n" << printed(*m);
