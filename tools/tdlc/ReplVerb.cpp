@@ -27,6 +27,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
 #include <iostream>
 
 namespace cl = llvm::cl;
@@ -54,7 +55,13 @@ public:
   virtual ~LineSource() = default;
   virtual std::optional<std::string> read(const char *prompt) = 0;
   virtual void inputDone() {}
+  /// The last read ended with Ctrl-C rather than end of input.
+  virtual bool wasInterrupted() { return false; }
 };
+
+/// Set by Ctrl-C while the editor waits for a line.
+volatile sig_atomic_t interruptedAtPrompt = 0;
+void onInterruptAtPrompt(int) { interruptedAtPrompt = 1; }
 
 class PlainLineSource : public LineSource {
 public:
@@ -88,8 +95,20 @@ public:
   }
   std::optional<std::string> read(const char *prompt) override {
     editor.setPrompt(prompt);
-    return editor.readLine();
+    // Ctrl-C at the prompt discards the input being typed (as in Python or
+    // Julia): without SA_RESTART the read fails with EINTR, libedit returns
+    // no line, and the flag tells that apart from Ctrl-D. While an input
+    // runs, the previous handler (end the process) stays in force.
+    struct sigaction ours = {}, previous = {};
+    ours.sa_handler = onInterruptAtPrompt;
+    sigemptyset(&ours.sa_mask);
+    interruptedAtPrompt = 0;
+    sigaction(SIGINT, &ours, &previous);
+    std::optional<std::string> line = editor.readLine();
+    sigaction(SIGINT, &previous, nullptr);
+    return line;
   }
+  bool wasInterrupted() override { return interruptedAtPrompt != 0; }
   /// Saved after every input so a killed session keeps its history.
   void inputDone() override { editor.saveHistory(); }
 
@@ -142,6 +161,11 @@ int runReplVerb() {
     llvm::outs().flush();
     std::optional<std::string> line =
         lines->read(pending.empty() ? kPrompt : kContinuationPrompt);
+    if (!line && lines->wasInterrupted()) {
+      llvm::outs() << "^C\n";
+      pending.clear();
+      continue;
+    }
     if (!line)
       break;
     if (pending.empty() && llvm::StringRef(*line).ltrim().starts_with(":")) {

@@ -101,6 +101,17 @@ try:
     type_text("ype v")
     key("Enter")
     wait_for_count("f32[2]\n", 2)
+    # Ctrl-C discards the unfinished input and the session goes on.
+    type_text("let a = (")
+    key("Enter")
+    type_text("1 +")
+    # The terminal drops unread input on Ctrl-C: wait until it is shown.
+    wait_for("...  1 +")
+    key("C-c")
+    wait_for("^C")
+    type_text("1 + 1")
+    key("Enter")
+    wait_for("i32 2")
     print(screen())
     key("C-d")
     # The history file is written as the session ends.
