@@ -35,8 +35,9 @@ namespace tdl::parser {
 class TokenFilter {
 public:
   static constexpr unsigned kMaxNesting = 256;
-  /// How far the generic-argument scan looks before deciding "comparison".
-  static constexpr unsigned kMaxGenericScan = 4096;
+  /// How far the generic-argument scan looks before deciding "comparison"
+  /// (bounds the cost of `a < b < c < ...` chains to linear).
+  static constexpr unsigned kMaxGenericScan = 512;
 
   TokenFilter(Lexer &lexer, DiagnosticEngine &diags);
 
