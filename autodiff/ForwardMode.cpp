@@ -260,11 +260,17 @@ bool generateForward(ADContext &ctx, Function &decl, Function &base) {
     wrtArgs.push_back(base.getBody().getArgument(w));
   Activity act(base.getBody(), wrtArgs);
   ForwardEmitter e(ctx, act);
-  for (unsigned i = 0; i < base.getArgTypes().size(); ++i)
-    e.fwd[base.getBody().getArgument(i)] =
-        body.addArgument(base.getArgTypes()[i]);
-  for (Value *w : wrtArgs)
-    e.setTangent(w, body.addArgument(w->getType()));
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i) {
+    Value *arg = base.getBody().getArgument(i);
+    e.fwd[arg] = body.addArgument(base.getArgTypes()[i]);
+    e.fwd[arg]->setNameHint(arg->getNameHint());
+  }
+  for (Value *w : wrtArgs) {
+    Value *t = body.addArgument(w->getType());
+    if (!w->getNameHint().empty())
+      t->setNameHint(("t_" + w->getNameHint()).str());
+    e.setTangent(w, t);
+  }
   if (!e.emitRegion(b, base.getBody()))
     return false;
   Operation *ret = base.getBody().getTerminator();

@@ -13,8 +13,10 @@ Value *lookupOr(const ValueMap &map, Value *v) {
 }
 
 static void cloneRegionInto(Region &from, Region &to, ValueMap &map) {
-  for (Value *a : from.getArguments())
+  for (Value *a : from.getArguments()) {
     map[a] = to.addArgument(a->getType());
+    map[a]->setNameHint(a->getNameHint());
+  }
   Builder inner(to);
   for (auto &op : from.getOps())
     cloneOp(inner, *op, map);

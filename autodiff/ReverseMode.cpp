@@ -61,12 +61,17 @@ bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
 
   ValueMap fwd;
   unsigned nargs = base.getArgTypes().size();
-  for (unsigned i = 0; i < nargs; ++i)
-    fwd[base.getBody().getArgument(i)] = body.addArgument(base.getArgTypes()[i]);
+  for (unsigned i = 0; i < nargs; ++i) {
+    Value *arg = base.getBody().getArgument(i);
+    fwd[arg] = body.addArgument(base.getArgTypes()[i]);
+    fwd[arg]->setNameHint(arg->getNameHint());
+  }
   llvm::SmallVector<Value *, 4> seeds;
   if (kind == DerivedKind::Vjp) {
-    for (const Type &t : base.getResultTypes())
+    for (const Type &t : base.getResultTypes()) {
       seeds.push_back(body.addArgument(t));
+      seeds.back()->setNameHint("dy");
+    }
   }
 
   if (!base.getCustomVjp().empty())
