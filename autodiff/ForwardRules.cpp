@@ -188,6 +188,7 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   case Opcode::If:
   case Opcode::For:
   case Opcode::While:
+  case Opcode::Fused: // made by the fusion pass, which runs after autodiff
   case Opcode::Yield:
   case Opcode::Return:
   case Opcode::NumOpcodes:

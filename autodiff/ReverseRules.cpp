@@ -268,6 +268,7 @@ RuleStatus pullback(Builder &b, const PrimalView &p, llvm::ArrayRef<Value *> dys
   case Opcode::If:
   case Opcode::For:
   case Opcode::While:
+  case Opcode::Fused: // made by the fusion pass, which runs after autodiff
   case Opcode::Yield:
   case Opcode::Return:
   case Opcode::NumOpcodes:
