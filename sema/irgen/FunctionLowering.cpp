@@ -10,33 +10,6 @@ FunctionLowering::FunctionLowering(ModuleContext &ctx,
                                    ir::Function &fn)
     : ctx(ctx), inst(inst), fn(fn) {}
 
-/// True if a `return` appears anywhere but as a direct statement of the
-/// function body: then returns are flags (a direct one is a `return` op).
-static bool hasNestedReturn(const ast::Stmt *s, bool topLevel) {
-  if (!s)
-    return false;
-  switch (s->getKind()) {
-  case ast::NodeKind::ReturnStmt:
-    return !topLevel;
-  case ast::NodeKind::BlockStmt:
-    return llvm::any_of(llvm::cast<ast::BlockStmt>(s)->getStmts(),
-                        [&](const ast::Stmt *x) {
-                          return hasNestedReturn(x, topLevel);
-                        });
-  case ast::NodeKind::IfStmt: {
-    auto *i = llvm::cast<ast::IfStmt>(s);
-    return hasNestedReturn(i->getThen(), false) ||
-           hasNestedReturn(i->getElse(), false);
-  }
-  case ast::NodeKind::ForStmt:
-    return hasNestedReturn(llvm::cast<ast::ForStmt>(s)->getBody(), false);
-  case ast::NodeKind::WhileStmt:
-    return hasNestedReturn(llvm::cast<ast::WhileStmt>(s)->getBody(), false);
-  default:
-    return false;
-  }
-}
-
 /// Names the leaves of a parameter for the printer: `%x`, `%l.w`, `%p.0`.
 static void nameLeaves(const ValueTree &v, const sema::Type *t,
                        const std::string &name) {
@@ -66,7 +39,17 @@ void FunctionLowering::run() {
     env[decl->getParams()[i]] = std::move(v);
   }
   const ast::BlockStmt *body = decl->getBody();
-  usesReturnFlag = hasNestedReturn(body, true);
+  // Returns are flags when one appears anywhere but as a direct statement
+  // of the body (in an if, a loop, or an if expression's block).
+  usesReturnFlag = true; // so collectAssigned reports returns
+  KeySet nested;
+  for (const ast::Stmt *st : body->getStmts()) {
+    if (auto *r = llvm::dyn_cast<ast::ReturnStmt>(st))
+      collectAssignedExpr(r->getValue(), nested, 0);
+    else
+      collectAssigned(st, nested, 0);
+  }
+  usesReturnFlag = nested.count(&returnedKey) != 0;
   if (usesReturnFlag) {
     env[&returnedKey] = ValueTree::tensor(boolConst(false));
     env[&retvalKey] = zerosOf(inst.resultType);
