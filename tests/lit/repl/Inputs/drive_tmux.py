@@ -48,6 +48,19 @@ def wait_for_count(text, count, timeout=60.0):
     sys.exit("timed out waiting for %d x %r" % (count, text))
 
 
+def wait_prompt(timeout=60.0):
+    """Waits for an idle prompt: keys sent while the REPL is still busy reach
+    a terminal in cooked mode, where libedit never sees them."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if screen().rstrip().endswith("tdl>"):
+            time.sleep(0.2)  # libedit switches the terminal to raw mode
+            return
+        time.sleep(0.1)
+    print(screen())
+    sys.exit("timed out waiting for the prompt")
+
+
 def type_text(text):
     # -l: literally; tmux still takes a trailing ';' for a command
     # separator unless it is escaped.
@@ -67,6 +80,7 @@ try:
     type_text("let value = [1.0, 2.0];")
     key("Enter")
     wait_for("tdl> let value")
+    wait_prompt()
     # Tab completes a binding: `val` -> `value`.
     type_text("val")
     key("Tab")
@@ -74,33 +88,39 @@ try:
     type_text(" * 3")
     key("Enter")
     wait_for("f32[2] [3, 6]")
+    wait_prompt()
     # Up arrow twice recalls the first input.
     key("Up")
     key("Up")
     key("Enter")
     wait_for("tdl> let value = [1.0, 2.0]", 60)
+    wait_prompt()
     # Tab completes a command: `:ty` -> `:type`.
     type_text(":ty")
     key("Tab")
     type_text(" value")
     key("Enter")
     wait_for("f32[2]\n")
+    wait_prompt()
     # A multi-line input gets the continuation prompt.
     type_text("fn twice(x: f32) -> f32 {")
     key("Enter")
     wait_for("...")
     type_text("return 2.0 * x; }")
     key("Enter")
+    wait_prompt()
     type_text("twi")
     key("Tab")
     type_text("(4.0)")
     key("Enter")
     wait_for("f32 8")
+    wait_prompt()
     # Ctrl-R searches the history backwards: `ype v` finds `:type value`.
     key("C-r")
     type_text("ype v")
     key("Enter")
     wait_for_count("f32[2]\n", 2)
+    wait_prompt()
     # Ctrl-C discards the unfinished input and the session goes on.
     type_text("let a = (")
     key("Enter")
@@ -109,6 +129,7 @@ try:
     wait_for("...  1 +")
     key("C-c")
     wait_for("^C")
+    wait_prompt()
     type_text("1 + 1")
     key("Enter")
     wait_for("i32 2")
