@@ -270,7 +270,13 @@ Stmt *ParseState::makeAssign(Expr *target, const Loc &eq, Expr *value,
                {target, value});
 }
 
+void ParseState::checkBindable(const Ident &name, llvm::StringRef what) {
+  if (parseDTypeName(name.name))
+    diags.report(diag::ParseDTypeNameBound, name.getRange(), name.name, what);
+}
+
 Pattern *ParseState::makeNamePattern(const Ident &id, const Loc &all) {
+  checkBindable(id, "variable");
   if (id.name == "_")
     return ctx.create<WildcardPattern>(range(all));
   auto *var = ctx.create<VarDecl>(range(all), id, VarDecl::Kind::Let);
@@ -355,6 +361,7 @@ GenericParamDecl *ParseState::makeGenericParam(const Ident &name,
                                                const Ident *constraint,
                                                bool isPack, const Loc &all) {
   using G = GenericParamDecl;
+  checkBindable(name, "generic parameter");
   if (isPack)
     return ctx.create<G>(range(all), name, G::Kind::Pack, G::Constraint::None);
   if (!constraint)

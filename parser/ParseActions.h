@@ -161,6 +161,9 @@ public:
 
   bool isStopped() const { return depthExceeded || filter.isAborted(); }
 
+  /// Dtype names always mean the dtype, so binding one is an error.
+  void checkBindable(const ast::Ident &name, llvm::StringRef what);
+
 private:
   template <typename T> T *finishDepth(T *n, uint32_t childDepth) {
     n->setDepth(childDepth + 1);

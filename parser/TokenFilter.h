@@ -37,7 +37,7 @@ public:
   static constexpr unsigned kMaxNesting = 256;
   /// How far the generic-argument scan looks before deciding "comparison"
   /// (bounds the cost of `a < b < c < ...` chains to linear).
-  static constexpr unsigned kMaxGenericScan = 512;
+  static constexpr unsigned kMaxGenericScan = 4 * kMaxNesting;
 
   TokenFilter(Lexer &lexer, DiagnosticEngine &diags);
 

@@ -80,6 +80,17 @@ TEST(ParserErrors, OneDiagnosticPerMistake) {
       {"fn f() {", DiagId::ParseExpectedFound, "found end of file", 9},
       {"fn f() { let x = 1..5; }", DiagId::ParseUnexpected,
        "unexpected '..'", 19},
+      {"fn f() { let f32 = 1; }", DiagId::ParseDTypeNameBound,
+       "'f32' is a dtype name and cannot be used as the name of a variable",
+       14},
+      {"fn f(i8: f32) {}", DiagId::ParseDTypeNameBound, "of a parameter", 6},
+      {"fn bool() {}", DiagId::ParseDTypeNameBound, "of a function", 4},
+      {"struct f64 {}", DiagId::ParseDTypeNameBound, "of a struct", 8},
+      {"const i64 = 1;", DiagId::ParseDTypeNameBound, "of a constant", 7},
+      {"fn g<i32>() {}", DiagId::ParseDTypeNameBound,
+       "of a generic parameter", 6},
+      {"fn f() { for i32 in 0..1 {} }", DiagId::ParseDTypeNameBound,
+       "of a variable", 14},
   };
   for (const ErrorCase &c : cases) {
     Parsed p(c.text);

@@ -479,7 +479,7 @@ TEST(Parser, LargeProgram) {
   std::string text;
   const int n = 2000;
   for (int i = 0; i < n; ++i)
-    text += "fn f" + std::to_string(i) +
+    text += "fn fun" + std::to_string(i) +
             "(x: f32[4]) -> f32[4] { let y = x * 2.0 + 1.0; return y; }\n";
   Parsed p(text);
   EXPECT_TRUE(p.src.diags().empty());

@@ -137,14 +137,18 @@ TEST(TokenFilter, NestingJustBelowTheLimitIsFine) {
   EXPECT_TRUE(src->diags().empty());
 }
 
-TEST(TokenFilter, LongGenericScanGivesUp) {
-  // a < b < b < ... never closes: decided "comparison" without quadratic
-  // rescans blowing up (this finishes quickly).
+TEST(TokenFilter, LongComparisonChainsStayCheap) {
+  // a < b < b < ... never closes. Short chains stay comparisons; a chain
+  // longer than the nesting limit is indistinguishable from deeply nested
+  // generics and ends with the one nesting diagnostic (the input is invalid
+  // either way: comparisons do not chain). Either way the scan is bounded.
+  EXPECT_EQ(count(filtered("x = a < b < b < b;"), K::GenericLess), 0u);
+  Source *src = nullptr;
   std::string text = "x = a";
   for (int i = 0; i < 20000; ++i)
     text += " < b";
-  std::vector<K> ks = filtered(text);
-  EXPECT_EQ(count(ks, K::GenericLess), 0u);
+  filtered(text, &src);
+  EXPECT_LE(src->diags().size(), 1u);
 }
 
 } // namespace
