@@ -117,6 +117,22 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
     ctx.functions[inst.get()] = out.module->addFunction(std::move(fn));
   }
 
+  // (2b) `@derivative(of: f)` rules: the IR records them on the primal as
+  // `custom_vjp @rule`, and autodiff uses the rule instead of f's body. Both
+  // sides are flattened to leaves the same way, which is the rule's IR
+  // signature (f's parameters, one cotangent per result leaf ->
+  // one cotangent per differentiable parameter leaf).
+  for (const auto &inst : program.functions) {
+    if (!inst->customDerivative)
+      continue;
+    ir::Function *primal = ctx.functions.lookup(inst.get());
+    ir::Function *rule = ctx.functions.lookup(inst->customDerivative);
+    if (!primal || !rule)
+      return fail("derivative rule '" + inst->customDerivative->name +
+                  "' of '" + inst->name + "' has no IR function");
+    primal->setCustomVjp(rule->getName().str());
+  }
+
   // (3) Derived declarations, in creation order (a primal before the
   // transforms of it).
   for (const auto &d : program.derived) {
