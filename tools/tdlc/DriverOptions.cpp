@@ -18,6 +18,7 @@ cl::opt<DiagFormat> DiagnosticsFormat(
 
 // LLVM's own `--color` (a boolean, in libLLVM) is unregistered first: ours
 // takes auto|always|never as CLI.md says, and also decides WithColor output.
+// Same for libLLVM's `-ffast-math`, which would otherwise clash with ours.
 cl::opt<ColorMode> &color() {
   static cl::opt<ColorMode> option(
       "color", cl::desc("Color diagnostics"),
@@ -42,11 +43,22 @@ static bool autoDetectColor(const llvm::raw_ostream &os) {
   return false;
 }
 
+cl::opt<bool> &fastMath() {
+  static cl::opt<bool> option(
+      "ffast-math",
+      cl::desc("Allow float rewrites that are not exact for every input "
+               "(x*0 -> 0, x-x -> 0, reassociating matmul chains)"),
+      cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+  return option;
+}
+
 void registerLateOptions() {
   auto &registered = cl::getRegisteredOptions(cl::SubCommand::getTopLevel());
-  if (auto it = registered.find("color"); it != registered.end())
-    it->second->removeArgument();
+  for (llvm::StringRef name : {"color", "ffast-math"})
+    if (auto it = registered.find(name); it != registered.end())
+      it->second->removeArgument();
   (void)color();
+  (void)fastMath();
   llvm::WithColor::setAutoDetectFunction(autoDetectColor);
 }
 

@@ -22,6 +22,8 @@ extern llvm::cl::opt<std::string> StdlibDir;
 
 /// --color: registered late, see registerLateOptions.
 llvm::cl::opt<ColorMode> &color();
+/// -ffast-math: registered late too (libLLVM has an option of that name).
+llvm::cl::opt<bool> &fastMath();
 /// Registers options that replace LLVM's own; call before parsing.
 void registerLateOptions();
 

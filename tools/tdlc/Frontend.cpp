@@ -95,7 +95,7 @@ int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
   ir::PassManager pm;
   // Derived functions (grad, vjp, ...) get their bodies first, at every -O.
   pm.add(ad::createAutodiffPass());
-  ir::buildPipeline(pm, optLevel);
+  ir::buildPipeline(pm, optLevel, opts::fastMath());
   if (!pm.run(module, diags))
     return diags.hasErrors() ? ExitCompileError : ExitInternalError;
   std::string problems = verifyMessages(module);
