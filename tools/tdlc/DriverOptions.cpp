@@ -18,7 +18,7 @@ cl::opt<DiagFormat> DiagnosticsFormat(
 
 // LLVM's own `--color` (a boolean, in libLLVM) is unregistered first: ours
 // takes auto|always|never as CLI.md says, and also decides WithColor output.
-// Same for libLLVM's `-ffast-math`, which would otherwise clash with ours.
+// Same for libLLVM's `-ffast-math` and `--time-passes`, which would clash.
 cl::opt<ColorMode> &color() {
   static cl::opt<ColorMode> option(
       "color", cl::desc("Color diagnostics"),
@@ -52,13 +52,21 @@ cl::opt<bool> &fastMath() {
   return option;
 }
 
+cl::opt<bool> &timePasses() {
+  static cl::opt<bool> option("time-passes", cl::desc("Time each pass"),
+                              cl::sub(cl::SubCommand::getAll()),
+                              cl::cat(Category));
+  return option;
+}
+
 void registerLateOptions() {
   auto &registered = cl::getRegisteredOptions(cl::SubCommand::getTopLevel());
-  for (llvm::StringRef name : {"color", "ffast-math"})
+  for (llvm::StringRef name : {"color", "ffast-math", "time-passes"})
     if (auto it = registered.find(name); it != registered.end())
       it->second->removeArgument();
   (void)color();
   (void)fastMath();
+  (void)timePasses();
   llvm::WithColor::setAutoDetectFunction(autoDetectColor);
 }
 
@@ -89,6 +97,17 @@ cl::opt<std::string> StdlibDir(
                        "of the copy built into tdlc"),
     cl::value_desc("dir"), cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
 
+cl::opt<bool> VerifyEach("verify-each",
+                         cl::desc("Verify the IR after every pass"),
+                         cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+cl::opt<bool> PrintIRAfterAll("print-ir-after-all",
+                              cl::desc("Print the IR after every pass"),
+                              cl::sub(cl::SubCommand::getAll()),
+                              cl::cat(Category));
+cl::list<std::string> PrintIRAfter(
+    "print-ir-after", cl::desc("Print the IR after the named pass"),
+    cl::value_desc("pass"), cl::CommaSeparated,
+    cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
 unsigned optLevel() { return unsigned(OptLevel - '0'); }
 
 } // namespace tdl::opts

@@ -22,6 +22,13 @@ extern llvm::cl::opt<std::string> StdlibDir;
 
 /// --color: registered late, see registerLateOptions.
 llvm::cl::opt<ColorMode> &color();
+// Pass-manager instrumentation (compile and run), as in tdl-opt.
+extern llvm::cl::opt<bool> VerifyEach;
+extern llvm::cl::opt<bool> PrintIRAfterAll;
+extern llvm::cl::list<std::string> PrintIRAfter;
+/// --time-passes: registered late (libLLVM has an option of that name).
+llvm::cl::opt<bool> &timePasses();
+
 /// -ffast-math: registered late too (libLLVM has an option of that name).
 llvm::cl::opt<bool> &fastMath();
 /// Registers options that replace LLVM's own; call before parsing.

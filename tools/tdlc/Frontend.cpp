@@ -92,7 +92,12 @@ int runOptimizationPipeline(Session &session, ir::Module &module,
 int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
                             unsigned optLevel) {
   CompilerStage stage("ir optimization");
-  ir::PassManager pm;
+  ir::PassInstrumentation instr;
+  instr.verifyEach = opts::VerifyEach;
+  instr.printAfterAll = opts::PrintIRAfterAll;
+  instr.printAfter.assign(opts::PrintIRAfter.begin(), opts::PrintIRAfter.end());
+  instr.timePasses = opts::timePasses();
+  ir::PassManager pm(std::move(instr));
   // Derived functions (grad, vjp, ...) get their bodies first, at every -O.
   pm.add(ad::createAutodiffPass());
   ir::buildPipeline(pm, optLevel, opts::fastMath());

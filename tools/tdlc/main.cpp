@@ -5,6 +5,7 @@
 // I/O error, 3 internal compiler error.
 //
 //===----------------------------------------------------------------------===//
+#include "autodiff/Autodiff.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Session.h"
@@ -20,11 +21,16 @@ static void printVersion(llvm::raw_ostream &os) {
      << "  the TDL differentiable tensor language compiler\n";
 }
 
+static cl::opt<bool> printPasses("print-passes",
+                                 cl::desc("List the IR passes and exit"),
+                                 cl::cat(tdl::opts::Category));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   tdl::installCrashHandler("tdlc");
   cl::SetVersionPrinter(printVersion);
   tdl::opts::registerLateOptions();
+  tdl::ad::registerAutodiffPass(); // listed by --print-passes
 
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
@@ -41,6 +47,11 @@ int main(int argc, char **argv) {
     tdl::reportUsageError(std::string("invalid optimization level '-O") +
                           tdl::opts::OptLevel.getValue() + "'; use -O0..-O3");
     return tdl::ExitUsageOrIOError;
+  }
+
+  if (printPasses) {
+    tdl::ir::printRegisteredPasses(llvm::outs());
+    return tdl::ExitOk;
   }
 
   struct Verb {
