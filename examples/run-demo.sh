@@ -16,4 +16,13 @@ for f in "$here"/*.tdl; do
   fi
   echo
 done
+# The accelerator simulator: an int8 tiled GEMM program and its timing report
+# (the 64x64 result itself is long; the report follows it).
+for f in "$here"/accel/*.tasm; do
+  echo "--- tdlc sim examples/accel/$(basename "$f") --stats"
+  if ! "$tdlc" sim --stats "$f" | tail -n 9; then
+    echo "*** $(basename "$f") failed" >&2
+    status=1
+  fi
+done
 exit $status
