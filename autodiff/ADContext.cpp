@@ -1,4 +1,5 @@
-//===- ADContext.cpp - filling derived functions, the call cache, errors ---===//
+//===- ADContext.cpp - filling derived functions, the call cache, errors
+//---===//
 #include "autodiff/ADContext.h"
 #include "autodiff/IRHelpers.h"
 
@@ -49,8 +50,8 @@ bool ADContext::fillBody(Function &decl, Function &base) {
 
 Function *ADContext::getDerived(Function &callee, DerivedKind kind,
                                 llvm::ArrayRef<int64_t> wrt) {
-  std::string name = fmt::format("{}.{}", callee.getName().str(),
-                                 derivedKindName(kind).str());
+  std::string name =
+      fmt::format("{}.{}", callee.getName().str(), derivedKindName(kind).str());
   for (int64_t w : wrt)
     name += fmt::format("_{}", w);
   auto it = cache.find(name);
@@ -87,12 +88,12 @@ Function *ADContext::getCustomVjp(const Function &f) {
       results.push_back(t);
   if (llvm::ArrayRef<Type>(args) != rule->getArgTypes() ||
       llvm::ArrayRef<Type>(results) != rule->getResultTypes()) {
-    reportBadCustomRule(
-        f, rule->getName(),
-        fmt::format("expected type {} -> {}, it has {} -> {}",
-                    typeListToString(args), typeListToString(results),
-                    typeListToString(rule->getArgTypes()),
-                    typeListToString(rule->getResultTypes())));
+    reportBadCustomRule(f, rule->getName(),
+                        fmt::format("expected type {} -> {}, it has {} -> {}",
+                                    typeListToString(args),
+                                    typeListToString(results),
+                                    typeListToString(rule->getArgTypes()),
+                                    typeListToString(rule->getResultTypes())));
     return nullptr;
   }
   return rule;

@@ -1,4 +1,5 @@
-//===- ADContext.h - state shared by the AD transforms --------------*- C++ -*-===//
+//===- ADContext.h - state shared by the AD transforms --------------*- C++
+//-*-===//
 //
 // One ADContext lives for one run of the autodiff pass. It owns the cache of
 // derived functions made for calls (one per callee, mode and wrt pattern, so

@@ -1,4 +1,5 @@
-//===- Activity.cpp - forward dependence on the wrt inputs, to a fixpoint --===//
+//===- Activity.cpp - forward dependence on the wrt inputs, to a fixpoint
+//--===//
 #include "autodiff/Activity.h"
 #include "autodiff/IRHelpers.h"
 

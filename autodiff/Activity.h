@@ -1,4 +1,5 @@
-//===- Activity.h - which values depend on the wrt inputs -----------*- C++ -*-===//
+//===- Activity.h - which values depend on the wrt inputs -----------*- C++
+//-*-===//
 //
 // A value is "varied" if it is of a differentiable type and depends on a wrt
 // parameter (through ops, regions, loop-carried values and captured outer

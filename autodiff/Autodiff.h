@@ -1,4 +1,5 @@
-//===- Autodiff.h - the autodiff pass: fills derived functions ------*- C++ -*-===//
+//===- Autodiff.h - the autodiff pass: fills derived functions ------*- C++
+//-*-===//
 //
 // IR generation records each transform as a declaration
 // (`func @g = vjp @f wrt [0, 1]`); this pass gives every declaration a body

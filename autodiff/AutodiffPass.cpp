@@ -1,4 +1,5 @@
-//===- AutodiffPass.cpp - fill derived declarations, then clean up ---------===//
+//===- AutodiffPass.cpp - fill derived declarations, then clean up
+//---------===//
 //
 // Algorithm: for each derived declaration in module order, ADContext::fill
 // generates its body (recursively filling a derived base first, and making
@@ -6,8 +7,8 @@
 // forward values the pullback did not need.
 //
 //===----------------------------------------------------------------------===//
-#include "autodiff/Autodiff.h"
 #include "autodiff/ADContext.h"
+#include "autodiff/Autodiff.h"
 
 namespace tdl::ad {
 

@@ -79,7 +79,8 @@ Cost opCost(const Module &m, const Operation &op, int64_t trips, int depth) {
   case Opcode::While: {
     int64_t n = trips;
     if (op.getOpcode() == Opcode::For) {
-      auto lb = constantInt(op.getOperand(0)), ub = constantInt(op.getOperand(1));
+      auto lb = constantInt(op.getOperand(0)),
+           ub = constantInt(op.getOperand(1));
       if (lb && ub)
         n = std::max<int64_t>(0, *ub - *lb);
     }

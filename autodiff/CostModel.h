@@ -1,4 +1,5 @@
-//===- CostModel.h - static op and FLOP counts of a function ---------*- C++ -*-===//
+//===- CostModel.h - static op and FLOP counts of a function ---------*- C++
+//-*-===//
 //
 // Used to compare a derived function with its primal (docs/performance.md,
 // "Autodiff"). Counts executed ops and floating-point operations: one FLOP

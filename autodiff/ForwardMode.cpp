@@ -1,4 +1,5 @@
-//===- ForwardMode.cpp - jvp by tangent propagation ------------------------===//
+//===- ForwardMode.cpp - jvp by tangent propagation
+//------------------------===//
 //
 // The derived function runs the primal and its tangents side by side, op by
 // op: each primal op is cloned, then its pushforward (Rules.h) computes the
@@ -79,8 +80,7 @@ bool ForwardEmitter::emitOp(Builder &b, Operation &op) {
   cloneOp(b, op, fwd);
   if (op.getOpcode() == Opcode::Get) {
     if (Value *t = tangent(op.getOperand(0)))
-      setTangent(op.getResult(0),
-                 b.get(t, *op.getAttrs().getInt("index")));
+      setTangent(op.getResult(0), b.get(t, *op.getAttrs().getInt("index")));
     return true;
   }
   // Tapes (in derivative functions: forward over reverse): the tangent of
@@ -149,8 +149,8 @@ bool ForwardEmitter::emitCall(Builder &b, Operation &op) {
       wrt.push_back(i);
   }
   for (int64_t w : wrt)
-    args.push_back(orZeros(b, tangent(op.getOperand(w)),
-                           op.getOperand(w)->getType()));
+    args.push_back(
+        orZeros(b, tangent(op.getOperand(w)), op.getOperand(w)->getType()));
   Function *jvp = ctx.getDerived(*callee, DerivedKind::Jvp, wrt);
   if (!jvp)
     return false;
@@ -218,10 +218,9 @@ bool ForwardEmitter::emitLoop(Builder &b, Operation &op) {
       Value *init = op.getOperand(first + k);
       inits.push_back(orZeros(b, tangent(init), init->getType()));
     }
-  Operation *loop =
-      isFor ? b.createFor(primal(op.getOperand(0)), primal(op.getOperand(1)),
-                          inits)
-            : b.createWhile(inits);
+  Operation *loop = isFor ? b.createFor(primal(op.getOperand(0)),
+                                        primal(op.getOperand(1)), inits)
+                          : b.createWhile(inits);
   loop->setLoc(op.getLoc());
   auto bindArgs = [&](Region &from, Region &to, unsigned offset) {
     for (unsigned a = 0; a < from.getNumArguments(); ++a)

@@ -83,12 +83,11 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
     return RuleStatus::Ok;
   }
   case Opcode::Pow:
-    dy = addN(b,
-              t0 ? mul(b, t0, powBaseDerivative(b, p.operands[0],
-                                                p.operands[1]))
-                 : nullptr,
-              t1 ? mul(b, t1, powExponentDerivative(b, p.operands[0], y))
-                 : nullptr);
+    dy = addN(
+        b,
+        t0 ? mul(b, t0, powBaseDerivative(b, p.operands[0], p.operands[1]))
+           : nullptr,
+        t1 ? mul(b, t1, powExponentDerivative(b, p.operands[0], y)) : nullptr);
     return RuleStatus::Ok;
   case Opcode::Max:
   case Opcode::Min: {

@@ -27,8 +27,8 @@ Operation *cloneOp(Builder &b, Operation &op, ValueMap &map) {
   for (Value *v : op.getOperands())
     operands.push_back(lookupOr(map, v));
   // Result types are copied, not re-inferred: the clone is the same op.
-  Operation *copy = b.create(op.getOpcode(), operands, op.getAttrs(),
-                             op.getResultTypes());
+  Operation *copy =
+      b.create(op.getOpcode(), operands, op.getAttrs(), op.getResultTypes());
   copy->setLoc(op.getLoc());
   for (unsigned i = 0; i < op.getNumResults(); ++i) {
     map[op.getResult(i)] = copy->getResult(i);

@@ -1,4 +1,5 @@
-//===- IRHelpers.h - IR building blocks the AD transforms share -----*- C++ -*-===//
+//===- IRHelpers.h - IR building blocks the AD transforms share -----*- C++
+//-*-===//
 //
 // Cloning ops into another function (with a value map), zero constants for
 // tensors and tuples, adjoint accumulation where a null Value means "symbolic

@@ -1,4 +1,5 @@
-//===- ReverseEmitter.cpp - pullbacks, adjoint accumulation, if and call ---===//
+//===- ReverseEmitter.cpp - pullbacks, adjoint accumulation, if and call
+//---===//
 #include "autodiff/ReverseEmitter.h"
 #include "autodiff/Rules.h"
 
@@ -34,9 +35,8 @@ Value *ReverseEmitter::getAdjoint(Builder &b, Value *v) {
   if (!v->getType().isTuple())
     return adj.lookup(v);
   auto it = tupleAdj.find(v);
-  if (it == tupleAdj.end() || llvm::all_of(it->second, [](Value *e) {
-        return e == nullptr;
-      }))
+  if (it == tupleAdj.end() ||
+      llvm::all_of(it->second, [](Value *e) { return e == nullptr; }))
     return nullptr;
   llvm::SmallVector<Value *, 4> elems;
   llvm::ArrayRef<Type> types = v->getType().getElements();

@@ -1,4 +1,5 @@
-//===- ReverseEmitter.h - adjoint code for one region ---------------*- C++ -*-===//
+//===- ReverseEmitter.h - adjoint code for one region ---------------*- C++
+//-*-===//
 //
 // The pullback half of reverse mode. The forward half has already cloned the
 // primal ops (so `fwd` maps every primal value to the value computing it in
@@ -56,9 +57,10 @@ private:
   bool reverseOp(ir::Builder &b, ir::Operation &op);
   bool reverseCall(ir::Builder &b, ir::Operation &op);
   bool reverseIf(ir::Builder &b, ir::Operation &op);
-  void exportNeededValues(ir::Operation &op, unsigned r,
-                          const llvm::SmallPtrSetImpl<ir::Operation *> &recomputed,
-                          const ValueMap &forwardValue);
+  void
+  exportNeededValues(ir::Operation &op, unsigned r,
+                     const llvm::SmallPtrSetImpl<ir::Operation *> &recomputed,
+                     const ValueMap &forwardValue);
 
   ADContext &ctx;
   const Activity &act;

@@ -1,4 +1,5 @@
-//===- ReverseLoops.cpp - reverse mode through for and while ---------------===//
+//===- ReverseLoops.cpp - reverse mode through for and while
+//---------------===//
 //
 // The forward loop (already cloned) is extended with a tape: every
 // iteration pushes the loop-carried values its body reads (a tuple), and a
@@ -69,11 +70,10 @@ bool isInside(Operation *op, const llvm::SmallPtrSetImpl<Operation *> &set) {
 /// tape: the forward loop pushes them with the carried values, the reverse
 /// loop reads them instead of its re-emitted copies (which dce then
 /// removes). Retypes the tape values for the longer element tuple.
-void storeNeededIntermediates(Region &body,
-                              const llvm::SmallPtrSetImpl<Operation *> &recomputed,
-                              const ValueMap &forwardValue, const ValueMap &fwd,
-                              Value *pushedTuple, Value *elem,
-                              llvm::ArrayRef<Value *> tapeValues) {
+void storeNeededIntermediates(
+    Region &body, const llvm::SmallPtrSetImpl<Operation *> &recomputed,
+    const ValueMap &forwardValue, const ValueMap &fwd, Value *pushedTuple,
+    Value *elem, llvm::ArrayRef<Value *> tapeValues) {
   llvm::SmallVector<std::pair<Value *, Value *>, 8> needed; // (copy, forward)
   for (auto &op : body.getOps())
     for (Value *r : op->getResults()) {
@@ -81,7 +81,8 @@ void storeNeededIntermediates(Region &body,
       bool read = llvm::any_of(copy->getUses(), [&](const Use &u) {
         return !isInside(u.user, recomputed);
       });
-      if (read && copy->getDefiningOp() && recomputed.count(copy->getDefiningOp()))
+      if (read && copy->getDefiningOp() &&
+          recomputed.count(copy->getDefiningOp()))
         needed.push_back({copy, forwardValue.lookup(r)});
     }
   if (needed.empty())
@@ -220,8 +221,9 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   }
   rb.yield(outs);
   storeNeededIntermediates(body, recomputed, forwardValue, fwd, pushedTuple,
-                           elem, {tape0, fwdTapeArg, pushed, tapeEnd,
-                                  rbody.getArgument(1), rest, rev->getResult(0)});
+                           elem,
+                           {tape0, fwdTapeArg, pushed, tapeEnd,
+                            rbody.getArgument(1), rest, rev->getResult(0)});
   if (!s.isFor) // the condition region carries the tape too
     fwdLoop->getRegion(0)
         .getArgument(fwdLoop->getRegion(0).getNumArguments() - 2)

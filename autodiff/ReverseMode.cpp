@@ -1,4 +1,5 @@
-//===- ReverseMode.cpp - vjp / grad / value_and_grad of a function ---------===//
+//===- ReverseMode.cpp - vjp / grad / value_and_grad of a function
+//---------===//
 //
 // The derived function is laid out as
 //   forward:  a clone of the primal body (the primal is computed once and

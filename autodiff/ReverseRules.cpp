@@ -31,8 +31,8 @@ Value *unbroadcastInDim(Builder &b, Value *dy, const Type &from,
   IntArray axes;
   for (int64_t d = 0; d < int64_t(out.size()); ++d) {
     auto it = std::find(dims.begin(), dims.end(), d);
-    if (it == dims.end() || (from.getShape()[it - dims.begin()] == 1 &&
-                             out[d] != 1))
+    if (it == dims.end() ||
+        (from.getShape()[it - dims.begin()] == 1 && out[d] != 1))
       axes.push_back(d);
   }
   Value *r = axes.empty() ? dy : b.reduce(Opcode::ReduceSum, dy, axes);
@@ -51,7 +51,8 @@ Value *matmulOperandGrad(Builder &b, Value *dy, Value *other, bool forLhs,
 
 } // namespace
 
-RuleStatus pullback(Builder &b, const PrimalView &p, llvm::ArrayRef<Value *> dys,
+RuleStatus pullback(Builder &b, const PrimalView &p,
+                    llvm::ArrayRef<Value *> dys,
                     llvm::SmallVectorImpl<Value *> &dxs) {
   Operation &op = p.op;
   dxs.assign(p.operands.size(), nullptr);
@@ -217,8 +218,8 @@ RuleStatus pullback(Builder &b, const PrimalView &p, llvm::ArrayRef<Value *> dys
     return RuleStatus::Ok;
   }
   case Opcode::Matmul:
-    dxs[0] = matmulOperandGrad(b, dy, p.operands[1], true,
-                               p.operands[0]->getType());
+    dxs[0] =
+        matmulOperandGrad(b, dy, p.operands[1], true, p.operands[0]->getType());
     dxs[1] = matmulOperandGrad(b, dy, p.operands[0], false,
                                p.operands[1]->getType());
     return RuleStatus::Ok;

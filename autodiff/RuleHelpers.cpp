@@ -19,8 +19,8 @@ Value *unaryDerivative(Builder &b, Opcode op, Value *x, Value *y) {
     // sign(x) as selects (0 at x = 0, as JAX), differentiable with zero
     // derivative so grad(grad(abs)) works.
     Value *zero = splatLike(b, x, 0.0);
-    Value *inner = select(b, cmp(b, Opcode::Lt, x, zero),
-                          splatLike(b, x, -1.0), zero);
+    Value *inner =
+        select(b, cmp(b, Opcode::Lt, x, zero), splatLike(b, x, -1.0), zero);
     return select(b, cmp(b, Opcode::Gt, x, zero), splatLike(b, x, 1.0), inner);
   }
   case Opcode::Exp:

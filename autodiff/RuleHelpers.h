@@ -1,4 +1,5 @@
-//===- RuleHelpers.h - small builders the derivative rules share ----*- C++ -*-===//
+//===- RuleHelpers.h - small builders the derivative rules share ----*- C++
+//-*-===//
 #ifndef TDL_AUTODIFF_RULEHELPERS_H
 #define TDL_AUTODIFF_RULEHELPERS_H
 

@@ -1,4 +1,5 @@
-//===- Rules.h - the derivative of every op (one table, two modes) --*- C++ -*-===//
+//===- Rules.h - the derivative of every op (one table, two modes) --*- C++
+//-*-===//
 //
 // For each op of ssa_ir/Ops.def, ReverseRules.cpp gives the pullback
 // (operand cotangents from result cotangents) and ForwardRules.cpp the

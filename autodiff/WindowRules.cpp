@@ -1,4 +1,5 @@
-//===- WindowRules.cpp - derivatives of conv2d and the pooling ops ---------===//
+//===- WindowRules.cpp - derivatives of conv2d and the pooling ops
+//---------===//
 //
 // Expressed with existing ops so the result can be differentiated again:
 //  - conv2d input grad: the cotangent dilated by the stride (zero
@@ -60,7 +61,8 @@ Value *inputGradOneGroup(Builder &b, const Conv2DParams &p,
                        {ds[0], ds[1], (ds[2] - 1) * p.stride[0] + 1,
                         (ds[3] - 1) * p.stride[1] + 1},
                        {1, 1, p.stride[0], p.stride[1]});
-  Value *wf = b.create1(Opcode::Flip, {w}, {{"axes", Attribute(IntArray{2, 3})}});
+  Value *wf =
+      b.create1(Opcode::Flip, {w}, {{"axes", Attribute(IntArray{2, 3})}});
   Value *wt = b.create1(Opcode::Transpose, {wf},
                         {{"perm", Attribute(IntArray{1, 0, 2, 3})}});
   int64_t ph = p.dilation[0] * (kh - 1), pw = p.dilation[1] * (kw - 1);
@@ -77,9 +79,9 @@ Value *inputGradOneGroup(Builder &b, const Conv2DParams &p,
                   {{"hi", Attribute(IntArray{0, 0, hp - zs[2], wp - zs[3]})},
                    {"lo", Attribute(IntArray{0, 0, 0, 0})}});
   }
-  return sliceRange(b, z, {0, 0, p.padding[0], p.padding[2]},
-                    {zs[0], zs[1], p.padding[0] + xshape[2],
-                     p.padding[2] + xshape[3]});
+  return sliceRange(
+      b, z, {0, 0, p.padding[0], p.padding[2]},
+      {zs[0], zs[1], p.padding[0] + xshape[2], p.padding[2] + xshape[3]});
 }
 
 Value *weightGradOneGroup(Builder &b, const Conv2DParams &p, Value *x,
@@ -87,9 +89,9 @@ Value *weightGradOneGroup(Builder &b, const Conv2DParams &p, Value *x,
   IntArray swap{1, 0, 2, 3};
   Value *xt = b.create1(Opcode::Transpose, {x}, {{"perm", Attribute(swap)}});
   Value *dyt = b.create1(Opcode::Transpose, {dy}, {{"perm", Attribute(swap)}});
-  Value *g = conv(b, xt, dyt, {p.dilation[0], p.dilation[1]},
-                  {p.padding.begin(), p.padding.end()},
-                  {p.stride[0], p.stride[1]});
+  Value *g =
+      conv(b, xt, dyt, {p.dilation[0], p.dilation[1]},
+           {p.padding.begin(), p.padding.end()}, {p.stride[0], p.stride[1]});
   llvm::ArrayRef<int64_t> gs = g->getType().getShape(); // [C, O, >=KH, >=KW]
   if (gs[2] != wshape[2] || gs[3] != wshape[3])
     g = sliceRange(b, g, {0, 0, 0, 0}, {gs[0], gs[1], wshape[2], wshape[3]});
@@ -115,12 +117,12 @@ Value *conv2dInputGrad(Builder &b, Operation &op, Value *x, Value *w,
   xs[1] = cg;
   llvm::SmallVector<Value *, 4> parts;
   for (int64_t g = 0; g < p.groups; ++g) {
-    Value *wg = p.groups == 1 ? w
-                              : sliceRange(b, w, {g * og, 0, 0, 0},
-                                           {(g + 1) * og,
-                                            w->getType().getShape()[1],
-                                            w->getType().getShape()[2],
-                                            w->getType().getShape()[3]});
+    Value *wg = p.groups == 1
+                    ? w
+                    : sliceRange(b, w, {g * og, 0, 0, 0},
+                                 {(g + 1) * og, w->getType().getShape()[1],
+                                  w->getType().getShape()[2],
+                                  w->getType().getShape()[3]});
     parts.push_back(inputGradOneGroup(
         b, p, xs, wg, sliceChannels(b, dy, g * og, (g + 1) * og)));
   }
@@ -164,11 +166,10 @@ struct PoolWalk {
     if (padded == Shape(v->getType().getShape()))
       return v;
     Value *f = b.constant(Type::scalar(v->getType().getDType()), fill);
-    return b.create1(Opcode::Pad, {v, f},
-                     {{"hi", Attribute(IntArray{0, 0, p.padding[1],
-                                                p.padding[3]})},
-                      {"lo", Attribute(IntArray{0, 0, p.padding[0],
-                                                p.padding[2]})}});
+    return b.create1(
+        Opcode::Pad, {v, f},
+        {{"hi", Attribute(IntArray{0, 0, p.padding[1], p.padding[3]})},
+         {"lo", Attribute(IntArray{0, 0, p.padding[0], p.padding[2]})}});
   }
   void window(int64_t i, int64_t j, llvm::ArrayRef<int64_t> out,
               IntArray &start, IntArray &limit) {
@@ -186,9 +187,9 @@ struct PoolWalk {
   Value *crop(Builder &b, Value *v, llvm::ArrayRef<int64_t> xs) {
     if (padded == Shape(xs.begin(), xs.end()))
       return v;
-    return sliceRange(b, v, {0, 0, p.padding[0], p.padding[2]},
-                      {xs[0], xs[1], p.padding[0] + xs[2],
-                       p.padding[2] + xs[3]});
+    return sliceRange(
+        b, v, {0, 0, p.padding[0], p.padding[2]},
+        {xs[0], xs[1], p.padding[0] + xs[2], p.padding[2] + xs[3]});
   }
 };
 
@@ -197,13 +198,14 @@ struct PoolWalk {
 Value *poolPullback(Builder &b, Operation &op, Value *x, Value *y, Value *dy) {
   PoolWalk w(op, x->getType());
   llvm::ArrayRef<int64_t> out = y->getType().getShape();
-  Value *xp = w.isMax ? w.pad(b, x, -std::numeric_limits<double>::infinity())
-                      : nullptr;
+  Value *xp =
+      w.isMax ? w.pad(b, x, -std::numeric_limits<double>::infinity()) : nullptr;
   Value *zero = splatLike(b, dy, 0.0);
   Value *taken = nullptr;
   Value *scaled =
-      w.isMax ? dy : mul(b, dy, splatLike(b, dy, 1.0 / (w.p.window[0] *
-                                                        w.p.window[1])));
+      w.isMax
+          ? dy
+          : mul(b, dy, splatLike(b, dy, 1.0 / (w.p.window[0] * w.p.window[1])));
   Value *dxp = nullptr;
   IntArray start, limit;
   for (int64_t i = 0; i < w.p.window[0]; ++i)
@@ -220,8 +222,8 @@ Value *poolPullback(Builder &b, Operation &op, Value *x, Value *y, Value *dy) {
         }
         contrib = select(b, hit, dy, zero);
       }
-      dxp = addOrNull(b, dxp, unslice(b, contrib, w.padded, start, limit,
-                                      w.stride));
+      dxp = addOrNull(b, dxp,
+                      unslice(b, contrib, w.padded, start, limit, w.stride));
     }
   return w.crop(b, dxp, x->getType().getShape());
 }
@@ -230,8 +232,8 @@ Value *poolPushforward(Builder &b, Operation &op, Value *x, Value *y,
                        Value *dx) {
   PoolWalk w(op, x->getType());
   llvm::ArrayRef<int64_t> out = y->getType().getShape();
-  Value *xp = w.isMax ? w.pad(b, x, -std::numeric_limits<double>::infinity())
-                      : nullptr;
+  Value *xp =
+      w.isMax ? w.pad(b, x, -std::numeric_limits<double>::infinity()) : nullptr;
   Value *tp = w.pad(b, dx, 0.0);
   Value *zero = splatLike(b, y, 0.0);
   Value *taken = nullptr, *sum = nullptr;

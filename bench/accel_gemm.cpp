@@ -39,7 +39,11 @@ static void BM_AccelGemm(benchmark::State &state) {
   uint64_t cAddr = dram.allocate(size_t(n) * n, config.maxElemBytes());
   std::memcpy(dram.data(aAddr), a.data(), a.size());
   std::memcpy(dram.data(wAddr), w.data(), w.size());
-  TiledGemmSpec spec{n, n / 16, n / 16, std::min(n, 64u), std::min(n / 16, 16u),
+  TiledGemmSpec spec{n,
+                     n / 16,
+                     n / 16,
+                     std::min(n, 64u),
+                     std::min(n / 16, 16u),
                      std::min(n / 16, 16u)};
   spec.inpBase = uint32_t(aAddr / 16);
   spec.wgtBase = uint32_t(wAddr / 256);

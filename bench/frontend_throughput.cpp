@@ -55,8 +55,8 @@ void lexOnly(benchmark::State &state) {
   if (diags.hasErrors())
     state.SkipWithError("the generated program has lexical errors");
   double lines = 8.0 * state.range(0);
-  state.counters["lines/s"] = benchmark::Counter(
-      lines * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["lines/s"] = benchmark::Counter(lines * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
   state.counters["tokens"] = static_cast<double>(tokens / state.iterations());
 }
 
@@ -76,8 +76,8 @@ void lexAndParse(benchmark::State &state) {
   if (diags.hasErrors() || decls != static_cast<size_t>(state.range(0)))
     state.SkipWithError("the generated program did not parse");
   double lines = 8.0 * state.range(0);
-  state.counters["lines/s"] = benchmark::Counter(
-      lines * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["lines/s"] = benchmark::Counter(lines * state.iterations(),
+                                                 benchmark::Counter::kIsRate);
 }
 
 } // namespace

@@ -1,4 +1,5 @@
-//===- AST.h - the TDL syntax tree (umbrella header) -------------*- C++ -*-===//
+//===- AST.h - the TDL syntax tree (umbrella header) -------------*- C++
+//-*-===//
 //
 // The parser's output and sema's input. Node classes are listed in
 // ASTNodes.def; the hierarchies are Decl / Stmt / Expr / TypeExpr / Pattern.

@@ -1,4 +1,5 @@
-//===- ASTBase.h - the syntax tree's node base and shared pieces -*- C++ -*-===//
+//===- ASTBase.h - the syntax tree's node base and shared pieces -*- C++
+//-*-===//
 //
 // Every node has a kind (from ASTNodes.def), a source range, and a nesting
 // depth the parser bounds (so no later recursive walk can overflow the stack).
@@ -84,14 +85,26 @@ llvm::StringRef getDTypeName(DType t);
 
 enum class UnaryOp : uint8_t { Neg, Not };
 enum class BinaryOp : uint8_t {
-  Pow,                                  // **
-  Mul, Div, Rem, MatMul,                // * / % @
-  Add, Sub,                             // + -
-  Shl, Shr,                             // << >>
-  BitAnd, BitXor, BitOr,                // & ^ |
-  Lt, Le, Gt, Ge,                       // < <= > >=
-  Eq, Ne,                               // == !=
-  LogicalAnd, LogicalOr,                // && ||
+  Pow, // **
+  Mul,
+  Div,
+  Rem,
+  MatMul, // * / % @
+  Add,
+  Sub, // + -
+  Shl,
+  Shr, // << >>
+  BitAnd,
+  BitXor,
+  BitOr, // & ^ |
+  Lt,
+  Le,
+  Gt,
+  Ge, // < <= > >=
+  Eq,
+  Ne, // == !=
+  LogicalAnd,
+  LogicalOr, // && ||
 };
 /// The operator as written ("**", "&&").
 llvm::StringRef getUnaryOpSpelling(UnaryOp op);

@@ -1,4 +1,5 @@
-//===- ASTContext.h - the arena that owns syntax tree nodes ------*- C++ -*-===//
+//===- ASTContext.h - the arena that owns syntax tree nodes ------*- C++
+//-*-===//
 //
 // Nodes and their child arrays are bump-allocated and freed all at once when
 // the context dies. Node classes are trivially destructible, so no

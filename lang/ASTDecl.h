@@ -1,4 +1,5 @@
-//===- ASTDecl.h - declarations and the module -------------------*- C++ -*-===//
+//===- ASTDecl.h - declarations and the module -------------------*- C++
+//-*-===//
 #ifndef TDL_LANG_ASTDECL_H
 #define TDL_LANG_ASTDECL_H
 

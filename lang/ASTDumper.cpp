@@ -164,7 +164,8 @@ void Dumper::payload(const Node *n) {
   }
   case NodeKind::FloatLiteralExpr: {
     auto *e = llvm::cast<FloatLiteralExpr>(n);
-    os << ' ' << quoted(e->getText()) << ' ' << fmt::format("{}", e->getValue());
+    os << ' ' << quoted(e->getText()) << ' '
+       << fmt::format("{}", e->getValue());
     return;
   }
   case NodeKind::BoolLiteralExpr:

@@ -1,4 +1,5 @@
-//===- ASTDumper.h - the indented text form of `--emit=ast` ------*- C++ -*-===//
+//===- ASTDumper.h - the indented text form of `--emit=ast` ------*- C++
+//-*-===//
 //
 // One node per line, children indented by two spaces, the node's class name
 // then its payload (names, operators, literal text and value, flags). The

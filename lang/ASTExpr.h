@@ -1,4 +1,5 @@
-//===- ASTExpr.h - value expressions -----------------------------*- C++ -*-===//
+//===- ASTExpr.h - value expressions -----------------------------*- C++
+//-*-===//
 //
 // Every Expr carries `type`, a slot sema fills in (the AST never includes
 // sema). Names carry `resolved`, the declaration sema bound them to.

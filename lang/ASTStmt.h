@@ -1,4 +1,5 @@
-//===- ASTStmt.h - statements and binding patterns ---------------*- C++ -*-===//
+//===- ASTStmt.h - statements and binding patterns ---------------*- C++
+//-*-===//
 #ifndef TDL_LANG_ASTSTMT_H
 #define TDL_LANG_ASTSTMT_H
 
@@ -99,8 +100,8 @@ class LetStmt : public Stmt {
 public:
   LetStmt(llvm::SMRange r, bool isVar, Pattern *pattern, TypeExpr *declaredType,
           Expr *init)
-      : Stmt(NodeKind::LetStmt, r), pattern(pattern), declaredType(declaredType),
-        init(init), isVarFlag(isVar) {}
+      : Stmt(NodeKind::LetStmt, r), pattern(pattern),
+        declaredType(declaredType), init(init), isVarFlag(isVar) {}
   bool isVar() const { return isVarFlag; }
   Pattern *getPattern() const { return pattern; }
   /// Null when no `: T` was written.

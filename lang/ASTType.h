@@ -1,4 +1,5 @@
-//===- ASTType.h - type syntax: dtypes, shapes, dims, tuples -----*- C++ -*-===//
+//===- ASTType.h - type syntax: dtypes, shapes, dims, tuples -----*- C++
+//-*-===//
 //
 // Type expressions as written. Dimension expressions (`N`, `N + 1`,
 // `prod(S)`, `..S`) are TypeExprs too, because generic argument lists

@@ -1,4 +1,5 @@
-//===- Diagnostic.h - diagnostics: kinds, values, the engine -----*- C++ -*-===//
+//===- Diagnostic.h - diagnostics: kinds, values, the engine -----*- C++
+//-*-===//
 //
 // Phases report user errors through DiagnosticEngine::report with a kind from
 // lang/DiagnosticKinds.def. The engine counts, applies -Werror and the error
@@ -45,9 +46,7 @@ std::string_view severityName(Severity s);
 namespace diag {
 /// A diagnostic kind typed by its argument list, so call sites are checked.
 template <typename Signature> struct Kind;
-template <typename... Args> struct Kind<void(Args...)> {
-  DiagId id;
-};
+template <typename... Args> struct Kind<void(Args...)> { DiagId id; };
 #define DIAG(SEVERITY, ID, TEXT, SIGNATURE)                                    \
   inline constexpr Kind<void SIGNATURE> ID{DiagId::ID};
 #include "lang/DiagnosticKinds.def"
@@ -125,7 +124,8 @@ public:
   template <typename... Args>
   DiagnosticBuilder report(diag::Kind<void(Args...)> kind, SourceLoc loc,
                            std::type_identity_t<Args>... args) {
-    return DiagnosticBuilder(this, make(kind.id, loc, format(kind.id, args...)));
+    return DiagnosticBuilder(this,
+                             make(kind.id, loc, format(kind.id, args...)));
   }
   template <typename... Args>
   DiagnosticBuilder report(diag::Kind<void(Args...)> kind, SourceRange r,

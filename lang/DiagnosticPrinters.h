@@ -1,4 +1,5 @@
-//===- DiagnosticPrinters.h - text and JSON diagnostic output ----*- C++ -*-===//
+//===- DiagnosticPrinters.h - text and JSON diagnostic output ----*- C++
+//-*-===//
 #ifndef TDL_LANG_DIAGNOSTICPRINTERS_H
 #define TDL_LANG_DIAGNOSTICPRINTERS_H
 

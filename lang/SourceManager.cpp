@@ -6,8 +6,9 @@
 namespace tdl {
 
 llvm::Expected<unsigned> SourceManager::addFile(llvm::StringRef path) {
-  auto buffer = path == "-" ? llvm::MemoryBuffer::getSTDIN()
-                            : llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto buffer = path == "-"
+                    ? llvm::MemoryBuffer::getSTDIN()
+                    : llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
     return llvm::createStringError(buffer.getError(), "cannot open '%s': %s",
                                    path.str().c_str(),
@@ -19,8 +20,8 @@ llvm::Expected<unsigned> SourceManager::addFile(llvm::StringRef path) {
 }
 
 unsigned SourceManager::addBuffer(llvm::StringRef name, llvm::StringRef text) {
-  return mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, name),
-                                llvm::SMLoc());
+  return mgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
 }
 
 llvm::StringRef SourceManager::getBufferText(unsigned id) const {

@@ -1,4 +1,5 @@
-//===- SourceManager.h - source buffers and locations ------------*- C++ -*-===//
+//===- SourceManager.h - source buffers and locations ------------*- C++
+//-*-===//
 //
 // Every phase points into source text with llvm::SMLoc / llvm::SMRange; this
 // class owns the buffers (files, stdin, in-memory text for tests and the REPL)

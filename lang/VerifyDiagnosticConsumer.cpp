@@ -55,7 +55,8 @@ parseExpectedDiagnostics(SourceManager &sources, unsigned buffer,
         bool minus = !plus && cur.consume_front("-");
         unsigned n = 0;
         if (cur.consumeInteger(10, n)) {
-          problem(problems, loc, dir->keyword, "expected a line offset after '@'");
+          problem(problems, loc, dir->keyword,
+                  "expected a line offset after '@'");
           continue;
         }
         if (plus)
@@ -78,12 +79,13 @@ parseExpectedDiagnostics(SourceManager &sources, unsigned buffer,
     }
     size_t end = cur.find("}}");
     size_t newline = cur.find('\n');
-    if (end == llvm::StringRef::npos || (newline != llvm::StringRef::npos && newline < end)) {
+    if (end == llvm::StringRef::npos ||
+        (newline != llvm::StringRef::npos && newline < end)) {
       problem(problems, loc, dir->keyword, "missing '}}' on the same line");
       continue;
     }
-    out.push_back({dir->severity, buffer, line, cur.substr(0, end).str(), count,
-                   loc});
+    out.push_back(
+        {dir->severity, buffer, line, cur.substr(0, end).str(), count, loc});
     pos = (cur.data() - text.data()) + end + 2;
   }
   return out;
@@ -102,7 +104,8 @@ bool VerifyDiagnosticConsumer::finish() {
   std::vector<ExpectedDiagnostic> expected;
   bool sawNoDiagnostics = false;
   for (unsigned b = 1; b <= sources.getNumBuffers(); ++b) {
-    auto found = parseExpectedDiagnostics(sources, b, problems, sawNoDiagnostics);
+    auto found =
+        parseExpectedDiagnostics(sources, b, problems, sawNoDiagnostics);
     expected.insert(expected.end(), found.begin(), found.end());
   }
   std::vector<bool> matched(seen.size(), false);
@@ -132,7 +135,8 @@ bool VerifyDiagnosticConsumer::finish() {
     Diagnostic d = DiagnosticEngine::make(
         DiagId::VerifyUnexpected, seen[i].loc,
         DiagnosticEngine::format(DiagId::VerifyUnexpected,
-                                 severityName(seen[i].severity), seen[i].message));
+                                 severityName(seen[i].severity),
+                                 seen[i].message));
     problems.push_back(std::move(d));
   }
   if (expected.empty() && !sawNoDiagnostics && problems.empty())

@@ -1,4 +1,5 @@
-//===- VerifyDiagnosticConsumer.h - `-verify` test mode ----------*- C++ -*-===//
+//===- VerifyDiagnosticConsumer.h - `-verify` test mode ----------*- C++
+//-*-===//
 //
 // As clang's -verify: the source carries the diagnostics it expects,
 //
@@ -23,9 +24,9 @@ namespace tdl {
 struct ExpectedDiagnostic {
   Severity severity;
   unsigned buffer;
-  unsigned line;     // 0 for "any line" (@*)
+  unsigned line; // 0 for "any line" (@*)
   std::string text;
-  unsigned count;    // how many diagnostics it must match
+  unsigned count; // how many diagnostics it must match
   SourceLoc directiveLoc;
 };
 

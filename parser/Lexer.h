@@ -1,4 +1,5 @@
-//===- Lexer.h - the re2c lexer for TDL --------------------------*- C++ -*-===//
+//===- Lexer.h - the re2c lexer for TDL --------------------------*- C++
+//-*-===//
 //
 // Turns one source buffer into tokens (LANGUAGE.md section 1). The scanner is
 // generated from Lexer.re by re2c at build time. Lexical errors are reported
@@ -44,7 +45,9 @@ private:
   Token finishHex(const char *start);
   Token finishFloat(const char *start);
   bool checkSeparators(llvm::StringRef digits, llvm::StringRef text);
-  llvm::SMLoc loc(const char *p) const { return llvm::SMLoc::getFromPointer(p); }
+  llvm::SMLoc loc(const char *p) const {
+    return llvm::SMLoc::getFromPointer(p);
+  }
 
   DiagnosticEngine &diags;
   const char *bufferStart;

@@ -1,4 +1,5 @@
-//===- Parse.h - the front end's entry points --------------------*- C++ -*-===//
+//===- Parse.h - the front end's entry points --------------------*- C++
+//-*-===//
 //
 // The small API the driver, sema (for imports) and the REPL call:
 //

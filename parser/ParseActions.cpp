@@ -7,7 +7,8 @@ namespace tdl::parser {
 
 using namespace ast;
 
-//===-- Expressions --------------------------------------------------------===//
+//===-- Expressions
+//--------------------------------------------------------===//
 
 Expr *ParseState::makeName(const Ident &id) {
   if (std::optional<DType> dt = parseDTypeName(id.name))
@@ -155,7 +156,8 @@ Expr *ParseState::parenthesized(Expr *e) {
   return e;
 }
 
-//===-- If expressions and value blocks ------------------------------------===//
+//===-- If expressions and value blocks
+//------------------------------------===//
 
 /// An if expression's branch: must end in a value. A trailing if statement
 /// (`{ ...; if c { 1 } else { 2 } }`) is that value, as in Rust.
@@ -174,8 +176,8 @@ BlockStmt *ParseState::valueBlock(BlockStmt *b) {
   if (!stmts.empty())
     settle(stmts.back());
   diags.report(diag::ParseIfExprBranchNeedsValue, b->getRange());
-  b->setContents(stmts, ctx.create<ErrorExpr>(
-                            llvm::SMRange(b->getRange().End, b->getRange().End)));
+  b->setContents(stmts, ctx.create<ErrorExpr>(llvm::SMRange(
+                            b->getRange().End, b->getRange().End)));
   return b;
 }
 
@@ -187,10 +189,9 @@ Expr *ParseState::makeIfExpr(IfStmt *parts, const Loc &all) {
     diags.report(diag::ParseIfExprNeedsElse, range(all).Start)
         .range(parts->getCond()->getRange());
     llvm::SMLoc end = range(all).End;
-    elseBlock = ctx.create<BlockStmt>(llvm::SMRange(end, end),
-                                      llvm::ArrayRef<Stmt *>(),
-                                      ctx.create<ErrorExpr>(
-                                          llvm::SMRange(end, end)));
+    elseBlock =
+        ctx.create<BlockStmt>(llvm::SMRange(end, end), llvm::ArrayRef<Stmt *>(),
+                              ctx.create<ErrorExpr>(llvm::SMRange(end, end)));
   } else if (auto *b = llvm::dyn_cast<BlockStmt>(elseBranch)) {
     elseBlock = valueBlock(b);
   } else {
@@ -203,13 +204,14 @@ Expr *ParseState::makeIfExpr(IfStmt *parts, const Loc &all) {
                                       llvm::ArrayRef<Stmt *>(), value);
     elseBlock->setDepth(value->getDepth() + 1);
   }
-  auto *e = ctx.create<IfExpr>(range(all), parts->getCond(), thenBlock,
-                               elseBlock);
+  auto *e =
+      ctx.create<IfExpr>(range(all), parts->getCond(), thenBlock, elseBlock);
   return depth(e, {parts->getCond(), thenBlock, elseBlock,
                    thenBlock->getValue(), elseBlock->getValue()});
 }
 
-//===-- Statements -----------------------------------------------------------===//
+//===-- Statements
+//-----------------------------------------------------------===//
 
 /// `s` is now known to be a statement (not the value of an if expression):
 /// any block it owns must not end in a value.
@@ -285,8 +287,8 @@ Pattern *ParseState::makeNamePattern(const Ident &id, const Loc &all) {
 
 void ParseState::setPatternKind(Pattern *p, VarDecl::Kind kind) {
   if (auto *n = llvm::dyn_cast<NamePattern>(p)) {
-    *n->getVar() = VarDecl(n->getVar()->getRange(), n->getVar()->getName(),
-                           kind);
+    *n->getVar() =
+        VarDecl(n->getVar()->getRange(), n->getVar()->getName(), kind);
   } else if (auto *t = llvm::dyn_cast<TuplePattern>(p)) {
     for (Pattern *e : t->getElements())
       setPatternKind(e, kind);
@@ -301,7 +303,8 @@ Stmt *ParseState::makeLet(bool isVar, Pattern *p, TypeExpr *t, Expr *init,
                {p, t, init});
 }
 
-//===-- Types ------------------------------------------------------------------===//
+//===-- Types
+//------------------------------------------------------------------===//
 
 TypeExpr *ParseState::makeNamedType(std::vector<Ident> &path,
                                     std::vector<TypeExpr *> *genericArgs,
@@ -336,8 +339,8 @@ TypeExpr *ParseState::makeTensorType(std::vector<Ident> &element,
   return depthList(t, llvm::ArrayRef<TypeExpr *>(dims), 1);
 }
 
-TypeExpr *ParseState::makeDimBinary(BinaryOp op, const Loc &opLoc,
-                                    TypeExpr *l, TypeExpr *r, const Loc &all) {
+TypeExpr *ParseState::makeDimBinary(BinaryOp op, const Loc &opLoc, TypeExpr *l,
+                                    TypeExpr *r, const Loc &all) {
   return depth(ctx.create<DimBinaryExpr>(range(all), op, start(opLoc), l, r),
                {l, r});
 }
@@ -355,7 +358,8 @@ TypeExpr *ParseState::makeTupleType(std::vector<TypeExpr *> &elems,
   return depthList(t, llvm::ArrayRef<TypeExpr *>(elems));
 }
 
-//===-- Declarations -------------------------------------------------------===//
+//===-- Declarations
+//-------------------------------------------------------===//
 
 GenericParamDecl *ParseState::makeGenericParam(const Ident &name,
                                                const Ident *constraint,
@@ -384,8 +388,7 @@ void ParseState::addDecl(Decl *d, Prefix &prefix, bool isFunction) {
     if (!isFunction)
       diags.report(diag::ParseAttributeNotOnFunction, a.range);
     else if (a.name.name != "derivative")
-      diags.report(diag::ParseUnknownAttribute, a.name.getRange(),
-                   a.name.name);
+      diags.report(diag::ParseUnknownAttribute, a.name.getRange(), a.name.name);
   }
   if (prefix.isExport && !isFunction)
     diags.report(diag::ParseExportNotFunction, range(prefix.exportLoc));
@@ -409,7 +412,8 @@ void ParseState::addDecl(Decl *d, Prefix &prefix, bool isFunction) {
   decls.push_back(d);
 }
 
-//===-- Syntax errors ------------------------------------------------------===//
+//===-- Syntax errors
+//------------------------------------------------------===//
 
 void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
                                    std::vector<std::string> &expected,

@@ -1,4 +1,5 @@
-//===- ParseActions.h - what the grammar's actions call ----------*- C++ -*-===//
+//===- ParseActions.h - what the grammar's actions call ----------*- C++
+//-*-===//
 //
 // The Bison grammar (Parser.yy) stays declarative: each action calls one
 // builder here. ParseState owns the per-parse bookkeeping (the token filter,
@@ -47,8 +48,7 @@ class ParseState {
 public:
   static constexpr unsigned kMaxDepth = 1024;
 
-  ParseState(ast::ASTContext &ctx, DiagnosticEngine &diags,
-             TokenFilter &filter)
+  ParseState(ast::ASTContext &ctx, DiagnosticEngine &diags, TokenFilter &filter)
       : ctx(ctx), diags(diags), filter(filter) {}
 
   ast::ASTContext &ctx;
@@ -85,7 +85,8 @@ public:
     return finishDepth(n, d);
   }
 
-  //===-- Expressions ------------------------------------------------------===//
+  //===-- Expressions
+  //------------------------------------------------------===//
   ast::Expr *makeName(const ast::Ident &id);
   ast::Expr *makeBinary(ast::BinaryOp op, const Loc &opLoc, ast::Expr *l,
                         ast::Expr *r, const Loc &all);
@@ -106,13 +107,13 @@ public:
   ast::Expr *makeStructLiteral(ast::Expr *typeName,
                                std::vector<ast::FieldInit> &fields,
                                const Loc &all);
-  ast::Expr *makeTensorLiteral(std::vector<ast::Expr *> &elems,
-                               const Loc &all);
+  ast::Expr *makeTensorLiteral(std::vector<ast::Expr *> &elems, const Loc &all);
   ast::Expr *makeTuple(std::vector<ast::Expr *> &elems, const Loc &all);
   ast::Expr *parenthesized(ast::Expr *e);
   ast::Expr *makeIfExpr(ast::IfStmt *parts, const Loc &all);
 
-  //===-- Types ------------------------------------------------------------===//
+  //===-- Types
+  //------------------------------------------------------------===//
   ast::TypeExpr *makeNamedType(std::vector<ast::Ident> &path,
                                std::vector<ast::TypeExpr *> *genericArgs,
                                const Loc &all);
@@ -127,7 +128,8 @@ public:
   ast::TypeExpr *makeTupleType(std::vector<ast::TypeExpr *> &elems,
                                const Loc &all);
 
-  //===-- Statements -------------------------------------------------------===//
+  //===-- Statements
+  //-------------------------------------------------------===//
   ast::BlockStmt *makeBlock(std::vector<ast::Stmt *> &stmts, ast::Expr *value,
                             const Loc &all);
   /// A block in statement position (function / loop body): no value.
@@ -142,7 +144,8 @@ public:
   /// this fixes up the VarDecls' kind.
   void setPatternKind(ast::Pattern *p, ast::VarDecl::Kind kind);
 
-  //===-- Declarations -----------------------------------------------------===//
+  //===-- Declarations
+  //-----------------------------------------------------===//
   struct Prefix {
     std::vector<ast::Attribute> attrs;
     bool isExport = false;
@@ -156,8 +159,8 @@ public:
   /// Bison's syntax error hook (see Parser.yy).
   void reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
                          std::vector<std::string> &expected,
-                         bool expectsExpression,
-                         llvm::StringRef expectedCloser, bool preferSemi);
+                         bool expectsExpression, llvm::StringRef expectedCloser,
+                         bool preferSemi);
 
   bool isStopped() const { return depthExceeded || filter.isAborted(); }
 

@@ -1,4 +1,5 @@
-//===- Token.h - one lexed token ---------------------------------*- C++ -*-===//
+//===- Token.h - one lexed token ---------------------------------*- C++
+//-*-===//
 #ifndef TDL_PARSER_TOKEN_H
 #define TDL_PARSER_TOKEN_H
 
@@ -31,7 +32,9 @@ struct Token {
   double floatValue = 0;
 
   bool is(TokenKind k) const { return kind == k; }
-  llvm::SMLoc getLoc() const { return llvm::SMLoc::getFromPointer(text.data()); }
+  llvm::SMLoc getLoc() const {
+    return llvm::SMLoc::getFromPointer(text.data());
+  }
   llvm::SMLoc getEndLoc() const {
     return llvm::SMLoc::getFromPointer(text.data() + text.size());
   }

@@ -1,4 +1,5 @@
-//===- TokenFilter.h - context decisions between lexer and parser -*- C++ -*-===//
+//===- TokenFilter.h - context decisions between lexer and parser -*- C++
+//-*-===//
 //
 // The LALR(1) grammar stays conflict-free because this filter resolves, with
 // unbounded lookahead, the three places where TDL's syntax is ambiguous with

@@ -11,12 +11,18 @@ namespace tdl::rt {
 
 const char *elemTypeName(ElemType t) {
   switch (t) {
-  case ElemType::Bool: return "bool";
-  case ElemType::I8: return "i8";
-  case ElemType::I32: return "i32";
-  case ElemType::I64: return "i64";
-  case ElemType::F32: return "f32";
-  case ElemType::F64: return "f64";
+  case ElemType::Bool:
+    return "bool";
+  case ElemType::I8:
+    return "i8";
+  case ElemType::I32:
+    return "i32";
+  case ElemType::I64:
+    return "i64";
+  case ElemType::F32:
+    return "f32";
+  case ElemType::F64:
+    return "f64";
   }
   return "?";
 }

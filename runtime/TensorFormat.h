@@ -1,4 +1,5 @@
-//===- TensorFormat.h - NumPy-style text for tensors ---------------*- C++ -*-===//
+//===- TensorFormat.h - NumPy-style text for tensors ---------------*- C++
+//-*-===//
 //
 // How `print` and `tdlc run` show values (docs/output-format.md):
 //   f32[2,3] [[1, 2, 3], [4, 5, 6]]     f32 1.5     bool[2] [true, false]

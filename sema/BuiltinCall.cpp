@@ -52,10 +52,10 @@ bool BuiltinCall::accept(unsigned minPositional, unsigned maxPositional,
                          std::initializer_list<llvm::StringRef> names) {
   bool ok = true;
   if (positional.size() < minPositional || positional.size() > maxPositional) {
-    std::string count = minPositional == maxPositional
-                            ? std::to_string(minPositional)
-                            : fmt::format("{} to {}", minPositional,
-                                          maxPositional);
+    std::string count =
+        minPositional == maxPositional
+            ? std::to_string(minPositional)
+            : fmt::format("{} to {}", minPositional, maxPositional);
     c.error(diag::BuiltinArgCount, call->getRange(), name, count,
             int64_t(positional.size()));
     ok = false;
@@ -161,8 +161,8 @@ BuiltinCall::elementwise(llvm::ArrayRef<const ast::Expr *> es,
   Shape shape(ts[0]->getShape().begin(), ts[0]->getShape().end());
   for (size_t i = 1; i < ts.size(); ++i) {
     const Type *acc = types.tensor(*el, shape);
-    auto s = c.broadcastOrReport(es[0], acc, es[i], ts[i], name,
-                                 call->getRange());
+    auto s =
+        c.broadcastOrReport(es[0], acc, es[i], ts[i], name, call->getRange());
     if (!s)
       return std::nullopt;
     shape = *s;

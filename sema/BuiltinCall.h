@@ -1,4 +1,5 @@
-//===- BuiltinCall.h - argument access for builtin shape rules ----*- C++ -*-===//
+//===- BuiltinCall.h - argument access for builtin shape rules ----*- C++
+//-*-===//
 //
 // Each Builtins.def entry's rule gets a BuiltinCall: the call's positional and
 // named arguments, helpers that check and fold them (tensors, compile-time
@@ -81,15 +82,17 @@ private:
 // One rule per distinct RULE of Builtins.def.
 #define BUILTIN(ID, NAME, RULE)
 #define RULE_DECL(RULE) const Type *rule##RULE(BuiltinCall &b);
-RULE_DECL(UnaryFloat) RULE_DECL(UnaryNum) RULE_DECL(IsNan)
-RULE_DECL(BinaryNum) RULE_DECL(MaxMin) RULE_DECL(Clamp) RULE_DECL(Select)
-RULE_DECL(Reduce) RULE_DECL(ReduceFloat) RULE_DECL(ArgReduce)
-RULE_DECL(Reshape) RULE_DECL(Transpose) RULE_DECL(BroadcastTo)
-RULE_DECL(ExpandDims) RULE_DECL(Squeeze) RULE_DECL(Concat) RULE_DECL(Stack)
-RULE_DECL(Pad) RULE_DECL(Flip) RULE_DECL(MatMul) RULE_DECL(Dot)
-RULE_DECL(Outer) RULE_DECL(Conv2D) RULE_DECL(Pool2D) RULE_DECL(Fill)
-RULE_DECL(Full) RULE_DECL(Iota) RULE_DECL(Eye) RULE_DECL(Random)
-RULE_DECL(OneHot) RULE_DECL(Identity)
+RULE_DECL(UnaryFloat)
+RULE_DECL(UnaryNum) RULE_DECL(IsNan) RULE_DECL(BinaryNum) RULE_DECL(MaxMin)
+    RULE_DECL(Clamp) RULE_DECL(Select) RULE_DECL(Reduce) RULE_DECL(ReduceFloat)
+        RULE_DECL(ArgReduce) RULE_DECL(Reshape) RULE_DECL(Transpose)
+            RULE_DECL(BroadcastTo) RULE_DECL(ExpandDims) RULE_DECL(Squeeze)
+                RULE_DECL(Concat) RULE_DECL(Stack) RULE_DECL(Pad)
+                    RULE_DECL(Flip) RULE_DECL(MatMul) RULE_DECL(Dot)
+                        RULE_DECL(Outer) RULE_DECL(Conv2D) RULE_DECL(Pool2D)
+                            RULE_DECL(Fill) RULE_DECL(Full) RULE_DECL(Iota)
+                                RULE_DECL(Eye) RULE_DECL(Random)
+                                    RULE_DECL(OneHot) RULE_DECL(Identity)
 #undef RULE_DECL
 #undef BUILTIN
 

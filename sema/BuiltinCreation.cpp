@@ -22,8 +22,8 @@ static bool pair(BuiltinCall &b, const ast::Expr *e, llvm::StringRef what,
     w = (*l)[1];
     return true;
   }
-  b.invalid(e->getRange(), fmt::format("'{}' must be one integer or a pair",
-                                       what.str()));
+  b.invalid(e->getRange(),
+            fmt::format("'{}' must be one integer or a pair", what.str()));
   return false;
 }
 
@@ -223,8 +223,8 @@ const Type *ruleRandom(BuiltinCall &b) {
   const Type *seed = b.tensor(b.pos(0), "seed");
   if (seed->isError())
     return seed;
-  if (!seed->isScalar() || !(seed->getElem() == Elem::I64 ||
-                             seed->getElem() == Elem::UntypedInt)) {
+  if (!seed->isScalar() ||
+      !(seed->getElem() == Elem::I64 || seed->getElem() == Elem::UntypedInt)) {
     b.argType(b.pos(0), "seed", "an i64 scalar", seed);
     return b.types.error();
   }

@@ -29,7 +29,9 @@ static const Type *elementwiseNum(BuiltinCall &b, unsigned first, unsigned n,
   llvm::SmallVector<const Type *, 3> ts;
   for (unsigned i = first; i < first + n; ++i) {
     es.push_back(b.pos(i));
-    ts.push_back(b.tensor(b.pos(i), i == first ? "a" : i == first + 1 ? "b" : "c"));
+    ts.push_back(b.tensor(b.pos(i), i == first       ? "a"
+                                    : i == first + 1 ? "b"
+                                                     : "c"));
     if (ts.back()->isError())
       return b.types.error();
   }
@@ -53,8 +55,8 @@ const Type *ruleBinaryNum(BuiltinCall &b) {
 static const Type *reduce(BuiltinCall &b, bool floatOnly) {
   if (!b.accept(1, 1, {"axis", "keepdims"}))
     return b.types.error();
-  const Type *t = floatOnly ? b.floatTensor(b.pos(0), "x")
-                            : b.numTensor(b.pos(0), "x");
+  const Type *t =
+      floatOnly ? b.floatTensor(b.pos(0), "x") : b.numTensor(b.pos(0), "x");
   if (t->isError())
     return t;
   if (!b.axes(b.named("axis"), t->getRank(), true, b.attrs.axes))
@@ -65,8 +67,9 @@ static const Type *reduce(BuiltinCall &b, bool floatOnly) {
       return b.types.error();
     b.attrs.keepdims = *v;
   }
-  return b.types.tensor(t->getElem(), shapes::reduce(t->getShape(), b.attrs.axes,
-                                                     b.attrs.keepdims));
+  return b.types.tensor(
+      t->getElem(),
+      shapes::reduce(t->getShape(), b.attrs.axes, b.attrs.keepdims));
 }
 
 const Type *ruleReduce(BuiltinCall &b) { return reduce(b, false); }
@@ -105,8 +108,8 @@ const Type *ruleArgReduce(BuiltinCall &b) {
   }
   if (!b.axes(b.named("axis"), t->getRank(), false, b.attrs.axes))
     return b.types.error();
-  return b.types.tensor(Elem::I64, shapes::reduce(t->getShape(), b.attrs.axes,
-                                                  b.attrs.keepdims));
+  return b.types.tensor(
+      Elem::I64, shapes::reduce(t->getShape(), b.attrs.axes, b.attrs.keepdims));
 }
 
 const Type *ruleClamp(BuiltinCall &b) {
@@ -128,13 +131,12 @@ const Type *ruleSelect(BuiltinCall &b) {
   const Type *v = elementwiseNum(b, 1, 2, /*allowBool=*/true);
   if (v->isError())
     return v;
-  auto shape = b.c.broadcastOrReport(b.pos(0), cond, b.pos(1), v, b.name,
-                                     b.range());
+  auto shape =
+      b.c.broadcastOrReport(b.pos(0), cond, b.pos(1), v, b.name, b.range());
   return shape ? b.types.tensor(v->getElem(), *shape) : b.types.error();
 }
 
-static const Type *twoSameElem(BuiltinCall &b, const Type *&x,
-                               const Type *&y) {
+static const Type *twoSameElem(BuiltinCall &b, const Type *&x, const Type *&y) {
   x = b.numTensor(b.pos(0), "a");
   y = b.tensor(b.pos(1), "b");
   if (x->isError() || y->isError())
@@ -180,8 +182,8 @@ const Type *ruleOuter(BuiltinCall &b) {
   if (twoSameElem(b, x, y)->isError())
     return b.types.error();
   if (x->getRank() != 1 || y->getRank() != 1) {
-    b.invalid(b.range(), "needs two vectors, found " + x->str() + " and " +
-                             y->str());
+    b.invalid(b.range(),
+              "needs two vectors, found " + x->str() + " and " + y->str());
     return b.types.error();
   }
   return b.types.tensor(x->getElem(), {x->getShape()[0], y->getShape()[0]});

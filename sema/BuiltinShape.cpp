@@ -119,7 +119,8 @@ const Type *ruleSqueeze(BuiltinCall &b) {
 }
 
 /// concat / stack: the first argument is a tuple of tensors `(a, b, c)`.
-static bool tensorTuple(BuiltinCall &b, llvm::SmallVectorImpl<const Type *> &ts) {
+static bool tensorTuple(BuiltinCall &b,
+                        llvm::SmallVectorImpl<const Type *> &ts) {
   const ast::Expr *e = b.pos(0);
   auto *tuple = llvm::dyn_cast<ast::TupleExpr>(e);
   if (!tuple || tuple->getElements().empty()) {
@@ -252,8 +253,8 @@ const Type *rulePad(BuiltinCall &b) {
     const ConstValue &pair = v->elems[i];
     ok = pair.kind == ConstValue::Kind::Tuple && pair.elems.size() == 2 &&
          pair.elems[0].kind == ConstValue::Kind::Int &&
-         pair.elems[1].kind == ConstValue::Kind::Int &&
-         pair.elems[0].i >= 0 && pair.elems[1].i >= 0;
+         pair.elems[1].kind == ConstValue::Kind::Int && pair.elems[0].i >= 0 &&
+         pair.elems[1].i >= 0;
     if (ok)
       b.attrs.padding.push_back({pair.elems[0].i, pair.elems[1].i});
   }

@@ -106,8 +106,8 @@ Callable FunctionChecker::resolveCallee(const ast::Expr *callee) {
     auto *base = llvm::dyn_cast<ast::NameExpr>(fe->getBase());
     if (base && !lookupLocal(base->getName()) &&
         module->findImport(base->getName())) {
-      const ast::Decl *d = sema.lookupQualified(module, base->getIdent(),
-                                                fe->getField(), true);
+      const ast::Decl *d =
+          sema.lookupQualified(module, base->getIdent(), fe->getField(), true);
       if (!d) {
         instance.hasErrors = true;
         return out;
@@ -384,9 +384,8 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
       arg.expr = slots[i].expr;
       Conversion conv = convertTo(slots[i].expr, slots[i].type, pt);
       if (conv == Conversion::Mismatch)
-        error(diag::ArgTypeMismatch, slots[i].range,
-              params[i]->getName().name, c.name, pt->str(),
-              slots[i].type->str());
+        error(diag::ArgTypeMismatch, slots[i].range, params[i]->getName().name,
+              c.name, pt->str(), slots[i].type->str());
       if (conv != Conversion::Ok)
         return nullptr;
       arg.value = constantOf(slots[i].expr);
@@ -429,7 +428,8 @@ bool FunctionChecker::instantiatePrimal(const Callable &c,
   DerivedInstance *innerDerived = nullptr;
   if (!instantiatePrimal(p, call, args, innerFn, innerDerived))
     return false;
-  derived = sema.makeDerived(p.transform, innerFn, innerDerived, p.wrt, p.range);
+  derived =
+      sema.makeDerived(p.transform, innerFn, innerDerived, p.wrt, p.range);
   return derived != nullptr;
 }
 
@@ -469,8 +469,8 @@ const Type *FunctionChecker::callTransform(const Callable &c,
     Conversion conv = convertTo(args[i].value, at, params[i]);
     if (conv == Conversion::Mismatch)
       error(diag::ArgTypeMismatch, args[i].value->getRange(),
-            sema.paramNamesOf(nullptr, d)[i],
-            d->name, params[i]->str(), types.defaulted(at)->str());
+            sema.paramNamesOf(nullptr, d)[i], d->name, params[i]->str(),
+            types.defaulted(at)->str());
     if (conv != Conversion::Ok)
       return types.error();
     out.args.push_back({args[i].value, constantOf(args[i].value), params[i]});
@@ -478,7 +478,8 @@ const Type *FunctionChecker::callTransform(const Callable &c,
   return d->type->getResult();
 }
 
-const Type *FunctionChecker::checkStructLiteral(const ast::StructLiteralExpr *e) {
+const Type *
+FunctionChecker::checkStructLiteral(const ast::StructLiteralExpr *e) {
   const ast::NamedTypeExpr *nt = e->getStructType();
   bool ambiguous = false;
   const ast::Decl *d =

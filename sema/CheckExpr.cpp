@@ -16,8 +16,8 @@ FunctionChecker::FunctionChecker(Sema &sema, FuncInstance &instance,
     const ast::ParamDecl *p = decl->getParams()[i];
     Local l;
     l.decl = p;
-    l.type = i < instance.paramTypes.size() ? instance.paramTypes[i]
-                                            : types.error();
+    l.type =
+        i < instance.paramTypes.size() ? instance.paramTypes[i] : types.error();
     if (i < instance.constArgs.size())
       l.value = instance.constArgs[i];
     scopes.back()[p->getName().name] = l;
@@ -120,7 +120,8 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
     return types.scalar(Elem::I64);
   }
   bool ambiguous = false;
-  const ast::Decl *d = c.sema.lookupTopLevel(c.module, e->getIdent(), ambiguous);
+  const ast::Decl *d =
+      c.sema.lookupTopLevel(c.module, e->getIdent(), ambiguous);
   if (ambiguous)
     return types.error();
   if (d) {
@@ -208,8 +209,8 @@ static const Type *checkTensorLiteral(FunctionChecker &c,
     if (typed && isUntyped(ts[i]->getElem())) {
       if (c.convertTo(elems[i], ts[i], types.withElem(ts[i], *typed)) !=
           FunctionChecker::Conversion::Ok) {
-        c.error(diag::TypeMismatch, elems[i]->getRange(),
-                elemName(*typed), ts[i]->str());
+        c.error(diag::TypeMismatch, elems[i]->getRange(), elemName(*typed),
+                ts[i]->str());
         return types.error();
       }
     }
@@ -276,8 +277,7 @@ static const Type *checkField(FunctionChecker &c, const ast::FieldExpr *e) {
       return types.error();
     }
     c.instance.fields[e] = {FieldAccess::Kind::Transpose, 0};
-    return types.tensor(bt->getElem(),
-                        {bt->getShape()[1], bt->getShape()[0]});
+    return types.tensor(bt->getElem(), {bt->getShape()[1], bt->getShape()[0]});
   }
   c.error(diag::NoSuchField, e->getField().getRange(), bt->str(),
           e->getField().name);
@@ -365,8 +365,8 @@ static const Type *checkIndex(FunctionChecker &c, const ast::IndexExpr *e) {
     if (auto v = c.constantOf(indices[i]);
         v && v->kind == ConstValue::Kind::Int) {
       if (v->i < -dim || v->i >= dim) {
-        c.error(diag::IndexOutOfRange, indices[i]->getRange(), v->i,
-                int64_t(i), dim);
+        c.error(diag::IndexOutOfRange, indices[i]->getRange(), v->i, int64_t(i),
+                dim);
         ok = false;
         continue;
       }

@@ -17,12 +17,10 @@ static llvm::SMRange opRange(const ast::BinaryExpr *e) {
           llvm::SMLoc::getFromPointer(e->getOpLoc().getPointer() + s.size())};
 }
 
-std::optional<Elem> FunctionChecker::unifyElems(const ast::Expr *a,
-                                                const Type *&ta,
-                                                const ast::Expr *b,
-                                                const Type *&tb,
-                                                llvm::StringRef op,
-                                                llvm::SMRange where) {
+std::optional<Elem>
+FunctionChecker::unifyElems(const ast::Expr *a, const Type *&ta,
+                            const ast::Expr *b, const Type *&tb,
+                            llvm::StringRef op, llvm::SMRange where) {
   Elem ea = ta->getElem(), eb = tb->getElem();
   if (isUntyped(ea) && isUntyped(eb))
     return ea == Elem::UntypedFloat || eb == Elem::UntypedFloat
@@ -50,9 +48,10 @@ std::optional<Elem> FunctionChecker::unifyElems(const ast::Expr *a,
   return ea;
 }
 
-std::optional<Shape> FunctionChecker::broadcastOrReport(
-    const ast::Expr *a, const Type *ta, const ast::Expr *b, const Type *tb,
-    llvm::StringRef op, llvm::SMRange where) {
+std::optional<Shape>
+FunctionChecker::broadcastOrReport(const ast::Expr *a, const Type *ta,
+                                   const ast::Expr *b, const Type *tb,
+                                   llvm::StringRef op, llvm::SMRange where) {
   auto r = shapes::broadcast(ta->getShape(), tb->getShape());
   if (auto *s = std::get_if<Shape>(&r))
     return *s;
@@ -78,8 +77,8 @@ static void collectLeafElems(const Type *t, llvm::SmallVectorImpl<Elem> &out) {
 
 /// `p - lr * g` on structs / tuples of float tensors.
 static const Type *checkAggregateArith(FunctionChecker &c,
-                                       const ast::BinaryExpr *e,
-                                       const Type *ta, const Type *tb) {
+                                       const ast::BinaryExpr *e, const Type *ta,
+                                       const Type *tb) {
   llvm::StringRef op = ast::getBinaryOpSpelling(e->getOp());
   ast::BinaryOp k = e->getOp();
   bool aAgg = !ta->isTensor(), bAgg = !tb->isTensor();
@@ -174,12 +173,12 @@ const Type *FunctionChecker::checkBinary(const ast::BinaryExpr *e) {
   if (!ta->isTensor() || !tb->isTensor()) {
     if (ta->isTuple() || ta->isStruct() || tb->isTuple() || tb->isStruct())
       return checkAggregateArith(*this, e, ta, tb);
-    error(diag::OperandNotTensor, where, op,
-          (!ta->isTensor() ? ta : tb)->str())
+    error(diag::OperandNotTensor, where, op, (!ta->isTensor() ? ta : tb)->str())
         .range(e->getRange());
     return types.error();
   }
-  bool logical = k == ast::BinaryOp::LogicalAnd || k == ast::BinaryOp::LogicalOr;
+  bool logical =
+      k == ast::BinaryOp::LogicalAnd || k == ast::BinaryOp::LogicalOr;
   if (logical || isComparison(k)) {
     // No untyped result: a comparison of two literals is a typed bool.
     if (isUntyped(ta->getElem()) && isUntyped(tb->getElem())) {

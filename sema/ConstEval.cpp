@@ -65,7 +65,8 @@ const ConstValue *Sema::moduleConst(const ast::ConstDecl *d,
     if (conv == FunctionChecker::Conversion::Mismatch)
       diags.report(diag::TypeMismatch, d->getInit()->getRange(),
                    declared->str(), t->str());
-    useType = conv == FunctionChecker::Conversion::Ok ? declared : types.error();
+    useType =
+        conv == FunctionChecker::Conversion::Ok ? declared : types.error();
   }
   constInProgress[d] = false;
   if (useType->isError())

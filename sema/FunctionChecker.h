@@ -1,4 +1,5 @@
-//===- FunctionChecker.h - type-checks one body -------------------*- C++ -*-===//
+//===- FunctionChecker.h - type-checks one body -------------------*- C++
+//-*-===//
 //
 // A FunctionChecker walks one function instance's body (or one constant
 // expression: a const initializer, a default value) under fixed generic
@@ -51,8 +52,8 @@ public:
   bool checkLiteralRange(const ast::Expr *e, const ConstValue &v, Elem elem);
   /// Folds an operator over untyped constants; nullopt if not foldable.
   std::optional<ConstValue> foldBinary(const ast::BinaryExpr *e,
-                                       const ConstValue &a,
-                                       const ConstValue &b, bool isFloat);
+                                       const ConstValue &a, const ConstValue &b,
+                                       bool isFloat);
 
   // ---- operators (CheckOperators.cpp)
   const Type *checkUnary(const ast::UnaryExpr *e);
@@ -84,8 +85,8 @@ public:
                             ResolvedCall &out);
   /// Instantiates a transform's primal from the leading arguments.
   bool instantiatePrimal(const Callable &c, const ast::CallExpr *call,
-                         llvm::ArrayRef<ast::Argument> args,
-                         FuncInstance *&fn, DerivedInstance *&derived);
+                         llvm::ArrayRef<ast::Argument> args, FuncInstance *&fn,
+                         DerivedInstance *&derived);
   const Type *checkStructLiteral(const ast::StructLiteralExpr *e);
 
   // ---- builtins (BuiltinRules*.cpp)

@@ -127,7 +127,8 @@ private:
       break;
     }
     case ast::NodeKind::TensorLiteralExpr:
-      for (const ast::Expr *x : llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
+      for (const ast::Expr *x :
+           llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
         expr(x);
       break;
     case ast::NodeKind::CallExpr:

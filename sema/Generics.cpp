@@ -34,7 +34,8 @@ void Sema::computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
                         ModuleInfo *mi) {
   llvm::DenseMap<const ast::GenericParamDecl *, std::optional<GenericRole>>
       seen;
-  auto find = [&](const ast::NamedTypeExpr *n) -> const ast::GenericParamDecl * {
+  auto find =
+      [&](const ast::NamedTypeExpr *n) -> const ast::GenericParamDecl * {
     if (n->isQualified() || n->hasGenericArgList())
       return nullptr;
     for (const ast::GenericParamDecl *p : params)
@@ -77,9 +78,9 @@ void Sema::computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
           auto sp = s->getGenericParams();
           for (size_t i = 0; i < n->getGenericArgs().size() && i < sp.size();
                ++i)
-            visit(n->getGenericArgs()[i],
-                  roleOf(sp[i]) == GenericRole::DType ? Position::Type
-                                                      : Position::Dim);
+            visit(n->getGenericArgs()[i], roleOf(sp[i]) == GenericRole::DType
+                                              ? Position::Type
+                                              : Position::Dim);
           return;
         }
         if (auto *tt = llvm::dyn_cast<ast::TensorTypeExpr>(t)) {
@@ -110,7 +111,8 @@ void Sema::computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
       break;
     case ast::GenericParamDecl::Kind::Plain: {
       auto it = seen.find(p);
-      roles[p] = it != seen.end() && it->second ? *it->second : GenericRole::Dim;
+      roles[p] =
+          it != seen.end() && it->second ? *it->second : GenericRole::Dim;
       break;
     }
     }
@@ -246,8 +248,7 @@ std::optional<int64_t> Sema::evalDim(const ast::TypeExpr *t,
   case ast::NodeKind::ErrorTypeExpr:
     return std::nullopt;
   default:
-    diags.report(diag::GenericArgKind, t->getRange(), typeExprText(t),
-                 "a dim");
+    diags.report(diag::GenericArgKind, t->getRange(), typeExprText(t), "a dim");
     return std::nullopt;
   }
 }
@@ -298,7 +299,8 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
     return types.unit();
   switch (t->getKind()) {
   case ast::NodeKind::DTypeTypeExpr:
-    return types.scalar(fromDType(llvm::cast<ast::DTypeTypeExpr>(t)->getDType()));
+    return types.scalar(
+        fromDType(llvm::cast<ast::DTypeTypeExpr>(t)->getDType()));
   case ast::NodeKind::TensorTypeExpr: {
     auto *tt = llvm::cast<ast::TensorTypeExpr>(t);
     auto elem = elemOf(*this, tt->getElement(), env);
@@ -310,7 +312,8 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
   }
   case ast::NodeKind::TupleTypeExpr: {
     std::vector<const Type *> elems;
-    for (const ast::TypeExpr *e : llvm::cast<ast::TupleTypeExpr>(t)->getElements()) {
+    for (const ast::TypeExpr *e :
+         llvm::cast<ast::TupleTypeExpr>(t)->getElements()) {
       elems.push_back(resolveType(e, env));
       if (elems.back()->isError())
         return types.error();
@@ -337,7 +340,8 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
     if (ambiguous)
       return types.error();
     if (!d) {
-      if (!n->isQualified() || env.module->findImport(n->getPath()[0].name) == nullptr)
+      if (!n->isQualified() ||
+          env.module->findImport(n->getPath()[0].name) == nullptr)
         diags.report(diag::UnknownType, n->getRange(), typeExprText(n));
       return types.error();
     }

@@ -72,14 +72,14 @@ void Sema::run(const ast::Module &main) {
         }
       } else if (auto *fe = llvm::dyn_cast_or_null<ast::FieldExpr>(of)) {
         if (auto *base = llvm::dyn_cast<ast::NameExpr>(fe->getBase()))
-          target = lookupQualified(m.get(), base->getIdent(), fe->getField(),
-                                   true);
+          target =
+              lookupQualified(m.get(), base->getIdent(), fe->getField(), true);
       }
       auto *primal = llvm::dyn_cast_or_null<ast::FuncDecl>(target);
       if (!primal) {
         if (target || !of)
-          diags.report(diag::DerivativeRuleInvalid, a->range,
-                       f->getName().name, of ? textOf(of->getRange()) : "?",
+          diags.report(diag::DerivativeRuleInvalid, a->range, f->getName().name,
+                       of ? textOf(of->getRange()) : "?",
                        "'of:' must name a function");
         continue;
       }
@@ -101,15 +101,16 @@ std::vector<GenericValue> Sema::bindingsInOrder(const ast::FuncDecl *decl,
   return out;
 }
 
-FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
-                                std::vector<std::optional<ConstValue>> constArgs,
-                                llvm::SMRange callRange) {
+FuncInstance *
+Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
+                  std::vector<std::optional<ConstValue>> constArgs,
+                  llvm::SMRange callRange) {
   // Recursion: the callee's body is being checked right now.
   for (size_t i = 0; i < activeCalls.size(); ++i) {
     if (activeCalls[i].first != decl)
       continue;
-    auto report = diags.report(diag::RecursiveCall, callRange,
-                               decl->getName().name);
+    auto report =
+        diags.report(diag::RecursiveCall, callRange, decl->getName().name);
     for (size_t j = i + 1; j < activeCalls.size(); ++j)
       report.note(diag::RecursionStep, activeCalls[j].second,
                   activeCalls[j].first->getName().name,
@@ -132,9 +133,9 @@ FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
   std::vector<std::string> constParts;
   for (size_t i = 0; i < constArgs.size(); ++i)
     if (constArgs[i])
-      constParts.push_back(fmt::format(
-          "{}: {}", decl->getParams()[i]->getName().name.str(),
-          constArgs[i]->str()));
+      constParts.push_back(
+          fmt::format("{}: {}", decl->getParams()[i]->getName().name.str(),
+                      constArgs[i]->str()));
   if (!constParts.empty())
     inst->name += fmt::format("{{{}}}", fmt::join(constParts, ", "));
   program.functions.push_back(std::move(owned));
@@ -146,9 +147,8 @@ FuncInstance *Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
     instantiatingAt = callRange;
     instantiatingName = inst->name;
   }
-  auto clearInstantiating = llvm::make_scope_exit([&] {
-    instantiatingAt = llvm::SMRange();
-  });
+  auto clearInstantiating =
+      llvm::make_scope_exit([&] { instantiatingAt = llvm::SMRange(); });
   for (const ast::ParamDecl *p : decl->getParams()) {
     const Type *t = resolveType(p->getParamType(), env);
     inst->paramTypes.push_back(t);
@@ -189,9 +189,10 @@ void Sema::checkTopLevel(ModuleInfo *mi, bool isMain) {
     case ast::NodeKind::FuncDecl: {
       auto *f = llvm::cast<ast::FuncDecl>(d);
       if (!f->isGeneric())
-        (void)getInstance(f, {}, std::vector<std::optional<ConstValue>>(
-                                     f->getParams().size()),
-                          f->getName().getRange());
+        (void)getInstance(
+            f, {},
+            std::vector<std::optional<ConstValue>>(f->getParams().size()),
+            f->getName().getRange());
       if (f->isExport())
         checkExport(f, mi);
       break;
@@ -242,8 +243,8 @@ void Sema::checkExport(const ast::Decl *d, ModuleInfo *mi) {
       const Callable *root = c.get();
       while (root->kind == Callable::Kind::Transform)
         root = root->primal.get();
-      if (root->func && root->explicitArgs.size() <
-                            root->func->getGenericParams().size())
+      if (root->func &&
+          root->explicitArgs.size() < root->func->getGenericParams().size())
         diags.report(diag::ExportNotConcrete, df->getName().getRange(),
                      df->getName().name,
                      root->func->getGenericParams()[root->explicitArgs.size()]

@@ -16,8 +16,8 @@
 
 namespace tdl::sema {
 
-bool FunctionChecker::checkLiteralRange(const ast::Expr *e,
-                                        const ConstValue &v, Elem elem) {
+bool FunctionChecker::checkLiteralRange(const ast::Expr *e, const ConstValue &v,
+                                        Elem elem) {
   if (v.kind == ConstValue::Kind::Float) {
     if (isInt(elem)) {
       error(diag::FloatLiteralToInt, e->getRange(), elemName(elem));
@@ -56,8 +56,7 @@ bool FunctionChecker::checkLiteralRange(const ast::Expr *e,
   return true;
 }
 
-void FunctionChecker::finalize(const ast::Expr *e, Elem elem,
-                               bool checkRange) {
+void FunctionChecker::finalize(const ast::Expr *e, Elem elem, bool checkRange) {
   const Type *t = typeOf(e);
   if (!t || !t->isTensor() || !isUntyped(t->getElem()))
     return; // typed already (a typed element inside a literal list)
@@ -77,7 +76,8 @@ void FunctionChecker::finalize(const ast::Expr *e, Elem elem,
     break;
   }
   case ast::NodeKind::TensorLiteralExpr:
-    for (const ast::Expr *x : llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
+    for (const ast::Expr *x :
+         llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
       finalize(x, elem, true);
     break;
   case ast::NodeKind::IfExpr: {

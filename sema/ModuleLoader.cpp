@@ -144,7 +144,8 @@ void Sema::loadImports(ModuleInfo *mi, std::vector<ModuleInfo *> &loadStack) {
       // One note per edge, from the start of the cycle.
       for (auto it = onStack; it + 1 != loadStack.end(); ++it) {
         ModuleInfo *next = *(it + 1);
-        for (const ast::ImportDecl *e : (*it)->module->declsOf<ast::ImportDecl>())
+        for (const ast::ImportDecl *e :
+             (*it)->module->declsOf<ast::ImportDecl>())
           if (e->module == next->module) {
             b.note(diag::ImportCycleStep, e->getRange(), (*it)->dottedName,
                    next->dottedName);

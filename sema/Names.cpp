@@ -32,17 +32,16 @@ const ast::Decl *Sema::lookupTopLevel(ModuleInfo *mi, const ast::Ident &id,
   if (found.size() == 1)
     return found[0].first;
   ambiguous = true;
-  auto b = diags.report(diag::AmbiguousName, id.getRange(), id.name,
-                        found[0].second->dottedName,
-                        found[1].second->dottedName);
+  auto b =
+      diags.report(diag::AmbiguousName, id.getRange(), id.name,
+                   found[0].second->dottedName, found[1].second->dottedName);
   for (auto &[d, m] : found)
     b.note(diag::AmbiguousCandidate, d->getName().getRange(), id.name,
            m->dottedName);
   return nullptr;
 }
 
-const ast::Decl *Sema::lookupQualified(ModuleInfo *mi,
-                                       const ast::Ident &module,
+const ast::Decl *Sema::lookupQualified(ModuleInfo *mi, const ast::Ident &module,
                                        const ast::Ident &name, bool report) {
   ModuleInfo *target = mi->findImport(module.name);
   if (!target)

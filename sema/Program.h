@@ -1,4 +1,5 @@
-//===- Program.h - sema's output: the typed, monomorphized program -*- C++ -*-===//
+//===- Program.h - sema's output: the typed, monomorphized program -*- C++
+//-*-===//
 //
 // IR generation lowers a Program with no further inference. The design:
 //
@@ -105,14 +106,14 @@ struct BuiltinAttrs {
   llvm::SmallVector<unsigned, 4> axes; // reductions, squeeze, expand_dims,
                                        // flip, concat/stack/iota/one_hot axis
   bool keepdims = false;
-  llvm::SmallVector<int64_t, 4> perm;  // transpose
-  Shape shape;                         // reshape / broadcast_to / creation
+  llvm::SmallVector<int64_t, 4> perm; // transpose
+  Shape shape;                        // reshape / broadcast_to / creation
   llvm::SmallVector<std::pair<int64_t, int64_t>, 4> padding; // pad
-  shapes::Conv2DParams conv;           // conv2d / pools (stride, padding...)
-  int64_t windowH = 0, windowW = 0;    // pools
-  std::optional<Elem> dtype;           // creation dtype, argmax's i64 ...
-  std::vector<ConstValue> values;      // full's fill, pad value, lo/hi
-  int64_t count = 0;                   // one_hot depth, eye size
+  shapes::Conv2DParams conv;        // conv2d / pools (stride, padding...)
+  int64_t windowH = 0, windowW = 0; // pools
+  std::optional<Elem> dtype;        // creation dtype, argmax's i64 ...
+  std::vector<ConstValue> values;   // full's fill, pad value, lo/hi
+  int64_t count = 0;                // one_hot depth, eye size
 };
 
 class FuncInstance;
@@ -120,13 +121,17 @@ class DerivedInstance;
 
 /// One argument of a resolved call, in callee-parameter order.
 struct CallArg {
-  const ast::Expr *expr = nullptr;  // null when the default was used
-  std::optional<ConstValue> value;  // the constant (defaults, const params)
+  const ast::Expr *expr = nullptr; // null when the default was used
+  std::optional<ConstValue> value; // the constant (defaults, const params)
   const Type *type = nullptr;
 };
 
 struct ResolvedCall {
-  enum class Kind : uint8_t { Function, Builtin, Derived } kind = Kind::Function;
+  enum class Kind : uint8_t {
+    Function,
+    Builtin,
+    Derived
+  } kind = Kind::Function;
   FuncInstance *function = nullptr;
   BuiltinId builtin = BuiltinId::NumBuiltins;
   BuiltinAttrs attrs;
@@ -144,8 +149,8 @@ struct FieldAccess {
 
 struct IndexEntry {
   enum class Kind : uint8_t { Const, Dynamic, Slice } kind = Kind::Const;
-  int64_t index = 0;       // Const: normalized
-  int64_t lo = 0, hi = 0;  // Slice: normalized, 0 <= lo <= hi <= dim
+  int64_t index = 0;               // Const: normalized
+  int64_t lo = 0, hi = 0;          // Slice: normalized, 0 <= lo <= hi <= dim
   const ast::Expr *expr = nullptr; // Dynamic: the i64 index expression
 };
 
@@ -154,13 +159,13 @@ public:
   const ast::FuncDecl *decl = nullptr;
   unsigned id = 0;
   std::string name; // "dense<32, 784, 128>", "softmax<[2, 3]>{axis: 0}"
-  std::vector<GenericValue> genericArgs;             // declaration order
-  std::vector<std::optional<ConstValue>> constArgs;  // per parameter
+  std::vector<GenericValue> genericArgs;            // declaration order
+  std::vector<std::optional<ConstValue>> constArgs; // per parameter
   std::vector<const Type *> paramTypes;
   const Type *resultType = nullptr;
   /// The @derivative rule instance for this primal instance, if any.
   FuncInstance *customDerivative = nullptr;
-  bool checked = false;  // the body was type-checked (once per instance)
+  bool checked = false; // the body was type-checked (once per instance)
   bool hasErrors = false;
 
   llvm::DenseMap<const ast::Expr *, const Type *> exprTypes;
@@ -185,19 +190,19 @@ llvm::StringRef getTransformName(TransformKind k);
 class DerivedInstance {
 public:
   TransformKind kind = TransformKind::Grad;
-  FuncInstance *primalFunction = nullptr;  // exactly one of these two
+  FuncInstance *primalFunction = nullptr; // exactly one of these two
   DerivedInstance *primalDerived = nullptr;
-  std::vector<unsigned> wrt;               // primal parameter indices
-  const Type *primalType = nullptr;        // fn(params) -> result
-  const Type *type = nullptr;              // the derived signature
-  std::string name;                        // "grad(loss, wrt: (0, 1))"
+  std::vector<unsigned> wrt;        // primal parameter indices
+  const Type *primalType = nullptr; // fn(params) -> result
+  const Type *type = nullptr;       // the derived signature
+  std::string name;                 // "grad(loss, wrt: (0, 1))"
   unsigned id = 0;
 };
 
 struct ExportedFunction {
   std::string cName;
   const ast::Decl *decl = nullptr;
-  FuncInstance *function = nullptr;  // exactly one of these two
+  FuncInstance *function = nullptr; // exactly one of these two
   DerivedInstance *derived = nullptr;
 };
 

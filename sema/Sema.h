@@ -1,4 +1,5 @@
-//===- Sema.h - semantic analysis: the public entry points -------*- C++ -*-===//
+//===- Sema.h - semantic analysis: the public entry points -------*- C++
+//-*-===//
 //
 // analyze() resolves imports, names and types of a parsed module and every
 // module it imports, instantiates generic functions at their uses and

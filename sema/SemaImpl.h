@@ -1,4 +1,5 @@
-//===- SemaImpl.h - sema's internal state (not for other phases) -*- C++ -*-===//
+//===- SemaImpl.h - sema's internal state (not for other phases) -*- C++
+//-*-===//
 //
 // Sema holds the module tables, the instance cache and everything global to
 // one analysis; FunctionChecker type-checks one body (a function instance,
@@ -68,8 +69,8 @@ struct Callable {
   Kind kind = Kind::Error;
   std::string name; // for messages
   const ast::FuncDecl *func = nullptr;
-  ModuleInfo *module = nullptr;            // the function's module
-  std::vector<GenericValue> explicitArgs;  // from f<...>
+  ModuleInfo *module = nullptr;           // the function's module
+  std::vector<GenericValue> explicitArgs; // from f<...>
   llvm::SMRange explicitRange;
   BuiltinId builtin = BuiltinId::NumBuiltins;
   TransformKind transform = TransformKind::Grad;
@@ -231,8 +232,7 @@ private:
   llvm::DenseMap<const ast::GenericParamDecl *, GenericRole> roles;
   llvm::DenseSet<const ast::GenericParamDecl *> roleConflictReported;
   void computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
-                    llvm::ArrayRef<const ast::TypeExpr *> uses,
-                    ModuleInfo *mi);
+                    llvm::ArrayRef<const ast::TypeExpr *> uses, ModuleInfo *mi);
 };
 
 /// `grad`, `value_and_grad`, `vjp`, `jvp`.

@@ -47,10 +47,10 @@ std::variant<Shape, std::string> matmul(llvm::ArrayRef<int64_t> a,
                        kA, shapeToString(a), kB,
                        vecB ? "the only dim" : "second-to-last dim",
                        shapeToString(b));
-  llvm::ArrayRef<int64_t> batchA = vecA ? llvm::ArrayRef<int64_t>()
-                                        : a.drop_back(2);
-  llvm::ArrayRef<int64_t> batchB = vecB ? llvm::ArrayRef<int64_t>()
-                                        : b.drop_back(2);
+  llvm::ArrayRef<int64_t> batchA =
+      vecA ? llvm::ArrayRef<int64_t>() : a.drop_back(2);
+  llvm::ArrayRef<int64_t> batchB =
+      vecB ? llvm::ArrayRef<int64_t>() : b.drop_back(2);
   auto batch = broadcast(batchA, batchB);
   if (auto *clash = std::get_if<BroadcastClash>(&batch))
     return fmt::format("batch dims {} and {} do not broadcast",
@@ -111,9 +111,8 @@ std::variant<Shape, std::string> reshape(llvm::ArrayRef<int64_t> input,
     return out;
   }
   if (known != total)
-    return fmt::format("{} has {} elements but {} has {}",
-                       shapeToString(input), total, shapeToString(target),
-                       known);
+    return fmt::format("{} has {} elements but {} has {}", shapeToString(input),
+                       total, shapeToString(target), known);
   return out;
 }
 
@@ -125,17 +124,18 @@ int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return span / stride + 1;
 }
 
-static std::variant<Shape, std::string>
-spatial(llvm::ArrayRef<int64_t> x, int64_t kh, int64_t kw, int64_t channels,
-        const Conv2DParams &p) {
+static std::variant<Shape, std::string> spatial(llvm::ArrayRef<int64_t> x,
+                                                int64_t kh, int64_t kw,
+                                                int64_t channels,
+                                                const Conv2DParams &p) {
   if (p.strideH <= 0 || p.strideW <= 0 || p.dilationH <= 0 || p.dilationW <= 0)
     return std::string("stride and dilation must be positive");
   if (p.padTop < 0 || p.padBottom < 0 || p.padLeft < 0 || p.padRight < 0)
     return std::string("padding must not be negative");
-  int64_t oh = windowOutputSize(x[2], kh, p.strideH, p.padTop, p.padBottom,
-                                p.dilationH);
-  int64_t ow = windowOutputSize(x[3], kw, p.strideW, p.padLeft, p.padRight,
-                                p.dilationW);
+  int64_t oh =
+      windowOutputSize(x[2], kh, p.strideH, p.padTop, p.padBottom, p.dilationH);
+  int64_t ow =
+      windowOutputSize(x[3], kw, p.strideW, p.padLeft, p.padRight, p.dilationW);
   if (oh <= 0 || ow <= 0)
     return fmt::format("the {}x{} window (dilation {}x{}) does not fit the "
                        "padded {}x{} input",

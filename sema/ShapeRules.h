@@ -1,4 +1,5 @@
-//===- ShapeRules.h - static shape arithmetic ---------------------*- C++ -*-===//
+//===- ShapeRules.h - static shape arithmetic ---------------------*- C++
+//-*-===//
 //
 // Pure functions over concrete shapes, shared by the operator and builtin
 // rules and unit-tested on their own: NumPy broadcasting, the `@` rules,

@@ -52,8 +52,8 @@ std::vector<std::string> Sema::paramNamesOf(FuncInstance *f,
 DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
                                    DerivedInstance *primalDerived,
                                    const ast::Expr *wrt, llvm::SMRange where) {
-  const Type *primalType = primalFn ? primalFn->getFunctionType(types)
-                                    : primalDerived->type;
+  const Type *primalType =
+      primalFn ? primalFn->getFunctionType(types) : primalDerived->type;
   if (containsError(primalType) || (primalFn && primalFn->hasErrors))
     return nullptr;
   std::string primalName = primalFn ? primalFn->name : primalDerived->name;
@@ -160,11 +160,13 @@ std::shared_ptr<Callable> Sema::derivedCallable(const ast::DerivedFuncDecl *d) {
   const ast::Expr *def = d->getDefinition();
   Callable c;
   auto *call = llvm::dyn_cast<ast::CallExpr>(def);
-  auto *callee = call ? llvm::dyn_cast<ast::NameExpr>(call->getCallee()) : nullptr;
+  auto *callee =
+      call ? llvm::dyn_cast<ast::NameExpr>(call->getCallee()) : nullptr;
   if (call && (!callee || !transformNamed(callee->getName()))) {
     diags.report(diag::DerivedFuncInvalid, def->getRange(), d->getName().name);
-  } else if (call || llvm::isa<ast::NameExpr, ast::FieldExpr,
-                                ast::InstantiateExpr>(def)) {
+  } else if (call ||
+             llvm::isa<ast::NameExpr, ast::FieldExpr, ast::InstantiateExpr>(
+                 def)) {
     // `grad(f, wrt: ...)` is resolved as the callee of `grad(f)(...)`.
     c = checker.resolveCallee(def);
     if (call && c.kind != Callable::Kind::Transform &&
@@ -195,7 +197,8 @@ Sema::concreteInstance(const Callable &c, llvm::SMRange where) {
     Bindings b;
     for (size_t i = 0; i < gps.size(); ++i)
       b[gps[i]] = c.explicitArgs[i];
-    std::vector<std::optional<ConstValue>> constArgs(c.func->getParams().size());
+    std::vector<std::optional<ConstValue>> constArgs(
+        c.func->getParams().size());
     TypeEnv env{c.module, gps, &b};
     for (size_t i = 0; i < constArgs.size(); ++i) {
       const ast::ParamDecl *p = c.func->getParams()[i];
@@ -254,10 +257,9 @@ void Sema::checkDerivativeRule(FuncInstance *primal) {
                        p->getName().name.str()));
       return;
     }
-  FuncInstance *inst =
-      getInstance(rule, b,
-                  std::vector<std::optional<ConstValue>>(params.size()),
-                  rule->getName().getRange());
+  FuncInstance *inst = getInstance(
+      rule, b, std::vector<std::optional<ConstValue>>(params.size()),
+      rule->getName().getRange());
   if (!inst || inst->hasErrors)
     return;
   std::vector<const Type *> cot;

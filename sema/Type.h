@@ -1,4 +1,5 @@
-//===- Type.h - sema's concrete types ----------------------------*- C++ -*-===//
+//===- Type.h - sema's concrete types ----------------------------*- C++
+//-*-===//
 //
 // The types of a fully monomorphized program: tensors (element type and a
 // static shape), tuples, struct instances and function types (the values of
@@ -35,7 +36,16 @@ class StructDecl;
 namespace tdl::sema {
 
 /// The dtypes of LANGUAGE.md section 2, plus the two literal kinds.
-enum class Elem : uint8_t { Bool, I8, I32, I64, F32, F64, UntypedInt, UntypedFloat };
+enum class Elem : uint8_t {
+  Bool,
+  I8,
+  I32,
+  I64,
+  F32,
+  F64,
+  UntypedInt,
+  UntypedFloat
+};
 
 Elem fromDType(ast::DType t);
 /// The ast::DType of a concrete element; asserts on an untyped one.
@@ -51,7 +61,8 @@ inline bool isInt(Elem e) {
 inline bool isUntyped(Elem e) {
   return e == Elem::UntypedInt || e == Elem::UntypedFloat;
 }
-/// The dtype an untyped literal takes without context (int -> i32, float -> f32).
+/// The dtype an untyped literal takes without context (int -> i32, float ->
+/// f32).
 Elem defaultElem(Elem e);
 
 using Shape = llvm::SmallVector<int64_t, 4>;

@@ -5,7 +5,8 @@
 // expression and binding, and what each call resolved to. The format is a
 // test contract (FileCheck), so it changes only additively.
 //
-//   FuncInstance 'dense<2, 3, 4>' : fn(f32[2, 3], f32[3, 4], f32[4]) -> f32[2, 4]
+//   FuncInstance 'dense<2, 3, 4>' : fn(f32[2, 3], f32[3, 4], f32[4]) -> f32[2,
+//   4]
 //     ParamDecl 'x' : f32[2, 3]
 //     ReturnStmt
 //       BinaryExpr '+' : f32[2, 4]
@@ -58,8 +59,8 @@ private:
     ++indent;
     for (size_t i = 0; i < f.decl->getParams().size(); ++i) {
       line();
-      os << "ParamDecl '" << f.decl->getParams()[i]->getName().name << "' : "
-         << f.paramTypes[i]->str();
+      os << "ParamDecl '" << f.decl->getParams()[i]->getName().name
+         << "' : " << f.paramTypes[i]->str();
       if (i < f.constArgs.size() && f.constArgs[i])
         os << " = " << f.constArgs[i]->str();
       os << "\n";
@@ -271,7 +272,8 @@ private:
   void children(const ast::Expr *e) {
     switch (e->getKind()) {
     case ast::NodeKind::TensorLiteralExpr:
-      for (const ast::Expr *x : llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
+      for (const ast::Expr *x :
+           llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
         expr(x);
       break;
     case ast::NodeKind::CallExpr: {

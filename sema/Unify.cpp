@@ -19,8 +19,9 @@ bool Sema::bindValue(const ast::GenericParamDecl *p, const GenericValue &v,
   auto [it, inserted] = b.try_emplace(p, v);
   if (inserted || it->second == v)
     return true;
-  diags.report(diag::GenericConflict, where, p->getName().name, calleeName,
-               it->second.str(), v.str())
+  diags
+      .report(diag::GenericConflict, where, p->getName().name, calleeName,
+              it->second.str(), v.str())
       .note(diag::GenericParamHere, p->getName().getRange(), p->getName().name);
   return false;
 }
@@ -163,8 +164,7 @@ struct Unifier {
       for (size_t i = 0; i < after; ++i)
         if (!dim(dims[packAt + 1 + i], shape[shape.size() - after + i]))
           return false;
-      return pack(dims[packAt],
-                  shape.slice(packAt, shape.size() - fixed));
+      return pack(dims[packAt], shape.slice(packAt, shape.size() - fixed));
     }
     case ast::NodeKind::TupleTypeExpr: {
       auto elems = llvm::cast<ast::TupleTypeExpr>(t)->getElements();
@@ -252,8 +252,10 @@ bool Sema::solveDeferred(const TypeEnv &env, Bindings &b,
         // `N op c` or `c op N` with N the only unknown.
         auto *ln = llvm::dyn_cast<ast::NamedTypeExpr>(bin->getLHS());
         auto *rn = llvm::dyn_cast<ast::NamedTypeExpr>(bin->getRHS());
-        const ast::GenericParamDecl *lp = ln ? env.findParam(ln->getName().name) : nullptr;
-        const ast::GenericParamDecl *rp = rn ? env.findParam(rn->getName().name) : nullptr;
+        const ast::GenericParamDecl *lp =
+            ln ? env.findParam(ln->getName().name) : nullptr;
+        const ast::GenericParamDecl *rp =
+            rn ? env.findParam(rn->getName().name) : nullptr;
         bool unknownLeft = lp && !b.count(lp) && isBound(bin->getRHS());
         bool unknownRight = rp && !b.count(rp) && isBound(bin->getLHS());
         if (!unknownLeft && !unknownRight) {

@@ -8,12 +8,18 @@ namespace tdl::ir {
 
 double DenseElements::getAsDouble(int64_t i) const {
   switch (dtype) {
-  case DType::Bool: return get<uint8_t>(i) != 0;
-  case DType::I8: return get<int8_t>(i);
-  case DType::I32: return get<int32_t>(i);
-  case DType::I64: return double(get<int64_t>(i));
-  case DType::F32: return get<float>(i);
-  case DType::F64: return get<double>(i);
+  case DType::Bool:
+    return get<uint8_t>(i) != 0;
+  case DType::I8:
+    return get<int8_t>(i);
+  case DType::I32:
+    return get<int32_t>(i);
+  case DType::I64:
+    return double(get<int64_t>(i));
+  case DType::F32:
+    return get<float>(i);
+  case DType::F64:
+    return get<double>(i);
   }
   llvm_unreachable("bad dtype");
 }
@@ -21,12 +27,24 @@ double DenseElements::getAsDouble(int64_t i) const {
 static void printDenseElement(const DenseElements &d, int64_t i,
                               llvm::raw_ostream &os) {
   switch (d.dtype) {
-  case DType::Bool: os << (d.get<uint8_t>(i) ? "true" : "false"); return;
-  case DType::I8: os << int(d.get<int8_t>(i)); return;
-  case DType::I32: os << d.get<int32_t>(i); return;
-  case DType::I64: os << d.get<int64_t>(i); return;
-  case DType::F32: os << formatFloatAttr(d.get<float>(i), /*asF32=*/true); return;
-  case DType::F64: os << formatFloatAttr(d.get<double>(i)); return;
+  case DType::Bool:
+    os << (d.get<uint8_t>(i) ? "true" : "false");
+    return;
+  case DType::I8:
+    os << int(d.get<int8_t>(i));
+    return;
+  case DType::I32:
+    os << d.get<int32_t>(i);
+    return;
+  case DType::I64:
+    os << d.get<int64_t>(i);
+    return;
+  case DType::F32:
+    os << formatFloatAttr(d.get<float>(i), /*asF32=*/true);
+    return;
+  case DType::F64:
+    os << formatFloatAttr(d.get<double>(i));
+    return;
   }
 }
 

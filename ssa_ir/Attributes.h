@@ -1,4 +1,5 @@
-//===- Attributes.h - compile-time constants attached to ops -------*- C++ -*-===//
+//===- Attributes.h - compile-time constants attached to ops -------*- C++
+//-*-===//
 //
 // An attribute is one of: int, float (held as double, exact for f32), bool,
 // int array (shapes, axes, permutations, strides), dtype, string, symbol
@@ -35,7 +36,8 @@ struct DenseElements {
     std::memcpy(&v, bytes.data() + i * sizeof(T), sizeof(T));
     return v;
   }
-  template <typename T> static DenseElements from(DType dt, llvm::ArrayRef<T> values) {
+  template <typename T>
+  static DenseElements from(DType dt, llvm::ArrayRef<T> values) {
     DenseElements d;
     d.dtype = dt;
     d.bytes.resize(values.size() * sizeof(T));
@@ -65,9 +67,13 @@ public:
   Attribute(SymbolRef v) : value(std::move(v)) {}
   Attribute(DenseElements v) : value(std::move(v)) {}
 
-  template <typename T> bool is() const { return std::holds_alternative<T>(value); }
+  template <typename T> bool is() const {
+    return std::holds_alternative<T>(value);
+  }
   template <typename T> const T &get() const { return std::get<T>(value); }
-  template <typename T> const T *getIf() const { return std::get_if<T>(&value); }
+  template <typename T> const T *getIf() const {
+    return std::get_if<T>(&value);
+  }
   const Storage &storage() const { return value; }
 
   bool operator==(const Attribute &o) const { return value == o.value; }

@@ -4,8 +4,8 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/ErrorHandling.h"
 
-#include <cassert>
 #include <algorithm>
+#include <cassert>
 
 namespace tdl::ir {
 
@@ -31,8 +31,7 @@ Operation *Builder::create(Opcode opcode, llvm::ArrayRef<Value *> operands,
   llvm::SmallVector<Type, 4> operandTypes;
   for (Value *v : operands)
     operandTypes.push_back(v->getType());
-  TypeRuleResult r =
-      inferResultTypes(opcode, operandTypes, attrs, resultTypes);
+  TypeRuleResult r = inferResultTypes(opcode, operandTypes, attrs, resultTypes);
   if (!r.ok())
     llvm::report_fatal_error(llvm::Twine("builder: ill-typed '") +
                              getOpName(opcode) + "' op: " + r.error);

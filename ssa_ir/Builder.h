@@ -1,4 +1,5 @@
-//===- Builder.h - creating ops at an insertion point -------------*- C++ -*-===//
+//===- Builder.h - creating ops at an insertion point -------------*- C++
+//-*-===//
 //
 // The API IR generation, autodiff, passes and tests use to make IR:
 //

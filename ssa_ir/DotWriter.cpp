@@ -53,8 +53,8 @@ private:
         edges.push_back({op.get(), {v}});
       for (unsigned k = 0; k < op->getNumRegions(); ++k) {
         os.indent(indent) << "subgraph cluster_" << nextCluster++ << " {\n";
-        os.indent(indent + 2) << "label=\"" << op->getName() << " region " << k
-                              << "\";\n";
+        os.indent(indent + 2)
+            << "label=\"" << op->getName() << " region " << k << "\";\n";
         writeRegion(op->getRegion(k), indent + 2);
         os.indent(indent) << "}\n";
       }
@@ -71,7 +71,8 @@ private:
 } // namespace
 
 void writeDot(const Module &m, llvm::raw_ostream &os) {
-  os << "digraph tdl_ir {\n  compound=true;\n  node [fontname=\"monospace\"];\n";
+  os << "digraph tdl_ir {\n  compound=true;\n  node "
+        "[fontname=\"monospace\"];\n";
   DotWriter w(os);
   for (const auto &f : m.getFunctions())
     w.writeFunction(*f);

@@ -1,4 +1,5 @@
-//===- DotWriter.h - Graphviz view of IR ---------------------------*- C++ -*-===//
+//===- DotWriter.h - Graphviz view of IR ---------------------------*- C++
+//-*-===//
 //
 // One digraph per module: a cluster per function and per region, a box per
 // op (`name : types`), an ellipse per block argument, an edge per data-flow

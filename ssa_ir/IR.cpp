@@ -219,11 +219,16 @@ void Operation::dropAllReferences() {
 
 llvm::StringRef derivedKindName(DerivedKind k) {
   switch (k) {
-  case DerivedKind::None: return "";
-  case DerivedKind::Grad: return "grad";
-  case DerivedKind::ValueAndGrad: return "value_and_grad";
-  case DerivedKind::Vjp: return "vjp";
-  case DerivedKind::Jvp: return "jvp";
+  case DerivedKind::None:
+    return "";
+  case DerivedKind::Grad:
+    return "grad";
+  case DerivedKind::ValueAndGrad:
+    return "value_and_grad";
+  case DerivedKind::Vjp:
+    return "vjp";
+  case DerivedKind::Jvp:
+    return "jvp";
   }
   llvm_unreachable("bad derived kind");
 }
@@ -346,9 +351,8 @@ llvm::Error Module::resolveDerivedSignatures() {
     if (!f->isDerivedDeclaration() || state[f] == 2)
       return llvm::Error::success();
     if (state[f] == 1)
-      return llvm::createStringError(
-          fmt::format("derived function '@{}' depends on itself",
-                      f->getName().str()));
+      return llvm::createStringError(fmt::format(
+          "derived function '@{}' depends on itself", f->getName().str()));
     state[f] = 1;
     Function *base = lookup(f->getDerivedBase());
     if (!base)
@@ -361,8 +365,8 @@ llvm::Error Module::resolveDerivedSignatures() {
     std::string err = computeDerivedSignature(
         f->getDerivedKind(), *base, f->getDerivedWrt(), args, results);
     if (!err.empty())
-      return llvm::createStringError(fmt::format(
-          "derived function '@{}': {}", f->getName().str(), err));
+      return llvm::createStringError(
+          fmt::format("derived function '@{}': {}", f->getName().str(), err));
     f->setSignature(args, results);
     state[f] = 2;
     return llvm::Error::success();

@@ -1,9 +1,12 @@
-//===- IR.h - Module / Function / Region / Operation / Value -------*- C++ -*-===//
+//===- IR.h - Module / Function / Region / Operation / Value -------*- C++
+//-*-===//
 //
 // Structure (MLIR-like, single-block regions):
 //   Module    functions in insertion order (deterministic), looked up by name
-//   Function  name, signature, export flag, a body Region; or a derived-function
-//             declaration (`func @g = vjp @f wrt [0]`) whose body autodiff makes
+//   Function  name, signature, export flag, a body Region; or a
+//   derived-function
+//             declaration (`func @g = vjp @f wrt [0]`) whose body autodiff
+//             makes
 //   Region    one block: block arguments, then ops in order, ending in a
 //             terminator (`return` in a function body, `yield` in op regions)
 //   Operation opcode, operands, results, attributes, regions, location
@@ -155,10 +158,11 @@ class Operation {
 public:
   /// Creates a detached op with `numRegions` empty regions (from the op table
   /// when numRegions is -1).
-  static std::unique_ptr<Operation>
-  create(Opcode opcode, llvm::ArrayRef<Value *> operands,
-         llvm::ArrayRef<Type> resultTypes, AttrList attrs = {},
-         Location loc = {});
+  static std::unique_ptr<Operation> create(Opcode opcode,
+                                           llvm::ArrayRef<Value *> operands,
+                                           llvm::ArrayRef<Type> resultTypes,
+                                           AttrList attrs = {},
+                                           Location loc = {});
   ~Operation();
   Operation(const Operation &) = delete;
   Operation &operator=(const Operation &) = delete;
@@ -189,8 +193,12 @@ public:
   // Attributes.
   AttrList &getAttrs() { return attrs; }
   const AttrList &getAttrs() const { return attrs; }
-  const Attribute *getAttr(llvm::StringRef name) const { return attrs.get(name); }
-  void setAttr(llvm::StringRef name, Attribute a) { attrs.set(name, std::move(a)); }
+  const Attribute *getAttr(llvm::StringRef name) const {
+    return attrs.get(name);
+  }
+  void setAttr(llvm::StringRef name, Attribute a) {
+    attrs.set(name, std::move(a));
+  }
 
   // Regions.
   unsigned getNumRegions() const { return regions.size(); }
@@ -210,7 +218,8 @@ public:
 
 private:
   friend class Region;
-  Operation(Opcode opcode, Location loc) : opcode(opcode), loc(std::move(loc)) {}
+  Operation(Opcode opcode, Location loc)
+      : opcode(opcode), loc(std::move(loc)) {}
 
   Opcode opcode;
   llvm::SmallVector<Value *, 3> operands;
@@ -309,10 +318,11 @@ private:
 };
 
 /// The signature of `kind @base wrt [wrt...]` (docs/ir.md):
-///   grad:           (args) -> (d/d wrt_i ...)          base returns one float scalar
-///   value_and_grad: (args) -> (result, d/d wrt_i ...)  same condition
+///   grad:           (args) -> (d/d wrt_i ...)          base returns one float
+///   scalar value_and_grad: (args) -> (result, d/d wrt_i ...)  same condition
 ///   vjp:            (args, cotangents of results) -> (cotangent of wrt_i ...)
-///   jvp:            (args, tangent of wrt_i ...) -> (results, tangents of results)
+///   jvp:            (args, tangent of wrt_i ...) -> (results, tangents of
+///   results)
 /// wrt indices must name distinct floating-point tensor parameters.
 /// Returns an error message on failure (empty string on success).
 std::string computeDerivedSignature(DerivedKind kind, const Function &base,

@@ -1,4 +1,5 @@
-//===- OpParams.h - decoded attributes of window ops ---------------*- C++ -*-===//
+//===- OpParams.h - decoded attributes of window ops ---------------*- C++
+//-*-===//
 //
 // conv2d and the pooling ops have optional attributes with defaults; the
 // type rule, the interpreter and the backends all read them through these

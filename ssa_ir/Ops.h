@@ -1,4 +1,5 @@
-//===- Ops.h - opcodes, traits and type rules from Ops.def ---------*- C++ -*-===//
+//===- Ops.h - opcodes, traits and type rules from Ops.def ---------*- C++
+//-*-===//
 #ifndef TDL_SSA_IR_OPS_H
 #define TDL_SSA_IR_OPS_H
 

@@ -328,8 +328,12 @@ bool Parser::parseDense(llvm::StringRef name, std::optional<Attribute> &out) {
       int64_t v;
       if (!t.is(Token::Int) || llvm::StringRef(t.text).getAsInteger(10, v))
         return error(t.loc(), "an integer");
-      int64_t lo = dt == DType::I8 ? INT8_MIN : dt == DType::I32 ? INT32_MIN : INT64_MIN;
-      int64_t hi = dt == DType::I8 ? INT8_MAX : dt == DType::I32 ? INT32_MAX : INT64_MAX;
+      int64_t lo = dt == DType::I8    ? INT8_MIN
+                   : dt == DType::I32 ? INT32_MIN
+                                      : INT64_MIN;
+      int64_t hi = dt == DType::I8    ? INT8_MAX
+                   : dt == DType::I32 ? INT32_MAX
+                                      : INT64_MAX;
       if (v < lo || v > hi) {
         diags.report(diag::IRBadAttribute, t.loc(), name,
                      "element out of range for " + dtypeName(dt).str());
@@ -420,8 +424,7 @@ bool Parser::parseAttrDict(AttrList &attrs) {
     if (!parseAttrValue(name.text, value))
       return false;
     if (attrs.has(name.text)) {
-      diags.report(diag::IRBadAttribute, name.loc(), name.text,
-                   "given twice");
+      diags.report(diag::IRBadAttribute, name.loc(), name.text, "given twice");
       failed = true;
       return false;
     }
@@ -497,8 +500,8 @@ bool Parser::parseOp(Region &r) {
   std::unique_ptr<Operation> op =
       Operation::create(*opcode, operands, types, std::move(attrs), loc);
   Operation *raw = r.push_back(std::move(op));
-  if (numResults == 1 && !defineValue(resultName.text, raw->getResult(0),
-                                      resultName.loc()))
+  if (numResults == 1 &&
+      !defineValue(resultName.text, raw->getResult(0), resultName.loc()))
     return false;
   if (numResults > 1) {
     if (values.count(resultName.text) || groups.count(resultName.text)) {
@@ -582,8 +585,7 @@ bool Parser::parseFunction(Module &m) {
     if (!t)
       return false;
     argTypes.push_back(*t);
-    if (!defineValue(argName.text, f->getBody().addArgument(*t),
-                     argName.loc()))
+    if (!defineValue(argName.text, f->getBody().addArgument(*t), argName.loc()))
       return false;
     if (!consume(Token::Comma))
       break;
@@ -639,7 +641,8 @@ std::unique_ptr<Module> Parser::parseModule() {
 
 } // namespace
 
-std::unique_ptr<Module> parseModule(unsigned bufferId, DiagnosticEngine &diags) {
+std::unique_ptr<Module> parseModule(unsigned bufferId,
+                                    DiagnosticEngine &diags) {
   Parser p(diags.getSourceManager().getBufferText(bufferId), diags);
   return p.parseModule();
 }

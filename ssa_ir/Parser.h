@@ -1,4 +1,5 @@
-//===- Parser.h - the IR text form (input) ------------------------*- C++ -*-===//
+//===- Parser.h - the IR text form (input) ------------------------*- C++
+//-*-===//
 //
 // Parses the text written by Printer.h (grammar there and in docs/ir.md).
 // Errors are located diagnostics (lang/diags/IR.def) through the engine;

@@ -53,7 +53,8 @@ bool PassManager::add(llvm::StringRef name) {
 
 bool PassManager::run(Module &m, DiagnosticEngine &diags) {
   llvm::raw_ostream &irOut = instr.irOut ? *instr.irOut : llvm::errs();
-  llvm::raw_ostream &timeOut = instr.timingOut ? *instr.timingOut : llvm::errs();
+  llvm::raw_ostream &timeOut =
+      instr.timingOut ? *instr.timingOut : llvm::errs();
   struct Timing {
     std::string name;
     double seconds;
@@ -63,9 +64,9 @@ bool PassManager::run(Module &m, DiagnosticEngine &diags) {
   for (auto &pass : passes) {
     auto start = std::chrono::steady_clock::now();
     bool passOk = pass->run(m, diags);
-    double secs = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     timings.push_back({pass->getName().str(), secs});
     if (instr.printAfterAll ||
         llvm::is_contained(instr.printAfter, pass->getName().str())) {

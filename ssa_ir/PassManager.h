@@ -1,4 +1,5 @@
-//===- PassManager.h - running IR passes --------------------------*- C++ -*-===//
+//===- PassManager.h - running IR passes --------------------------*- C++
+//-*-===//
 //
 // A pass transforms a Module in place. Passes are registered in Passes.def;
 // the PassManager runs a list of them with the instrumentation the CLI

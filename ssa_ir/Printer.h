@@ -1,15 +1,18 @@
-//===- Printer.h - the IR text form (output) ----------------------*- C++ -*-===//
+//===- Printer.h - the IR text form (output) ----------------------*- C++
+//-*-===//
 //
 // Grammar (also docs/ir.md):
 //
 //   module   := (func)*
 //   func     := ['export'] 'func' '@'name '(' [arg (',' arg)*] ')' '->' types
 //               [loc] '{' op* '}'
-//             | ['export'] 'func' '@'name '=' kind '@'base 'wrt' '[' ints ']' [loc]
+//             | ['export'] 'func' '@'name '=' kind '@'base 'wrt' '[' ints ']'
+//             [loc]
 //   arg      := '%'name ':' type
 //   types    := type | '(' [type (',' type)*] ')'     (a single tuple type is
 //               written '((a, b))' to tell it from a result list)
-//   op       := [results '='] opname [operands] [attr-dict] [':' type (',' type)*]
+//   op       := [results '='] opname [operands] [attr-dict] [':' type (','
+//   type)*]
 //               [loc] region*
 //   results  := '%'name | '%'name ':' N           (uses: '%name#i')
 //   region   := '{' ['^(' arg (',' arg)* ')' ':'] op* '}'

@@ -2,8 +2,8 @@
 //
 //   %t = tape_new : tape<T>              an empty tape (type declared)
 //   %t2 = tape_push %t, %v : tape<T>     %t with %v on top (%v : T)
-//   %v = tape_top %t : T                 the top value (run-time error if empty)
-//   %t2 = tape_pop %t : tape<T>          %t without its top (same)
+//   %v = tape_top %t : T                 the top value (run-time error if
+//   empty) %t2 = tape_pop %t : tape<T>          %t without its top (same)
 //
 // Tapes are values like any other: pushing does not change %t (the
 // interpreter shares the common prefix, so a push is O(1)).

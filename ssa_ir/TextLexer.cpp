@@ -28,19 +28,32 @@ Token TextLexer::next() {
   char c = text[pos++];
   auto single = [&](Token::Kind k) { return make(k, start, pos); };
   switch (c) {
-  case '(': return single(Token::LParen);
-  case ')': return single(Token::RParen);
-  case '[': return single(Token::LBracket);
-  case ']': return single(Token::RBracket);
-  case '{': return single(Token::LBrace);
-  case '}': return single(Token::RBrace);
-  case ',': return single(Token::Comma);
-  case ':': return single(Token::Colon);
-  case '=': return single(Token::Equal);
-  case '<': return single(Token::Less);
-  case '>': return single(Token::Greater);
-  case '#': return single(Token::Hash);
-  case '^': return single(Token::Caret);
+  case '(':
+    return single(Token::LParen);
+  case ')':
+    return single(Token::RParen);
+  case '[':
+    return single(Token::LBracket);
+  case ']':
+    return single(Token::RBracket);
+  case '{':
+    return single(Token::LBrace);
+  case '}':
+    return single(Token::RBrace);
+  case ',':
+    return single(Token::Comma);
+  case ':':
+    return single(Token::Colon);
+  case '=':
+    return single(Token::Equal);
+  case '<':
+    return single(Token::Less);
+  case '>':
+    return single(Token::Greater);
+  case '#':
+    return single(Token::Hash);
+  case '^':
+    return single(Token::Caret);
   case '%':
   case '@': {
     while (pos < text.size() && isNameChar(text[pos]))

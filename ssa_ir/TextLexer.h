@@ -1,4 +1,5 @@
-//===- TextLexer.h - tokens of the IR text form -------------------*- C++ -*-===//
+//===- TextLexer.h - tokens of the IR text form -------------------*- C++
+//-*-===//
 #ifndef TDL_SSA_IR_TEXTLEXER_H
 #define TDL_SSA_IR_TEXTLEXER_H
 
@@ -10,16 +11,27 @@ namespace tdl::ir {
 struct Token {
   enum Kind {
     Eof,
-    Error,      // an unexpected character
-    Ident,      // bare word: op names, dtypes, keywords, nan, inf, -inf
-    ValueName,  // %name   (text without '%')
-    Symbol,     // @name   (text without '@')
-    Caret,      // ^
-    Int,        // -?[0-9]+
-    Float,      // -?digits with '.' or exponent
-    String,     // "..." (text is the raw contents without quotes)
-    LParen, RParen, LBracket, RBracket, LBrace, RBrace,
-    Comma, Colon, Equal, Arrow, Less, Greater, Hash,
+    Error,     // an unexpected character
+    Ident,     // bare word: op names, dtypes, keywords, nan, inf, -inf
+    ValueName, // %name   (text without '%')
+    Symbol,    // @name   (text without '@')
+    Caret,     // ^
+    Int,       // -?[0-9]+
+    Float,     // -?digits with '.' or exponent
+    String,    // "..." (text is the raw contents without quotes)
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Colon,
+    Equal,
+    Arrow,
+    Less,
+    Greater,
+    Hash,
   };
   Kind kind = Eof;
   llvm::StringRef text;

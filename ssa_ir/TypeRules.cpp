@@ -211,8 +211,8 @@ TypeRuleResult ruleBroadcast(const TypeRuleInput &in) {
                               "shape {}",
                               d, arr(*shape)));
     if (i > 0 && d <= (*dims)[i - 1])
-      return fail(fmt::format("dims {} must be strictly increasing",
-                              arr(*dims)));
+      return fail(
+          fmt::format("dims {} must be strictly increasing", arr(*dims)));
     if (from[i] != 1 && from[i] != (*shape)[d])
       return fail(fmt::format("operand dim {} of size {} cannot broadcast to "
                               "size {} (result shape {})",
@@ -282,8 +282,8 @@ TypeRuleResult ruleSlice(const TypeRuleInput &in) {
   return ok(in.operands[0].withShape(out));
 }
 
-static std::string checkIndexOperands(llvm::ArrayRef<Type> idx,
-                                      unsigned rank, unsigned first) {
+static std::string checkIndexOperands(llvm::ArrayRef<Type> idx, unsigned rank,
+                                      unsigned first) {
   if (idx.size() != rank)
     return fmt::format("needs {} index operands (one per dim), got {}", rank,
                        idx.size());
@@ -324,7 +324,8 @@ TypeRuleResult ruleDynamicUpdateSlice(const TypeRuleInput &in) {
                             u.str(), x.str()));
   for (unsigned i = 0; i < x.getRank(); ++i)
     if (u.getShape()[i] > x.getShape()[i])
-      return fail(fmt::format("update {} does not fit in {}", u.str(), x.str()));
+      return fail(
+          fmt::format("update {} does not fit in {}", u.str(), x.str()));
   CHECK(checkIndexOperands(in.operands.drop_front(2), x.getRank(), 2));
   return ok(x);
 }
@@ -343,8 +344,8 @@ TypeRuleResult ruleConcat(const TypeRuleInput &in) {
   Shape out(first.getShape().begin(), first.getShape().end());
   for (size_t i = 1; i < in.operands.size(); ++i) {
     const Type &t = in.operands[i];
-    bool okShape = t.getDType() == first.getDType() &&
-                   t.getRank() == first.getRank();
+    bool okShape =
+        t.getDType() == first.getDType() && t.getRank() == first.getRank();
     for (unsigned d = 0; okShape && d < t.getRank(); ++d)
       if (d != *axis && t.getShape()[d] != first.getShape()[d])
         okShape = false;
@@ -419,8 +420,8 @@ TypeRuleResult ruleArgReduce(const TypeRuleInput &in) {
   if (!axis)
     return fail("needs an int attribute 'axis'");
   if (*axis < 0 || *axis >= int64_t(x.getRank()))
-    return fail(fmt::format("axis {} is out of range for rank {}", *axis,
-                            x.getRank()));
+    return fail(
+        fmt::format("axis {} is out of range for rank {}", *axis, x.getRank()));
   if (x.getShape()[*axis] == 0)
     return fail(fmt::format("axis {} of {} is empty", *axis, x.str()));
   Shape out(x.getShape().begin(), x.getShape().end());
@@ -492,8 +493,8 @@ TypeRuleResult ruleConv2D(const TypeRuleInput &in) {
   if (oh <= 0 || ow <= 0)
     return fail(fmt::format("kernel {} does not fit in the padded input {}",
                             w.str(), x.str()));
-  return ok(Type::tensor(matmulResultDType(x.getDType()),
-                         {xs[0], ws[0], oh, ow}));
+  return ok(
+      Type::tensor(matmulResultDType(x.getDType()), {xs[0], ws[0], oh, ow}));
 }
 
 TypeRuleResult rulePool2D(const TypeRuleInput &in) {
@@ -524,8 +525,8 @@ static std::string getArray(const AttrList &attrs, llvm::StringRef name,
     return "";
   const IntArray *v = a->getIf<IntArray>();
   if (!v || v->size() != n)
-    return fmt::format("attribute '{}' must be an array of {} ints",
-                       name.str(), n);
+    return fmt::format("attribute '{}' must be an array of {} ints", name.str(),
+                       n);
   for (size_t i = 0; i < n; ++i) {
     if ((*v)[i] < min)
       return fmt::format("attribute '{}' = {} must have entries >= {}",

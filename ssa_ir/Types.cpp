@@ -7,19 +7,25 @@ namespace tdl::ir {
 
 llvm::StringRef dtypeName(DType t) {
   switch (t) {
-  case DType::Bool: return "bool";
-  case DType::I8: return "i8";
-  case DType::I32: return "i32";
-  case DType::I64: return "i64";
-  case DType::F32: return "f32";
-  case DType::F64: return "f64";
+  case DType::Bool:
+    return "bool";
+  case DType::I8:
+    return "i8";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
   }
   llvm_unreachable("bad dtype");
 }
 
 std::optional<DType> parseDType(llvm::StringRef name) {
-  for (DType t : {DType::Bool, DType::I8, DType::I32, DType::I64, DType::F32,
-                  DType::F64})
+  for (DType t :
+       {DType::Bool, DType::I8, DType::I32, DType::I64, DType::F32, DType::F64})
     if (dtypeName(t) == name)
       return t;
   return std::nullopt;
@@ -32,9 +38,15 @@ bool isInteger(DType t) {
 
 unsigned dtypeSize(DType t) {
   switch (t) {
-  case DType::Bool: case DType::I8: return 1;
-  case DType::I32: case DType::F32: return 4;
-  case DType::I64: case DType::F64: return 8;
+  case DType::Bool:
+  case DType::I8:
+    return 1;
+  case DType::I32:
+  case DType::F32:
+    return 4;
+  case DType::I64:
+  case DType::F64:
+    return 8;
   }
   llvm_unreachable("bad dtype");
 }

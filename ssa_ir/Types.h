@@ -1,4 +1,5 @@
-//===- Types.h - IR types: tensors (dtype + static shape) and tuples -*- C++ -*-===//
+//===- Types.h - IR types: tensors (dtype + static shape) and tuples -*- C++
+//-*-===//
 //
 // Types are small value objects compared structurally (no context, no
 // uniquing): a TensorType is a dtype plus a static shape (rank 0 = scalar), a
@@ -28,7 +29,7 @@ enum class DType : uint8_t { Bool, I8, I32, I64, F32, F64 };
 llvm::StringRef dtypeName(DType t);
 std::optional<DType> parseDType(llvm::StringRef name);
 bool isFloat(DType t);
-bool isInteger(DType t); // signed integers i8 i32 i64 (not bool)
+bool isInteger(DType t);     // signed integers i8 i32 i64 (not bool)
 unsigned dtypeSize(DType t); // bytes per element
 unsigned dtypeBits(DType t); // 1 for bool
 

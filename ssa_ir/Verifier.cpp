@@ -295,13 +295,12 @@ std::string opText(const Operation &op) {
 
 } // namespace
 
-bool verifyModule(const Module &m, DiagnosticEngine &diags,
-                  bool contextNotes) {
+bool verifyModule(const Module &m, DiagnosticEngine &diags, bool contextNotes) {
   std::vector<Problem> problems = Verifier(m).run();
   for (const Problem &p : problems) {
     if (!p.op) {
-      diags.report(diag::IRInvalidFunction, p.fn->getLoc().pos,
-                   p.fn->getName(), p.message);
+      diags.report(diag::IRInvalidFunction, p.fn->getLoc().pos, p.fn->getName(),
+                   p.message);
       continue;
     }
     auto b = diags.report(diag::IRInvalidOp, p.op->getLoc().pos,
@@ -317,8 +316,8 @@ std::vector<std::string> verifyModuleMessages(const Module &m) {
   std::vector<std::string> out;
   for (const Problem &p : Verifier(m).run()) {
     if (!p.op)
-      out.push_back(fmt::format("function '@{}': {}", p.fn->getName().str(),
-                                p.message));
+      out.push_back(
+          fmt::format("function '@{}': {}", p.fn->getName().str(), p.message));
     else
       out.push_back(fmt::format("'{}' op {}\n  in function '@{}': {}",
                                 p.op->getName().str(), p.message,

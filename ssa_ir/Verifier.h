@@ -1,4 +1,5 @@
-//===- Verifier.h - IR invariants (see Verifier.cpp) --------------*- C++ -*-===//
+//===- Verifier.h - IR invariants (see Verifier.cpp) --------------*- C++
+//-*-===//
 #ifndef TDL_SSA_IR_VERIFIER_H
 #define TDL_SSA_IR_VERIFIER_H
 

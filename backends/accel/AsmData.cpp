@@ -43,10 +43,10 @@ static llvm::Expected<llvm::StringRef> npyPayload(llvm::StringRef file, DType t,
   if (dtypeBytes(t) == 1 && descr.size() == 3 && descr[0] != '>')
     descr[0] = '|';
   if (descr != npyDescr(t))
-    return dataError(fmt::format("element type '{}' does not match the buffer's "
-                                 "{} ('{}')",
-                                 m[1].str(), dtypeName(t).str(),
-                                 npyDescr(t).str()));
+    return dataError(
+        fmt::format("element type '{}' does not match the buffer's "
+                    "{} ('{}')",
+                    m[1].str(), dtypeName(t).str(), npyDescr(t).str()));
   if (llvm::Regex("'fortran_order': *True").match(header))
     return dataError("fortran_order arrays are not supported");
   if (!llvm::Regex("'shape': *\\(([0-9, ]*)\\)").match(header, &m))

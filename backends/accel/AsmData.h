@@ -1,4 +1,5 @@
-//===- AsmData.h - initial data of .tasm buffers from files -------*- C++ -*-===//
+//===- AsmData.h - initial data of .tasm buffers from files -------*- C++
+//-*-===//
 #ifndef TDL_BACKENDS_ACCEL_ASMDATA_H
 #define TDL_BACKENDS_ACCEL_ASMDATA_H
 

@@ -65,7 +65,6 @@ bool Parser::parseField(Field &f) {
   return finish();
 }
 
-
 bool Parser::parseInstruction() {
   AsmToken opTok = tok;
   std::string_view opName(opTok.text);
@@ -128,9 +127,9 @@ bool Parser::parseInstruction() {
                                .Case("push_prev", &DepFlags::pushPrev)
                                .Case("push_next", &DepFlags::pushNext)
                                .Default(nullptr);
-    bool known = flag || nameTok.text == "reset" ||
-                 llvm::StringRef(allowed).contains(
-                     (" " + nameTok.text + " ").str());
+    bool known =
+        flag || nameTok.text == "reset" ||
+        llvm::StringRef(allowed).contains((" " + nameTok.text + " ").str());
     // An unknown word that starts a line is the next (misspelled)
     // statement, not a field of this instruction.
     if (!known && startsLine())
@@ -189,9 +188,10 @@ bool Parser::parseInstruction() {
     if (!f.bufferRef.empty() || f.values.size() != out.size()) {
       diags.report(diag::AsmExpected, f.range,
                    out.size() == 1 ? "a single integer"
-                   : name == "uop" ? "a micro-op range BEGIN:END"
-                                   : std::string_view(fmt::format(
-                                         "a tuple of {} integers", out.size())));
+                   : name == "uop"
+                       ? "a micro-op range BEGIN:END"
+                       : std::string_view(fmt::format("a tuple of {} integers",
+                                                      out.size())));
       return false;
     }
     for (size_t i = 0; i < out.size(); ++i) {
@@ -215,9 +215,10 @@ bool Parser::parseInstruction() {
       return false;
     uint32_t stride = m.xSize;
     uint32_t pads[4];
-    ok = get("stride", {"x_stride"}, width::XStride, {&m.xStride}, {{stride}}) &&
-         get("pad", {"y_pad0", "y_pad1", "x_pad0", "x_pad1"}, width::Pad,
-             {&pads[0], &pads[1], &pads[2], &pads[3]}, {{0, 0, 0, 0}});
+    ok =
+        get("stride", {"x_stride"}, width::XStride, {&m.xStride}, {{stride}}) &&
+        get("pad", {"y_pad0", "y_pad1", "x_pad0", "x_pad1"}, width::Pad,
+            {&pads[0], &pads[1], &pads[2], &pads[3]}, {{0, 0, 0, 0}});
     if (!ok)
       return false;
     m.yPad0 = pads[0], m.yPad1 = pads[1], m.xPad0 = pads[2], m.xPad1 = pads[3];

@@ -61,7 +61,8 @@ AsmToken AsmLexer::next() {
     if (cur == end || *cur != '"') {
       tok.kind = AsmToken::Error;
       tok.text = llvm::StringRef(start, cur - start);
-      diags.report(diag::AsmUnterminatedString, SourceLoc::getFromPointer(start));
+      diags.report(diag::AsmUnterminatedString,
+                   SourceLoc::getFromPointer(start));
       return tok;
     }
     ++cur;

@@ -1,4 +1,5 @@
-//===- AsmLexer.h - tokens of the .tasm assembly language ---------*- C++ -*-===//
+//===- AsmLexer.h - tokens of the .tasm assembly language ---------*- C++
+//-*-===//
 //
 // Free-form: newlines are whitespace (every statement starts with a keyword),
 // `#` starts a comment to the end of the line.
@@ -26,8 +27,8 @@ struct AsmToken {
   };
   Kind kind = Eof;
   llvm::StringRef text;
-  int64_t value = 0;       // Integer
-  bool overflow = false;   // Integer literal does not fit in 64 bits
+  int64_t value = 0;     // Integer
+  bool overflow = false; // Integer literal does not fit in 64 bits
   SourceLoc loc() const { return SourceLoc::getFromPointer(text.data()); }
   SourceRange range() const {
     return SourceRange(loc(), SourceLoc::getFromPointer(text.end()));

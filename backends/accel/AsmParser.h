@@ -1,4 +1,5 @@
-//===- AsmParser.h - the .tasm parser (internal to the assembler) -*- C++ -*-===//
+//===- AsmParser.h - the .tasm parser (internal to the assembler) -*- C++
+//-*-===//
 //
 // Shared by Assembler.cpp (directives: buffer, uops, print) and
 // AsmInstruction.cpp (instructions and their fields). Not a public header.
@@ -7,8 +8,8 @@
 #ifndef TDL_BACKENDS_ACCEL_ASMPARSER_H
 #define TDL_BACKENDS_ACCEL_ASMPARSER_H
 
-#include "backends/accel/Assembler.h"
 #include "backends/accel/AsmLexer.h"
+#include "backends/accel/Assembler.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -121,8 +122,8 @@ private:
   bool parseUops();
   bool parsePrint();
   bool parseShape(std::vector<uint64_t> &shape);
-  bool parseList(std::vector<int64_t> &values,
-                 std::vector<SourceRange> &ranges, unsigned depth = 0);
+  bool parseList(std::vector<int64_t> &values, std::vector<SourceRange> &ranges,
+                 unsigned depth = 0);
   bool parseInit(AsmBuffer &b);
   bool parseInstruction();
   bool parseField(Field &f);

@@ -42,7 +42,6 @@ void AsmProgram::loadInto(Dram &dram, const Config &config) const {
   }
 }
 
-
 namespace detail {
 
 bool Parser::parseStatement() {
@@ -216,7 +215,8 @@ bool Parser::parseBuffer() {
     return fail("an element type");
   std::optional<DType> dtype = parseDType(tok.text);
   if (!dtype) {
-    diags.report(diag::AsmUnknownDType, tok.range(), std::string_view(tok.text));
+    diags.report(diag::AsmUnknownDType, tok.range(),
+                 std::string_view(tok.text));
     return false;
   }
   b.dtype = *dtype;
@@ -317,7 +317,7 @@ bool Parser::parsePrint() {
     uint64_t n = 1;
     for (uint64_t d : request.shape)
       n = d > MaxBufferBytes || n * d > MaxBufferBytes ? MaxBufferBytes + 1
-                                                        : n * d;
+                                                       : n * d;
     const AsmBuffer &b = program.buffers[request.buffer];
     if (n != b.numElements()) {
       diags.report(diag::AsmPrintShapeMismatch, nameRange, b.name, int64_t(n),

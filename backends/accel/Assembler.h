@@ -1,4 +1,5 @@
-//===- Assembler.h - .tasm text to a program with its DRAM image --*- C++ -*-===//
+//===- Assembler.h - .tasm text to a program with its DRAM image --*- C++
+//-*-===//
 //
 // A .tasm file declares DRAM buffers (element type, shape, initial data), a
 // micro-op table, the instructions, and which buffers to print after the run.

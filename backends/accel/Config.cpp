@@ -75,7 +75,8 @@ llvm::Error validateConfig(const Config &config) {
   for (const IntKey &key : intKeys) {
     uint64_t v = config.*key.field;
     if (v == 0)
-      return configError(fmt::format("'{}' must be positive (got 0)", key.name));
+      return configError(
+          fmt::format("'{}' must be positive (got 0)", key.name));
     if (key.powerOfTwo && !llvm::isPowerOf2_64(v))
       return configError(
           fmt::format("'{}' must be a power of two (got {})", key.name, v));
@@ -102,8 +103,8 @@ llvm::Error validateConfig(const Config &config) {
                                      "limit of {} bytes per SRAM",
                                      sram.keys, sram.bytes, MaxSramBytes));
   if (!(config.clockMhz > 0))
-    return configError(fmt::format("'clock_mhz' must be positive (got {})",
-                                   config.clockMhz));
+    return configError(
+        fmt::format("'clock_mhz' must be positive (got {})", config.clockMhz));
   return llvm::Error::success();
 }
 

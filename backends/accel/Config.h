@@ -1,4 +1,5 @@
-//===- Config.h - the accelerator's hardware description ---------*- C++ -*-===//
+//===- Config.h - the accelerator's hardware description ---------*- C++
+//-*-===//
 //
 // ACCEL.md §1: a JSON object; every key is optional (the default applies),
 // unknown keys are errors (a typo must not silently fall back to a default).

@@ -1,4 +1,5 @@
-//===- DataType.h - element types of DRAM buffers ----------------*- C++ -*-===//
+//===- DataType.h - element types of DRAM buffers ----------------*- C++
+//-*-===//
 #ifndef TDL_BACKENDS_ACCEL_DATATYPE_H
 #define TDL_BACKENDS_ACCEL_DATATYPE_H
 
@@ -14,8 +15,8 @@ namespace tdl::accel {
 enum class DType : uint8_t { I8, U8, I16, U16, I32, U32 };
 
 std::optional<DType> parseDType(llvm::StringRef name);
-llvm::StringRef dtypeName(DType t);        // "i8", ...
-llvm::StringRef npyDescr(DType t);         // "|i1", "<i4", ...
+llvm::StringRef dtypeName(DType t); // "i8", ...
+llvm::StringRef npyDescr(DType t);  // "|i1", "<i4", ...
 unsigned dtypeBytes(DType t);
 int64_t dtypeMin(DType t);
 int64_t dtypeMax(DType t);

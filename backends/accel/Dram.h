@@ -1,4 +1,5 @@
-//===- Dram.h - the byte-addressed memory the host shares ---------*- C++ -*-===//
+//===- Dram.h - the byte-addressed memory the host shares ---------*- C++
+//-*-===//
 //
 // The host runtime owns DRAM: it allocates buffers, copies data in and out,
 // and the simulator's DMA reads and writes it with bounds checks.
@@ -26,7 +27,9 @@ public:
   }
   /// Unchecked access: callers check `contains` first.
   uint8_t *data(uint64_t address) { return memory.data() + address; }
-  const uint8_t *data(uint64_t address) const { return memory.data() + address; }
+  const uint8_t *data(uint64_t address) const {
+    return memory.data() + address;
+  }
   /// Frees everything (addresses restart at 0).
   void clear() { memory.clear(); }
 

@@ -36,8 +36,9 @@ class Checker {
 public:
   void check(const char *name, uint64_t v, unsigned w) {
     if (!error && v > maxValue(w))
-      error = fmt::format("field '{}' value {} does not fit in {} bits (max {})",
-                          name, v, w, maxValue(w));
+      error =
+          fmt::format("field '{}' value {} does not fit in {} bits (max {})",
+                      name, v, w, maxValue(w));
   }
   std::optional<std::string> error;
 };
@@ -46,11 +47,10 @@ public:
 constexpr unsigned OffPopPrev = 3, OffPopNext = 4, OffPushPrev = 5,
                    OffPushNext = 6;
 // Loop-nest layout of GEMM and ALU.
-constexpr unsigned OffReset = 7, OffUopBgn = 8, OffUopEnd = 21,
-                   OffIterOut = 35, OffIterIn = 49, OffBit63 = 63,
-                   OffDstFo = 64, OffDstFi = 75, OffSrcFo = 86, OffSrcFi = 97,
-                   OffWgtFo = 108, OffWgtFi = 118, OffAluOp = 108,
-                   OffImm = 111, OffAluReserved = 127;
+constexpr unsigned OffReset = 7, OffUopBgn = 8, OffUopEnd = 21, OffIterOut = 35,
+                   OffIterIn = 49, OffBit63 = 63, OffDstFo = 64, OffDstFi = 75,
+                   OffSrcFo = 86, OffSrcFi = 97, OffWgtFo = 108, OffWgtFi = 118,
+                   OffAluOp = 108, OffImm = 111, OffAluReserved = 127;
 // LOAD/STORE layout.
 constexpr unsigned OffMemType = 7, OffSram = 9, OffDram = 25, OffMemRsv = 57,
                    OffY = 64, OffX = 80, OffStride = 96, OffYPad0 = 112,

@@ -1,4 +1,5 @@
-//===- Encoding.h - 128-bit instructions, 32-bit micro-ops --------*- C++ -*-===//
+//===- Encoding.h - 128-bit instructions, 32-bit micro-ops --------*- C++
+//-*-===//
 //
 // The binary form (little-endian bit numbering, bit 0 = LSB of byte 0), in the
 // style of VTA's hw_spec. Tables in docs/accel.md; every field is unsigned

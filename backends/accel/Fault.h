@@ -1,4 +1,5 @@
-//===- Fault.h - simulator errors ---------------------------------*- C++ -*-===//
+//===- Fault.h - simulator errors ---------------------------------*- C++
+//-*-===//
 //
 // A program that breaks the rules stops the simulator with a Fault naming the
 // instruction; it never crashes it or silently corrupts memory.

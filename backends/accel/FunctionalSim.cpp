@@ -186,9 +186,8 @@ std::optional<Fault> FunctionalSim::store(const Instruction &insn,
   return std::nullopt;
 }
 
-std::optional<Fault> FunctionalSim::checkLoop(const LoopNest &l,
-                                              uint64_t index, bool srcIsInp,
-                                              bool checkSrc,
+std::optional<Fault> FunctionalSim::checkLoop(const LoopNest &l, uint64_t index,
+                                              bool srcIsInp, bool checkSrc,
                                               const GemmInsn *g) {
   if (l.uopBgn > l.uopEnd || l.uopEnd > config.uopDepth)
     return fault(FaultKind::UopOutOfRange, index,

@@ -1,4 +1,5 @@
-//===- FunctionalSim.h - exact semantics of one instruction -------*- C++ -*-===//
+//===- FunctionalSim.h - exact semantics of one instruction -------*- C++
+//-*-===//
 //
 // The on-chip state (INP, WGT, ACC, UOP SRAMs) and the exact effect of each
 // instruction on it and on DRAM (ACCEL.md §3). The timing model decides the
@@ -42,7 +43,8 @@ public:
   const MicroOp &uopEntry(uint32_t i) const { return uop[i]; }
 
 private:
-  std::optional<Fault> load(const Instruction &insn, uint64_t index, Dram &dram);
+  std::optional<Fault> load(const Instruction &insn, uint64_t index,
+                            Dram &dram);
   std::optional<Fault> store(const Instruction &insn, uint64_t index,
                              Dram &dram);
   std::optional<Fault> gemm(const GemmInsn &g, uint64_t index);

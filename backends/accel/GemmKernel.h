@@ -1,4 +1,5 @@
-//===- GemmKernel.h - the GEMM intrinsic's inner block ------------*- C++ -*-===//
+//===- GemmKernel.h - the GEMM intrinsic's inner block ------------*- C++
+//-*-===//
 #ifndef TDL_BACKENDS_ACCEL_GEMMKERNEL_H
 #define TDL_BACKENDS_ACCEL_GEMMKERNEL_H
 

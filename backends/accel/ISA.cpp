@@ -6,8 +6,8 @@
 namespace tdl::accel {
 
 Instruction Instruction::load(MemType type, uint32_t sramBase,
-                              uint32_t dramBase, uint32_t ySize,
-                              uint32_t xSize, uint32_t xStride) {
+                              uint32_t dramBase, uint32_t ySize, uint32_t xSize,
+                              uint32_t xStride) {
   Instruction i;
   i.opcode = Opcode::Load;
   i.mem.memType = type;

@@ -1,4 +1,5 @@
-//===- ISA.h - the accelerator's instructions and micro-ops -------*- C++ -*-===//
+//===- ISA.h - the accelerator's instructions and micro-ops -------*- C++
+//-*-===//
 //
 // The instruction set of ACCEL.md §3 as plain data: the compiler's accelerator
 // backend builds these in memory, the assembler parses them from .tasm, the
@@ -18,7 +19,13 @@
 namespace tdl::accel {
 
 /// Numbering follows VTA (opcode and memory-type values are encoded as is).
-enum class Opcode : uint8_t { Load = 0, Store = 1, Gemm = 2, Finish = 3, Alu = 4 };
+enum class Opcode : uint8_t {
+  Load = 0,
+  Store = 1,
+  Gemm = 2,
+  Finish = 3,
+  Alu = 4
+};
 enum class MemType : uint8_t { Uop = 0, Wgt = 1, Inp = 2, Acc = 3 };
 enum class AluOp : uint8_t { Min = 0, Max = 1, Add = 2, Shr = 3, Mul = 4 };
 /// The three hardware modules, in the order of the load→compute→store chain.
@@ -99,10 +106,10 @@ Module moduleOf(const Instruction &insn);
 /// STORE only *_prev, COMPUTE all four, FINISH pushes only.
 bool flagsAllowed(const Instruction &insn);
 
-llvm::StringRef opcodeName(Opcode op);   // "LOAD", ...
-llvm::StringRef memTypeName(MemType t);  // "UOP", "WGT", "INP", "ACC"
-llvm::StringRef aluOpName(AluOp op);     // "MIN", ...
-llvm::StringRef moduleName(Module m);    // "load", "compute", "store"
+llvm::StringRef opcodeName(Opcode op);  // "LOAD", ...
+llvm::StringRef memTypeName(MemType t); // "UOP", "WGT", "INP", "ACC"
+llvm::StringRef aluOpName(AluOp op);    // "MIN", ...
+llvm::StringRef moduleName(Module m);   // "load", "compute", "store"
 std::optional<MemType> parseMemType(llvm::StringRef s);
 std::optional<AluOp> parseAluOp(llvm::StringRef s);
 

@@ -19,8 +19,8 @@ void printFlags(llvm::raw_ostream &os, const DepFlags &d) {
 }
 
 void printLoop(llvm::raw_ostream &os, const LoopNest &l) {
-  os << fmt::format(" uop={}:{} iter=({},{}) dst=({},{}) src=({},{})",
-                    l.uopBgn, l.uopEnd, l.iterOut, l.iterIn, l.dstFactorOut,
+  os << fmt::format(" uop={}:{} iter=({},{}) dst=({},{}) src=({},{})", l.uopBgn,
+                    l.uopEnd, l.iterOut, l.iterIn, l.dstFactorOut,
                     l.dstFactorIn, l.srcFactorOut, l.srcFactorIn);
 }
 
@@ -86,7 +86,8 @@ llvm::Expected<std::string> disassemble(llvm::ArrayRef<InsnWord> words) {
     if (!insn)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          fmt::format("instruction {}: {}", i, llvm::toString(insn.takeError())));
+          fmt::format("instruction {}: {}", i,
+                      llvm::toString(insn.takeError())));
     printInstruction(os, *insn);
     os << '\n';
   }

@@ -1,4 +1,5 @@
-//===- Printer.h - instructions back to .tasm text (disassembler) -*- C++ -*-===//
+//===- Printer.h - instructions back to .tasm text (disassembler) -*- C++
+//-*-===//
 //
 // Prints every field with numbers (DRAM addresses as element addresses), so
 // the text assembles back to exactly the same words.

@@ -96,9 +96,9 @@ std::optional<Fault> checkProgram(llvm::ArrayRef<Instruction> program) {
                                opcodeName(program[i].opcode).str(),
                                moduleName(moduleOf(program[i])).str())};
     if (program[i].opcode == Opcode::Finish && i + 1 < program.size())
-      return Fault{FaultKind::AfterFinish, i + 1,
-                   fmt::format("instruction follows FINISH (instruction {})",
-                               i)};
+      return Fault{
+          FaultKind::AfterFinish, i + 1,
+          fmt::format("instruction follows FINISH (instruction {})", i)};
   }
   if (program.empty() || program.back().opcode != Opcode::Finish)
     return Fault{FaultKind::MissingFinish,
@@ -210,10 +210,9 @@ RunResult Simulator::run(llvm::ArrayRef<Instruction> program, Dram &dram,
         firstIndex = std::min(firstIndex, index);
         for (TokenQueue q : queuesOf(program[index]).pops)
           if (tokens[unsigned(q)].empty()) {
-            waits += fmt::format("{}{} waits on {} at instruction {}",
-                                 waits.empty() ? "" : "; ",
-                                 moduleName(Module(m)).str(),
-                                 tokenQueueName(q).str(), index);
+            waits += fmt::format(
+                "{}{} waits on {} at instruction {}", waits.empty() ? "" : "; ",
+                moduleName(Module(m)).str(), tokenQueueName(q).str(), index);
             break;
           }
       }
@@ -272,8 +271,8 @@ RunResult Simulator::runBinary(llvm::ArrayRef<InsnWord> words, Dram &dram,
     llvm::Expected<Instruction> insn = decode(words[i]);
     if (!insn) {
       RunResult result;
-      result.fault = Fault{FaultKind::BadEncoding, i,
-                           llvm::toString(insn.takeError())};
+      result.fault =
+          Fault{FaultKind::BadEncoding, i, llvm::toString(insn.takeError())};
       return result;
     }
     program.push_back(*insn);

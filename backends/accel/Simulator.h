@@ -1,4 +1,5 @@
-//===- Simulator.h - the timing model driving the functional core -*- C++ -*-===//
+//===- Simulator.h - the timing model driving the functional core -*- C++
+//-*-===//
 //
 // One run both computes results and times them (ACCEL.md §4). The model is
 // event-driven: it repeatedly picks, among the three modules (LOAD, COMPUTE,

@@ -1,4 +1,5 @@
-//===- Stats.h - what one simulator run reports -------------------*- C++ -*-===//
+//===- Stats.h - what one simulator run reports -------------------*- C++
+//-*-===//
 #ifndef TDL_BACKENDS_ACCEL_STATS_H
 #define TDL_BACKENDS_ACCEL_STATS_H
 

@@ -28,12 +28,14 @@ llvm::Expected<TiledGemmProgram> buildTiledGemm(const Config &config,
   uint64_t inpTile = uint64_t(s.tileM) * s.tileK;
   uint64_t wgtTile = uint64_t(s.tileN) * s.tileK;
   uint64_t accTile = uint64_t(s.tileM) * s.tileN;
-  if (inpTile * halves > config.inpDepth || wgtTile * halves > config.wgtDepth ||
+  if (inpTile * halves > config.inpDepth ||
+      wgtTile * halves > config.wgtDepth ||
       accTile * halves > config.accDepth ||
       uint64_t(s.tileK) * halves * halves + 1 > config.uopDepth)
-    return error(fmt::format("tiles ({} x {} x {} blocks, {} halves) do not fit "
-                             "the SRAMs",
-                             s.tileM, s.tileN, s.tileK, halves));
+    return error(
+        fmt::format("tiles ({} x {} x {} blocks, {} halves) do not fit "
+                    "the SRAMs",
+                    s.tileM, s.tileN, s.tileK, halves));
 
   TiledGemmProgram p;
   // Micro-op sets, one per (ACC half, INP/WGT half): entry k reads block k.
@@ -97,9 +99,9 @@ llvm::Expected<TiledGemmProgram> buildTiledGemm(const Config &config,
         AluInsn alu;
         alu.loop = loop(setStart(accHalf, 0), setStart(accHalf, 0) + 1);
         alu.useImm = true;
-        const std::pair<AluOp, int16_t> ops[] = {
-            {AluOp::Shr, int16_t(s.shift)}, {AluOp::Max, -128},
-            {AluOp::Min, 127}};
+        const std::pair<AluOp, int16_t> ops[] = {{AluOp::Shr, int16_t(s.shift)},
+                                                 {AluOp::Max, -128},
+                                                 {AluOp::Min, 127}};
         for (auto [op, imm] : ops) {
           alu.op = op;
           alu.imm = imm;

@@ -1,4 +1,5 @@
-//===- TiledGemm.h - a reference tiled GEMM program --------------*- C++ -*-===//
+//===- TiledGemm.h - a reference tiled GEMM program --------------*- C++
+//-*-===//
 //
 // Builds C[M,N] = A[M,K] · W[N,K]^T (i8 × i8 → i32, narrowed to i8) as an
 // accelerator program with one fixed VTA-style schedule: output tiles of
@@ -30,8 +31,8 @@
 namespace tdl::accel {
 
 struct TiledGemmSpec {
-  uint32_t mBlocks, nBlocks, kBlocks;   // M/batch, N/block_out, K/block_in
-  uint32_t tileM, tileN, tileK;         // tile sizes in blocks (must divide)
+  uint32_t mBlocks, nBlocks, kBlocks; // M/batch, N/block_out, K/block_in
+  uint32_t tileM, tileN, tileK;       // tile sizes in blocks (must divide)
   bool doubleBuffer = true;
   uint32_t inpBase = 0, wgtBase = 0, outBase = 0, uopBase = 0;
   /// Optional epilogue before the store: ACC >>= shift, then clip to

@@ -24,11 +24,16 @@ std::string eventName(const Instruction &insn) {
 
 TraceWriter::TraceWriter(const Config &config) : clockMhz(config.clockMhz) {
   events.push_back(llvm::json::Object{
-      {"name", "process_name"}, {"ph", "M"}, {"pid", Pid},
+      {"name", "process_name"},
+      {"ph", "M"},
+      {"pid", Pid},
       {"args", llvm::json::Object{{"name", "accelerator"}}}});
   for (unsigned m = 0; m < NumModules; ++m)
     events.push_back(llvm::json::Object{
-        {"name", "thread_name"}, {"ph", "M"}, {"pid", Pid}, {"tid", int64_t(m)},
+        {"name", "thread_name"},
+        {"ph", "M"},
+        {"pid", Pid},
+        {"tid", int64_t(m)},
         {"args", llvm::json::Object{{"name", moduleName(Module(m))}}}});
 }
 
@@ -64,8 +69,6 @@ llvm::json::Value TraceWriter::toJson() const {
                             {"displayTimeUnit", "ns"}};
 }
 
-void TraceWriter::write(llvm::raw_ostream &os) const {
-  os << toJson() << "\n";
-}
+void TraceWriter::write(llvm::raw_ostream &os) const { os << toJson() << "\n"; }
 
 } // namespace tdl::accel

@@ -1,4 +1,5 @@
-//===- Trace.h - Chrome trace events of a simulator run -----------*- C++ -*-===//
+//===- Trace.h - Chrome trace events of a simulator run -----------*- C++
+//-*-===//
 //
 // The Trace Event Format (chrome://tracing, Perfetto): one thread track per
 // module with an `X` (complete) event per instruction, and a `C` (counter)

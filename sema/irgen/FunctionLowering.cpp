@@ -18,8 +18,8 @@ static void nameLeaves(const ValueTree &v, const sema::Type *t,
     return;
   }
   for (size_t i = 0; i < v.elems.size(); ++i) {
-    std::string field = t->isStruct() ? t->getStruct()->fieldNames[i].str()
-                                      : std::to_string(i);
+    std::string field =
+        t->isStruct() ? t->getStruct()->fieldNames[i].str() : std::to_string(i);
     nameLeaves(v.elems[i],
                t->isStruct() ? t->getStruct()->fieldTypes[i]
                              : t->getElements()[i],
@@ -89,12 +89,13 @@ ir::Value *FunctionLowering::coerceTensor(ir::Value *v, const ir::Type &t) {
   if (v->getType() == t)
     return v;
   if (!v->getType().isTensor() || !t.isTensor()) {
-    internalError({}, "cannot convert " + v->getType().str() + " to " + t.str());
+    internalError({},
+                  "cannot convert " + v->getType().str() + " to " + t.str());
     return v;
   }
   if (v->getType().getDType() != t.getDType()) {
-    internalError({}, "missing conversion from " + v->getType().str() +
-                          " to " + t.str());
+    internalError({}, "missing conversion from " + v->getType().str() + " to " +
+                          t.str());
     v = b.cast(v, t.getDType());
   }
   if (v->getType().getShape() != t.getShape())
@@ -111,9 +112,9 @@ ValueTree FunctionLowering::coerce(const ValueTree &v, const sema::Type *t) {
     return ValueTree::tensor(coerceTensor(v.leaf, toIRType(t)));
   }
   llvm::ArrayRef<const sema::Type *> children =
-      t->isStruct() ? llvm::ArrayRef<const sema::Type *>(
-                          t->getStruct()->fieldTypes)
-                    : t->getElements();
+      t->isStruct()
+          ? llvm::ArrayRef<const sema::Type *>(t->getStruct()->fieldTypes)
+          : t->getElements();
   if (v.isTensor() || v.elems.size() != children.size()) {
     internalError({}, "a value does not match " + t->str());
     return zerosOf(t);

@@ -1,4 +1,5 @@
-//===- FunctionLowering.h - lowering one function instance -------*- C++ -*-===//
+//===- FunctionLowering.h - lowering one function instance -------*- C++
+//-*-===//
 //
 // One FunctionLowering turns the body of one FuncInstance into the body of
 // its IR function. The state is an environment from bindings to their

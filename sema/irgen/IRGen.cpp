@@ -57,10 +57,14 @@ private:
 
 static ir::DerivedKind toIRKind(sema::TransformKind k) {
   switch (k) {
-  case sema::TransformKind::Grad: return ir::DerivedKind::Grad;
-  case sema::TransformKind::ValueAndGrad: return ir::DerivedKind::ValueAndGrad;
-  case sema::TransformKind::VJP: return ir::DerivedKind::Vjp;
-  case sema::TransformKind::JVP: return ir::DerivedKind::Jvp;
+  case sema::TransformKind::Grad:
+    return ir::DerivedKind::Grad;
+  case sema::TransformKind::ValueAndGrad:
+    return ir::DerivedKind::ValueAndGrad;
+  case sema::TransformKind::VJP:
+    return ir::DerivedKind::Vjp;
+  case sema::TransformKind::JVP:
+    return ir::DerivedKind::Jvp;
   }
   llvm_unreachable("bad transform kind");
 }
@@ -111,8 +115,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
     for (const sema::Type *p : inst->paramTypes)
       leafTypes(p, args);
     leafTypes(inst->resultType, results);
-    auto fn = std::make_unique<ir::Function>(name, args, results,
-                                             ir::Location(inst->decl->getLoc()));
+    auto fn = std::make_unique<ir::Function>(
+        name, args, results, ir::Location(inst->decl->getLoc()));
     fn->setExported(it != exportName.end());
     ctx.functions[inst.get()] = out.module->addFunction(std::move(fn));
   }

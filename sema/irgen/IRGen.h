@@ -1,4 +1,5 @@
-//===- IRGen.h - IR generation: the typed Program to SSA IR ------*- C++ -*-===//
+//===- IRGen.h - IR generation: the typed Program to SSA IR ------*- C++
+//-*-===//
 //
 // Lowers sema's typed, monomorphized Program (sema/Program.h) to an SSA IR
 // Module (ssa_ir/IR.h) with no further inference:

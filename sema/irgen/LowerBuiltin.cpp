@@ -1,4 +1,5 @@
-//===- LowerBuiltin.cpp - builtin calls to core IR ops ---------------------===//
+//===- LowerBuiltin.cpp - builtin calls to core IR ops
+//---------------------===//
 //
 // Builtins with an IR op of their own map one to one; the others expand:
 //   relu(x)        max(x, 0)
@@ -70,19 +71,19 @@ private:
 ir::Value *BuiltinLowering::logSumExp(ir::Value *x) {
   ir::IntArray ax = axes();
   // keepdims shape of the max, for broadcasting it back over x.
-  ir::Shape kept(x->getType().getShape().begin(), x->getType().getShape().end());
+  ir::Shape kept(x->getType().getShape().begin(),
+                 x->getType().getShape().end());
   for (int64_t d : ax)
     kept[d] = 1;
-  ir::Value *m = b.unary(ir::Opcode::StopGradient,
-                         b.reduce(ir::Opcode::ReduceMax, x, ax));
+  ir::Value *m =
+      b.unary(ir::Opcode::StopGradient, b.reduce(ir::Opcode::ReduceMax, x, ax));
   // m - m is NaN exactly where m is +-inf or NaN: use 0 there.
   ir::Value *bad = b.unary(ir::Opcode::IsNaN, b.binary(ir::Opcode::Sub, m, m));
   m = b.create1(ir::Opcode::Select, {bad, splat(m, 0), m});
   ir::Value *mb = b.broadcastTo(b.reshape(m, kept), x->getType().getShape());
-  ir::Value *s = b.reduce(ir::Opcode::ReduceSum,
-                          b.unary(ir::Opcode::Exp,
-                                  b.binary(ir::Opcode::Sub, x, mb)),
-                          ax);
+  ir::Value *s =
+      b.reduce(ir::Opcode::ReduceSum,
+               b.unary(ir::Opcode::Exp, b.binary(ir::Opcode::Sub, x, mb)), ax);
   return shaped(b.binary(ir::Opcode::Add, b.unary(ir::Opcode::Log, s), m));
 }
 
@@ -136,11 +137,11 @@ ir::Value *BuiltinLowering::creation(BuiltinId id) {
     for (unsigned d = 0; d < idx->getType().getRank(); ++d)
       dims.push_back(d);
     ir::Value *wide = b.broadcast(idx, shape, dims);
-    ir::Value *classes = b.create1(
-        ir::Opcode::Iota, {},
-        {{"shape", ir::Attribute(shape)},
-         {"dtype", ir::Attribute(idx->getType().getDType())},
-         {"axis", ir::Attribute(int64_t(a.axes[0]))}});
+    ir::Value *classes =
+        b.create1(ir::Opcode::Iota, {},
+                  {{"shape", ir::Attribute(shape)},
+                   {"dtype", ir::Attribute(idx->getType().getDType())},
+                   {"axis", ir::Attribute(int64_t(a.axes[0]))}});
     return b.cast(b.binary(ir::Opcode::Eq, wide, classes), dt);
   }
   case BuiltinId::Uniform:
@@ -167,21 +168,36 @@ ir::Value *BuiltinLowering::creation(BuiltinId id) {
 
 ir::Value *BuiltinLowering::lower(BuiltinId id) {
   switch (id) {
-  case BuiltinId::Exp: return unary(ir::Opcode::Exp);
-  case BuiltinId::Log: return unary(ir::Opcode::Log);
-  case BuiltinId::Sqrt: return unary(ir::Opcode::Sqrt);
-  case BuiltinId::Rsqrt: return unary(ir::Opcode::Rsqrt);
-  case BuiltinId::Sin: return unary(ir::Opcode::Sin);
-  case BuiltinId::Cos: return unary(ir::Opcode::Cos);
-  case BuiltinId::Tanh: return unary(ir::Opcode::Tanh);
-  case BuiltinId::Sigmoid: return unary(ir::Opcode::Sigmoid);
-  case BuiltinId::Floor: return unary(ir::Opcode::Floor);
-  case BuiltinId::Ceil: return unary(ir::Opcode::Ceil);
-  case BuiltinId::Round: return unary(ir::Opcode::Round);
-  case BuiltinId::Abs: return unary(ir::Opcode::Abs);
-  case BuiltinId::Sign: return unary(ir::Opcode::Sign);
-  case BuiltinId::IsNan: return unary(ir::Opcode::IsNaN);
-  case BuiltinId::StopGradient: return unary(ir::Opcode::StopGradient);
+  case BuiltinId::Exp:
+    return unary(ir::Opcode::Exp);
+  case BuiltinId::Log:
+    return unary(ir::Opcode::Log);
+  case BuiltinId::Sqrt:
+    return unary(ir::Opcode::Sqrt);
+  case BuiltinId::Rsqrt:
+    return unary(ir::Opcode::Rsqrt);
+  case BuiltinId::Sin:
+    return unary(ir::Opcode::Sin);
+  case BuiltinId::Cos:
+    return unary(ir::Opcode::Cos);
+  case BuiltinId::Tanh:
+    return unary(ir::Opcode::Tanh);
+  case BuiltinId::Sigmoid:
+    return unary(ir::Opcode::Sigmoid);
+  case BuiltinId::Floor:
+    return unary(ir::Opcode::Floor);
+  case BuiltinId::Ceil:
+    return unary(ir::Opcode::Ceil);
+  case BuiltinId::Round:
+    return unary(ir::Opcode::Round);
+  case BuiltinId::Abs:
+    return unary(ir::Opcode::Abs);
+  case BuiltinId::Sign:
+    return unary(ir::Opcode::Sign);
+  case BuiltinId::IsNan:
+    return unary(ir::Opcode::IsNaN);
+  case BuiltinId::StopGradient:
+    return unary(ir::Opcode::StopGradient);
   case BuiltinId::Relu: {
     ir::Value *x = argB(0);
     return b.binary(ir::Opcode::Max, x, splat(x, 0));
@@ -197,8 +213,8 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
       ir::Value *x = argB(0), *y = argB(1);
       return b.binary(isMax ? ir::Opcode::Max : ir::Opcode::Min, x, y);
     }
-    return shaped(reduce(isMax ? ir::Opcode::ReduceMax : ir::Opcode::ReduceMin,
-                         arg(0)));
+    return shaped(
+        reduce(isMax ? ir::Opcode::ReduceMax : ir::Opcode::ReduceMin, arg(0)));
   }
   case BuiltinId::Clamp: {
     ir::Value *x = argB(0), *lo = argB(1), *hi = argB(2);
@@ -209,8 +225,10 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
     ir::Value *c = argB(0), *x = argB(1), *y = argB(2);
     return b.create1(ir::Opcode::Select, {c, x, y});
   }
-  case BuiltinId::Sum: return shaped(reduce(ir::Opcode::ReduceSum, arg(0)));
-  case BuiltinId::Prod: return shaped(reduce(ir::Opcode::ReduceProd, arg(0)));
+  case BuiltinId::Sum:
+    return shaped(reduce(ir::Opcode::ReduceSum, arg(0)));
+  case BuiltinId::Prod:
+    return shaped(reduce(ir::Opcode::ReduceProd, arg(0)));
   case BuiltinId::Mean: {
     ir::Value *x = arg(0);
     int64_t count = 1;
@@ -219,18 +237,22 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
     ir::Value *s = reduce(ir::Opcode::ReduceSum, x);
     return shaped(b.binary(ir::Opcode::Div, s, splat(s, double(count))));
   }
-  case BuiltinId::LogSumExp: return logSumExp(arg(0));
-  case BuiltinId::ArgMax: return argReduce(ir::Opcode::ArgMax);
-  case BuiltinId::ArgMin: return argReduce(ir::Opcode::ArgMin);
+  case BuiltinId::LogSumExp:
+    return logSumExp(arg(0));
+  case BuiltinId::ArgMax:
+    return argReduce(ir::Opcode::ArgMax);
+  case BuiltinId::ArgMin:
+    return argReduce(ir::Opcode::ArgMin);
   case BuiltinId::Reshape:
   case BuiltinId::ExpandDims:
   case BuiltinId::Squeeze:
     return b.reshape(arg(0), outType.getShape());
   case BuiltinId::Transpose:
-    return b.create1(ir::Opcode::Transpose, {arg(0)},
-                     {{"perm", ir::Attribute(ir::IntArray(a.perm.begin(),
-                                                          a.perm.end()))}});
-  case BuiltinId::BroadcastTo: return b.broadcastTo(arg(0), outType.getShape());
+    return b.create1(
+        ir::Opcode::Transpose, {arg(0)},
+        {{"perm", ir::Attribute(ir::IntArray(a.perm.begin(), a.perm.end()))}});
+  case BuiltinId::BroadcastTo:
+    return b.broadcastTo(arg(0), outType.getShape());
   case BuiltinId::Concat:
   case BuiltinId::Stack: {
     int64_t axis = a.axes[0];
@@ -261,7 +283,8 @@ ir::Value *BuiltinLowering::lower(BuiltinId id) {
                      {{"lo", ir::Attribute(lo)}, {"hi", ir::Attribute(hi)}});
   }
   case BuiltinId::Flip:
-    return b.create1(ir::Opcode::Flip, {arg(0)}, {{"axes", ir::Attribute(axes())}});
+    return b.create1(ir::Opcode::Flip, {arg(0)},
+                     {{"axes", ir::Attribute(axes())}});
   case BuiltinId::MatMul: {
     ir::Value *x = arg(0), *y = arg(1);
     return l.matmul(x, y);

@@ -1,4 +1,5 @@
-//===- LowerExpr.cpp - expressions -----------------------------------------===//
+//===- LowerExpr.cpp - expressions
+//-----------------------------------------===//
 //
 // Every expression has its concrete type in the instance's side table.
 // Expressions sema folded to constants (literals, dim parameters, `const`
@@ -53,7 +54,8 @@ ValueTree FunctionLowering::lowerExpr(const ast::Expr *e) {
     auto *u = llvm::cast<ast::UnaryExpr>(e);
     ir::Value *x = lowerTensor(u->getOperand());
     return ValueTree::tensor(b.unary(
-        u->getOp() == ast::UnaryOp::Neg ? ir::Opcode::Neg : ir::Opcode::Not, x));
+        u->getOp() == ast::UnaryOp::Neg ? ir::Opcode::Neg : ir::Opcode::Not,
+        x));
   }
   case ast::NodeKind::BinaryExpr:
     return lowerBinary(llvm::cast<ast::BinaryExpr>(e));
@@ -114,9 +116,9 @@ ValueTree FunctionLowering::lowerConstant(const sema::ConstValue &v,
                                           const sema::Type *t) {
   if (!t->isTensor()) {
     llvm::ArrayRef<const sema::Type *> children =
-        t->isStruct() ? llvm::ArrayRef<const sema::Type *>(
-                            t->getStruct()->fieldTypes)
-                      : t->getElements();
+        t->isStruct()
+            ? llvm::ArrayRef<const sema::Type *>(t->getStruct()->fieldTypes)
+            : t->getElements();
     if (v.kind != sema::ConstValue::Kind::Tuple ||
         v.elems.size() != children.size()) {
       internalError({}, "constant " + v.str() + " does not match " + t->str());
@@ -145,12 +147,24 @@ ValueTree FunctionLowering::lowerConstant(const sema::ConstValue &v,
   ir::DType dt = type.getDType();
   ir::DenseElements data;
   switch (dt) {
-  case ir::DType::Bool: data = denseOf<uint8_t>(dt, scalars); break;
-  case ir::DType::I8: data = denseOf<int8_t>(dt, scalars); break;
-  case ir::DType::I32: data = denseOf<int32_t>(dt, scalars); break;
-  case ir::DType::I64: data = denseOf<int64_t>(dt, scalars); break;
-  case ir::DType::F32: data = denseOf<float>(dt, scalars); break;
-  case ir::DType::F64: data = denseOf<double>(dt, scalars); break;
+  case ir::DType::Bool:
+    data = denseOf<uint8_t>(dt, scalars);
+    break;
+  case ir::DType::I8:
+    data = denseOf<int8_t>(dt, scalars);
+    break;
+  case ir::DType::I32:
+    data = denseOf<int32_t>(dt, scalars);
+    break;
+  case ir::DType::I64:
+    data = denseOf<int64_t>(dt, scalars);
+    break;
+  case ir::DType::F32:
+    data = denseOf<float>(dt, scalars);
+    break;
+  case ir::DType::F64:
+    data = denseOf<double>(dt, scalars);
+    break;
   }
   return ValueTree::tensor(b.constantDense(type, std::move(data)));
 }
@@ -197,7 +211,8 @@ ValueTree FunctionLowering::lowerField(const ast::FieldExpr *e) {
   return zerosOf(typeOf(e));
 }
 
-ValueTree FunctionLowering::lowerTensorLiteral(const ast::TensorLiteralExpr *e) {
+ValueTree
+FunctionLowering::lowerTensorLiteral(const ast::TensorLiteralExpr *e) {
   // Elements that are not all constants: each becomes a [1, ...] slab,
   // concatenated along the new leading dim.
   ir::Type t = toIRType(typeOf(e));
@@ -206,15 +221,16 @@ ValueTree FunctionLowering::lowerTensorLiteral(const ast::TensorLiteralExpr *e) 
   slab.append(elemShape.begin(), elemShape.end());
   llvm::SmallVector<ir::Value *, 8> parts;
   for (const ast::Expr *x : e->getElements()) {
-    ir::Value *v = coerceTensor(lowerTensor(x),
-                                ir::Type::tensor(t.getDType(), elemShape));
+    ir::Value *v =
+        coerceTensor(lowerTensor(x), ir::Type::tensor(t.getDType(), elemShape));
     parts.push_back(b.reshape(v, slab));
   }
   return ValueTree::tensor(
       b.create1(ir::Opcode::Concat, parts, {{"axis", ir::Attribute(0)}}));
 }
 
-ValueTree FunctionLowering::lowerStructLiteral(const ast::StructLiteralExpr *e) {
+ValueTree
+FunctionLowering::lowerStructLiteral(const ast::StructLiteralExpr *e) {
   const sema::Type *t = typeOf(e);
   if (!t->isStruct()) {
     internalError(e->getLoc(), "struct literal of a non-struct type");
@@ -241,26 +257,46 @@ ValueTree FunctionLowering::lowerStructLiteral(const ast::StructLiteralExpr *e) 
 
 static ir::Opcode binaryOpcode(ast::BinaryOp op) {
   switch (op) {
-  case ast::BinaryOp::Pow: return ir::Opcode::Pow;
-  case ast::BinaryOp::Mul: return ir::Opcode::Mul;
-  case ast::BinaryOp::Div: return ir::Opcode::Div;
-  case ast::BinaryOp::Rem: return ir::Opcode::Rem;
-  case ast::BinaryOp::MatMul: return ir::Opcode::Matmul;
-  case ast::BinaryOp::Add: return ir::Opcode::Add;
-  case ast::BinaryOp::Sub: return ir::Opcode::Sub;
-  case ast::BinaryOp::Shl: return ir::Opcode::Shl;
-  case ast::BinaryOp::Shr: return ir::Opcode::Shr;
-  case ast::BinaryOp::BitAnd: return ir::Opcode::And;
-  case ast::BinaryOp::BitXor: return ir::Opcode::Xor;
-  case ast::BinaryOp::BitOr: return ir::Opcode::Or;
-  case ast::BinaryOp::Lt: return ir::Opcode::Lt;
-  case ast::BinaryOp::Le: return ir::Opcode::Le;
-  case ast::BinaryOp::Gt: return ir::Opcode::Gt;
-  case ast::BinaryOp::Ge: return ir::Opcode::Ge;
-  case ast::BinaryOp::Eq: return ir::Opcode::Eq;
-  case ast::BinaryOp::Ne: return ir::Opcode::Ne;
-  case ast::BinaryOp::LogicalAnd: return ir::Opcode::And;
-  case ast::BinaryOp::LogicalOr: return ir::Opcode::Or;
+  case ast::BinaryOp::Pow:
+    return ir::Opcode::Pow;
+  case ast::BinaryOp::Mul:
+    return ir::Opcode::Mul;
+  case ast::BinaryOp::Div:
+    return ir::Opcode::Div;
+  case ast::BinaryOp::Rem:
+    return ir::Opcode::Rem;
+  case ast::BinaryOp::MatMul:
+    return ir::Opcode::Matmul;
+  case ast::BinaryOp::Add:
+    return ir::Opcode::Add;
+  case ast::BinaryOp::Sub:
+    return ir::Opcode::Sub;
+  case ast::BinaryOp::Shl:
+    return ir::Opcode::Shl;
+  case ast::BinaryOp::Shr:
+    return ir::Opcode::Shr;
+  case ast::BinaryOp::BitAnd:
+    return ir::Opcode::And;
+  case ast::BinaryOp::BitXor:
+    return ir::Opcode::Xor;
+  case ast::BinaryOp::BitOr:
+    return ir::Opcode::Or;
+  case ast::BinaryOp::Lt:
+    return ir::Opcode::Lt;
+  case ast::BinaryOp::Le:
+    return ir::Opcode::Le;
+  case ast::BinaryOp::Gt:
+    return ir::Opcode::Gt;
+  case ast::BinaryOp::Ge:
+    return ir::Opcode::Ge;
+  case ast::BinaryOp::Eq:
+    return ir::Opcode::Eq;
+  case ast::BinaryOp::Ne:
+    return ir::Opcode::Ne;
+  case ast::BinaryOp::LogicalAnd:
+    return ir::Opcode::And;
+  case ast::BinaryOp::LogicalOr:
+    return ir::Opcode::Or;
   }
   llvm_unreachable("bad binary operator");
 }
@@ -301,12 +337,13 @@ ValueTree FunctionLowering::lowerBinary(const ast::BinaryExpr *e) {
         internalError(e->getOpLoc(), "fieldwise operands do not match");
         return zerosOf(ty);
       }
-      return ValueTree::tensor(lowerTensorBinary(e->getOp(), x.leaf, y.leaf, ty));
+      return ValueTree::tensor(
+          lowerTensorBinary(e->getOp(), x.leaf, y.leaf, ty));
     }
     llvm::ArrayRef<const sema::Type *> children =
-        ty->isStruct() ? llvm::ArrayRef<const sema::Type *>(
-                             ty->getStruct()->fieldTypes)
-                       : ty->getElements();
+        ty->isStruct()
+            ? llvm::ArrayRef<const sema::Type *>(ty->getStruct()->fieldTypes)
+            : ty->getElements();
     std::vector<ValueTree> out;
     for (size_t i = 0; i < children.size(); ++i)
       out.push_back(apply(x.isTensor() ? x : x.elems[i],
@@ -384,8 +421,8 @@ ValueTree FunctionLowering::lowerIfExpr(const ast::IfExpr *e) {
     b.setInsertionPointToEnd(op->getRegion(r));
     env = saved;
     lowerStmts(blk->getStmts());
-    ValueTree v = blk->getValue() ? coerce(lowerExpr(blk->getValue()), t)
-                                  : zerosOf(t);
+    ValueTree v =
+        blk->getValue() ? coerce(lowerExpr(blk->getValue()), t) : zerosOf(t);
     yieldKeys(v.leaves(), keys);
   }
   --nesting;

@@ -107,14 +107,13 @@ ir::Value *FunctionLowering::lowerIndexUpdate(const ast::IndexExpr *target,
                                               ir::Value *base,
                                               const ast::Expr *value) {
   Window w;
-  if (!base ||
-      !computeWindow(*this, target, base->getType().getShape(), w)) {
+  if (!base || !computeWindow(*this, target, base->getType().getShape(), w)) {
     internalError(target->getLoc(), "unresolved indexed assignment");
     return base;
   }
   ir::Type indexed = toIRType(typeOf(target));
-  ir::Value *v = coerceTensor(lowerBroadcast(value, indexed.getShape()),
-                              indexed);
+  ir::Value *v =
+      coerceTensor(lowerBroadcast(value, indexed.getShape()), indexed);
   if (v->getType().getShape() != llvm::ArrayRef<int64_t>(w.sizes))
     v = b.reshape(v, w.sizes);
   materializeStarts(*this, w);

@@ -1,4 +1,5 @@
-//===- LowerLoop.cpp - for and while loops ---------------------------------===//
+//===- LowerLoop.cpp - for and while loops
+//---------------------------------===//
 //
 // A loop carries the bindings its body assigns that exist before it. A
 // `for` without break or return is a `for` op. A loop that may break or
@@ -32,10 +33,10 @@ struct RegionScope {
 } // namespace
 
 void FunctionLowering::lowerFor(const ast::ForStmt *s) {
-  ir::Value *lo = coerceTensor(lowerTensor(s->getLo()),
-                               ir::Type::scalar(ir::DType::I64));
-  ir::Value *hi = coerceTensor(lowerTensor(s->getHi()),
-                               ir::Type::scalar(ir::DType::I64));
+  ir::Value *lo =
+      coerceTensor(lowerTensor(s->getLo()), ir::Type::scalar(ir::DType::I64));
+  ir::Value *hi =
+      coerceTensor(lowerTensor(s->getHi()), ir::Type::scalar(ir::DType::I64));
   LoopContext here;
   LoopContext *outerLoop = loop;
   loop = &here;

@@ -25,7 +25,8 @@ void FunctionLowering::collectAssignedExpr(const ast::Expr *e, KeySet &out,
     return;
   }
   case ast::NodeKind::TensorLiteralExpr:
-    for (const ast::Expr *x : llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
+    for (const ast::Expr *x :
+         llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
       collectAssignedExpr(x, out, loopNest);
     return;
   case ast::NodeKind::TupleExpr:
@@ -50,7 +51,8 @@ void FunctionLowering::collectAssignedExpr(const ast::Expr *e, KeySet &out,
     return;
   }
   case ast::NodeKind::FieldExpr:
-    collectAssignedExpr(llvm::cast<ast::FieldExpr>(e)->getBase(), out, loopNest);
+    collectAssignedExpr(llvm::cast<ast::FieldExpr>(e)->getBase(), out,
+                        loopNest);
     return;
   case ast::NodeKind::UnaryExpr:
     collectAssignedExpr(llvm::cast<ast::UnaryExpr>(e)->getOperand(), out,
@@ -169,7 +171,8 @@ bool FunctionLowering::mayExit(const ast::Stmt *s) {
   collectAssigned(s, keys, 0);
   if (usesReturnFlag && keys.count(&returnedKey))
     return true;
-  return loop && (keys.count(&loop->brokeKey) || keys.count(&loop->continuedKey));
+  return loop &&
+         (keys.count(&loop->brokeKey) || keys.count(&loop->continuedKey));
 }
 
 //===-- Merging environments through structured ops -----------------------===//
@@ -352,8 +355,8 @@ void FunctionLowering::lowerAssign(const ast::AssignStmt *s) {
   const ast::Expr *target = s->getTarget();
   auto *idx = llvm::dyn_cast<ast::IndexExpr>(target);
   auto *name = llvm::dyn_cast<ast::NameExpr>(idx ? idx->getBase() : target);
-  auto *var = name ? llvm::dyn_cast_or_null<ast::VarDecl>(name->resolved)
-                   : nullptr;
+  auto *var =
+      name ? llvm::dyn_cast_or_null<ast::VarDecl>(name->resolved) : nullptr;
   if (!var || !env.count(var)) {
     internalError(s->getLoc(), "assignment to an unknown variable");
     return;
@@ -396,8 +399,9 @@ void FunctionLowering::lowerIf(const ast::IfStmt *s) {
 }
 
 void FunctionLowering::lowerReturn(const ast::ReturnStmt *s) {
-  ValueTree v = s->getValue() ? coerce(lowerExpr(s->getValue()), inst.resultType)
-                              : ValueTree::aggregate({});
+  ValueTree v = s->getValue()
+                    ? coerce(lowerExpr(s->getValue()), inst.resultType)
+                    : ValueTree::aggregate({});
   if (nesting == 0 && !usesReturnFlag) {
     b.ret(v.leaves());
     terminated = true;

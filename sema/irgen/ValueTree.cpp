@@ -29,14 +29,22 @@ ValueTree ValueTree::withLeaves(llvm::ArrayRef<ir::Value *> &next) const {
 
 ir::DType toIRDType(sema::Elem e) {
   switch (e) {
-  case sema::Elem::Bool: return ir::DType::Bool;
-  case sema::Elem::I8: return ir::DType::I8;
-  case sema::Elem::I32: return ir::DType::I32;
-  case sema::Elem::I64: return ir::DType::I64;
-  case sema::Elem::F32: return ir::DType::F32;
-  case sema::Elem::F64: return ir::DType::F64;
-  case sema::Elem::UntypedInt: return ir::DType::I32;   // sema defaults these
-  case sema::Elem::UntypedFloat: return ir::DType::F32; // before irgen
+  case sema::Elem::Bool:
+    return ir::DType::Bool;
+  case sema::Elem::I8:
+    return ir::DType::I8;
+  case sema::Elem::I32:
+    return ir::DType::I32;
+  case sema::Elem::I64:
+    return ir::DType::I64;
+  case sema::Elem::F32:
+    return ir::DType::F32;
+  case sema::Elem::F64:
+    return ir::DType::F64;
+  case sema::Elem::UntypedInt:
+    return ir::DType::I32; // sema defaults these
+  case sema::Elem::UntypedFloat:
+    return ir::DType::F32; // before irgen
   }
   llvm_unreachable("bad element type");
 }

@@ -1,4 +1,5 @@
-//===- ValueTree.h - a lowered TDL value: one IR value per tensor leaf -*- C++ -*-===//
+//===- ValueTree.h - a lowered TDL value: one IR value per tensor leaf -*- C++
+//-*-===//
 //
 // IR generation keeps tuple and struct values scalarized: a TDL value is a
 // tree whose leaves are IR tensor values (a struct is a node with one child
@@ -19,8 +20,8 @@
 namespace tdl::irgen {
 
 struct ValueTree {
-  ir::Value *leaf = nullptr;      // set for a tensor
-  std::vector<ValueTree> elems;   // tuple elements / struct fields otherwise
+  ir::Value *leaf = nullptr;    // set for a tensor
+  std::vector<ValueTree> elems; // tuple elements / struct fields otherwise
 
   static ValueTree tensor(ir::Value *v) {
     ValueTree t;

@@ -77,18 +77,22 @@ RuntimeValue evalCreation(const Operation &op, Operands in) {
 llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   switch (op.getOpcode()) {
 #define ELEMENTWISE(ID) case Opcode::ID:
-    ELEMENTWISE(Neg) ELEMENTWISE(Abs) ELEMENTWISE(Sign) ELEMENTWISE(Exp)
-    ELEMENTWISE(Log) ELEMENTWISE(Sqrt) ELEMENTWISE(Rsqrt) ELEMENTWISE(Sin)
-    ELEMENTWISE(Cos) ELEMENTWISE(Tanh) ELEMENTWISE(Sigmoid) ELEMENTWISE(Floor)
-    ELEMENTWISE(Ceil) ELEMENTWISE(Round) ELEMENTWISE(Not) ELEMENTWISE(IsNaN)
-    ELEMENTWISE(StopGradient) ELEMENTWISE(Add) ELEMENTWISE(Sub)
-    ELEMENTWISE(Mul) ELEMENTWISE(Div) ELEMENTWISE(Rem) ELEMENTWISE(Pow)
-    ELEMENTWISE(Max) ELEMENTWISE(Min) ELEMENTWISE(Eq) ELEMENTWISE(Ne)
-    ELEMENTWISE(Lt) ELEMENTWISE(Le) ELEMENTWISE(Gt) ELEMENTWISE(Ge)
-    ELEMENTWISE(And) ELEMENTWISE(Or) ELEMENTWISE(Xor) ELEMENTWISE(Shl)
-    ELEMENTWISE(Shr) ELEMENTWISE(Select) ELEMENTWISE(Cast)
+    ELEMENTWISE(Neg)
+    ELEMENTWISE(Abs) ELEMENTWISE(Sign) ELEMENTWISE(Exp) ELEMENTWISE(Log)
+        ELEMENTWISE(Sqrt) ELEMENTWISE(Rsqrt) ELEMENTWISE(Sin) ELEMENTWISE(
+            Cos) ELEMENTWISE(Tanh) ELEMENTWISE(Sigmoid) ELEMENTWISE(Floor)
+            ELEMENTWISE(Ceil) ELEMENTWISE(Round) ELEMENTWISE(Not) ELEMENTWISE(
+                IsNaN) ELEMENTWISE(StopGradient) ELEMENTWISE(Add)
+                ELEMENTWISE(Sub) ELEMENTWISE(Mul) ELEMENTWISE(Div)
+                    ELEMENTWISE(Rem) ELEMENTWISE(Pow) ELEMENTWISE(Max)
+                        ELEMENTWISE(Min) ELEMENTWISE(Eq) ELEMENTWISE(Ne)
+                            ELEMENTWISE(Lt) ELEMENTWISE(Le) ELEMENTWISE(Gt)
+                                ELEMENTWISE(Ge) ELEMENTWISE(And) ELEMENTWISE(Or)
+                                    ELEMENTWISE(Xor) ELEMENTWISE(Shl)
+                                        ELEMENTWISE(Shr) ELEMENTWISE(Select)
+                                            ELEMENTWISE(Cast)
 #undef ELEMENTWISE
-    return evalElementwise(op, in);
+                                                return evalElementwise(op, in);
   case Opcode::Broadcast:
   case Opcode::Reshape:
   case Opcode::Transpose:
@@ -129,8 +133,8 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   case Opcode::TapeTop:
   case Opcode::TapePop:
     if (in[0].isEmptyTape())
-      return makeRuntimeError(op, "'" + op.getName().str() +
-                                      "' of an empty tape");
+      return makeRuntimeError(op,
+                              "'" + op.getName().str() + "' of an empty tape");
     return op.getOpcode() == Opcode::TapeTop ? in[0].tapeTop()
                                              : in[0].tapeRest();
   case Opcode::Call:

@@ -92,17 +92,26 @@ RuntimeValue unary(const Operation &op, const RuntimeValue &x) {
           return v;
       return T((v > T(0)) - (v < T(0)));
     });
-  case Opcode::Exp: return floatUnary(x, [](auto v) { return std::exp(v); });
-  case Opcode::Log: return floatUnary(x, [](auto v) { return std::log(v); });
-  case Opcode::Sqrt: return floatUnary(x, [](auto v) { return std::sqrt(v); });
+  case Opcode::Exp:
+    return floatUnary(x, [](auto v) { return std::exp(v); });
+  case Opcode::Log:
+    return floatUnary(x, [](auto v) { return std::log(v); });
+  case Opcode::Sqrt:
+    return floatUnary(x, [](auto v) { return std::sqrt(v); });
   case Opcode::Rsqrt:
     return floatUnary(x, [](auto v) { return decltype(v)(1) / std::sqrt(v); });
-  case Opcode::Sin: return floatUnary(x, [](auto v) { return std::sin(v); });
-  case Opcode::Cos: return floatUnary(x, [](auto v) { return std::cos(v); });
-  case Opcode::Tanh: return floatUnary(x, [](auto v) { return std::tanh(v); });
-  case Opcode::Sigmoid: return floatUnary(x, [](auto v) { return sigmoid(v); });
-  case Opcode::Floor: return floatUnary(x, [](auto v) { return std::floor(v); });
-  case Opcode::Ceil: return floatUnary(x, [](auto v) { return std::ceil(v); });
+  case Opcode::Sin:
+    return floatUnary(x, [](auto v) { return std::sin(v); });
+  case Opcode::Cos:
+    return floatUnary(x, [](auto v) { return std::cos(v); });
+  case Opcode::Tanh:
+    return floatUnary(x, [](auto v) { return std::tanh(v); });
+  case Opcode::Sigmoid:
+    return floatUnary(x, [](auto v) { return sigmoid(v); });
+  case Opcode::Floor:
+    return floatUnary(x, [](auto v) { return std::floor(v); });
+  case Opcode::Ceil:
+    return floatUnary(x, [](auto v) { return std::ceil(v); });
   case Opcode::Round:
     // The default rounding mode is to-nearest-even.
     return floatUnary(x, [](auto v) { return std::nearbyint(v); });
@@ -120,8 +129,10 @@ RuntimeValue unary(const Operation &op, const RuntimeValue &x) {
   case Opcode::IsNaN: {
     Type out = x.getType().withDType(DType::Bool);
     if (x.getDType() == DType::F32)
-      return map1<uint8_t, float>(out, x, [](float v) { return std::isnan(v); });
-    return map1<uint8_t, double>(out, x, [](double v) { return std::isnan(v); });
+      return map1<uint8_t, float>(out, x,
+                                  [](float v) { return std::isnan(v); });
+    return map1<uint8_t, double>(out, x,
+                                 [](double v) { return std::isnan(v); });
   }
   case Opcode::StopGradient:
     return x;
@@ -191,9 +202,12 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
     });
   };
   switch (op.getOpcode()) {
-  case Opcode::Add: return same([](auto a, auto b) { return wrapAdd(a, b); });
-  case Opcode::Sub: return same([](auto a, auto b) { return wrapSub(a, b); });
-  case Opcode::Mul: return same([](auto a, auto b) { return wrapMul(a, b); });
+  case Opcode::Add:
+    return same([](auto a, auto b) { return wrapAdd(a, b); });
+  case Opcode::Sub:
+    return same([](auto a, auto b) { return wrapSub(a, b); });
+  case Opcode::Mul:
+    return same([](auto a, auto b) { return wrapMul(a, b); });
   case Opcode::Div:
   case Opcode::Rem: {
     bool isDiv = op.getOpcode() == Opcode::Div;
@@ -239,12 +253,18 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
       return isMax ? (a < b ? b : a) : (b < a ? b : a);
     });
   }
-  case Opcode::Eq: return compare([](auto a, auto b) { return a == b; });
-  case Opcode::Ne: return compare([](auto a, auto b) { return a != b; });
-  case Opcode::Lt: return compare([](auto a, auto b) { return a < b; });
-  case Opcode::Le: return compare([](auto a, auto b) { return a <= b; });
-  case Opcode::Gt: return compare([](auto a, auto b) { return a > b; });
-  case Opcode::Ge: return compare([](auto a, auto b) { return a >= b; });
+  case Opcode::Eq:
+    return compare([](auto a, auto b) { return a == b; });
+  case Opcode::Ne:
+    return compare([](auto a, auto b) { return a != b; });
+  case Opcode::Lt:
+    return compare([](auto a, auto b) { return a < b; });
+  case Opcode::Le:
+    return compare([](auto a, auto b) { return a <= b; });
+  case Opcode::Gt:
+    return compare([](auto a, auto b) { return a > b; });
+  case Opcode::Ge:
+    return compare([](auto a, auto b) { return a >= b; });
   case Opcode::And:
   case Opcode::Or:
   case Opcode::Xor: {
@@ -252,7 +272,7 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
     return same([&](auto a, auto b) {
       using T = decltype(a);
       if constexpr (isInt<T>) // bool is stored as 0/1 bytes: bitwise works
-        return code == Opcode::And ? T(a & b)
+        return code == Opcode::And  ? T(a & b)
                : code == Opcode::Or ? T(a | b)
                                     : T(a ^ b);
       else

@@ -212,7 +212,9 @@ std::string formatRuntimeError(llvm::Error err, const SourceManager *sources) {
         }
         out += "runtime error: " + e.message;
       },
-      [&](const llvm::ErrorInfoBase &e) { out = "runtime error: " + e.message(); });
+      [&](const llvm::ErrorInfoBase &e) {
+        out = "runtime error: " + e.message();
+      });
   return out;
 }
 

@@ -1,4 +1,5 @@
-//===- Interpreter.h - the reference interpreter -------------------*- C++ -*-===//
+//===- Interpreter.h - the reference interpreter -------------------*- C++
+//-*-===//
 //
 // Executes IR exactly (semantics in docs/ir.md): f32 arithmetic in f32, f64 in
 // f64, integer wraparound, Rust-style saturating float->int casts, structured

@@ -1,4 +1,5 @@
-//===- Kernels.h - op evaluation for the interpreter (internal) ----*- C++ -*-===//
+//===- Kernels.h - op evaluation for the interpreter (internal) ----*- C++
+//-*-===//
 #ifndef TDL_SSA_IR_INTERP_KERNELS_H
 #define TDL_SSA_IR_INTERP_KERNELS_H
 

@@ -88,8 +88,8 @@ void scatterBlock(RuntimeValue &dst, const RuntimeValue &src,
   int64_t offset = base;
   for (int64_t s = 0; s < n; s += inner) {
     // The innermost dst stride is 1: rows are contiguous.
-    std::memcpy(dst.mutableRawData() + offset * size,
-                src.rawData() + s * size, inner * size);
+    std::memcpy(dst.mutableRawData() + offset * size, src.rawData() + s * size,
+                inner * size);
     for (int d = int(rank) - 2; d >= 0; --d) {
       offset += dstStrides[d];
       if (++idx[d] < shape[d])

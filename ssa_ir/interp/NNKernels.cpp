@@ -174,8 +174,7 @@ RuntimeValue evalMatmul(const Operation &op, const RuntimeValue &a,
     matmulT<int8_t, int32_t>(a, b, out);
     return out;
   }
-  dispatchDType(a.getDType(),
-                [&]<typename T>() { matmulT<T, T>(a, b, out); });
+  dispatchDType(a.getDType(), [&]<typename T>() { matmulT<T, T>(a, b, out); });
   return out;
 }
 
@@ -198,7 +197,8 @@ RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x) {
   getPool2DParams(op.getAttrs(), p);
   RuntimeValue out = RuntimeValue::zeros(op.getResult(0)->getType());
   bool isMax = op.getOpcode() == Opcode::MaxPool2D;
-  dispatchDType(x.getDType(), [&]<typename T>() { pool2dT<T>(x, out, p, isMax); });
+  dispatchDType(x.getDType(),
+                [&]<typename T>() { pool2dT<T>(x, out, p, isMax); });
   return out;
 }
 

@@ -47,9 +47,8 @@ RuntimeValue RuntimeValue::reshaped(llvm::ArrayRef<int64_t> shape) const {
 }
 
 double RuntimeValue::getAsDouble(int64_t i) const {
-  return dispatchDType(getDType(), [&]<typename T>() -> double {
-    return double(data<T>()[i]);
-  });
+  return dispatchDType(
+      getDType(), [&]<typename T>() -> double { return double(data<T>()[i]); });
 }
 
 int64_t RuntimeValue::getScalarInt() const {
@@ -60,12 +59,18 @@ int64_t RuntimeValue::getScalarInt() const {
 
 static rt::ElemType elemType(DType d) {
   switch (d) {
-  case DType::Bool: return rt::ElemType::Bool;
-  case DType::I8: return rt::ElemType::I8;
-  case DType::I32: return rt::ElemType::I32;
-  case DType::I64: return rt::ElemType::I64;
-  case DType::F32: return rt::ElemType::F32;
-  case DType::F64: return rt::ElemType::F64;
+  case DType::Bool:
+    return rt::ElemType::Bool;
+  case DType::I8:
+    return rt::ElemType::I8;
+  case DType::I32:
+    return rt::ElemType::I32;
+  case DType::I64:
+    return rt::ElemType::I64;
+  case DType::F32:
+    return rt::ElemType::F32;
+  case DType::F64:
+    return rt::ElemType::F64;
   }
   llvm_unreachable("bad dtype");
 }

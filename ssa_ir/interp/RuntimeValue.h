@@ -1,4 +1,5 @@
-//===- RuntimeValue.h - values the interpreter computes with -------*- C++ -*-===//
+//===- RuntimeValue.h - values the interpreter computes with -------*- C++
+//-*-===//
 //
 // A tensor is a Type plus a flat row-major buffer held by shared_ptr: values
 // are immutable once built, so copies share storage (a reshape or a
@@ -31,12 +32,18 @@ template <> struct ElemOf<DType::F64> { using type = double; };
 /// Calls `f.template operator()<T>()` with T the element type of `dt`.
 template <typename F> decltype(auto) dispatchDType(DType dt, F &&f) {
   switch (dt) {
-  case DType::Bool: return f.template operator()<uint8_t>();
-  case DType::I8: return f.template operator()<int8_t>();
-  case DType::I32: return f.template operator()<int32_t>();
-  case DType::I64: return f.template operator()<int64_t>();
-  case DType::F32: return f.template operator()<float>();
-  case DType::F64: return f.template operator()<double>();
+  case DType::Bool:
+    return f.template operator()<uint8_t>();
+  case DType::I8:
+    return f.template operator()<int8_t>();
+  case DType::I32:
+    return f.template operator()<int32_t>();
+  case DType::I64:
+    return f.template operator()<int64_t>();
+  case DType::F32:
+    return f.template operator()<float>();
+  case DType::F64:
+    return f.template operator()<double>();
   }
   llvm_unreachable("bad dtype");
 }
@@ -104,9 +111,7 @@ public:
     return reinterpret_cast<const T *>(buf.get());
   }
   /// Writable data: only while the value is being built (not yet shared).
-  template <typename T> T *mutableData() {
-    return const_cast<T *>(data<T>());
-  }
+  template <typename T> T *mutableData() { return const_cast<T *>(data<T>()); }
   const uint8_t *rawData() const { return buf.get(); }
   uint8_t *mutableRawData() { return buf.get(); }
   template <typename T> std::vector<T> toVector() const {

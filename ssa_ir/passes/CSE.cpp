@@ -81,7 +81,8 @@ public:
 
 private:
   bool isCandidate(const Operation &op) {
-    if (op.getNumRegions() || op.hasTrait(Terminator) || op.getNumResults() == 0)
+    if (op.getNumRegions() || op.hasTrait(Terminator) ||
+        op.getNumResults() == 0)
       return false;
     if (op.getOpcode() == Opcode::Call)
       return purity.opIsPure(op);

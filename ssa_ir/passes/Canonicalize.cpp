@@ -116,8 +116,12 @@ private:
     if (isFoldable(*op) && fold(op))
       return true;
     switch (op->getOpcode()) {
-    case Opcode::Add: case Opcode::Sub: case Opcode::Mul: case Opcode::Div:
-    case Opcode::And: case Opcode::Or:
+    case Opcode::Add:
+    case Opcode::Sub:
+    case Opcode::Mul:
+    case Opcode::Div:
+    case Opcode::And:
+    case Opcode::Or:
       return binaryIdentity(op);
     case Opcode::Neg:
       if (Operation *inner = op->getOperand(0)->getDefiningOp())
@@ -138,7 +142,9 @@ private:
       return broadcast(op);
     case Opcode::Reshape:
       return reshape(op);
-    case Opcode::ReduceSum: case Opcode::ReduceMax: case Opcode::ReduceMin:
+    case Opcode::ReduceSum:
+    case Opcode::ReduceMax:
+    case Opcode::ReduceMin:
     case Opcode::ReduceProd:
       return reduce(op);
     case Opcode::If:
@@ -255,8 +261,8 @@ private:
     if (isIdentityPerm(composed))
       return replaceWith(op, x);
     Builder b = builderBefore(op);
-    return replaceWith(op, b.create1(Opcode::Transpose, {x},
-                                     {{"perm", Attribute(composed)}}));
+    return replaceWith(
+        op, b.create1(Opcode::Transpose, {x}, {{"perm", Attribute(composed)}}));
   }
 
   /// broadcast or reshape of a splat constant: the splat at the new type.
@@ -292,9 +298,9 @@ private:
     for (int64_t d : innerDims)
       composed.push_back(dims[d]);
     Builder b = builderBefore(op);
-    return replaceWith(
-        op, b.broadcast(inner->getOperand(0),
-                        *op->getAttrs().getIntArray("shape"), composed));
+    return replaceWith(op, b.broadcast(inner->getOperand(0),
+                                       *op->getAttrs().getIntArray("shape"),
+                                       composed));
   }
 
   bool reshape(Operation *op) {
@@ -322,8 +328,8 @@ private:
         isFloat(x->getType().getDType()) && !fastMath)
       return false;
     Builder b = builderBefore(op);
-    return replaceWith(
-        op, b.reshape(x, op->getResult(0)->getType().getShape()));
+    return replaceWith(op,
+                       b.reshape(x, op->getResult(0)->getType().getShape()));
   }
 
   bool constantIf(Operation *op) {

@@ -200,8 +200,7 @@ private:
       if (!liveOps.count(&op))
         continue;
       Opcode code = op.getOpcode();
-      if (code == Opcode::If || code == Opcode::For ||
-          code == Opcode::While) {
+      if (code == Opcode::If || code == Opcode::For || code == Opcode::While) {
         Region &yieldRegion =
             code == Opcode::While ? op.getRegion(1) : op.getRegion(0);
         for (int j = int(op.getNumResults()) - 1; j >= 0; --j) {

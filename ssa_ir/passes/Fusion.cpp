@@ -39,7 +39,9 @@ bool isRoot(const Operation &op) {
   if (op.getNumResults() != 1 || !op.getResult(0)->getType().isTensor())
     return false;
   switch (op.getOpcode()) {
-  case Opcode::ReduceSum: case Opcode::ReduceMax: case Opcode::ReduceMin:
+  case Opcode::ReduceSum:
+  case Opcode::ReduceMax:
+  case Opcode::ReduceMin:
   case Opcode::ReduceProd:
     return true;
   default:
@@ -100,9 +102,9 @@ private:
             p->getParentRegion() != root->getParentRegion() ||
             !isProducer(*p, leaf))
           continue;
-        bool usedOnlyInGroup = llvm::all_of(
-            p->getResult(0)->getUses(),
-            [&](const Use &u) { return group.contains(u.user); });
+        bool usedOnlyInGroup =
+            llvm::all_of(p->getResult(0)->getUses(),
+                         [&](const Use &u) { return group.contains(u.user); });
         if (!usedOnlyInGroup)
           continue;
         group.insert(p);
@@ -132,19 +134,18 @@ private:
     llvm::SmallVector<Value *, 4> inputList(inputs.begin(), inputs.end());
     auto pos = std::find_if(region.begin(), region.end(),
                             [&](const auto &p) { return p.get() == root; });
-    Operation *fused = region.insert(
-        pos, Operation::create(Opcode::Fused, inputList,
-                               {root->getResult(0)->getType()}, {},
-                               root->getLoc()));
+    Operation *fused =
+        region.insert(pos, Operation::create(Opcode::Fused, inputList,
+                                             {root->getResult(0)->getType()},
+                                             {}, root->getLoc()));
     Region &body = fused->getRegion(0);
     ValueMap map;
     for (Value *in : inputList)
       map[in] = body.addArgument(in->getType());
     for (Operation *m : members)
       cloneOp(*m, body, body.end(), map);
-    body.push_back(Operation::create(Opcode::Yield,
-                                     {map[root->getResult(0)]}, {}, {},
-                                     root->getLoc()));
+    body.push_back(Operation::create(Opcode::Yield, {map[root->getResult(0)]},
+                                     {}, {}, root->getLoc()));
     root->getResult(0)->replaceAllUsesWith(fused->getResult(0));
     for (auto it = members.rbegin(); it != members.rend(); ++it) {
       erased.insert(*it);

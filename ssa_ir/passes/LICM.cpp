@@ -68,8 +68,9 @@ public:
 private:
   void hoistFrom(Operation &loop, Region &body, bool alwaysRuns) {
     Region &outer = *loop.getParentRegion();
-    auto loopPos = std::find_if(outer.begin(), outer.end(),
-                                [&](const auto &p) { return p.get() == &loop; });
+    auto loopPos = std::find_if(outer.begin(), outer.end(), [&](const auto &p) {
+      return p.get() == &loop;
+    });
     for (auto it = body.begin(); it != body.end();) {
       Operation *op = (it++)->get();
       if (!op->hasTrait(Pure) || op->getNumRegions() ||

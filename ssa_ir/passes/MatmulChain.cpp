@@ -59,8 +59,7 @@ private:
     if (v->getNumUses() != 1)
       return false;
     Operation *user = v->getUses()[0].user;
-    return user->getParentRegion() == op.getParentRegion() &&
-           isEligible(*user);
+    return user->getParentRegion() == op.getParentRegion() && isEligible(*user);
   }
 
   /// Collects the leaves of the tree under `op` left to right, the inner
@@ -125,7 +124,8 @@ private:
     };
     Value *product = build(0, n - 1);
     replaceOp(root, {product});
-    for (Operation *op : inner) // pre-order: each is unused once its user is gone
+    for (Operation *op :
+         inner) // pre-order: each is unused once its user is gone
       op->erase();
   }
 

@@ -83,8 +83,8 @@ Value *materializeConstant(Builder &b, const RuntimeValue &value) {
     if (dt == DType::Bool)
       return b.constantBool(t, value.rawData()[0] != 0);
     return b.constantInt(t, dispatchDType(dt, [&]<typename T>() {
-      return int64_t(value.data<T>()[0]);
-    }));
+                           return int64_t(value.data<T>()[0]);
+                         }));
   }
   DenseElements d;
   d.dtype = dt;

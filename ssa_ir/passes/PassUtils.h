@@ -1,4 +1,5 @@
-//===- PassUtils.h - helpers shared by the optimization passes -----*- C++ -*-===//
+//===- PassUtils.h - helpers shared by the optimization passes -----*- C++
+//-*-===//
 //
 // Constants (recognize, evaluate with the interpreter's kernels, materialize),
 // replacing an op by values, and moving a region's ops out of a structured op

@@ -65,7 +65,8 @@ private:
     }
     if (!first)
       return;
-    llvm::ArrayRef<int64_t> srcShape = first->getOperand(0)->getType().getShape();
+    llvm::ArrayRef<int64_t> srcShape =
+        first->getOperand(0)->getType().getShape();
     Builder b;
     b.setInsertionPoint(op);
     b.setLoc(op->getLoc());

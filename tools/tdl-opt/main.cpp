@@ -68,9 +68,8 @@ struct Options {
                                    cl::value_desc("pass"), cl::cat(category)};
   cl::opt<bool> timePasses{"time-passes", cl::desc("time each pass"),
                            cl::cat(category)};
-  cl::opt<bool> printPasses{"print-passes",
-                            cl::desc("list the available passes"),
-                            cl::cat(category)};
+  cl::opt<bool> printPasses{
+      "print-passes", cl::desc("list the available passes"), cl::cat(category)};
   cl::opt<std::string> passList{"passes",
                                 cl::desc("comma-separated passes to run"),
                                 cl::value_desc("a,b,..."), cl::cat(category)};
@@ -170,8 +169,7 @@ int main(int argc, char **argv) {
     passOrder.push_back(name.trim().str());
   for (const std::string &name : passOrder)
     if (!pm.add(name))
-      return usageError("unknown pass '" + name +
-                        "' (see --print-passes)");
+      return usageError("unknown pass '" + name + "' (see --print-passes)");
 
   std::unique_ptr<ir::Module> module = ir::parseModule(*buffer, diags);
   if (!module)
@@ -192,7 +190,8 @@ int main(int argc, char **argv) {
     ir::InterpreterOptions opts;
     opts.printPrecision = o.printPrecision;
     llvm::outs().SetUnbuffered();
-    auto results = ir::interpret(*module, o.runFunction, {}, llvm::outs(), opts);
+    auto results =
+        ir::interpret(*module, o.runFunction, {}, llvm::outs(), opts);
     if (!results) {
       llvm::outs().flush();
       llvm::errs() << ir::formatRuntimeError(results.takeError(), &sources)

@@ -1,4 +1,5 @@
-//===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]` ------------===//
+//===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]`
+//------------===//
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
@@ -19,7 +20,17 @@ namespace tdl {
 
 namespace {
 enum class EmitKind {
-  Tokens, Ast, TypedAst, Ir, IrOpt, Llvm, Asm, Obj, Header, Dot, AccelAsm,
+  Tokens,
+  Ast,
+  TypedAst,
+  Ir,
+  IrOpt,
+  Llvm,
+  Asm,
+  Obj,
+  Header,
+  Dot,
+  AccelAsm,
 };
 } // namespace
 
@@ -28,7 +39,8 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .tdl>"),
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::value_desc("file"),
                                        cl::cat(opts::Category));
-static cl::opt<bool> emitObjFlag("c", cl::desc("Emit an object file (--emit=obj)"),
+static cl::opt<bool> emitObjFlag("c",
+                                 cl::desc("Emit an object file (--emit=obj)"),
                                  cl::cat(opts::Category));
 static cl::opt<bool> emitAsmFlag("S", cl::desc("Emit assembly (--emit=asm)"),
                                  cl::cat(opts::Category));
@@ -40,7 +52,8 @@ static cl::opt<EmitKind> emitKind(
     cl::values(
         clEnumValN(EmitKind::Tokens, "tokens", "the lexer's tokens"),
         clEnumValN(EmitKind::Ast, "ast", "the syntax tree"),
-        clEnumValN(EmitKind::TypedAst, "typed-ast", "the syntax tree with types"),
+        clEnumValN(EmitKind::TypedAst, "typed-ast",
+                   "the syntax tree with types"),
         clEnumValN(EmitKind::Ir, "ir", "SSA IR before optimization"),
         clEnumValN(EmitKind::IrOpt, "ir-opt", "SSA IR after optimization"),
         clEnumValN(EmitKind::Llvm, "llvm", "LLVM IR"),
@@ -63,9 +76,10 @@ static std::optional<EmitKind> chosenEmitKind() {
   return EmitKind::Obj;
 }
 
-static cl::opt<bool> astShowRanges(
-    "ast-ranges", cl::desc("With --emit=ast: print each node's source range"),
-    cl::cat(opts::Category));
+static cl::opt<bool>
+    astShowRanges("ast-ranges",
+                  cl::desc("With --emit=ast: print each node's source range"),
+                  cl::cat(opts::Category));
 
 /// Textual output goes to `-o FILE` or stdout; nothing is written when the
 /// compilation had errors (no partial output, CLI.md).
@@ -77,8 +91,8 @@ static int emitText(Session &session,
   int status = session.finish();
   if (session.diags.hasErrors())
     return status;
-  llvm::StringRef out = outputFile.empty() ? llvm::StringRef("-")
-                                           : llvm::StringRef(outputFile);
+  llvm::StringRef out =
+      outputFile.empty() ? llvm::StringRef("-") : llvm::StringRef(outputFile);
   if (!writeOutputFile(out, [&](llvm::raw_ostream &o) { o << text; }))
     return ExitUsageOrIOError;
   return status;
@@ -96,7 +110,8 @@ static int emitIR(Session &session, const sema::Program &program,
   if (int status = generateVerifiedIR(program, gen); status != ExitOk)
     return status;
   if (kind == EmitKind::IrOpt) {
-    int status = runOptimizationPipeline(session, *gen.module, opts::optLevel());
+    int status =
+        runOptimizationPipeline(session, *gen.module, opts::optLevel());
     if (status == ExitInternalError)
       return status;
   }
@@ -135,7 +150,8 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     });
   if (session.diags.hasErrors())
     return session.finish();
-  std::unique_ptr<sema::Program> program = runSema(session, *module, astContext);
+  std::unique_ptr<sema::Program> program =
+      runSema(session, *module, astContext);
   if (kind == EmitKind::TypedAst)
     return emitText(session, [&](llvm::raw_ostream &os) {
       sema::printTypedProgram(*program, session.sources, os);

@@ -1,4 +1,5 @@
-//===- CrashHandler.h - internal compiler errors exit with status 3 -*- C++ -*-===//
+//===- CrashHandler.h - internal compiler errors exit with status 3 -*- C++
+//-*-===//
 //
 // A crash, assertion or LLVM fatal error is a bug in tdlc, never a user error:
 // print "internal compiler error" with the stage that was running and exit 3

@@ -12,7 +12,8 @@ cl::OptionCategory Category("tdlc options");
 cl::opt<DiagFormat> DiagnosticsFormat(
     "diagnostics-format", cl::desc("How diagnostics are printed"),
     cl::values(clEnumValN(DiagFormat::Text, "text", "clang-style text"),
-               clEnumValN(DiagFormat::Json, "json", "one JSON object per line")),
+               clEnumValN(DiagFormat::Json, "json",
+                          "one JSON object per line")),
     cl::init(DiagFormat::Text), cl::sub(cl::SubCommand::getAll()),
     cl::cat(Category));
 
@@ -87,15 +88,17 @@ cl::opt<char> OptLevel("O", cl::desc("Optimization level: -O0, -O1, -O2, -O3"),
                        cl::Prefix, cl::init('2'),
                        cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
 
-cl::list<std::string> IncludeDirs("I", cl::desc("Add a directory to the import path"),
-                                  cl::Prefix, cl::value_desc("dir"),
-                                  cl::sub(cl::SubCommand::getAll()),
-                                  cl::cat(Category));
+cl::list<std::string>
+    IncludeDirs("I", cl::desc("Add a directory to the import path"), cl::Prefix,
+                cl::value_desc("dir"), cl::sub(cl::SubCommand::getAll()),
+                cl::cat(Category));
 
-cl::opt<std::string> StdlibDir(
-    "stdlib", cl::desc("Read the standard library from this directory instead "
+cl::opt<std::string>
+    StdlibDir("stdlib",
+              cl::desc("Read the standard library from this directory instead "
                        "of the copy built into tdlc"),
-    cl::value_desc("dir"), cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+              cl::value_desc("dir"), cl::sub(cl::SubCommand::getAll()),
+              cl::cat(Category));
 
 cl::opt<bool> VerifyEach("verify-each",
                          cl::desc("Verify the IR after every pass"),
@@ -104,10 +107,11 @@ cl::opt<bool> PrintIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after every pass"),
                               cl::sub(cl::SubCommand::getAll()),
                               cl::cat(Category));
-cl::list<std::string> PrintIRAfter(
-    "print-ir-after", cl::desc("Print the IR after the named pass"),
-    cl::value_desc("pass"), cl::CommaSeparated,
-    cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+cl::list<std::string>
+    PrintIRAfter("print-ir-after",
+                 cl::desc("Print the IR after the named pass"),
+                 cl::value_desc("pass"), cl::CommaSeparated,
+                 cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
 unsigned optLevel() { return unsigned(OptLevel - '0'); }
 
 } // namespace tdl::opts

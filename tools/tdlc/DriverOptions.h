@@ -1,4 +1,5 @@
-//===- DriverOptions.h - options every tdlc verb accepts ----------*- C++ -*-===//
+//===- DriverOptions.h - options every tdlc verb accepts ----------*- C++
+//-*-===//
 #ifndef TDL_TOOLS_DRIVEROPTIONS_H
 #define TDL_TOOLS_DRIVEROPTIONS_H
 

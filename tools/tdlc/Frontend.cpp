@@ -19,9 +19,8 @@ void reportInternalError(llvm::StringRef stage, llvm::StringRef message) {
       << "internal compiler error during " << stage << ": " << message << '\n';
 }
 
-std::unique_ptr<sema::Program> runSema(Session &session,
-                                       const ast::Module &module,
-                                       ast::ASTContext &ctx) {
+std::unique_ptr<sema::Program>
+runSema(Session &session, const ast::Module &module, ast::ASTContext &ctx) {
   return runSema(session.sources, session.diags, module, ctx);
 }
 
@@ -30,7 +29,8 @@ std::unique_ptr<sema::Program> runSema(SourceManager &sources,
                                        const ast::Module &module,
                                        ast::ASTContext &ctx) {
   sema::SemaOptions options;
-  options.includeDirs.assign(opts::IncludeDirs.begin(), opts::IncludeDirs.end());
+  options.includeDirs.assign(opts::IncludeDirs.begin(),
+                             opts::IncludeDirs.end());
   options.stdlibDir = opts::StdlibDir;
   auto parse = [&](unsigned buffer) -> const ast::Module * {
     return parser::parseBuffer(sources, buffer, diags, ctx);

@@ -1,4 +1,5 @@
-//===- Frontend.h - parse + sema + IR generation, shared by the verbs -*- C++ -*-===//
+//===- Frontend.h - parse + sema + IR generation, shared by the verbs -*- C++
+//-*-===//
 //
 // The pipeline every verb that needs IR runs (compile's --emit=ir/ir-opt/dot,
 // `run`, the REPL): parse the buffer, analyze it, generate IR, verify it.
@@ -30,9 +31,8 @@ struct FrontendOutput {
 };
 
 /// Semantic analysis of `module` with the -I / --stdlib options.
-std::unique_ptr<sema::Program> runSema(Session &session,
-                                       const ast::Module &module,
-                                       ast::ASTContext &ctx);
+std::unique_ptr<sema::Program>
+runSema(Session &session, const ast::Module &module, ast::ASTContext &ctx);
 
 /// IR generation from an error-free Program, then the verifier. Returns
 /// ExitOk or ExitInternalError (after printing the internal error).

@@ -36,10 +36,11 @@ namespace tdl {
 
 cl::SubCommand ReplCommand("repl", "Explore TDL interactively");
 
-static cl::opt<bool> echoInput(
-    "echo", cl::desc("Print each input after its prompt (for transcripts of "
-                     "piped sessions)"),
-    cl::sub(ReplCommand));
+static cl::opt<bool>
+    echoInput("echo",
+              cl::desc("Print each input after its prompt (for transcripts of "
+                       "piped sessions)"),
+              cl::sub(ReplCommand));
 static cl::opt<int> replPrintPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),
@@ -87,8 +88,8 @@ public:
         words.push_back(std::move(n));
       std::string prefix;
       std::vector<llvm::LineEditor::Completion> result;
-      for (const std::string &w : repl::completeWord(
-               line, pos, words, repl::commandNames(), prefix))
+      for (const std::string &w :
+           repl::completeWord(line, pos, words, repl::commandNames(), prefix))
         result.emplace_back(w.substr(prefix.size()), w);
       return result;
     });
@@ -131,8 +132,7 @@ static std::unique_ptr<DiagnosticConsumer> makePrinter(SourceManager &sources) {
   bool colors = opts::color() == opts::ColorMode::Always ||
                 (opts::color() == opts::ColorMode::Auto &&
                  llvm::sys::Process::StandardErrHasColors());
-  return std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
-                                                 colors);
+  return std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources, colors);
 }
 
 int runReplVerb() {

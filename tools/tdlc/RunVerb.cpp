@@ -1,4 +1,5 @@
-//===- RunVerb.cpp - `tdlc run FILE.tdl [--entry NAME] [--backend=...]` ----===//
+//===- RunVerb.cpp - `tdlc run FILE.tdl [--entry NAME] [--backend=...]`
+//----===//
 //
 // Compiles the file to IR (the shared front end), runs the -O pipeline and
 // calls the entry function (default `main`, no parameters) on the chosen
@@ -34,14 +35,14 @@ static cl::opt<std::string> runInput(cl::Positional, cl::desc("<input .tdl>"),
 static cl::opt<std::string>
     entryName("entry", cl::desc("The function to call (default: main)"),
               cl::value_desc("name"), cl::init("main"), cl::sub(RunCommand));
-static cl::opt<Backend> backend(
-    "backend", cl::desc("Where to run"),
-    cl::values(clEnumValN(Backend::Cpu, "cpu", "LLVM JIT on the host"),
-               clEnumValN(Backend::Interp, "interp",
-                          "the reference interpreter"),
-               clEnumValN(Backend::Accel, "accel",
-                          "the accelerator simulator")),
-    cl::init(Backend::Interp), cl::sub(RunCommand));
+static cl::opt<Backend>
+    backend("backend", cl::desc("Where to run"),
+            cl::values(clEnumValN(Backend::Cpu, "cpu", "LLVM JIT on the host"),
+                       clEnumValN(Backend::Interp, "interp",
+                                  "the reference interpreter"),
+                       clEnumValN(Backend::Accel, "accel",
+                                  "the accelerator simulator")),
+            cl::init(Backend::Interp), cl::sub(RunCommand));
 static cl::opt<int> printPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),

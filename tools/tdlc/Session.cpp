@@ -31,8 +31,8 @@ Session::Session() : diags(sources) {
     printer = std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
                                                       useColors());
   if (opts::Verify) {
-    diags.setConsumer(
-        std::make_unique<VerifyDiagnosticConsumer>(sources, std::move(printer)));
+    diags.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(
+        sources, std::move(printer)));
     diags.setErrorLimit(0); // the test decides what is expected
   } else {
     diags.setConsumer(std::move(printer));
@@ -68,8 +68,8 @@ bool writeOutputFile(llvm::StringRef path,
     return llvm::Error::success();
   });
   if (err) {
-    reportUsageError("cannot write '" + path.str() + "': " +
-                     llvm::toString(std::move(err)));
+    reportUsageError("cannot write '" + path.str() +
+                     "': " + llvm::toString(std::move(err)));
     return false;
   }
   return true;

@@ -1,4 +1,5 @@
-//===- Session.h - one invocation's sources and diagnostics -------*- C++ -*-===//
+//===- Session.h - one invocation's sources and diagnostics -------*- C++
+//-*-===//
 //
 // Every verb builds a Session: it owns the SourceManager and DiagnosticEngine,
 // configured from the common options (format, color, -Werror, error limit,

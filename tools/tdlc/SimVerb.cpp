@@ -1,4 +1,5 @@
-//===- SimVerb.cpp - `tdlc sim PROG.tasm [--config F] [--stats] [--trace T]` ===//
+//===- SimVerb.cpp - `tdlc sim PROG.tasm [--config F] [--stats] [--trace T]`
+//===//
 //
 // Assembles a .tasm program, runs it on the accelerator simulator, prints the
 // buffers the program asks for (NumPy style) and, with --stats, the timing
@@ -31,9 +32,10 @@ cl::SubCommand SimCommand("sim",
                           "the simulator");
 static cl::opt<std::string> simInput(cl::Positional, cl::desc("<program.tasm>"),
                                      cl::Required, cl::sub(SimCommand));
-static cl::opt<std::string>
-    simConfig("config", cl::desc("Hardware configuration (JSON)"),
-              cl::value_desc("file"), cl::sub(SimCommand));
+static cl::opt<std::string> simConfig("config",
+                                      cl::desc("Hardware configuration (JSON)"),
+                                      cl::value_desc("file"),
+                                      cl::sub(SimCommand));
 static cl::opt<bool> simStats("stats",
                               cl::desc("Print cycles, stalls, traffic and "
                                        "utilization after the run"),
@@ -53,8 +55,8 @@ static std::optional<accel::Config> readConfig(int &status) {
     return accel::Config();
   auto buffer = llvm::MemoryBuffer::getFile(simConfig, /*IsText=*/true);
   if (!buffer) {
-    reportUsageError("cannot open '" + simConfig + "': " +
-                     buffer.getError().message());
+    reportUsageError("cannot open '" + simConfig +
+                     "': " + buffer.getError().message());
     status = ExitUsageOrIOError;
     return std::nullopt;
   }
@@ -118,9 +120,8 @@ int runSimVerb() {
     trace.emplace(*config);
   accel::RunResult result =
       simulator.runBinary(words, dram, trace ? &*trace : nullptr);
-  if (trace && !writeOutputFile(simTrace, [&](llvm::raw_ostream &os) {
-        trace->write(os);
-      }))
+  if (trace && !writeOutputFile(
+                   simTrace, [&](llvm::raw_ostream &os) { trace->write(os); }))
     return ExitUsageOrIOError;
   if (result.fault) {
     session.diags.report(diag::AccelFault, locOf(result.fault->insnIndex),

@@ -1,4 +1,5 @@
-//===- Verbs.h - the tdlc verbs (compile, check, run, sim, repl) --*- C++ -*-===//
+//===- Verbs.h - the tdlc verbs (compile, check, run, sim, repl) --*- C++
+//-*-===//
 //
 // Each verb lives in its own file: an llvm::cl::SubCommand with its options and
 // a run function returning the exit status. main.cpp dispatches in one table.

@@ -34,8 +34,8 @@ struct Assembled {
   std::optional<AsmProgram> program;
 };
 
-inline std::unique_ptr<Assembled> assembleText(const std::string &text,
-                                               const Config &config = Config()) {
+inline std::unique_ptr<Assembled>
+assembleText(const std::string &text, const Config &config = Config()) {
   auto result = std::make_unique<Assembled>();
   DiagnosticEngine diags(result->sources);
   diags.setConsumer(std::make_unique<CapturingConsumer>(result->sources,

@@ -40,10 +40,10 @@ TEST(AssemblerTest, BuffersAndAddresses) {
   EXPECT_EQ(int8_t(p.buffers[0].data[16]), -1);
   EXPECT_EQ(p.buffers[0].data[31], 127);
   ASSERT_EQ(p.insns.size(), 4u);
-  EXPECT_EQ(p.insns[0].mem.dramBase, 1u);         // INP elements are 16 bytes
-  EXPECT_EQ(p.insns[0].mem.xStride, 1u);          // stride defaults to x
-  EXPECT_EQ(p.insns[1].mem.dramBase, 512u / 4);   // UOP elements are 4 bytes
-  EXPECT_EQ(p.insns[2].mem.dramBase, 256u / 16);  // OUT elements are 16 bytes
+  EXPECT_EQ(p.insns[0].mem.dramBase, 1u);        // INP elements are 16 bytes
+  EXPECT_EQ(p.insns[0].mem.xStride, 1u);         // stride defaults to x
+  EXPECT_EQ(p.insns[1].mem.dramBase, 512u / 4);  // UOP elements are 4 bytes
+  EXPECT_EQ(p.insns[2].mem.dramBase, 256u / 16); // OUT elements are 16 bytes
   EXPECT_TRUE(p.insns[2].deps.popPrev);
   uint32_t w0 = uint32_t(p.buffers[2].data[0]) |
                 (uint32_t(p.buffers[2].data[1]) << 8) |
@@ -76,8 +76,8 @@ TEST(AssemblerTest, RandomFillIsTheDocumentedSplitMix64) {
 /// Disassembly of any encodable program assembles back to the same bytes.
 TEST(AssemblerTest, DisassembleAssembleIdentity) {
   std::vector<Instruction> program;
-  Instruction load = Instruction::load(MemType::Inp, 65535, 4294967295u, 3,
-                                       65535, 7);
+  Instruction load =
+      Instruction::load(MemType::Inp, 65535, 4294967295u, 3, 65535, 7);
   load.mem.yPad0 = 15, load.mem.xPad1 = 2;
   load.deps.popNext = load.deps.pushNext = true;
   program.push_back(load);
@@ -139,7 +139,8 @@ TEST(AssemblerTest, ErrorsAreLocated) {
       {"GEMM uop=0:1 iter=(1,2,3)\n", "1:19: expected a tuple of 2 integers"},
       {"buffer A : i8[2] = [1, 2, 3]\n",
        "1:20: initial data has 3 elements but 'A' has 2"},
-      {"buffer A : i8[2] = [1, 200]\n", "1:24: i8 = 200 is out of range [-128, 127]"},
+      {"buffer A : i8[2] = [1, 200]\n",
+       "1:24: i8 = 200 is out of range [-128, 127]"},
       {"buffer A : f32[2]\n",
        "1:12: unknown element type 'f32' (use i8, u8, i16, u16, i32 or u32)"},
       {"buffer A : i8[2]\nbuffer A : i8[2]\n",
@@ -151,7 +152,8 @@ TEST(AssemblerTest, ErrorsAreLocated) {
       {"buffer A : i8[4] = file \"no-such-file.bin\"\n",
        "1:25: cannot read data from 'no-such-file.bin': No such file or "
        "directory"},
-      {"uops U = [(2048, 0, 0)]\n", "1:12: dst = 2048 is out of range [0, 2047]"},
+      {"uops U = [(2048, 0, 0)]\n",
+       "1:12: dst = 2048 is out of range [0, 2047]"},
       {"FINISH pop_prev\n",
        "1:8: FINISH on the compute module cannot use 'pop_prev'"},
       {"LOAD INP sram=0 $\n", "1:17: unexpected character '$'"},

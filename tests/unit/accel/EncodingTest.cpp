@@ -34,10 +34,9 @@ std::vector<Instruction> extremeInstructions() {
     out.push_back(maxLoad);
     out.push_back(Instruction::load(t, 0, 0, 0, 0, 0));
   }
-  Instruction maxStore =
-      Instruction::store(maxOf(width::SramBase), maxOf(width::DramBase),
-                         maxOf(width::YSize), maxOf(width::XSize),
-                         maxOf(width::XStride));
+  Instruction maxStore = Instruction::store(
+      maxOf(width::SramBase), maxOf(width::DramBase), maxOf(width::YSize),
+      maxOf(width::XSize), maxOf(width::XStride));
   maxStore.mem.xPad1 = 15; // encodable; the simulator faults on it
   maxStore.deps.popPrev = maxStore.deps.pushPrev = true;
   out.push_back(maxStore);
@@ -116,7 +115,8 @@ TEST(EncodingTest, KnownBitLayout) {
   expected |= (unsigned __int128)4 << 124; // x_pad1
   EXPECT_TRUE(v == expected);
   // Micro-op: dst [0,11), src [11,22), wgt [22,32).
-  EXPECT_EQ(cantFail(encodeUop(MicroOp{3, 5, 7})), 3u | (5u << 11) | (7u << 22));
+  EXPECT_EQ(cantFail(encodeUop(MicroOp{3, 5, 7})),
+            3u | (5u << 11) | (7u << 22));
 }
 
 TEST(EncodingTest, UopRoundTripAndLimits) {
@@ -151,8 +151,8 @@ TEST(EncodingTest, BadWordsDoNotDecode) {
   ASSERT_FALSE(bool(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()), "bad opcode 5");
   w = InsnWord{};
-  w[0] = 3;  // FINISH
-  w[9] = 1;  // a reserved bit
+  w[0] = 3; // FINISH
+  w[9] = 1; // a reserved bit
   EXPECT_FALSE(bool(decode(w)));
   llvm::consumeError(decode(w).takeError());
   w = InsnWord{};

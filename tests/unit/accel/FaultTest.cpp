@@ -16,8 +16,7 @@ void expectFault(Machine &m, std::vector<Instruction> program, FaultKind kind,
   ASSERT_TRUE(r.fault) << "expected " << faultKindName(kind).str();
   EXPECT_EQ(r.fault->kind, kind) << r.fault->message;
   EXPECT_EQ(r.fault->insnIndex, index) << r.fault->message;
-  EXPECT_NE(r.fault->message.find(text), std::string::npos)
-      << r.fault->message;
+  EXPECT_NE(r.fault->message.find(text), std::string::npos) << r.fault->message;
 }
 
 TEST(FaultTest, SramOutOfRange) {
@@ -41,12 +40,11 @@ TEST(FaultTest, SramOutOfRange) {
   g.loop = LoopNest{0, 1, 4, 5, 10, 3, 0, 0}; // 2000 + 30 + 12 = 2042: fine
   AluInsn alu;
   alu.loop = LoopNest{0, 1, 4, 5, 10, 5, 0, 0}; // 2000 + 30 + 20 = 2050
-  expectFault(m,
-              {Instruction::load(MemType::Uop, 0, u / 4, 1, 1, 1),
-               Instruction::gemmOp(g), Instruction::aluOp(alu),
-               Instruction::finish()},
-              FaultKind::SramOutOfRange, 2,
-              "micro-op 0 reaches ACC (dst) index 2050");
+  expectFault(
+      m,
+      {Instruction::load(MemType::Uop, 0, u / 4, 1, 1, 1),
+       Instruction::gemmOp(g), Instruction::aluOp(alu), Instruction::finish()},
+      FaultKind::SramOutOfRange, 2, "micro-op 0 reaches ACC (dst) index 2050");
   // STORE reading past ACC.
   expectFault(m, {Instruction::store(2047, 0, 1, 2, 2), Instruction::finish()},
               FaultKind::SramOutOfRange, 0, "STORE reads entries [2047, 2049)");
@@ -123,8 +121,8 @@ TEST(FaultTest, BadEncoding) {
 
 TEST(FaultTest, MissingOrMisplacedFinish) {
   Machine m;
-  expectFault(m, {Instruction::gemmOp(GemmInsn())}, FaultKind::MissingFinish,
-              0, "does not end with FINISH");
+  expectFault(m, {Instruction::gemmOp(GemmInsn())}, FaultKind::MissingFinish, 0,
+              "does not end with FINISH");
   expectFault(m, {}, FaultKind::MissingFinish, 0, "does not end with FINISH");
   expectFault(m, {Instruction::finish(), Instruction::gemmOp(GemmInsn())},
               FaultKind::AfterFinish, 1, "instruction follows FINISH");
@@ -134,15 +132,15 @@ TEST(FaultTest, DeadlockNamesModuleQueueAndInstruction) {
   Machine m;
   // COMPUTE pops l2c but LOAD never pushes; STORE waits on c2s that the
   // blocked COMPUTE would push.
-  expectFault(m,
-              {withFlags(Instruction::gemmOp(GemmInsn()),
-                         {true, false, false, true}),
-               withFlags(Instruction::store(0, 0, 0, 0, 0),
-                         {true, false, false, false}),
-               Instruction::finish()},
-              FaultKind::Deadlock, 0,
-              "deadlock: no module can progress (compute waits on l2c at "
-              "instruction 0; store waits on c2s at instruction 1)");
+  expectFault(
+      m,
+      {withFlags(Instruction::gemmOp(GemmInsn()), {true, false, false, true}),
+       withFlags(Instruction::store(0, 0, 0, 0, 0),
+                 {true, false, false, false}),
+       Instruction::finish()},
+      FaultKind::Deadlock, 0,
+      "deadlock: no module can progress (compute waits on l2c at "
+      "instruction 0; store waits on c2s at instruction 1)");
   // A LOAD waiting on a c2l token after the compute module has finished.
   expectFault(m,
               {Instruction::gemmOp(GemmInsn()),

@@ -67,16 +67,16 @@ TEST(FunctionalTest, AccLoadStoreRoundTripNarrows) {
         ASSERT_EQ(out[(row * 7 + e) * 16 + i], expected)
             << row << " " << e << " " << i;
       }
-  EXPECT_EQ(out[0], 44);   // 300 mod 256
-  EXPECT_EQ(out[1], 127);  // -129 keeps its low 8 bits
+  EXPECT_EQ(out[0], 44);  // 300 mod 256
+  EXPECT_EQ(out[1], 127); // -129 keeps its low 8 bits
   EXPECT_EQ(out[3], -128);
 }
 
 /// LOAD INP with padding: the SRAM image is (y0+y+y1) × (x0+x+x1) entries,
 /// zero outside the copied window.
 void checkPaddedLoad(uint8_t y0, uint8_t y1, uint8_t x0, uint8_t x1) {
-  SCOPED_TRACE(testing::Message() << "pad " << int(y0) << int(y1) << int(x0)
-                                  << int(x1));
+  SCOPED_TRACE(testing::Message()
+               << "pad " << int(y0) << int(y1) << int(x0) << int(x1));
   Machine m;
   const uint32_t ySize = 3, xSize = 2, stride = 4, base = 5;
   std::vector<int8_t> data = randomI8(16 * stride * ySize, 7);
@@ -99,8 +99,7 @@ void checkPaddedLoad(uint8_t y0, uint8_t y1, uint8_t x0, uint8_t x1) {
       if (e >= base && e < base + rows * cols) {
         uint32_t r = (e - base) / cols, c = (e - base) % cols;
         bool inside = r >= y0 && r < y0 + ySize && c >= x0 && c < x0 + xSize;
-        expected =
-            inside ? data[((r - y0) * stride + (c - x0)) * 16 + k] : 0;
+        expected = inside ? data[((r - y0) * stride + (c - x0)) * 16 + k] : 0;
       }
       ASSERT_EQ(entry[k], expected) << "entry " << e << " lane " << k;
     }
@@ -127,7 +126,7 @@ TEST(FunctionalTest, GemmTwoLoopLevelsFactorsAndReset) {
   uint64_t outAddr = m.zeros(16 * 40);
 
   GemmInsn g;
-  g.loop = LoopNest{0, 3, /*iterOut=*/2, /*iterIn=*/3, /*dst*/ 9, 2,
+  g.loop = LoopNest{0,         3, /*iterOut=*/2, /*iterIn=*/3, /*dst*/ 9, 2,
                     /*src*/ 8, 3};
   g.wgtFactorOut = 1, g.wgtFactorIn = 2;
   GemmInsn reset;
@@ -178,15 +177,14 @@ TEST(FunctionalTest, AccumulationWrapsAround) {
   uint64_t u = m.putUops({{0, 0, 0}});
   GemmInsn g;
   g.loop.uopEnd = 1;
-  RunResult r = m.run({Instruction::load(MemType::Uop, 0, u / 4, 1, 1, 1),
-                       Instruction::load(MemType::Inp, 0, i / 16, 1, 1, 1),
-                       withFlags(Instruction::load(MemType::Wgt, 0, w / 256,
-                                                   1, 1, 1),
-                                 {false, false, false, true}),
-                       Instruction::load(MemType::Acc, 0, a / 64, 1, 1, 1),
-                       withFlags(Instruction::gemmOp(g),
-                                 {true, false, false, false}),
-                       Instruction::finish()});
+  RunResult r =
+      m.run({Instruction::load(MemType::Uop, 0, u / 4, 1, 1, 1),
+             Instruction::load(MemType::Inp, 0, i / 16, 1, 1, 1),
+             withFlags(Instruction::load(MemType::Wgt, 0, w / 256, 1, 1, 1),
+                       {false, false, false, true}),
+             Instruction::load(MemType::Acc, 0, a / 64, 1, 1, 1),
+             withFlags(Instruction::gemmOp(g), {true, false, false, false}),
+             Instruction::finish()});
   ASSERT_TRUE(r.ok());
   int64_t exact = int64_t(INT32_MAX) - 100 + 16 * 128 * 128;
   EXPECT_EQ(m.sim.state().accEntry(0)[3], int32_t(uint32_t(exact)));
@@ -234,8 +232,8 @@ void checkAlu(AluOp op, std::optional<int16_t> imm) {
 }
 
 TEST(FunctionalTest, EveryAluOpWithAndWithoutImmediate) {
-  for (AluOp op : {AluOp::Min, AluOp::Max, AluOp::Add, AluOp::Mul,
-                   AluOp::Shr}) {
+  for (AluOp op :
+       {AluOp::Min, AluOp::Max, AluOp::Add, AluOp::Mul, AluOp::Shr}) {
     checkAlu(op, std::nullopt);
     checkAlu(op, int16_t(3));
     checkAlu(op, int16_t(-1)); // sign-extended: 0xFFFF is -1, not 65535
@@ -284,9 +282,9 @@ TEST(FunctionalTest, GemmThenShiftClipAndNarrowingStore) {
       Instruction::load(MemType::Uop, 0, u / 4, 1, 2, 2),
       Instruction::load(MemType::Inp, 0, i / 16, 1, rows * kBlocks,
                         rows * kBlocks),
-      withFlags(Instruction::load(MemType::Wgt, 0, w / 256, 1, kBlocks,
-                                  kBlocks),
-                {false, false, false, true}),
+      withFlags(
+          Instruction::load(MemType::Wgt, 0, w / 256, 1, kBlocks, kBlocks),
+          {false, false, false, true}),
       Instruction::gemmOp(reset),
       withFlags(Instruction::gemmOp(g), {true, false, false, false})};
   // Copy the raw result to entries 4.. with an ALU ADD of a zeroed range.
@@ -301,8 +299,8 @@ TEST(FunctionalTest, GemmThenShiftClipAndNarrowingStore) {
   program.push_back(Instruction::gemmOp(zero4));
   copy.loop.uopBgn = 2, copy.loop.uopEnd = 3;
   program.push_back(Instruction::aluOp(copy));
-  for (auto [op, imm] : {std::pair{AluOp::Shr, 8}, {AluOp::Max, 0},
-                         {AluOp::Min, 127}}) {
+  for (auto [op, imm] :
+       {std::pair{AluOp::Shr, 8}, {AluOp::Max, 0}, {AluOp::Min, 127}}) {
     alu.op = op, alu.imm = int16_t(imm);
     program.push_back(Instruction::aluOp(alu));
   }
@@ -327,8 +325,8 @@ TEST(FunctionalTest, GemmThenShiftClipAndNarrowingStore) {
       int64_t sum = 0;
       for (int kb = 0; kb < kBlocks; ++kb)
         for (int k = 0; k < 16; ++k)
-          sum += inp[(row * kBlocks + kb) * 16 + k] *
-                 wgt[kb * 256 + o * 16 + k];
+          sum +=
+              inp[(row * kBlocks + kb) * 16 + k] * wgt[kb * 256 + o * 16 + k];
       int64_t q = sum >= 0 ? sum / 256 : -((-sum + 255) / 256); // floor
       q = std::min<int64_t>(std::max<int64_t>(q, 0), 127);
       ASSERT_EQ(got[row * 16 + o], q) << row << " " << o;
@@ -371,7 +369,8 @@ void checkTiledGemm(bool doubleBuffer, int shift) {
         sum += a[i * K + k] * wRowMajor[j * K + k];
       int64_t expected = low8(sum);
       if (shift >= 0) {
-        int64_t q = sum >= 0 ? sum >> shift : -((-sum + (1 << shift) - 1) >> shift);
+        int64_t q =
+            sum >= 0 ? sum >> shift : -((-sum + (1 << shift) - 1) >> shift);
         expected = std::min<int64_t>(std::max<int64_t>(q, -128), 127);
       }
       ASSERT_EQ(c[i * N + j], expected) << i << " " << j;
@@ -381,8 +380,6 @@ void checkTiledGemm(bool doubleBuffer, int shift) {
 
 TEST(FunctionalTest, TiledGemm64DoubleBuffered) { checkTiledGemm(true, -1); }
 TEST(FunctionalTest, TiledGemm64Serialized) { checkTiledGemm(false, -1); }
-TEST(FunctionalTest, TiledGemm64WithRequantization) {
-  checkTiledGemm(true, 6);
-}
+TEST(FunctionalTest, TiledGemm64WithRequantization) { checkTiledGemm(true, 6); }
 
 } // namespace

@@ -61,9 +61,9 @@ TEST(RuntimeTest, GemmThroughTheCApi) {
   ASSERT_EQ(tdl_accel_get_stats(dev, &stats), 0);
   EXPECT_EQ(stats.macs, 2u * 256);
   EXPECT_GT(stats.cycles, 0u);
-  EXPECT_EQ(stats.dram_bytes[0], 32u); // inp
+  EXPECT_EQ(stats.dram_bytes[0], 32u);  // inp
   EXPECT_EQ(stats.dram_bytes[1], 256u); // wgt
-  EXPECT_EQ(stats.dram_bytes[4], 32u); // out
+  EXPECT_EQ(stats.dram_bytes[4], 32u);  // out
   tdl_accel_destroy(dev);
 }
 

@@ -180,8 +180,8 @@ TEST(TimingTest, TraceIsValidChromeJson) {
   EXPECT_EQ(threads, 3);  // load, compute, store
   // In order of start: FINISH (compute) and STORE both become ready at
   // cycle 76; ties go to the module earlier in the chain.
-  EXPECT_EQ(names, (std::vector<std::string>{"LOAD INP", "GEMM", "FINISH",
-                                              "STORE"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"LOAD INP", "GEMM", "FINISH", "STORE"}));
   // The LOAD takes 72 cycles = 0.72 us at 100 MHz.
   const llvm::json::Object *first = nullptr;
   for (const llvm::json::Value &v : *events)

@@ -1,4 +1,5 @@
-//===- CompositeTest.cpp - whole programs: gradients and their cost --------===//
+//===- CompositeTest.cpp - whole programs: gradients and their cost
+//--------===//
 //
 // The programs in programs/*.tir are checked against finite differences, and
 // the cost of their gradient is compared with the primal's (CostModel.h).
@@ -82,7 +83,8 @@ TEST(Composite, ReversePassCostsAtMostThreePrimals) {
     for (size_t i = 0; i < p.wrt.size(); ++i)
       wrt += (i ? ", " : "") + std::to_string(p.wrt[i]);
     Parsed parsed = parseAndDifferentiate(
-        readProgram(p.file) + "\nfunc @loss_grad = grad @loss wrt [" + wrt + "]\n");
+        readProgram(p.file) + "\nfunc @loss_grad = grad @loss wrt [" + wrt +
+        "]\n");
     ASSERT_TRUE(parsed.module) << parsed.errors;
     const Module &m = *parsed.module;
     int64_t trips = std::max<int64_t>(p.trips, 1);
@@ -90,9 +92,9 @@ TEST(Composite, ReversePassCostsAtMostThreePrimals) {
     tdl::ad::Cost grad = tdl::ad::countCost(m, *m.lookup("loss_grad"), trips);
     // The gradient function runs the primal once, then the reverse pass.
     double reverse = double(grad.flops - primal.flops) / double(primal.flops);
-    table += fmt::format("| {} | {} | {} | {} | {} | {:.2f} |\n", p.file,
-                         primal.ops, primal.flops, grad.ops, grad.flops,
-                         reverse);
+    table +=
+        fmt::format("| {} | {} | {} | {} | {} | {:.2f} |\n", p.file, primal.ops,
+                    primal.flops, grad.ops, grad.flops, reverse);
     EXPECT_LE(reverse, 3.0) << p.file;
   }
   std::printf("%s", table.c_str());

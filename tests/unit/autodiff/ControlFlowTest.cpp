@@ -1,4 +1,5 @@
-//===- ControlFlowTest.cpp - gradients through for and while loops ---------===//
+//===- ControlFlowTest.cpp - gradients through for and while loops
+//---------===//
 #include "GradCheck.h"
 
 using namespace tdl::ad::test;

@@ -1,4 +1,5 @@
-//===- CustomRuleTest.cpp - custom_vjp rules replace the automatic ones ----===//
+//===- CustomRuleTest.cpp - custom_vjp rules replace the automatic ones
+//----===//
 #include "GradCheck.h"
 
 #include <cmath>

@@ -1,4 +1,5 @@
-//===- ElementwiseRulesTest.cpp - gradient checks of elementwise rules -----===//
+//===- ElementwiseRulesTest.cpp - gradient checks of elementwise rules
+//-----===//
 #include "GradCheck.h"
 
 #include <fmt/format.h>
@@ -27,7 +28,8 @@ func @f(%a: f64[4], %b: f64[4]) -> f64[4] {{
 }
 
 TEST(ElementwiseRules, Unary) {
-  for (const char *op : {"neg", "abs", "exp", "sin", "cos", "tanh", "sigmoid"}) {
+  for (const char *op :
+       {"neg", "abs", "exp", "sin", "cos", "tanh", "sigmoid"}) {
     SCOPED_TRACE(op);
     checkGradients(unary(op), "f", {0});
   }
@@ -114,9 +116,9 @@ func @g = vjp @f wrt [0])");
 /// Subgradient conventions at kinks, checked against central differences
 /// (which see the same averages: ties split evenly, |x| at 0 gives 0).
 TEST(ElementwiseRules, KinksMatchCentralDifferences) {
+  using tdl::ir::DType;
   using tdl::ir::RuntimeValue;
   using tdl::ir::Type;
-  using tdl::ir::DType;
   Type t = Type::tensor(DType::F64, {4});
   std::vector<double> a{0.0, 1.0, -2.0, 0.5}, b{0.0, 1.0, -2.0, 0.25};
   for (const char *op : {"max", "min"}) {

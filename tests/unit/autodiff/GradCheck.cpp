@@ -46,7 +46,8 @@ std::vector<RuntimeValue> run(const Module &m, const std::string &fn,
   llvm::raw_string_ostream os(out);
   auto r = interpret(m, fn, args, os);
   if (!r) {
-    ADD_FAILURE() << "@" << fn << ": " << formatRuntimeError(r.takeError(), nullptr);
+    ADD_FAILURE() << "@" << fn << ": "
+                  << formatRuntimeError(r.takeError(), nullptr);
     return {};
   }
   return *r;
@@ -156,8 +157,9 @@ void checkGradients(const std::string &text, const std::string &fn,
   std::string wrtText;
   for (size_t i = 0; i < wrt.size(); ++i)
     wrtText += (i ? ", " : "") + std::to_string(wrt[i]);
-  std::string full = text + fmt::format("\nfunc @{0}__vjp = vjp @{0} wrt [{1}]\n",
-                                        fn, wrtText);
+  std::string full =
+      text +
+      fmt::format("\nfunc @{0}__vjp = vjp @{0} wrt [{1}]\n", fn, wrtText);
   if (opts.checkJvp)
     full += fmt::format("func @{0}__jvp = jvp @{0} wrt [{1}]\n", fn, wrtText);
   Parsed p = parseAndDifferentiate(full);
@@ -237,7 +239,9 @@ void checkGradients(const std::string &text, const std::string &fn,
   expectClose(flattenAll(tangents), fdT, opts.tol, "jvp of @" + fn);
   double lhs = dot(flattenAll(tangents), uflat);
   double rhs = dot(flattenAll(v), flattenAll(grads));
-  EXPECT_NEAR(lhs, rhs, (opts.tol > 1e-6 ? opts.tol : 1e-10) * std::max(1.0, std::fabs(lhs)))
+  EXPECT_NEAR(lhs, rhs,
+              (opts.tol > 1e-6 ? opts.tol : 1e-10) *
+                  std::max(1.0, std::fabs(lhs)))
       << "dot-product identity <jvp(v), u> = <v, vjp(u)> for @" << fn;
 }
 

@@ -1,4 +1,5 @@
-//===- GradCheck.h - finite-difference checks of the AD transforms --*- C++ -*-===//
+//===- GradCheck.h - finite-difference checks of the AD transforms --*- C++
+//-*-===//
 //
 // A test writes the primal as .tir text (f64 everywhere). The harness parses
 // it, appends `vjp` / `jvp` declarations, runs the autodiff pass, verifies,

@@ -1,4 +1,5 @@
-//===- HigherOrderTest.cpp - second derivatives against analytic ones ------===//
+//===- HigherOrderTest.cpp - second derivatives against analytic ones
+//------===//
 #include "GradCheck.h"
 
 #include <cmath>
@@ -23,11 +24,11 @@ func @ddf = grad @df wrt [0]
 )");
   ASSERT_TRUE(p.module) << p.errors;
   for (double x : {-1.3, 0.2, 2.5}) {
-    double want = 6 * x * std::sin(x) + 6 * x * x * std::cos(x) -
-                  x * x * x * std::sin(x);
-    double got = run(*p.module, "ddf",
-                     {RuntimeValue::scalar<double>(DType::F64, x)})[0]
-                     .getAsDouble(0);
+    double want =
+        6 * x * std::sin(x) + 6 * x * x * std::cos(x) - x * x * x * std::sin(x);
+    double got =
+        run(*p.module, "ddf", {RuntimeValue::scalar<double>(DType::F64, x)})[0]
+            .getAsDouble(0);
     EXPECT_NEAR(got, want, 1e-12 * std::max(1.0, std::fabs(want))) << x;
   }
 }
@@ -94,10 +95,10 @@ func @h = vjp @g wrt [0, 1]
                w = randomValue(rng, t);
   auto out = run(*p.module, "h", {x, u, w});
   ASSERT_EQ(out.size(), 2u);
-  std::vector<double> xs = flatten(x), us = flatten(u), ws = flatten(w), dx,
-                      du;
+  std::vector<double> xs = flatten(x), us = flatten(u), ws = flatten(w), dx, du;
   for (size_t i = 0; i < 3; ++i) {
-    dx.push_back(ws[i] * us[i] * (2 * std::cos(xs[i]) - xs[i] * std::sin(xs[i])));
+    dx.push_back(ws[i] * us[i] *
+                 (2 * std::cos(xs[i]) - xs[i] * std::sin(xs[i])));
     du.push_back(ws[i] * (std::sin(xs[i]) + xs[i] * std::cos(xs[i])));
   }
   expectClose(flatten(out[0]), dx, 1e-12, "d/dx");

@@ -1,4 +1,5 @@
-//===- NNRulesTest.cpp - conv2d and pooling gradient checks ----------------===//
+//===- NNRulesTest.cpp - conv2d and pooling gradient checks
+//----------------===//
 #include "GradCheck.h"
 
 #include <fmt/format.h>
@@ -20,7 +21,8 @@ TEST(NNRules, Conv2DAllParameters) {
        "f64[1,2,3,5]"},
       {"{dilation = [2, 1]}", "f64[1,1,6,5]", "f64[1,1,2,3]", "f64[1,1,4,3]"},
       {"{groups = 2}", "f64[1,4,4,4]", "f64[6,2,2,2]", "f64[1,6,3,3]"},
-      {"{dilation = [1, 2], groups = 2, padding = [1, 1, 0, 2], stride = [2, 3]}",
+      {"{dilation = [1, 2], groups = 2, padding = [1, 1, 0, 2], stride = [2, "
+       "3]}",
        "f64[2,2,7,8]", "f64[4,1,3,2]", "f64[2,4,4,3]"},
   };
   for (const ConvCase &c : cases) {
@@ -67,10 +69,10 @@ func @f(%x: f64[1,1,2,2]) -> f64[1,1,1,1] {
 func @g = vjp @f wrt [0])");
   ASSERT_TRUE(p.module) << p.errors;
   using namespace tdl::ir;
-  auto x = RuntimeValue::fromVector<double>(Type::tensor(DType::F64, {1, 1, 2, 2}),
-                                            std::vector<double>{1, 4, 4, 2});
-  auto u = RuntimeValue::fromVector<double>(Type::tensor(DType::F64, {1, 1, 1, 1}),
-                                            std::vector<double>{3});
+  auto x = RuntimeValue::fromVector<double>(
+      Type::tensor(DType::F64, {1, 1, 2, 2}), std::vector<double>{1, 4, 4, 2});
+  auto u = RuntimeValue::fromVector<double>(
+      Type::tensor(DType::F64, {1, 1, 1, 1}), std::vector<double>{3});
   auto g = run(*p.module, "g", {x, u});
   ASSERT_EQ(g.size(), 1u);
   expectClose(flatten(g[0]), {0, 3, 0, 0}, 0, "max_pool2d tie");

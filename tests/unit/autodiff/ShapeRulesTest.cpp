@@ -1,4 +1,5 @@
-//===- ShapeRulesTest.cpp - data movement, reductions, tuples, calls -------===//
+//===- ShapeRulesTest.cpp - data movement, reductions, tuples, calls
+//-------===//
 #include "GradCheck.h"
 
 using namespace tdl::ad::test;
@@ -63,8 +64,8 @@ func @f(%x: f64[5,4], %u: f64[2,2], %i: i64) -> f64[5,4] {
 }
 
 TEST(ShapeRules, Reductions) {
-  for (const char *op : {"reduce_sum", "reduce_max", "reduce_min",
-                         "reduce_prod"}) {
+  for (const char *op :
+       {"reduce_sum", "reduce_max", "reduce_min", "reduce_prod"}) {
     SCOPED_TRACE(op);
     checkGradients(std::string(R"(
 func @f(%x: f64[3,4,2]) -> f64[4] {

@@ -44,7 +44,8 @@ TEST(InterpControlFlow, ForLoopWithNestedIfAndPrints) {
   ASSERT_TRUE(verifyModuleMessages(m).empty()) << toString(m);
   std::string out;
   llvm::raw_string_ostream os(out);
-  auto r = interpret(m, "fact", {RuntimeValue::scalar<int64_t>(DType::I64, 6)}, os);
+  auto r =
+      interpret(m, "fact", {RuntimeValue::scalar<int64_t>(DType::I64, 6)}, os);
   ASSERT_TRUE(bool(r)) << formatRuntimeError(r.takeError(), nullptr);
   EXPECT_EQ((*r)[0].toVector<int64_t>()[0], 720);
   // 5! = 120 and 6! = 720 exceed 100, in loop order.
@@ -89,7 +90,8 @@ TEST(InterpControlFlow, IfSelectsTheBranchAndYieldsValues) {
   Module m;
   Type f32T = T(DType::F32, {2});
   auto fn = std::make_unique<Function>(
-      "pick", llvm::ArrayRef<Type>{T(DType::Bool), f32T}, llvm::ArrayRef<Type>{f32T});
+      "pick", llvm::ArrayRef<Type>{T(DType::Bool), f32T},
+      llvm::ArrayRef<Type>{f32T});
   Builder b(fn->getBody());
   Value *cond = fn->getBody().getArgument(0);
   Value *arg = fn->getBody().getArgument(1);
@@ -103,8 +105,10 @@ TEST(InterpControlFlow, IfSelectsTheBranchAndYieldsValues) {
   std::string out;
   llvm::raw_string_ostream os(out);
   RuntimeValue x = tensor<float>(DType::F32, {2}, {1, -2});
-  auto yes = interpret(m, "pick", {RuntimeValue::scalar<uint8_t>(DType::Bool, 1), x}, os);
-  auto no = interpret(m, "pick", {RuntimeValue::scalar<uint8_t>(DType::Bool, 0), x}, os);
+  auto yes = interpret(m, "pick",
+                       {RuntimeValue::scalar<uint8_t>(DType::Bool, 1), x}, os);
+  auto no = interpret(m, "pick",
+                      {RuntimeValue::scalar<uint8_t>(DType::Bool, 0), x}, os);
   ASSERT_TRUE(yes && no);
   EXPECT_EQ((*yes)[0].toVector<float>(), (std::vector<float>{-1, 2}));
   EXPECT_EQ((*no)[0].toVector<float>(), (std::vector<float>{1, -2}));
@@ -117,7 +121,8 @@ TEST(InterpControlFlow, ArgumentErrorsAndDerivedDeclarations) {
                                            "fact", llvm::ArrayRef<int64_t>{0}));
   std::string out;
   llvm::raw_string_ostream os(out);
-  auto wrongType = interpret(m, "fact", {RuntimeValue::scalar<int32_t>(DType::I32, 3)}, os);
+  auto wrongType =
+      interpret(m, "fact", {RuntimeValue::scalar<int32_t>(DType::I32, 3)}, os);
   ASSERT_FALSE(bool(wrongType));
   EXPECT_EQ(formatRuntimeError(wrongType.takeError(), nullptr),
             "runtime error: argument 0 of '@fact' has type i32, expected i64");

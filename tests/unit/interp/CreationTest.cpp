@@ -36,8 +36,8 @@ TEST(InterpCreation, Constants) {
             (std::vector<uint8_t>{1}));
   std::vector<int64_t> dense{1, -2, 3, 1LL << 40};
   EXPECT_EQ(runOp(Opcode::Constant, {},
-                  {{"value", Attribute(DenseElements::from<int64_t>(
-                                 DType::I64, dense))}},
+                  {{"value", Attribute(DenseElements::from<int64_t>(DType::I64,
+                                                                    dense))}},
                   {T(DType::I64, {2, 2})})
                 .toVector<int64_t>(),
             dense);
@@ -52,7 +52,8 @@ TEST(InterpRng, UniformF32FollowsThePhiloxMapping) {
   // Seed 0, block 0 is Philox4x32-10(counter 0, key 0), whose published
   // output is {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}; element i
   // takes word i and keeps its top 24 bits.
-  std::vector<float> got = rng(Opcode::RngUniform, 0, DType::F32, {4}).toVector<float>();
+  std::vector<float> got =
+      rng(Opcode::RngUniform, 0, DType::F32, {4}).toVector<float>();
   uint32_t words[4] = {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8};
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(got[i], float(words[i] >> 8) / 16777216.0f) << i;

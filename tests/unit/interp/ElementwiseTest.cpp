@@ -1,4 +1,5 @@
-//===- ElementwiseTest.cpp - unary, binary, select, cast in the interpreter ===//
+//===- ElementwiseTest.cpp - unary, binary, select, cast in the interpreter
+//===//
 #include "InterpTestUtil.h"
 
 #include <cmath>
@@ -56,21 +57,21 @@ TEST(InterpElementwise, IntegerNegAbsWrapAndSign) {
   auto abs = runOp(Opcode::Abs, {tensor<int32_t>(DType::I32, {3}, {mn, -7, 7})})
                  .toVector<int32_t>();
   EXPECT_EQ(abs, (std::vector<int32_t>{mn, 7, 7}));
-  auto sign = runOp(Opcode::Sign,
-                    {tensor<int64_t>(DType::I64, {3}, {-9, 0, 12})})
-                  .toVector<int64_t>();
+  auto sign =
+      runOp(Opcode::Sign, {tensor<int64_t>(DType::I64, {3}, {-9, 0, 12})})
+          .toVector<int64_t>();
   EXPECT_EQ(sign, (std::vector<int64_t>{-1, 0, 1}));
-  auto fsign = runOp(Opcode::Sign,
-                     {tensor<float>(DType::F32, {3}, {-2.5f, fnan, 3.0f})})
-                   .toVector<float>();
+  auto fsign =
+      runOp(Opcode::Sign, {tensor<float>(DType::F32, {3}, {-2.5f, fnan, 3.0f})})
+          .toVector<float>();
   EXPECT_EQ(fsign[0], -1.0f);
   EXPECT_TRUE(std::isnan(fsign[1]));
   EXPECT_EQ(fsign[2], 1.0f);
 }
 
 TEST(InterpElementwise, RoundingOps) {
-  RuntimeValue x = tensor<float>(DType::F32, {6},
-                                 {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.7f});
+  RuntimeValue x =
+      tensor<float>(DType::F32, {6}, {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.7f});
   // Half to even, like NumPy's round.
   auto r = runOp(Opcode::Round, {x}).toVector<float>();
   std::vector<float> expectRound{0.0f, 2.0f, 2.0f, -0.0f, -2.0f, -3.0f};
@@ -109,12 +110,13 @@ TEST(InterpElementwise, IntegerArithmeticWraps) {
                                  tensor<int8_t>(DType::I8, {2}, {1, -1})})
                  .toVector<int8_t>();
   EXPECT_EQ(add, (std::vector<int8_t>{-128, 127}));
-  auto mul = runOp(Opcode::Mul,
-                   {tensor<int32_t>(DType::I32, {2}, {65536, 46341}),
-                    tensor<int32_t>(DType::I32, {2}, {65536, 46341})})
-                 .toVector<int32_t>();
+  auto mul =
+      runOp(Opcode::Mul, {tensor<int32_t>(DType::I32, {2}, {65536, 46341}),
+                          tensor<int32_t>(DType::I32, {2}, {65536, 46341})})
+          .toVector<int32_t>();
   // 2^32 wraps to 0; 46341^2 = 2147488281 wraps to 2147488281 - 2^32.
-  EXPECT_EQ(mul, (std::vector<int32_t>{0, int32_t(2147488281LL - 4294967296LL)}));
+  EXPECT_EQ(mul,
+            (std::vector<int32_t>{0, int32_t(2147488281LL - 4294967296LL)}));
   int64_t mn = std::numeric_limits<int64_t>::min();
   auto sub = runOp(Opcode::Sub, {tensor<int64_t>(DType::I64, {1}, {mn}),
                                  tensor<int64_t>(DType::I64, {1}, {1})})
@@ -129,9 +131,10 @@ TEST(InterpElementwise, DivisionAndRemainderTruncate) {
             (std::vector<int32_t>{-3, -3, 3, 3, INT32_MIN}));
   EXPECT_EQ(runOp(Opcode::Rem, {a, b}).toVector<int32_t>(),
             (std::vector<int32_t>{-1, 1, 1, -1, 0}));
-  auto frem = runOp(Opcode::Rem, {tensor<float>(DType::F32, {2}, {-7.5f, 7.5f}),
-                                  tensor<float>(DType::F32, {2}, {2.0f, -2.0f})})
-                  .toVector<float>();
+  auto frem =
+      runOp(Opcode::Rem, {tensor<float>(DType::F32, {2}, {-7.5f, 7.5f}),
+                          tensor<float>(DType::F32, {2}, {2.0f, -2.0f})})
+          .toVector<float>();
   EXPECT_EQ(frem, (std::vector<float>{-1.5f, 1.5f}));
   auto fdiv = runOp(Opcode::Div, {tensor<float>(DType::F32, {2}, {1.0f, -1.0f}),
                                   tensor<float>(DType::F32, {2}, {0.0f, 0.0f})})
@@ -149,10 +152,10 @@ TEST(InterpElementwise, IntegerDivisionByZeroIsARuntimeError) {
 }
 
 TEST(InterpElementwise, Pow) {
-  auto ip = runOp(Opcode::Pow,
-                  {tensor<int32_t>(DType::I32, {5}, {3, 2, -1, 5, 2}),
-                   tensor<int32_t>(DType::I32, {5}, {4, -1, -3, 0, 31})})
-                .toVector<int32_t>();
+  auto ip =
+      runOp(Opcode::Pow, {tensor<int32_t>(DType::I32, {5}, {3, 2, -1, 5, 2}),
+                          tensor<int32_t>(DType::I32, {5}, {4, -1, -3, 0, 31})})
+          .toVector<int32_t>();
   EXPECT_EQ(ip, (std::vector<int32_t>{81, 0, -1, 1, INT32_MIN}));
   auto fp = runOp(Opcode::Pow, {tensor<float>(DType::F32, {2}, {2.0f, 9.0f}),
                                 tensor<float>(DType::F32, {2}, {0.5f, 0.5f})})
@@ -226,11 +229,11 @@ TEST(InterpElementwise, ShiftsIncludingOutOfRangeAmounts) {
 }
 
 TEST(InterpElementwise, Select) {
-  auto got = runOp(Opcode::Select,
-                   {tensor<uint8_t>(DType::Bool, {3}, {1, 0, 1}),
-                    tensor<int64_t>(DType::I64, {3}, {1, 2, 3}),
-                    tensor<int64_t>(DType::I64, {3}, {10, 20, 30})})
-                 .toVector<int64_t>();
+  auto got =
+      runOp(Opcode::Select, {tensor<uint8_t>(DType::Bool, {3}, {1, 0, 1}),
+                             tensor<int64_t>(DType::I64, {3}, {1, 2, 3}),
+                             tensor<int64_t>(DType::I64, {3}, {10, 20, 30})})
+          .toVector<int64_t>();
   EXPECT_EQ(got, (std::vector<int64_t>{1, 20, 3}));
 }
 
@@ -239,17 +242,16 @@ RuntimeValue castTo(RuntimeValue x, DType to) {
 }
 
 TEST(InterpCast, FloatToIntTruncatesAndSaturates) {
-  RuntimeValue x = tensor<float>(DType::F32, {7},
-                                 {1.9f, -1.9f, 1e10f, -1e10f, fnan, finf, -finf});
+  RuntimeValue x = tensor<float>(
+      DType::F32, {7}, {1.9f, -1.9f, 1e10f, -1e10f, fnan, finf, -finf});
   EXPECT_EQ(castTo(x, DType::I32).toVector<int32_t>(),
             (std::vector<int32_t>{1, -1, INT32_MAX, INT32_MIN, 0, INT32_MAX,
                                   INT32_MIN}));
   EXPECT_EQ(castTo(x, DType::I8).toVector<int8_t>(),
             (std::vector<int8_t>{1, -1, 127, -128, 0, 127, -128}));
   // 2^63 is out of range for i64, -2^63 is exactly the minimum.
-  RuntimeValue big = tensor<double>(DType::F64, {3},
-                                    {9223372036854775808.0,
-                                     -9223372036854775808.0, 1e300});
+  RuntimeValue big = tensor<double>(
+      DType::F64, {3}, {9223372036854775808.0, -9223372036854775808.0, 1e300});
   EXPECT_EQ(castTo(big, DType::I64).toVector<int64_t>(),
             (std::vector<int64_t>{INT64_MAX, INT64_MIN, INT64_MAX}));
 }

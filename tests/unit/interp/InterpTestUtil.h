@@ -1,4 +1,5 @@
-//===- InterpTestUtil.h - run one op or a small module in tests ---*- C++ -*-===//
+//===- InterpTestUtil.h - run one op or a small module in tests ---*- C++
+//-*-===//
 #ifndef TDL_TESTS_INTERPTESTUTIL_H
 #define TDL_TESTS_INTERPTESTUTIL_H
 
@@ -46,7 +47,8 @@ tryRunOp(Opcode op, const std::vector<RuntimeValue> &args, AttrList attrs = {},
 }
 
 inline RuntimeValue runOp(Opcode op, const std::vector<RuntimeValue> &args,
-                          AttrList attrs = {}, std::vector<Type> declared = {}) {
+                          AttrList attrs = {},
+                          std::vector<Type> declared = {}) {
   auto r = tryRunOp(op, args, std::move(attrs), std::move(declared));
   if (!r) {
     ADD_FAILURE() << formatRuntimeError(r.takeError(), nullptr);

@@ -20,16 +20,18 @@ std::vector<int32_t> iotaVec(int n, int start = 0) {
 
 TEST(InterpMovement, BroadcastInDim) {
   // [3] -> [2,3] along dim 1.
-  auto a = runOp(Opcode::Broadcast, {tensor<int32_t>(DType::I32, {3}, {1, 2, 3})},
-                 {{"shape", Attribute(IntArray{2, 3})},
-                  {"dims", Attribute(IntArray{1})}})
-               .toVector<int32_t>();
+  auto a =
+      runOp(Opcode::Broadcast, {tensor<int32_t>(DType::I32, {3}, {1, 2, 3})},
+            {{"shape", Attribute(IntArray{2, 3})},
+             {"dims", Attribute(IntArray{1})}})
+          .toVector<int32_t>();
   EXPECT_EQ(a, (std::vector<int32_t>{1, 2, 3, 1, 2, 3}));
   // [2,1] -> [2,4,3]: dim 0 -> 0, the size-1 dim stretches to dim 2.
-  auto b = runOp(Opcode::Broadcast, {tensor<int32_t>(DType::I32, {2, 1}, {7, 9})},
-                 {{"shape", Attribute(IntArray{2, 4, 3})},
-                  {"dims", Attribute(IntArray{0, 2})}})
-               .toVector<int32_t>();
+  auto b =
+      runOp(Opcode::Broadcast, {tensor<int32_t>(DType::I32, {2, 1}, {7, 9})},
+            {{"shape", Attribute(IntArray{2, 4, 3})},
+             {"dims", Attribute(IntArray{0, 2})}})
+          .toVector<int32_t>();
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 4; ++j)
       for (int k = 0; k < 3; ++k)
@@ -44,7 +46,8 @@ TEST(InterpMovement, BroadcastInDim) {
 
 TEST(InterpMovement, ReshapeKeepsRowMajorOrder) {
   RuntimeValue x = tensor<int32_t>(DType::I32, {2, 3}, iotaVec(6));
-  RuntimeValue r = runOp(Opcode::Reshape, {x}, {{"shape", Attribute(IntArray{3, 2})}});
+  RuntimeValue r =
+      runOp(Opcode::Reshape, {x}, {{"shape", Attribute(IntArray{3, 2})}});
   EXPECT_EQ(r.getType(), T(DType::I32, {3, 2}));
   EXPECT_EQ(r.toVector<int32_t>(), iotaVec(6));
 }
@@ -93,9 +96,9 @@ TEST(InterpMovement, Flip) {
 TEST(InterpMovement, Pad) {
   RuntimeValue x = tensor<float>(DType::F32, {2, 2}, {1, 2, 3, 4});
   RuntimeValue v = tensor<float>(DType::F32, {}, {-1});
-  RuntimeValue out = runOp(Opcode::Pad, {x, v},
-                           {{"lo", Attribute(IntArray{1, 0})},
-                            {"hi", Attribute(IntArray{0, 2})}});
+  RuntimeValue out = runOp(
+      Opcode::Pad, {x, v},
+      {{"lo", Attribute(IntArray{1, 0})}, {"hi", Attribute(IntArray{0, 2})}});
   EXPECT_EQ(out.getType(), T(DType::F32, {3, 4}));
   EXPECT_EQ(out.toVector<float>(), (std::vector<float>{-1, -1, -1, -1, //
                                                        1, 2, -1, -1,   //
@@ -105,14 +108,18 @@ TEST(InterpMovement, Pad) {
 TEST(InterpMovement, Concat) {
   RuntimeValue a = tensor<int64_t>(DType::I64, {2, 1}, {1, 2});
   RuntimeValue b = tensor<int64_t>(DType::I64, {2, 2}, {3, 4, 5, 6});
-  RuntimeValue out = runOp(Opcode::Concat, {a, b}, {{"axis", Attribute(int64_t(1))}});
+  RuntimeValue out =
+      runOp(Opcode::Concat, {a, b}, {{"axis", Attribute(int64_t(1))}});
   EXPECT_EQ(out.toVector<int64_t>(), (std::vector<int64_t>{1, 3, 4, 2, 5, 6}));
-  RuntimeValue rows = runOp(Opcode::Concat, {b, b}, {{"axis", Attribute(int64_t(0))}});
+  RuntimeValue rows =
+      runOp(Opcode::Concat, {b, b}, {{"axis", Attribute(int64_t(0))}});
   EXPECT_EQ(rows.toVector<int64_t>(),
             (std::vector<int64_t>{3, 4, 5, 6, 3, 4, 5, 6}));
 }
 
-RuntimeValue i64(int64_t v) { return RuntimeValue::scalar<int64_t>(DType::I64, v); }
+RuntimeValue i64(int64_t v) {
+  return RuntimeValue::scalar<int64_t>(DType::I64, v);
+}
 
 TEST(InterpMovement, DynamicSliceInRange) {
   RuntimeValue x = tensor<int32_t>(DType::I32, {3, 4}, iotaVec(12));
@@ -134,7 +141,8 @@ TEST(InterpMovement, DynamicSliceOutOfRangeIsARuntimeError) {
 }
 
 TEST(InterpMovement, DynamicUpdateSlice) {
-  RuntimeValue x = tensor<int32_t>(DType::I32, {3, 3}, std::vector<int32_t>(9, 0));
+  RuntimeValue x =
+      tensor<int32_t>(DType::I32, {3, 3}, std::vector<int32_t>(9, 0));
   RuntimeValue u = tensor<int32_t>(DType::I32, {2, 2}, {1, 2, 3, 4});
   RuntimeValue out = runOp(Opcode::DynamicUpdateSlice, {x, u, i64(1), i64(0)});
   EXPECT_EQ(out.toVector<int32_t>(),

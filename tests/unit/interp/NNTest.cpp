@@ -101,24 +101,28 @@ std::vector<float> naiveConv(const ConvCase &k, const std::vector<float> &x,
 void checkConv(const ConvCase &k) {
   std::vector<float> x = data<float>(k.n * k.c * k.h * k.w, 5);
   std::vector<float> w = data<float>(k.o * (k.c / k.groups) * k.kh * k.kw, 6);
-  RuntimeValue out = runOp(
-      Opcode::Conv2D,
-      {tensor<float>(DType::F32, {k.n, k.c, k.h, k.w}, x),
-       tensor<float>(DType::F32, {k.o, k.c / k.groups, k.kh, k.kw}, w)},
-      {{"stride", Attribute(IntArray{k.stride[0], k.stride[1]})},
-       {"dilation", Attribute(IntArray{k.dilation[0], k.dilation[1]})},
-       {"padding", Attribute(IntArray(k.pad.begin(), k.pad.end()))},
-       {"groups", Attribute(k.groups)}});
+  RuntimeValue out =
+      runOp(Opcode::Conv2D,
+            {tensor<float>(DType::F32, {k.n, k.c, k.h, k.w}, x),
+             tensor<float>(DType::F32, {k.o, k.c / k.groups, k.kh, k.kw}, w)},
+            {{"stride", Attribute(IntArray{k.stride[0], k.stride[1]})},
+             {"dilation", Attribute(IntArray{k.dilation[0], k.dilation[1]})},
+             {"padding", Attribute(IntArray(k.pad.begin(), k.pad.end()))},
+             {"groups", Attribute(k.groups)}});
   int64_t oh = (k.h + k.pad[0] + k.pad[1] - k.dilation[0] * (k.kh - 1) - 1) /
-                   k.stride[0] + 1;
+                   k.stride[0] +
+               1;
   int64_t ow = (k.w + k.pad[2] + k.pad[3] - k.dilation[1] * (k.kw - 1) - 1) /
-                   k.stride[1] + 1;
+                   k.stride[1] +
+               1;
   ASSERT_EQ(out.getType(), T(DType::F32, {k.n, k.o, oh, ow}));
   // Values are multiples of 1/16 with few terms: sums are exact in any order.
   EXPECT_EQ(out.toVector<float>(), naiveConv(k, x, w, oh, ow));
 }
 
-TEST(InterpConv2D, Plain) { checkConv({1, 1, 4, 4, 1, 3, 3, 1, {1, 1}, {1, 1}, {0, 0, 0, 0}}); }
+TEST(InterpConv2D, Plain) {
+  checkConv({1, 1, 4, 4, 1, 3, 3, 1, {1, 1}, {1, 1}, {0, 0, 0, 0}});
+}
 TEST(InterpConv2D, StrideAndAsymmetricPadding) {
   checkConv({2, 3, 7, 6, 4, 3, 2, 1, {2, 3}, {1, 1}, {1, 0, 2, 1}});
 }
@@ -133,9 +137,9 @@ TEST(InterpConv2D, DepthwiseWithEverything) {
 }
 
 TEST(InterpConv2D, I8WidensToI32) {
-  RuntimeValue out = runOp(Opcode::Conv2D,
-                           {tensor<int8_t>(DType::I8, {1, 1, 1, 2}, {100, 100}),
-                            tensor<int8_t>(DType::I8, {1, 1, 1, 2}, {100, 100})});
+  RuntimeValue out = runOp(
+      Opcode::Conv2D, {tensor<int8_t>(DType::I8, {1, 1, 1, 2}, {100, 100}),
+                       tensor<int8_t>(DType::I8, {1, 1, 1, 2}, {100, 100})});
   ASSERT_EQ(out.getType(), T(DType::I32, {1, 1, 1, 1}));
   EXPECT_EQ(out.toVector<int32_t>()[0], 20000);
 }
@@ -145,11 +149,11 @@ TEST(InterpPool, MaxPoolIgnoresPadding) {
   // every window sees at least one real element; padding never wins even
   // though all values are negative.
   std::vector<float> x{-9, -8, -7, -6, -5, -4, -3, -2, -1};
-  RuntimeValue out = runOp(Opcode::MaxPool2D,
-                           {tensor<float>(DType::F32, {1, 1, 3, 3}, x)},
-                           {{"window", Attribute(IntArray{2, 2})},
-                            {"stride", Attribute(IntArray{1, 1})},
-                            {"padding", Attribute(IntArray{1, 1, 1, 1})}});
+  RuntimeValue out =
+      runOp(Opcode::MaxPool2D, {tensor<float>(DType::F32, {1, 1, 3, 3}, x)},
+            {{"window", Attribute(IntArray{2, 2})},
+             {"stride", Attribute(IntArray{1, 1})},
+             {"padding", Attribute(IntArray{1, 1, 1, 1})}});
   ASSERT_EQ(out.getType(), T(DType::F32, {1, 1, 4, 4}));
   std::vector<float> expect;
   for (int y = 0; y < 4; ++y)
@@ -167,10 +171,10 @@ TEST(InterpPool, MaxPoolIgnoresPadding) {
 }
 
 TEST(InterpPool, MaxPoolDefaultStrideIsTheWindow) {
-  RuntimeValue out =
-      runOp(Opcode::MaxPool2D,
-            {tensor<int32_t>(DType::I32, {1, 1, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 7})},
-            {{"window", Attribute(IntArray{2, 2})}});
+  RuntimeValue out = runOp(
+      Opcode::MaxPool2D,
+      {tensor<int32_t>(DType::I32, {1, 1, 2, 4}, {1, 5, 2, 0, 3, 4, 8, 7})},
+      {{"window", Attribute(IntArray{2, 2})}});
   EXPECT_EQ(out.toVector<int32_t>(), (std::vector<int32_t>{5, 8}));
 }
 
@@ -178,11 +182,11 @@ TEST(InterpPool, AvgPoolCountsPadding) {
   // count_include_pad: a corner window with padding 1 holds one real
   // element and three zeros, divided by 4.
   std::vector<double> x{4, 8, 12, 16};
-  RuntimeValue out = runOp(Opcode::AvgPool2D,
-                           {tensor<double>(DType::F64, {1, 1, 2, 2}, x)},
-                           {{"window", Attribute(IntArray{2, 2})},
-                            {"stride", Attribute(IntArray{1, 1})},
-                            {"padding", Attribute(IntArray{1, 1, 1, 1})}});
+  RuntimeValue out =
+      runOp(Opcode::AvgPool2D, {tensor<double>(DType::F64, {1, 1, 2, 2}, x)},
+            {{"window", Attribute(IntArray{2, 2})},
+             {"stride", Attribute(IntArray{1, 1})},
+             {"padding", Attribute(IntArray{1, 1, 1, 1})}});
   ASSERT_EQ(out.getType(), T(DType::F64, {1, 1, 3, 3}));
   EXPECT_EQ(out.toVector<double>(),
             (std::vector<double>{1, 3, 2, 4, 10, 6, 3, 7, 4}));

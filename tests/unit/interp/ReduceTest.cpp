@@ -14,9 +14,9 @@ TEST(InterpReduce, SumOverSeveralAxesMatchesLoops) {
   std::vector<int32_t> xs;
   for (int i = 0; i < 24; ++i)
     xs.push_back(i - 7);
-  RuntimeValue out = runOp(Opcode::ReduceSum,
-                           {tensor<int32_t>(DType::I32, {2, 3, 4}, xs)},
-                           {{"axes", Attribute(IntArray{0, 2})}});
+  RuntimeValue out =
+      runOp(Opcode::ReduceSum, {tensor<int32_t>(DType::I32, {2, 3, 4}, xs)},
+            {{"axes", Attribute(IntArray{0, 2})}});
   EXPECT_EQ(out.getType(), T(DType::I32, {3}));
   std::vector<int32_t> expect(3, 0);
   for (int i = 0; i < 2; ++i)
@@ -76,8 +76,8 @@ TEST(InterpReduce, ArgMaxArgMinFirstIndexAndNaN) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   // Rows: ties pick the first, a NaN wins like NumPy's argmax.
   RuntimeValue x = tensor<float>(DType::F32, {3, 4},
-                                 {1, 5, 5, 0,      //
-                                  2, nan, 9, nan,  //
+                                 {1, 5, 5, 0,     //
+                                  2, nan, 9, nan, //
                                   -1, -3, -3, -2});
   EXPECT_EQ(runOp(Opcode::ArgMax, {x}, {{"axis", Attribute(int64_t(1))}})
                 .toVector<int64_t>(),

@@ -67,7 +67,8 @@ TEST(TensorFormat, ScientificLikeNumPy) {
   EXPECT_EQ(fmt<double>(ElemType::F64, {}, {0.0001}), "f64 0.0001");
   // Arrays: max >= 1e8, min < 1e-4, or max/min > 1e3 over nonzero finite
   // elements (zeros and nan are ignored).
-  EXPECT_EQ(fmt<double>(ElemType::F64, {2}, {1, 2000}), "f64[2] [1e+00, 2e+03]");
+  EXPECT_EQ(fmt<double>(ElemType::F64, {2}, {1, 2000}),
+            "f64[2] [1e+00, 2e+03]");
   EXPECT_EQ(fmt<double>(ElemType::F64, {3}, {0, 1.5, 1000}),
             "f64[3] [0, 1.5, 1000]");
   EXPECT_EQ(fmt<float>(ElemType::F32, {2}, {1e8f, 2.5e8f}),

@@ -87,13 +87,12 @@ TEST(Diagnostics, JsonIsOneObjectPerLine) {
 
 TEST(Verify, ParsesDirectivesWithOffsetsAndCounts) {
   SourceManager sm;
-  unsigned id = sm.addBuffer(
-      "v.tdl", "a // expected-error {{one}}\n"
-               "// expected-note@+1 2 {{two}}\n"
-               "b\n"
-               "// expected-warning@-3 {{three}}\n"
-               "// expected-error@* {{any}}\n"
-               "// expected-error {{unclosed\n");
+  unsigned id = sm.addBuffer("v.tdl", "a // expected-error {{one}}\n"
+                                      "// expected-note@+1 2 {{two}}\n"
+                                      "b\n"
+                                      "// expected-warning@-3 {{three}}\n"
+                                      "// expected-error@* {{any}}\n"
+                                      "// expected-error {{unclosed\n");
   std::vector<Diagnostic> problems;
   bool none = false;
   auto ds = parseExpectedDiagnostics(sm, id, problems, none);
@@ -111,21 +110,25 @@ TEST(Verify, ParsesDirectivesWithOffsetsAndCounts) {
 
 TEST(Verify, ReportsMissingAndUnexpected) {
   SourceManager sm;
-  unsigned id = sm.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
+  unsigned id =
+      sm.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
   DiagnosticEngine de(sm);
   auto printer = std::make_unique<Collector>();
   Collector *col = printer.get();
-  de.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(sm, std::move(printer)));
-  de.report(diag::CannotOpenFile, at(sm, id, 0), "a", "b");   // matches
+  de.setConsumer(
+      std::make_unique<VerifyDiagnosticConsumer>(sm, std::move(printer)));
+  de.report(diag::CannotOpenFile, at(sm, id, 0), "a", "b"); // matches
   EXPECT_TRUE(de.finish());
   EXPECT_TRUE(col->seen.empty());
 
   SourceManager sm2;
-  unsigned id2 = sm2.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
+  unsigned id2 =
+      sm2.addBuffer("w.tdl", "x // expected-error {{cannot open}}\ny\n");
   DiagnosticEngine de2(sm2);
   auto printer2 = std::make_unique<Collector>();
   Collector *col2 = printer2.get();
-  de2.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(sm2, std::move(printer2)));
+  de2.setConsumer(
+      std::make_unique<VerifyDiagnosticConsumer>(sm2, std::move(printer2)));
   de2.report(diag::CannotOpenFile, at(sm2, id2, 36), "a", "b"); // wrong line
   EXPECT_FALSE(de2.finish());
   ASSERT_EQ(col2->seen.size(), 2u);

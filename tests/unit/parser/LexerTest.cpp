@@ -46,12 +46,23 @@ TEST(Lexer, EmptyInputIsJustEof) {
 
 TEST(Lexer, EveryKeyword) {
   const std::pair<const char *, K> keywords[] = {
-      {"fn", K::KwFn},         {"let", K::KwLet},       {"var", K::KwVar},
-      {"const", K::KwConst},   {"struct", K::KwStruct}, {"return", K::KwReturn},
-      {"if", K::KwIf},         {"else", K::KwElse},     {"for", K::KwFor},
-      {"in", K::KwIn},         {"while", K::KwWhile},   {"break", K::KwBreak},
-      {"continue", K::KwContinue}, {"import", K::KwImport},
-      {"export", K::KwExport}, {"as", K::KwAs},         {"true", K::KwTrue},
+      {"fn", K::KwFn},
+      {"let", K::KwLet},
+      {"var", K::KwVar},
+      {"const", K::KwConst},
+      {"struct", K::KwStruct},
+      {"return", K::KwReturn},
+      {"if", K::KwIf},
+      {"else", K::KwElse},
+      {"for", K::KwFor},
+      {"in", K::KwIn},
+      {"while", K::KwWhile},
+      {"break", K::KwBreak},
+      {"continue", K::KwContinue},
+      {"import", K::KwImport},
+      {"export", K::KwExport},
+      {"as", K::KwAs},
+      {"true", K::KwTrue},
       {"false", K::KwFalse},
   };
   for (auto [text, kind] : keywords) {
@@ -76,16 +87,16 @@ TEST(Lexer, Identifiers) {
 
 TEST(Lexer, EveryPunctuator) {
   const std::pair<const char *, K> puncts[] = {
-      {"(", K::LParen},    {")", K::RParen},     {"[", K::LBracket},
-      {"]", K::RBracket},  {"{", K::LBrace},     {"}", K::RBrace},
-      {",", K::Comma},     {";", K::Semi},       {":", K::Colon},
-      {".", K::Dot},       {"..", K::DotDot},    {"->", K::Arrow},
-      {"@", K::At},        {"**", K::StarStar},  {"*", K::Star},
-      {"/", K::Slash},     {"%", K::Percent},    {"+", K::Plus},
-      {"-", K::Minus},     {"<<", K::Shl},       {">>", K::Shr},
-      {"&", K::Amp},       {"^", K::Caret},      {"|", K::Pipe},
-      {"&&", K::AmpAmp},   {"||", K::PipePipe},  {"!", K::Bang},
-      {"<", K::Less},      {"<=", K::LessEq},    {">", K::Greater},
+      {"(", K::LParen},     {")", K::RParen},    {"[", K::LBracket},
+      {"]", K::RBracket},   {"{", K::LBrace},    {"}", K::RBrace},
+      {",", K::Comma},      {";", K::Semi},      {":", K::Colon},
+      {".", K::Dot},        {"..", K::DotDot},   {"->", K::Arrow},
+      {"@", K::At},         {"**", K::StarStar}, {"*", K::Star},
+      {"/", K::Slash},      {"%", K::Percent},   {"+", K::Plus},
+      {"-", K::Minus},      {"<<", K::Shl},      {">>", K::Shr},
+      {"&", K::Amp},        {"^", K::Caret},     {"|", K::Pipe},
+      {"&&", K::AmpAmp},    {"||", K::PipePipe}, {"!", K::Bang},
+      {"<", K::Less},       {"<=", K::LessEq},   {">", K::Greater},
       {">=", K::GreaterEq}, {"==", K::EqEq},     {"!=", K::BangEq},
       {"=", K::Assign},
   };
@@ -122,9 +133,9 @@ TEST(Lexer, IntegerLiterals) {
 
 TEST(Lexer, FloatLiterals) {
   const std::pair<const char *, double> cases[] = {
-      {"1.0", 1.0},     {".5", 0.5},          {"2.", 2.0},
-      {"1e-3", 1e-3},   {"6.02e+23", 6.02e23}, {"1E3", 1000.0},
-      {"1_0.2_5", 10.25}, {"0.1", 0.1},       {"2.e3", 2000.0},
+      {"1.0", 1.0},       {".5", 0.5},           {"2.", 2.0},
+      {"1e-3", 1e-3},     {"6.02e+23", 6.02e23}, {"1E3", 1000.0},
+      {"1_0.2_5", 10.25}, {"0.1", 0.1},          {"2.e3", 2000.0},
   };
   for (auto [text, value] : cases) {
     Source src(text);
@@ -149,14 +160,15 @@ TEST(Lexer, RangeIsNotAFloat) {
 
 TEST(Lexer, TupleFieldsAreIntegers) {
   // `t.0.1` is t . 0 . 1 (not `t` `.` `0.1`), and `f(x).1` a field.
-  EXPECT_EQ(kinds("t.0.1"), (std::vector<K>{K::Identifier, K::Dot,
-                                            K::IntLiteral, K::Dot,
-                                            K::IntLiteral, K::Eof}));
+  EXPECT_EQ(kinds("t.0.1"),
+            (std::vector<K>{K::Identifier, K::Dot, K::IntLiteral, K::Dot,
+                            K::IntLiteral, K::Eof}));
   EXPECT_EQ(kinds("f(x).1"),
-            (std::vector<K>{K::Identifier, K::LParen, K::Identifier,
-                            K::RParen, K::Dot, K::IntLiteral, K::Eof}));
+            (std::vector<K>{K::Identifier, K::LParen, K::Identifier, K::RParen,
+                            K::Dot, K::IntLiteral, K::Eof}));
   // Without an operand before it, `.5` is a float.
-  EXPECT_EQ(kinds("= .5"), (std::vector<K>{K::Assign, K::FloatLiteral, K::Eof}));
+  EXPECT_EQ(kinds("= .5"),
+            (std::vector<K>{K::Assign, K::FloatLiteral, K::Eof}));
 }
 
 TEST(Lexer, CommentsNestAndAreSkipped) {

@@ -35,8 +35,8 @@ TEST(ParserErrors, OneDiagnosticPerMistake) {
        "'!=' after '=='", 25},
       {"fn f() { g(k: 1, 2); }", DiagId::ParsePositionalAfterNamed,
        "positional argument after a named argument", 18},
-      {"fn f() { 3 = x; }", DiagId::ParseInvalidAssignTarget,
-       "cannot assign", 10},
+      {"fn f() { 3 = x; }", DiagId::ParseInvalidAssignTarget, "cannot assign",
+       10},
       {"fn f() { f(x) = 1; }", DiagId::ParseInvalidAssignTarget,
        "cannot assign", 10},
       {"fn f() { x }", DiagId::ParseExpectedSemiAfterExpr, "expected ';'", 11},
@@ -62,14 +62,13 @@ TEST(ParserErrors, OneDiagnosticPerMistake) {
       {"export import a;", DiagId::ParseExportNotFunction,
        "only functions can be exported", 1},
       {"fn f(x: f32[rnk(S)]) {}", DiagId::ParseBadDimCall, "'rnk'", 13},
-      {"fn f(x: a.b[3]) {}", DiagId::ParseBadTensorElement,
-       "expected a dtype", 9},
+      {"fn f(x: a.b[3]) {}", DiagId::ParseBadTensorElement, "expected a dtype",
+       9},
       {"fn f() { let x = (1 + 2; }", DiagId::ParseExpectedFound,
        "expected ')', found ';'", 24},
       {"fn f() { let x = [1, 2; }", DiagId::ParseExpectedFound,
        "expected ']', found ';'", 23},
-      {"fn f() { let = 1; }", DiagId::ParseExpectedFound,
-       "found '='", 14},
+      {"fn f() { let = 1; }", DiagId::ParseExpectedFound, "found '='", 14},
       {"fn f() { return 1 }", DiagId::ParseExpectedFound,
        "expected ';', found '}'", 18},
       {"fn f() { let x = 1\n let y = 2; }", DiagId::ParseExpectedFound,
@@ -78,8 +77,8 @@ TEST(ParserErrors, OneDiagnosticPerMistake) {
        "expected expression", 18},
       {"let x = 1;", DiagId::ParseUnexpected, "unexpected 'let'", 1},
       {"fn f() {", DiagId::ParseExpectedFound, "found end of file", 9},
-      {"fn f() { let x = 1..5; }", DiagId::ParseUnexpected,
-       "unexpected '..'", 19},
+      {"fn f() { let x = 1..5; }", DiagId::ParseUnexpected, "unexpected '..'",
+       19},
       {"fn f() { let f32 = 1; }", DiagId::ParseDTypeNameBound,
        "'f32' is a dtype name and cannot be used as the name of a variable",
        14},
@@ -87,8 +86,8 @@ TEST(ParserErrors, OneDiagnosticPerMistake) {
       {"fn bool() {}", DiagId::ParseDTypeNameBound, "of a function", 4},
       {"struct f64 {}", DiagId::ParseDTypeNameBound, "of a struct", 8},
       {"const i64 = 1;", DiagId::ParseDTypeNameBound, "of a constant", 7},
-      {"fn g<i32>() {}", DiagId::ParseDTypeNameBound,
-       "of a generic parameter", 6},
+      {"fn g<i32>() {}", DiagId::ParseDTypeNameBound, "of a generic parameter",
+       6},
       {"fn f() { for i32 in 0..1 {} }", DiagId::ParseDTypeNameBound,
        "of a variable", 14},
   };
@@ -125,8 +124,7 @@ fn c() -> f32 { return 1.0; }
   EXPECT_EQ(ids.size(), 4u);
   unsigned lines[] = {1, 1, 2, 3};
   for (size_t i = 0; i < ids.size() && i < 4; ++i)
-    EXPECT_EQ(p.src.sources.getLineColumn(p.src.diags()[i].loc).line,
-              lines[i]);
+    EXPECT_EQ(p.src.sources.getLineColumn(p.src.diags()[i].loc).line, lines[i]);
   // The declarations that parsed are all there, including the last one.
   bool sawC = false;
   for (Decl *d : p.module->getDecls())

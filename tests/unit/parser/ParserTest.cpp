@@ -133,8 +133,8 @@ std::string sexpr(const Node *n) {
   if (auto *s = llvm::dyn_cast<AssignStmt>(n))
     return "(= " + sexpr(s->getTarget()) + " " + sexpr(s->getValue()) + ")";
   if (auto *s = llvm::dyn_cast<IfStmt>(n))
-    return "(if-stmt " + sexpr(s->getCond()) + " " + sexpr(s->getThen()) +
-           " " + sexpr(s->getElse()) + ")";
+    return "(if-stmt " + sexpr(s->getCond()) + " " + sexpr(s->getThen()) + " " +
+           sexpr(s->getElse()) + ")";
   if (auto *s = llvm::dyn_cast<ForStmt>(n))
     return "(for " + s->getIndexVar()->getName().name.str() + " " +
            sexpr(s->getLo()) + " " + sexpr(s->getHi()) + " " +
@@ -173,8 +173,7 @@ std::string expr(const std::string &e) {
       << e << ": " << (p.src.diags().empty() ? "" : p.src.diags()[0].message);
   if (p.module->getDecls().empty())
     return "<no decl>";
-  auto *ret =
-      llvm::cast<ReturnStmt>(p.fn()->getBody()->getStmts().front());
+  auto *ret = llvm::cast<ReturnStmt>(p.fn()->getBody()->getStmts().front());
   return sexpr(ret->getValue());
 }
 
@@ -249,8 +248,9 @@ TEST(Parser, PostfixExpressions) {
   EXPECT_EQ(expr("sum(x, axis: 1, keepdims: true,)"),
             "(call sum x axis:1 keepdims:true)");
   EXPECT_EQ(expr("f()"), "(call f)");
-  EXPECT_EQ(expr("x[i, 1:2, :, -1, 1:, :3]"),
-            "(index x i (slice 1 2) (slice _ _) (- 1) (slice 1 _) (slice _ 3))");
+  EXPECT_EQ(
+      expr("x[i, 1:2, :, -1, 1:, :3]"),
+      "(index x i (slice 1 2) (slice _ _) (- 1) (slice 1 _) (slice _ 3))");
   EXPECT_EQ(expr("t.0.1"), "(. (. t 0) 1)");
   EXPECT_EQ(expr("l.w.T"), "(. (. l w) T)");
   EXPECT_EQ(expr("nn.softmax(z, axis: 0)"), "(call (. nn softmax) z axis:0)");
@@ -342,8 +342,7 @@ TEST(Parser, Statements) {
             "(if-stmt c { } (if-stmt d { } { }))");
   EXPECT_EQ(stmts("for i in 0..n { break; }"), "(for i 0 n { break })");
   EXPECT_EQ(stmts("for i in a + 1..b * 2 { }"), "(for i (+ a 1) (* b 2) { })");
-  EXPECT_EQ(stmts("while i < n { continue; }"),
-            "(while (< i n) { continue })");
+  EXPECT_EQ(stmts("while i < n { continue; }"), "(while (< i n) { continue })");
   EXPECT_EQ(stmts("return;"), "(return _)");
   EXPECT_EQ(stmts("print(x, y);"), "(print x y)");
   EXPECT_EQ(stmts("f(x);"), "(call f x);");
@@ -443,8 +442,7 @@ fn nothing() {}
   EXPECT_EQ(sexpr(attr->args[0].value), "softplus");
   EXPECT_EQ(vjp->getRange().Start.getPointer()[0], '@');
 
-  EXPECT_EQ(llvm::cast<FuncDecl>(p.module->getDecls().back())
-                ->getResultType(),
+  EXPECT_EQ(llvm::cast<FuncDecl>(p.module->getDecls().back())->getResultType(),
             nullptr);
   size_t fns = 0;
   for (FuncDecl *f : p.module->declsOf<FuncDecl>()) {

@@ -37,8 +37,7 @@ size_t count(const std::vector<K> &ks, K k) {
 TEST(TokenFilter, GenericCallIsDetected) {
   EXPECT_EQ(filtered("f<N>(x)"),
             (std::vector<K>{K::Identifier, K::GenericLess, K::Identifier,
-                            K::Greater, K::LParen, K::Identifier,
-                            K::RParen}));
+                            K::Greater, K::LParen, K::Identifier, K::RParen}));
 }
 
 TEST(TokenFilter, ComparisonStaysAComparison) {
@@ -69,19 +68,18 @@ TEST(TokenFilter, NestedGenericsSplitShiftRight) {
 }
 
 TEST(TokenFilter, DimExpressionsInArguments) {
-  EXPECT_EQ(count(filtered("f<2 * N + 1, f32, (M - 1) / 2, ..S>(x)"),
-                  K::GenericLess),
-            1u);
+  EXPECT_EQ(
+      count(filtered("f<2 * N + 1, f32, (M - 1) / 2, ..S>(x)"), K::GenericLess),
+      1u);
   EXPECT_EQ(count(filtered("f<nn.T, g<1>>(x)"), K::GenericLess), 2u);
 }
 
 TEST(TokenFilter, DeclarationParameterListsAlwaysGeneric) {
-  EXPECT_EQ(count(filtered("fn relu<T: float, ..S>(x: T[..S])"),
-                  K::GenericLess),
-            1u);
-  EXPECT_EQ(count(filtered("struct Dense<I, O> { w: f32[I, O] }"),
-                  K::GenericLess),
-            1u);
+  EXPECT_EQ(
+      count(filtered("fn relu<T: float, ..S>(x: T[..S])"), K::GenericLess), 1u);
+  EXPECT_EQ(
+      count(filtered("struct Dense<I, O> { w: f32[I, O] }"), K::GenericLess),
+      1u);
 }
 
 TEST(TokenFilter, StructLiteralBraces) {
@@ -131,8 +129,7 @@ TEST(TokenFilter, NestingLimitEndsTheStream) {
 TEST(TokenFilter, NestingJustBelowTheLimitIsFine) {
   Source *src = nullptr;
   unsigned n = TokenFilter::kMaxNesting;
-  std::vector<K> ks =
-      filtered(std::string(n, '[') + std::string(n, ']'), &src);
+  std::vector<K> ks = filtered(std::string(n, '[') + std::string(n, ']'), &src);
   EXPECT_EQ(ks.size(), 2 * n);
   EXPECT_TRUE(src->diags().empty());
 }

@@ -17,8 +17,7 @@ using namespace tdl::ir::test;
 
 namespace {
 
-template <typename T>
-DenseElements dense(DType dt, std::vector<T> v) {
+template <typename T> DenseElements dense(DType dt, std::vector<T> v) {
   return DenseElements::from<T>(dt, llvm::ArrayRef<T>(v));
 }
 
@@ -46,8 +45,8 @@ Operands operandsFor(DType dt) {
     return allPairs<float>(dt, {0.0f, -0.0f, 1.0f, -1.5f, 3.0f, 0.1f,
                                 float(inf), float(-inf), float(nan), 1e30f});
   case DType::F64:
-    return allPairs<double>(dt, {0.0, -0.0, 1.0, -1.5, 3.0, 0.1, inf, -inf,
-                                 nan, 1e300});
+    return allPairs<double>(
+        dt, {0.0, -0.0, 1.0, -1.5, 3.0, 0.1, inf, -inf, nan, 1e300});
   case DType::I32:
     return allPairs<int32_t>(dt, {0, 1, -1, 7, -7, 31, 32,
                                   std::numeric_limits<int32_t>::min(),
@@ -88,12 +87,11 @@ std::unique_ptr<Module> buildModule(Opcode op, DType dt, unsigned arity) {
 }
 
 TEST(Folding, EveryElementwiseOpFoldsToWhatTheInterpreterComputes) {
-  const Opcode unary[] = {Opcode::Neg,  Opcode::Abs,     Opcode::Sign,
-                          Opcode::Exp,  Opcode::Log,     Opcode::Sqrt,
-                          Opcode::Rsqrt, Opcode::Sin,    Opcode::Cos,
-                          Opcode::Tanh, Opcode::Sigmoid, Opcode::Floor,
-                          Opcode::Ceil, Opcode::Round,   Opcode::Not,
-                          Opcode::IsNaN, Opcode::Cast};
+  const Opcode unary[] = {
+      Opcode::Neg,     Opcode::Abs,   Opcode::Sign, Opcode::Exp,   Opcode::Log,
+      Opcode::Sqrt,    Opcode::Rsqrt, Opcode::Sin,  Opcode::Cos,   Opcode::Tanh,
+      Opcode::Sigmoid, Opcode::Floor, Opcode::Ceil, Opcode::Round, Opcode::Not,
+      Opcode::IsNaN,   Opcode::Cast};
   const Opcode binary[] = {Opcode::Add, Opcode::Sub, Opcode::Mul, Opcode::Div,
                            Opcode::Rem, Opcode::Pow, Opcode::Max, Opcode::Min,
                            Opcode::Eq,  Opcode::Ne,  Opcode::Lt,  Opcode::Le,
@@ -109,8 +107,7 @@ TEST(Folding, EveryElementwiseOpFoldsToWhatTheInterpreterComputes) {
         std::unique_ptr<Module> m = buildModule(op, dt, arity);
         if (!m)
           continue;
-        std::string label =
-            getOpName(op).str() + " " + dtypeName(dt).str();
+        std::string label = getOpName(op).str() + " " + dtypeName(dt).str();
         std::string before = runToString(*m, "f");
         runPasses(*m, {"canonicalize", "dce"});
         std::string after = runToString(*m, "f");
@@ -118,8 +115,8 @@ TEST(Folding, EveryElementwiseOpFoldsToWhatTheInterpreterComputes) {
         // Integer division by zero is left to run time; all else folds.
         bool traps = before.starts_with("error:");
         const Region &body = m->lookup("f")->getBody();
-        EXPECT_EQ(body.getOps().size(), traps ? 4u : 2u)
-            << label << "\n" << printed(*m);
+        EXPECT_EQ(body.getOps().size(), traps ? 4u : 2u) << label << "\n"
+                                                         << printed(*m);
         folded += !traps;
       }
   EXPECT_GT(folded, 80u);

@@ -1,4 +1,5 @@
-//===- PassTestUtil.h - running passes and the interpreter in tests -*- C++ -*-===//
+//===- PassTestUtil.h - running passes and the interpreter in tests -*- C++
+//-*-===//
 #ifndef TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 #define TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 

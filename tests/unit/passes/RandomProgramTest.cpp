@@ -38,11 +38,11 @@ public:
     }
     unsigned numResults = 3;
     llvm::SmallVector<Type, 3> results(numResults, t);
-    Function *f = m->addFunction(std::make_unique<Function>(
-        "main", llvm::ArrayRef<Type>{}, results));
+    Function *f = m->addFunction(
+        std::make_unique<Function>("main", llvm::ArrayRef<Type>{}, results));
     Builder b(f->getBody());
-    const float specials[] = {0.0f, -0.0f, 1.0f, -2.5f, 0.5f, 3.0f,
-                              INFINITY, -INFINITY, NAN, 1e-3f};
+    const float specials[] = {0.0f, -0.0f,    1.0f,      -2.5f, 0.5f,
+                              3.0f, INFINITY, -INFINITY, NAN,   1e-3f};
     for (int i = 0; i < 3; ++i) {
       std::vector<float> v;
       for (int k = 0; k < 6; ++k)
@@ -60,19 +60,22 @@ public:
   }
 
 private:
-  unsigned pick(unsigned n) { return std::uniform_int_distribution<unsigned>(0, n - 1)(rng); }
+  unsigned pick(unsigned n) {
+    return std::uniform_int_distribution<unsigned>(0, n - 1)(rng);
+  }
   Value *any() { return pool[pick(pool.size())]; }
 
   Value *randomStep(Builder &b, const Type &t, const Function &helper) {
     switch (pick(10)) {
     case 0: {
-      const Opcode ops[] = {Opcode::Neg, Opcode::Exp, Opcode::Tanh, Opcode::Abs};
+      const Opcode ops[] = {Opcode::Neg, Opcode::Exp, Opcode::Tanh,
+                            Opcode::Abs};
       return b.unary(ops[pick(4)], any());
     }
     case 1:
     case 2: {
-      const Opcode ops[] = {Opcode::Add, Opcode::Sub, Opcode::Mul,
-                            Opcode::Max, Opcode::Div};
+      const Opcode ops[] = {Opcode::Add, Opcode::Sub, Opcode::Mul, Opcode::Max,
+                            Opcode::Div};
       Value *x = any();
       return b.binary(ops[pick(5)], x, pick(3) == 0 ? x : any());
     }
@@ -156,7 +159,8 @@ TEST(RandomPrograms, EveryOptLevelComputesTheSameBits) {
       else
         EXPECT_EQ(reference, got)
             << "seed " << seed << " -O" << level << "\noriginal:\n"
-            << original << "optimized:\n" << printed(*m);
+            << original << "optimized:\n"
+            << printed(*m);
     }
   }
 }

@@ -46,7 +46,9 @@ struct Compiled {
         return f.get();
     return nullptr;
   }
-  std::string errors() const { return fmt::format("{}", fmt::join(messages, "\n")); }
+  std::string errors() const {
+    return fmt::format("{}", fmt::join(messages, "\n"));
+  }
 };
 
 Shape S(std::initializer_list<int64_t> d) { return Shape(d); }
@@ -118,7 +120,8 @@ TEST(DimExpressions, EvaluateUnderBindings) {
         let r = f(a, b);
         return 0.0;
       }}
-    )", n);
+    )",
+                                  n);
     Compiled c(src);
     ASSERT_TRUE(c.messages.empty()) << c.errors();
     const FuncInstance *f = c.instance(fmt::format("f<{}, 3>", n));
@@ -148,7 +151,8 @@ TEST(DimExpressions, ProdAndRankOfPacks) {
   ASSERT_TRUE(c.messages.empty()) << c.errors();
   const FuncInstance *f = c.instance("flat<2, [3, 4, 5]>");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->resultType->getShape(), llvm::ArrayRef<int64_t>(S({2, 3 * 4 * 5})));
+  EXPECT_EQ(f->resultType->getShape(),
+            llvm::ArrayRef<int64_t>(S({2, 3 * 4 * 5})));
   const FuncInstance *r = c.instance("r<[2, 3, 4, 5]>");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->resultType->getShape(), llvm::ArrayRef<int64_t>(S({4})));

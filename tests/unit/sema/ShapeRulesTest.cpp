@@ -12,8 +12,7 @@ Shape S(std::initializer_list<int64_t> dims) { return Shape(dims); }
 
 TEST(Broadcast, AlignsTrailingDimsAndStretchesOnes) {
   EXPECT_EQ(std::get<Shape>(broadcast(S({2, 3}), S({3}))), S({2, 3}));
-  EXPECT_EQ(std::get<Shape>(broadcast(S({4, 1, 5}), S({3, 1}))),
-            S({4, 3, 5}));
+  EXPECT_EQ(std::get<Shape>(broadcast(S({4, 1, 5}), S({3, 1}))), S({4, 3, 5}));
   EXPECT_EQ(std::get<Shape>(broadcast(S({}), S({7, 2}))), S({7, 2}));
   EXPECT_EQ(std::get<Shape>(broadcast(S({1}), S({1}))), S({1}));
 }
@@ -47,7 +46,8 @@ TEST(MatMul, Rules) {
   EXPECT_EQ(std::get<Shape>(matmul(S({8, 2, 3}), S({3, 4}))), S({8, 2, 4}));
   EXPECT_EQ(std::get<Shape>(matmul(S({8, 1, 2, 3}), S({5, 3, 4}))),
             S({8, 5, 2, 4}));
-  EXPECT_TRUE(std::holds_alternative<std::string>(matmul(S({2, 3}), S({4, 5}))));
+  EXPECT_TRUE(
+      std::holds_alternative<std::string>(matmul(S({2, 3}), S({4, 5}))));
   EXPECT_TRUE(
       std::holds_alternative<std::string>(matmul(S({2, 2, 3}), S({3, 3, 4}))));
   EXPECT_TRUE(std::holds_alternative<std::string>(matmul(S({}), S({3}))));
@@ -72,8 +72,10 @@ TEST(Reshape, InfersOneMinusOne) {
   EXPECT_EQ(std::get<Shape>(reshape(S({2, 3, 4}), S({6, -1}))), S({6, 4}));
   EXPECT_EQ(std::get<Shape>(reshape(S({2, 3, 4}), S({-1}))), S({24}));
   EXPECT_EQ(std::get<Shape>(reshape(S({2, 3}), S({3, 2}))), S({3, 2}));
-  EXPECT_TRUE(std::holds_alternative<std::string>(reshape(S({2, 3}), S({4, -1}))));
-  EXPECT_TRUE(std::holds_alternative<std::string>(reshape(S({2, 3}), S({-1, -1}))));
+  EXPECT_TRUE(
+      std::holds_alternative<std::string>(reshape(S({2, 3}), S({4, -1}))));
+  EXPECT_TRUE(
+      std::holds_alternative<std::string>(reshape(S({2, 3}), S({-1, -1}))));
   EXPECT_TRUE(std::holds_alternative<std::string>(reshape(S({2, 3}), S({5}))));
 }
 

@@ -30,8 +30,8 @@ TEST(Types, Printing) {
 
 TEST(Types, LiteralDefaults) {
   TypeContext ctx;
-  const Type *u = ctx.tuple({ctx.scalar(Elem::UntypedInt),
-                             ctx.tensor(Elem::UntypedFloat, {2})});
+  const Type *u = ctx.tuple(
+      {ctx.scalar(Elem::UntypedInt), ctx.tensor(Elem::UntypedFloat, {2})});
   EXPECT_TRUE(u->hasUntyped());
   const Type *d = ctx.defaulted(u);
   EXPECT_FALSE(d->hasUntyped());
@@ -44,7 +44,7 @@ TEST(Types, FloatLeaves) {
   EXPECT_FALSE(isFloatLeaves(ctx.tensor(Elem::I32, {2})));
   EXPECT_TRUE(isFloatLeaves(
       ctx.tuple({ctx.scalar(Elem::F64), ctx.tensor(Elem::F32, {3})})));
-  EXPECT_FALSE(isFloatLeaves(
-      ctx.tuple({ctx.scalar(Elem::F64), ctx.scalar(Elem::I8)})));
+  EXPECT_FALSE(
+      isFloatLeaves(ctx.tuple({ctx.scalar(Elem::F64), ctx.scalar(Elem::I8)})));
   EXPECT_FALSE(isFloatLeaves(ctx.unit()));
 }

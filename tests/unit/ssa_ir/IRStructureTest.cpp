@@ -59,11 +59,13 @@ TEST(TypeRules, InferenceExamples) {
     EXPECT_TRUE(r.ok()) << r.error;
     return r.ok() ? r.types[0] : Type();
   };
-  EXPECT_EQ(infer(Opcode::Matmul, {T(DType::F32, {5, 1, 2, 3}), T(DType::F32, {4, 3, 7})}),
+  EXPECT_EQ(infer(Opcode::Matmul,
+                  {T(DType::F32, {5, 1, 2, 3}), T(DType::F32, {4, 3, 7})}),
             T(DType::F32, {5, 4, 2, 7}));
   EXPECT_EQ(infer(Opcode::Matmul, {T(DType::I8, {2, 3}), T(DType::I8, {3, 4})}),
             T(DType::I32, {2, 4}));
-  EXPECT_EQ(infer(Opcode::Conv2D, {T(DType::F32, {2, 4, 9, 9}), T(DType::F32, {6, 2, 3, 3})},
+  EXPECT_EQ(infer(Opcode::Conv2D,
+                  {T(DType::F32, {2, 4, 9, 9}), T(DType::F32, {6, 2, 3, 3})},
                   {{"stride", Attribute(IntArray{2, 2})},
                    {"padding", Attribute(IntArray{1, 1, 1, 1})},
                    {"groups", Attribute(int64_t(2))}}),
@@ -81,7 +83,8 @@ TEST(TypeRules, InferenceExamples) {
             T(DType::Bool, {3}));
   TypeRuleResult bad = inferResultTypes(
       Opcode::Matmul, {T(DType::F32, {2, 2, 3}), T(DType::F32, {3, 3, 4})}, {});
-  EXPECT_EQ(bad.error, "batch dims of f32[2,2,3] and f32[3,3,4] do not broadcast");
+  EXPECT_EQ(bad.error,
+            "batch dims of f32[2,2,3] and f32[3,3,4] do not broadcast");
 }
 
 TEST(UseLists, ReplaceAllUsesAndErase) {
@@ -137,18 +140,25 @@ TEST(DerivedSignatures, AllKinds) {
   Module m;
   Type v = T(DType::F32, {3}), s = T(DType::F32);
   auto base = std::make_unique<Function>(
-      "loss", llvm::ArrayRef<Type>{v, T(DType::I64), v}, llvm::ArrayRef<Type>{s});
+      "loss", llvm::ArrayRef<Type>{v, T(DType::I64), v},
+      llvm::ArrayRef<Type>{s});
   Function *f = m.addFunction(std::move(base));
   llvm::SmallVector<Type, 4> args, results;
-  EXPECT_EQ(computeDerivedSignature(DerivedKind::Grad, *f, {0, 2}, args, results), "");
+  EXPECT_EQ(
+      computeDerivedSignature(DerivedKind::Grad, *f, {0, 2}, args, results),
+      "");
   EXPECT_EQ(results.size(), 2u);
   EXPECT_EQ(args.size(), 3u);
-  EXPECT_EQ(computeDerivedSignature(DerivedKind::ValueAndGrad, *f, {2}, args, results), "");
+  EXPECT_EQ(computeDerivedSignature(DerivedKind::ValueAndGrad, *f, {2}, args,
+                                    results),
+            "");
   EXPECT_EQ(typeListToString(results), "(f32, f32[3])");
-  EXPECT_EQ(computeDerivedSignature(DerivedKind::Vjp, *f, {0}, args, results), "");
+  EXPECT_EQ(computeDerivedSignature(DerivedKind::Vjp, *f, {0}, args, results),
+            "");
   EXPECT_EQ(typeListToString(args), "(f32[3], i64, f32[3], f32)");
   EXPECT_EQ(typeListToString(results), "(f32[3])");
-  EXPECT_EQ(computeDerivedSignature(DerivedKind::Jvp, *f, {0, 2}, args, results), "");
+  EXPECT_EQ(
+      computeDerivedSignature(DerivedKind::Jvp, *f, {0, 2}, args, results), "");
   EXPECT_EQ(typeListToString(args), "(f32[3], i64, f32[3], f32[3], f32[3])");
   EXPECT_EQ(typeListToString(results), "(f32, f32)");
   EXPECT_EQ(computeDerivedSignature(DerivedKind::Grad, *f, {1}, args, results),

@@ -35,8 +35,8 @@ std::unique_ptr<Module> parse(llvm::StringRef text, std::string &errors,
 TEST(TextRoundTrip, BuiltModuleWithEveryAttributeKind) {
   Module m;
   Type v = T(DType::F32, {3});
-  auto fn = std::make_unique<Function>("f", llvm::ArrayRef<Type>{v, T(DType::I64)},
-                                       llvm::ArrayRef<Type>{v});
+  auto fn = std::make_unique<Function>(
+      "f", llvm::ArrayRef<Type>{v, T(DType::I64)}, llvm::ArrayRef<Type>{v});
   fn->setExported(true);
   Builder b(fn->getBody());
   Value *x = fn->getBody().getArgument(0);
@@ -52,9 +52,9 @@ TEST(TextRoundTrip, BuiltModuleWithEveryAttributeKind) {
   Builder lb(loop->getRegion(0));
   lb.yield({lb.binary(Opcode::Mul, loop->getRegion(0).getArgument(1), x)});
   Value *seed = b.constantInt(T(DType::I64), -42);
-  Value *r = b.create1(Opcode::RngNormal, {seed},
-                       {{"shape", Attribute(IntArray{3})},
-                        {"dtype", Attribute(DType::F32)}});
+  Value *r = b.create1(
+      Opcode::RngNormal, {seed},
+      {{"shape", Attribute(IntArray{3})}, {"dtype", Attribute(DType::F32)}});
   b.print(r);
   b.ret({loop->getResult(0)});
   m.addFunction(std::move(fn));
@@ -74,15 +74,23 @@ TEST(TextRoundTrip, BuiltModuleWithEveryAttributeKind) {
   EXPECT_EQ(d->get<float>(0), 0.1f);
   EXPECT_EQ(d->get<float>(1), -1e-30f);
   EXPECT_TRUE(std::isinf(d->get<float>(2)));
-  EXPECT_EQ(*again->lookup("f")->getBody().getOps().begin()->get()->getAttrs().getDense("value"),
+  EXPECT_EQ(*again->lookup("f")
+                 ->getBody()
+                 .getOps()
+                 .begin()
+                 ->get()
+                 ->getAttrs()
+                 .getDense("value"),
             *d);
-  const Operation &third = **std::next(again->lookup("f")->getBody().getOps().begin());
+  const Operation &third =
+      **std::next(again->lookup("f")->getBody().getOps().begin());
   EXPECT_EQ(*third.getAttrs().getFloat("value"), 1.0 / 3);
 }
 
 TEST(TextRoundTrip, SourceLocationsResolveToLocAndSurviveParsing) {
   SourceManager sm;
-  unsigned buf = sm.addBuffer("model.tdl", "fn f(x: f32) -> f32 {\n  return -x;\n}\n");
+  unsigned buf =
+      sm.addBuffer("model.tdl", "fn f(x: f32) -> f32 {\n  return -x;\n}\n");
   Module m;
   Type t = T(DType::F32);
   auto fn = std::make_unique<Function>("f", llvm::ArrayRef<Type>{t},
@@ -126,8 +134,8 @@ TEST(TextRoundTrip, FloatAttributeTextIsExact) {
 TEST(TextRoundTrip, ParseErrorsAreLocated) {
   SourceManager sm;
   std::string errors;
-  EXPECT_FALSE(parse("func @f() -> f32 {\n  %a = exp %b : f32\n  return %a\n}\n",
-                     errors, sm));
+  EXPECT_FALSE(parse(
+      "func @f() -> f32 {\n  %a = exp %b : f32\n  return %a\n}\n", errors, sm));
   EXPECT_NE(errors.find("test.tir:2:12: error: use of undefined value '%b'"),
             std::string::npos)
       << errors;

@@ -5,8 +5,8 @@
 // API: these tests do so and expect the verifier to say so.
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/Builder.h"
 #include "ssa_ir/Verifier.h"
+#include "ssa_ir/Builder.h"
 
 #include <gtest/gtest.h>
 

@@ -20,8 +20,8 @@ static void addStdlibFunctions(llvm::StringRef module,
     size_t at = text.find("fn ");
     if (at == llvm::StringRef::npos)
       break;
-    bool wordStart = at == 0 || !(llvm::isAlnum(text[at - 1]) ||
-                                  text[at - 1] == '_');
+    bool wordStart =
+        at == 0 || !(llvm::isAlnum(text[at - 1]) || text[at - 1] == '_');
     text = text.substr(at + 3).ltrim();
     size_t len = 0;
     while (len < text.size() && (llvm::isAlnum(text[len]) || text[len] == '_'))
@@ -35,13 +35,17 @@ static void addStdlibFunctions(llvm::StringRef module,
 
 const std::vector<std::string> &staticCompletionWords() {
   static const std::vector<std::string> words = [] {
-    std::vector<std::string> w = {
-        "fn",     "let",    "var",   "const",  "struct", "return",
-        "if",     "else",   "for",   "in",     "while",  "break",
-        "continue", "import", "export", "as",  "true",   "false",
-        "print",  "grad",   "value_and_grad", "vjp", "jvp",
-        "bool",   "i8",     "i32",   "i64",    "f32",    "f64",
-        "std.math", "std.nn", "std.optim", "std.quant"};
+    std::vector<std::string> w = {"fn",       "let",       "var",
+                                  "const",    "struct",    "return",
+                                  "if",       "else",      "for",
+                                  "in",       "while",     "break",
+                                  "continue", "import",    "export",
+                                  "as",       "true",      "false",
+                                  "print",    "grad",      "value_and_grad",
+                                  "vjp",      "jvp",       "bool",
+                                  "i8",       "i32",       "i64",
+                                  "f32",      "f64",       "std.math",
+                                  "std.nn",   "std.optim", "std.quant"};
     for (unsigned i = 0; i < unsigned(sema::BuiltinId::NumBuiltins); ++i)
       w.push_back(sema::getBuiltinName(sema::BuiltinId(i)).str());
     for (llvm::StringRef m : {"math", "nn", "optim", "quant"})

@@ -1,4 +1,5 @@
-//===- Completion.h - tab completion for the REPL -----------------*- C++ -*-===//
+//===- Completion.h - tab completion for the REPL -----------------*- C++
+//-*-===//
 #ifndef TDL_TOOLS_REPL_COMPLETION_H
 #define TDL_TOOLS_REPL_COMPLETION_H
 

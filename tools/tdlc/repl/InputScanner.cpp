@@ -131,8 +131,7 @@ std::vector<size_t> statementBoundaries(llvm::StringRef text) {
   return result;
 }
 
-std::vector<std::pair<size_t, size_t>>
-splitDeclarations(llvm::StringRef text) {
+std::vector<std::pair<size_t, size_t>> splitDeclarations(llvm::StringRef text) {
   std::vector<std::pair<size_t, size_t>> result;
   Scanner s(text);
   size_t begin = 0;

@@ -1,4 +1,5 @@
-//===- InputScanner.h - lexical facts about REPL input ------------*- C++ -*-===//
+//===- InputScanner.h - lexical facts about REPL input ------------*- C++
+//-*-===//
 //
 // The REPL must decide things about a line before the real parser sees it:
 // is the input complete or does it continue (open brackets), is it a

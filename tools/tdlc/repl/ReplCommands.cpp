@@ -39,9 +39,9 @@ static void printHelp(llvm::raw_ostream &out) {
          "brackets are open.\n\nCommands:\n";
   for (const Command &c : commands) {
     std::string head = std::string(c.name) + (*c.args ? " " : "") + c.args;
-    out << "  " << head << std::string(head.size() < 22 ? 22 - head.size() : 1,
-                                       ' ')
-        << c.help << '\n';
+    out << "  " << head
+        << std::string(head.size() < 22 ? 22 - head.size() : 1, ' ') << c.help
+        << '\n';
   }
 }
 

@@ -1,4 +1,5 @@
-//===- ReplCommands.h - the REPL's `:` commands ------------------*- C++ -*-===//
+//===- ReplCommands.h - the REPL's `:` commands ------------------*- C++
+//-*-===//
 #ifndef TDL_TOOLS_REPL_REPLCOMMANDS_H
 #define TDL_TOOLS_REPL_REPLCOMMANDS_H
 

@@ -1,4 +1,5 @@
-//===- ReplDeclarations.cpp - fn / struct / const / import inputs, :load ---===//
+//===- ReplDeclarations.cpp - fn / struct / const / import inputs, :load
+//---===//
 //
 // A declaration input is parsed on its own first (syntax errors point into
 // it directly), split into one entry per declaration, and merged into the
@@ -69,9 +70,8 @@ bool ReplSession::addDeclarations(unsigned display) {
 
   std::vector<Declaration> merged;
   for (const Declaration &old : declarations)
-    if (llvm::none_of(added, [&](const Declaration &n) {
-          return n.key == old.key;
-        }))
+    if (llvm::none_of(added,
+                      [&](const Declaration &n) { return n.key == old.key; }))
       merged.push_back(old);
   merged.insert(merged.end(), added.begin(), added.end());
 
@@ -86,9 +86,8 @@ bool ReplSession::addDeclarations(unsigned display) {
   for (const Declaration &n : added) {
     if (!n.isStruct)
       continue;
-    bool existed = llvm::any_of(declarations, [&](const Declaration &o) {
-      return o.key == n.key;
-    });
+    bool existed = llvm::any_of(
+        declarations, [&](const Declaration &o) { return o.key == n.key; });
     if (!existed)
       continue;
     for (auto it = bindings.begin(); it != bindings.end();) {
@@ -96,8 +95,8 @@ bool ReplSession::addDeclarations(unsigned display) {
         out.flush();
         llvm::WithColor::note(llvm::errs(), "tdlc")
             << "binding '" << it->first << "' was dropped: its type '"
-            << it->second.typeText << "' uses the redefined struct '"
-            << n.key << "'\n";
+            << it->second.typeText << "' uses the redefined struct '" << n.key
+            << "'\n";
         it = bindings.erase(it);
       } else {
         ++it;
@@ -144,8 +143,7 @@ std::unique_ptr<ReplSession::Lowered> ReplSession::lower(const Wrapper &w) {
   low->functionName = fn->getName().str();
   DiagnosticEngine diags(sources);
   diags.setConsumer(std::make_unique<RemappingConsumer>(
-      sources, low->compiled->buffer, low->compiled->segments, printer,
-      false));
+      sources, low->compiled->buffer, low->compiled->segments, printer, false));
   if (runOptimizationPipeline(diags, *low->ir.module, opts::optLevel()) !=
       ExitOk)
     return nullptr;

@@ -129,8 +129,10 @@ bool ReplSession::printIR(llvm::StringRef arg) {
     const sema::FuncInstance *inst = findInstance(*cp, name);
     ir::Function *fn = inst ? ir.functions.lookup(inst) : nullptr;
     if (!fn) {
-      replError(out, "'" + name + "' has no ir of its own (generic functions "
-                "are lowered per use): try ':ir " + name + "(...)'");
+      replError(out, "'" + name +
+                         "' has no ir of its own (generic functions "
+                         "are lowered per use): try ':ir " +
+                         name + "(...)'");
       return false;
     }
     std::string fnName = fn->getName().str();

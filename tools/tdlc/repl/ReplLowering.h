@@ -1,4 +1,5 @@
-//===- ReplLowering.h - names and results shared by the REPL files -*- C++ -*-===//
+//===- ReplLowering.h - names and results shared by the REPL files -*- C++
+//-*-===//
 #ifndef TDL_TOOLS_REPL_REPLLOWERING_H
 #define TDL_TOOLS_REPL_REPLLOWERING_H
 

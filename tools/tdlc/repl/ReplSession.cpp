@@ -19,8 +19,7 @@ ReplSession::ReplSession(SourceManager &sources, DiagnosticConsumer &printer,
     : sources(sources), printer(printer), out(out) {}
 
 unsigned ReplSession::addDisplayBuffer(llvm::StringRef text) {
-  return sources.addBuffer("<repl:" + std::to_string(++inputCount) + ">",
-                           text);
+  return sources.addBuffer("<repl:" + std::to_string(++inputCount) + ">", text);
 }
 
 void ReplSession::reset() {
@@ -70,8 +69,8 @@ ProgramText ReplSession::buildProgram(const std::vector<Declaration> &decls,
     // Parameters are immutable; a `var` is rebound mutable in the body.
     if (b.isVar) {
       p.addGlue("__repl_var_" + name + ": " + b.typeText + ", ");
-      prologue += "var " + name + ": " + b.typeText + " = __repl_var_" +
-                  name + ";\n";
+      prologue +=
+          "var " + name + ": " + b.typeText + " = __repl_var_" + name + ";\n";
     } else {
       p.addGlue(name + ": " + b.typeText + ", ");
     }
@@ -141,16 +140,15 @@ ReplSession::findInstance(const CompiledProgram &cp,
   for (const auto &inst : cp.program->functions)
     if (inst->decl && inst->decl->getName().name == name &&
         inst->decl->getBody() &&
-        sources.findBuffer(inst->decl->getName().getRange().Start) ==
-            cp.buffer)
+        sources.findBuffer(inst->decl->getName().getRange().Start) == cp.buffer)
       return inst.get();
   return nullptr;
 }
 
 static bool isStatementKeyword(llvm::StringRef w) {
-  return llvm::is_contained({"let", "var", "for", "while", "print", "return",
-                             "break", "continue"},
-                            w);
+  return llvm::is_contained(
+      {"let", "var", "for", "while", "print", "return", "break", "continue"},
+      w);
 }
 
 bool ReplSession::chooseMode(Wrapper &w) {
@@ -222,8 +220,8 @@ bool ReplSession::inferOutputs(Wrapper &w) {
     prologue += bindings.find(p)->second.isVar;
   llvm::ArrayRef<ast::Stmt *> stmts = inst->decl->getBody()->getStmts();
   std::vector<const ast::VarDecl *> vars;
-  for (const ast::Stmt *s : stmts.drop_front(std::min<size_t>(prologue,
-                                                              stmts.size())))
+  for (const ast::Stmt *s :
+       stmts.drop_front(std::min<size_t>(prologue, stmts.size())))
     if (auto *let = llvm::dyn_cast<ast::LetStmt>(s))
       collectPatternVars(let->getPattern(), vars);
   // Later declarations of a name win; a `var` passed in is an output too

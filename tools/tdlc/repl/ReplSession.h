@@ -1,4 +1,5 @@
-//===- ReplSession.h - the state of a `tdlc repl` session ---------*- C++ -*-===//
+//===- ReplSession.h - the state of a `tdlc repl` session ---------*- C++
+//-*-===//
 //
 // The REPL keeps two things between inputs (docs/repl.md):
 //   * the live top-level declarations, as the TDL text the user typed (one
@@ -44,7 +45,8 @@ struct Binding {
 
 /// Insertion-ordered maps keyed by name (DenseMap cannot key std::string).
 template <typename T>
-using NameMap = llvm::MapVector<std::string, T, std::map<std::string, unsigned>>;
+using NameMap =
+    llvm::MapVector<std::string, T, std::map<std::string, unsigned>>;
 
 /// One top-level declaration as typed.
 struct Declaration {
@@ -94,16 +96,16 @@ private:
   /// The parts of one input compiled as the wrapper's body.
   struct Wrapper {
     unsigned displayBuffer = 0;
-    llvm::StringRef text;               // the input
-    std::optional<size_t> valueStart;   // expression mode: where it starts
-    bool impliedSemicolon = false;      // `let y = 2` typed without `;`
-    std::vector<std::string> params;    // bindings passed in
+    llvm::StringRef text;             // the input
+    std::optional<size_t> valueStart; // expression mode: where it starts
+    bool impliedSemicolon = false;    // `let y = 2` typed without `;`
+    std::vector<std::string> params;  // bindings passed in
     struct Output {
       std::string name, typeText;
       bool isVar = false;
       unsigned leafCount = 0;
     };
-    std::vector<Output> outputs;        // filled by inferOutputs
+    std::vector<Output> outputs; // filled by inferOutputs
   };
 
   unsigned addDisplayBuffer(llvm::StringRef text);
@@ -112,9 +114,9 @@ private:
                            llvm::StringRef extraGlue = {}) const;
   /// Parses (and unless parseOnly, analyzes) a program. Diagnostics go to
   /// `sink` after remapping; null means the REPL's printer.
-  std::unique_ptr<CompiledProgram>
-  compile(const ProgramText &text, bool parseOnly, bool forwardWarnings,
-          DiagnosticConsumer *sink = nullptr);
+  std::unique_ptr<CompiledProgram> compile(const ProgramText &text,
+                                           bool parseOnly, bool forwardWarnings,
+                                           DiagnosticConsumer *sink = nullptr);
   /// Picks statement or expression mode for the input (parse trials).
   bool chooseMode(Wrapper &w);
   /// Phase 1: sema of the wrapper without results gives the output types.

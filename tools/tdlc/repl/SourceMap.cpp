@@ -8,8 +8,8 @@ namespace tdl::repl {
 SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
   if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
     return loc;
-  size_t offset = loc.getPointer() -
-                  sources.getBufferStart(synthBuffer).getPointer();
+  size_t offset =
+      loc.getPointer() - sources.getBufferStart(synthBuffer).getPointer();
   const Segment *before = nullptr;
   for (const Segment &s : segments) {
     if (offset >= s.synthOffset && offset < s.synthOffset + s.length)
@@ -34,8 +34,8 @@ SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
 bool RemappingConsumer::isInGlue(SourceLoc loc) const {
   if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
     return false;
-  size_t offset = loc.getPointer() -
-                  sources.getBufferStart(synthBuffer).getPointer();
+  size_t offset =
+      loc.getPointer() - sources.getBufferStart(synthBuffer).getPointer();
   return llvm::none_of(segments, [&](const Segment &s) {
     return offset >= s.synthOffset && offset < s.synthOffset + s.length;
   });
@@ -51,8 +51,7 @@ void RemappingConsumer::remapAll(Diagnostic &d) const {
       end = start;
     r = SourceRange(start, end);
   }
-  llvm::erase_if(d.notes,
-                 [&](const Diagnostic &n) { return isInGlue(n.loc); });
+  llvm::erase_if(d.notes, [&](const Diagnostic &n) { return isInGlue(n.loc); });
   for (Diagnostic &n : d.notes)
     remapAll(n);
 }

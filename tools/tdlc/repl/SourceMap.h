@@ -1,4 +1,5 @@
-//===- SourceMap.h - diagnostics of synthesized programs, shown in the input -*- C++ -*-===//
+//===- SourceMap.h - diagnostics of synthesized programs, shown in the input -*-
+//C++ -*-===//
 //
 // Each REPL step compiles one synthesized program: every live declaration
 // followed by a wrapper function around the input just typed. The pieces of
@@ -39,8 +40,8 @@ public:
   /// Appends `text`, which is [offset, offset+size) of `displayBuffer`.
   void addUserText(llvm::StringRef text, unsigned displayBuffer,
                    size_t displayOffset) {
-    segments.push_back({text_.size(), text.size(), displayBuffer,
-                        displayOffset});
+    segments.push_back(
+        {text_.size(), text.size(), displayBuffer, displayOffset});
     text_ += text;
   }
   const std::string &str() const { return text_; }
