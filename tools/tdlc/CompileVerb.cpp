@@ -133,6 +133,9 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
   std::optional<unsigned> buffer = session.openInput(path);
   if (!buffer)
     return ExitUsageOrIOError;
+  if (!kind && !outputFile.empty())
+    session.diags.report(diag::ArgumentUnused, SourceLoc(), "-o " + outputFile,
+                         "-fsyntax-only / check");
   if (kind == EmitKind::Tokens)
     return emitText(session, [&](llvm::raw_ostream &os) {
       parser::dumpTokens(session.sources, *buffer, session.diags, os);
@@ -160,8 +163,9 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     return session.finish();
   if (kind == EmitKind::Ir || kind == EmitKind::IrOpt || kind == EmitKind::Dot)
     return emitIR(session, *program, *kind);
-  reportUsageError("this build of tdlc cannot produce this output yet: only "
-                   "--emit=tokens, --emit=ast and -fsyntax-only are built in");
+  reportUsageError("this build of tdlc cannot produce this output yet (no CPU "
+                   "or accelerator backend): use --emit=tokens, ast, "
+                   "typed-ast, ir, ir-opt or dot, -fsyntax-only, or tdlc run");
   return ExitUsageOrIOError;
 }
 

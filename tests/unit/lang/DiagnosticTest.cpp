@@ -85,6 +85,23 @@ TEST(Diagnostics, JsonIsOneObjectPerLine) {
   EXPECT_EQ(o->getArray("notes")->size(), 1u);
 }
 
+TEST(Diagnostics, WerrorPromotesWarnings) {
+  SourceManager sm;
+  DiagnosticEngine de(sm);
+  auto c = std::make_unique<Collector>();
+  Collector *col = c.get();
+  de.setConsumer(std::move(c));
+  de.report(diag::ArgumentUnused, SourceLoc(), "-o x", "check");
+  EXPECT_FALSE(de.hasErrors());
+  EXPECT_EQ(de.getWarningCount(), 1u);
+  de.setWarningsAsErrors(true);
+  de.report(diag::ArgumentUnused, SourceLoc(), "-o x", "check");
+  EXPECT_TRUE(de.hasErrors());
+  ASSERT_EQ(col->seen.size(), 2u);
+  EXPECT_EQ(col->seen[0].severity, Severity::Warning);
+  EXPECT_EQ(col->seen[1].severity, Severity::Error);
+}
+
 TEST(Verify, ParsesDirectivesWithOffsetsAndCounts) {
   SourceManager sm;
   unsigned id = sm.addBuffer("v.tdl", "a // expected-error {{one}}\n"
