@@ -77,22 +77,48 @@ RuntimeValue evalCreation(const Operation &op, Operands in) {
 llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   switch (op.getOpcode()) {
 #define ELEMENTWISE(ID) case Opcode::ID:
+    // clang-format off
     ELEMENTWISE(Neg)
-    ELEMENTWISE(Abs) ELEMENTWISE(Sign) ELEMENTWISE(Exp) ELEMENTWISE(Log)
-        ELEMENTWISE(Sqrt) ELEMENTWISE(Rsqrt) ELEMENTWISE(Sin) ELEMENTWISE(
-            Cos) ELEMENTWISE(Tanh) ELEMENTWISE(Sigmoid) ELEMENTWISE(Floor)
-            ELEMENTWISE(Ceil) ELEMENTWISE(Round) ELEMENTWISE(Not) ELEMENTWISE(
-                IsNaN) ELEMENTWISE(StopGradient) ELEMENTWISE(Add)
-                ELEMENTWISE(Sub) ELEMENTWISE(Mul) ELEMENTWISE(Div)
-                    ELEMENTWISE(Rem) ELEMENTWISE(Pow) ELEMENTWISE(Max)
-                        ELEMENTWISE(Min) ELEMENTWISE(Eq) ELEMENTWISE(Ne)
-                            ELEMENTWISE(Lt) ELEMENTWISE(Le) ELEMENTWISE(Gt)
-                                ELEMENTWISE(Ge) ELEMENTWISE(And) ELEMENTWISE(Or)
-                                    ELEMENTWISE(Xor) ELEMENTWISE(Shl)
-                                        ELEMENTWISE(Shr) ELEMENTWISE(Select)
-                                            ELEMENTWISE(Cast)
+    ELEMENTWISE(Abs)
+    ELEMENTWISE(Sign)
+    ELEMENTWISE(Exp)
+    ELEMENTWISE(Log)
+    ELEMENTWISE(Sqrt)
+    ELEMENTWISE(Rsqrt)
+    ELEMENTWISE(Sin)
+    ELEMENTWISE(Cos)
+    ELEMENTWISE(Tanh)
+    ELEMENTWISE(Sigmoid)
+    ELEMENTWISE(Floor)
+    ELEMENTWISE(Ceil)
+    ELEMENTWISE(Round)
+    ELEMENTWISE(Not)
+    ELEMENTWISE(IsNaN)
+    ELEMENTWISE(StopGradient)
+    ELEMENTWISE(Add)
+    ELEMENTWISE(Sub)
+    ELEMENTWISE(Mul)
+    ELEMENTWISE(Div)
+    ELEMENTWISE(Rem)
+    ELEMENTWISE(Pow)
+    ELEMENTWISE(Max)
+    ELEMENTWISE(Min)
+    ELEMENTWISE(Eq)
+    ELEMENTWISE(Ne)
+    ELEMENTWISE(Lt)
+    ELEMENTWISE(Le)
+    ELEMENTWISE(Gt)
+    ELEMENTWISE(Ge)
+    ELEMENTWISE(And)
+    ELEMENTWISE(Or)
+    ELEMENTWISE(Xor)
+    ELEMENTWISE(Shl)
+    ELEMENTWISE(Shr)
+    ELEMENTWISE(Select)
+    ELEMENTWISE(Cast)
+    // clang-format on
 #undef ELEMENTWISE
-                                                return evalElementwise(op, in);
+    return evalElementwise(op, in);
   case Opcode::Broadcast:
   case Opcode::Reshape:
   case Opcode::Transpose:

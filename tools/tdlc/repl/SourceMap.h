@@ -1,5 +1,4 @@
-//===- SourceMap.h - diagnostics of synthesized programs, shown in the input -*-
-//C++ -*-===//
+//===- SourceMap.h - synthesized-program diagnostics shown in the input -===//
 //
 // Each REPL step compiles one synthesized program: every live declaration
 // followed by a wrapper function around the input just typed. The pieces of
