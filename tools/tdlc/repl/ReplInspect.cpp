@@ -148,13 +148,7 @@ bool ReplSession::printIR(llvm::StringRef arg) {
   // An expression: the wrapper that computes it.
   unsigned display = addDisplayBuffer(arg);
   Wrapper w;
-  w.displayBuffer = display;
-  w.text = sources.getBufferText(display);
-  llvm::StringSet<> mentioned = identifiersIn(w.text);
-  for (const auto &b : bindings)
-    if (mentioned.contains(b.first))
-      w.params.push_back(b.first);
-  if (!chooseMode(w) || !inferOutputs(w))
+  if (!prepareWrapper(display, w))
     return false;
   std::unique_ptr<Lowered> low = lower(w);
   if (!low)

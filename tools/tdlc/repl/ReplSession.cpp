@@ -306,18 +306,22 @@ void ReplSession::commitOutputs(const Wrapper &w,
   }
 }
 
+bool ReplSession::prepareWrapper(unsigned displayBuffer, Wrapper &w) {
+  w.displayBuffer = displayBuffer;
+  w.text = sources.getBufferText(displayBuffer);
+  llvm::StringSet<> mentioned = identifiersIn(w.text);
+  for (const auto &b : bindings)
+    if (mentioned.contains(b.first))
+      w.params.push_back(b.first);
+  return chooseMode(w) && inferOutputs(w);
+}
+
 bool ReplSession::evaluate(llvm::StringRef input) {
   unsigned display = addDisplayBuffer(input);
   if (isDeclarationInput(input))
     return addDeclarations(display);
   Wrapper w;
-  w.displayBuffer = display;
-  w.text = sources.getBufferText(display);
-  llvm::StringSet<> mentioned = identifiersIn(w.text);
-  for (const auto &b : bindings)
-    if (mentioned.contains(b.first))
-      w.params.push_back(b.first);
-  if (!chooseMode(w) || !inferOutputs(w))
+  if (!prepareWrapper(display, w))
     return false;
   std::unique_ptr<Lowered> low = lower(w);
   if (!low)

@@ -117,6 +117,10 @@ private:
   std::unique_ptr<CompiledProgram> compile(const ProgramText &text,
                                            bool parseOnly, bool forwardWarnings,
                                            DiagnosticConsumer *sink = nullptr);
+  /// The wrapper for the input in `displayBuffer`: its text and the live
+  /// bindings it mentions as parameters, mode chosen and outputs inferred.
+  /// False after diagnostics.
+  bool prepareWrapper(unsigned displayBuffer, Wrapper &w);
   /// Picks statement or expression mode for the input (parse trials).
   bool chooseMode(Wrapper &w);
   /// Phase 1: sema of the wrapper without results gives the output types.
