@@ -70,45 +70,35 @@ Value *reduceChooserWeights(Builder &b, Value *x, Value *y,
 }
 
 Value *productOfOthers(Builder &b, Value *x, llvm::ArrayRef<int64_t> axes) {
+  // O(n) per group and exact with zeros. With p the product of the group's
+  // non-zero elements and z its number of zeros, the product of the others
+  // is p / x where z = 0, p at the single zero where z = 1, and 0 otherwise.
+  // Only select, div, mul and reductions carry x, so the result can be
+  // differentiated again; the zero test and the count only feed select
+  // conditions. To keep second derivatives exact at zeros as well, the
+  // zero-valued cases keep their first-order dependence on the zeros: with s
+  // the sum of the group's zero elements (0, but d s / d x_k = 1 at a zero
+  // k), a non-zero element of a group with one zero gets (p / x) * s and a
+  // zero of a group with two zeros gets p * (s - x).
   llvm::ArrayRef<int64_t> shape = x->getType().getShape();
-  unsigned rank = shape.size();
-  // Kept dims first, reduced dims last, flattened to [K, n].
-  IntArray perm;
-  int64_t k = 1, n = 1;
-  for (unsigned d = 0; d < rank; ++d)
-    if (std::find(axes.begin(), axes.end(), int64_t(d)) == axes.end()) {
-      perm.push_back(d);
-      k *= shape[d];
-    }
-  for (unsigned d = 0; d < rank; ++d)
-    if (std::find(axes.begin(), axes.end(), int64_t(d)) != axes.end()) {
-      perm.push_back(d);
-      n *= shape[d];
-    }
-  Value *xt = b.create1(Opcode::Transpose, {x}, {{"perm", Attribute(perm)}});
-  Shape tshape(xt->getType().getShape().begin(),
-               xt->getType().getShape().end());
-  Value *x2 = b.reshape(xt, {k, n});
-  // [K, n, n]: row i holds the group with element i replaced by 1, so its
-  // product is the product of the others (no division, exact with zeros).
-  Value *rows = b.broadcast(x2, {k, n, n}, {0, 2});
-  Type idx = Type::tensor(DType::I64, {k, n, n});
-  Value *ii = b.create1(Opcode::Iota, {},
-                        {{"axis", Attribute(int64_t(1))},
-                         {"dtype", Attribute(DType::I64)},
-                         {"shape", Attribute(idx.getShape())}});
-  Value *jj = b.create1(Opcode::Iota, {},
-                        {{"axis", Attribute(int64_t(2))},
-                         {"dtype", Attribute(DType::I64)},
-                         {"shape", Attribute(idx.getShape())}});
-  Value *diag = cmp(b, Opcode::Eq, ii, jj);
-  Value *masked = select(b, diag, splatLike(b, rows, 1.0), rows);
-  Value *others = b.reduce(Opcode::ReduceProd, masked, {2});
-  Value *back = b.reshape(others, tshape);
-  IntArray inv(rank);
-  for (unsigned i = 0; i < rank; ++i)
-    inv[perm[i]] = i;
-  return b.create1(Opcode::Transpose, {back}, {{"perm", Attribute(inv)}});
+  auto groupSum = [&](Opcode op, Value *v) {
+    return broadcastReduced(b, b.reduce(op, v, axes), shape, axes);
+  };
+  Value *zero = splatLike(b, x, 0.0), *one = splatLike(b, x, 1.0);
+  Value *isZero = cmp(b, Opcode::Eq, x, zero);
+  Value *nonZero = select(b, isZero, one, x);
+  Value *p = groupSum(Opcode::ReduceProd, nonZero);
+  Value *s = groupSum(Opcode::ReduceSum, select(b, isZero, x, zero));
+  Value *zeros = groupSum(Opcode::ReduceSum, boolToFloat(b, isZero, x));
+  Value *z0 = cmp(b, Opcode::Eq, zeros, zero);
+  Value *z1 = cmp(b, Opcode::Eq, zeros, one);
+  Value *z2 = cmp(b, Opcode::Eq, zeros, splatLike(b, x, 2.0));
+  Value *pOverX = div(b, p, nonZero);
+  Value *atZero =
+      select(b, z1, p, select(b, z2, mul(b, p, sub(b, s, x)), zero));
+  Value *elsewhere =
+      select(b, z0, pOverX, select(b, z1, mul(b, pOverX, s), zero));
+  return select(b, isZero, atZero, elsewhere);
 }
 
 Value *powBaseDerivative(Builder &b, Value *a, Value *e) {

@@ -51,8 +51,8 @@ ir::Value *broadcastReduced(ir::Builder &b, ir::Value *y,
                             llvm::ArrayRef<int64_t> shape,
                             llvm::ArrayRef<int64_t> axes);
 
-/// reduce_prod: the product of all other elements of each reduced group,
-/// computed without dividing by x (correct when x has zeros).
+/// reduce_prod: the product of all other elements of each reduced group, in
+/// O(n) per group (zeros counted, never divided by; see RuleHelpers.cpp).
 ir::Value *productOfOthers(ir::Builder &b, ir::Value *x,
                            llvm::ArrayRef<int64_t> axes);
 

@@ -92,6 +92,29 @@ func @f(%x: f64[2,3]) -> f64[2] {
                  "f", {0}, o);
 }
 
+TEST(ShapeRules, ReduceProdZerosInReducedGroups) {
+  using namespace tdl::ir;
+  // Groups over axes [0, 2] of a [2,3,2] tensor (4 elements each): column 0
+  // without zeros, column 1 with one zero, column 2 with two zeros.
+  Type t = Type::tensor(DType::F64, {2, 3, 2});
+  std::mt19937 rng(3);
+  std::vector<double> xs = flatten(randomValue(rng, t, 0.5, 1.5));
+  auto at = [&](int i, int j, int k) -> double & {
+    return xs[(i * 3 + j) * 2 + k];
+  };
+  at(1, 1, 0) = 0.0;
+  at(0, 2, 1) = 0.0;
+  at(1, 2, 0) = 0.0;
+  CheckOptions o;
+  o.inputs = {RuntimeValue::fromVector<double>(t, xs)};
+  checkGradients(R"(
+func @f(%x: f64[2,3,2]) -> f64[3] {
+  %r = reduce_prod %x {axes = [0, 2]} : f64[3]
+  return %r
+})",
+                 "f", {0}, o);
+}
+
 TEST(ShapeRules, ReduceMaxTiesShareEqually) {
   using namespace tdl::ir;
   Type t = Type::tensor(DType::F64, {4});
