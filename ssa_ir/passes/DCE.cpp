@@ -264,8 +264,11 @@ private:
       default:
         llvm_unreachable("not a structured op");
       }
-      op->eraseResult(j);
     }
+    // Results last: a dead result may still feed the dead init operand of
+    // a later loop (a tape from a forward loop into a reverse loop).
+    for (auto [op, j] : deadCarried)
+      op->eraseResult(j);
     eraseDead(body);
   }
 
