@@ -40,6 +40,43 @@ Operation *cloneOp(Builder &b, Operation &op, ValueMap &map) {
   return copy;
 }
 
+/// True if erasing `op` (once its results are unused) removes no effect.
+static bool effectFree(Operation &op) {
+  if (op.getNumRegions() == 0)
+    return op.hasTrait(Pure);
+  if (op.getOpcode() == Opcode::Fused)
+    return false;
+  bool ok = true;
+  for (unsigned r = 0; r < op.getNumRegions(); ++r)
+    walk(op.getRegion(r), [&](Operation &inner) {
+      ok &= inner.hasTrait(Pure) || inner.hasTrait(Terminator) ||
+            inner.getNumRegions() != 0;
+    });
+  return ok;
+}
+
+void eraseDeadOps(Region &r) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    llvm::SmallVector<Operation *, 16> ops;
+    for (auto &op : r.getOps())
+      ops.push_back(op.get());
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+      Operation *op = *it;
+      for (unsigned k = 0; k < op->getNumRegions(); ++k)
+        eraseDeadOps(op->getRegion(k));
+      bool unused = llvm::all_of(op->getResults(),
+                                 [](Value *v) { return v->use_empty(); });
+      if (unused && !op->hasTrait(Terminator) && effectFree(*op)) {
+        op->dropAllReferences();
+        op->erase();
+        changed = true;
+      }
+    }
+  }
+}
+
 bool isDifferentiableType(const Type &t) {
   if (t.isTape()) // tapes of a derivative function (higher order)
     return isDifferentiableType(t.getTapeElement());

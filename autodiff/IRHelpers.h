@@ -27,6 +27,11 @@ ir::Value *lookupOr(const ValueMap &map, ir::Value *v);
 /// (and nested block arguments) in it. Returns the clone.
 ir::Operation *cloneOp(ir::Builder &b, ir::Operation &op, ValueMap &map);
 
+/// Erases the ops of `r` (nested regions included) whose results are unused
+/// and that have no effect: pure ops, and region ops (`if`, loops) holding
+/// only such ops. The loop reversal runs it before deciding what to store.
+void eraseDeadOps(ir::Region &r);
+
 /// True for the types that carry derivatives: float tensors and tuples with
 /// at least one float leaf.
 bool isDifferentiableType(const ir::Type &t);

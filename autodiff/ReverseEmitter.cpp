@@ -116,6 +116,11 @@ bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
   case Opcode::For:
   case Opcode::While:
     return reverseLoop(*this, b, op);
+  case Opcode::TapeNew:
+  case Opcode::TapePush:
+  case Opcode::TapeTop:
+  case Opcode::TapePop:
+    return reverseTapeOp(*this, b, op);
   default:
     break;
   }
@@ -131,13 +136,7 @@ bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
     return false;
   }
   if (st == RuleStatus::Unsupported) {
-    bool tape = op.getOpcode() == Opcode::TapePush ||
-                op.getOpcode() == Opcode::TapeTop ||
-                op.getOpcode() == Opcode::TapePop;
-    ctx.reportUnsupported(op, tape ? "reverse mode over the derivative of a "
-                                     "loop is not supported (use forward over "
-                                     "reverse: jvp of grad)"
-                                   : "no reverse-mode rule");
+    ctx.reportUnsupported(op, "no reverse-mode rule");
     return false;
   }
   for (unsigned i = 0; i < op.getNumOperands(); ++i)

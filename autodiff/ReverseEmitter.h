@@ -71,6 +71,8 @@ private:
 
 /// Reverses a `for` or `while` op (ReverseLoops.cpp).
 bool reverseLoop(ReverseEmitter &e, ir::Builder &b, ir::Operation &loop);
+/// Reverses tape_new / tape_push / tape_top / tape_pop (TapeRules.cpp).
+bool reverseTapeOp(ReverseEmitter &e, ir::Builder &b, ir::Operation &op);
 
 } // namespace tdl::ad
 

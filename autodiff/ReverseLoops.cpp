@@ -1,20 +1,25 @@
-//===- ReverseLoops.cpp - reverse mode through for and while
-//---------------===//
+//===- ReverseLoops.cpp - reverse mode through for and while --------------===//
 //
-// The forward loop (already cloned) is extended with a tape: every
-// iteration pushes the loop-carried values its body reads (a tuple), and a
-// `while` also counts its iterations. The reverse loop runs that many
-// iterations backwards: it pops the iteration's carried values, re-runs the
-// body's primal ops from them (the intermediates of one iteration are
-// recomputed; only the carried state is stored, so memory is proportional to
-// the iterations) and then the body's pullback. Adjoints of the carried
-// values and of the varied outer values the body reads are loop-carried in
-// the reverse loop.
+// The forward loop (already cloned) is extended with a tape, and a `while`
+// also counts its iterations. The reverse loop runs that many iterations
+// backwards; its body is the pullback of the loop body, which reads the
+// values of the forward iteration it reverses. Those values (carried values
+// and intermediates, only the ones the pullback reads) are pushed onto the
+// tape as one tuple per iteration and read back after tape_top: nothing of
+// the primal body is recomputed, and memory is proportional to the
+// iterations. Adjoints of the carried values and of the varied outer values
+// the body reads are loop-carried in the reverse loop.
+//
+// Nested loops: an inner loop's forward part runs once, inside the outer
+// forward loop; its tape is carried through the outer loops (both forward
+// and reverse) rather than stored on the outer tape, so tapes never hold
+// tapes (which keeps the adjoint of every tape exact for higher order, see
+// TapeRules.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ReverseEmitter.h"
 
-#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace tdl::ad {
 
@@ -59,53 +64,133 @@ Value *addCarried(Operation &loop, Value *init,
   return loop.getResult(loop.getNumResults() - 1);
 }
 
-bool isInside(Operation *op, const llvm::SmallPtrSetImpl<Operation *> &set) {
+bool isInside(Operation *op, Operation *ancestor) {
   for (; op; op = op->getParentOp())
-    if (set.count(op))
+    if (op == ancestor)
       return true;
   return false;
 }
 
-/// Moves the primal values of one iteration that the pullback reads onto the
-/// tape: the forward loop pushes them with the carried values, the reverse
-/// loop reads them instead of its re-emitted copies (which dce then
-/// removes). Retypes the tape values for the longer element tuple.
-void storeNeededIntermediates(
-    Region &body, const llvm::SmallPtrSetImpl<Operation *> &recomputed,
-    const ValueMap &forwardValue, const ValueMap &fwd, Value *pushedTuple,
-    Value *elem, llvm::ArrayRef<Value *> tapeValues) {
-  llvm::SmallVector<std::pair<Value *, Value *>, 8> needed; // (copy, forward)
-  for (auto &op : body.getOps())
-    for (Value *r : op->getResults()) {
-      Value *copy = lookupOr(fwd, r);
-      bool read = llvm::any_of(copy->getUses(), [&](const Use &u) {
-        return !isInside(u.user, recomputed);
-      });
-      if (read && copy->getDefiningOp() &&
-          recomputed.count(copy->getDefiningOp()))
-        needed.push_back({copy, forwardValue.lookup(r)});
+/// True if `r` (nested regions included) reads a tape: such a loop is the
+/// reverse loop of a derivative and runs its tapes down to empty.
+bool consumesTapes(Region &r) {
+  bool any = false;
+  walk(r, [&](Operation &op) {
+    any |=
+        op.getOpcode() == Opcode::TapeTop || op.getOpcode() == Opcode::TapePop;
+  });
+  return any;
+}
+
+/// The init operand of `loop` that carried result `k` starts from.
+unsigned initOperand(Operation &loop, unsigned k) {
+  return shapeOf(loop).firstInit + k;
+}
+
+/// Replaces the uses of `v` made inside `scope` (not the others) by `with`.
+void replaceUsesInside(Value *v, Operation *scope, Value *with) {
+  llvm::SmallVector<Use, 4> uses(v->getUses().begin(), v->getUses().end());
+  for (const Use &u : uses)
+    if (isInside(u.user, scope))
+      u.user->setOperand(u.operandIndex, with);
+}
+
+/// The tape (and trip counter) one loop reversal adds, and the loops.
+struct LoopTape {
+  Operation *fwdLoop, *rev;
+  Region *fbody, *rbody;
+  Value *tape0, *fwdTapeArg, *pushed, *tapeEnd, *rest;
+  Value *elem;        // tape_top, made once the element type is known
+  Value *condTapeArg; // the tape in a `while` condition region, or null
+};
+
+/// An inner loop of the body that got its own tape (an escaping tape `v`,
+/// the end state of the inner forward loop) shares one tape across the
+/// outer iterations instead: the outer forward loop carries it into the
+/// inner forward loop and out again, and the outer reverse loop carries it
+/// into the inner reverse loop, which pops exactly what the inner forward
+/// loop pushed in the same outer iteration. The inner forward loop runs
+/// once per outer iteration; tapes are never elements of a tape.
+bool shareInnerTape(LoopTape &lt, Value *v) {
+  Operation *inner = v->getDefiningOp();
+  if (!inner || inner->getParentRegion() != lt.fbody ||
+      (inner->getOpcode() != Opcode::For &&
+       inner->getOpcode() != Opcode::While) ||
+      v->getNumUses() != 1)
+    return false;
+  Value *init = inner->getOperand(initOperand(*inner, v->getIndex()));
+  Operation *newOp = init->getDefiningOp();
+  const Use &use = v->getUses()[0];
+  Operation *revInner = use.user;
+  if (!newOp || newOp->getOpcode() != Opcode::TapeNew ||
+      init->getNumUses() != 1 || revInner->getOpcode() != Opcode::For ||
+      revInner->getParentRegion() != lt.rbody || use.operandIndex < 2)
+    return false;
+  unsigned revIdx = use.operandIndex;
+  Builder pre;
+  pre.setInsertionPoint(lt.fwdLoop);
+  pre.setLoc(lt.fwdLoop->getLoc());
+  Value *start = pre.create1(Opcode::TapeNew, {}, {}, {v->getType()});
+  Value *fwdArg = nullptr;
+  Value *shared = addCarried(*lt.fwdLoop, start, [&](Builder &, Value *a) {
+    fwdArg = a;
+    return v;
+  });
+  inner->setOperand(initOperand(*inner, v->getIndex()), fwdArg);
+  newOp->erase();
+  Value *revArg = nullptr;
+  addCarried(*lt.rev, shared, [&](Builder &, Value *a) {
+    revArg = a;
+    return revInner->getResult(revIdx - 2);
+  });
+  revInner->setOperand(revIdx, revArg);
+  return true;
+}
+
+/// Makes the reverse loop read the values of the forward iteration it
+/// reverses: every forward-body value the reverse body uses is pushed onto
+/// the tape (a tuple per iteration) and read back after tape_top, except
+/// inner tapes, which are shared (above). Retypes the tape values for the
+/// element tuple. Returns the offending value if one cannot be stored.
+Value *storeEscapingValues(LoopTape &lt) {
+  llvm::SetVector<Value *> escaping;
+  walk(*lt.rbody, [&](Operation &op) {
+    for (Value *v : op.getOperands()) {
+      Region *def = v->getParentRegion();
+      if (def && def->isNestedIn(lt.fbody))
+        escaping.insert(v);
     }
-  if (needed.empty())
-    return;
-  Operation *tupleOp = pushedTuple->getDefiningOp();
-  llvm::SmallVector<Value *, 8> vals(tupleOp->getOperands());
-  unsigned first = vals.size();
-  for (auto &[copy, forward] : needed)
-    vals.push_back(forward);
-  tupleOp->setOperands(vals);
+  });
+  llvm::SmallVector<Value *, 8> stored;
+  for (Value *v : escaping) {
+    if (v->getType().isTape() && shareInnerTape(lt, v))
+      continue;
+    if (v->getParentRegion() != lt.fbody || v->getType().isTape())
+      return v;
+    stored.push_back(v);
+  }
+  Operation *tupleOp =
+      lt.pushed->getDefiningOp()->getOperand(1)->getDefiningOp();
+  tupleOp->setOperands(stored);
   llvm::SmallVector<Type, 8> types;
-  for (Value *v : vals)
+  for (Value *v : stored)
     types.push_back(v->getType());
   Type elemType = Type::tuple(types);
-  pushedTuple->setType(elemType);
-  elem->setType(elemType);
-  for (Value *t : tapeValues)
-    t->setType(Type::tape(elemType));
+  tupleOp->getResult(0)->setType(elemType);
+  Type tapeType = Type::tape(elemType);
+  for (Value *t : {lt.tape0, lt.fwdTapeArg, lt.pushed, lt.tapeEnd,
+                   lt.rbody->getArgument(1), lt.rest, lt.rev->getResult(0)})
+    t->setType(tapeType);
+  if (lt.condTapeArg)
+    lt.condTapeArg->setType(tapeType);
   Builder b;
-  b.setInsertionPointAfter(elem->getDefiningOp());
-  b.setLoc(elem->getDefiningOp()->getLoc());
-  for (size_t i = 0; i < needed.size(); ++i)
-    needed[i].first->replaceAllUsesWith(b.get(elem, first + i));
+  b.setInsertionPoint(lt.rest->getDefiningOp());
+  b.setLoc(lt.rev->getLoc());
+  lt.elem = b.create1(Opcode::TapeTop, {lt.rbody->getArgument(1)});
+  b.setInsertionPointAfter(lt.rest->getDefiningOp());
+  for (size_t i = 0; i < stored.size(); ++i)
+    replaceUsesInside(stored[i], lt.rev, b.get(lt.elem, i));
+  return nullptr;
 }
 
 } // namespace
@@ -115,87 +200,87 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   ValueMap &fwd = e.getForwardMap();
   LoopShape s = shapeOf(loop);
   Region &body = *s.body;
-  Operation *fwdLoop = e.primal(loop.getResult(0))->getDefiningOp();
-  assert(fwdLoop && fwdLoop->getOpcode() == loop.getOpcode() &&
+  LoopTape lt{};
+  lt.fwdLoop = e.primal(loop.getResult(0))->getDefiningOp();
+  assert(lt.fwdLoop && lt.fwdLoop->getOpcode() == loop.getOpcode() &&
          "the forward clone of a loop is a loop");
+  lt.fbody = &lt.fwdLoop->getRegion(s.isFor ? 0 : 1);
 
-  // Forward: record the carried values the body reads, per iteration.
-  llvm::SmallVector<unsigned, 4> stored;
-  llvm::SmallVector<Type, 4> storedTypes;
-  for (unsigned k = 0; k < s.numCarried; ++k)
-    if (!body.getArgument(s.firstArg + k)->use_empty()) {
-      stored.push_back(k);
-      storedTypes.push_back(body.getArgument(s.firstArg + k)->getType());
+  llvm::SmallVector<Value *, 4> caps = e.capturedVaried(loop);
+  for (Value *c : caps)
+    if (c->getType().isTape()) { // its adjoint would be a sum of tapes
+      e.getContext().reportUnsupported(
+          loop, "reverse mode over a loop reading a tape defined outside it");
+      return false;
     }
-  Type tapeType = Type::tape(Type::tuple(storedTypes));
+
+  // Forward: push a tuple per iteration (its elements are decided at the
+  // end, when the reverse body is known; `tape<()>` until then).
+  Type placeholder = Type::tape(Type::tuple({}));
   Builder pre;
-  pre.setInsertionPoint(fwdLoop);
+  pre.setInsertionPoint(lt.fwdLoop);
   pre.setLoc(loop.getLoc());
-  Value *tape0 = pre.create1(Opcode::TapeNew, {}, {}, {tapeType});
-  Region &fbody = fwdLoop->getRegion(s.isFor ? 0 : 1);
-  unsigned fArg0 = s.firstArg; // forward body args at this point match primal
-  Value *pushedTuple = nullptr, *fwdTapeArg = nullptr, *pushed = nullptr;
-  Value *tapeEnd = addCarried(*fwdLoop, tape0, [&](Builder &ib, Value *t) {
-    llvm::SmallVector<Value *, 4> vals;
-    for (unsigned k : stored)
-      vals.push_back(fbody.getArgument(fArg0 + k));
-    pushedTuple = ib.tuple(vals);
-    fwdTapeArg = t;
-    pushed = ib.create1(Opcode::TapePush, {t, pushedTuple});
-    return pushed;
+  lt.tape0 = pre.create1(Opcode::TapeNew, {}, {}, {placeholder});
+  lt.tapeEnd = addCarried(*lt.fwdLoop, lt.tape0, [&](Builder &ib, Value *t) {
+    lt.fwdTapeArg = t;
+    lt.pushed = ib.create1(Opcode::TapePush, {t, ib.tuple({})});
+    return lt.pushed;
   });
+  if (!s.isFor)
+    lt.condTapeArg = lt.fwdLoop->getRegion(0).getArgument(
+        lt.fwdLoop->getRegion(0).getNumArguments() - 1);
   Value *count = nullptr;
   if (s.isFor) {
     count = b.binary(Opcode::Sub, e.primal(loop.getOperand(1)),
                      e.primal(loop.getOperand(0)));
   } else {
     Value *zero = pre.constantInt(Type::scalar(DType::I64), 0);
-    count = addCarried(*fwdLoop, zero, [&](Builder &ib, Value *c) {
+    count = addCarried(*lt.fwdLoop, zero, [&](Builder &ib, Value *c) {
       return ib.binary(Opcode::Add, c,
                        ib.constantInt(Type::scalar(DType::I64), 1));
     });
   }
 
   // Reverse loop state: tape, adjoints of varied carried values, adjoints
-  // of captured varied outer values.
+  // of captured varied outer values. A carried tape nothing reads the
+  // adjoint of stays a symbolic zero, unless the body pops it (a reverse
+  // loop of a derivative, whose final tape is empty, so the empty tape is
+  // its exact zero adjoint).
   llvm::SmallVector<unsigned, 4> activeK;
-  for (unsigned k = 0; k < s.numCarried; ++k)
-    if (act.isVaried(body.getArgument(s.firstArg + k)))
-      activeK.push_back(k);
-  llvm::SmallVector<Value *, 4> caps = e.capturedVaried(loop);
-  llvm::SmallVector<Value *, 8> inits{tapeEnd};
+  for (unsigned k = 0; k < s.numCarried; ++k) {
+    Value *res = loop.getResult(k);
+    if (!act.isVaried(body.getArgument(s.firstArg + k)))
+      continue;
+    if (res->getType().isTape() && !e.getAdjoint(b, res) &&
+        !consumesTapes(body))
+      continue;
+    activeK.push_back(k);
+  }
+  llvm::SmallVector<Value *, 8> inits{lt.tapeEnd};
   for (unsigned k : activeK)
     inits.push_back(orZeros(b, e.getAdjoint(b, loop.getResult(k)),
                             loop.getResult(k)->getType()));
   for (Value *c : caps)
     inits.push_back(zerosOf(b, c->getType()));
   Value *zero = b.constantInt(Type::scalar(DType::I64), 0);
-  Operation *rev = b.createFor(zero, count, inits);
-  rev->setLoc(loop.getLoc());
-  Region &rbody = rev->getRegion(0);
+  lt.rev = b.createFor(zero, count, inits);
+  lt.rev->setLoc(loop.getLoc());
+  lt.rbody = &lt.rev->getRegion(0);
+  Region &rbody = *lt.rbody;
   Builder rb(rbody);
   rb.setLoc(loop.getLoc());
   Value *tape = rbody.getArgument(1);
-  Value *elem = rb.create1(Opcode::TapeTop, {tape});
-  Value *rest = rb.create1(Opcode::TapePop, {tape});
-  for (size_t j = 0; j < stored.size(); ++j)
-    fwd[body.getArgument(s.firstArg + stored[j])] = rb.get(elem, j);
-  if (s.isFor) { // i = ub - 1 - j
+  lt.rest = rb.create1(Opcode::TapePop, {tape}); // tape_top: at the end
+  // The pullback reads the forward iteration's values directly (`fwd` maps
+  // the body to the forward loop's body); storeEscapingValues then routes
+  // them through the tape. The induction variable is recomputed instead:
+  // i = ub - 1 - j.
+  if (s.isFor) {
     Value *one = rb.constantInt(Type::scalar(DType::I64), 1);
     Value *last = rb.binary(Opcode::Sub, e.primal(loop.getOperand(1)), one);
     fwd[body.getArgument(0)] =
         rb.binary(Opcode::Sub, last, rbody.getArgument(0));
   }
-  // Re-emit this iteration's primal ops; the ones whose values the
-  // pullback reads are replaced by tape loads below (no recomputation).
-  ValueMap forwardValue;
-  for (auto &op : body.getOps())
-    for (Value *r : op->getResults())
-      forwardValue[r] = e.primal(r);
-  llvm::SmallPtrSet<Operation *, 16> recomputed;
-  for (auto &op : body.getOps())
-    if (!op->hasTrait(Terminator))
-      recomputed.insert(cloneOp(rb, *op, fwd));
 
   // Outer adjoints are accumulated by the loop: start them at zero inside.
   llvm::DenseMap<Value *, Value *> saved;
@@ -210,7 +295,7 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
     e.accumulate(rb, yield->getOperand(activeK[a]), rbody.getArgument(2 + a));
   if (!e.reverseRegion(rb, body))
     return false;
-  llvm::SmallVector<Value *, 8> outs{rest};
+  llvm::SmallVector<Value *, 8> outs{lt.rest};
   for (unsigned k : activeK) {
     Value *arg = body.getArgument(s.firstArg + k);
     outs.push_back(orZeros(rb, e.getAdjoint(rb, arg), arg->getType()));
@@ -220,14 +305,15 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
     outs.push_back(addOrNull(rb, acc, e.getAdjoint(rb, caps[c])));
   }
   rb.yield(outs);
-  storeNeededIntermediates(body, recomputed, forwardValue, fwd, pushedTuple,
-                           elem,
-                           {tape0, fwdTapeArg, pushed, tapeEnd,
-                            rbody.getArgument(1), rest, rev->getResult(0)});
-  if (!s.isFor) // the condition region carries the tape too
-    fwdLoop->getRegion(0)
-        .getArgument(fwdLoop->getRegion(0).getNumArguments() - 2)
-        ->setType(tapeEnd->getType());
+  // Copies re-emitted by nested `if` reversals that ended up unread must
+  // not be stored.
+  eraseDeadOps(rbody);
+  if (Value *bad = storeEscapingValues(lt)) {
+    e.getContext().reportUnsupported(
+        bad->getDefiningOp() ? *bad->getDefiningOp() : loop,
+        "reverse mode cannot store this value of a loop iteration");
+    return false;
+  }
 
   for (Value *c : caps) {
     e.clearAdjoint(c);
@@ -236,9 +322,9 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   }
   for (size_t a = 0; a < activeK.size(); ++a)
     e.accumulate(b, loop.getOperand(s.firstInit + activeK[a]),
-                 rev->getResult(1 + a));
+                 lt.rev->getResult(1 + a));
   for (size_t c = 0; c < caps.size(); ++c)
-    e.accumulate(b, caps[c], rev->getResult(1 + activeK.size() + c));
+    e.accumulate(b, caps[c], lt.rev->getResult(1 + activeK.size() + c));
   return true;
 }
 

@@ -117,6 +117,10 @@ Interpreter::bindResults(const Operation &op,
 }
 
 llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
+  if (opts.opCounts) {
+    opts.opCounts->resize(size_t(Opcode::NumOpcodes));
+    ++(*opts.opCounts)[size_t(op.getOpcode())];
+  }
   llvm::SmallVector<RuntimeValue, 4> in;
   for (Value *v : op.getOperands())
     in.push_back(frame.lookup(v));

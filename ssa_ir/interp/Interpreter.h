@@ -45,6 +45,9 @@ llvm::Error makeRuntimeError(const Operation &op, std::string message);
 struct InterpreterOptions {
   int printPrecision = 8;
   unsigned maxCallDepth = 512;
+  /// When set, counts the executed ops per opcode (index: the Opcode), e.g.
+  /// to test that a derivative does not recompute primal work.
+  std::vector<int64_t> *opCounts = nullptr;
 };
 
 /// Runs function `name` of a verified module on `args` (their types must be
