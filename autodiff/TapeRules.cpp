@@ -114,9 +114,11 @@ bool reverseTapeOp(ReverseEmitter &e, Builder &b, Operation &op) {
     Value *dnext = e.getAdjoint(b, op.getResult(0));
     if (!dnext)
       return true;
+    // Pop first: then no read of the top's result sits between the two,
+    // so this pair can itself be reversed as a unit (third order).
+    Value *dt = b.create1(Opcode::TapePop, {dnext});
     e.accumulate(b, op.getOperand(1), b.create1(Opcode::TapeTop, {dnext}));
-    return accumulateTape(e, b, op, op.getOperand(0),
-                          b.create1(Opcode::TapePop, {dnext}));
+    return accumulateTape(e, b, op, op.getOperand(0), dt);
   }
   case Opcode::TapeTop:
   case Opcode::TapePop:

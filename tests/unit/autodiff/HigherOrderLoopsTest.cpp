@@ -312,6 +312,117 @@ func @hv = jvp @df wrt [0]
   }
 }
 
+TEST(HigherOrderLoops, LoopInsideIfInsideLoop) {
+  // The inner loop sits in a branch: the `if` reversal re-emits it (its
+  // forward part is recomputed in the reverse branch); first and second
+  // order must still be exact.
+  const char *text = R"(
+func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %two = constant {value = 2} : i64
+  %r = for %zero, %n, %x : f64[2] {
+  ^(%i: i64, %a: f64[2]):
+    %s = reduce_sum %a {axes = [0]} : f64
+    %pos = gt %s, %w : bool
+    %y = if %pos : f64[2] {
+      %in = for %zero, %two, %a : f64[2] {
+      ^(%j: i64, %b: f64[2]):
+        %wb = broadcast %w {dims = [], shape = [2]} : f64[2]
+        %p = mul %b, %wb : f64[2]
+        %c = sin %p : f64[2]
+        yield %c
+      }
+      yield %in
+    } {
+      %e = tanh %a : f64[2]
+      %e2 = mul %e, %a : f64[2]
+      yield %e2
+    }
+    yield %y
+  }
+  %t = reduce_sum %r {axes = [0]} : f64
+  return %t
+})";
+  std::mt19937 rng(13);
+  for (int64_t n : {1, 3}) {
+    SCOPED_TRACE(n);
+    CheckOptions o;
+    o.inputs = {randomValue(rng, Type::tensor(DType::F64, {2})), f64(0.1),
+                i64(n)};
+    checkGradients(text, "f", {0, 1}, o);
+    checkHessian(text, {0, 1}, o);
+  }
+}
+
+TEST(HigherOrderLoops, ForInsideWhile) {
+  CheckOptions o;
+  o.lo = 0.2;
+  o.hi = 0.4;
+  o.seed = 17;
+  checkHessian(R"(
+func @f(%x: f64[2], %w: f64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %three = constant {value = 3} : i64
+  %r = while %x : f64[2] {
+  ^(%a: f64[2]):
+    %s = reduce_sum %a {axes = [0]} : f64
+    %lim = constant {value = 6.0} : f64
+    %k = lt %s, %lim : bool
+    yield %k
+  } {
+  ^(%b: f64[2]):
+    %in = for %zero, %three, %b : f64[2] {
+    ^(%j: i64, %c: f64[2]):
+      %wb = broadcast %w {dims = [], shape = [2]} : f64[2]
+      %p = mul %c, %wb : f64[2]
+      %q = sin %p : f64[2]
+      %y = add %c, %q : f64[2]
+      yield %y
+    }
+    %half = constant {value = 0.5} : f64[2]
+    %z = add %in, %half : f64[2]
+    yield %z
+  }
+  %t = reduce_sum %r {axes = [0]} : f64
+  %tw = mul %t, %w : f64
+  return %tw
+})",
+               {0, 1}, o);
+}
+
+TEST(HigherOrderLoops, ThirdDerivativeThroughNestedLoops) {
+  // f(x) = x^k, k = 2^(n n2), again; f''' = k (k-1) (k-2) x^(k-3).
+  Parsed p = parseAndDifferentiate(R"(
+func @f(%x: f64, %n: i64, %n2: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %r = for %zero, %n2, %x : f64 {
+  ^(%j: i64, %b: f64):
+    %s = for %zero, %n, %b : f64 {
+    ^(%i: i64, %a: f64):
+      %q = mul %a, %a : f64
+      yield %q
+    }
+    yield %s
+  }
+  return %r
+}
+func @df = grad @f wrt [0]
+func @ddf = grad @df wrt [0]
+func @dddf = grad @ddf wrt [0]
+)");
+  ASSERT_TRUE(p.module) << p.errors;
+  for (auto [n, n2] : {std::pair<int64_t, int64_t>{2, 1}, {1, 2}, {2, 2}}) {
+    for (double x : {-0.9, 0.7}) {
+      double k = std::pow(2.0, double(n * n2));
+      double want = k * (k - 1) * (k - 2) * std::pow(x, k - 3);
+      double got =
+          run(*p.module, "dddf", {f64(x), i64(n), i64(n2)})[0].getAsDouble(0);
+      EXPECT_NEAR(got, want, 1e-9 * std::max(1.0, std::fabs(want)))
+          << x << " " << n << " " << n2;
+    }
+  }
+}
+
 /// How often each op runs in `fn`.
 std::vector<int64_t> opCounts(const Module &m, const std::string &fn,
                               const std::vector<RuntimeValue> &args) {
