@@ -165,7 +165,9 @@ Value *storeEscapingValues(LoopTape &lt) {
   for (Value *v : escaping) {
     if (v->getType().isTape() && shareInnerTape(lt, v))
       continue;
-    if (v->getParentRegion() != lt.fbody || v->getType().isTape())
+    // Other tapes (none in generated code) are stored like any value:
+    // exact at first order; see TapeRules.cpp for higher order.
+    if (v->getParentRegion() != lt.fbody)
       return v;
     stored.push_back(v);
   }

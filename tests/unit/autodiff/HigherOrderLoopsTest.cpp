@@ -423,6 +423,45 @@ func @dddf = grad @ddf wrt [0]
   }
 }
 
+TEST(HigherOrderLoops, ReverseAndForwardHessianVectorProductsAgree) {
+  // H is symmetric, so vjp(grad f)(x, v) = H v = jvp(grad f)(x, v) element
+  // by element (stronger than the dot-product identity), and for a scalar
+  // parameter grad(grad f) is the same number.
+  Parsed p = parseAndDifferentiate(std::string(kNested) + R"(
+func @g = grad @f wrt [0]
+func @hr = vjp @g wrt [0]
+func @hf = jvp @g wrt [0]
+func @f1(%x: f64, %w: f64[2], %n: i64, %m: i64) -> f64 {
+  %xb = broadcast %x {dims = [], shape = [2]} : f64[2]
+  %y = call %xb, %w, %n, %m {callee = @f} : f64
+  return %y
+}
+func @g1 = grad @f1 wrt [0]
+func @gg1 = grad @g1 wrt [0]
+func @hf1 = jvp @g1 wrt [0]
+)");
+  ASSERT_TRUE(p.module) << p.errors;
+  std::mt19937 rng(31);
+  Type t = Type::tensor(DType::F64, {2});
+  for (auto [n, m] : {std::pair<int64_t, int64_t>{3, 2}, {2, 4}}) {
+    RuntimeValue x = randomValue(rng, t), w = randomValue(rng, t),
+                 v = randomValue(rng, t);
+    auto hr = run(*p.module, "hr", {x, w, i64(n), i64(m), v});
+    auto hf = run(*p.module, "hf", {x, w, i64(n), i64(m), v});
+    ASSERT_EQ(hr.size(), 1u);
+    ASSERT_EQ(hf.size(), 2u);
+    expectClose(flatten(hr[0]), flatten(hf[1]), 1e-10,
+                "vjp(grad) vs jvp(grad)");
+    RuntimeValue x1 = f64(0.3);
+    double gg =
+        run(*p.module, "gg1", {x1, w, i64(n), i64(m)})[0].getAsDouble(0);
+    auto hf1 = run(*p.module, "hf1", {x1, w, i64(n), i64(m), f64(1.0)});
+    ASSERT_EQ(hf1.size(), 2u);
+    expectClose({gg}, {hf1[1].getAsDouble(0)}, 1e-10,
+                "grad(grad) vs jvp(grad)");
+  }
+}
+
 /// How often each op runs in `fn`.
 std::vector<int64_t> opCounts(const Module &m, const std::string &fn,
                               const std::vector<RuntimeValue> &args) {
