@@ -14,6 +14,8 @@ jobs="${TDLC_JOBS:-$(nproc)}"
 packages=(
   cmake ninja-build g++ python3 python3-numpy
   llvm-19-dev llvm-19-tools
+  clang-19         # compiles the cpu backend's kernel runtime to bitcode
+  libopenblas-dev  # the baseline of bench/bench_cpu_matmul
   re2c bison
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
   zlib1g-dev libzstd-dev libxml2-dev libffi-dev

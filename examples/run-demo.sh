@@ -16,6 +16,14 @@ for f in "$here"/*.tdl; do
   fi
   echo
 done
+# The cpu backend's objects: a model compiled with `tdlc -c --header` and
+# linked into a C++ program (examples/cpp_app).
+echo "--- examples/cpp_app: tdlc model.tdl -c --header, then a C++ program"
+if ! "$here/cpp_app/build-and-run.sh" "$tdlc" "$build_dir/examples/cpp_app"; then
+  echo "*** cpp_app failed" >&2
+  status=1
+fi
+echo
 # The accelerator simulator: an int8 tiled GEMM program and its timing report
 # (the 64x64 result itself is long; the report follows it).
 for f in "$here"/accel/*.tasm; do

@@ -1,5 +1,6 @@
 //===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]`
 //------------===//
+#include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
@@ -163,10 +164,20 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     return session.finish();
   if (kind == EmitKind::Ir || kind == EmitKind::IrOpt || kind == EmitKind::Dot)
     return emitIR(session, *program, *kind);
-  reportUsageError("this build of tdlc cannot produce this output yet (no CPU "
-                   "or accelerator backend): use --emit=tokens, ast, "
-                   "typed-ast, ir, ir-opt or dot, -fsyntax-only, or tdlc run");
-  return ExitUsageOrIOError;
+  if (kind == EmitKind::AccelAsm) {
+    reportUsageError("this build of tdlc cannot produce this output yet (no "
+                     "accelerator backend): use --emit=tokens, ast, "
+                     "typed-ast, ir, ir-opt, dot, llvm, asm, obj or header");
+    return ExitUsageOrIOError;
+  }
+  irgen::GeneratedModule gen;
+  if (int status = generateVerifiedIR(*program, gen); status != ExitOk)
+    return status;
+  CpuOutput out = *kind == EmitKind::Llvm  ? CpuOutput::Llvm
+                  : *kind == EmitKind::Asm ? CpuOutput::Asm
+                  : *kind == EmitKind::Obj ? CpuOutput::Obj
+                                           : CpuOutput::Header;
+  return emitCpuOutput(session, *gen.module, out, path, outputFile);
 }
 
 int runCompileVerb() {

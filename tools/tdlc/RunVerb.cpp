@@ -10,11 +10,14 @@
 // a located diagnostic with the source line and exit status 1.
 //
 //===----------------------------------------------------------------------===//
+#include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "backends/cpu/Codegen.h"
+#include "backends/cpu/Jit.h"
 #include "ssa_ir/interp/Interpreter.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -101,11 +104,6 @@ static int reportRunTimeError(Session &session, llvm::Error err) {
 }
 
 int runRunVerb() {
-  if (backend == Backend::Cpu) {
-    reportUsageError("the cpu backend is not available in this build of "
-                     "tdlc; use --backend=interp");
-    return ExitUsageOrIOError;
-  }
   if (backend == Backend::Accel) {
     reportUsageError("the accel backend is not available in this build of "
                      "tdlc; use --backend=interp");
@@ -141,8 +139,20 @@ int runRunVerb() {
 
   ir::InterpreterOptions options;
   options.printPrecision = printPrecision;
-  auto results =
-      ir::interpret(*fe.ir.module, fnName, {}, llvm::outs(), options);
+  llvm::Expected<std::vector<ir::RuntimeValue>> results =
+      std::vector<ir::RuntimeValue>();
+  if (backend == Backend::Cpu) {
+    cpu::JitOptions jit;
+    jit.optLevel = opts::optLevel();
+    jit.printPrecision = printPrecision;
+    results = cpu::runJit(*fe.ir.module, fnName, llvm::outs(), jit);
+    if (!results && results.errorIsA<cpu::CodegenError>()) {
+      reportCodegenError(session, results.takeError());
+      return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
+    }
+  } else {
+    results = ir::interpret(*fe.ir.module, fnName, {}, llvm::outs(), options);
+  }
   if (!results)
     return reportRunTimeError(session, results.takeError());
   for (const ir::RuntimeValue &v : *results)

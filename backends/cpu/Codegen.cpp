@@ -1,0 +1,503 @@
+//===- Codegen.cpp - functions, buffers, calls, exported wrappers ---------===//
+#include "backends/cpu/Codegen.h"
+#include "backends/cpu/FunctionEmitter.h"
+#include "backends/cpu/RuntimeLinker.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Verifier.h"
+
+#include <fmt/format.h>
+
+namespace tdl::cpu {
+
+char CodegenError::ID = 0;
+
+/// Buffers up to this size are entry-block allocas; larger ones are malloc'd.
+static constexpr int64_t maxStackBuffer = 512;
+
+void flattenType(const ir::Type &t, llvm::SmallVectorImpl<ir::Type> &leaves) {
+  if (t.isTuple()) {
+    for (const ir::Type &e : t.getElements())
+      flattenType(e, leaves);
+    return;
+  }
+  leaves.push_back(t);
+}
+
+std::string paramName(const ir::Function &f, unsigned i) {
+  std::string name;
+  if (i < f.getBody().getNumArguments())
+    name = f.getBody().getArgument(i)->getNameHint().str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  if (name.empty() || llvm::isDigit(name[0]))
+    name = "arg" + std::to_string(i);
+  return name;
+}
+
+static bool containsTape(const ir::Type &t) {
+  if (t.isTape())
+    return true;
+  if (t.isTuple())
+    for (const ir::Type &e : t.getElements())
+      if (containsTape(e))
+        return true;
+  return false;
+}
+
+//===-- ModuleEmitter -----------------------------------------------------===//
+
+llvm::FunctionCallee ModuleEmitter::rt(llvm::StringRef name) {
+  if (llvm::Function *existing = m.getFunction(name))
+    return existing;
+  llvm::Function *def = runtime.getFunction(name);
+  if (!def) { // libc: malloc / free / memcpy
+    llvm::LLVMContext &ctx = m.getContext();
+    llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
+    if (name == "malloc")
+      return m.getOrInsertFunction(
+          name,
+          llvm::FunctionType::get(ptr, {llvm::Type::getInt64Ty(ctx)}, false));
+    if (name == "free")
+      return m.getOrInsertFunction(
+          name,
+          llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false));
+    llvm::report_fatal_error("cpu backend: no runtime function " + name);
+  }
+  llvm::Function *decl = llvm::Function::Create(
+      def->getFunctionType(), llvm::GlobalValue::ExternalLinkage, name, m);
+  decl->setAttributes(def->getAttributes());
+  decl->setCallingConv(def->getCallingConv());
+  return decl;
+}
+
+llvm::Function *ModuleEmitter::internalFunction(const ir::Function &f) {
+  if (llvm::Function *fn = functions.lookup(&f))
+    return fn;
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::SmallVector<ir::Type, 8> leaves;
+  for (const ir::Type &t : f.getArgTypes())
+    flattenType(t, leaves);
+  for (const ir::Type &t : f.getResultTypes())
+    flattenType(t, leaves);
+  llvm::SmallVector<llvm::Type *, 8> params(leaves.size(),
+                                            llvm::PointerType::getUnqual(ctx));
+  auto *type =
+      llvm::FunctionType::get(llvm::Type::getInt32Ty(ctx), params, false);
+  llvm::Function *fn = llvm::Function::Create(
+      type, llvm::GlobalValue::InternalLinkage, "tdl.fn." + f.getName(), m);
+  for (llvm::Argument &a : fn->args())
+    a.addAttr(llvm::Attribute::NoUndef);
+  functions[&f] = fn;
+  return fn;
+}
+
+llvm::Constant *ModuleEmitter::i64Array(llvm::ArrayRef<int64_t> values) {
+  llvm::LLVMContext &ctx = m.getContext();
+  llvm::SmallVector<uint64_t, 8> v(values.begin(), values.end());
+  if (v.empty())
+    v.push_back(0);
+  llvm::Constant *data = llvm::ConstantDataArray::get(ctx, v);
+  auto *gv = new llvm::GlobalVariable(m, data->getType(), /*isConstant=*/true,
+                                      llvm::GlobalValue::PrivateLinkage, data,
+                                      "tdl.params");
+  gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return gv;
+}
+
+//===-- FunctionEmitter: frame and buffers --------------------------------===//
+
+FunctionEmitter::FunctionEmitter(ModuleEmitter &me, const ir::Function &f)
+    : me(me), f(f), ctx(me.m.getContext()), b(ctx), entryBuilder(ctx) {}
+
+llvm::Type *FunctionEmitter::elemType(ir::DType t) {
+  switch (t) {
+  case ir::DType::Bool:
+  case ir::DType::I8:
+    return b.getInt8Ty();
+  case ir::DType::I32:
+    return b.getInt32Ty();
+  case ir::DType::I64:
+    return b.getInt64Ty();
+  case ir::DType::F32:
+    return b.getFloatTy();
+  case ir::DType::F64:
+    return b.getDoubleTy();
+  }
+  llvm_unreachable("bad dtype");
+}
+
+llvm::Value *FunctionEmitter::allocBuffer(const ir::Type &t) {
+  int64_t bytes = t.getNumElements() * ir::dtypeSize(t.getDType());
+  if (bytes <= maxStackBuffer) {
+    llvm::AllocaInst *a = entryBuilder.CreateAlloca(
+        b.getInt8Ty(), i64(std::max<int64_t>(bytes, 1)), "buf");
+    a->setAlignment(llvm::Align(16));
+    return a;
+  }
+  llvm::AllocaInst *slot =
+      entryBuilder.CreateAlloca(b.getPtrTy(), nullptr, "slot");
+  entryBuilder.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), slot);
+  allSlots.push_back(slot);
+  scopes.back().push_back(slot);
+  llvm::Value *p = b.CreateCall(me.rt("malloc"), {i64(bytes)}, "heap");
+  b.CreateStore(p, slot);
+  branchToErrorIf(b.CreateIsNull(p), me.addErrorSite(ir::Location()),
+                  "out of memory");
+  return p;
+}
+
+Leaves FunctionEmitter::allocLeaves(const ir::Type &t) {
+  llvm::SmallVector<ir::Type, 4> types;
+  flattenType(t, types);
+  Leaves out;
+  for (const ir::Type &l : types)
+    out.push_back(allocBuffer(l));
+  return out;
+}
+
+void FunctionEmitter::popScope() {
+  for (llvm::AllocaInst *slot : scopes.back()) {
+    b.CreateCall(me.rt("free"), {b.CreateLoad(b.getPtrTy(), slot)});
+    b.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), slot);
+  }
+  scopes.pop_back();
+}
+
+void FunctionEmitter::copyLeaves(llvm::ArrayRef<llvm::Value *> from,
+                                 llvm::ArrayRef<llvm::Value *> to,
+                                 llvm::ArrayRef<ir::Type> types) {
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (from[i] == to[i])
+      continue;
+    int64_t bytes =
+        types[i].getNumElements() * ir::dtypeSize(types[i].getDType());
+    b.CreateMemCpy(to[i], llvm::MaybeAlign(1), from[i], llvm::MaybeAlign(1),
+                   bytes);
+  }
+}
+
+void FunctionEmitter::branchToErrorIf(llvm::Value *failed, unsigned site,
+                                      llvm::StringRef message) {
+  branchToErrorIf(failed, site, [&] {
+    b.CreateCall(me.rt("tdl_rt_error_message"),
+                 {b.CreateGlobalString(message, "tdl.msg")});
+  });
+}
+
+void FunctionEmitter::branchToErrorIf(llvm::Value *failed, unsigned site,
+                                      llvm::function_ref<void()> setMessage) {
+  llvm::BasicBlock *fail = llvm::BasicBlock::Create(ctx, "fail", fn);
+  llvm::BasicBlock *cont = llvm::BasicBlock::Create(ctx, "ok", fn);
+  b.CreateCondBr(failed, fail, cont,
+                 llvm::MDBuilder(ctx).createUnlikelyBranchWeights());
+  b.SetInsertPoint(fail);
+  setMessage();
+  b.CreateStore(i32(site), retCode);
+  b.CreateBr(exitBlock);
+  b.SetInsertPoint(cont);
+}
+
+void FunctionEmitter::propagateError(llvm::Value *code) {
+  llvm::BasicBlock *fail = llvm::BasicBlock::Create(ctx, "callfail", fn);
+  llvm::BasicBlock *cont = llvm::BasicBlock::Create(ctx, "ok", fn);
+  b.CreateCondBr(b.CreateICmpNE(code, i32(0)), fail, cont,
+                 llvm::MDBuilder(ctx).createUnlikelyBranchWeights());
+  b.SetInsertPoint(fail);
+  b.CreateStore(code, retCode);
+  b.CreateBr(exitBlock);
+  b.SetInsertPoint(cont);
+}
+
+llvm::Value *FunctionEmitter::loadScalar(const ir::Value *v) {
+  return b.CreateLoad(elemType(v->getType().getDType()), leaf(v));
+}
+
+llvm::Error FunctionEmitter::unsupported(const ir::Operation &op) {
+  return llvm::make_error<CodegenError>(
+      op.getLoc(),
+      fmt::format("the cpu backend does not support '{}' yet",
+                  op.getName().str()),
+      op.getName().str());
+}
+
+void FunctionEmitter::emitLoop(llvm::Value *n,
+                               llvm::function_ref<void(llvm::Value *)> body) {
+  llvm::BasicBlock *pre = b.GetInsertBlock();
+  llvm::BasicBlock *header = llvm::BasicBlock::Create(ctx, "loop", fn);
+  llvm::BasicBlock *bodyBB = llvm::BasicBlock::Create(ctx, "body", fn);
+  llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx, "done", fn);
+  b.CreateBr(header);
+  b.SetInsertPoint(header);
+  llvm::PHINode *i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(i64(0), pre);
+  b.CreateCondBr(b.CreateICmpSLT(i, n), bodyBB, done);
+  b.SetInsertPoint(bodyBB);
+  body(i);
+  llvm::Value *next = b.CreateAdd(i, i64(1), "", /*HasNUW=*/true,
+                                  /*HasNSW=*/true);
+  i->addIncoming(next, b.GetInsertBlock());
+  b.CreateBr(header);
+  b.SetInsertPoint(done);
+}
+
+//===-- Function bodies ---------------------------------------------------===//
+
+llvm::Error FunctionEmitter::emitRegionOps(const ir::Region &r) {
+  for (const auto &op : r.getOps()) {
+    if (op->hasTrait(ir::Terminator))
+      break;
+    if (llvm::Error e = emitOp(*op))
+      return e;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error FunctionEmitter::emitOp(const ir::Operation &op) {
+  for (const ir::Value *v : op.getOperands())
+    if (containsTape(v->getType()))
+      return unsupported(op);
+  for (const ir::Value *v : op.getResults())
+    if (containsTape(v->getType()))
+      return unsupported(op);
+  switch (op.getOpcode()) {
+  case ir::Opcode::If:
+    return emitIf(op);
+  case ir::Opcode::For:
+    return emitFor(op);
+  case ir::Opcode::While:
+    return emitWhile(op);
+  case ir::Opcode::Fused:
+    return emitFused(op);
+  case ir::Opcode::Call:
+    return emitCall(op);
+  case ir::Opcode::Print:
+    return emitPrint(op);
+  case ir::Opcode::Tuple: {
+    Leaves l;
+    for (const ir::Value *v : op.getOperands())
+      l.append(leavesOf(v));
+    bind(op.getResult(0), l);
+    return llvm::Error::success();
+  }
+  case ir::Opcode::Get: {
+    const ir::Type &t = op.getOperand(0)->getType();
+    int64_t index = *op.getAttrs().getInt("index");
+    unsigned first = 0;
+    for (int64_t i = 0; i < index; ++i) {
+      llvm::SmallVector<ir::Type, 4> l;
+      flattenType(t.getElements()[i], l);
+      first += l.size();
+    }
+    llvm::SmallVector<ir::Type, 4> mine;
+    flattenType(t.getElements()[index], mine);
+    Leaves &all = leavesOf(op.getOperand(0));
+    bind(op.getResult(0),
+         Leaves(all.begin() + first, all.begin() + first + mine.size()));
+    return llvm::Error::success();
+  }
+  default:
+    return emitTensorOp(op);
+  }
+}
+
+llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
+  const ir::Function *callee =
+      f.getParentModule()->lookup(op.getAttrs().getSymbol("callee")->name);
+  if (!callee || callee->isDerivedDeclaration())
+    return unsupported(op);
+  llvm::SmallVector<llvm::Value *, 8> args;
+  for (const ir::Value *v : op.getOperands())
+    args.append(leavesOf(v));
+  for (const ir::Value *r : op.getResults()) {
+    Leaves l = allocLeaves(r->getType());
+    args.append(l);
+    bind(r, l);
+  }
+  llvm::Value *code = b.CreateCall(me.internalFunction(*callee), args);
+  propagateError(code);
+  return llvm::Error::success();
+}
+
+llvm::Error FunctionEmitter::emitPrint(const ir::Operation &op) {
+  if (!me.options.jit)
+    return llvm::Error::success(); // objects have no output stream: no-op
+  const ir::Value *v = op.getOperand(0);
+  Leaves &l = leavesOf(v);
+  llvm::AllocaInst *array = entryBuilder.CreateAlloca(
+      b.getPtrTy(), i64(std::max<size_t>(l.size(), 1)), "print.leaves");
+  for (size_t i = 0; i < l.size(); ++i)
+    b.CreateStore(l[i], b.CreateConstGEP1_64(b.getPtrTy(), array, i));
+  unsigned id = me.addPrintType(v->getType());
+  llvm::FunctionCallee hook = me.m.getOrInsertFunction(
+      "tdl_jit_print",
+      llvm::FunctionType::get(b.getVoidTy(), {b.getInt64Ty(), b.getPtrTy()},
+                              false));
+  b.CreateCall(hook, {i64(id), array});
+  return llvm::Error::success();
+}
+
+llvm::Error FunctionEmitter::emit() {
+  fn = me.internalFunction(f);
+  llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx, "entry", fn);
+  llvm::BasicBlock *start = llvm::BasicBlock::Create(ctx, "start", fn);
+  exitBlock = llvm::BasicBlock::Create(ctx, "exit", fn);
+  entryBuilder.SetInsertPoint(entry);
+  retCode = entryBuilder.CreateAlloca(b.getInt32Ty(), nullptr, "ret");
+  entryBuilder.CreateStore(i32(0), retCode);
+  b.SetInsertPoint(start);
+  pushScope();
+
+  llvm::SmallVector<ir::Type, 8> argLeaves, resultLeaves;
+  for (const ir::Type &t : f.getArgTypes())
+    flattenType(t, argLeaves);
+  for (const ir::Type &t : f.getResultTypes())
+    flattenType(t, resultLeaves);
+  unsigned next = 0;
+  for (const ir::Value *arg : f.getBody().getArguments()) {
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(arg->getType(), l);
+    Leaves leaves;
+    for (size_t i = 0; i < l.size(); ++i)
+      leaves.push_back(fn->getArg(next++));
+    bind(arg, leaves);
+  }
+  if (llvm::Error e = emitRegionOps(f.getBody()))
+    return e;
+  const ir::Operation *ret = f.getBody().getTerminator();
+  Leaves from;
+  for (const ir::Value *v : ret->getOperands())
+    from.append(leavesOf(v));
+  Leaves to;
+  for (size_t i = 0; i < resultLeaves.size(); ++i)
+    to.push_back(fn->getArg(argLeaves.size() + i));
+  copyLeaves(from, to, resultLeaves);
+  scopes.pop_back(); // the exit block frees every slot
+  b.CreateBr(exitBlock);
+
+  b.SetInsertPoint(exitBlock);
+  for (llvm::AllocaInst *slot : allSlots)
+    b.CreateCall(me.rt("free"), {b.CreateLoad(b.getPtrTy(), slot)});
+  b.CreateRet(b.CreateLoad(b.getInt32Ty(), retCode));
+  entryBuilder.CreateBr(start);
+  return llvm::Error::success();
+}
+
+//===-- Exported wrappers (LANGUAGE.md §8) --------------------------------===//
+
+static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
+  llvm::LLVMContext &ctx = me.m.getContext();
+  llvm::IRBuilder<> b(ctx);
+  llvm::Function *inner = me.internalFunction(f);
+  llvm::SmallVector<ir::Type, 8> argLeaves, resultLeaves;
+  for (const ir::Type &t : f.getArgTypes())
+    flattenType(t, argLeaves);
+  for (const ir::Type &t : f.getResultTypes())
+    flattenType(t, resultLeaves);
+  llvm::SmallVector<llvm::Type *, 8> params;
+  auto scalarType = [&](ir::DType d) -> llvm::Type * {
+    switch (d) {
+    case ir::DType::Bool:
+    case ir::DType::I8:
+      return b.getInt8Ty();
+    case ir::DType::I32:
+      return b.getInt32Ty();
+    case ir::DType::I64:
+      return b.getInt64Ty();
+    case ir::DType::F32:
+      return b.getFloatTy();
+    case ir::DType::F64:
+      return b.getDoubleTy();
+    }
+    llvm_unreachable("bad dtype");
+  };
+  for (const ir::Type &t : argLeaves)
+    params.push_back(t.getRank() == 0 ? scalarType(t.getDType())
+                                      : b.getPtrTy());
+  for (size_t i = 0; i < resultLeaves.size(); ++i)
+    params.push_back(b.getPtrTy());
+  auto *type = llvm::FunctionType::get(b.getInt32Ty(), params, false);
+  llvm::Function *w =
+      llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                             me.options.prefix + f.getName(), me.m);
+  for (size_t i = 0; i < argLeaves.size(); ++i) {
+    w->getArg(i)->setName(paramName(f, i));
+    if (argLeaves[i].getRank() == 0 &&
+        argLeaves[i].getDType() == ir::DType::Bool)
+      w->addParamAttr(i, llvm::Attribute::ZExt);
+  }
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", w));
+  llvm::SmallVector<llvm::Value *, 8> args;
+  for (size_t i = 0; i < argLeaves.size(); ++i) {
+    llvm::Value *a = w->getArg(i);
+    if (argLeaves[i].getRank() == 0) {
+      llvm::Value *slot = b.CreateAlloca(a->getType());
+      b.CreateStore(a, slot);
+      a = slot;
+    }
+    args.push_back(a);
+  }
+  for (size_t i = 0; i < resultLeaves.size(); ++i)
+    args.push_back(w->getArg(argLeaves.size() + i));
+  b.CreateRet(b.CreateCall(inner, args));
+}
+
+static void emitJitEntry(ModuleEmitter &me, const ir::Function &f) {
+  llvm::LLVMContext &ctx = me.m.getContext();
+  llvm::IRBuilder<> b(ctx);
+  llvm::Function *inner = me.internalFunction(f);
+  auto *type = llvm::FunctionType::get(b.getInt32Ty(), {b.getPtrTy()}, false);
+  llvm::Function *w = llvm::Function::Create(
+      type, llvm::GlobalValue::ExternalLinkage, "tdl_jit_entry", me.m);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", w));
+  llvm::SmallVector<llvm::Value *, 8> args;
+  for (unsigned i = 0; i < inner->arg_size(); ++i)
+    args.push_back(b.CreateLoad(
+        b.getPtrTy(), b.CreateConstGEP1_64(b.getPtrTy(), w->getArg(0), i)));
+  b.CreateRet(b.CreateCall(inner, args));
+}
+
+llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
+                                               llvm::LLVMContext &context,
+                                               const CodegenOptions &options) {
+  GeneratedModule out;
+  out.module = std::make_unique<llvm::Module>("tdl", context);
+  std::unique_ptr<llvm::Module> runtime = loadRuntime(context);
+  out.module->setTargetTriple(runtime->getTargetTriple());
+  out.module->setDataLayout(runtime->getDataLayout());
+  ModuleEmitter me(*out.module, *runtime, options, out);
+
+  std::vector<std::string> keep;
+  for (const auto &fp : module.getFunctions()) {
+    const ir::Function &f = *fp;
+    if (f.isDerivedDeclaration())
+      continue; // autodiff fills every declaration that is used
+    FunctionEmitter fe(me, f);
+    if (llvm::Error e = fe.emit())
+      return e;
+    if (f.isExported() && !options.jit) {
+      emitExportedWrapper(me, f);
+      keep.push_back(options.prefix + f.getName().str());
+    }
+  }
+  if (options.jit) {
+    const ir::Function *entry = module.lookup(options.jitEntry);
+    if (!entry)
+      return llvm::make_error<CodegenError>(
+          ir::Location(), "no function '@" + options.jitEntry + "'");
+    emitJitEntry(me, *entry);
+    keep.push_back("tdl_jit_entry");
+  }
+  keep.push_back("tdl_last_error");
+  me.rt("tdl_last_error");
+  if (llvm::Error e = linkRuntime(*out.module, std::move(runtime), keep,
+                                  options.jit, options.prefix))
+    return e;
+  if (llvm::verifyModule(*out.module, &llvm::errs()))
+    llvm::report_fatal_error("cpu backend: generated an invalid LLVM module");
+  return out;
+}
+
+} // namespace tdl::cpu

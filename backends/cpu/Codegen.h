@@ -1,0 +1,82 @@
+//===- Codegen.h - SSA IR -> LLVM IR for the cpu backend -----------*- C++
+//-*-===//
+//
+// generateModule turns a verified, optimized IR module into an llvm::Module
+// with the kernel runtime linked in and internalized (docs/cpu-backend.md):
+//
+//   internal   i32 @tdl.fn.NAME(ptr leaf_in..., ptr leaf_out...)  per function
+//   external   i32 @PREFIX NAME(...)   per exported function, LANGUAGE.md §8
+//   external   ptr @PREFIX tdl_last_error()
+//   JIT only   i32 @tdl_jit_entry(ptr outs)  calls `jitEntry`
+//
+// Every tensor is a buffer of its static size; tuples are their leaves. The
+// return code is 0, or k > 0 for a run-time error at errorSites[k-1] with the
+// message in tdl_last_error(). An op the backend cannot lower yet is a
+// CodegenError at the op ("the cpu backend does not support '<op>' yet").
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_BACKENDS_CPU_CODEGEN_H
+#define TDL_BACKENDS_CPU_CODEGEN_H
+
+#include "ssa_ir/IR.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tdl::cpu {
+
+/// A program the backend cannot compile, located at the op.
+class CodegenError : public llvm::ErrorInfo<CodegenError> {
+public:
+  static char ID;
+  /// `opName`: the op the backend does not support yet (empty for other
+  /// failures, described by `message`).
+  CodegenError(ir::Location loc, std::string message, std::string opName = "")
+      : loc(std::move(loc)), message(std::move(message)),
+        opName(std::move(opName)) {}
+  void log(llvm::raw_ostream &os) const override { os << message; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+  ir::Location loc;
+  std::string message;
+  std::string opName;
+};
+
+struct CodegenOptions {
+  /// JIT mode: `print` calls the host's tdl_jit_print, the error message is
+  /// a plain global (ORC without its runtime has no TLS), and
+  /// `tdl_jit_entry` wraps `jitEntry`.
+  bool jit = false;
+  std::string jitEntry;
+  /// Prefix of every external symbol (--prefix).
+  std::string prefix;
+};
+
+struct GeneratedModule {
+  std::unique_ptr<llvm::Module> module;
+  /// Return code k > 0 means a run-time error at errorSites[k-1].
+  std::vector<ir::Location> errorSites;
+  /// JIT: `tdl_jit_print(i64 id, ptr leaves)` prints a value of printTypes[id].
+  std::vector<ir::Type> printTypes;
+};
+
+llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
+                                               llvm::LLVMContext &context,
+                                               const CodegenOptions &options);
+
+/// The tensor leaves of a type, depth-first (a tensor is its own leaf).
+void flattenType(const ir::Type &t, llvm::SmallVectorImpl<ir::Type> &leaves);
+
+/// The C name of an exported function's parameter i: the IR argument's name
+/// hint (`m.l1.w` -> `m_l1_w`), or `argI`.
+std::string paramName(const ir::Function &f, unsigned i);
+
+} // namespace tdl::cpu
+
+#endif

@@ -1,0 +1,220 @@
+//===- CodegenControl.cpp - if / for / while / fused as basic blocks ------===//
+//
+// `if` results are buffers of the enclosing scope; each branch copies its
+// yield into them and frees its own temporaries. Loops carry their values
+// in two buffer sets that swap roles every iteration (phis of pointers): the
+// body reads the current set and its yield is copied into the other one, so
+// a yield that permutes the carried values (`yield %b, %a`) never overwrites
+// a value it still has to read. Each region is a scope: its temporaries are
+// freed at the end of every iteration.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpu/FunctionEmitter.h"
+
+namespace tdl::cpu {
+
+static llvm::SmallVector<ir::Type, 8> leafTypes(llvm::ArrayRef<ir::Type> ts) {
+  llvm::SmallVector<ir::Type, 8> out;
+  for (const ir::Type &t : ts)
+    flattenType(t, out);
+  return out;
+}
+
+/// The leaves of a region's yield operands.
+static Leaves yieldLeaves(FunctionEmitter &fe, const ir::Region &r,
+                          unsigned firstOperand = 0) {
+  Leaves out;
+  const ir::Operation *y = r.getTerminator();
+  for (unsigned i = firstOperand; i < y->getNumOperands(); ++i)
+    out.append(fe.leavesOf(y->getOperand(i)));
+  return out;
+}
+
+/// Binds a region's block arguments (from `firstArg`) to consecutive leaves.
+static void bindArgs(FunctionEmitter &fe, const ir::Region &r,
+                     llvm::ArrayRef<llvm::Value *> leaves,
+                     unsigned firstArg = 0) {
+  unsigned next = 0;
+  for (unsigned i = firstArg; i < r.getNumArguments(); ++i) {
+    const ir::Value *arg = r.getArgument(i);
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(arg->getType(), l);
+    fe.bind(arg,
+            Leaves(leaves.begin() + next, leaves.begin() + next + l.size()));
+    next += l.size();
+  }
+}
+
+llvm::Error FunctionEmitter::emitIf(const ir::Operation &op) {
+  Leaves results;
+  for (const ir::Value *r : op.getResults()) {
+    Leaves l = allocLeaves(r->getType());
+    bind(r, l);
+    results.append(l);
+  }
+  auto types = leafTypes(op.getResultTypes());
+  llvm::Value *cond =
+      b.CreateICmpNE(loadScalar(op.getOperand(0)), b.getInt8(0));
+  llvm::BasicBlock *thenBB = llvm::BasicBlock::Create(ctx, "then", fn);
+  llvm::BasicBlock *elseBB = llvm::BasicBlock::Create(ctx, "else", fn);
+  llvm::BasicBlock *merge = llvm::BasicBlock::Create(ctx, "endif", fn);
+  b.CreateCondBr(cond, thenBB, elseBB);
+  for (unsigned k = 0; k < 2; ++k) {
+    b.SetInsertPoint(k == 0 ? thenBB : elseBB);
+    const ir::Region &r = op.getRegion(k);
+    pushScope();
+    if (llvm::Error e = emitRegionOps(r))
+      return e;
+    copyLeaves(yieldLeaves(*this, r), results, types);
+    popScope();
+    b.CreateBr(merge);
+  }
+  b.SetInsertPoint(merge);
+  return llvm::Error::success();
+}
+
+namespace {
+/// The two buffer sets of a loop and the header phis that select them.
+struct Carried {
+  llvm::BasicBlock *preheader = nullptr;
+  Leaves cur, other;
+  llvm::SmallVector<llvm::PHINode *, 4> curPhis, otherPhis;
+};
+} // namespace
+
+/// Allocates both sets, copies `init` into the first and opens the header.
+static Carried openLoop(FunctionEmitter &fe, llvm::ArrayRef<ir::Type> types,
+                        llvm::ArrayRef<llvm::Value *> init,
+                        llvm::BasicBlock *header) {
+  Carried c;
+  Leaves a, bset;
+  for (const ir::Type &t : types) {
+    a.push_back(fe.allocBuffer(t));
+    bset.push_back(fe.allocBuffer(t));
+  }
+  fe.copyLeaves(init, a, types);
+  llvm::BasicBlock *pre = fe.b.GetInsertBlock();
+  c.preheader = pre;
+  fe.b.CreateBr(header);
+  fe.b.SetInsertPoint(header);
+  for (size_t i = 0; i < types.size(); ++i) {
+    llvm::PHINode *pc = fe.b.CreatePHI(fe.b.getPtrTy(), 2, "cur");
+    llvm::PHINode *po = fe.b.CreatePHI(fe.b.getPtrTy(), 2, "other");
+    pc->addIncoming(a[i], pre);
+    po->addIncoming(bset[i], pre);
+    c.curPhis.push_back(pc);
+    c.otherPhis.push_back(po);
+    c.cur.push_back(pc);
+    c.other.push_back(po);
+  }
+  return c;
+}
+
+/// Swaps the sets on the back edge from the current block.
+static void swapSets(FunctionEmitter &fe, Carried &c) {
+  llvm::BasicBlock *latch = fe.b.GetInsertBlock();
+  for (size_t i = 0; i < c.cur.size(); ++i) {
+    c.curPhis[i]->addIncoming(c.other[i], latch);
+    c.otherPhis[i]->addIncoming(c.cur[i], latch);
+  }
+}
+
+llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
+  llvm::Value *lb = loadScalar(op.getOperand(0));
+  llvm::Value *ub = loadScalar(op.getOperand(1));
+  Leaves init;
+  for (unsigned i = 2; i < op.getNumOperands(); ++i)
+    init.append(leavesOf(op.getOperand(i)));
+  auto types = leafTypes(op.getResultTypes());
+  llvm::BasicBlock *header = llvm::BasicBlock::Create(ctx, "for", fn);
+  llvm::BasicBlock *body = llvm::BasicBlock::Create(ctx, "for.body", fn);
+  llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx, "for.end", fn);
+  Carried c = openLoop(*this, types, init, header);
+  llvm::PHINode *iv = b.CreatePHI(b.getInt64Ty(), 2, "iv");
+  iv->addIncoming(lb, c.preheader);
+  b.CreateCondBr(b.CreateICmpSLT(iv, ub), body, done);
+
+  b.SetInsertPoint(body);
+  const ir::Region &r = op.getRegion(0);
+  llvm::Value *ivBuf = allocBuffer(ir::Type::scalar(ir::DType::I64));
+  b.CreateStore(iv, ivBuf);
+  bind(r.getArgument(0), {ivBuf});
+  bindArgs(*this, r, c.cur, 1);
+  pushScope();
+  if (llvm::Error e = emitRegionOps(r))
+    return e;
+  copyLeaves(yieldLeaves(*this, r), c.other, types);
+  popScope();
+  swapSets(*this, c);
+  iv->addIncoming(b.CreateAdd(iv, i64(1), "", true, true), b.GetInsertBlock());
+  b.CreateBr(header);
+
+  b.SetInsertPoint(done);
+  unsigned next = 0;
+  for (const ir::Value *res : op.getResults()) {
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(res->getType(), l);
+    bind(res, Leaves(c.cur.begin() + next, c.cur.begin() + next + l.size()));
+    next += l.size();
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error FunctionEmitter::emitWhile(const ir::Operation &op) {
+  Leaves init;
+  for (const ir::Value *v : op.getOperands())
+    init.append(leavesOf(v));
+  auto types = leafTypes(op.getResultTypes());
+  llvm::BasicBlock *header = llvm::BasicBlock::Create(ctx, "while", fn);
+  llvm::BasicBlock *body = llvm::BasicBlock::Create(ctx, "while.body", fn);
+  llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx, "while.end", fn);
+  Carried c = openLoop(*this, types, init, header);
+
+  const ir::Region &condRegion = op.getRegion(0);
+  bindArgs(*this, condRegion, c.cur);
+  pushScope();
+  if (llvm::Error e = emitRegionOps(condRegion))
+    return e;
+  llvm::Value *keepGoing = b.CreateICmpNE(
+      loadScalar(condRegion.getTerminator()->getOperand(0)), b.getInt8(0));
+  popScope();
+  b.CreateCondBr(keepGoing, body, done);
+
+  b.SetInsertPoint(body);
+  const ir::Region &r = op.getRegion(1);
+  bindArgs(*this, r, c.cur);
+  pushScope();
+  if (llvm::Error e = emitRegionOps(r))
+    return e;
+  copyLeaves(yieldLeaves(*this, r), c.other, types);
+  popScope();
+  swapSets(*this, c);
+  b.CreateBr(header);
+
+  b.SetInsertPoint(done);
+  unsigned next = 0;
+  for (const ir::Value *res : op.getResults()) {
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(res->getType(), l);
+    bind(res, Leaves(c.cur.begin() + next, c.cur.begin() + next + l.size()));
+    next += l.size();
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error FunctionEmitter::emitFused(const ir::Operation &op) {
+  // The region is isolated and runs once: emit it inline, in this scope.
+  const ir::Region &r = op.getRegion(0);
+  Leaves operands;
+  for (const ir::Value *v : op.getOperands())
+    operands.append(leavesOf(v));
+  bindArgs(*this, r, operands);
+  if (llvm::Error e = emitRegionOps(r))
+    return e;
+  const ir::Operation *y = r.getTerminator();
+  for (unsigned i = 0; i < op.getNumResults(); ++i)
+    bind(op.getResult(i), leavesOf(y->getOperand(i)));
+  return llvm::Error::success();
+}
+
+} // namespace tdl::cpu

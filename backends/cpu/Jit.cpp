@@ -1,0 +1,140 @@
+//===- Jit.cpp - run a function with ORC LLJIT ----------------------------===//
+//
+// The module is generated in JIT mode (Codegen.h), optimized like an object
+// for the host CPU, and added to an LLJIT whose main dylib also sees the
+// process (libc, libm) and `tdl_jit_print`, the host callback that formats
+// printed values with the interpreter's RuntimeValue::format.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/cpu/Jit.h"
+#include "backends/cpu/Codegen.h"
+#include "backends/cpu/Target.h"
+
+#include "ssa_ir/interp/Interpreter.h"
+
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+
+#include <cstring>
+
+namespace tdl::cpu {
+
+namespace {
+
+/// A value of type `t` from the leaf buffers at `leaves` (advanced).
+ir::RuntimeValue fromLeaves(const ir::Type &t, void *const *&leaves) {
+  if (t.isTuple()) {
+    std::vector<ir::RuntimeValue> elements;
+    for (const ir::Type &e : t.getElements())
+      elements.push_back(fromLeaves(e, leaves));
+    return ir::RuntimeValue::tuple(std::move(elements));
+  }
+  ir::RuntimeValue v = ir::RuntimeValue::zeros(t);
+  std::memcpy(v.mutableRawData(), *leaves++,
+              t.getNumElements() * ir::dtypeSize(t.getDType()));
+  return v;
+}
+
+struct PrintContext {
+  const std::vector<ir::Type> *types;
+  llvm::raw_ostream *os;
+  int precision;
+};
+PrintContext *printContext = nullptr; // `tdlc run` runs one program at a time
+
+extern "C" void tdlJitPrint(int64_t id, void *const *leaves) {
+  ir::RuntimeValue v = fromLeaves((*printContext->types)[id], leaves);
+  *printContext->os << v.format(printContext->precision) << '\n';
+}
+
+} // namespace
+
+llvm::Expected<std::vector<ir::RuntimeValue>>
+runJit(const ir::Module &module, llvm::StringRef entry,
+       llvm::raw_ostream &printOut, const JitOptions &options) {
+  const ir::Function *fn = module.lookup(entry);
+  if (!fn)
+    return llvm::make_error<ir::RuntimeError>(
+        ir::Location(), "no function named '@" + entry.str() + "'");
+  auto context = std::make_unique<llvm::LLVMContext>();
+  CodegenOptions cg;
+  cg.jit = true;
+  cg.jitEntry = entry.str();
+  llvm::Expected<GeneratedModule> gen = generateModule(module, *context, cg);
+  if (!gen)
+    return gen.takeError();
+
+  TargetOptions to;
+  to.cpu = "native";
+  to.optLevel = options.optLevel;
+  auto tm = createTargetMachine(to);
+  if (!tm)
+    return tm.takeError();
+  optimizeModule(*gen->module, **tm, options.optLevel);
+
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb)
+    return jtmb.takeError();
+  jtmb->setCodeGenOptLevel((*tm)->getOptLevel());
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(std::move(*jtmb))
+                 .create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  llvm::orc::SymbolMap hooks;
+  hooks[(*jit)->mangleAndIntern("tdl_jit_print")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&tdlJitPrint),
+      llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (llvm::Error e = main.define(llvm::orc::absoluteSymbols(hooks)))
+    return std::move(e);
+  std::vector<ir::Location> sites = gen->errorSites;
+  std::vector<ir::Type> printTypes = gen->printTypes;
+  if (llvm::Error e = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(
+          std::move(gen->module), std::move(context))))
+    return std::move(e);
+  auto entryAddr = (*jit)->lookup("tdl_jit_entry");
+  if (!entryAddr)
+    return entryAddr.takeError();
+  auto errorAddr = (*jit)->lookup("tdl_last_error");
+  if (!errorAddr)
+    return errorAddr.takeError();
+
+  // One buffer per result leaf (8-byte aligned words).
+  llvm::SmallVector<ir::Type, 8> leaves;
+  for (const ir::Type &t : fn->getResultTypes())
+    flattenType(t, leaves);
+  std::vector<std::vector<uint64_t>> buffers;
+  std::vector<void *> pointers;
+  for (const ir::Type &t : leaves) {
+    size_t bytes = t.getNumElements() * ir::dtypeSize(t.getDType());
+    buffers.emplace_back(bytes / 8 + 1);
+    pointers.push_back(buffers.back().data());
+  }
+  PrintContext pc{&printTypes, &printOut, options.printPrecision};
+  printContext = &pc;
+  auto *run = entryAddr->toPtr<int32_t (*)(void **)>();
+  int32_t code = run(pointers.data());
+  printContext = nullptr;
+  printOut.flush();
+  if (code != 0) {
+    auto *lastError = errorAddr->toPtr<const char *(*)()>();
+    ir::Location loc;
+    if (code > 0 && size_t(code) <= sites.size())
+      loc = sites[code - 1];
+    return llvm::make_error<ir::RuntimeError>(loc, lastError());
+  }
+  std::vector<ir::RuntimeValue> results;
+  void *const *cursor = pointers.data();
+  for (const ir::Type &t : fn->getResultTypes())
+    results.push_back(fromLeaves(t, cursor));
+  return results;
+}
+
+} // namespace tdl::cpu

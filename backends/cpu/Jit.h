@@ -1,0 +1,32 @@
+//===- Jit.h - run a function with ORC LLJIT (tdlc run --backend=cpu) -*- C++
+//-*-===//
+#ifndef TDL_BACKENDS_CPU_JIT_H
+#define TDL_BACKENDS_CPU_JIT_H
+
+#include "ssa_ir/IR.h"
+#include "ssa_ir/interp/RuntimeValue.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <vector>
+
+namespace tdl::cpu {
+
+struct JitOptions {
+  unsigned optLevel = 2;
+  int printPrecision = 8;
+};
+
+/// Compiles `module` for the host, runs `entry` (no parameters) and returns
+/// its results as the interpreter would. `print` ops write one line each to
+/// `printOut` (formatted like the interpreter). A run-time error is an
+/// ir::RuntimeError at the failing op; an op the backend cannot compile is
+/// a CodegenError.
+llvm::Expected<std::vector<ir::RuntimeValue>>
+runJit(const ir::Module &module, llvm::StringRef entry,
+       llvm::raw_ostream &printOut, const JitOptions &options);
+
+} // namespace tdl::cpu
+
+#endif

@@ -1,0 +1,61 @@
+//===- RuntimeLinker.cpp - link and internalize the kernel runtime --------===//
+#include "backends/cpu/RuntimeLinker.h"
+
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/Linker/Linker.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <algorithm>
+
+namespace tdl::cpu {
+
+std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context) {
+  llvm::MemoryBufferRef buffer(getCpuRuntimeBitcode(), "tdl-cpu-runtime.bc");
+  llvm::Expected<std::unique_ptr<llvm::Module>> m =
+      llvm::parseBitcodeFile(buffer, context);
+  if (!m) // built into tdlc: a failure is a broken build
+    llvm::report_fatal_error(llvm::Twine("cpu backend: cannot read the "
+                                         "embedded kernel runtime: ") +
+                             llvm::toString(m.takeError()));
+  return std::move(*m);
+}
+
+llvm::Error linkRuntime(llvm::Module &dest,
+                        std::unique_ptr<llvm::Module> runtime,
+                        const std::vector<std::string> &keep, bool jit,
+                        llvm::StringRef prefix) {
+  if (llvm::Linker::linkModules(dest, std::move(runtime),
+                                llvm::Linker::Flags::LinkOnlyNeeded))
+    return llvm::createStringError("cpu backend: linking the kernel runtime "
+                                   "failed");
+  auto kept = [&](const llvm::GlobalValue &gv) {
+    return std::find(keep.begin(), keep.end(), gv.getName().str()) !=
+           keep.end();
+  };
+  for (llvm::Function &fn : dest.functions())
+    if (!fn.isDeclaration() && !kept(fn))
+      fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &gv : dest.globals()) {
+    if (!gv.isDeclaration() && !kept(gv) && !gv.hasLocalLinkage())
+      gv.setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (jit && gv.isThreadLocal())
+      gv.setThreadLocal(false);
+  }
+  if (jit) // llvm.threadlocal.address needs a thread-local operand
+    for (llvm::Function &fn : dest.functions())
+      if (fn.getIntrinsicID() == llvm::Intrinsic::threadlocal_address) {
+        for (llvm::User *u : llvm::make_early_inc_range(fn.users()))
+          if (auto *call = llvm::dyn_cast<llvm::CallInst>(u)) {
+            call->replaceAllUsesWith(call->getArgOperand(0));
+            call->eraseFromParent();
+          }
+      }
+  if (llvm::Function *err = dest.getFunction("tdl_last_error"))
+    err->setName(prefix + "tdl_last_error");
+  return llvm::Error::success();
+}
+
+} // namespace tdl::cpu

@@ -1,0 +1,753 @@
+//===- CpuRuntime.cpp - the kernel runtime of the cpu backend -------------===//
+//
+// Compiled at build time to LLVM bitcode with clang (backends/cpu/
+// CMakeLists.txt), embedded in tdlc and linked into every generated module
+// (only what the module calls, then internalized), so an object tdlc writes
+// needs nothing but libc and libm. Hence: C ABI entry points, no C++ runtime
+// (no exceptions, RTTI, new/delete or static constructors), no globals but
+// the thread-local error message.
+//
+// Semantics copy the reference interpreter (ssa_ir/interp/*Kernels.cpp)
+// operation for operation, in the same order, so floating-point results are
+// bit-identical: accumulations keep the interpreter's order and the file is
+// compiled with -ffp-contract=off (no fused multiply-adds).
+//
+// Dtype codes are ir::DType's: 0 bool, 1 i8, 2 i32, 3 i64, 4 f32, 5 f64.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/Philox.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <limits>
+#include <type_traits>
+
+#define TDL_RT extern "C" __attribute__((visibility("default")))
+#define TDL_INLINE extern "C" __attribute__((always_inline))
+
+namespace {
+
+thread_local char errorMessage[256];
+
+template <typename F> void dispatch(int32_t dtype, F &&f) {
+  switch (dtype) {
+  case 0:
+    f.template operator()<uint8_t>();
+    break;
+  case 1:
+    f.template operator()<int8_t>();
+    break;
+  case 2:
+    f.template operator()<int32_t>();
+    break;
+  case 3:
+    f.template operator()<int64_t>();
+    break;
+  case 4:
+    f.template operator()<float>();
+    break;
+  case 5:
+    f.template operator()<double>();
+    break;
+  }
+}
+
+template <typename T> bool isNaN(T v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return v != v;
+  else
+    return false;
+}
+
+} // namespace
+
+//===-- Errors ------------------------------------------------------------===//
+
+/// The message of the last run-time error on this thread (`--prefix`
+/// renames it with the exported functions).
+TDL_RT const char *tdl_last_error(void) { return errorMessage; }
+
+TDL_RT void tdl_rt_error_index(int64_t i, int64_t dim, int64_t size,
+                               int64_t window) {
+  snprintf(errorMessage, sizeof(errorMessage),
+           "index %lld out of range for dim %lld of size %lld (window size "
+           "%lld)",
+           (long long)i, (long long)dim, (long long)size, (long long)window);
+}
+
+TDL_RT void tdl_rt_error_message(const char *message) {
+  snprintf(errorMessage, sizeof(errorMessage), "%s", message);
+}
+
+/// 1 if one of the n divisors is zero (integer div / rem fail on it).
+TDL_RT int32_t tdl_rt_has_zero(int32_t dtype, int64_t n, const void *data) {
+  int32_t found = 0;
+  dispatch(dtype, [&]<typename T>() {
+    const T *p = static_cast<const T *>(data);
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] == T(0))
+        found = 1;
+  });
+  return found;
+}
+
+//===-- Elementwise scalar functions --------------------------------------===//
+//
+// One function per (op, dtype), always inlined into the loops the code
+// generator writes, so they vectorize with them.
+
+namespace {
+
+template <typename T> constexpr bool isInt = std::is_integral_v<T>;
+
+template <typename T> T wrapNeg(T v) {
+  if constexpr (isInt<T>)
+    return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(v));
+  else
+    return -v;
+}
+template <typename T> T wrapAdd(T a, T b) {
+  if constexpr (isInt<T>)
+    return T(std::make_unsigned_t<T>(a) + std::make_unsigned_t<T>(b));
+  else
+    return a + b;
+}
+template <typename T> T wrapSub(T a, T b) {
+  if constexpr (isInt<T>)
+    return T(std::make_unsigned_t<T>(a) - std::make_unsigned_t<T>(b));
+  else
+    return a - b;
+}
+template <typename T> T wrapMul(T a, T b) {
+  if constexpr (isInt<T>) {
+    using U = std::make_unsigned_t<T>;
+    return T(U(U(a) * U(b)));
+  } else {
+    return a * b;
+  }
+}
+template <typename T> T intPow(T base, T exp) {
+  if (exp < 0)
+    return base == 1 ? 1 : base == -1 ? ((exp & 1) ? T(-1) : T(1)) : 0;
+  T result = 1;
+  while (exp) {
+    if (exp & 1)
+      result = wrapMul(result, base);
+    base = wrapMul(base, base);
+    exp >>= 1;
+  }
+  return result;
+}
+template <typename T> T shiftLeft(T a, T b) {
+  if (b < 0 || b >= T(sizeof(T) * 8))
+    return 0;
+  return T(std::make_unsigned_t<T>(a) << b);
+}
+template <typename T> T shiftRight(T a, T b) {
+  if (b < 0 || b >= T(sizeof(T) * 8))
+    return a < 0 ? T(-1) : T(0);
+  return T(a >> b);
+}
+
+float m_exp(float v) { return expf(v); }
+double m_exp(double v) { return exp(v); }
+float m_log(float v) { return logf(v); }
+double m_log(double v) { return log(v); }
+float m_sqrt(float v) { return sqrtf(v); }
+double m_sqrt(double v) { return sqrt(v); }
+float m_sin(float v) { return sinf(v); }
+double m_sin(double v) { return sin(v); }
+float m_cos(float v) { return cosf(v); }
+double m_cos(double v) { return cos(v); }
+float m_tanh(float v) { return tanhf(v); }
+double m_tanh(double v) { return tanh(v); }
+float m_floor(float v) { return floorf(v); }
+double m_floor(double v) { return floor(v); }
+float m_ceil(float v) { return ceilf(v); }
+double m_ceil(double v) { return ceil(v); }
+float m_round(float v) { return nearbyintf(v); }
+double m_round(double v) { return nearbyint(v); }
+float m_fmod(float a, float b) { return fmodf(a, b); }
+double m_fmod(double a, double b) { return fmod(a, b); }
+float m_pow(float a, float b) { return powf(a, b); }
+double m_pow(double a, double b) { return pow(a, b); }
+float m_fabs(float v) { return fabsf(v); }
+double m_fabs(double v) { return fabs(v); }
+
+template <typename T> T sigmoid(T v) {
+  if (v >= 0)
+    return T(1) / (T(1) + m_exp(-v));
+  T e = m_exp(v);
+  return e / (T(1) + e);
+}
+
+template <typename T> T absT(T v) {
+  if constexpr (isInt<T>)
+    return v < 0 ? wrapNeg(v) : v;
+  else
+    return m_fabs(v);
+}
+template <typename T> T signT(T v) {
+  if constexpr (!isInt<T>)
+    if (v != v)
+      return v;
+  return T((v > T(0)) - (v < T(0)));
+}
+template <typename T> T notT(T v) {
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return v ? 0 : 1;
+  else
+    return T(~v);
+}
+template <typename T> T divT(T a, T b) {
+  if constexpr (isInt<T>) {
+    if (b == 0)
+      return 0; // checked before the loop (tdl_rt_has_zero)
+    if (b == T(-1))
+      return wrapNeg(a);
+    return T(a / b);
+  } else {
+    return a / b;
+  }
+}
+template <typename T> T remT(T a, T b) {
+  if constexpr (isInt<T>) {
+    if (b == 0 || b == T(-1))
+      return 0;
+    return T(a % b);
+  } else {
+    return m_fmod(a, b);
+  }
+}
+template <typename T> T powT(T a, T b) {
+  if constexpr (isInt<T>)
+    return intPow(a, b);
+  else
+    return T(m_pow(a, b));
+}
+template <typename T> T maxT(T a, T b) {
+  if constexpr (!isInt<T>) {
+    if (a != a)
+      return a;
+    if (b != b)
+      return b;
+  }
+  return a < b ? b : a;
+}
+template <typename T> T minT(T a, T b) {
+  if constexpr (!isInt<T>) {
+    if (a != a)
+      return a;
+    if (b != b)
+      return b;
+  }
+  return b < a ? b : a;
+}
+
+/// Rust `as` (see ElementwiseKernels.cpp's convert).
+template <typename To, typename From> To convert(From v) {
+  if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
+    return v != From(0) ? 1 : 0;
+  } else if constexpr (std::is_floating_point_v<From> && isInt<To>) {
+    if (v != v)
+      return 0;
+    constexpr double limit = -double(std::numeric_limits<To>::min());
+    if (double(v) >= limit)
+      return std::numeric_limits<To>::max();
+    if (double(v) <= -limit)
+      return std::numeric_limits<To>::min();
+    return To(v);
+  } else {
+    return To(v);
+  }
+}
+
+} // namespace
+
+#define TDL_FOR_INT_TYPES(M) M(i8, int8_t) M(i32, int32_t) M(i64, int64_t)
+#define TDL_FOR_FLOAT_TYPES(M) M(f32, float) M(f64, double)
+#define TDL_FOR_NUM_TYPES(M) TDL_FOR_INT_TYPES(M) TDL_FOR_FLOAT_TYPES(M)
+#define TDL_FOR_ALL_TYPES(M) M(bool, uint8_t) TDL_FOR_NUM_TYPES(M)
+
+#define TDL_UNARY(NAME, EXPR, SUF, T)                                          \
+  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a) { return EXPR; }
+#define TDL_BINARY(NAME, EXPR, SUF, T)                                         \
+  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a, T b) { return EXPR; }
+#define TDL_COMPARE(NAME, EXPR, SUF, T)                                        \
+  TDL_INLINE uint8_t tdl_ew_##NAME##_##SUF(T a, T b) { return (EXPR) ? 1 : 0; }
+
+#define TDL_NUM_OPS(SUF, T)                                                    \
+  TDL_UNARY(neg, wrapNeg(a), SUF, T)                                           \
+  TDL_UNARY(abs, absT(a), SUF, T)                                              \
+  TDL_UNARY(sign, signT(a), SUF, T)                                            \
+  TDL_BINARY(add, wrapAdd(a, b), SUF, T)                                       \
+  TDL_BINARY(sub, wrapSub(a, b), SUF, T)                                       \
+  TDL_BINARY(mul, wrapMul(a, b), SUF, T)                                       \
+  TDL_BINARY(div, divT(a, b), SUF, T)                                          \
+  TDL_BINARY(rem, remT(a, b), SUF, T)                                          \
+  TDL_BINARY(pow, powT(a, b), SUF, T)                                          \
+  TDL_BINARY(max, maxT(a, b), SUF, T)                                          \
+  TDL_BINARY(min, minT(a, b), SUF, T)                                          \
+  TDL_COMPARE(lt, a < b, SUF, T)                                               \
+  TDL_COMPARE(le, a <= b, SUF, T)                                              \
+  TDL_COMPARE(gt, a > b, SUF, T)                                               \
+  TDL_COMPARE(ge, a >= b, SUF, T)
+TDL_FOR_NUM_TYPES(TDL_NUM_OPS)
+
+#define TDL_EQ_OPS(SUF, T)                                                     \
+  TDL_COMPARE(eq, a == b, SUF, T)                                              \
+  TDL_COMPARE(ne, a != b, SUF, T)
+TDL_FOR_ALL_TYPES(TDL_EQ_OPS)
+
+#define TDL_FLOAT_OPS(SUF, T)                                                  \
+  TDL_UNARY(exp, m_exp(a), SUF, T)                                             \
+  TDL_UNARY(log, m_log(a), SUF, T)                                             \
+  TDL_UNARY(sqrt, m_sqrt(a), SUF, T)                                           \
+  TDL_UNARY(rsqrt, T(1) / m_sqrt(a), SUF, T)                                   \
+  TDL_UNARY(sin, m_sin(a), SUF, T)                                             \
+  TDL_UNARY(cos, m_cos(a), SUF, T)                                             \
+  TDL_UNARY(tanh, m_tanh(a), SUF, T)                                           \
+  TDL_UNARY(sigmoid, sigmoid(a), SUF, T)                                       \
+  TDL_UNARY(floor, m_floor(a), SUF, T)                                         \
+  TDL_UNARY(ceil, m_ceil(a), SUF, T)                                           \
+  TDL_UNARY(round, m_round(a), SUF, T)                                         \
+  TDL_INLINE uint8_t tdl_ew_isnan_##SUF(T a) { return a != a ? 1 : 0; }
+TDL_FOR_FLOAT_TYPES(TDL_FLOAT_OPS)
+
+#define TDL_LOGIC_OPS(SUF, T)                                                  \
+  TDL_UNARY(not, notT(a), SUF, T)                                              \
+  TDL_BINARY(and, T(a &b), SUF, T)                                             \
+  TDL_BINARY(or, T(a | b), SUF, T)                                             \
+  TDL_BINARY(xor, T(a ^ b), SUF, T)
+TDL_LOGIC_OPS(bool, uint8_t)
+TDL_FOR_INT_TYPES(TDL_LOGIC_OPS)
+
+#define TDL_SHIFT_OPS(SUF, T)                                                  \
+  TDL_BINARY(shl, shiftLeft(a, b), SUF, T)                                     \
+  TDL_BINARY(shr, shiftRight(a, b), SUF, T)
+TDL_FOR_INT_TYPES(TDL_SHIFT_OPS)
+
+#define TDL_CAST_TO(SUF2, T2, SUF1, T1)                                        \
+  TDL_INLINE T2 tdl_cast_##SUF1##_##SUF2(T1 a) { return convert<T2>(a); }
+#define TDL_CAST_FROM(SUF1, T1)                                                \
+  TDL_CAST_TO(bool, uint8_t, SUF1, T1)                                         \
+  TDL_CAST_TO(i8, int8_t, SUF1, T1)                                            \
+  TDL_CAST_TO(i32, int32_t, SUF1, T1)                                          \
+  TDL_CAST_TO(i64, int64_t, SUF1, T1)                                          \
+  TDL_CAST_TO(f32, float, SUF1, T1) TDL_CAST_TO(f64, double, SUF1, T1)
+TDL_FOR_ALL_TYPES(TDL_CAST_FROM)
+
+//===-- Data movement -----------------------------------------------------===//
+
+namespace {
+
+template <typename E>
+void gatherT(E *out, const E *in, int64_t rank, const int64_t *outShape,
+             const int64_t *inStrides, int64_t base) {
+  int64_t n = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    n *= outShape[d];
+  if (n == 0)
+    return;
+  if (rank == 0) {
+    out[0] = in[base];
+    return;
+  }
+  int64_t idx[16] = {0};
+  int64_t inner = outShape[rank - 1], innerStride = inStrides[rank - 1];
+  int64_t offset = base;
+  for (int64_t o = 0; o < n; o += inner) {
+    const E *src = in + offset;
+    if (innerStride == 1)
+      memcpy(out + o, src, inner * sizeof(E));
+    else
+      for (int64_t j = 0; j < inner; ++j)
+        out[o + j] = src[j * innerStride];
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      offset += inStrides[d];
+      if (++idx[d] < outShape[d])
+        break;
+      offset -= inStrides[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+/// out[idx] = in[base + sum_d idx[d] * inStrides[d]] (strides in elements;
+/// 0 broadcasts, negative flips). Ranks up to 16.
+TDL_RT void tdl_rt_gather(int64_t elemSize, int64_t rank,
+                          const int64_t *outShape, const int64_t *inStrides,
+                          int64_t base, const void *in, void *out) {
+  switch (elemSize) {
+  case 1:
+    gatherT((uint8_t *)out, (const uint8_t *)in, rank, outShape, inStrides,
+            base);
+    break;
+  case 4:
+    gatherT((uint32_t *)out, (const uint32_t *)in, rank, outShape, inStrides,
+            base);
+    break;
+  case 8:
+    gatherT((uint64_t *)out, (const uint64_t *)in, rank, outShape, inStrides,
+            base);
+    break;
+  }
+}
+
+/// Copies the dense block `src` (shape `shape`) into dst at element offset
+/// `base` with dst strides (the innermost is 1).
+TDL_RT void tdl_rt_scatter(int64_t elemSize, int64_t rank, const int64_t *shape,
+                           const int64_t *dstStrides, int64_t base,
+                           const void *src, void *dst) {
+  int64_t n = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    n *= shape[d];
+  if (n == 0)
+    return;
+  int64_t idx[16] = {0};
+  int64_t inner = rank ? shape[rank - 1] : 1;
+  int64_t offset = base;
+  for (int64_t s = 0; s < n; s += inner) {
+    memcpy((char *)dst + offset * elemSize, (const char *)src + s * elemSize,
+           inner * elemSize);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      offset += dstStrides[d];
+      if (++idx[d] < shape[d])
+        break;
+      offset -= dstStrides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/// n copies of the element at `value`.
+TDL_RT void tdl_rt_fill(int64_t elemSize, int64_t n, const void *value,
+                        void *out) {
+  for (int64_t i = 0; i < n; ++i)
+    memcpy((char *)out + i * elemSize, value, elemSize);
+}
+
+//===-- Creation ----------------------------------------------------------===//
+
+TDL_RT void tdl_rt_iota(int32_t dtype, int64_t n, int64_t len, int64_t inner,
+                        void *out) {
+  dispatch(dtype, [&]<typename T>() {
+    T *o = static_cast<T *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = T((i / inner) % len);
+  });
+}
+
+TDL_RT void tdl_rt_rng(int32_t dtype, int32_t normal, int64_t seed, int64_t n,
+                       void *out) {
+  if (dtype == 4) {
+    float *o = static_cast<float *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = normal ? float(tdl_normal_f64(seed, uint64_t(i)))
+                    : tdl_uniform_f32(seed, uint64_t(i));
+  } else {
+    double *o = static_cast<double *>(out);
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = normal ? tdl_normal_f64(seed, uint64_t(i))
+                    : tdl_uniform_f64(seed, uint64_t(i));
+  }
+}
+
+//===-- Reductions --------------------------------------------------------===//
+
+namespace {
+
+template <typename T, typename F>
+void reduceInto(const T *in, T *o, int64_t rank, const int64_t *shape,
+                const int64_t *outStrides, int64_t outN, T init, F combine) {
+  for (int64_t i = 0; i < outN; ++i)
+    o[i] = init;
+  int64_t n = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    n *= shape[d];
+  if (n == 0)
+    return;
+  if (rank == 0) {
+    o[0] = combine(o[0], in[0]);
+    return;
+  }
+  int64_t idx[16] = {0};
+  int64_t inner = shape[rank - 1], innerStride = outStrides[rank - 1];
+  int64_t offset = 0;
+  for (int64_t i = 0; i < n; i += inner) {
+    T *dst = o + offset;
+    for (int64_t j = 0; j < inner; ++j)
+      dst[j * innerStride] = combine(dst[j * innerStride], in[i + j]);
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      offset += outStrides[d];
+      if (++idx[d] < shape[d])
+        break;
+      offset -= outStrides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+/// kind: 0 sum, 1 max, 2 min, 3 prod. outStrides has one entry per input dim
+/// (0 for reduced dims).
+TDL_RT void tdl_rt_reduce(int32_t dtype, int32_t kind, int64_t rank,
+                          const int64_t *shape, const int64_t *outStrides,
+                          int64_t outN, const void *in, void *out) {
+  dispatch(dtype, [&]<typename T>() {
+    using Lim = std::numeric_limits<T>;
+    const T *x = static_cast<const T *>(in);
+    T *o = static_cast<T *>(out);
+    switch (kind) {
+    case 0:
+      reduceInto<T>(x, o, rank, shape, outStrides, outN, T(0),
+                    [](T a, T b) { return wrapAdd(a, b); });
+      break;
+    case 3:
+      reduceInto<T>(x, o, rank, shape, outStrides, outN, T(1),
+                    [](T a, T b) { return wrapMul(a, b); });
+      break;
+    case 1:
+      reduceInto<T>(x, o, rank, shape, outStrides, outN,
+                    Lim::has_infinity ? -Lim::infinity() : Lim::lowest(),
+                    [](T a, T b) {
+                      return isNaN(a) ? a : isNaN(b) ? b : (a < b ? b : a);
+                    });
+      break;
+    case 2:
+      reduceInto<T>(x, o, rank, shape, outStrides, outN,
+                    Lim::has_infinity ? Lim::infinity() : Lim::max(),
+                    [](T a, T b) {
+                      return isNaN(a) ? a : isNaN(b) ? b : (b < a ? b : a);
+                    });
+      break;
+    }
+  });
+}
+
+TDL_RT void tdl_rt_argreduce(int32_t dtype, int32_t isMax, int64_t outer,
+                             int64_t len, int64_t inner, const void *in,
+                             int64_t *o) {
+  dispatch(dtype, [&]<typename T>() {
+    const T *x = static_cast<const T *>(in);
+    for (int64_t a = 0; a < outer; ++a)
+      for (int64_t c = 0; c < inner; ++c) {
+        const T *p = x + a * len * inner + c;
+        int64_t best = 0;
+        T bestV = p[0];
+        for (int64_t k = 1; k < len && !isNaN(bestV); ++k) {
+          T v = p[k * inner];
+          if (isNaN(v) || (isMax ? v > bestV : v < bestV)) {
+            best = k;
+            bestV = v;
+          }
+        }
+        o[a * inner + c] = best;
+      }
+  });
+}
+
+//===-- Matmul ------------------------------------------------------------===//
+
+namespace {
+
+/// Accumulator arithmetic of result type R: unsigned for integers (wraps).
+template <typename R, bool = std::is_integral_v<R>> struct Acc {
+  using type = R;
+};
+template <typename R> struct Acc<R, true> {
+  using type = std::make_unsigned_t<R>;
+};
+
+/// C[m,n] = A[m,k] @ B[k,n], blocked over rows (MI) and columns (NJ) with the
+/// accumulators in registers/L1; every C element still sums p = 0..k-1 in
+/// order from zero, exactly like the interpreter.
+template <typename T, typename R>
+void matmulBlock(const T *A, const T *B, R *C, int64_t m, int64_t k,
+                 int64_t n) {
+  using Ac = typename Acc<R>::type;
+  constexpr int64_t MI = 4, NJ = 64;
+  for (int64_t i0 = 0; i0 < m; i0 += MI) {
+    int64_t mi = m - i0 < MI ? m - i0 : MI;
+    for (int64_t j0 = 0; j0 < n; j0 += NJ) {
+      int64_t nj = n - j0 < NJ ? n - j0 : NJ;
+      Ac acc[MI][NJ];
+      for (int64_t ii = 0; ii < MI; ++ii)
+        for (int64_t jj = 0; jj < NJ; ++jj)
+          acc[ii][jj] = Ac(0);
+      if (mi == MI && nj == NJ) {
+        for (int64_t p = 0; p < k; ++p) {
+          const T *brow = B + p * n + j0;
+          for (int64_t ii = 0; ii < MI; ++ii) {
+            Ac a = Ac(R(A[(i0 + ii) * k + p]));
+            for (int64_t jj = 0; jj < NJ; ++jj)
+              acc[ii][jj] += a * Ac(R(brow[jj]));
+          }
+        }
+      } else {
+        for (int64_t p = 0; p < k; ++p) {
+          const T *brow = B + p * n + j0;
+          for (int64_t ii = 0; ii < mi; ++ii) {
+            Ac a = Ac(R(A[(i0 + ii) * k + p]));
+            for (int64_t jj = 0; jj < nj; ++jj)
+              acc[ii][jj] += a * Ac(R(brow[jj]));
+          }
+        }
+      }
+      for (int64_t ii = 0; ii < mi; ++ii)
+        for (int64_t jj = 0; jj < nj; ++jj)
+          C[(i0 + ii) * n + j0 + jj] = R(acc[ii][jj]);
+    }
+  }
+}
+
+} // namespace
+
+/// Batched matmul: `batch` (batchRank dims) of [m,k] @ [k,n]; sa / sb are
+/// the batch strides of a and b in matrices (0 where a dim broadcasts).
+TDL_RT void tdl_rt_matmul(int32_t dtype, int64_t batchRank,
+                          const int64_t *batch, const int64_t *sa,
+                          const int64_t *sb, int64_t m, int64_t k, int64_t n,
+                          const void *a, const void *b, void *out) {
+  int64_t numBatches = 1;
+  for (int64_t d = 0; d < batchRank; ++d)
+    numBatches *= batch[d];
+  int64_t idx[16] = {0};
+  for (int64_t bi = 0; bi < numBatches; ++bi) {
+    int64_t offA = 0, offB = 0;
+    for (int64_t d = 0; d < batchRank; ++d) {
+      offA += idx[d] * sa[d];
+      offB += idx[d] * sb[d];
+    }
+    if (dtype == 1) {
+      matmulBlock<int8_t, int32_t>((const int8_t *)a + offA * m * k,
+                                   (const int8_t *)b + offB * k * n,
+                                   (int32_t *)out + bi * m * n, m, k, n);
+    } else {
+      dispatch(dtype, [&]<typename T>() {
+        matmulBlock<T, T>((const T *)a + offA * m * k,
+                          (const T *)b + offB * k * n, (T *)out + bi * m * n, m,
+                          k, n);
+      });
+    }
+    for (int64_t d = batchRank - 1; d >= 0; --d) {
+      if (++idx[d] < batch[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+//===-- Convolution and pooling -------------------------------------------===//
+
+namespace {
+
+/// p: N C H W, O Cg KH KW, OH OW, stride h w, padding t b l r, dilation h w,
+/// groups.
+template <typename T, typename R>
+void conv2dT(const T *xp, const T *wp, R *op, const int64_t *p) {
+  using A = typename Acc<R>::type;
+  int64_t N = p[0], C = p[1], H = p[2], W = p[3];
+  int64_t O = p[4], Cg = p[5], KH = p[6], KW = p[7];
+  int64_t OH = p[8], OW = p[9];
+  int64_t sh = p[10], sw = p[11], pt = p[12], pl = p[14], dh = p[16],
+          dw = p[17], groups = p[18];
+  int64_t Og = O / groups;
+  A *acc = (A *)malloc(sizeof(A) * (OH * OW > 0 ? OH * OW : 1));
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < O; ++o) {
+      for (int64_t i = 0; i < OH * OW; ++i)
+        acc[i] = A(0);
+      int64_t g = o / Og;
+      for (int64_t c = 0; c < Cg; ++c) {
+        const T *xc = xp + ((n * C) + g * Cg + c) * H * W;
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            A wv = A(R(wp[((o * Cg + c) * KH + kh) * KW + kw]));
+            for (int64_t oh = 0; oh < OH; ++oh) {
+              int64_t ih = oh * sh - pt + kh * dh;
+              if (ih < 0 || ih >= H)
+                continue;
+              const T *xrow = xc + ih * W;
+              A *arow = acc + oh * OW;
+              for (int64_t ow = 0; ow < OW; ++ow) {
+                int64_t iw = ow * sw - pl + kw * dw;
+                if (iw >= 0 && iw < W)
+                  arow[ow] += wv * A(R(xrow[iw]));
+              }
+            }
+          }
+      }
+      R *dst = op + (n * O + o) * OH * OW;
+      for (int64_t i = 0; i < OH * OW; ++i)
+        dst[i] = R(acc[i]);
+    }
+  free(acc);
+}
+
+/// p: N C H W, OH OW, window h w, stride h w, padding t b l r.
+template <typename T>
+void pool2dT(const T *xp, T *op, const int64_t *p, bool isMax) {
+  int64_t NC = p[0] * p[1], H = p[2], W = p[3], OH = p[4], OW = p[5];
+  int64_t wh = p[6], ww = p[7], sh = p[8], sw = p[9], pt = p[10], pl = p[12];
+  using Lim = std::numeric_limits<T>;
+  T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
+  T area = T(wh * ww);
+  for (int64_t nc = 0; nc < NC; ++nc) {
+    const T *plane = xp + nc * H * W;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        T acc = isMax ? lowest : T(0);
+        for (int64_t kh = 0; kh < wh; ++kh) {
+          int64_t ih = oh * sh - pt + kh;
+          if (ih < 0 || ih >= H)
+            continue;
+          for (int64_t kw = 0; kw < ww; ++kw) {
+            int64_t iw = ow * sw - pl + kw;
+            if (iw < 0 || iw >= W)
+              continue;
+            T v = plane[ih * W + iw];
+            if (isMax) {
+              if constexpr (std::is_floating_point_v<T>)
+                if (v != v || acc != acc) {
+                  acc = v != v ? v : acc;
+                  continue;
+                }
+              acc = v > acc ? v : acc;
+            } else {
+              acc += v;
+            }
+          }
+        }
+        op[(nc * OH + oh) * OW + ow] = isMax ? acc : T(acc / area);
+      }
+  }
+}
+
+} // namespace
+
+TDL_RT void tdl_rt_conv2d(int32_t dtype, const int64_t *params, const void *x,
+                          const void *w, void *out) {
+  if (dtype == 1) {
+    conv2dT<int8_t, int32_t>((const int8_t *)x, (const int8_t *)w,
+                             (int32_t *)out, params);
+    return;
+  }
+  dispatch(dtype, [&]<typename T>() {
+    conv2dT<T, T>((const T *)x, (const T *)w, (T *)out, params);
+  });
+}
+
+TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
+                          const void *x, void *out) {
+  dispatch(dtype, [&]<typename T>() {
+    pool2dT<T>((const T *)x, (T *)out, params, isMax != 0);
+  });
+}

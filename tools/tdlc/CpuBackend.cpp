@@ -1,0 +1,137 @@
+//===- CpuBackend.cpp - compile outputs of the cpu backend ----------------===//
+//
+// `--emit=llvm|asm|obj|header`, `-c`, `-S`, `--header H.h`, `--target`,
+// `-march`, `--prefix`, `--module-name` (CLI.md): the optimized IR goes
+// through backends/cpu (codegen + runtime + LLVM -O pipeline), and each
+// output is written atomically once everything succeeded.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/tdlc/CpuBackend.h"
+#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/Frontend.h"
+
+#include "backends/cpu/Codegen.h"
+#include "backends/cpu/Header.h"
+#include "backends/cpu/Target.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl {
+
+static cl::opt<std::string>
+    headerFile("header", cl::desc("Also write the C/C++ header to <file>"),
+               cl::value_desc("file"), cl::cat(opts::Category));
+static cl::opt<std::string>
+    symbolPrefix("prefix", cl::desc("Prefix of every exported C symbol"),
+                 cl::value_desc("SYM_"), cl::cat(opts::Category));
+static cl::opt<std::string>
+    moduleName("module-name",
+               cl::desc("C++ namespace of the header (default: the file name)"),
+               cl::value_desc("name"), cl::cat(opts::Category));
+static cl::opt<std::string>
+    targetTriple("target", cl::desc("Target triple (default: the host)"),
+                 cl::value_desc("triple"), cl::cat(opts::Category));
+static cl::opt<std::string>
+    targetCpu("march",
+              cl::desc("Target CPU (default: a baseline CPU of the target; "
+                       "'native' for this machine)"),
+              cl::value_desc("cpu"), cl::cat(opts::Category));
+
+void reportCodegenError(Session &session, llvm::Error err) {
+  llvm::handleAllErrors(
+      std::move(err),
+      [&](const cpu::CodegenError &e) {
+        if (!e.opName.empty())
+          session.diags.report(diag::CpuUnsupportedOp, e.loc.pos, e.opName);
+        else
+          reportUsageError(e.message);
+      },
+      [&](const llvm::ErrorInfoBase &e) { reportUsageError(e.message()); });
+}
+
+static std::string defaultOutput(llvm::StringRef input, llvm::StringRef ext) {
+  llvm::SmallString<128> name(llvm::sys::path::stem(input));
+  if (name.empty() || input == "-")
+    name = "out";
+  name += ext;
+  return std::string(name);
+}
+
+int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
+                  llvm::StringRef input, llvm::StringRef output) {
+  if (int status = runOptimizationPipeline(session, module, opts::optLevel());
+      status != ExitOk)
+    return status == ExitCompileError ? session.finish() : status;
+
+  std::string name =
+      moduleName.empty()
+          ? cpu::sanitizeIdentifier(input == "-" ? "tdl"
+                                                 : llvm::sys::path::stem(input))
+          : moduleName.getValue();
+  std::string header;
+  if (kind == CpuOutput::Header || !headerFile.empty()) {
+    llvm::raw_string_ostream os(header);
+    cpu::HeaderOptions ho{symbolPrefix, name, input.str()};
+    cpu::writeHeader(module, ho, os);
+  }
+
+  std::string code;
+  if (kind != CpuOutput::Header) {
+    llvm::LLVMContext context;
+    cpu::CodegenOptions cg;
+    cg.prefix = symbolPrefix;
+    llvm::Expected<cpu::GeneratedModule> gen =
+        cpu::generateModule(module, context, cg);
+    if (!gen) {
+      reportCodegenError(session, gen.takeError());
+      return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
+    }
+    cpu::TargetOptions to{targetTriple, targetCpu, opts::optLevel()};
+    auto tm = cpu::createTargetMachine(to);
+    if (!tm) {
+      reportUsageError(llvm::toString(tm.takeError()));
+      return ExitUsageOrIOError;
+    }
+    cpu::optimizeModule(*gen->module, **tm, opts::optLevel());
+    if (kind == CpuOutput::Llvm) {
+      llvm::raw_string_ostream os(code);
+      gen->module->print(os, nullptr);
+    } else {
+      llvm::SmallVector<char, 0> bytes;
+      llvm::raw_svector_ostream os(bytes);
+      if (llvm::Error e = cpu::emitMachineCode(*gen->module, **tm,
+                                               kind == CpuOutput::Asm, os)) {
+        reportUsageError(llvm::toString(std::move(e)));
+        return ExitUsageOrIOError;
+      }
+      code.assign(bytes.begin(), bytes.end());
+    }
+  }
+
+  int status = session.finish();
+  if (session.diags.hasErrors())
+    return status;
+  std::string out = output.str();
+  if (out.empty())
+    out = kind == CpuOutput::Obj   ? defaultOutput(input, ".o")
+          : kind == CpuOutput::Asm ? defaultOutput(input, ".s")
+                                   : "-";
+  const std::string &mainText = kind == CpuOutput::Header ? header : code;
+  if (!writeOutputFile(out, [&](llvm::raw_ostream &os) { os << mainText; }))
+    return ExitUsageOrIOError;
+  if (kind != CpuOutput::Header && !headerFile.empty() &&
+      !writeOutputFile(headerFile,
+                       [&](llvm::raw_ostream &os) { os << header; })) {
+    if (out != "-")
+      llvm::sys::fs::remove(out); // no partial set of outputs
+    return ExitUsageOrIOError;
+  }
+  return status;
+}
+
+} // namespace tdl
