@@ -72,7 +72,10 @@ bool isInside(Operation *op, Operation *ancestor) {
 }
 
 /// True if `r` (nested regions included) reads a tape: such a loop is the
-/// reverse loop of a derivative and runs its tapes down to empty.
+/// reverse loop of a derivative. An outermost one runs its tapes down to
+/// empty; an inner one pops only its part of a shared tape, but its final
+/// tape is carried by the enclosing reverse loop, so it always has an
+/// adjoint (never a materialized zero).
 bool consumesTapes(Region &r) {
   bool any = false;
   walk(r, [&](Operation &op) {
