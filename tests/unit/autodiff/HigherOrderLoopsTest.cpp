@@ -25,9 +25,11 @@ using namespace tdl::ir;
 
 namespace {
 
-/// `text` defines @f; checks the derivatives of `grad @f wrt [wrt]`.
+/// `text` defines @f; checks the first derivatives of @f and the
+/// derivatives of `grad @f wrt [wrt]` (second order).
 void checkHessian(const std::string &text, std::vector<int64_t> wrt,
                   CheckOptions opts) {
+  checkGradients(text, "f", wrt, opts);
   std::string w;
   for (size_t i = 0; i < wrt.size(); ++i)
     w += (i ? ", " : "") + std::to_string(wrt[i]);
@@ -349,7 +351,6 @@ func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
     CheckOptions o;
     o.inputs = {randomValue(rng, Type::tensor(DType::F64, {2})), f64(0.1),
                 i64(n)};
-    checkGradients(text, "f", {0, 1}, o);
     checkHessian(text, {0, 1}, o);
   }
 }
