@@ -165,9 +165,20 @@ Value *storeEscapingValues(LoopTape &lt) {
     }
   });
   llvm::SmallVector<Value *, 8> stored;
+  Builder rb;
+  rb.setInsertionPoint(lt.rest->getDefiningOp());
   for (Value *v : escaping) {
     if (v->getType().isTape() && shareInnerTape(lt, v))
       continue;
+    // Constants are rebuilt in the reverse body, not stored per iteration.
+    Operation *def = v->getDefiningOp();
+    if (def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+        def->hasTrait(Pure) && def->getNumResults() == 1 &&
+        def->getOpcode() != Opcode::TapeNew) {
+      ValueMap map;
+      replaceUsesInside(v, lt.rev, cloneOp(rb, *def, map)->getResult(0));
+      continue;
+    }
     // Other tapes (none in generated code) are stored like any value:
     // exact at first order; see TapeRules.cpp for higher order.
     if (v->getParentRegion() != lt.fbody)
