@@ -128,6 +128,19 @@ bool TokenFilter::isStatementStart() const {
   }
 }
 
+/// Called at a `{` that would open the block of `cond`: `Name { field :`
+/// in an `if`/`while` condition or a `for` range is a struct literal the user
+/// forgot to parenthesize (no statement starts with `name :`).
+bool TokenFilter::isMisplacedStructLiteral(const OpenCondition &cond) {
+  if (cond.opener != TokenKind::KwIf && cond.opener != TokenKind::KwWhile &&
+      cond.opener != TokenKind::KwIn)
+    return false;
+  if (prevKind != TokenKind::Identifier &&
+      !(prevKind == TokenKind::Greater && prevClosesGeneric))
+    return false;
+  return peek(0).is(TokenKind::Identifier) && peek(1).is(TokenKind::Colon);
+}
+
 void TokenFilter::pushBracket(const Token &t) {
   brackets.push_back({t.kind, t.getLoc()});
   lastPushed = true;
@@ -142,8 +155,8 @@ void TokenFilter::popBracket(TokenKind opener) {
   if (brackets.empty() || brackets.back().kind != opener)
     return;
   brackets.pop_back();
-  while (!conditionDepths.empty() && conditionDepths.back() > brackets.size())
-    conditionDepths.pop_back();
+  while (!conditions.empty() && conditions.back().depth > brackets.size())
+    conditions.pop_back();
 }
 
 Token TokenFilter::next() {
@@ -169,10 +182,13 @@ Token TokenFilter::next() {
                       prevKind == TokenKind::KwStruct);
     break;
   case TokenKind::LBrace: {
-    bool inCondition =
-        !conditionDepths.empty() && conditionDepths.back() == depth;
-    if (inCondition) {
-      conditionDepths.pop_back();
+    bool inCondition = !conditions.empty() && conditions.back().depth == depth;
+    if (inCondition && isMisplacedStructLiteral(conditions.back())) {
+      // Recover as a struct literal; the condition's block is still to come.
+      diags.report(diag::ParseStructLiteralNeedsParens, t.getLoc());
+      t.kind = TokenKind::StructLBrace;
+    } else if (inCondition) {
+      conditions.pop_back();
     } else if (prevKind == TokenKind::Identifier ||
                (prevKind == TokenKind::Greater && prevClosesGeneric)) {
       t.kind = TokenKind::StructLBrace;
@@ -183,13 +199,13 @@ Token TokenFilter::next() {
   case TokenKind::KwIf:
     if (isStatementStart())
       t.kind = TokenKind::KwIfStmt;
-    conditionDepths.push_back(depth);
+    conditions.push_back({depth, TokenKind::KwIf});
     break;
   case TokenKind::KwWhile:
   case TokenKind::KwIn:
   case TokenKind::Arrow:
   case TokenKind::KwStruct:
-    conditionDepths.push_back(depth);
+    conditions.push_back({depth, t.kind});
     break;
   case TokenKind::LParen:
   case TokenKind::LBracket:

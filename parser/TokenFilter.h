@@ -15,7 +15,9 @@
 //     chain. After `fn name` / `struct name`, `<` always opens parameters.
 //  2. `Name {`: a struct literal (StructLBrace) unless the `{` is the block
 //     of an `if` / `while` condition, a `for` range, a function result type or
-//     a struct declaration, at the same bracket depth (Rust's rule).
+//     a struct declaration, at the same bracket depth (Rust's rule). A `{`
+//     there followed by `field :` cannot open a block, so it is reported as
+//     an unparenthesized struct literal and parsed as one (like rustc).
 //  3. `if` at the start of a statement is an if statement (KwIfStmt);
 //     anywhere else it is an if expression.
 //
@@ -66,18 +68,24 @@ public:
   }
 
 private:
+  struct OpenCondition {
+    size_t depth;     // bracket depth of the condition
+    TokenKind opener; // `if`, `while`, `in`, `->` or `struct`
+  };
+
   const Token &peek(size_t i);
   bool scanGenericArgs(bool declContext);
   bool isStatementStart() const;
   void pushBracket(const Token &t);
   void popBracket(TokenKind opener);
+  bool isMisplacedStructLiteral(const OpenCondition &cond);
 
   Lexer &lexer;
   DiagnosticEngine &diags;
   std::deque<Token> ahead;
   std::vector<OpenBracket> brackets;
-  std::vector<size_t> conditionDepths; // bracket depths of open conditions
-  std::vector<bool> braceIsStruct;     // per open '{' / struct '{'
+  std::vector<OpenCondition> conditions; // innermost last
+  std::vector<bool> braceIsStruct;       // per open '{' / struct '{'
   TokenKind prevKind = TokenKind::Eof;
   bool prevClosesGeneric = false;
   bool prevClosedStruct = false;
