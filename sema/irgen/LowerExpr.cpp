@@ -51,11 +51,16 @@ ValueTree FunctionLowering::lowerExpr(const ast::Expr *e) {
   case ast::NodeKind::FieldExpr:
     return lowerField(llvm::cast<ast::FieldExpr>(e));
   case ast::NodeKind::UnaryExpr: {
+    // `-p` of a struct or tuple (of float tensors) negates every leaf.
     auto *u = llvm::cast<ast::UnaryExpr>(e);
-    ir::Value *x = lowerTensor(u->getOperand());
-    return ValueTree::tensor(b.unary(
-        u->getOp() == ast::UnaryOp::Neg ? ir::Opcode::Neg : ir::Opcode::Not,
-        x));
+    ir::Opcode op =
+        u->getOp() == ast::UnaryOp::Neg ? ir::Opcode::Neg : ir::Opcode::Not;
+    ValueTree x = lowerExpr(u->getOperand());
+    llvm::SmallVector<ir::Value *, 4> leaves = x.leaves();
+    for (ir::Value *&leaf : leaves)
+      leaf = b.unary(op, leaf);
+    llvm::ArrayRef<ir::Value *> next = leaves;
+    return x.withLeaves(next);
   }
   case ast::NodeKind::BinaryExpr:
     return lowerBinary(llvm::cast<ast::BinaryExpr>(e));
