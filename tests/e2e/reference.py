@@ -47,6 +47,24 @@ def repeat():
     print("!repeat")
 
 
+def tolerance(rtol, atol):
+    """Float lines are compared with this rtol/atol (finite-difference refs)."""
+    print("!tolerance %g %g" % (rtol, atol))
+
+
+def numgrad(fun, args, i, eps=1e-6):
+    """d sum(fun(*args)) / d args[i] by central differences in float64."""
+    a = [np.array(v, dtype=np.float64) for v in args]
+    g = np.zeros_like(a[i])
+    for idx in np.ndindex(a[i].shape):
+        hi = [v.copy() for v in a]
+        lo = [v.copy() for v in a]
+        hi[i][idx] += eps
+        lo[i][idx] -= eps
+        g[idx] = (np.sum(fun(*hi)) - np.sum(fun(*lo))) / (2 * eps)
+    return g
+
+
 # Philox4x32-10 (Salmon et al., SC'11) and the element mapping of
 # runtime/Philox.h's header comment, written independently for the tests.
 M32 = 0xFFFFFFFF

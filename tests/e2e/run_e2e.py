@@ -12,6 +12,8 @@ f64: rtol 1e-10). Directives the reference may print:
   !exit N           expected exit status (default 0)
   !stderr REGEX     stderr must match (re.search)
   !repeat           run twice and require byte-identical output (determinism)
+  !tolerance R A    compare floats with rtol R and atol A instead (for
+                    references computed by finite differences)
 """
 import argparse
 import math
@@ -55,7 +57,7 @@ def parse_line(line):
     return dtype, shape, values
 
 
-def close(a, b, dtype):
+def close(a, b, dtype, tol=None):
     if dtype in ("bool", "i8", "i32", "i64"):
         return a == b
     if math.isnan(a) or math.isnan(b):
@@ -63,10 +65,12 @@ def close(a, b, dtype):
     if math.isinf(a) or math.isinf(b):
         return a == b
     rtol, atol = (1e-5, 1e-6) if dtype == "f32" else (1e-10, 1e-12)
+    if tol:
+        rtol, atol = tol
     return abs(a - b) <= atol + rtol * abs(b)
 
 
-def compare(got_lines, want_lines):
+def compare(got_lines, want_lines, tol=None):
     errors = []
     if len(got_lines) != len(want_lines):
         errors.append("expected %d lines, got %d" % (len(want_lines), len(got_lines)))
@@ -80,7 +84,7 @@ def compare(got_lines, want_lines):
         if (gd, gs) != (wd, ws):
             errors.append("line %d: got %s%s, expected %s%s" % (i + 1, gd, gs, wd, ws))
             continue
-        bad = [k for k in range(len(wv)) if not close(gv[k], wv[k], wd)]
+        bad = [k for k in range(len(wv)) if not close(gv[k], wv[k], wd, tol)]
         if bad:
             k = bad[0]
             errors.append("line %d: element %d is %r, expected %r (%d mismatches)\n  got:      %s\n  expected: %s"
@@ -103,7 +107,7 @@ def main():
     if want.returncode != 0:
         print("reference %s failed:\n%s" % (ref, want.stderr))
         return 1
-    expect_exit, stderr_re, repeat, want_lines = 0, None, False, []
+    expect_exit, stderr_re, repeat, tol, want_lines = 0, None, False, None, []
     for line in want.stdout.splitlines():
         if line.startswith("!exit "):
             expect_exit = int(line.split()[1])
@@ -111,6 +115,8 @@ def main():
             stderr_re = line[len("!stderr "):]
         elif line == "!repeat":
             repeat = True
+        elif line.startswith("!tolerance "):
+            tol = tuple(float(t) for t in line.split()[1:3])
         else:
             want_lines.append(line)
 
@@ -123,7 +129,7 @@ def main():
     if stderr_re and not re.search(stderr_re, got.stderr):
         errors.append("stderr does not match %r" % stderr_re)
     if expect_exit == 0 and got.returncode == 0:
-        errors += compare(got.stdout.splitlines(), want_lines)
+        errors += compare(got.stdout.splitlines(), want_lines, tol)
     if repeat:
         again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if again.stdout != got.stdout:
