@@ -14,12 +14,32 @@
 #include "lang/Diagnostic.h"
 #include "ssa_ir/IR.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace tdl::ad {
+
+/// A callee cut in two for reverse mode (SplitCallee.cpp), once per callee
+/// and wrt pattern: `fwd` takes the callee's arguments and returns its
+/// results followed by the residuals its pullback reads; `bwd` takes the
+/// residuals and one cotangent per result and returns the cotangents of the
+/// wrt arguments.
+struct SplitCallee {
+  ir::Function *fwd = nullptr, *bwd = nullptr;
+  llvm::SmallVector<int64_t, 4> wrt;
+  unsigned numResults = 0; // primal results of fwd; the rest are residuals
+};
+
+/// Where generateReverse cuts its output for a split (ReverseMode.cpp).
+struct ReverseParts {
+  ir::Operation *lastForward = nullptr; // last op of the forward clone
+  llvm::SmallVector<ir::Value *, 4> primalResults;
+};
 
 class ADContext {
 public:
@@ -35,6 +55,24 @@ public:
   /// filled on first request and cached. Null after a reported error.
   ir::Function *getDerived(ir::Function &callee, ir::DerivedKind kind,
                            llvm::ArrayRef<int64_t> wrt);
+
+  /// The split of `callee` for `wrt`, made on first request and cached.
+  /// Null (without an error) where no split is made: callees with a user
+  /// rule, recursive calls, and callees whose residuals would include a tape
+  /// (a loop): their calls keep the vjp path. Null after a reported error
+  /// too (hasFailed()).
+  const SplitCallee *getSplit(ir::Function &callee,
+                              llvm::ArrayRef<int64_t> wrt);
+  /// A copy of `base` in which every call whose results get an adjoint (for
+  /// `wrt`) calls its split forward function instead. Null after an error.
+  /// Pass it to releaseSplitView when done.
+  std::unique_ptr<ir::Function> makeSplitView(ir::Function &base,
+                                              llvm::ArrayRef<int64_t> wrt);
+  void releaseSplitView(ir::Function &view);
+  /// The split a call of a split view calls, or null.
+  const SplitCallee *splitOf(const ir::Operation &call) const {
+    return splitCalls.lookup(&call);
+  }
 
   /// The user rule of `f` (custom_vjp), checked against f's signature:
   /// (f's params, one cotangent per result) -> one cotangent per
@@ -60,12 +98,21 @@ private:
   DiagnosticEngine &diags;
   std::map<std::string, ir::Function *> cache;
   std::set<const ir::Function *> inProgress;
+  std::map<std::string, std::unique_ptr<SplitCallee>> splits;
+  std::set<std::string> splitting;
+  llvm::DenseMap<const ir::Operation *, const SplitCallee *> splitCalls;
   bool failed = false;
 };
 
 /// Fills `decl` (kind grad / value_and_grad / vjp) from `base`: the forward
 /// pass computes the primal once, the pullback runs after it.
 bool generateReverse(ADContext &ctx, ir::Function &decl, ir::Function &base);
+/// The reverse-mode layout of `base` (kind grad / value_and_grad / vjp)
+/// emitted into `body`, an empty region; `parts`, if given, receives where
+/// the forward clone ends.
+bool emitReverse(ADContext &ctx, ir::Region &body, ir::Function &base,
+                 ir::DerivedKind kind, llvm::ArrayRef<int64_t> wrt,
+                 ReverseParts *parts);
 /// Fills `decl` (kind jvp) from `base` by tangent propagation.
 bool generateForward(ADContext &ctx, ir::Function &decl, ir::Function &base);
 

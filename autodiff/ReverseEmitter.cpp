@@ -145,6 +145,21 @@ bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
 }
 
 bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
+  // A call of a split forward function: its residual results feed the split
+  // backward function, nothing of the callee is recomputed.
+  if (const SplitCallee *s = ctx.splitOf(op)) {
+    llvm::SmallVector<Value *, 8> args;
+    for (unsigned j = s->numResults; j < op.getNumResults(); ++j)
+      args.push_back(primal(op.getResult(j)));
+    for (unsigned k = 0; k < s->numResults; ++k) {
+      Value *res = op.getResult(k);
+      args.push_back(orZeros(b, getAdjoint(b, res), res->getType()));
+    }
+    Operation *c = b.call(*s->bwd, args);
+    for (size_t k = 0; k < s->wrt.size(); ++k)
+      accumulate(b, op.getOperand(s->wrt[k]), c->getResult(k));
+    return true;
+  }
   Module &m = ctx.getModule();
   Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
   if (callee->isDerivedDeclaration() && !ctx.fill(*callee))

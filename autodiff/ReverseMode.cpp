@@ -7,11 +7,16 @@
 //   seed:     the result cotangents (arguments for vjp, 1.0 for grad)
 //   pullback: ReverseEmitter over the primal ops, last op first
 //   return:   (primal result for value_and_grad,) cotangents of wrt params
-// Dead forward values are removed by the dce pass afterwards.
+// Dead forward values are removed by the dce pass afterwards. Calls in the
+// primal are reversed without recomputing the callee: the forward part calls
+// the callee's split forward function and the pullback its split backward
+// function (SplitCallee.cpp), which is itself cut out of this layout.
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
 #include "autodiff/ReverseEmitter.h"
+
+#include "llvm/ADT/ScopeExit.h"
 
 namespace tdl::ad {
 
@@ -53,17 +58,24 @@ static bool generateFromCustomRule(ADContext &ctx, Function &decl,
   return true;
 }
 
-bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
-  DerivedKind kind = decl.getDerivedKind();
-  llvm::ArrayRef<int64_t> wrt = decl.getDerivedWrt();
-  Region &body = decl.getBody();
+bool emitReverse(ADContext &ctx, Region &body, Function &base, DerivedKind kind,
+                 llvm::ArrayRef<int64_t> wrt, ReverseParts *parts) {
   Builder b(body);
   b.setLoc(base.getLoc());
+
+  // The primal as the pullback sees it: calls that get an adjoint call their
+  // split forward function (SplitCallee.cpp), whose residual results the
+  // pullback hands to the split backward function.
+  std::unique_ptr<Function> view = ctx.makeSplitView(base, wrt);
+  if (!view)
+    return false;
+  auto dropView = llvm::make_scope_exit([&] { ctx.releaseSplitView(*view); });
+  Region &primalBody = view->getBody();
 
   ValueMap fwd;
   unsigned nargs = base.getArgTypes().size();
   for (unsigned i = 0; i < nargs; ++i) {
-    Value *arg = base.getBody().getArgument(i);
+    Value *arg = primalBody.getArgument(i);
     fwd[arg] = body.addArgument(base.getArgTypes()[i]);
     fwd[arg]->setNameHint(arg->getNameHint());
   }
@@ -75,25 +87,27 @@ bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
     }
   }
 
-  if (!base.getCustomVjp().empty())
-    return generateFromCustomRule(ctx, decl, base, seeds);
-
   llvm::SmallVector<Value *, 4> wrtArgs;
   for (int64_t w : wrt)
-    wrtArgs.push_back(base.getBody().getArgument(w));
-  Activity act(base.getBody(), wrtArgs);
+    wrtArgs.push_back(primalBody.getArgument(w));
+  Activity act(primalBody, wrtArgs);
 
-  Operation *ret = base.getBody().getTerminator();
-  for (auto &op : base.getBody().getOps())
+  Operation *ret = primalBody.getTerminator();
+  for (auto &op : primalBody.getOps())
     if (op.get() != ret)
       cloneOp(b, *op, fwd);
+  if (parts) {
+    parts->lastForward = body.empty() ? nullptr : body.getOps().back().get();
+    for (Value *v : ret->getOperands())
+      parts->primalResults.push_back(lookupOr(fwd, v));
+  }
 
   ReverseEmitter e(ctx, act, fwd);
   if (kind != DerivedKind::Vjp) // grad / value_and_grad: one float scalar
     seeds.push_back(b.constant(base.getResultTypes()[0], 1.0));
   for (unsigned k = 0; k < ret->getNumOperands(); ++k)
     e.accumulate(b, ret->getOperand(k), seeds[k]);
-  if (!e.reverseRegion(b, base.getBody()))
+  if (!e.reverseRegion(b, primalBody))
     return false;
 
   llvm::SmallVector<Value *, 4> outs;
@@ -104,6 +118,25 @@ bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
     outs.push_back(orZeros(b, e.getAdjoint(b, w), w->getType()));
   b.ret(outs);
   return true;
+}
+
+bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
+  if (!base.getCustomVjp().empty()) {
+    Region &body = decl.getBody();
+    unsigned nargs = base.getArgTypes().size();
+    for (unsigned i = 0; i < nargs; ++i)
+      body.addArgument(base.getArgTypes()[i])
+          ->setNameHint(base.getBody().getArgument(i)->getNameHint());
+    llvm::SmallVector<Value *, 4> seeds;
+    if (decl.getDerivedKind() == DerivedKind::Vjp)
+      for (const Type &t : base.getResultTypes()) {
+        seeds.push_back(body.addArgument(t));
+        seeds.back()->setNameHint("dy");
+      }
+    return generateFromCustomRule(ctx, decl, base, seeds);
+  }
+  return emitReverse(ctx, decl.getBody(), base, decl.getDerivedKind(),
+                     decl.getDerivedWrt(), nullptr);
 }
 
 } // namespace tdl::ad

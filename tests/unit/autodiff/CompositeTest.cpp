@@ -35,6 +35,7 @@ const Program kPrograms[] = {
     {"convnet.tir", {1, 2, 3}, 0},
     {"while_newton.tir", {0, 1}, 6, 0.5, 2.0},
     {"softplus_loop.tir", {0, 1}, 3},
+    {"mlp_calls.tir", {1, 2, 3, 4}, 0},
 };
 
 std::string readProgram(const char *name) {

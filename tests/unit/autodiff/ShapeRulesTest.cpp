@@ -180,9 +180,13 @@ func @f(%x: f64[3], %c: f64[3]) -> f64[3] {
   checkGradients(text, "f", {0});
   Parsed p = parseAndDifferentiate(text + "\nfunc @g = vjp @f wrt [0]");
   ASSERT_TRUE(p.module) << p.errors;
-  // Two calls vary only argument 0 and one varies both: two cached vjps.
-  EXPECT_TRUE(p.module->lookup("sq.vjp_0"));
-  EXPECT_TRUE(p.module->lookup("sq.vjp_0_1"));
+  // Two calls vary only argument 0 and one varies both: two cached splits
+  // (SplitCallTest.cpp), no vjp recomputing sq.
+  EXPECT_TRUE(p.module->lookup("sq.fwd_0"));
+  EXPECT_TRUE(p.module->lookup("sq.bwd_0"));
+  EXPECT_TRUE(p.module->lookup("sq.fwd_0_1"));
+  EXPECT_TRUE(p.module->lookup("sq.bwd_0_1"));
+  EXPECT_FALSE(p.module->lookup("sq.vjp_0"));
 }
 
 TEST(ShapeRules, IfTakesTheSameBranch) {

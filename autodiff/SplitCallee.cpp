@@ -1,0 +1,319 @@
+//===- SplitCallee.cpp - callees cut into forward and backward functions --===//
+//
+// Reverse mode over `y = call @g(x)` must not run g's primal twice. As in
+// Swift's differentiation and JAX's linearize, g is split once per wrt
+// pattern into
+//   g.fwd_W(x)          -> (y..., residuals...)   g's primal, computed once
+//   g.bwd_W(residuals, dy...) -> (dx for each wrt argument)
+// The caller's forward part calls g.fwd_W and its pullback calls g.bwd_W
+// with the residual results. Inside `if` branches and loop bodies the
+// residuals are ordinary values of the forward part, so the existing
+// machinery exports them from the branch or stores them on the loop's tape.
+//
+// Algorithm: emitReverse lays out g's vjp (forward clone | pullback) in a
+// scratch function and reports where the forward clone ends; the cut there
+// gives the two functions. The residuals are the forward values (and
+// arguments) that live pullback ops read, so dead ones never cross;
+// constants are re-emitted in bwd instead of crossing.
+//
+// No split (the call keeps the vjp path, which recomputes g) for callees
+// with a user rule (the rule decides), for recursive calls (the residuals
+// would be unbounded) and where a residual would be a tape (a loop in g),
+// which function boundaries and forward mode do not carry.
+//
+//===----------------------------------------------------------------------===//
+#include "autodiff/ADContext.h"
+#include "autodiff/Activity.h"
+#include "autodiff/IRHelpers.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <fmt/format.h>
+
+namespace tdl::ad {
+
+using namespace ir;
+
+namespace {
+
+bool containsTape(const Type &t) {
+  if (t.isTape())
+    return true;
+  return t.isTuple() && llvm::any_of(t.getElements(), containsTape);
+}
+
+void dropBody(Region &body) {
+  for (auto &op : body.getOps())
+    op->dropAllReferences();
+}
+
+std::string wrtSuffix(llvm::ArrayRef<int64_t> wrt) {
+  std::string s;
+  for (int64_t w : wrt)
+    s += fmt::format("_{}", w);
+  return s;
+}
+
+/// Cuts the vjp layout in `body` (arguments: nargs primal ones, then one
+/// cotangent per result) at `parts.lastForward` into `fwd` and `bwd`.
+/// Returns false if a residual would be a tape.
+bool cut(Module &m, Function &callee, Region &body, const ReverseParts &parts,
+         llvm::StringRef fwdName, llvm::StringRef bwdName, SplitCallee &out) {
+  unsigned nargs = callee.getArgTypes().size();
+  unsigned nres = callee.getResultTypes().size();
+  llvm::SmallVector<Operation *, 32> ops;
+  for (auto &op : body.getOps())
+    ops.push_back(op.get());
+  Operation *ret = body.getTerminator();
+  size_t first = 0;
+  if (parts.lastForward)
+    first = llvm::find(ops, parts.lastForward) - ops.begin() + 1;
+  llvm::SmallPtrSet<Operation *, 32> forward(ops.begin(), ops.begin() + first);
+
+  // Live pullback ops, last first; their operands (also nested ones).
+  llvm::DenseSet<Value *> live(ret->getOperands().begin(),
+                               ret->getOperands().end());
+  llvm::SmallPtrSet<Operation *, 32> livePull;
+  for (size_t i = ops.size() - 1; i-- > first;) {
+    Operation *op = ops[i];
+    if (llvm::none_of(op->getResults(),
+                      [&](Value *r) { return live.count(r); }))
+      continue;
+    livePull.insert(op);
+    for (Value *v : op->getOperands())
+      live.insert(v);
+    for (unsigned r = 0; r < op->getNumRegions(); ++r)
+      walk(op->getRegion(r), [&](Operation &in) {
+        for (Value *v : in.getOperands())
+          live.insert(v);
+      });
+  }
+
+  // Residuals in first-use order; constants are re-emitted instead.
+  llvm::SetVector<Value *> residuals;
+  llvm::SetVector<Operation *> remat;
+  auto consider = [&](Value *v) {
+    Operation *def = v->getDefiningOp();
+    bool primalArg = false;
+    for (unsigned i = 0; i < nargs; ++i)
+      primalArg |= body.getArgument(i) == v;
+    if (def && forward.count(def) && def->getOpcode() == Opcode::Constant &&
+        def->getNumRegions() == 0)
+      remat.insert(def);
+    else if (primalArg || (def && forward.count(def)))
+      residuals.insert(v);
+  };
+  for (Value *v : ret->getOperands())
+    consider(v);
+  for (size_t i = first; i + 1 < ops.size(); ++i) {
+    if (!livePull.count(ops[i]))
+      continue;
+    for (Value *v : ops[i]->getOperands())
+      consider(v);
+    for (unsigned r = 0; r < ops[i]->getNumRegions(); ++r)
+      walk(ops[i]->getRegion(r), [&](Operation &in) {
+        for (Value *v : in.getOperands())
+          consider(v);
+      });
+  }
+  for (Value *v : residuals)
+    if (containsTape(v->getType()))
+      return false;
+
+  // fwd: the forward clone, returning the results and the residuals.
+  llvm::SmallVector<Type, 8> fwdResults(callee.getResultTypes());
+  for (Value *v : residuals)
+    fwdResults.push_back(v->getType());
+  auto fwd = std::make_unique<Function>(fwdName.str(), callee.getArgTypes(),
+                                        fwdResults, callee.getLoc());
+  ValueMap fm;
+  for (unsigned i = 0; i < nargs; ++i) {
+    fm[body.getArgument(i)] = fwd->getBody().getArgument(i);
+    fwd->getBody().getArgument(i)->setNameHint(
+        body.getArgument(i)->getNameHint());
+  }
+  Builder fb(fwd->getBody());
+  for (size_t i = 0; i < first; ++i)
+    cloneOp(fb, *ops[i], fm);
+  llvm::SmallVector<Value *, 8> fouts;
+  for (Value *v : parts.primalResults)
+    fouts.push_back(lookupOr(fm, v));
+  for (Value *v : residuals)
+    fouts.push_back(lookupOr(fm, v));
+  fb.setLoc(callee.getLoc());
+  fb.ret(fouts);
+
+  // bwd: residuals and cotangents in, the live pullback out.
+  llvm::SmallVector<Type, 8> bwdArgs;
+  for (Value *v : residuals)
+    bwdArgs.push_back(v->getType());
+  bwdArgs.append(callee.getResultTypes().begin(),
+                 callee.getResultTypes().end());
+  llvm::SmallVector<Type, 4> bwdResults;
+  for (Value *v : ret->getOperands())
+    bwdResults.push_back(v->getType());
+  auto bwd = std::make_unique<Function>(bwdName.str(), bwdArgs, bwdResults,
+                                        callee.getLoc());
+  ValueMap bm;
+  unsigned k = 0;
+  for (Value *v : residuals) {
+    bm[v] = bwd->getBody().getArgument(k++);
+    bm[v]->setNameHint(v->getNameHint().empty() ? "res" : v->getNameHint());
+  }
+  for (unsigned j = 0; j < nres; ++j) {
+    bm[body.getArgument(nargs + j)] = bwd->getBody().getArgument(k + j);
+    bwd->getBody().getArgument(k + j)->setNameHint("dy");
+  }
+  Builder bb(bwd->getBody());
+  for (Operation *c : remat)
+    cloneOp(bb, *c, bm);
+  for (size_t i = first; i + 1 < ops.size(); ++i)
+    if (livePull.count(ops[i]))
+      cloneOp(bb, *ops[i], bm);
+  llvm::SmallVector<Value *, 4> bouts;
+  for (Value *v : ret->getOperands())
+    bouts.push_back(lookupOr(bm, v));
+  bb.setLoc(callee.getLoc());
+  bb.ret(bouts);
+
+  out.fwd = m.addFunction(std::move(fwd));
+  out.bwd = m.addFunction(std::move(bwd));
+  out.numResults = nres;
+  return true;
+}
+
+} // namespace
+
+const SplitCallee *ADContext::getSplit(Function &callee,
+                                       llvm::ArrayRef<int64_t> wrt) {
+  if (!callee.getCustomVjp().empty() || inProgress.count(&callee))
+    return nullptr;
+  if (callee.isDerivedDeclaration() && !fill(callee))
+    return nullptr;
+  std::string key = callee.getName().str() + wrtSuffix(wrt);
+  auto it = splits.find(key);
+  if (it != splits.end())
+    return it->second.get();
+  if (!splitting.insert(key).second)
+    return nullptr; // a recursive call: keep the vjp path
+  stack.push_back(&callee);
+  Function scratch(key, DerivedKind::Vjp, callee.getName().str(), wrt,
+                   callee.getLoc());
+  ReverseParts parts;
+  auto split = std::make_unique<SplitCallee>();
+  split->wrt.assign(wrt.begin(), wrt.end());
+  bool ok = emitReverse(*this, scratch.getBody(), callee, DerivedKind::Vjp, wrt,
+                        &parts);
+  std::string suffix = wrtSuffix(wrt);
+  if (!ok ||
+      !cut(module, callee, scratch.getBody(), parts,
+           fmt::format("{}.fwd{}", callee.getName().str(), suffix),
+           fmt::format("{}.bwd{}", callee.getName().str(), suffix), *split))
+    split.reset();
+  dropBody(scratch.getBody());
+  stack.pop_back();
+  splitting.erase(key);
+  if (!ok)
+    failed = true;
+  return (splits[key] = std::move(split)).get();
+}
+
+std::unique_ptr<Function>
+ADContext::makeSplitView(Function &base, llvm::ArrayRef<int64_t> wrt) {
+  auto view =
+      std::make_unique<Function>(base.getName().str(), base.getArgTypes(),
+                                 base.getResultTypes(), base.getLoc());
+  Region &body = view->getBody();
+  ValueMap map;
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i) {
+    map[base.getBody().getArgument(i)] = body.getArgument(i);
+    body.getArgument(i)->setNameHint(
+        base.getBody().getArgument(i)->getNameHint());
+  }
+  Builder vb(body);
+  for (auto &op : base.getBody().getOps())
+    cloneOp(vb, *op, map);
+
+  // Calls whose results get an adjoint: a varied operand and, at the top
+  // level, a result that flows to the return (inside a region op that does,
+  // every call with a varied operand). A call whose gradient is not needed
+  // is left alone, so a non-differentiable callee stays an error only where
+  // a gradient has to flow through it.
+  llvm::SmallVector<Value *, 4> wrtArgs;
+  for (int64_t w : wrt)
+    wrtArgs.push_back(body.getArgument(w));
+  Activity act(body, wrtArgs);
+  llvm::SmallVector<std::pair<Operation *, llvm::SmallVector<int64_t, 4>>, 4>
+      calls;
+  auto candidate = [&](Operation &op) {
+    if (op.getOpcode() != Opcode::Call)
+      return;
+    llvm::SmallVector<int64_t, 4> cw;
+    for (unsigned i = 0; i < op.getNumOperands(); ++i)
+      if (act.isVaried(op.getOperand(i)))
+        cw.push_back(i);
+    if (!cw.empty())
+      calls.push_back({&op, cw});
+  };
+  Operation *ret = body.getTerminator();
+  llvm::DenseSet<Value *> useful(ret->getOperands().begin(),
+                                 ret->getOperands().end());
+  llvm::SmallVector<Operation *, 16> ops;
+  for (auto &op : body.getOps())
+    if (op.get() != ret)
+      ops.push_back(op.get());
+  for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+    Operation &op = **it;
+    if (llvm::none_of(op.getResults(),
+                      [&](Value *r) { return useful.count(r); }))
+      continue;
+    candidate(op);
+    for (Value *v : op.getOperands())
+      useful.insert(v);
+    for (unsigned r = 0; r < op.getNumRegions(); ++r)
+      walk(op.getRegion(r), [&](Operation &in) {
+        candidate(in);
+        for (Value *v : in.getOperands())
+          useful.insert(v);
+      });
+  }
+
+  for (auto &[call, cw] : calls) {
+    Function *callee =
+        module.lookup(call->getAttrs().getSymbol("callee")->name);
+    // Only an error reported by this request aborts (earlier ones, from
+    // other derived functions, do not).
+    bool failedBefore = failed;
+    failed = false;
+    const SplitCallee *split = getSplit(*callee, cw);
+    bool error = failed;
+    failed |= failedBefore;
+    if (!split) {
+      if (error) {
+        releaseSplitView(*view);
+        return nullptr;
+      }
+      continue;
+    }
+    Builder cb;
+    cb.setInsertionPoint(call);
+    cb.setLoc(call->getLoc());
+    llvm::SmallVector<Value *, 6> args(call->getOperands());
+    Operation *nc = cb.call(*split->fwd, args);
+    for (unsigned k = 0; k < call->getNumResults(); ++k) {
+      nc->getResult(k)->setNameHint(call->getResult(k)->getNameHint());
+      call->getResult(k)->replaceAllUsesWith(nc->getResult(k));
+    }
+    call->erase();
+    splitCalls[nc] = split;
+  }
+  return view;
+}
+
+void ADContext::releaseSplitView(Function &view) {
+  walk(view.getBody(), [&](Operation &op) { splitCalls.erase(&op); });
+  dropBody(view.getBody());
+}
+
+} // namespace tdl::ad
