@@ -247,26 +247,28 @@ private:
     // Carried values were recorded outermost first, higher index first
     // within an op, so indices stay valid. They go before eraseDead: the
     // init operand of a dead carried value is often defined by a dead op,
-    // which must not be destroyed while the loop still uses it.
+    // which must not be destroyed while the loop still uses it. Uses go
+    // first, then the definitions: a dead result (or region argument) may
+    // still feed the dead init operand of a later (or nested) loop, e.g. a
+    // tape from a forward loop into a reverse loop.
+    for (auto [op, j] : deadCarried)
+      if (op->getOpcode() != Opcode::If)
+        op->eraseOperand(op->getOpcode() == Opcode::For ? j + 2 : j);
     for (auto [op, j] : deadCarried) {
       switch (op->getOpcode()) {
       case Opcode::If:
         break;
       case Opcode::For:
         op->getRegion(0).eraseArgument(j + 1);
-        op->eraseOperand(j + 2);
         break;
       case Opcode::While:
         op->getRegion(0).eraseArgument(j);
         op->getRegion(1).eraseArgument(j);
-        op->eraseOperand(j);
         break;
       default:
         llvm_unreachable("not a structured op");
       }
     }
-    // Results last: a dead result may still feed the dead init operand of
-    // a later loop (a tape from a forward loop into a reverse loop).
     for (auto [op, j] : deadCarried)
       op->eraseResult(j);
     eraseDead(body);

@@ -463,6 +463,55 @@ func @hf1 = jvp @g1 wrt [0]
   }
 }
 
+TEST(HigherOrderLoops, LoopInsideIfAndWhileInsideWhile) {
+  CheckOptions o;
+  o.lo = 0.2;
+  o.hi = 0.4;
+  o.seed = 19;
+  checkHessian(R"(
+func @f(%x: f64[2], %w: f64) -> f64 {
+  %s0 = reduce_sum %x {axes = [0]} : f64
+  %big = gt %s0, %w : bool
+  %y = if %big : f64[2] {
+    %r = while %x : f64[2] {
+    ^(%a: f64[2]):
+      %s = reduce_sum %a {axes = [0]} : f64
+      %lim = constant {value = 5.0} : f64
+      %k = lt %s, %lim : bool
+      yield %k
+    } {
+    ^(%b: f64[2]):
+      %in = while %b : f64[2] {
+      ^(%c: f64[2]):
+        %sc = reduce_sum %c {axes = [0]} : f64
+        %sb = reduce_sum %b {axes = [0]} : f64
+        %two = constant {value = 2.0} : f64
+        %lim2 = mul %sb, %two : f64
+        %k2 = lt %sc, %lim2 : bool
+        yield %k2
+      } {
+      ^(%d: f64[2]):
+        %wb = broadcast %w {dims = [], shape = [2]} : f64[2]
+        %p = mul %d, %wb : f64[2]
+        %q = sin %p : f64[2]
+        %e = add %d, %q : f64[2]
+        %f = add %e, %d : f64[2]
+        yield %f
+      }
+      yield %in
+    }
+    yield %r
+  } {
+    %t = tanh %x : f64[2]
+    yield %t
+  }
+  %sum = reduce_sum %y {axes = [0]} : f64
+  %sw = mul %sum, %w : f64
+  return %sw
+})",
+               {0, 1}, o);
+}
+
 /// How often each op runs in `fn`.
 std::vector<int64_t> opCounts(const Module &m, const std::string &fn,
                               const std::vector<RuntimeValue> &args) {
