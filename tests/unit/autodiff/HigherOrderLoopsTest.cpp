@@ -512,6 +512,55 @@ func @f(%x: f64[2], %w: f64) -> f64 {
                {0, 1}, o);
 }
 
+TEST(HigherOrderLoops, TupleCarriedAndCalleeWithLoop) {
+  // A tuple carried through the loop (with an integer leaf), and a callee
+  // that itself has a loop, called from the loop body.
+  std::mt19937 rng(41);
+  CheckOptions o;
+  o.inputs = {randomValue(rng, Type::tensor(DType::F64, {2}), -0.5, 0.5),
+              f64(0.6), i64(3)};
+  checkHessian(R"(
+func @pow4(%a: f64[2], %n: i64) -> f64[2] {
+  %zero = constant {value = 0} : i64
+  %two = constant {value = 2} : i64
+  %r = for %zero, %two, %a : f64[2] {
+  ^(%i: i64, %b: f64[2]):
+    %s = mul %b, %b : f64[2]
+    %h = constant {value = 0.5} : f64[2]
+    %t = mul %s, %h : f64[2]
+    %u = add %t, %b : f64[2]
+    yield %u
+  }
+  return %r
+}
+func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %k0 = constant {value = 0} : i64
+  %p0 = tuple %x, %k0, %w : (f64[2], i64, f64)
+  %r = for %zero, %n, %p0 : (f64[2], i64, f64) {
+  ^(%i: i64, %p: (f64[2], i64, f64)):
+    %a = get %p {index = 0} : f64[2]
+    %k = get %p {index = 1} : i64
+    %c = get %p {index = 2} : f64
+    %q = call %a, %n {callee = @pow4} : f64[2]
+    %cb = broadcast %c {dims = [], shape = [2]} : f64[2]
+    %m = mul %q, %cb : f64[2]
+    %sn = sin %m : f64[2]
+    %one = constant {value = 1} : i64
+    %k2 = add %k, %one : i64
+    %c2 = mul %c, %c : f64
+    %p2 = tuple %sn, %k2, %c2 : (f64[2], i64, f64)
+    yield %p2
+  }
+  %ra = get %r {index = 0} : f64[2]
+  %rc = get %r {index = 2} : f64
+  %s = reduce_sum %ra {axes = [0]} : f64
+  %y = add %s, %rc : f64
+  return %y
+})",
+               {0, 1}, o);
+}
+
 /// How often each op runs in `fn`.
 std::vector<int64_t> opCounts(const Module &m, const std::string &fn,
                               const std::vector<RuntimeValue> &args) {
