@@ -37,14 +37,10 @@ std::string paramName(const ir::Function &f, unsigned i) {
   return name;
 }
 
-static bool containsTape(const ir::Type &t) {
-  if (t.isTape())
-    return true;
-  if (t.isTuple())
-    for (const ir::Type &e : t.getElements())
-      if (containsTape(e))
-        return true;
-  return false;
+int64_t leafBytes(const ir::Type &leaf) {
+  if (leaf.isTape())
+    return 8;
+  return leaf.getNumElements() * ir::dtypeSize(leaf.getDType());
 }
 
 //===-- ModuleEmitter -----------------------------------------------------===//
@@ -82,7 +78,8 @@ llvm::Function *ModuleEmitter::internalFunction(const ir::Function &f) {
     flattenType(t, leaves);
   for (const ir::Type &t : f.getResultTypes())
     flattenType(t, leaves);
-  llvm::SmallVector<llvm::Type *, 8> params(leaves.size(),
+  // One pointer per leaf, then the tape arena.
+  llvm::SmallVector<llvm::Type *, 8> params(leaves.size() + 1,
                                             llvm::PointerType::getUnqual(ctx));
   auto *type =
       llvm::FunctionType::get(llvm::Type::getInt32Ty(ctx), params, false);
@@ -130,7 +127,7 @@ llvm::Type *FunctionEmitter::elemType(ir::DType t) {
 }
 
 llvm::Value *FunctionEmitter::allocBuffer(const ir::Type &t) {
-  int64_t bytes = t.getNumElements() * ir::dtypeSize(t.getDType());
+  int64_t bytes = leafBytes(t);
   if (bytes <= maxStackBuffer) {
     llvm::AllocaInst *a = entryBuilder.CreateAlloca(
         b.getInt8Ty(), i64(std::max<int64_t>(bytes, 1)), "buf");
@@ -172,8 +169,7 @@ void FunctionEmitter::copyLeaves(llvm::ArrayRef<llvm::Value *> from,
   for (size_t i = 0; i < from.size(); ++i) {
     if (from[i] == to[i])
       continue;
-    int64_t bytes =
-        types[i].getNumElements() * ir::dtypeSize(types[i].getDType());
+    int64_t bytes = leafBytes(types[i]);
     b.CreateMemCpy(to[i], llvm::MaybeAlign(1), from[i], llvm::MaybeAlign(1),
                    bytes);
   }
@@ -256,13 +252,12 @@ llvm::Error FunctionEmitter::emitRegionOps(const ir::Region &r) {
 }
 
 llvm::Error FunctionEmitter::emitOp(const ir::Operation &op) {
-  for (const ir::Value *v : op.getOperands())
-    if (containsTape(v->getType()))
-      return unsupported(op);
-  for (const ir::Value *v : op.getResults())
-    if (containsTape(v->getType()))
-      return unsupported(op);
   switch (op.getOpcode()) {
+  case ir::Opcode::TapeNew:
+  case ir::Opcode::TapePush:
+  case ir::Opcode::TapeTop:
+  case ir::Opcode::TapePop:
+    return emitTapeOp(op);
   case ir::Opcode::If:
     return emitIf(op);
   case ir::Opcode::For:
@@ -316,6 +311,7 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
     args.append(l);
     bind(r, l);
   }
+  args.push_back(arena);
   llvm::Value *code = b.CreateCall(me.internalFunction(*callee), args);
   propagateError(code);
   return llvm::Error::success();
@@ -341,6 +337,7 @@ llvm::Error FunctionEmitter::emitPrint(const ir::Operation &op) {
 
 llvm::Error FunctionEmitter::emit() {
   fn = me.internalFunction(f);
+  arena = fn->getArg(fn->arg_size() - 1);
   llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx, "entry", fn);
   llvm::BasicBlock *start = llvm::BasicBlock::Create(ctx, "start", fn);
   exitBlock = llvm::BasicBlock::Create(ctx, "exit", fn);
@@ -386,6 +383,19 @@ llvm::Error FunctionEmitter::emit() {
 }
 
 //===-- Exported wrappers (LANGUAGE.md §8) --------------------------------===//
+
+/// Calls `inner` with a fresh tape arena and frees the arena's cells after
+/// (also after a run-time error); returns the status.
+static llvm::Value *callWithArena(ModuleEmitter &me, llvm::IRBuilder<> &b,
+                                  llvm::Function *inner,
+                                  llvm::SmallVectorImpl<llvm::Value *> &args) {
+  llvm::Value *arena = b.CreateAlloca(b.getPtrTy(), nullptr, "arena");
+  b.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), arena);
+  args.push_back(arena);
+  llvm::Value *code = b.CreateCall(inner, args);
+  b.CreateCall(me.rt("tdl_rt_free_tapes"), {b.CreateLoad(b.getPtrTy(), arena)});
+  return code;
+}
 
 static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   llvm::LLVMContext &ctx = me.m.getContext();
@@ -441,7 +451,7 @@ static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   }
   for (size_t i = 0; i < resultLeaves.size(); ++i)
     args.push_back(w->getArg(argLeaves.size() + i));
-  b.CreateRet(b.CreateCall(inner, args));
+  b.CreateRet(callWithArena(me, b, inner, args));
 }
 
 static void emitJitEntry(ModuleEmitter &me, const ir::Function &f) {
@@ -453,10 +463,10 @@ static void emitJitEntry(ModuleEmitter &me, const ir::Function &f) {
       type, llvm::GlobalValue::ExternalLinkage, "tdl_jit_entry", me.m);
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", w));
   llvm::SmallVector<llvm::Value *, 8> args;
-  for (unsigned i = 0; i < inner->arg_size(); ++i)
+  for (unsigned i = 0; i + 1 < inner->arg_size(); ++i)
     args.push_back(b.CreateLoad(
         b.getPtrTy(), b.CreateConstGEP1_64(b.getPtrTy(), w->getArg(0), i)));
-  b.CreateRet(b.CreateCall(inner, args));
+  b.CreateRet(callWithArena(me, b, inner, args));
 }
 
 llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,

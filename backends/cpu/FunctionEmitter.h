@@ -27,6 +27,10 @@ namespace tdl::cpu {
 
 using Leaves = llvm::SmallVector<llvm::Value *, 2>;
 
+/// Bytes of a leaf's buffer: a tensor's data, or one pointer for a tape
+/// (its top cell, null when empty).
+int64_t leafBytes(const ir::Type &leaf);
+
 /// Module-wide state: the runtime's declarations, internal functions, the
 /// error-site and print-type tables.
 class ModuleEmitter {
@@ -72,6 +76,7 @@ public:
   llvm::Error emitFused(const ir::Operation &op);
   llvm::Error emitCall(const ir::Operation &op);
   llvm::Error emitPrint(const ir::Operation &op);
+  llvm::Error emitTapeOp(const ir::Operation &op);
 
   /// A fresh buffer for a tensor type (owned by the current scope).
   llvm::Value *allocBuffer(const ir::Type &t);
@@ -117,6 +122,9 @@ public:
   llvm::IRBuilder<> entryBuilder; // allocas and slot initialisation
   llvm::BasicBlock *exitBlock = nullptr;
   llvm::AllocaInst *retCode = nullptr;
+  /// The tape arena of the exported call (the hidden last parameter): a
+  /// pointer to the head of the list of tape cells, freed by the wrapper.
+  llvm::Value *arena = nullptr;
   llvm::DenseMap<const ir::Value *, Leaves> values;
   std::vector<llvm::AllocaInst *> allSlots;
   std::vector<std::vector<llvm::AllocaInst *>> scopes;

@@ -93,12 +93,12 @@ runJit(const ir::Module &module, llvm::StringRef entry,
       llvm::orc::ExecutorAddr::fromPtr(&tdlJitPrint),
       llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
   if (llvm::Error e = main.define(llvm::orc::absoluteSymbols(hooks)))
-    return std::move(e);
+    return e;
   std::vector<ir::Location> sites = gen->errorSites;
   std::vector<ir::Type> printTypes = gen->printTypes;
   if (llvm::Error e = (*jit)->addIRModule(llvm::orc::ThreadSafeModule(
           std::move(gen->module), std::move(context))))
-    return std::move(e);
+    return e;
   auto entryAddr = (*jit)->lookup("tdl_jit_entry");
   if (!entryAddr)
     return entryAddr.takeError();

@@ -23,6 +23,18 @@ std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context) {
   return std::move(*m);
 }
 
+/// libm functions whose results are rounded approximations (LLVM's folding
+/// may round differently); sqrt, floor, ceil, nearbyint, fabs are exact.
+static bool isInexactLibmFunction(llvm::StringRef name) {
+  static const char *const names[] = {"exp",  "expf", "log",  "logf", "sin",
+                                      "sinf", "cos",  "cosf", "tanh", "tanhf",
+                                      "pow",  "powf", "fmod", "fmodf"};
+  for (const char *n : names)
+    if (name == n)
+      return true;
+  return false;
+}
+
 llvm::Error linkRuntime(llvm::Module &dest,
                         std::unique_ptr<llvm::Module> runtime,
                         const std::vector<std::string> &keep, bool jit,
@@ -53,6 +65,14 @@ llvm::Error linkRuntime(llvm::Module &dest,
             call->eraseFromParent();
           }
       }
+  // LLVM constant-folds libm calls it recognizes, computing float ones in
+  // double and rounding: not what expf/cosf return. The interpreter calls
+  // libm at run time, so the generated code must too.
+  for (llvm::Function &fn : dest.functions())
+    if (fn.isDeclaration() && isInexactLibmFunction(fn.getName()))
+      for (llvm::User *u : fn.users())
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(u))
+          call->addFnAttr(llvm::Attribute::NoBuiltin);
   if (llvm::Function *err = dest.getFunction("tdl_last_error"))
     err->setName(prefix + "tdl_last_error");
   return llvm::Error::success();
