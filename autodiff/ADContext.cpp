@@ -27,10 +27,13 @@ bool ADContext::fillBody(Function &decl, Function &base) {
   if (!inProgress.insert(&decl).second)
     return true;
   stack.push_back(&base);
+  requests.push_back({madeHere.count(&decl) ? nullptr : &decl,
+                      derivedKindName(decl.getDerivedKind()).str()});
   bool ok = decl.getDerivedKind() == DerivedKind::Jvp
                 ? generateForward(*this, decl, base)
                 : generateReverse(*this, decl, base);
   stack.pop_back();
+  requests.pop_back();
   inProgress.erase(&decl);
   if (!ok) {
     failed = true;
@@ -67,6 +70,7 @@ Function *ADContext::getDerived(Function &callee, DerivedKind kind,
   (void)err;
   f->setSignature(args, results);
   Function *fn = module.addFunction(std::move(f));
+  madeHere.insert(fn);
   cache[name] = fn;
   if (!fill(*fn))
     return nullptr;
@@ -100,9 +104,17 @@ Function *ADContext::getCustomVjp(const Function &f) {
 }
 
 void ADContext::addNotes(DiagnosticBuilder &b) {
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-    b.note(diag::ADWhileDifferentiating, (*it)->getLoc().pos,
-           (*it)->getName().str());
+  // Innermost first; each function with the place its transform was
+  // requested (a `fn g = grad(f)` declaration or a `grad(f)` expression)
+  // when the user requested it.
+  for (size_t i = stack.size(); i-- > 0;) {
+    b.note(diag::ADWhileDifferentiating, stack[i]->getLoc().pos,
+           stack[i]->getName().str());
+    const Request &r = requests[i];
+    if (r.decl && r.decl->getLoc().pos.isValid())
+      b.note(diag::ADTransformAppliedHere, r.decl->getLoc().pos, r.kind,
+             stack[i]->getName().str());
+  }
 }
 
 void ADContext::reportNotDifferentiable(const Operation &op) {

@@ -89,6 +89,14 @@ public:
 
   /// The functions being differentiated, outermost first.
   std::vector<const ir::Function *> stack;
+  /// Per stack entry: the derived declaration the user wrote for it (its
+  /// location is where the transform was applied), or null for functions
+  /// the transforms made themselves (callees' vjps and splits).
+  struct Request {
+    const ir::Function *decl = nullptr;
+    std::string kind;
+  };
+  std::vector<Request> requests;
 
 private:
   void addNotes(DiagnosticBuilder &b);
@@ -98,6 +106,7 @@ private:
   DiagnosticEngine &diags;
   std::map<std::string, ir::Function *> cache;
   std::set<const ir::Function *> inProgress;
+  std::set<const ir::Function *> madeHere; // by getDerived, not the user
   std::map<std::string, std::unique_ptr<SplitCallee>> splits;
   std::set<std::string> splitting;
   llvm::DenseMap<const ir::Operation *, const SplitCallee *> splitCalls;

@@ -198,6 +198,7 @@ const SplitCallee *ADContext::getSplit(Function &callee,
   if (!splitting.insert(key).second)
     return nullptr; // a recursive call: keep the vjp path
   stack.push_back(&callee);
+  requests.push_back({});
   Function scratch(key, DerivedKind::Vjp, callee.getName().str(), wrt,
                    callee.getLoc());
   ReverseParts parts;
@@ -213,6 +214,7 @@ const SplitCallee *ADContext::getSplit(Function &callee,
     split.reset();
   dropBody(scratch.getBody());
   stack.pop_back();
+  requests.pop_back();
   splitting.erase(key);
   if (!ok)
     failed = true;

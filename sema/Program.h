@@ -197,6 +197,7 @@ public:
   const Type *type = nullptr;       // the derived signature
   std::string name;                 // "grad(loss, wrt: (0, 1))"
   unsigned id = 0;
+  llvm::SMLoc loc; // the first place the transform is applied (AD notes)
 };
 
 struct ExportedFunction {

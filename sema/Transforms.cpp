@@ -134,6 +134,7 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
   d->primalType = primalType;
   d->type = types.function(outParams, out);
   d->id = program.derived.size();
+  d->loc = where.Start;
   std::vector<std::string> wrtNames;
   for (unsigned i : w)
     wrtNames.push_back(names[i]);

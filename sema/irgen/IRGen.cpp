@@ -162,7 +162,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
                            ? it->second
                            : names.unique(mangleInstanceName(d->name));
     auto fn = std::make_unique<ir::Function>(name, toIRKind(d->kind),
-                                             base->getName().str(), wrt);
+                                             base->getName().str(), wrt,
+                                             ir::Location(d->loc));
     fn->setExported(it != derivedExportName.end());
     ctx.derived[d.get()] = out.module->addFunction(std::move(fn));
   }
