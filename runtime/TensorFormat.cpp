@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <vector>
@@ -52,8 +53,34 @@ static std::string toChars(T v, std::chars_format fmt, int precision = -1) {
   return std::string(buf, r.ptr);
 }
 
+/// The shortest round-trip digits of `v` written in fixed notation, as
+/// NumPy prints a scalar: f32 173936784 is "173936780", the shortest digits
+/// padded with zeros. (std::to_chars in fixed format keeps every integer
+/// digit of the exact value, since zeros would not make the text shorter;
+/// NumPy's array printing does the same: [80000008.].)
+template <typename T> static std::string shortestFixed(T v) {
+  std::string sci = toChars(v, std::chars_format::scientific);
+  size_t e = sci.find('e');
+  int exp10 = std::atoi(sci.c_str() + e + 1);
+  std::string sign, digits;
+  for (size_t i = 0; i < e; ++i) {
+    if (sci[i] == '-')
+      sign = "-";
+    else if (sci[i] != '.')
+      digits += sci[i];
+  }
+  // The value is 0.<digits> * 10^(exp10 + 1).
+  int point = exp10 + 1;
+  if (point <= 0)
+    return sign + "0." + std::string(size_t(-point), '0') + digits;
+  if (size_t(point) >= digits.size())
+    return sign + digits + std::string(size_t(point) - digits.size(), '0');
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
+}
+
 template <typename T>
-static std::string formatFloatT(T v, bool scientific, int precision) {
+static std::string formatFloatT(T v, bool scientific, int precision,
+                                bool scalar) {
   if (std::isnan(v))
     return "nan";
   if (std::isinf(v))
@@ -62,7 +89,7 @@ static std::string formatFloatT(T v, bool scientific, int precision) {
       scientific ? std::chars_format::scientific : std::chars_format::fixed;
   // Shortest round-trip text first; if it needs more fraction digits than
   // `precision`, round to `precision` digits instead (NumPy's maxprec).
-  std::string s = toChars(v, fmt);
+  std::string s = scientific || !scalar ? toChars(v, fmt) : shortestFixed(v);
   std::string mantissa = s, exponent;
   if (scientific) {
     size_t e = s.find('e');
@@ -83,9 +110,10 @@ static std::string formatFloatT(T v, bool scientific, int precision) {
   return mantissa + exponent;
 }
 
-std::string formatFloat(double v, bool isF32, bool scientific, int precision) {
-  return isF32 ? formatFloatT<float>(float(v), scientific, precision)
-               : formatFloatT<double>(v, scientific, precision);
+std::string formatFloat(double v, bool isF32, bool scientific, int precision,
+                        bool scalar) {
+  return isF32 ? formatFloatT<float>(float(v), scientific, precision, scalar)
+               : formatFloatT<double>(v, scientific, precision, scalar);
 }
 
 namespace {
@@ -129,7 +157,7 @@ struct Formatter {
     case ElemType::F32:
     case ElemType::F64:
       return formatFloat(floatAt(i), type == ElemType::F32, scientific,
-                         opts.precision);
+                         opts.precision, rank == 0);
     }
     return "?";
   }

@@ -31,8 +31,10 @@ std::string formatTensor(ElemType type, const int64_t *shape, unsigned rank,
                          const void *data, const FormatOptions &opts = {});
 
 /// One float as it appears in a tensor; `isF32` picks the shortest text
-/// that round-trips as a float rather than a double.
-std::string formatFloat(double v, bool isF32, bool scientific, int precision);
+/// that round-trips as a float rather than a double. `scalar`: a rank-0
+/// value, whose integer digits are the shortest ones too (NumPy).
+std::string formatFloat(double v, bool isF32, bool scientific, int precision,
+                        bool scalar = false);
 
 /// `f32`, `i64`, ...
 const char *elemTypeName(ElemType t);

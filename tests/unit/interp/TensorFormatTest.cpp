@@ -53,6 +53,22 @@ TEST(TensorFormat, ShortestTextForTheElementType) {
             "f64[2] [3.142, 2.5]");
 }
 
+TEST(TensorFormat, LargeIntegersUseTheShortestDigits) {
+  // A NumPy scalar prints the shortest round-trip digits padded with zeros,
+  // not every integer digit of the binary value: np.float32(173936784) is
+  // 173936780. NumPy arrays keep the exact digits: [80000008.].
+  EXPECT_EQ(fmt<float>(ElemType::F32, {}, {173936784.0f}), "f32 173936780");
+  EXPECT_EQ(fmt<float>(ElemType::F32, {}, {123456789.0f}), "f32 123456790");
+  EXPECT_EQ(fmt<float>(ElemType::F32, {}, {-107436488.0f}), "f32 -107436490");
+  EXPECT_EQ(fmt<float>(ElemType::F32, {2}, {70000000.0f, 80000008.0f}),
+            "f32[2] [70000000, 80000008]");
+  EXPECT_EQ(fmt<float>(ElemType::F32, {}, {16777216.0f}), "f32 16777216");
+  EXPECT_EQ(fmt<double>(ElemType::F64, {}, {9007199254740994.0}),
+            "f64 9007199254740994");
+  EXPECT_EQ(fmt<float>(ElemType::F32, {3}, {0.0f, 0.001f, 0.5f}),
+            "f32[3] [0, 0.001, 0.5]");
+}
+
 TEST(TensorFormat, NaNAndInfinities) {
   float inf = std::numeric_limits<float>::infinity();
   EXPECT_EQ(fmt<float>(ElemType::F32, {4}, {NAN, inf, -inf, 1}),
