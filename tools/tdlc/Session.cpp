@@ -5,6 +5,7 @@
 #include "lang/VerifyDiagnosticConsumer.h"
 #include "tools/tdlc/DriverOptions.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -58,6 +59,19 @@ int Session::finish() {
 }
 
 void reportUsageError(llvm::StringRef message) {
+  // --diagnostics-format=json promises nothing but JSON objects on stderr.
+  if (opts::DiagnosticsFormat == opts::DiagFormat::Json) {
+    llvm::json::Object o{{"kind", "error"},
+                         {"id", "UsageError"},
+                         {"message", message},
+                         {"file", ""},
+                         {"line", 0},
+                         {"column", 0},
+                         {"ranges", llvm::json::Array()},
+                         {"notes", llvm::json::Array()}};
+    llvm::errs() << llvm::json::Value(std::move(o)) << '\n';
+    return;
+  }
   llvm::WithColor::error(llvm::errs(), "tdlc") << message << '\n';
 }
 
