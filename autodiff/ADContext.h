@@ -33,6 +33,10 @@ struct SplitCallee {
   ir::Function *fwd = nullptr, *bwd = nullptr;
   llvm::SmallVector<int64_t, 4> wrt;
   unsigned numResults = 0; // primal results of fwd; the rest are residuals
+  /// Per residual parameter of bwd: the index of the callee argument it is
+  /// (the caller passes its own operand), or -1 for the next residual result
+  /// of fwd.
+  llvm::SmallVector<int, 8> residualSource;
 };
 
 /// Where generateReverse cuts its output for a split (ReverseMode.cpp).

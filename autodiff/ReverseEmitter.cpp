@@ -149,8 +149,10 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
   // backward function, nothing of the callee is recomputed.
   if (const SplitCallee *s = ctx.splitOf(op)) {
     llvm::SmallVector<Value *, 8> args;
-    for (unsigned j = s->numResults; j < op.getNumResults(); ++j)
-      args.push_back(primal(op.getResult(j)));
+    unsigned next = s->numResults;
+    for (int src : s->residualSource)
+      args.push_back(src >= 0 ? primal(op.getOperand(src))
+                              : primal(op.getResult(next++)));
     for (unsigned k = 0; k < s->numResults; ++k) {
       Value *res = op.getResult(k);
       args.push_back(orZeros(b, getAdjoint(b, res), res->getType()));

@@ -122,9 +122,20 @@ bool cut(Module &m, Function &callee, Region &body, const ReverseParts &parts,
       return false;
 
   // fwd: the forward clone, returning the results and the residuals.
+  // Residuals that are g's arguments are passed by the caller, which has
+  // them anyway (in a loop they are then not stored per iteration).
+  auto argIndex = [&](Value *v) {
+    for (unsigned i = 0; i < nargs; ++i)
+      if (body.getArgument(i) == v)
+        return int(i);
+    return -1;
+  };
   llvm::SmallVector<Type, 8> fwdResults(callee.getResultTypes());
-  for (Value *v : residuals)
-    fwdResults.push_back(v->getType());
+  for (Value *v : residuals) {
+    out.residualSource.push_back(argIndex(v));
+    if (argIndex(v) < 0)
+      fwdResults.push_back(v->getType());
+  }
   auto fwd = std::make_unique<Function>(fwdName.str(), callee.getArgTypes(),
                                         fwdResults, callee.getLoc());
   ValueMap fm;
@@ -140,7 +151,8 @@ bool cut(Module &m, Function &callee, Region &body, const ReverseParts &parts,
   for (Value *v : parts.primalResults)
     fouts.push_back(lookupOr(fm, v));
   for (Value *v : residuals)
-    fouts.push_back(lookupOr(fm, v));
+    if (argIndex(v) < 0)
+      fouts.push_back(lookupOr(fm, v));
   fb.setLoc(callee.getLoc());
   fb.ret(fouts);
 

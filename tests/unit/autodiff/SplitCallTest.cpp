@@ -158,10 +158,12 @@ func @df = grad @f wrt [0]
   EXPECT_TRUE(m.lookup("h.bwd_0"));
   EXPECT_TRUE(m.lookup("g.fwd_0_1"));
   EXPECT_FALSE(m.lookup("h.vjp_0"));
-  // Only residuals the pullback reads cross: g's pullback reads x, c, the
-  // sine argument's cosine input and the sine (not the product y).
+  // Only residuals the pullback reads cross: g's pullback reads x and c
+  // (passed by the caller, not returned), the sine's argument m (for cos m)
+  // and the sine s; not the product y.
   const Function *gf = m.lookup("g.fwd_0_1");
-  EXPECT_EQ(gf->getResultTypes().size(), 1u + 4u);
+  EXPECT_EQ(gf->getResultTypes().size(), 1u + 2u);
+  EXPECT_EQ(m.lookup("g.bwd_0_1")->getArgTypes().size(), 4u + 1u);
 }
 
 TEST(SplitCall, HigherOrderOverCalls) {
