@@ -217,4 +217,22 @@ func @dds = grad @ds wrt [0]
   }
 }
 
+TEST(SplitCall, CallOfADerivedFunction) {
+  // k calls the gradient of f (itself made of split calls); reverse mode
+  // over k splits the derived function like any callee.
+  checkGradients(std::string(kCallees) + R"(
+func @f(%x: f64[3]) -> f64 {
+  %a = call %x {callee = @h} : f64[3]
+  %r = reduce_sum %a {axes = [0]} : f64
+  return %r
+}
+func @df = grad @f wrt [0]
+func @k(%x: f64[3]) -> f64[3] {
+  %d = call %x {callee = @df} : f64[3]
+  %s = sin %d : f64[3]
+  return %s
+})",
+                 "k", {0});
+}
+
 } // namespace
