@@ -72,8 +72,9 @@ bool BuiltinCall::accept(unsigned minPositional, unsigned maxPositional,
   return ok;
 }
 
-void BuiltinCall::invalid(llvm::SMRange r, const std::string &why) {
-  c.error(diag::BuiltinInvalid, r, name, why);
+DiagnosticBuilder BuiltinCall::invalid(llvm::SMRange r,
+                                       const std::string &why) {
+  return c.error(diag::BuiltinInvalid, r, name, why);
 }
 
 void BuiltinCall::argType(const ast::Expr *e, llvm::StringRef what,

@@ -61,7 +61,7 @@ public:
   /// A dtype name argument (`f32`, or a dtype generic parameter).
   std::optional<Elem> dtype(const ast::Expr *e);
 
-  void invalid(llvm::SMRange r, const std::string &why);
+  DiagnosticBuilder invalid(llvm::SMRange r, const std::string &why);
   void argType(const ast::Expr *e, llvm::StringRef what, llvm::StringRef need,
                const Type *found);
   llvm::SMRange range() const { return call->getRange(); }

@@ -153,7 +153,10 @@ const Type *ruleMatMul(BuiltinCall &b) {
     return b.types.error();
   auto r = shapes::matmul(x->getShape(), y->getShape());
   if (auto *msg = std::get_if<std::string>(&r)) {
-    b.c.error(diag::MatMulMismatch, b.range(), x->str(), y->str(), *msg);
+    DiagnosticBuilder d =
+        b.c.error(diag::MatMulMismatch, b.range(), x->str(), y->str(), *msg);
+    b.c.noteOrigin(d, b.pos(0), x, "the first argument");
+    b.c.noteOrigin(d, b.pos(1), y, "the second argument");
     return b.types.error();
   }
   return b.types.tensor(x->getElem() == Elem::I8 ? Elem::I32 : x->getElem(),

@@ -177,8 +177,12 @@ const Type *ruleConcat(BuiltinCall &b) {
     for (unsigned d = 0; ok && d < s.size(); ++d)
       ok = d == ax[0] || s[d] == first->getShape()[d];
     if (!ok) {
-      b.invalid(b.range(), fmt::format("{} and {} differ outside axis {}",
-                                       first->str(), ts[i]->str(), ax[0]));
+      DiagnosticBuilder d =
+          b.invalid(b.range(), fmt::format("{} and {} differ outside axis {}",
+                                           first->str(), ts[i]->str(), ax[0]));
+      auto es = llvm::cast<ast::TupleExpr>(b.pos(0))->getElements();
+      b.c.noteOrigin(d, es[0], first, "tuple element 0");
+      b.c.noteOrigin(d, es[i], ts[i], fmt::format("tuple element {}", i));
       return b.types.error();
     }
     out[ax[0]] += s[ax[0]];

@@ -234,7 +234,10 @@ const Type *FunctionChecker::callCallable(const Callable &c,
   case Callable::Kind::Builtin:
     return callBuiltin(c.builtin, call, args, out);
   case Callable::Kind::Function: {
+    lastCallOrigin.reset();
     FuncInstance *f = callFunction(c, call, args, out);
+    if (f && lastCallOrigin)
+      callOrigins[call] = std::move(*lastCallOrigin);
     return f ? f->resultType : types.error();
   }
   case Callable::Kind::Transform:
@@ -298,8 +301,12 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
 
   // Infer the generic arguments.
   Bindings b;
-  for (size_t i = 0; i < c.explicitArgs.size(); ++i)
+  sema.bindingOrigins.clear();
+  for (size_t i = 0; i < c.explicitArgs.size(); ++i) {
     b[f->getGenericParams()[i]] = c.explicitArgs[i];
+    sema.bindingOrigins[f->getGenericParams()[i]] = {
+        BindingOrigin::Kind::Explicit, "", c.explicitRange};
+  }
   TypeEnv calleeEnv{c.module, f->getGenericParams(), &b};
   sema.untypedDTypes.clear();
   sema.deferredDims.clear();
@@ -324,11 +331,14 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
       v.kind = GenericValue::Kind::DType;
       v.dtype = defaultElem(el);
       b[p] = v;
+      sema.bindingOrigins[p] = {BindingOrigin::Kind::LiteralDefault, "", {}};
     }
   if (!ok) {
     instance.hasErrors = true;
     return nullptr;
   }
+  // Checking the instance's body unifies other calls: keep these now.
+  BindingOrigins origins = sema.bindingOrigins;
   for (const ast::GenericParamDecl *p : f->getGenericParams()) {
     auto it = b.find(p);
     if (it == b.end()) {
@@ -400,11 +410,16 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
       constArgs[i] = arg.value;
     }
   }
+  sema.pendingInstanceOrigins = origins;
   FuncInstance *inst = sema.getInstance(f, b, constArgs, call->getRange());
   if (!inst) {
     instance.hasErrors = true;
     return nullptr;
   }
+  std::string how = describeBindings(
+      paramsMentioned(f->getResultType(), calleeEnv), b, origins);
+  if (!how.empty())
+    lastCallOrigin = ShapeOrigin{inst->name, how, call->getRange()};
   out.kind = ResolvedCall::Kind::Function;
   out.function = inst;
   return inst;

@@ -56,11 +56,14 @@ FunctionChecker::broadcastOrReport(const ast::Expr *a, const Type *ta,
   if (auto *s = std::get_if<Shape>(&r))
     return *s;
   auto clash = std::get<shapes::BroadcastClash>(r);
-  error(diag::BroadcastMismatch, where, ta->str(), tb->str(), op,
-        int64_t(clash.lhsDim), clash.lhsSize, int64_t(clash.rhsDim),
-        clash.rhsSize)
-      .note(diag::OperandTypeIs, a->getRange(), "left", ta->str())
+  DiagnosticBuilder d =
+      error(diag::BroadcastMismatch, where, ta->str(), tb->str(), op,
+            int64_t(clash.lhsDim), clash.lhsSize, int64_t(clash.rhsDim),
+            clash.rhsSize);
+  d.note(diag::OperandTypeIs, a->getRange(), "left", ta->str())
       .note(diag::OperandTypeIs, b->getRange(), "right", tb->str());
+  noteOrigin(d, a, ta, "the left operand");
+  noteOrigin(d, b, tb, "the right operand");
   return std::nullopt;
 }
 
@@ -215,10 +218,13 @@ const Type *FunctionChecker::checkBinary(const ast::BinaryExpr *e) {
   if (k == ast::BinaryOp::MatMul) {
     auto r = shapes::matmul(ta->getShape(), tb->getShape());
     if (auto *msg = std::get_if<std::string>(&r)) {
-      error(diag::MatMulMismatch, where, ta->str(), tb->str(), *msg)
-          .note(diag::OperandTypeIs, e->getLHS()->getRange(), "left", ta->str())
+      DiagnosticBuilder d =
+          error(diag::MatMulMismatch, where, ta->str(), tb->str(), *msg);
+      d.note(diag::OperandTypeIs, e->getLHS()->getRange(), "left", ta->str())
           .note(diag::OperandTypeIs, e->getRHS()->getRange(), "right",
                 tb->str());
+      noteOrigin(d, e->getLHS(), ta, "the left operand");
+      noteOrigin(d, e->getRHS(), tb, "the right operand");
       return types.error();
     }
     // i8 @ i8 accumulates in i32 (the accelerator's widening MAC).

@@ -120,8 +120,10 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
     if (l->getDeclaredType()) {
       const Type *declared = sema.resolveType(l->getDeclaredType(), env);
       t = checkAgainst(*this, l->getInit(), declared, [&](const Type *found) {
-        error(diag::TypeMismatch, l->getInit()->getRange(), declared->str(),
-              found->str());
+        DiagnosticBuilder d =
+            error(diag::TypeMismatch, l->getInit()->getRange(), declared->str(),
+                  found->str());
+        noteOrigin(d, l->getInit(), found, "the initializer");
       });
       if (t->isError() && !declared->isError())
         t = declared; // keep checking uses with the declared type
@@ -129,6 +131,7 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
       t = checkValue(l->getInit());
     }
     bindPattern(l->getPattern(), t, l->isVar());
+    propagateOrigin(l->getPattern(), l->getInit());
     return;
   }
   case ast::NodeKind::AssignStmt: {
@@ -229,8 +232,10 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
       return;
     }
     checkAgainst(*this, r->getValue(), result, [&](const Type *found) {
-      error(diag::ReturnTypeMismatch, r->getValue()->getRange(), fname,
-            result->str(), found->str());
+      DiagnosticBuilder d =
+          error(diag::ReturnTypeMismatch, r->getValue()->getRange(), fname,
+                result->str(), found->str());
+      noteOrigin(d, r->getValue(), found, "the returned value");
     });
     return;
   }

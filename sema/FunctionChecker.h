@@ -94,6 +94,28 @@ public:
                           llvm::ArrayRef<ast::Argument> args,
                           ResolvedCall &out);
 
+  // ---- where operand types came from (ShapeOrigins.cpp)
+  /// A value whose type a generic call produced: `pair(zeros([3]))`.
+  struct ShapeOrigin {
+    std::string instance; // "pair<3>"
+    std::string how;      // "N = 3 inferred from argument 'x'"
+    llvm::SMRange call;
+  };
+  llvm::DenseMap<const ast::Expr *, ShapeOrigin> callOrigins;
+  llvm::DenseMap<const ast::Decl *, ShapeOrigin> localOrigins;
+  /// Set by callFunction for callCallable: the origin of the call's result.
+  std::optional<ShapeOrigin> lastCallOrigin;
+  /// How this instance's generic parameters got their values at the call
+  /// that created it.
+  BindingOrigins paramOrigins;
+  /// `let a = pair(...)`: `a` keeps the origin of its initializer.
+  void propagateOrigin(const ast::Pattern *p, const ast::Expr *init);
+  /// Adds a note saying where `operand`'s type came from, when a generic
+  /// call or this instance's generic parameters determined it. `subject`
+  /// names the operand when it is not a plain name ("the left operand").
+  void noteOrigin(DiagnosticBuilder &d, const ast::Expr *operand, const Type *t,
+                  llvm::StringRef subject);
+
   // ---- statements (CheckStmt.cpp)
   void checkBlock(const ast::BlockStmt *b, bool newScope = true);
   void checkStmt(const ast::Stmt *s);

@@ -83,6 +83,8 @@ void Sema::run(const ast::Module &main) {
                        "'of:' must name a function");
         continue;
       }
+      if (primal->isGeneric() && !checkDerivativeRuleGeneric(primal, f))
+        continue;
       derivativeRules[primal] = f;
     }
 
@@ -105,6 +107,8 @@ FuncInstance *
 Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
                   std::vector<std::optional<ConstValue>> constArgs,
                   llvm::SMRange callRange) {
+  BindingOrigins origins = std::move(pendingInstanceOrigins);
+  pendingInstanceOrigins.clear();
   // Recursion: the callee's body is being checked right now.
   for (size_t i = 0; i < activeCalls.size(); ++i) {
     if (activeCalls[i].first != decl)
@@ -161,6 +165,7 @@ Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
   activeCalls.push_back({decl, callRange});
   FunctionChecker checker(*this, *inst, mi, env, decl,
                           decl->isGeneric() ? callRange : llvm::SMRange());
+  checker.paramOrigins = std::move(origins);
   checker.checkFunctionBody();
   inst->checked = true;
   activeCalls.pop_back();

@@ -10,6 +10,7 @@
 //   Names.cpp          top-level lookup, ambiguity, "did you mean"
 //   Generics.cpp       generic roles, type resolution, dim evaluation
 //   Unify.cpp          inference of generic arguments at a call
+//   DimSolver.cpp      dim-expression constraints (`2 * N + 1 == 7`)
 //   Instances.cpp      function instances, the cache, recursion, exports
 //   Transforms.cpp     grad / value_and_grad / vjp / jvp signatures, rules
 //   CheckExpr.cpp      expressions; CheckOperators.cpp unary/binary/cast
@@ -88,6 +89,25 @@ struct ArgSlot {
 
 class FuncInstanceKey;
 
+/// How a generic parameter got its value at one call: for the notes that
+/// say where an operand's shape came from (ShapeOrigins.cpp).
+struct BindingOrigin {
+  enum class Kind : uint8_t { Argument, Explicit, LiteralDefault };
+  Kind kind = Kind::Argument;
+  std::string argName;
+  llvm::SMRange where; // the argument, or the `f<...>`
+};
+using BindingOrigins = std::map<const ast::GenericParamDecl *, BindingOrigin>;
+
+/// "N = 3 inferred from argument 'x'" for the parameters `ps` (others
+/// skipped when unbound), grouped by where they came from.
+std::string describeBindings(llvm::ArrayRef<const ast::GenericParamDecl *> ps,
+                             const Bindings &b, const BindingOrigins &o);
+/// The generic parameters of `env` that type expression `t` mentions, once
+/// each, in order of appearance.
+std::vector<const ast::GenericParamDecl *>
+paramsMentioned(const ast::TypeExpr *t, const TypeEnv &env);
+
 class Sema {
 public:
   Sema(SourceManager &sources, DiagnosticEngine &diags, Program &program,
@@ -157,15 +177,16 @@ public:
   llvm::DenseSet<const StructInstance *> structsInProgress;
   std::set<std::pair<const char *, DiagId>> reportedInGenerics;
 
-  // Unify.cpp
+  // Unify.cpp, DimSolver.cpp
   /// Binds generic parameters so that `pattern` (a parameter's declared type)
   /// matches `actual`. Reports a conflict or mismatch at `where` and returns
   /// false. Untyped elements do not bind dtype parameters (see Literals.cpp).
   bool unify(const ast::TypeExpr *pattern, const Type *actual,
              const TypeEnv &env, Bindings &b, llvm::StringRef calleeName,
              llvm::StringRef argName, llvm::SMRange where);
-  /// Dims of `pattern` that are expressions (N + 1) are checked after every
-  /// plain parameter is bound; this runs those checks.
+  /// Dims of `pattern` that are expressions (N + 1) become constraints
+  /// `expr == actual`; DimSolver.cpp checks them, or solves them for their
+  /// one unbound parameter, to a fixpoint once every argument is unified.
   struct DeferredDim {
     const ast::TypeExpr *expr;
     int64_t actual;
@@ -177,7 +198,14 @@ public:
   /// Binds still-unbound dtype parameters that only untyped arguments met.
   std::vector<std::pair<const ast::GenericParamDecl *, Elem>> untypedDTypes;
   bool bindValue(const ast::GenericParamDecl *p, const GenericValue &v,
-                 Bindings &b, llvm::StringRef calleeName, llvm::SMRange where);
+                 Bindings &b, llvm::StringRef calleeName,
+                 llvm::StringRef argName, llvm::SMRange where);
+  /// Where each parameter bound by the unification in progress got its
+  /// value (reset with deferredDims).
+  BindingOrigins bindingOrigins;
+  /// Handed from a call to getInstance: the origins of the bindings of the
+  /// instance it is about to create (the first call that needs it).
+  BindingOrigins pendingInstanceOrigins;
 
   // Instances.cpp
   /// The instance of `decl` for these bindings and const arguments, created
@@ -193,6 +221,10 @@ public:
   std::vector<std::pair<const ast::FuncDecl *, FuncInstance *>> instanceList;
   llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *> derivativeRules;
   void checkDerivativeRule(FuncInstance *primal);
+  /// DerivativeRules.cpp: the rule's signature against a generic primal's,
+  /// on the written types, at the declaration. False if reported.
+  bool checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
+                                  const ast::FuncDecl *rule);
   void checkTopLevel(ModuleInfo *mi, bool isMain);
   /// GenericBodyNames.cpp: resolves the names of generic functions that no
   /// call instantiated (their bodies are otherwise unchecked).

@@ -3,8 +3,8 @@
 // Each parameter's declared type is matched against its argument's type.
 // A plain dim name binds (or must equal its earlier binding); a pack takes
 // the dims between the fixed dims before and after it; a dim expression
-// (`N + 1`, `prod(S)`) is checked once every plain name is bound, or solved
-// for its one unknown when it is `N op constant`. Untyped literal elements
+// (`N + 1`, `prod(S)`) becomes a constraint that DimSolver.cpp checks or
+// solves once every argument is unified. Untyped literal elements
 // never bind a dtype parameter here; Sema::untypedDTypes remembers them so
 // the caller can apply the literal defaults if nothing else binds it.
 //
@@ -15,8 +15,10 @@ namespace tdl::sema {
 
 bool Sema::bindValue(const ast::GenericParamDecl *p, const GenericValue &v,
                      Bindings &b, llvm::StringRef calleeName,
-                     llvm::SMRange where) {
+                     llvm::StringRef argName, llvm::SMRange where) {
   auto [it, inserted] = b.try_emplace(p, v);
+  if (inserted)
+    bindingOrigins[p] = {BindingOrigin::Kind::Argument, argName.str(), where};
   if (inserted || it->second == v)
     return true;
   diags
@@ -73,7 +75,7 @@ struct Unifier {
     GenericValue v;
     v.kind = GenericValue::Kind::DType;
     v.dtype = have;
-    return s.bindValue(p, v, b, callee, where);
+    return s.bindValue(p, v, b, callee, arg, where);
   }
 
   bool dim(const ast::TypeExpr *t, int64_t have) {
@@ -84,7 +86,7 @@ struct Unifier {
         return mismatch();
       GenericValue v;
       v.dim = have;
-      return s.bindValue(p, v, b, callee, where);
+      return s.bindValue(p, v, b, callee, arg, where);
     }
     s.deferredDims.push_back({t, have, arg.str(), where});
     return true;
@@ -191,7 +193,7 @@ struct Unifier {
     GenericValue v;
     v.kind = GenericValue::Kind::Pack;
     v.pack.assign(dims.begin(), dims.end());
-    return s.bindValue(p, v, b, callee, where);
+    return s.bindValue(p, v, b, callee, arg, where);
   }
 };
 } // namespace
@@ -203,110 +205,6 @@ bool Sema::unify(const ast::TypeExpr *pattern, const Type *actual,
     return actual->isTuple() && actual->getElements().empty();
   Unifier u{*this, env, b, calleeName, argName, where, pattern, actual};
   return u.type(pattern, actual);
-}
-
-} // namespace tdl::sema
-
-namespace tdl::sema {
-
-static void collectParams(const ast::TypeExpr *t, const TypeEnv &env,
-                          std::vector<const ast::GenericParamDecl *> &out) {
-  if (auto *n = llvm::dyn_cast<ast::NamedTypeExpr>(t)) {
-    if (const ast::GenericParamDecl *p = env.findParam(n->getName().name))
-      out.push_back(p);
-  } else if (auto *c = llvm::dyn_cast<ast::DimCallExpr>(t)) {
-    if (const ast::GenericParamDecl *p = env.findParam(c->getPack().name))
-      out.push_back(p);
-  } else if (auto *bin = llvm::dyn_cast<ast::DimBinaryExpr>(t)) {
-    collectParams(bin->getLHS(), env, out);
-    collectParams(bin->getRHS(), env, out);
-  }
-}
-
-bool Sema::solveDeferred(const TypeEnv &env, Bindings &b,
-                         llvm::StringRef callee) {
-  TypeEnv e = env;
-  e.bindings = &b;
-  bool ok = true;
-  auto isBound = [&](const ast::TypeExpr *t) {
-    std::vector<const ast::GenericParamDecl *> ps;
-    collectParams(t, env, ps);
-    return llvm::all_of(ps, [&](auto *p) { return b.count(p) != 0; });
-  };
-  bool progress = true;
-  while (progress && !deferredDims.empty()) {
-    progress = false;
-    for (size_t i = 0; i < deferredDims.size();) {
-      DeferredDim d = deferredDims[i];
-      std::optional<int64_t> solved;
-      const ast::GenericParamDecl *unknown = nullptr;
-      if (isBound(d.expr)) {
-        auto v = evalDim(d.expr, e);
-        if (v && *v != d.actual) {
-          diags.report(diag::DimMismatch, d.where, d.argName, callee,
-                       typeExprText(d.expr), *v, d.actual);
-          ok = false;
-        }
-        ok &= v.has_value();
-      } else if (auto *bin = llvm::dyn_cast<ast::DimBinaryExpr>(d.expr)) {
-        // `N op c` or `c op N` with N the only unknown.
-        auto *ln = llvm::dyn_cast<ast::NamedTypeExpr>(bin->getLHS());
-        auto *rn = llvm::dyn_cast<ast::NamedTypeExpr>(bin->getRHS());
-        const ast::GenericParamDecl *lp =
-            ln ? env.findParam(ln->getName().name) : nullptr;
-        const ast::GenericParamDecl *rp =
-            rn ? env.findParam(rn->getName().name) : nullptr;
-        bool unknownLeft = lp && !b.count(lp) && isBound(bin->getRHS());
-        bool unknownRight = rp && !b.count(rp) && isBound(bin->getLHS());
-        if (!unknownLeft && !unknownRight) {
-          ++i;
-          continue;
-        }
-        auto c = evalDim(unknownLeft ? bin->getRHS() : bin->getLHS(), e);
-        if (!c) {
-          ok = false;
-        } else {
-          int64_t v = d.actual, k = *c;
-          bool exact = true;
-          switch (bin->getOp()) {
-          case ast::BinaryOp::Add:
-            solved = v - k;
-            break;
-          case ast::BinaryOp::Sub:
-            solved = unknownLeft ? v + k : k - v;
-            break;
-          case ast::BinaryOp::Mul:
-            exact = k != 0 && v % k == 0;
-            solved = exact ? v / k : 0;
-            break;
-          case ast::BinaryOp::Div:
-            exact = unknownLeft ? true : (v != 0 && k % v == 0);
-            solved = unknownLeft ? v * k : (exact ? k / v : 0);
-            break;
-          default:
-            exact = false;
-          }
-          unknown = unknownLeft ? lp : rp;
-          if (!exact || *solved < 0) {
-            diags.report(diag::DimMismatch, d.where, d.argName, callee,
-                         typeExprText(d.expr), int64_t(-1), d.actual);
-            ok = false;
-          } else {
-            GenericValue gv;
-            gv.dim = *solved;
-            ok &= bindValue(unknown, gv, b, callee, d.where);
-          }
-        }
-      } else {
-        ++i;
-        continue;
-      }
-      deferredDims.erase(deferredDims.begin() + i);
-      progress = true;
-    }
-  }
-  deferredDims.clear(); // the rest have unbound names: reported as uninferred
-  return ok;
 }
 
 } // namespace tdl::sema

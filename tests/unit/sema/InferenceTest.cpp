@@ -6,50 +6,15 @@
 // numbers are computed in the test from the same formulas, independently.
 //
 //===----------------------------------------------------------------------===//
-#include "parser/Parse.h"
-#include "sema/Sema.h"
+#include "SemaTestUtil.h"
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 using namespace tdl;
 using namespace tdl::sema;
+using tdl::sema::test::Compiled;
 
 namespace {
-
-class Collect : public DiagnosticConsumer {
-public:
-  std::vector<std::string> *messages;
-  explicit Collect(std::vector<std::string> *m) : messages(m) {}
-  void handle(const Diagnostic &d) override { messages->push_back(d.message); }
-};
-
-struct Compiled {
-  SourceManager sources;
-  DiagnosticEngine diags{sources};
-  ast::ASTContext ctx;
-  std::vector<std::string> messages;
-  std::unique_ptr<Program> program;
-
-  explicit Compiled(const std::string &text) {
-    diags.setConsumer(std::make_unique<Collect>(&messages));
-    unsigned id = sources.addBuffer("test.tdl", text);
-    ast::Module *m = parser::parseBuffer(sources, id, diags, ctx);
-    auto parse = [&](unsigned b) -> const ast::Module * {
-      return parser::parseBuffer(sources, b, diags, ctx);
-    };
-    program = analyze(*m, sources, diags, SemaOptions(), parse);
-  }
-  const FuncInstance *instance(llvm::StringRef name) const {
-    for (auto &f : program->functions)
-      if (f->name == name)
-        return f.get();
-    return nullptr;
-  }
-  std::string errors() const {
-    return fmt::format("{}", fmt::join(messages, "\n"));
-  }
-};
 
 Shape S(std::initializer_list<int64_t> d) { return Shape(d); }
 
