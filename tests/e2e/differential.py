@@ -3,6 +3,7 @@
 NumPy (values) and central finite differences (gradients).
 
 usage: differential.py --tdlc PATH {float,int,grad,shape} [--seed N] [--cases N]
+                       [--backend interp|cpu]
 
   float  elementwise float expressions with broadcasting (f32/f64)
   int    integer arithmetic, shifts, bitwise ops and casts (wraparound,
@@ -27,6 +28,7 @@ from reference import numgrad  # noqa: E402
 from run_e2e import parse_line  # noqa: E402
 
 T = None
+BACKEND = "interp"
 np.seterr(all="ignore")  # NaN/inf in a reference are compared, not warned about
 
 def run_float(N):
@@ -79,7 +81,7 @@ def run_float(N):
         ev = np.asarray(ev)
         src = "fn main() -> %s%s {\n%s\n  return %s;\n}\n" % (dt, "[" + ", ".join(map(str, ev.shape)) + "]" if ev.ndim else "", "\n".join(lines), e)
         open("c.tdl", "w").write(src)
-        r = subprocess.run([T, "run", "--print-precision=17", "c.tdl"], capture_output=True, text=True)
+        r = subprocess.run([T, "run", "--backend=" + BACKEND, "--print-precision=17", "c.tdl"], capture_output=True, text=True)
         if r.returncode != 0:
             fails += 1; print("FAIL exit", r.returncode, r.stderr[:400]); print(src); continue
         from run_e2e import parse_line
@@ -134,7 +136,7 @@ def run_int(N):
         lines = ["  let v%d: %s[%d] = [%s];" % (i, dt, n, ", ".join(str(x) for x in vals[i])) for i in range(3)]
         src = "fn main() -> %s[%d] {\n%s\n  return %s;\n}\n" % (dt, n, "\n".join(lines), e)
         open("i.tdl", "w").write(src)
-        r = subprocess.run([T, "run", "i.tdl"], capture_output=True, text=True)
+        r = subprocess.run([T, "run", "--backend=" + BACKEND, "i.tdl"], capture_output=True, text=True)
         if r.returncode != 0:
             fails += 1; print("FAIL", r.stderr[:300]); print(src); continue
         _, _, got = parse_line(r.stdout.strip())
@@ -187,7 +189,7 @@ def run_grad(N):
         params = ", ".join("v%d: %s" % (i, shp(V["v%d" % i])) for i in range(3))
         src = "fn f(%s) -> f64 { return sum(%s); }\nfn main() -> (%s) {\n%s\n  return grad(f)(v0, v1, v2);\n}\n" % (params, e, ", ".join(shp(V["v%d" % i]) for i in range(3)), "\n".join(lines))
         open("g.tdl", "w").write(src)
-        r = subprocess.run([T, "run", "-O" + random.choice("03"), "--print-precision=17", "g.tdl"], capture_output=True, text=True)
+        r = subprocess.run([T, "run", "--backend=" + BACKEND, "-O" + random.choice("03"), "--print-precision=17", "g.tdl"], capture_output=True, text=True)
         if r.returncode != 0:
             fails += 1; print("FAIL", r.returncode, r.stderr[:300]); print(src); continue
         fn = eval("lambda v0, v1, v2: np.sum(%s)" % en, {"np": np, "LSE": LSE})
@@ -253,7 +255,7 @@ def run_shape(N):
         def lit(a): return repr(float(a)) if a.ndim == 0 else "[" + ", ".join(lit(v) for v in a) + "]"
         src = "fn f(x: %s) -> %s { return %s; }\nfn l(x: %s) -> f64 { return sum(sin(f(x))); }\nfn main() -> (%s, %s) {\n  let x: %s = %s;\n  return (f(x), grad(l)(x));\n}\n" % (xs, ts, e, xs, ts, xs, xs, lit(x))
         open("s.tdl", "w").write(src)
-        r = subprocess.run([T, "run", "-O" + random.choice("03"), "--print-precision=17", "s.tdl"], capture_output=True, text=True)
+        r = subprocess.run([T, "run", "--backend=" + BACKEND, "-O" + random.choice("03"), "--print-precision=17", "s.tdl"], capture_output=True, text=True)
         if r.returncode != 0:
             fails += 1; print("FAIL", r.returncode, r.stderr[:400]); print(src); continue
         lines = r.stdout.strip().splitlines()
@@ -268,14 +270,16 @@ def run_shape(N):
 
 
 def main():
-    global T
+    global T, BACKEND
     ap = argparse.ArgumentParser()
     ap.add_argument("--tdlc", required=True)
     ap.add_argument("kind", choices=["float", "int", "grad", "shape"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cases", type=int, default=25)
+    ap.add_argument("--backend", default="interp")
     args = ap.parse_args()
     T = os.path.abspath(args.tdlc)
+    BACKEND = args.backend
     random.seed(args.seed)
     os.chdir(tempfile.mkdtemp(prefix="tdl-differential-"))
     fails = globals()["run_" + args.kind](args.cases)
