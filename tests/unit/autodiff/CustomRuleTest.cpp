@@ -96,7 +96,7 @@ func @f_rule(%x: f64, %dy: f64) -> f64 {
 func @g = grad @f wrt [0]
 )");
   EXPECT_FALSE(p.module);
-  EXPECT_NE(p.errors.find("invalid custom derivative '@f_rule' for '@f': "
+  EXPECT_NE(p.errors.find("invalid custom derivative 'f_rule' for 'f': "
                           "expected type (f64, f64, f64) -> (f64, f64)"),
             std::string::npos)
       << p.errors;
