@@ -198,13 +198,114 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
   return true;
 }
 
+/// Adds `v` (a value of forward branch `r`) as a result of the forward `if`;
+/// the other branch yields zeros (an empty tape for a tape).
+static Value *addIfResult(Operation *fwdIf, unsigned r, Value *v,
+                          Location loc) {
+  fwdIf->addResult(v->getType());
+  for (unsigned k = 0; k < 2; ++k) {
+    Operation *yield = fwdIf->getRegion(k).getTerminator();
+    Builder yb;
+    yb.setInsertionPoint(yield);
+    yb.setLoc(loc);
+    llvm::SmallVector<Value *, 6> outs(yield->getOperands());
+    outs.push_back(k == r ? v : zerosOf(yb, v->getType()));
+    yield->setOperands(outs);
+  }
+  return fwdIf->getResult(fwdIf->getNumResults() - 1);
+}
+
+static bool insideLoop(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (p->getOpcode() == Opcode::For || p->getOpcode() == Opcode::While)
+      return true;
+  return false;
+}
+
+/// The reversal of a loop (or nested `if`) of branch `r` added results to
+/// its re-emitted copy `re` that the pullback reads (a loop's tape and trip
+/// count). The forward branch's copy is replaced by a copy of `re`, and
+/// those results become results of the forward `if` (an empty tape and a
+/// zero count from the other branch), so `re` is dead: the branch's loops
+/// run once. Not done for an `if` inside a loop: its tape would be stored
+/// on the outer loop's tape, and tapes never hold tapes (docs/autodiff.md,
+/// "Higher order through loops"); there `re` stays.
+void ReverseEmitter::forwardAugmentedOps(
+    Operation &op, unsigned r,
+    const llvm::SmallPtrSetImpl<Operation *> &recomputed,
+    ValueMap &forwardValue) {
+  Operation *fwdIf = primal(op.getResult(0))->getDefiningOp();
+  bool inLoop = insideLoop(fwdIf);
+  for (auto &inOp : op.getRegion(r).getOps()) {
+    if (inOp->getNumRegions() == 0 || inOp->getNumResults() == 0)
+      continue;
+    Operation *re = lookupOr(fwd, inOp->getResult(0))->getDefiningOp();
+    Value *fv = forwardValue.lookup(inOp->getResult(0));
+    Operation *f = fv ? fv->getDefiningOp() : nullptr;
+    unsigned n = inOp->getNumResults();
+    if (!re || !f || !recomputed.count(re) || re->getNumResults() <= n)
+      continue;
+    bool tapes = false;
+    for (unsigned k = n; k < re->getNumResults(); ++k)
+      tapes |= re->getResult(k)->getType().isTape();
+    if (tapes && inLoop)
+      continue;
+    // re's operands (its regions' outer reads included) are re-emitted
+    // copies, whose forward values are known, or operand-free ops the
+    // reversal put before it (tape_new, constants), which are copied.
+    ValueMap map;
+    for (auto &o : op.getRegion(r).getOps())
+      for (Value *res : o->getResults())
+        if (forwardValue.count(res))
+          map[lookupOr(fwd, res)] = forwardValue.lookup(res);
+    Builder fb;
+    fb.setInsertionPoint(f);
+    fb.setLoc(inOp->getLoc());
+    Region *revBranch = re->getParentRegion();
+    bool ok = true;
+    auto mapOperand = [&](Value *v) {
+      if (map.count(v) || v->getParentRegion() != revBranch)
+        return;
+      Operation *def = v->getDefiningOp();
+      if (def && def->getNumOperands() == 0 && def->getNumRegions() == 0)
+        cloneOp(fb, *def, map);
+      else
+        ok = false;
+    };
+    for (Value *v : re->getOperands())
+      mapOperand(v);
+    for (unsigned k = 0; k < re->getNumRegions(); ++k)
+      walk(re->getRegion(k), [&](Operation &o) {
+        for (Value *v : o.getOperands())
+          mapOperand(v);
+      });
+    if (!ok)
+      continue;
+    Operation *copy = cloneOp(fb, *re, map);
+    for (unsigned k = 0; k < n; ++k) {
+      f->getResult(k)->replaceAllUsesWith(copy->getResult(k));
+      forwardValue[inOp->getResult(k)] = copy->getResult(k);
+    }
+    f->dropAllReferences();
+    f->erase();
+    for (unsigned k = n; k < re->getNumResults(); ++k) {
+      Value *extra = re->getResult(k);
+      if (extra->use_empty())
+        continue;
+      extra->replaceAllUsesWith(
+          addIfResult(fwdIf, r, copy->getResult(k), op.getLoc()));
+    }
+  }
+}
+
 /// The branch values the pullback of branch `r` reads become extra results
 /// of the forward `if` (zeros from the other branch), so the reverse branch
 /// reads them instead of its re-emitted copies, which dce then removes.
 void ReverseEmitter::exportNeededValues(
     Operation &op, unsigned r,
     const llvm::SmallPtrSetImpl<Operation *> &recomputed,
-    const ValueMap &forwardValue) {
+    ValueMap &forwardValue) {
+  forwardAugmentedOps(op, r, recomputed, forwardValue);
   Operation *fwdIf = primal(op.getResult(0))->getDefiningOp();
   auto inside = [&](Operation *user) {
     for (; user; user = user->getParentOp())
@@ -220,18 +321,8 @@ void ReverseEmitter::exportNeededValues(
           llvm::all_of(copy->getUses(),
                        [&](const Use &u) { return inside(u.user); }))
         continue;
-      fwdIf->addResult(res->getType());
-      for (unsigned k = 0; k < 2; ++k) {
-        Operation *yield = fwdIf->getRegion(k).getTerminator();
-        Builder yb;
-        yb.setInsertionPoint(yield);
-        yb.setLoc(op.getLoc());
-        llvm::SmallVector<Value *, 6> outs(yield->getOperands());
-        outs.push_back(k == r ? forwardValue.lookup(res)
-                              : zerosOf(yb, res->getType()));
-        yield->setOperands(outs);
-      }
-      copy->replaceAllUsesWith(fwdIf->getResult(fwdIf->getNumResults() - 1));
+      copy->replaceAllUsesWith(
+          addIfResult(fwdIf, r, forwardValue.lookup(res), op.getLoc()));
     }
 }
 

@@ -60,7 +60,11 @@ private:
   void
   exportNeededValues(ir::Operation &op, unsigned r,
                      const llvm::SmallPtrSetImpl<ir::Operation *> &recomputed,
-                     const ValueMap &forwardValue);
+                     ValueMap &forwardValue);
+  void
+  forwardAugmentedOps(ir::Operation &op, unsigned r,
+                      const llvm::SmallPtrSetImpl<ir::Operation *> &recomputed,
+                      ValueMap &forwardValue);
 
   ADContext &ctx;
   const Activity &act;

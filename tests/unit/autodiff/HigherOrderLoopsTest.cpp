@@ -625,6 +625,89 @@ func @gw = grad @fw wrt [0]
   EXPECT_EQ(opCounts(*p.module, "gw", wargs)[cos], wprimal);
 }
 
+/// A `for` (trip count %n) and a `while` inside an `if` branch (tanh in
+/// the other). The loops' `cos` is primal work only (its pullback uses sin).
+const char *kLoopsInIf = R"(
+func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %s = reduce_sum %x {axes = [0]} : f64
+  %pos = gt %s, %w : bool
+  %y = if %pos : f64[2] {
+    %in = for %zero, %n, %x : f64[2] {
+    ^(%j: i64, %b: f64[2]):
+      %wb = broadcast %w {dims = [], shape = [2]} : f64[2]
+      %p = mul %b, %wb : f64[2]
+      %c = cos %p : f64[2]
+      %h = constant {value = 0.5} : f64[2]
+      %c2 = mul %c, %h : f64[2]
+      %z = add %b, %c2 : f64[2]
+      yield %z
+    }
+    %wl = while %in : f64[2] {
+    ^(%a: f64[2]):
+      %sa = reduce_sum %a {axes = [0]} : f64
+      %lim = constant {value = 7.0} : f64
+      %k = lt %sa, %lim : bool
+      yield %k
+    } {
+    ^(%b2: f64[2]):
+      %e = cos %b2 : f64[2]
+      %two = constant {value = 2.0} : f64[2]
+      %y2 = add %b2, %two : f64[2]
+      %z2 = add %y2, %e : f64[2]
+      yield %z2
+    }
+    yield %wl
+  } {
+    %e3 = tanh %x : f64[2]
+    yield %e3
+  }
+  %t = reduce_sum %y {axes = [0]} : f64
+  return %t
+})";
+
+TEST(HigherOrderLoops, LoopsInsideIf) {
+  // Both branches (w below and above sum(x)); first and second order
+  // (vjp and jvp of grad) against finite differences.
+  std::mt19937 rng(5);
+  for (double w : {-3.0, 3.0})
+    for (int64_t n : {0, 2}) {
+      SCOPED_TRACE(fmt::format("w={} n={}", w, n));
+      CheckOptions o;
+      o.inputs = {randomValue(rng, Type::tensor(DType::F64, {2}), 0.1, 0.4),
+                  f64(w), i64(n)};
+      checkHessian(kLoopsInIf, {0, 1}, o);
+    }
+}
+
+TEST(HigherOrderLoops, LoopInsideIfPrimalRunsOnce) {
+  // The reverse branch reads the loops' tapes and the while's trip count
+  // from extra results of the forward `if`: the gradient runs `cos` exactly
+  // as often as f does; grad(grad) runs the primal's cos once more per sin
+  // of the gradient (sin's pullback), not the loops again.
+  Parsed p = parseAndDifferentiate(std::string(kLoopsInIf) + R"(
+func @g = grad @f wrt [0, 1]
+func @gw = grad @f wrt [1]
+func @gg = grad @gw wrt [0, 1]
+)");
+  ASSERT_TRUE(p.module) << p.errors;
+  std::mt19937 rng(3);
+  size_t cos = size_t(Opcode::Cos);
+  for (double w : {-3.0, 3.0}) {
+    SCOPED_TRACE(w);
+    std::vector<RuntimeValue> args = {
+        randomValue(rng, Type::tensor(DType::F64, {2}), 0.1, 0.4), f64(w),
+        i64(3)};
+    int64_t primal = opCounts(*p.module, "f", args)[cos];
+    EXPECT_EQ(primal > 0, w < 0);
+    EXPECT_EQ(opCounts(*p.module, "g", args)[cos], primal);
+    int64_t first = opCounts(*p.module, "gw", args)[size_t(Opcode::Sin)];
+    EXPECT_EQ(opCounts(*p.module, "gw", args)[cos], primal);
+    // gg: gw's forward part once, plus the pullback of each sin of gw (cos).
+    EXPECT_EQ(opCounts(*p.module, "gg", args)[cos], primal + first);
+  }
+}
+
 /// Nested loops with constant trip counts (so static counts are exact):
 /// (outer, inner) = (8, 6) for / for; for / while; three levels (4, 3, 3).
 const char *kCostPrograms[][2] = {{"for_for", R"(
