@@ -18,8 +18,10 @@
 //
 // No split (the call keeps the vjp path, which recomputes g) for callees
 // with a user rule (the rule decides), for recursive calls (the residuals
-// would be unbounded) and where a residual would be a tape (a loop in g),
-// which function boundaries and forward mode do not carry.
+// would be unbounded) and where a residual would be a tape (a loop in g):
+// in a caller's loop it would be stored on a tape, and at second order a
+// zero adjoint of a tape result would be an empty tape where the primal is
+// not (docs/autodiff.md, "Reverse mode").
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
