@@ -680,6 +680,48 @@ TEST(HigherOrderLoops, LoopsInsideIf) {
     }
 }
 
+TEST(HigherOrderLoops, LoopInsideIfInsideIf) {
+  // The inner `if`'s reversal exports the loop's tape; the outer one then
+  // exports the inner `if`'s extra result in turn (every path).
+  const char *text = R"(
+func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %s = reduce_sum %x {axes = [0]} : f64
+  %pos = gt %s, %w : bool
+  %y = if %pos : f64[2] {
+    %lim = constant {value = 0.0} : f64
+    %big = gt %w, %lim : bool
+    %in = if %big : f64[2] {
+      %l = for %zero, %n, %x : f64[2] {
+      ^(%j: i64, %b: f64[2]):
+        %wb = broadcast %w {dims = [], shape = [2]} : f64[2]
+        %p = mul %b, %wb : f64[2]
+        %c = sin %p : f64[2]
+        yield %c
+      }
+      yield %l
+    } {
+      %e = exp %x : f64[2]
+      yield %e
+    }
+    yield %in
+  } {
+    %e3 = tanh %x : f64[2]
+    yield %e3
+  }
+  %t = reduce_sum %y {axes = [0]} : f64
+  return %t
+})";
+  std::mt19937 rng(8);
+  for (double w : {-3.0, -0.01, 0.01, 3.0}) {
+    SCOPED_TRACE(w);
+    CheckOptions o;
+    o.inputs = {randomValue(rng, Type::tensor(DType::F64, {2}), 0.1, 0.4),
+                f64(w), i64(2)};
+    checkHessian(text, {0, 1}, o);
+  }
+}
+
 TEST(HigherOrderLoops, LoopInsideIfPrimalRunsOnce) {
   // The reverse branch reads the loops' tapes and the while's trip count
   // from extra results of the forward `if`: the gradient runs `cos` exactly
