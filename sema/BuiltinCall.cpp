@@ -60,11 +60,17 @@ bool BuiltinCall::accept(unsigned minPositional, unsigned maxPositional,
             int64_t(positional.size()));
     ok = false;
   }
-  for (auto &[k, v] : namedArgs)
+  for (size_t i = 0; i < namedArgs.size(); ++i) {
+    auto &[k, v] = namedArgs[i];
     if (!llvm::is_contained(names, k)) {
       c.error(diag::BuiltinUnknownNamedArg, v->getRange(), name, k);
       ok = false;
+    } else if (llvm::any_of(llvm::ArrayRef(namedArgs).take_front(i),
+                            [&](auto &prev) { return prev.first == k; })) {
+      c.error(diag::CallDuplicateArg, v->getRange(), k);
+      ok = false;
     }
+  }
   if (!ok) // still look inside the arguments for their own errors
     for (const ast::Argument &a : call->getArgs())
       if (!llvm::isa<ast::DTypeExpr>(a.value))

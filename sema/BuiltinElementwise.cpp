@@ -103,11 +103,21 @@ const Type *ruleArgReduce(BuiltinCall &b) {
     llvm::SmallVector<unsigned, 4> all;
     for (unsigned i = 0; i < t->getRank(); ++i)
       all.push_back(i);
+    if (t->getNumElements() == 0) {
+      b.invalid(b.range(),
+                fmt::format("{} has no elements to choose from", t->str()));
+      return b.types.error();
+    }
     return b.types.tensor(Elem::I64,
                           shapes::reduce(t->getShape(), all, b.attrs.keepdims));
   }
   if (!b.axes(b.named("axis"), t->getRank(), false, b.attrs.axes))
     return b.types.error();
+  for (unsigned a : b.attrs.axes)
+    if (t->getShape()[a] == 0) {
+      b.invalid(b.range(), fmt::format("axis {} of {} is empty", a, t->str()));
+      return b.types.error();
+    }
   return b.types.tensor(
       Elem::I64, shapes::reduce(t->getShape(), b.attrs.axes, b.attrs.keepdims));
 }

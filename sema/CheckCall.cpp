@@ -75,7 +75,10 @@ Callable FunctionChecker::resolveCallee(const ast::Expr *callee) {
   if (auto *n = llvm::dyn_cast<ast::NameExpr>(callee)) {
     if (const Local *l = lookupLocal(n->getName())) {
       n->resolved = l->decl;
-      error(diag::ValueNotCallable, n->getRange(), l->type->str());
+      if (l->type->isError()) // already reported where it was defined
+        instance.hasErrors = true;
+      else
+        error(diag::ValueNotCallable, n->getRange(), l->type->str());
       return out;
     }
     bool ambiguous = false;
@@ -330,6 +333,10 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
       GenericValue v;
       v.kind = GenericValue::Kind::DType;
       v.dtype = defaultElem(el);
+      // An integer literal adapts to a float-constrained parameter, as it
+      // does to a float-only builtin.
+      if (p->getConstraint() == ast::GenericParamDecl::Constraint::Float)
+        v.dtype = Elem::F32;
       b[p] = v;
       sema.bindingOrigins[p] = {BindingOrigin::Kind::LiteralDefault, "", {}};
     }

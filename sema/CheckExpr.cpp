@@ -376,7 +376,9 @@ static const Type *checkIndex(FunctionChecker &c, const ast::IndexExpr *e) {
       entry.kind = IndexEntry::Kind::Dynamic;
       entry.expr = indices[i];
       if (t->getElem() != Elem::I64 && !isUntyped(t->getElem())) {
-        c.error(diag::IndexNotInt, indices[i]->getRange(), t->str());
+        // Dynamic indices are i64 (spec section 5); say what to write.
+        c.error(diag::TypeMismatch, indices[i]->getRange(), "an i64 index",
+                t->str() + " (convert it with 'as i64')");
         ok = false;
         continue;
       }
@@ -417,6 +419,21 @@ static const Type *checkIfExpr(FunctionChecker &c, const ast::IfExpr *e) {
   if (b->hasUntyped() && !a->hasUntyped() && bv &&
       c.convertTo(bv, b, a) == FunctionChecker::Conversion::Ok)
     return a;
+  // Literal branches of both kinds: the float kind wins, as in Go.
+  auto kind = [](const Type *t) {
+    return t->isTensor() ? t->getElem() : Elem::Bool;
+  };
+  if (av && bv &&
+      ((kind(a) == Elem::UntypedFloat && kind(b) == Elem::UntypedInt) ||
+       (kind(a) == Elem::UntypedInt && kind(b) == Elem::UntypedFloat))) {
+    const Type *fa = types.withElem(a, Elem::F32);
+    const Type *fb = types.withElem(b, Elem::F32);
+    if (c.convertTo(av, a, fa) == FunctionChecker::Conversion::Ok &&
+        c.convertTo(bv, b, fb) == FunctionChecker::Conversion::Ok) {
+      a = fa;
+      b = fb;
+    }
+  }
   if (av)
     a = c.materialize(av, a);
   if (bv)

@@ -128,6 +128,16 @@ static const Type *checkAggregateArith(FunctionChecker &c,
 }
 
 const Type *FunctionChecker::checkUnary(const ast::UnaryExpr *e) {
+  // `-9223372036854775808`: the magnitude alone does not fit in i64, but
+  // the negated literal does (the range is checked for its final dtype).
+  if (auto *l = llvm::dyn_cast<ast::IntLiteralExpr>(e->getOperand());
+      l && e->getOp() == ast::UnaryOp::Neg &&
+      l->getValue() == uint64_t(INT64_MAX) + 1) {
+    setType(l, types.scalar(Elem::UntypedInt));
+    instance.constants[l] = ConstValue::ofInt(INT64_MIN);
+    instance.constants[e] = ConstValue::ofInt(INT64_MIN);
+    return types.scalar(Elem::UntypedInt);
+  }
   const Type *t = checkExpr(e->getOperand());
   if (t->isError())
     return t;

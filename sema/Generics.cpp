@@ -85,8 +85,18 @@ void Sema::computeRoles(llvm::ArrayRef<ast::GenericParamDecl *> params,
         }
         if (auto *tt = llvm::dyn_cast<ast::TensorTypeExpr>(t)) {
           visit(tt->getElement(), Position::Elem);
-          for (const ast::TypeExpr *d : tt->getDims())
+          const ast::DimPackExpr *firstPack = nullptr;
+          for (const ast::TypeExpr *d : tt->getDims()) {
+            auto *pk = llvm::dyn_cast<ast::DimPackExpr>(d);
+            if (pk && firstPack)
+              diags.report(diag::PackNotAllowed, pk->getRange(),
+                           pk->getPack().name,
+                           "may not follow another pack in the same dims "
+                           "list: which dims each takes would be ambiguous");
+            else if (pk)
+              firstPack = pk;
             visit(d, Position::Dim);
+          }
           return;
         }
         if (auto *tu = llvm::dyn_cast<ast::TupleTypeExpr>(t)) {

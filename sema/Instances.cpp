@@ -83,6 +83,17 @@ void Sema::run(const ast::Module &main) {
                        "'of:' must name a function");
         continue;
       }
+      if (const ast::FuncDecl *first = derivativeRules.lookup(primal)) {
+        diags
+            .report(diag::DerivativeRuleInvalid, f->getName().getRange(),
+                    f->getName().name, primal->getName().name,
+                    "'" + primal->getName().name.str() +
+                        "' already has the derivative rule '" +
+                        first->getName().name.str() + "'")
+            .note(diag::PreviousDefinition, first->getName().getRange(),
+                  first->getName().name);
+        continue;
+      }
       if (primal->isGeneric() && !checkDerivativeRuleGeneric(primal, f))
         continue;
       derivativeRules[primal] = f;

@@ -184,8 +184,13 @@ std::shared_ptr<Callable> Sema::derivedCallable(const ast::DerivedFuncDecl *d) {
   derivedCache[d] = result;
   derivedInProgress[d] = false;
   // A concrete transform is checked (and recorded) now, even if unused.
-  if (result->kind == Callable::Kind::Transform)
-    (void)concreteInstance(*result, d->getName().getRange());
+  if (result->kind == Callable::Kind::Transform) {
+    unsigned errors = diags.getErrorCount();
+    auto [fn, derived] = concreteInstance(*result, d->getName().getRange());
+    // Reported now: later uses of `d` must not report it again.
+    if (!fn && !derived && diags.getErrorCount() != errors)
+      result->kind = Callable::Kind::Error;
+  }
   return result;
 }
 
