@@ -77,6 +77,10 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
         return nullptr;
       }
       unsigned i = it - names.begin();
+      if (llvm::is_contained(w, i)) {
+        diags.report(diag::CallDuplicateArg, item->getRange(), names[i]);
+        return nullptr;
+      }
       if (!isFloatLeaves(params[i])) {
         diags.report(diag::WrtNotFloat, item->getRange(), names[i],
                      params[i]->str());
