@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo: run every example program with the freshly built tdlc (the
-# reference interpreter backend) and print what it prints: `print` output
+# The demo: run every example program with the freshly built tdlc (the cpu
+# backend: LLVM JIT) and print what it prints: `print` output
 # first, then one line per result.
 set -euo pipefail
 build_dir="${1:?usage: run-demo.sh BUILD_DIR}"
@@ -10,7 +10,7 @@ shopt -s nullglob
 status=0
 for f in "$here"/*.tdl; do
   echo "--- tdlc run examples/$(basename "$f")"
-  if ! "$tdlc" run --backend=interp "$f"; then
+  if ! "$tdlc" run "$f"; then
     echo "*** $(basename "$f") failed" >&2
     status=1
   fi

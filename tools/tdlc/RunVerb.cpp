@@ -3,8 +3,9 @@
 //
 // Compiles the file to IR (the shared front end), runs the -O pipeline and
 // calls the entry function (default `main`, no parameters) on the chosen
-// backend. `print` output comes first, in program order; then each result
-// on its own line, NumPy style (runtime/TensorFormat). A tuple or struct
+// backend: `cpu` (the default: LLVM JIT, backends/cpu) or `interp`. `print`
+// output comes first, in program order; then each result on its own line,
+// NumPy style (runtime/TensorFormat). A tuple or struct
 // result prints one line per leaf tensor, depth-first — the IR function's
 // results, since irgen flattens results (docs/cli.md). A run-time error is
 // a located diagnostic with the source line and exit status 1.
@@ -45,7 +46,7 @@ static cl::opt<Backend>
                                   "the reference interpreter"),
                        clEnumValN(Backend::Accel, "accel",
                                   "the accelerator simulator")),
-            cl::init(Backend::Interp), cl::sub(RunCommand));
+            cl::init(Backend::Cpu), cl::sub(RunCommand));
 static cl::opt<int> printPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),
