@@ -207,10 +207,12 @@ static const Type *checkTensorLiteral(FunctionChecker &c,
       return types.error();
     }
     if (typed && isUntyped(ts[i]->getElem())) {
-      if (c.convertTo(elems[i], ts[i], types.withElem(ts[i], *typed)) !=
-          FunctionChecker::Conversion::Ok) {
-        c.error(diag::TypeMismatch, elems[i]->getRange(), elemName(*typed),
-                ts[i]->str());
+      auto conv = c.convertTo(elems[i], ts[i], types.withElem(ts[i], *typed));
+      if (conv != FunctionChecker::Conversion::Ok) {
+        // convertTo already said what is wrong unless it was a plain mismatch.
+        if (conv == FunctionChecker::Conversion::Mismatch)
+          c.error(diag::TypeMismatch, elems[i]->getRange(), elemName(*typed),
+                  ts[i]->str());
         return types.error();
       }
     }

@@ -51,10 +51,13 @@ ast::DType toDType(Elem e) {
 
 llvm::StringRef elemName(Elem e) {
   switch (e) {
+  // An untyped literal reads as the dtype it defaults to (an untyped tensor
+  // literal of floats is an f32 tensor to the user); a lone scalar literal is
+  // named as such by Type::str().
   case Elem::UntypedInt:
-    return "{integer}";
+    return "i32";
   case Elem::UntypedFloat:
-    return "{float}";
+    return "f32";
   default:
     return ast::getDTypeName(toDType(e));
   }
@@ -97,6 +100,14 @@ bool Type::hasUntyped() const {
 }
 
 std::string Type::str() const {
+  // A lone untyped scalar is "an integer literal" / "a float literal"; inside
+  // a tuple, a function type or with a shape it reads as its default dtype.
+  if (kind == Kind::Tensor && shape.empty() && isUntyped(elem))
+    return elem == Elem::UntypedInt ? "an integer literal" : "a float literal";
+  return strNested();
+}
+
+std::string Type::strNested() const {
   switch (kind) {
   case Kind::Error:
     return "<error>";
@@ -107,7 +118,7 @@ std::string Type::str() const {
   case Kind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < elements.size(); ++i)
-      s += (i ? ", " : "") + elements[i]->str();
+      s += (i ? ", " : "") + elements[i]->strNested();
     if (elements.size() == 1)
       s += ",";
     return s + ")";
@@ -117,8 +128,8 @@ std::string Type::str() const {
   case Kind::Function: {
     std::string s = "fn(";
     for (size_t i = 0; i < elements.size(); ++i)
-      s += (i ? ", " : "") + elements[i]->str();
-    return s + ") -> " + result->str();
+      s += (i ? ", " : "") + elements[i]->strNested();
+    return s + ") -> " + result->strNested();
   }
   }
   return "<?>";

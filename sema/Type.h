@@ -101,6 +101,7 @@ public:
   std::string str() const;
 
 private:
+  std::string strNested() const;
   friend class TypeContext;
   explicit Type(Kind k) : kind(k) {}
   Kind kind;
