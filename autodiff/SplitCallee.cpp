@@ -16,12 +16,16 @@
 // arguments) that live pullback ops read, so dead ones never cross;
 // constants are re-emitted in bwd instead of crossing.
 //
+// A callee with a loop (or calling one) is inlined into the view instead:
+// its residuals would be tapes, which must not cross a call (in a caller's
+// loop they would be stored on a tape, and at second order a zero adjoint of
+// a tape result would be an empty tape where the primal is not;
+// docs/autodiff.md, "Reverse mode"). Inlined, its loops get the caller's
+// loop reversal and its primal still runs once.
+//
 // No split (the call keeps the vjp path, which recomputes g) for callees
 // with a user rule (the rule decides), for recursive calls (the residuals
-// would be unbounded) and where a residual would be a tape (a loop in g):
-// in a caller's loop it would be stored on a tape, and at second order a
-// zero adjoint of a tape result would be an empty tape where the primal is
-// not (docs/autodiff.md, "Reverse mode").
+// would be unbounded) and for derived functions whose body has a loop.
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
@@ -30,6 +34,7 @@
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <fmt/format.h>
 
@@ -197,6 +202,95 @@ bool cut(Module &m, Function &callee, Region &body, const ReverseParts &parts,
   return true;
 }
 
+/// True if `f`'s body, or a function it calls, has a loop. `seen` guards
+/// against call cycles.
+bool reachesLoop(Module &m, const Function &f, llvm::StringSet<> &seen) {
+  if (!seen.insert(f.getName()).second)
+    return false;
+  bool found = false;
+  walk(const_cast<Region &>(f.getBody()), [&](Operation &op) {
+    if (found)
+      return;
+    if (op.getOpcode() == Opcode::For || op.getOpcode() == Opcode::While)
+      found = true;
+    else if (op.getOpcode() == Opcode::Call)
+      if (const Function *g = m.lookup(op.getAttrs().getSymbol("callee")->name))
+        found = !g->isDerivedDeclaration() && reachesLoop(m, *g, seen);
+  });
+  return found;
+}
+
+/// True if `f` can call itself (directly or through other functions).
+bool isRecursive(Module &m, const Function &f) {
+  llvm::SmallVector<const Function *, 8> work{&f};
+  llvm::StringSet<> seen;
+  while (!work.empty()) {
+    const Function *g = work.pop_back_val();
+    bool self = false;
+    walk(const_cast<Region &>(g->getBody()), [&](Operation &op) {
+      if (op.getOpcode() != Opcode::Call)
+        return;
+      llvm::StringRef name = op.getAttrs().getSymbol("callee")->name;
+      if (name == f.getName())
+        self = true;
+      else if (const Function *h = m.lookup(name))
+        if (!h->isDerivedDeclaration() && seen.insert(name).second)
+          work.push_back(h);
+    });
+    if (self)
+      return true;
+  }
+  return false;
+}
+
+/// A callee whose split would return a tape residual (it has a loop, or calls
+/// a function that has one) is inlined into the view instead: its loops then
+/// get the caller's loop reversal, which stores what the pullback needs, so
+/// the callee's primal still runs once. Callees with a user rule, recursive
+/// ones and derived declarations keep their call.
+bool shouldInlineForSplit(Module &m, const Function &callee) {
+  if (callee.isDerivedDeclaration() || !callee.getCustomVjp().empty() ||
+      isRecursive(m, callee))
+    return false;
+  llvm::StringSet<> seen;
+  return reachesLoop(m, callee, seen);
+}
+
+/// Inlines, until none is left, every call in `body` whose callee
+/// shouldInlineForSplit. Terminates: inlined callees are not recursive.
+void inlineLoopCallees(Module &m, Region &body) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    llvm::SmallVector<Operation *, 8> calls;
+    walk(body, [&](Operation &op) {
+      if (op.getOpcode() != Opcode::Call)
+        return;
+      Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
+      if (callee && shouldInlineForSplit(m, *callee))
+        calls.push_back(&op);
+    });
+    for (Operation *call : calls) {
+      Function *callee = m.lookup(call->getAttrs().getSymbol("callee")->name);
+      Region &cbody = callee->getBody();
+      ValueMap map;
+      for (unsigned i = 0; i < cbody.getNumArguments(); ++i)
+        map[cbody.getArgument(i)] = call->getOperand(i);
+      Builder b;
+      b.setInsertionPoint(call);
+      b.setLoc(call->getLoc());
+      Operation *ret = cbody.getTerminator();
+      for (auto &op : cbody.getOps())
+        if (op.get() != ret)
+          cloneOp(b, *op, map);
+      for (unsigned k = 0; k < call->getNumResults(); ++k)
+        call->getResult(k)->replaceAllUsesWith(
+            lookupOr(map, ret->getOperand(k)));
+      call->erase();
+      changed = true;
+    }
+  }
+}
+
 } // namespace
 
 const SplitCallee *ADContext::getSplit(Function &callee,
@@ -250,6 +344,7 @@ ADContext::makeSplitView(Function &base, llvm::ArrayRef<int64_t> wrt) {
   Builder vb(body);
   for (auto &op : base.getBody().getOps())
     cloneOp(vb, *op, map);
+  inlineLoopCallees(module, body);
 
   // Calls whose results get an adjoint: a varied operand and, at the top
   // level, a result that flows to the return (inside a region op that does,

@@ -302,6 +302,8 @@ std::string computeDerivedSignature(DerivedKind kind, const Function &base,
     std::function<bool(const Type &)> hasFloatLeaf = [&](const Type &x) {
       if (x.isTensor())
         return isFloat(x.getDType());
+      if (x.isTape()) // a tape's tangent is a tape of its elements' tangents
+        return hasFloatLeaf(x.getTapeElement());
       return llvm::any_of(x.getElements(), hasFloatLeaf);
     };
     if (!hasFloatLeaf(t))

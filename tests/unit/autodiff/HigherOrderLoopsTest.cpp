@@ -861,4 +861,47 @@ TEST(HigherOrderLoops, NestedLoopCostRatios) {
   std::printf("%s", table.c_str());
 }
 
+/// @lp has a loop: reverse mode inlines it into the caller (its residuals
+/// would be tapes) instead of keeping a vjp call that re-runs it. The loop's
+/// `cos` is primal work only (its pullback uses sin).
+const char *kLoopCallee = R"(
+func @lp(%x: f64[3], %n: i64) -> f64[3] {
+  %zero = constant {value = 0} : i64
+  %r = for %zero, %n, %x : f64[3] {
+  ^(%i: i64, %b: f64[3]):
+    %e = cos %b : f64[3]
+    %h = constant {value = 0.5} : f64[3]
+    %m = mul %e, %h : f64[3]
+    %y = add %b, %m : f64[3]
+    yield %y
+  }
+  return %r
+}
+func @f(%x: f64[3], %n: i64) -> f64 {
+  %a = call %x, %n {callee = @lp} : f64[3]
+  %b = call %a, %n {callee = @lp} : f64[3]
+  %s = tanh %b : f64[3]
+  %r = reduce_sum %s {axes = [0]} : f64
+  return %r
+}
+)";
+
+TEST(HigherOrderLoops, CalleeWithLoopFirstAndSecondOrder) {
+  checkHessian(kLoopCallee, {0}, CheckOptions{});
+}
+
+TEST(HigherOrderLoops, CalleeWithLoopPrimalRunsOnce) {
+  Parsed p = parseAndDifferentiate(std::string(kLoopCallee) +
+                                   "func @vg = value_and_grad @f wrt [0]\n");
+  ASSERT_TRUE(p.module) << p.errors;
+  std::mt19937 rng(5);
+  std::vector<RuntimeValue> args = {
+      randomValue(rng, Type::tensor(DType::F64, {3})), i64(4)};
+  size_t cos = size_t(Opcode::Cos);
+  int64_t primal = opCounts(*p.module, "f", args)[cos];
+  EXPECT_EQ(primal, 2 * 4); // two calls, four iterations each
+  EXPECT_EQ(opCounts(*p.module, "vg", args)[cos], primal);
+  EXPECT_FALSE(p.module->lookup("lp.vjp_0")); // no recomputing vjp call
+}
+
 } // namespace
