@@ -47,6 +47,23 @@ static cl::opt<Backend>
                        clEnumValN(Backend::Accel, "accel",
                                   "the accelerator simulator")),
             cl::init(Backend::Cpu), cl::sub(RunCommand));
+// The accelerator's options (CLI.md). They only mean something with
+// --backend=accel; with another backend they are accepted and warned about,
+// as clang does for arguments that have no effect.
+static cl::opt<std::string>
+    runAccelConfig("accel-config",
+                   cl::desc("Accelerator configuration (JSON) for "
+                            "--backend=accel"),
+                   cl::value_desc("file"), cl::sub(RunCommand));
+static cl::opt<bool>
+    runStats("stats",
+             cl::desc("With --backend=accel: print cycle counts and "
+                      "utilization"),
+             cl::sub(RunCommand));
+static cl::opt<std::string>
+    runTrace("trace",
+             cl::desc("With --backend=accel: write a Chrome trace of the run"),
+             cl::value_desc("file.json"), cl::sub(RunCommand));
 static cl::opt<int> printPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),
@@ -85,6 +102,21 @@ static const sema::FuncInstance *findEntry(Session &session,
   return nullptr;
 }
 
+/// --accel-config, --stats and --trace have no effect on the cpu and interp
+/// backends: a warning per option given (an error under -Werror).
+static void warnAccelOnlyOptions(Session &session) {
+  llvm::StringRef on =
+      backend == Backend::Cpu ? "--backend=cpu" : "--backend=interp";
+  if (!runAccelConfig.empty())
+    session.diags.report(diag::ArgumentUnused, SourceLoc(),
+                         "--accel-config=" + runAccelConfig, on);
+  if (runStats)
+    session.diags.report(diag::ArgumentUnused, SourceLoc(), "--stats", on);
+  if (!runTrace.empty())
+    session.diags.report(diag::ArgumentUnused, SourceLoc(),
+                         "--trace=" + runTrace, on);
+}
+
 /// Reports a run-time error at its place in the source (exit status 1).
 static int reportRunTimeError(Session &session, llvm::Error err) {
   llvm::outs().flush();
@@ -107,7 +139,7 @@ static int reportRunTimeError(Session &session, llvm::Error err) {
 int runRunVerb() {
   if (backend == Backend::Accel) {
     reportUsageError("the accel backend is not available in this build of "
-                     "tdlc; use --backend=interp");
+                     "tdlc; use --backend=cpu or --backend=interp");
     return ExitUsageOrIOError;
   }
   if (printPrecision < 0 || printPrecision > 17) {
@@ -118,6 +150,7 @@ int runRunVerb() {
   std::optional<unsigned> buffer = session.openInput(runInput);
   if (!buffer)
     return ExitUsageOrIOError;
+  warnAccelOnlyOptions(session);
   FrontendOutput fe;
   int status = runFrontend(session, *buffer, fe);
   if (status == ExitCompileError)

@@ -80,8 +80,8 @@ CommandResult runCommand(llvm::StringRef line, ReplSession &session,
     out.flush();
     if (arg == "cpu") {
       llvm::WithColor::error(llvm::errs(), "tdlc")
-          << "the cpu backend is not available in this build of tdlc; "
-             "staying on interp\n";
+          << "the REPL does not run inputs on the cpu backend yet (tdlc "
+             "run does); staying on interp\n";
       return CommandResult::Error;
     }
     return usage(out, name, "interp|cpu");
