@@ -128,7 +128,7 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
     e->resolved = d;
     if (auto *k = llvm::dyn_cast<ast::ConstDecl>(d)) {
       const Type *t = nullptr;
-      const ConstValue *v = c.sema.moduleConst(k, &t);
+      const ConstValue *v = c.sema.moduleConst(k, &t, e->getRange());
       if (!v)
         return types.error();
       c.instance.constants[e] = *v;
@@ -241,7 +241,7 @@ static const Type *checkField(FunctionChecker &c, const ast::FieldExpr *e) {
       e->resolved = d;
       if (auto *k = llvm::dyn_cast<ast::ConstDecl>(d)) {
         const Type *t = nullptr;
-        const ConstValue *v = c.sema.moduleConst(k, &t);
+        const ConstValue *v = c.sema.moduleConst(k, &t, e->getRange());
         if (!v)
           return types.error();
         c.instance.constants[e] = *v;

@@ -37,11 +37,23 @@ FuncInstance *Sema::scratchInstance() {
   return scratch.back().get();
 }
 
-const ConstValue *Sema::moduleConst(const ast::ConstDecl *d,
-                                    const Type **type) {
+const ConstValue *Sema::moduleConst(const ast::ConstDecl *d, const Type **type,
+                                    llvm::SMRange use) {
   if (constInProgress[d]) {
-    diags.report(diag::RecursiveCall, d->getName().getRange(),
-                 d->getName().name);
+    // A cycle in constant definitions: reported at the const that closes it,
+    // with a note per use along the cycle.
+    auto b = diags.report(diag::ConstCycle, d->getName().getRange(),
+                          d->getName().name);
+    auto start = llvm::find_if(
+        constStack, [&](const auto &entry) { return entry.first == d; });
+    for (auto it = start; it != constStack.end(); ++it) {
+      bool last = it + 1 == constStack.end();
+      const ast::ConstDecl *next = last ? d : (it + 1)->first;
+      llvm::SMRange at = last ? use : (it + 1)->second;
+      if (at.isValid())
+        b.note(diag::ConstCycleStep, at, it->first->getName().name,
+               next->getName().name);
+    }
     return nullptr;
   }
   auto it = constIndex.find(d);
@@ -52,6 +64,7 @@ const ConstValue *Sema::moduleConst(const ast::ConstDecl *d,
     return &program.consts[it->second].value;
   }
   constInProgress[d] = true;
+  constStack.push_back({d, use});
   constIndex[d] = SIZE_MAX; // an error unless completed below
   ModuleInfo *mi = moduleOf(d);
   FuncInstance *inst = scratchInstance();
@@ -69,6 +82,7 @@ const ConstValue *Sema::moduleConst(const ast::ConstDecl *d,
         conv == FunctionChecker::Conversion::Ok ? declared : types.error();
   }
   constInProgress[d] = false;
+  constStack.pop_back();
   if (useType->isError())
     return nullptr;
   auto value = checker.constantOf(d->getInit());

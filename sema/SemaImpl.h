@@ -230,10 +230,16 @@ public:
   /// call instantiated (their bodies are otherwise unchecked).
   void checkUninstantiatedGenerics();
   void checkExport(const ast::Decl *d, ModuleInfo *mi);
-  const ConstValue *moduleConst(const ast::ConstDecl *d, const Type **type);
+  /// `use` is where the const is named (empty for the module-level check);
+  /// it locates the notes of a cycle in constant definitions.
+  const ConstValue *moduleConst(const ast::ConstDecl *d, const Type **type,
+                                llvm::SMRange use = {});
   llvm::DenseMap<const ast::ConstDecl *, size_t> constIndex;
   llvm::DenseMap<const ast::ConstDecl *, const Type *> constUseType;
   llvm::DenseMap<const ast::ConstDecl *, bool> constInProgress;
+  /// The consts being evaluated, outermost first, each with where it was
+  /// named (by the previous one, or by a function).
+  std::vector<std::pair<const ast::ConstDecl *, llvm::SMRange>> constStack;
   llvm::DenseMap<const ast::Decl *, ModuleInfo *> declModule;
 
   /// Instances that are not part of the program: the context in which const
