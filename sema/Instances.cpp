@@ -11,6 +11,7 @@
 #include "sema/FunctionChecker.h"
 
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -35,7 +36,14 @@ std::unique_ptr<Program> analyze(const ast::Module &main,
 
 void Sema::run(const ast::Module &main) {
   std::string stem = llvm::sys::path::stem(main.getName()).str();
-  ModuleInfo *mainInfo = addModule(main, stem, main.getName().str());
+  // Keyed like an imported file (by its real path), so that a module that
+  // imports the main file back closes a cycle instead of loading it again.
+  std::string key = main.getName().str();
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::is_regular_file(key) &&
+      !llvm::sys::fs::real_path(key, real))
+    key = std::string(real);
+  ModuleInfo *mainInfo = addModule(main, stem, key);
   std::vector<ModuleInfo *> loadStack;
   loadImports(mainInfo, loadStack);
 
