@@ -115,6 +115,13 @@ static const Type *checkAggregateArith(FunctionChecker &c,
   llvm::SmallVector<Elem, 8> leaves;
   collectLeafElems(agg, leaves);
   if (isUntyped(scal->getElem())) {
+    // The literal is one value of one dtype, applied to every leaf.
+    for (Elem l : leaves)
+      if (l != leaves[0]) {
+        c.error(diag::StructScaleMixedLeaves, opRange(e), op, agg->str(),
+                elemName(leaves[0]), elemName(l));
+        return c.types.error();
+      }
     c.convertTo(scalExpr, scal, c.types.scalar(leaves[0]));
     scal = c.types.scalar(leaves[0]);
   }
