@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/Philox.h"
+#include "runtime/ScalarSemantics.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -98,60 +99,13 @@ TDL_RT int32_t tdl_rt_has_zero(int32_t dtype, int64_t n, const void *data) {
 //===-- Elementwise scalar functions --------------------------------------===//
 //
 // One function per (op, dtype), always inlined into the loops the code
-// generator writes, so they vectorize with them.
+// generator writes, so they vectorize with them. Integer wrapping, pow,
+// shifts and casts come from runtime/ScalarSemantics.h, shared with the
+// interpreter.
 
 namespace {
 
-template <typename T> constexpr bool isInt = std::is_integral_v<T>;
-
-template <typename T> T wrapNeg(T v) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(v));
-  else
-    return -v;
-}
-template <typename T> T wrapAdd(T a, T b) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(a) + std::make_unsigned_t<T>(b));
-  else
-    return a + b;
-}
-template <typename T> T wrapSub(T a, T b) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(a) - std::make_unsigned_t<T>(b));
-  else
-    return a - b;
-}
-template <typename T> T wrapMul(T a, T b) {
-  if constexpr (isInt<T>) {
-    using U = std::make_unsigned_t<T>;
-    return T(U(U(a) * U(b)));
-  } else {
-    return a * b;
-  }
-}
-template <typename T> T intPow(T base, T exp) {
-  if (exp < 0)
-    return base == 1 ? 1 : base == -1 ? ((exp & 1) ? T(-1) : T(1)) : 0;
-  T result = 1;
-  while (exp) {
-    if (exp & 1)
-      result = wrapMul(result, base);
-    base = wrapMul(base, base);
-    exp >>= 1;
-  }
-  return result;
-}
-template <typename T> T shiftLeft(T a, T b) {
-  if (b < 0 || b >= T(sizeof(T) * 8))
-    return 0;
-  return T(std::make_unsigned_t<T>(a) << b);
-}
-template <typename T> T shiftRight(T a, T b) {
-  if (b < 0 || b >= T(sizeof(T) * 8))
-    return a < 0 ? T(-1) : T(0);
-  return T(a >> b);
-}
+using namespace tdl::scalar;
 
 float m_exp(float v) { return expf(v); }
 double m_exp(double v) { return exp(v); }
@@ -246,24 +200,6 @@ template <typename T> T minT(T a, T b) {
       return b;
   }
   return b < a ? b : a;
-}
-
-/// Rust `as` (see ElementwiseKernels.cpp's convert).
-template <typename To, typename From> To convert(From v) {
-  if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
-    return v != From(0) ? 1 : 0;
-  } else if constexpr (std::is_floating_point_v<From> && isInt<To>) {
-    if (v != v)
-      return 0;
-    constexpr double limit = -double(std::numeric_limits<To>::min());
-    if (double(v) >= limit)
-      return std::numeric_limits<To>::max();
-    if (double(v) <= -limit)
-      return std::numeric_limits<To>::min();
-    return To(v);
-  } else {
-    return To(v);
-  }
 }
 
 } // namespace

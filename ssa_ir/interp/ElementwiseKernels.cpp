@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/interp/Kernels.h"
 
+#include "runtime/ScalarSemantics.h"
+
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -18,6 +20,8 @@
 namespace tdl::ir::kernels {
 
 namespace {
+
+using namespace tdl::scalar;
 
 template <typename R, typename T, typename F>
 RuntimeValue map1(const Type &outType, const RuntimeValue &x, F f) {
@@ -53,15 +57,6 @@ template <typename F> RuntimeValue anyUnary(const RuntimeValue &x, F f) {
   return dispatchDType(x.getDType(), [&]<typename T>() {
     return map1<T, T>(x.getType(), x, [&](T v) { return f(v); });
   });
-}
-
-template <typename T> constexpr bool isInt = std::is_integral_v<T>;
-
-template <typename T> T wrapNeg(T v) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(0) - std::make_unsigned_t<T>(v));
-  else
-    return -v;
 }
 
 template <typename T> T sigmoid(T v) {
@@ -139,52 +134,6 @@ RuntimeValue unary(const Operation &op, const RuntimeValue &x) {
   default:
     llvm_unreachable("not a unary elementwise op");
   }
-}
-
-template <typename T> T wrapAdd(T a, T b) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(a) + std::make_unsigned_t<T>(b));
-  else
-    return a + b;
-}
-template <typename T> T wrapSub(T a, T b) {
-  if constexpr (isInt<T>)
-    return T(std::make_unsigned_t<T>(a) - std::make_unsigned_t<T>(b));
-  else
-    return a - b;
-}
-template <typename T> T wrapMul(T a, T b) {
-  if constexpr (isInt<T>) {
-    using U = std::make_unsigned_t<T>;
-    // uint8 * uint8 promotes to int; the product of two bytes fits.
-    return T(U(U(a) * U(b)));
-  } else {
-    return a * b;
-  }
-}
-
-template <typename T> T intPow(T base, T exp) {
-  if (exp < 0) // the truncated value of base^exp
-    return base == 1 ? 1 : base == -1 ? ((exp & 1) ? T(-1) : T(1)) : 0;
-  T result = 1;
-  while (exp) {
-    if (exp & 1)
-      result = wrapMul(result, base);
-    base = wrapMul(base, base);
-    exp >>= 1;
-  }
-  return result;
-}
-
-template <typename T> T shiftLeft(T a, T b) {
-  if (b < 0 || b >= T(sizeof(T) * 8))
-    return 0;
-  return T(std::make_unsigned_t<T>(a) << b);
-}
-template <typename T> T shiftRight(T a, T b) {
-  if (b < 0 || b >= T(sizeof(T) * 8))
-    return a < 0 ? T(-1) : T(0);
-  return T(a >> b); // arithmetic on signed types (C++20)
 }
 
 llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
@@ -292,26 +241,6 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
   }
   default:
     llvm_unreachable("not a binary elementwise op");
-  }
-}
-
-/// Rust `as`: float -> int truncates toward zero and saturates, NaN -> 0;
-/// int -> int keeps the low bits; int -> float rounds to nearest; x -> bool
-/// is x != 0 (NaN -> true); bool -> x is 0 or 1.
-template <typename To, typename From> To convert(From v) {
-  if constexpr (std::is_same_v<To, uint8_t> && !std::is_same_v<From, uint8_t>) {
-    return v != From(0) ? 1 : 0; // to bool (uint8_t is only used for bool)
-  } else if constexpr (std::is_floating_point_v<From> && isInt<To>) {
-    if (std::isnan(v))
-      return 0;
-    constexpr double limit = -double(std::numeric_limits<To>::min()); // 2^(n-1)
-    if (double(v) >= limit)
-      return std::numeric_limits<To>::max();
-    if (double(v) <= -limit)
-      return std::numeric_limits<To>::min();
-    return To(v);
-  } else {
-    return To(v); // int->int wraps (C++20), int->float rounds to nearest
   }
 }
 
