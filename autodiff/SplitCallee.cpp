@@ -23,9 +23,10 @@
 // docs/autodiff.md, "Reverse mode"). Inlined, its loops get the caller's
 // loop reversal and its primal still runs once.
 //
-// No split (the call keeps the vjp path, which recomputes g) for callees
-// with a user rule (the rule decides), for recursive calls (the residuals
-// would be unbounded) and for derived functions whose body has a loop.
+// Derived functions called in the body are filled first, so they are split
+// or inlined like any callee. No split (the call keeps the vjp path, which
+// recomputes g) for callees with a user rule (the rule decides) and for
+// recursive calls (the residuals would be unbounded).
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
@@ -344,6 +345,21 @@ ADContext::makeSplitView(Function &base, llvm::ArrayRef<int64_t> wrt) {
   Builder vb(body);
   for (auto &op : base.getBody().getOps())
     cloneOp(vb, *op, map);
+  // Derived functions called here get their bodies first (they become
+  // ordinary functions), so one with a loop is inlined like any loop callee
+  // rather than re-run by a vjp call. A failure was reported by fill.
+  bool fillFailed = false;
+  walk(body, [&](Operation &op) {
+    if (fillFailed || op.getOpcode() != Opcode::Call)
+      return;
+    Function *c = module.lookup(op.getAttrs().getSymbol("callee")->name);
+    if (c && c->isDerivedDeclaration() && !inProgress.count(c) && !fill(*c))
+      fillFailed = true;
+  });
+  if (fillFailed) {
+    dropBody(body);
+    return nullptr;
+  }
   inlineLoopCallees(module, body);
 
   // Calls whose results get an adjoint: a varied operand and, at the top

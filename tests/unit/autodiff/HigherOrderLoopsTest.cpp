@@ -904,4 +904,48 @@ TEST(HigherOrderLoops, CalleeWithLoopPrimalRunsOnce) {
   EXPECT_FALSE(p.module->lookup("lp.vjp_0")); // no recomputing vjp call
 }
 
+/// @gh = grad @h is called in f; h has a loop. Differentiating f fills gh
+/// first and inlines it (its body has loops), so gh's forward loop runs once.
+/// The loop's `exp` only appears as primal work: its pullback reuses the
+/// result, and so does the pullback of that pullback.
+const char *kDerivedLoopCallee = R"(
+func @h(%x: f64[3], %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %r = for %zero, %n, %x : f64[3] {
+  ^(%i: i64, %b: f64[3]):
+    %sq = mul %b, %b : f64[3]
+    %ng = neg %sq : f64[3]
+    %e = exp %ng : f64[3]
+    %h = constant {value = 0.5} : f64[3]
+    %m = mul %e, %h : f64[3]
+    %y = add %b, %m : f64[3]
+    yield %y
+  }
+  %s = reduce_sum %r {axes = [0]} : f64
+  return %s
+}
+func @gh = grad @h wrt [0]
+func @f(%x: f64[3], %n: i64) -> f64 {
+  %g = call %x, %n {callee = @gh} : f64[3]
+  %t = tanh %g : f64[3]
+  %r = reduce_sum %t {axes = [0]} : f64
+  return %r
+}
+)";
+
+TEST(HigherOrderLoops, DerivedCalleeWithLoop) {
+  checkGradients(kDerivedLoopCallee, "f", {0});
+  // vg comes first, so the pass differentiates f before it fills gh.
+  Parsed p = parseAndDifferentiate("func @vg = value_and_grad @f wrt [0]\n" +
+                                   std::string(kDerivedLoopCallee));
+  ASSERT_TRUE(p.module) << p.errors;
+  std::mt19937 rng(7);
+  std::vector<RuntimeValue> args = {
+      randomValue(rng, Type::tensor(DType::F64, {3})), i64(3)};
+  size_t exp = size_t(Opcode::Exp);
+  int64_t primal = opCounts(*p.module, "f", args)[exp];
+  EXPECT_EQ(primal, 3);
+  EXPECT_EQ(opCounts(*p.module, "vg", args)[exp], primal);
+}
+
 } // namespace
