@@ -109,21 +109,25 @@ llvm::Constant *ModuleEmitter::i64Array(llvm::ArrayRef<int64_t> values) {
 FunctionEmitter::FunctionEmitter(ModuleEmitter &me, const ir::Function &f)
     : me(me), f(f), ctx(me.m.getContext()), b(ctx), entryBuilder(ctx) {}
 
-llvm::Type *FunctionEmitter::elemType(ir::DType t) {
+llvm::Type *llvmElemType(llvm::LLVMContext &ctx, ir::DType t) {
   switch (t) {
   case ir::DType::Bool:
   case ir::DType::I8:
-    return b.getInt8Ty();
+    return llvm::Type::getInt8Ty(ctx);
   case ir::DType::I32:
-    return b.getInt32Ty();
+    return llvm::Type::getInt32Ty(ctx);
   case ir::DType::I64:
-    return b.getInt64Ty();
+    return llvm::Type::getInt64Ty(ctx);
   case ir::DType::F32:
-    return b.getFloatTy();
+    return llvm::Type::getFloatTy(ctx);
   case ir::DType::F64:
-    return b.getDoubleTy();
+    return llvm::Type::getDoubleTy(ctx);
   }
   llvm_unreachable("bad dtype");
+}
+
+llvm::Type *FunctionEmitter::elemType(ir::DType t) {
+  return llvmElemType(ctx, t);
 }
 
 llvm::Value *FunctionEmitter::allocBuffer(const ir::Type &t) {
@@ -407,24 +411,8 @@ static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   for (const ir::Type &t : f.getResultTypes())
     flattenType(t, resultLeaves);
   llvm::SmallVector<llvm::Type *, 8> params;
-  auto scalarType = [&](ir::DType d) -> llvm::Type * {
-    switch (d) {
-    case ir::DType::Bool:
-    case ir::DType::I8:
-      return b.getInt8Ty();
-    case ir::DType::I32:
-      return b.getInt32Ty();
-    case ir::DType::I64:
-      return b.getInt64Ty();
-    case ir::DType::F32:
-      return b.getFloatTy();
-    case ir::DType::F64:
-      return b.getDoubleTy();
-    }
-    llvm_unreachable("bad dtype");
-  };
   for (const ir::Type &t : argLeaves)
-    params.push_back(t.getRank() == 0 ? scalarType(t.getDType())
+    params.push_back(t.getRank() == 0 ? llvmElemType(ctx, t.getDType())
                                       : b.getPtrTy());
   for (size_t i = 0; i < resultLeaves.size(); ++i)
     params.push_back(b.getPtrTy());

@@ -30,19 +30,35 @@ static Leaves yieldLeaves(FunctionEmitter &fe, const ir::Region &r,
   return out;
 }
 
+/// Binds each of `values` to its share of consecutive `leaves`.
+static void bindConsecutive(FunctionEmitter &fe,
+                            llvm::ArrayRef<const ir::Value *> values,
+                            llvm::ArrayRef<llvm::Value *> leaves) {
+  unsigned next = 0;
+  for (const ir::Value *v : values) {
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(v->getType(), l);
+    fe.bind(v, Leaves(leaves.begin() + next, leaves.begin() + next + l.size()));
+    next += l.size();
+  }
+}
+
+/// Binds a loop's results to the leaves it ends with.
+static void bindResults(FunctionEmitter &fe, const ir::Operation &op,
+                        llvm::ArrayRef<llvm::Value *> leaves) {
+  llvm::SmallVector<ir::Value *, 2> res = op.getResults(); // a copy
+  llvm::SmallVector<const ir::Value *, 4> results(res.begin(), res.end());
+  bindConsecutive(fe, results, leaves);
+}
+
 /// Binds a region's block arguments (from `firstArg`) to consecutive leaves.
 static void bindArgs(FunctionEmitter &fe, const ir::Region &r,
                      llvm::ArrayRef<llvm::Value *> leaves,
                      unsigned firstArg = 0) {
-  unsigned next = 0;
-  for (unsigned i = firstArg; i < r.getNumArguments(); ++i) {
-    const ir::Value *arg = r.getArgument(i);
-    llvm::SmallVector<ir::Type, 4> l;
-    flattenType(arg->getType(), l);
-    fe.bind(arg,
-            Leaves(leaves.begin() + next, leaves.begin() + next + l.size()));
-    next += l.size();
-  }
+  llvm::SmallVector<const ir::Value *, 4> args;
+  for (unsigned i = firstArg; i < r.getNumArguments(); ++i)
+    args.push_back(r.getArgument(i));
+  bindConsecutive(fe, args, leaves);
 }
 
 llvm::Error FunctionEmitter::emitIf(const ir::Operation &op) {
@@ -150,13 +166,7 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   b.CreateBr(header);
 
   b.SetInsertPoint(done);
-  unsigned next = 0;
-  for (const ir::Value *res : op.getResults()) {
-    llvm::SmallVector<ir::Type, 4> l;
-    flattenType(res->getType(), l);
-    bind(res, Leaves(c.cur.begin() + next, c.cur.begin() + next + l.size()));
-    next += l.size();
-  }
+  bindResults(*this, op, c.cur);
   return llvm::Error::success();
 }
 
@@ -192,13 +202,7 @@ llvm::Error FunctionEmitter::emitWhile(const ir::Operation &op) {
   b.CreateBr(header);
 
   b.SetInsertPoint(done);
-  unsigned next = 0;
-  for (const ir::Value *res : op.getResults()) {
-    llvm::SmallVector<ir::Type, 4> l;
-    flattenType(res->getType(), l);
-    bind(res, Leaves(c.cur.begin() + next, c.cur.begin() + next + l.size()));
-    next += l.size();
-  }
+  bindResults(*this, op, c.cur);
   return llvm::Error::success();
 }
 

@@ -31,6 +31,9 @@ using Leaves = llvm::SmallVector<llvm::Value *, 2>;
 /// (its top cell, null when empty).
 int64_t leafBytes(const ir::Type &leaf);
 
+/// The LLVM type of one element (bool is i8).
+llvm::Type *llvmElemType(llvm::LLVMContext &ctx, ir::DType t);
+
 /// Module-wide state: the runtime's declarations, internal functions, the
 /// error-site and print-type tables.
 class ModuleEmitter {
@@ -106,7 +109,7 @@ public:
 
   /// A scalar loaded from a rank-0 buffer (i64 / i8 for bool ...).
   llvm::Value *loadScalar(const ir::Value *v);
-  llvm::Type *elemType(ir::DType t);
+  llvm::Type *elemType(ir::DType t); // llvmElemType in this context
   llvm::Value *i64(int64_t v) { return b.getInt64(v); }
   llvm::Value *i32(int32_t v) { return b.getInt32(v); }
   llvm::Error unsupported(const ir::Operation &op);
