@@ -260,6 +260,14 @@ bool shouldInlineForSplit(Module &m, const Function &callee) {
 /// Inlines, until none is left, every call in `body` whose callee
 /// shouldInlineForSplit. Terminates: inlined callees are not recursive.
 void inlineLoopCallees(Module &m, Region &body) {
+  // The answer per callee walks the call graph: decide each callee once.
+  llvm::DenseMap<const Function *, bool> decided;
+  auto inlines = [&](const Function &callee) {
+    auto [it, added] = decided.try_emplace(&callee, false);
+    if (added)
+      it->second = shouldInlineForSplit(m, callee);
+    return it->second;
+  };
   for (bool changed = true; changed;) {
     changed = false;
     llvm::SmallVector<Operation *, 8> calls;
@@ -267,7 +275,7 @@ void inlineLoopCallees(Module &m, Region &body) {
       if (op.getOpcode() != Opcode::Call)
         return;
       Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
-      if (callee && shouldInlineForSplit(m, *callee))
+      if (callee && inlines(*callee))
         calls.push_back(&op);
     });
     for (Operation *call : calls) {
