@@ -29,9 +29,20 @@ llvm::StringRef tokenQueueName(TokenQueue q) {
 
 namespace {
 
+/// At most two queues (COMPUTE pops and pushes both neighbours); a fixed
+/// array because the scheduling loop asks for every instruction's queues
+/// several times (the mapping search runs it for many candidate programs).
+struct QueueList {
+  std::array<TokenQueue, 2> queues;
+  unsigned count = 0;
+  void push_back(TokenQueue q) { queues[count++] = q; }
+  const TokenQueue *begin() const { return queues.data(); }
+  const TokenQueue *end() const { return queues.data() + count; }
+};
+
 /// The queues an instruction pops and pushes, from its module and flags.
 struct QueueUse {
-  std::vector<TokenQueue> pops, pushes;
+  QueueList pops, pushes;
 };
 
 QueueUse queuesOf(const Instruction &insn) {
@@ -159,6 +170,16 @@ uint64_t Simulator::computeCycles(const Instruction &insn) const {
 
 RunResult Simulator::run(llvm::ArrayRef<Instruction> program, Dram &dram,
                          TraceWriter *trace) {
+  return simulate(program, &dram, trace);
+}
+
+RunResult Simulator::runTimingOnly(llvm::ArrayRef<Instruction> program,
+                                   TraceWriter *trace) {
+  return simulate(program, nullptr, trace);
+}
+
+RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
+                              TraceWriter *trace) {
   RunResult result;
   if ((result.fault = checkProgram(program)))
     return result;
@@ -225,7 +246,7 @@ RunResult Simulator::run(llvm::ArrayRef<Instruction> program, Dram &dram,
     uint64_t index = queue[m][next[m]];
     const Instruction &insn = program[index];
     QueueUse use = queuesOf(insn);
-    if ((result.fault = functional.execute(insn, index, dram)))
+    if (dram && (result.fault = functional.execute(insn, index, *dram)))
       break;
     for (TokenQueue q : use.pops)
       tokens[unsigned(q)].pop_front();

@@ -63,6 +63,13 @@ public:
   /// run to run, as on the hardware.
   RunResult run(llvm::ArrayRef<Instruction> program, Dram &dram,
                 TraceWriter *trace = nullptr);
+  /// The timing model alone: the same cycle accounting and RunStats as
+  /// `run`, but no instruction is executed (no DRAM, SRAMs untouched), so
+  /// faults that depend on data or addresses are not detected — only a
+  /// missing FINISH, bad flags and deadlock. The compiler's mapping search
+  /// uses it as a fast cost model.
+  RunResult runTimingOnly(llvm::ArrayRef<Instruction> program,
+                          TraceWriter *trace = nullptr);
   /// Decodes and runs a binary program; a word that does not decode is a
   /// BadEncoding fault naming its index.
   RunResult runBinary(llvm::ArrayRef<InsnWord> program, Dram &dram,
@@ -79,6 +86,9 @@ public:
   const Config &getConfig() const { return config; }
 
 private:
+  /// `run` with functional execution on `dram`, `runTimingOnly` with null.
+  RunResult simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
+                     TraceWriter *trace);
   Config config;
   FunctionalSim functional;
 };

@@ -45,10 +45,10 @@ void TraceWriter::instruction(uint64_t index, const Instruction &insn,
       {"ph", "X"},
       {"pid", Pid},
       {"tid", int64_t(moduleOf(insn))},
-      {"ts", micros(start)},
+      {"ts", micros(offset + start)},
       {"dur", micros(end - start)},
       {"args", llvm::json::Object{{"index", int64_t(index)},
-                                  {"start_cycle", int64_t(start)},
+                                  {"start_cycle", int64_t(offset + start)},
                                   {"cycles", int64_t(end - start)}}}});
 }
 
@@ -60,7 +60,7 @@ void TraceWriter::dma(Traffic traffic, uint64_t bytes, uint64_t end) {
   events.push_back(llvm::json::Object{{"name", "dram bytes"},
                                       {"ph", "C"},
                                       {"pid", Pid},
-                                      {"ts", micros(end)},
+                                      {"ts", micros(offset + end)},
                                       {"args", std::move(args)}});
 }
 

@@ -24,6 +24,11 @@ namespace tdl::accel {
 class TraceWriter {
 public:
   explicit TraceWriter(const Config &config);
+  /// Cycles added to every later event, so that several programs run one
+  /// after another (each simulated from cycle 0) chain into one timeline:
+  /// set it to the sum of the cycles of the runs before.
+  void setCycleOffset(uint64_t cycles) { offset = cycles; }
+  uint64_t cycleOffset() const { return offset; }
   /// One executed instruction, [start, end) in cycles.
   void instruction(uint64_t index, const Instruction &insn, uint64_t start,
                    uint64_t end);
@@ -36,6 +41,7 @@ public:
 private:
   double micros(uint64_t cycles) const { return double(cycles) / clockMhz; }
   double clockMhz;
+  uint64_t offset = 0;
   llvm::json::Array events;
   std::array<uint64_t, NumTraffic> totals{};
 };

@@ -1,0 +1,60 @@
+//===- GemmAsm.cpp - a planned GEMM as a .tasm program -------------------===//
+//
+// Buffers are declared in the layout's order with exactly its sizes, so the
+// assembler places them at the plan's addresses and the numeric DRAM
+// element addresses printed in the instructions stay valid.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/accel/GemmLayout.h"
+#include "backends/accel/GemmPlan.h"
+#include "backends/accel/Printer.h"
+
+#include <fmt/format.h>
+
+namespace tdl::accel {
+
+void printGemmPlanAsm(llvm::raw_ostream &os, const GemmPlan &plan,
+                      llvm::StringRef name) {
+  const Config &c = plan.config;
+  const GemmLayout &l = plan.layout;
+  const RunStats &e = plan.estimate;
+  os << "# " << name << ": " << plan.op.describe() << "\n";
+  os << "# schedule: " << plan.schedule.describe() << "\n";
+  os << fmt::format("# estimate: {} cycles, utilization {:.4f}, {} DRAM "
+                    "bytes (timing model; {} schedules timed)\n",
+                    e.cycles, e.utilization(c), e.totalBytes(),
+                    plan.candidatesTimed);
+  os << "# config: " << configToJson(c) << "\n";
+  os << "# A, B and the epilogue operands are seeded random fills here; at "
+        "run time\n# they hold the actual operands, packed: A as INP "
+        "elements [M/batch, K/block_in],\n# B transposed as WGT elements "
+        "[N/block_out, K/block_in], operands as ACC\n# elements (a Row "
+        "operand's batch rows equal), C as OUT elements.\n";
+  os << fmt::format("buffer A : i8[{}, {}, {}, {}] = random(1)\n", l.mBlocks,
+                    l.kBlocks, c.batch, c.blockIn);
+  os << fmt::format("buffer B : i8[{}, {}, {}, {}] = random(2)\n", l.nBlocks,
+                    l.kBlocks, c.blockOut, c.blockIn);
+  for (size_t i = 0; i < plan.op.operands.size(); ++i) {
+    if (plan.op.operands[i] == OperandShape::Row)
+      os << fmt::format("buffer OP{} : i32[{}, {}, {}] = random({}, -1024, "
+                        "1024)   # row operand [N]\n",
+                        i, l.nBlocks, c.batch, c.blockOut, 3 + i);
+    else
+      os << fmt::format("buffer OP{} : i32[{}, {}, {}, {}] = random({}, "
+                        "-1024, 1024)   # full operand [M, N]\n",
+                        i, l.mBlocks, l.nBlocks, c.batch, c.blockOut, 3 + i);
+  }
+  os << fmt::format("buffer C : i8[{}, {}, {}, {}]\n", l.mBlocks, l.nBlocks,
+                    c.batch, c.blockOut);
+  printUops(os, "U", plan.uops);
+  os << "\n";
+  printProgram(os, plan.insns);
+  os << "\n";
+  if (c.batch == 1) // OUT elements are then row-major [M, N] (padded)
+    os << fmt::format("print C as [{}, {}]\n", l.mBlocks,
+                      uint64_t(l.nBlocks) * c.blockOut);
+  else
+    os << "print C\n";
+}
+
+} // namespace tdl::accel

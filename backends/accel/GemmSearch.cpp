@@ -1,0 +1,196 @@
+//===- GemmSearch.cpp - enumeration and the analytic lower bound ---------===//
+#include "backends/accel/GemmSearch.h"
+
+#include "backends/accel/Simulator.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace tdl::accel {
+
+std::vector<uint32_t> balancedTileSizes(uint32_t blocks) {
+  std::vector<uint32_t> sizes;
+  // ceil(blocks / c) takes O(sqrt(blocks)) distinct values; jump from one
+  // to the next instead of trying every c.
+  for (uint32_t c = 1; c <= blocks;) {
+    uint32_t size = uint32_t(llvm::divideCeil(blocks, c));
+    sizes.push_back(size);
+    if (size == 1)
+      break;
+    // The smallest c' with ceil(blocks / c') < size.
+    c = uint32_t(llvm::divideCeil(blocks, size - 1));
+    if (uint64_t(size - 1) * c < blocks)
+      ++c;
+  }
+  std::reverse(sizes.begin(), sizes.end());
+  return sizes;
+}
+
+namespace {
+
+/// The number of tiles of each size a dimension splits into.
+struct Split {
+  uint32_t size, full, edge; // `full` tiles of `size`, then one of `edge`
+  uint32_t count() const { return full + (edge ? 1 : 0); }
+  uint32_t first() const { return full ? size : edge; }
+  uint32_t last() const { return edge ? edge : size; }
+};
+Split split(uint32_t blocks, uint32_t size) {
+  return {size, blocks / size, blocks % size};
+}
+
+} // namespace
+
+uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
+                            const EpilogueUse &epi, const GemmTiling &t,
+                            const GemmSchedule &s) {
+  const uint64_t lat = config.dramLatency, bw = config.dramBytesPerCycle;
+  // Lower bound of one DMA (the model rounds the transfer up).
+  auto dma = [&](uint64_t bytes) { return lat + bytes / bw; };
+  const uint64_t inpB = config.inpElemBytes(), wgtB = config.wgtElemBytes(),
+                 accB = config.accElemBytes(), outB = config.outElemBytes();
+  Split m = split(t.mBlocks, t.tileM), n = split(t.nBlocks, t.tileN),
+        k = split(t.kBlocks, t.tileK);
+  const uint64_t mB = t.mBlocks, nB = t.nBlocks, kB = t.kBlocks;
+  const uint64_t tiles = uint64_t(m.count()) * n.count();
+  const uint64_t kT = k.count();
+  uint64_t outerCount = t.inpIsOuter ? m.count() : n.count();
+  uint64_t innerCount = t.inpIsOuter ? n.count() : m.count();
+  uint64_t outerBlocks = t.inpIsOuter ? mB : nB;
+  uint64_t innerBlocks = t.inpIsOuter ? nB : mB;
+  uint64_t outerElem = t.inpIsOuter ? inpB : wgtB;
+  uint64_t innerElem = t.inpIsOuter ? wgtB : inpB;
+
+  // Loads of A and B, counted exactly as the slot rings of the codegen
+  // reuse them (a cyclic sequence of tiles longer than the ring never hits).
+  uint64_t outerLoads, outerBytes;
+  if (t.outerResident) {
+    outerLoads = outerCount;
+    outerBytes = outerBlocks * kB * outerElem;
+  } else {
+    bool hits = s.reuseLoaded && kT <= t.outerSlots;
+    outerLoads = outerCount * kT * (hits ? 1 : innerCount);
+    outerBytes = outerBlocks * kB * outerElem * (hits ? 1 : innerCount);
+  }
+  bool innerHits = s.reuseLoaded && innerCount * kT <= t.innerSlots;
+  uint64_t innerLoads = innerCount * kT * (innerHits ? 1 : outerCount);
+  uint64_t innerBytes =
+      innerBlocks * kB * innerElem * (innerHits ? 1 : outerCount);
+  uint64_t dmaSum =
+      (outerLoads + innerLoads) * lat + (outerBytes + innerBytes) / bw;
+
+  // COMPUTE's own DMAs.
+  uint64_t uopDma = lat + Config::uopElemBytes() / bw; // ≥ 1 micro-op
+  uint64_t prefixDma = uopDma; // before the first GEMM, on the channel
+  uint64_t computeDma = 0;     // after it
+  if (t.rowWhole) {
+    prefixDma += epi.numRow * dma(nB * accB);
+  } else if (epi.numRow) {
+    bool once = !t.inpIsOuter || n.count() == 1;
+    uint64_t loads = once ? n.count() : tiles;
+    uint64_t bytes = (once ? nB : nB * m.count()) * accB;
+    computeDma += epi.numRow * (loads * lat + bytes / bw);
+  }
+  computeDma += epi.numFull * (tiles * lat + mB * nB * accB / bw);
+  if (epi.fusedInit) {
+    uint64_t first = dma(uint64_t(m.first()) * n.first() * accB);
+    prefixDma += first;
+    computeDma += tiles * lat + mB * nB * accB / bw - first;
+  }
+  uint64_t storeDma = tiles * lat + mB * nB * outB / bw;
+  dmaSum += prefixDma + computeDma + storeDma;
+
+  // COMPUTE's own cycles after its first GEMM may start.
+  const uint64_t depth = Simulator::PipelineDepth;
+  uint64_t busy = mB * nB * kB * config.gemmII + tiles * kT * depth;
+  if (!epi.fusedInit)
+    busy += (mB * nB * config.gemmII + tiles * depth) -
+            (uint64_t(m.first()) * n.first() * config.gemmII + depth);
+  for (size_t i = epi.fusedInit ? 1 : 0; i < op.epilogue.size(); ++i)
+    busy += mB * nB *
+                (op.epilogue[i].useImm ? config.aluIIImm : config.aluIITensor) +
+            tiles * depth;
+  uint32_t firstOuter = t.inpIsOuter ? m.first() : n.first();
+  uint32_t firstInner = t.inpIsOuter ? n.first() : m.first();
+  uint64_t firstLoads = dma(uint64_t(firstOuter) *
+                            (t.outerResident ? kB : k.first()) * outerElem) +
+                        dma(uint64_t(firstInner) * k.first() * innerElem);
+  uint64_t lastStore = dma(uint64_t(m.last()) * n.last() * outB);
+  uint64_t chain = prefixDma + firstLoads + busy + computeDma + lastStore;
+  return std::max(dmaSum, chain);
+}
+
+std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
+                                               const GemmOp &op, size_t keep) {
+  EpilogueUse epi = analyzeEpilogue(op);
+  uint32_t mB = uint32_t(llvm::divideCeil(op.m, config.batch));
+  uint32_t nB = uint32_t(llvm::divideCeil(op.n, config.blockOut));
+  uint32_t kB = uint32_t(llvm::divideCeil(op.k, config.blockIn));
+  std::vector<uint32_t> mSizes = balancedTileSizes(mB),
+                        nSizes = balancedTileSizes(nB),
+                        kSizes = balancedTileSizes(kB);
+
+  // The structural variants; tile sizes are crossed with each.
+  std::vector<GemmSchedule> shapes;
+  for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
+    for (bool resident : {false, true})
+      for (uint32_t loadSlots : {1u, 2u})
+        for (uint32_t accSlots : {1u, 2u})
+          for (uint32_t panelSlots : {1u, 2u}) {
+            if (!resident && panelSlots == 2)
+              continue; // unused: one variant only
+            GemmSchedule s;
+            s.order = order;
+            s.outerResident = resident;
+            s.loadSlots = loadSlots;
+            s.accSlots = accSlots;
+            s.panelSlots = panelSlots;
+            shapes.push_back(s);
+          }
+
+  std::vector<ScoredSchedule> out;
+  for (const GemmSchedule &shape : shapes)
+    for (uint32_t tk : kSizes) {
+      // A resident panel holds all of K: its step size only matters for
+      // the streamed operand.
+      for (uint32_t tm : mSizes) {
+        GemmSchedule s = shape;
+        s.tileM = tm, s.tileK = tk;
+        // INP alone already too big: larger tileM only gets worse.
+        s.tileN = 1;
+        if (!tilingFits(computeTiling(config, op, epi, s), config) &&
+            computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
+          break;
+        for (uint32_t tn : nSizes) {
+          s.tileN = tn;
+          GemmTiling t = computeTiling(config, op, epi, s);
+          if (!tilingFits(t, config)) {
+            if (t.wgtEntries > config.wgtDepth ||
+                t.accEntries > config.accDepth)
+              break; // larger tileN only needs more
+            continue;
+          }
+          out.push_back({s, scheduleLowerBound(config, op, epi, t, s)});
+        }
+      }
+    }
+  auto key = [](const ScoredSchedule &c) {
+    const GemmSchedule &s = c.schedule;
+    // Ties: prefer bigger tiles and more slots (fewer instructions, more
+    // overlap), then a fixed order.
+    return std::make_tuple(c.lowerBound, -int64_t(s.tileM) * s.tileN * s.tileK,
+                           -int(s.loadSlots + s.accSlots), int(s.order),
+                           int(s.outerResident), -int(s.panelSlots), s.tileM,
+                           s.tileN, s.tileK);
+  };
+  size_t k = std::min(keep, out.size());
+  std::partial_sort(out.begin(), out.begin() + k, out.end(),
+                    [&](const ScoredSchedule &a, const ScoredSchedule &b) {
+                      return key(a) < key(b);
+                    });
+  return out;
+}
+
+} // namespace tdl::accel

@@ -1,0 +1,57 @@
+//===- GemmSearch.h - candidate GEMM schedules and their cost bound -*- C++
+//-*-===//
+//
+// The search space of planGemm: tile sizes (per dimension, the sizes that
+// split it into c near-equal tiles, c = 1, 2, ...), which tile loop is
+// outer, a resident outer panel or not, and 1 or 2 slots per buffer kind.
+// Every candidate that fits the SRAMs gets an analytic lower bound on its
+// cycles under the timing model:
+//   max(Σ DMA time            — one DRAM channel serializes every transfer,
+//       first DMAs + compute + last store
+//                              — COMPUTE cannot start its first GEMM before
+//                                the micro-ops and the first tiles arrived,
+//                                runs its instructions one after another, and
+//                                the last STORE follows the last of them)
+// planGemm times only the candidates with the smallest bounds, and stops
+// when the next bound is no better than the best time found.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_BACKENDS_ACCEL_GEMMSEARCH_H
+#define TDL_BACKENDS_ACCEL_GEMMSEARCH_H
+
+#include "backends/accel/Config.h"
+#include "backends/accel/GemmCodegen.h"
+#include "backends/accel/GemmOp.h"
+#include "backends/accel/GemmPlan.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tdl::accel {
+
+/// The tile sizes worth trying for a dimension of `blocks` blocks:
+/// ceil(blocks / c) for every tile count c (other sizes only make the
+/// edge tile smaller without saving a tile). Ascending.
+std::vector<uint32_t> balancedTileSizes(uint32_t blocks);
+
+/// A lower bound of the timing model's cycles for `tiling` (never above
+/// what the simulator reports for the program buildGemmProgram emits).
+uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
+                            const EpilogueUse &epilogue,
+                            const GemmTiling &tiling,
+                            const GemmSchedule &schedule);
+
+struct ScoredSchedule {
+  GemmSchedule schedule;
+  uint64_t lowerBound;
+};
+
+/// Every candidate schedule that fits the SRAMs, the `keep` ones with the
+/// smallest lower bounds first (ties broken deterministically); the rest
+/// follow unsorted.
+std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
+                                               const GemmOp &op, size_t keep);
+
+} // namespace tdl::accel
+
+#endif
