@@ -24,7 +24,12 @@ void printGemmPlanAsm(llvm::raw_ostream &os, const GemmPlan &plan,
                     "bytes (timing model; {} schedules timed)\n",
                     e.cycles, e.utilization(c), e.totalBytes(),
                     plan.candidatesTimed);
-  os << "# config: " << configToJson(c) << "\n";
+  // One comment line: the JSON without its line breaks.
+  std::string json;
+  for (char ch : configToJson(c))
+    if (ch != '\n' && !(ch == ' ' && !json.empty() && json.back() == ' '))
+      json += ch;
+  os << "# config (tdlc sim --config): " << json << "\n";
   os << "# A, B and the epilogue operands are seeded random fills here; at "
         "run time\n# they hold the actual operands, packed: A as INP "
         "elements [M/batch, K/block_in],\n# B transposed as WGT elements "
