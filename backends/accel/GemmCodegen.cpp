@@ -200,6 +200,11 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
                              std::max(kB, nB)));
 
   TokenSyncBuilder prog;
+  // Per tile: init, a GEMM and up to two loads per K step, the epilogue
+  // and its operand loads, the store.
+  prog.reserve(size_t(t.mTiles) * t.nTiles *
+                   (3 * size_t(t.kTiles) + 2 * op.epilogue.size() + 3) +
+               op.operands.size() + 2);
   UopTable uops;
   using Id = TokenSyncBuilder::Id;
   // The micro-op count is known at the end: patched below.
@@ -363,12 +368,6 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
 
   GemmProgram program;
   program.insns = prog.build();
-  for (size_t i = 0; i < program.insns.size(); ++i)
-    if (llvm::Expected<InsnWord> word = encode(program.insns[i]); !word)
-      return error(fmt::format("schedule ({}): instruction {} does not "
-                               "encode: {}",
-                               s.describe(), i,
-                               llvm::toString(word.takeError())));
   program.uops = std::move(uops.uops);
   return program;
 }

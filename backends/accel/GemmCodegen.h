@@ -75,7 +75,9 @@ struct GemmProgram {
 
 /// The program of `schedule`; `layout` gives the DRAM addresses (its uop
 /// address does not depend on the number of micro-ops). Fails when the
-/// schedule does not fit or a field does not fit the encoding.
+/// schedule does not fit. Fields are in range by construction (sizes are
+/// bounded by the SRAM depths, DRAM offsets are checked); planGemm still
+/// encodes the chosen program to be sure.
 llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
                                              const GemmOp &op,
                                              const GemmLayout &layout,

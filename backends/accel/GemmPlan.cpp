@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/accel/GemmPlan.h"
 
+#include "backends/accel/Encoding.h"
 #include "backends/accel/GemmCodegen.h"
 #include "backends/accel/GemmLayout.h"
 #include "backends/accel/GemmSearch.h"
@@ -92,6 +93,28 @@ llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
   return plan;
 }
 
+/// Every instruction of the chosen plan must encode (what `tdlc sim` and
+/// the host runtime execute is the binary form).
+llvm::Error checkEncodable(const GemmPlan &plan) {
+  for (size_t i = 0; i < plan.insns.size(); ++i)
+    if (llvm::Expected<InsnWord> word = encode(plan.insns[i]); !word)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("schedule ({}): instruction {} does not encode: {}",
+                      plan.schedule.describe(), i,
+                      llvm::toString(word.takeError())));
+  return llvm::Error::success();
+}
+
+/// The plan, or an error when it does not encode.
+llvm::Expected<GemmPlan> encodable(llvm::Expected<GemmPlan> plan) {
+  if (!plan)
+    return plan;
+  if (llvm::Error e = checkEncodable(*plan))
+    return e;
+  return plan;
+}
+
 } // namespace
 
 llvm::Expected<GemmPlan> planGemmWithSchedule(const Config &config,
@@ -100,7 +123,7 @@ llvm::Expected<GemmPlan> planGemmWithSchedule(const Config &config,
   if (llvm::Error e = verifyGemmOp(op))
     return e;
   Simulator timer(config);
-  return buildPlan(config, op, schedule, timer);
+  return encodable(buildPlan(config, op, schedule, timer));
 }
 
 llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
@@ -113,6 +136,7 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
   GemmSchedule base = baselineSchedule(config, op);
   llvm::Expected<GemmPlan> best = buildPlan(config, op, base, timer);
   if (!options.search) {
+    best = encodable(std::move(best));
     if (!best)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
@@ -152,7 +176,7 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
                     firstError.empty() ? "no schedule fits the SRAMs"
                                        : firstError));
   best->candidatesTimed = timed;
-  return best;
+  return encodable(std::move(best));
 }
 
 } // namespace tdl::accel

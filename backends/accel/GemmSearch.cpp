@@ -119,6 +119,23 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
                         dma(uint64_t(firstInner) * k.first() * innerElem);
   uint64_t lastStore = dma(uint64_t(m.last()) * n.last() * outB);
   uint64_t chain = prefixDma + firstLoads + busy + computeDma + lastStore;
+  // Single slots serialize DMA with COMPUTE. One ACC slot: a tile's reset
+  // waits for the previous tile's STORE, which waits for its last ALU.
+  if (t.accSlots == 1)
+    chain += (tiles - 1) * lat +
+             (mB * nB * outB - uint64_t(m.last()) * n.last() * outB) / bw;
+  // One slot for a streamed operand: the load of K step kt ≥ 1 waits for
+  // the GEMM of step kt - 1 and the GEMM of step kt for it, with no other
+  // COMPUTE instruction in between.
+  uint64_t laterSteps = kB - k.first(); // blocks of K after the first step
+  bool outerStreamed =
+      !t.outerResident && !(s.reuseLoaded && kT <= t.outerSlots);
+  if (t.innerSlots == 1 && !innerHits)
+    chain += tiles * (kT - 1) * lat +
+             innerBlocks * outerCount * laterSteps * innerElem / bw;
+  if (outerStreamed && t.outerSlots == 1)
+    chain += tiles * (kT - 1) * lat +
+             outerBlocks * innerCount * laterSteps * outerElem / bw;
   return std::max(dmaSum, chain);
 }
 
@@ -132,47 +149,64 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
                         nSizes = balancedTileSizes(nB),
                         kSizes = balancedTileSizes(kB);
 
-  // The structural variants; tile sizes are crossed with each.
-  std::vector<GemmSchedule> shapes;
-  for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
-    for (bool resident : {false, true})
-      for (uint32_t loadSlots : {1u, 2u})
-        for (uint32_t accSlots : {1u, 2u})
-          for (uint32_t panelSlots : {1u, 2u}) {
-            if (!resident && panelSlots == 2)
-              continue; // unused: one variant only
-            GemmSchedule s;
-            s.order = order;
-            s.outerResident = resident;
-            s.loadSlots = loadSlots;
-            s.accSlots = accSlots;
-            s.panelSlots = panelSlots;
-            shapes.push_back(s);
-          }
+  // Slot counts: a variant with one slot where two would fit is
+  // dominated (same traffic, less overlap) and left out, so the timed
+  // candidates are not spent on it.
+  struct Slots {
+    uint32_t load, acc, panel;
+  };
+  const Slots streamedSlots[] = {{2, 2, 0}, {2, 1, 0}, {1, 2, 0}, {1, 1, 0}};
+  const Slots residentSlots[] = {{2, 2, 2}, {2, 2, 1}, {2, 1, 2}, {2, 1, 1},
+                                 {1, 2, 2}, {1, 2, 1}, {1, 1, 2}, {1, 1, 1}};
+  auto fits = [&](GemmSchedule s, Slots slots) {
+    s.loadSlots = slots.load, s.accSlots = slots.acc;
+    s.panelSlots = slots.panel ? slots.panel : 2;
+    return tilingFits(computeTiling(config, op, epi, s), config);
+  };
 
   std::vector<ScoredSchedule> out;
-  for (const GemmSchedule &shape : shapes)
-    for (uint32_t tk : kSizes) {
-      // A resident panel holds all of K: its step size only matters for
-      // the streamed operand.
-      for (uint32_t tm : mSizes) {
-        GemmSchedule s = shape;
-        s.tileM = tm, s.tileK = tk;
-        // INP alone already too big: larger tileM only gets worse.
-        s.tileN = 1;
-        if (!tilingFits(computeTiling(config, op, epi, s), config) &&
-            computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
-          break;
-        for (uint32_t tn : nSizes) {
-          s.tileN = tn;
-          GemmTiling t = computeTiling(config, op, epi, s);
-          if (!tilingFits(t, config)) {
-            if (t.wgtEntries > config.wgtDepth ||
-                t.accEntries > config.accDepth)
-              break; // larger tileN only needs more
-            continue;
+  for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
+    for (bool resident : {false, true}) {
+      llvm::ArrayRef<Slots> variants =
+          resident ? llvm::ArrayRef<Slots>(residentSlots)
+                   : llvm::ArrayRef<Slots>(streamedSlots);
+      const Slots smallest = variants.back();
+      for (uint32_t tk : kSizes) {
+        // A resident panel holds all of K; tileK is the streamed step.
+        for (uint32_t tm : mSizes) {
+          GemmSchedule s;
+          s.order = order, s.outerResident = resident;
+          s.tileM = tm, s.tileN = 1, s.tileK = tk;
+          s.loadSlots = smallest.load, s.accSlots = smallest.acc;
+          s.panelSlots = 1;
+          // INP grows with tileM only: if it overflows with the fewest
+          // slots, so does every larger tileM.
+          if (computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
+            break;
+          for (uint32_t tn : nSizes) {
+            s.tileN = tn;
+            s.loadSlots = smallest.load, s.accSlots = smallest.acc;
+            s.panelSlots = 1;
+            GemmTiling least = computeTiling(config, op, epi, s);
+            if (least.wgtEntries > config.wgtDepth ||
+                least.accEntries > config.accDepth)
+              break; // WGT and ACC grow with tileN
+            if (least.inpEntries > config.inpDepth)
+              continue;
+            for (const Slots &v : variants) {
+              if (!fits(s, v))
+                continue;
+              if ((v.load == 1 && fits(s, {2, v.acc, v.panel})) ||
+                  (v.acc == 1 && fits(s, {v.load, 2, v.panel})) ||
+                  (v.panel == 1 && fits(s, {v.load, v.acc, 2})))
+                continue; // dominated
+              GemmSchedule c = s;
+              c.loadSlots = v.load, c.accSlots = v.acc;
+              c.panelSlots = v.panel ? v.panel : 2; // unused when streamed
+              GemmTiling t = computeTiling(config, op, epi, c);
+              out.push_back({c, scheduleLowerBound(config, op, epi, t, c)});
+            }
           }
-          out.push_back({s, scheduleLowerBound(config, op, epi, t, s)});
         }
       }
     }

@@ -186,8 +186,13 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
 
   // Each module's instructions (program indices), in program order.
   std::array<std::vector<uint64_t>, NumModules> queue;
-  for (size_t i = 0; i < program.size(); ++i)
+  // The queues of every instruction, decoded once (the loop below asks
+  // for them several times per step).
+  std::vector<QueueUse> uses(program.size());
+  for (size_t i = 0; i < program.size(); ++i) {
     queue[unsigned(moduleOf(program[i]))].push_back(i);
+    uses[i] = queuesOf(program[i]);
+  }
   std::array<size_t, NumModules> next{};
   std::array<uint64_t, NumModules> freeAt{};
   std::array<std::deque<uint64_t>, 4> tokens; // arrival cycles, FIFO
@@ -203,10 +208,9 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
       if (next[m] == queue[m].size())
         continue;
       anyLeft = true;
-      const Instruction &insn = program[queue[m][next[m]]];
       uint64_t start = freeAt[m];
       bool blocked = false;
-      for (TokenQueue q : queuesOf(insn).pops) {
+      for (TokenQueue q : uses[queue[m][next[m]]].pops) {
         if (tokens[unsigned(q)].empty()) {
           blocked = true;
           break;
@@ -229,7 +233,7 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
           continue;
         uint64_t index = queue[m][next[m]];
         firstIndex = std::min(firstIndex, index);
-        for (TokenQueue q : queuesOf(program[index]).pops)
+        for (TokenQueue q : uses[index].pops)
           if (tokens[unsigned(q)].empty()) {
             waits += fmt::format(
                 "{}{} waits on {} at instruction {}", waits.empty() ? "" : "; ",
@@ -245,7 +249,7 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
     unsigned m = *best;
     uint64_t index = queue[m][next[m]];
     const Instruction &insn = program[index];
-    QueueUse use = queuesOf(insn);
+    const QueueUse &use = uses[index];
     if (dram && (result.fault = functional.execute(insn, index, *dram)))
       break;
     for (TokenQueue q : use.pops)

@@ -43,6 +43,7 @@ public:
   /// (waits on its own module are implied by program order and dropped).
   Id add(const Instruction &insn, llvm::ArrayRef<std::optional<Id>> waits = {});
   size_t size() const { return actions.size(); }
+  void reserve(size_t n) { actions.reserve(n); }
   /// The instruction of `id`, to patch a field known only later.
   Instruction &instruction(Id id) { return actions[id].insn; }
   /// The program with flags and token-moving instructions.
