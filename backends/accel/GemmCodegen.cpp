@@ -87,28 +87,6 @@ LoopNest tileLoop(uint32_t uopBgn, uint32_t uopEnd, uint32_t rows,
 
 } // namespace
 
-EpilogueUse analyzeEpilogue(const GemmOp &op) {
-  EpilogueUse use;
-  use.fullArea.assign(op.operands.size(), -1);
-  use.rowArea.assign(op.operands.size(), -1);
-  const auto &steps = op.epilogue;
-  use.fusedInit = !steps.empty() && steps[0].op == AluOp::Add &&
-                  !steps[0].useImm &&
-                  op.operands[steps[0].operand] == OperandShape::Full;
-  for (size_t i = use.fusedInit ? 1 : 0; i < steps.size(); ++i) {
-    if (steps[i].useImm)
-      continue;
-    unsigned o = steps[i].operand;
-    if (op.operands[o] == OperandShape::Full) {
-      if (use.fullArea[o] < 0)
-        use.fullArea[o] = int(use.numFull++);
-    } else if (use.rowArea[o] < 0) {
-      use.rowArea[o] = int(use.numRow++);
-    }
-  }
-  return use;
-}
-
 GemmTiling computeTiling(const Config &config, const GemmOp &op,
                          const EpilogueUse &epi, const GemmSchedule &s) {
   GemmTiling t;
@@ -203,7 +181,7 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
   // Per tile: init, a GEMM and up to two loads per K step, the epilogue
   // and its operand loads, the store.
   prog.reserve(size_t(t.mTiles) * t.nTiles *
-                   (3 * size_t(t.kTiles) + 2 * op.epilogue.size() + 3) +
+                   (3 * size_t(t.kTiles) + 2 * epi.steps.size() + 3) +
                op.operands.size() + 2);
   UopTable uops;
   using Id = TokenSyncBuilder::Id;
@@ -253,7 +231,7 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
 
       Id last;
       if (epi.fusedInit) {
-        unsigned f = op.epilogue[0].operand;
+        unsigned f = epi.steps[0].operand;
         last = prog.add(Instruction::load(MemType::Acc, accBase,
                                           uint32_t(opElem[f] + tileOffset),
                                           rows, cols, nB),
@@ -324,8 +302,8 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
                 uint32_t(opElem[r] + uint64_t(nt) * t.tileN), 1, cols, cols));
         rowsLoadedFor = nt;
       }
-      for (size_t st = epi.fusedInit ? 1 : 0; st < op.epilogue.size(); ++st) {
-        const EpilogueStep &step = op.epilogue[st];
+      for (size_t st = epi.fusedInit ? 1 : 0; st < epi.steps.size(); ++st) {
+        const EpilogueStep &step = epi.steps[st];
         AluInsn alu;
         alu.op = step.op;
         uint32_t src = 0, srcOut = 0, srcIn = 0;

@@ -18,6 +18,7 @@
 #define TDL_BACKENDS_ACCEL_GEMMCODEGEN_H
 
 #include "backends/accel/Config.h"
+#include "backends/accel/GemmEpilogue.h"
 #include "backends/accel/GemmOp.h"
 #include "backends/accel/GemmPlan.h"
 #include "backends/accel/ISA.h"
@@ -28,18 +29,6 @@
 #include <vector>
 
 namespace tdl::accel {
-
-/// How the epilogue uses ACC beyond the output tiles (schedule-independent).
-struct EpilogueUse {
-  /// The first step adds a Full operand: LOAD ACC it as the initial
-  /// accumulator instead of resetting (wrapping addition commutes).
-  bool fusedInit = false;
-  /// Per operand: its ACC area index among Full (resp. Row) areas, or -1
-  /// when no (remaining) step reads it.
-  std::vector<int> fullArea, rowArea;
-  unsigned numFull = 0, numRow = 0;
-};
-EpilogueUse analyzeEpilogue(const GemmOp &op);
 
 /// The schedule's sizes and SRAM layout (entries of each buffer).
 struct GemmTiling {

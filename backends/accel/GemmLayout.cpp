@@ -2,6 +2,7 @@
 #include "backends/accel/GemmLayout.h"
 
 #include "backends/accel/Encoding.h"
+#include "backends/accel/GemmEpilogue.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -93,8 +94,13 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
                 elem * config.wgtElemBytes())[(j % bo) * bi + kk % bi] =
           uint8_t(b[size_t(kk) * op.n + j]);
     }
+  // Folded epilogue immediates ride on the operand (GemmEpilogue.h).
+  EpilogueUse epi = analyzeEpilogue(op);
   for (size_t o = 0; o < op.operands.size(); ++o) {
     const std::vector<int32_t> &v = operands[o];
+    auto value = [&](size_t i) {
+      return int32_t(uint32_t(v[i]) + uint32_t(epi.packAdd[o]));
+    };
     uint8_t *dst = dram.data(l.operandAddrs[o]);
     if (op.operands[o] == OperandShape::Row) {
       // ACC element nb: every one of its `batch` rows is the same bias.
@@ -102,7 +108,7 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
         for (uint32_t r = 0; r < batch; ++r)
           writeI32(dst + (uint64_t(j / bo) * config.accElemBytes()) +
                        (uint64_t(r) * bo + j % bo) * 4,
-                   v[j]);
+                   value(j));
       continue;
     }
     for (uint32_t i = 0; i < op.m; ++i)
@@ -110,7 +116,7 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
         uint64_t elem = uint64_t(i / batch) * l.nBlocks + j / bo;
         writeI32(dst + elem * config.accElemBytes() +
                      (uint64_t(i % batch) * bo + j % bo) * 4,
-                 v[size_t(i) * op.n + j]);
+                 value(size_t(i) * op.n + j));
       }
   }
   for (size_t u = 0; u < uops.size(); ++u) {

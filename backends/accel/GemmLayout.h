@@ -36,7 +36,8 @@ GemmLayout computeGemmLayout(const Config &config, const GemmOp &op,
                              uint64_t numUops);
 
 /// Allocates `layout.totalBytes` in `dram` (which must be empty) and writes
-/// the packed A, B and operands and the encoded micro-ops.
+/// the packed A, B and operands and the encoded micro-ops. Operands carry
+/// the epilogue immediates folded into them (GemmEpilogue.h).
 void packGemm(Dram &dram, const Config &config, const GemmOp &op,
               const GemmLayout &layout, llvm::ArrayRef<int8_t> a,
               llvm::ArrayRef<int8_t> b,

@@ -108,9 +108,9 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
   if (!epi.fusedInit)
     busy += (mB * nB * config.gemmII + tiles * depth) -
             (uint64_t(m.first()) * n.first() * config.gemmII + depth);
-  for (size_t i = epi.fusedInit ? 1 : 0; i < op.epilogue.size(); ++i)
+  for (size_t i = epi.fusedInit ? 1 : 0; i < epi.steps.size(); ++i)
     busy += mB * nB *
-                (op.epilogue[i].useImm ? config.aluIIImm : config.aluIITensor) +
+                (epi.steps[i].useImm ? config.aluIIImm : config.aluIITensor) +
             tiles * depth;
   uint32_t firstOuter = t.inpIsOuter ? m.first() : n.first();
   uint32_t firstInner = t.inpIsOuter ? n.first() : m.first();
