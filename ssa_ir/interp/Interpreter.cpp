@@ -80,6 +80,15 @@ Interpreter::call(const Function &f, llvm::ArrayRef<RuntimeValue> args,
                               f.getArgTypes()[i].str()));
   if (depth >= opts.maxCallDepth)
     return fail(fmt::format("call depth limit {} exceeded", opts.maxCallDepth));
+  if (opts.externalCall) {
+    std::vector<RuntimeValue> results;
+    llvm::Expected<bool> handled = opts.externalCall(f, args, results);
+    if (!handled)
+      return site ? makeRuntimeError(*site, llvm::toString(handled.takeError()))
+                  : handled.takeError();
+    if (*handled)
+      return results;
+  }
   ++depth;
   Frame frame;
   auto results = runRegion(f.getBody(), args, frame);

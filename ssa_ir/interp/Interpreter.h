@@ -21,6 +21,8 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
+
 namespace tdl {
 class SourceManager;
 }
@@ -48,6 +50,14 @@ struct InterpreterOptions {
   /// When set, counts the executed ops per opcode (index: the Opcode), e.g.
   /// to test that a derivative does not recompute primal work.
   std::vector<int64_t> *opCounts = nullptr;
+  /// Executes a call somewhere else than in the interpreter when it chooses
+  /// to: returns true after filling `results` (a backend that runs some
+  /// functions on other hardware, e.g. the accelerator's offloaded regions),
+  /// false to have the interpreter run the callee's body as usual.
+  std::function<llvm::Expected<bool>(const Function &callee,
+                                     llvm::ArrayRef<RuntimeValue> args,
+                                     std::vector<RuntimeValue> &results)>
+      externalCall;
 };
 
 /// Runs function `name` of a verified module on `args` (their types must be

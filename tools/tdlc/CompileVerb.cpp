@@ -1,5 +1,6 @@
 //===- CompileVerb.cpp - `tdlc FILE.tdl [-o OUT] [--emit=KIND]`
 //------------===//
+#include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
@@ -7,6 +8,7 @@
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "backends/accel/compiler/AsmEmitter.h"
 #include "lang/ASTDumper.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"
@@ -99,6 +101,14 @@ static int emitText(Session &session,
   return status;
 }
 
+static cl::opt<std::string> accelOption(
+    "accel", cl::ValueOptional,
+    cl::desc("Offload what the accelerator supports (shown by --emit=ir-opt "
+             "and --emit=accel-asm); optionally a hardware config"),
+    cl::value_desc("config.json"), cl::cat(opts::Category));
+
+static bool accelRequested() { return accelOption.getNumOccurrences() > 0; }
+
 static cl::opt<bool> debugLocations(
     "g", cl::desc("With --emit=ir/ir-opt: print each op's source location"),
     cl::cat(opts::Category));
@@ -115,6 +125,14 @@ static int emitIR(Session &session, const sema::Program &program,
         runOptimizationPipeline(session, *gen.module, opts::optLevel());
     if (status == ExitInternalError)
       return status;
+    if (accelRequested() && status == ExitOk) {
+      std::optional<accel::Config> config =
+          readAcceleratorConfig(accelOption, status);
+      if (!config)
+        return status;
+      if (!partitionForAccelerator(session, *gen.module, *config))
+        return ExitInternalError;
+    }
   }
   return emitText(session, [&](llvm::raw_ostream &os) {
     if (kind == EmitKind::Dot)
@@ -125,6 +143,33 @@ static int emitIR(Session &session, const sema::Program &program,
         options.resolveLocations = &session.sources;
       ir::printModule(*gen.module, os, options);
     }
+  });
+}
+
+/// --emit=accel-asm: the -O pipeline, partitioning (with --accel's config
+/// or the default one), then one .tasm program per offloaded region.
+static int emitAcceleratorPrograms(Session &session, ir::Module &module) {
+  int status = runOptimizationPipeline(session, module, opts::optLevel());
+  if (status != ExitOk)
+    return status == ExitCompileError ? session.finish() : status;
+  std::optional<accel::Config> config =
+      readAcceleratorConfig(accelOption, status);
+  if (!config)
+    return status;
+  std::optional<accel::Partition> partition =
+      partitionForAccelerator(session, module, *config);
+  if (!partition)
+    return ExitInternalError;
+  auto where = [&](const ir::Location &loc) -> std::string {
+    if (!loc.pos.isValid() || !session.sources.findBuffer(loc.pos))
+      return "an unknown place";
+    LineColumn lc = session.sources.getLineColumn(loc.pos);
+    return (session.sources.getBufferName(session.sources.findBuffer(loc.pos)) +
+            ":" + llvm::Twine(lc.line) + ":" + llvm::Twine(lc.column))
+        .str();
+  };
+  return emitText(session, [&](llvm::raw_ostream &os) {
+    accel::printAcceleratorPrograms(os, *partition, where);
   });
 }
 
@@ -164,15 +209,15 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     return session.finish();
   if (kind == EmitKind::Ir || kind == EmitKind::IrOpt || kind == EmitKind::Dot)
     return emitIR(session, *program, *kind);
-  if (kind == EmitKind::AccelAsm) {
-    reportUsageError("this build of tdlc cannot produce this output yet (no "
-                     "accelerator backend): use --emit=tokens, ast, "
-                     "typed-ast, ir, ir-opt, dot, llvm, asm, obj or header");
-    return ExitUsageOrIOError;
-  }
   irgen::GeneratedModule gen;
   if (int status = generateVerifiedIR(*program, gen); status != ExitOk)
     return status;
+  if (kind == EmitKind::AccelAsm)
+    return emitAcceleratorPrograms(session, *gen.module);
+  if (accelRequested())
+    session.diags.report(diag::ArgumentUnused, SourceLoc(), "--accel",
+                         "host code (--emit=llvm, asm, obj, header: the "
+                         "object runs every op on the cpu)");
   CpuOutput out = *kind == EmitKind::Llvm  ? CpuOutput::Llvm
                   : *kind == EmitKind::Asm ? CpuOutput::Asm
                   : *kind == EmitKind::Obj ? CpuOutput::Obj

@@ -38,8 +38,7 @@ std::unique_ptr<sema::Program> runSema(SourceManager &sources,
   return sema::analyze(module, sources, diags, options, parse);
 }
 
-/// Verifier messages as one text, for an internal error.
-static std::string verifyMessages(const ir::Module &module) {
+std::string verifyMessages(const ir::Module &module) {
   std::string text;
   for (const std::string &m : ir::verifyModuleMessages(module))
     text += "\n  " + m;

@@ -44,6 +44,10 @@ int generateVerifiedIR(const sema::Program &program,
 /// ExitInternalError.
 int runFrontend(Session &session, unsigned buffer, FrontendOutput &out);
 
+/// The verifier's messages on `module` as one text (empty when it is
+/// valid), for an internal error.
+std::string verifyMessages(const ir::Module &module);
+
 /// The -O pipeline (ssa_ir's buildPipeline), verified after. Returns ExitOk,
 /// ExitCompileError (a pass reported a diagnostic) or ExitInternalError.
 int runOptimizationPipeline(Session &session, ir::Module &module,

@@ -11,12 +11,14 @@
 // a located diagnostic with the source line and exit status 1.
 //
 //===----------------------------------------------------------------------===//
+#include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "backends/accel/compiler/Executor.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
 #include "ssa_ir/interp/Interpreter.h"
@@ -136,11 +138,48 @@ static int reportRunTimeError(Session &session, llvm::Error err) {
   return ExitCompileError;
 }
 
+/// --backend=accel: the module is partitioned, the host part runs on the
+/// interpreter and each offloaded region on the simulator.
+static llvm::Expected<std::vector<ir::RuntimeValue>>
+runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
+                 const accel::Config &config, int &status) {
+  std::optional<accel::Partition> partition =
+      partitionForAccelerator(session, module, config);
+  if (!partition) {
+    status = ExitInternalError;
+    return std::vector<ir::RuntimeValue>();
+  }
+  accel::Executor executor(config, *partition, !runTrace.empty());
+  ir::InterpreterOptions options;
+  options.printPrecision = printPrecision;
+  options.externalCall = [&](const ir::Function &callee,
+                             llvm::ArrayRef<ir::RuntimeValue> args,
+                             std::vector<ir::RuntimeValue> &results) {
+    return executor.call(callee, args, results);
+  };
+  auto results = ir::interpret(module, fnName, {}, llvm::outs(), options);
+  if (!results)
+    return results;
+  if (!runTrace.empty() &&
+      !writeOutputFile(runTrace, [&](llvm::raw_ostream &os) {
+        executor.trace()->write(os);
+      }))
+    status = ExitUsageOrIOError;
+  for (const ir::RuntimeValue &v : *results)
+    llvm::outs() << v.format(printPrecision) << '\n';
+  results->clear(); // printed here, before the statistics
+  if (runStats)
+    executor.printStats(llvm::outs());
+  return results;
+}
+
 int runRunVerb() {
+  std::optional<accel::Config> accelConfig;
   if (backend == Backend::Accel) {
-    reportUsageError("the accel backend is not available in this build of "
-                     "tdlc; use --backend=cpu or --backend=interp");
-    return ExitUsageOrIOError;
+    int status = ExitOk;
+    accelConfig = readAcceleratorConfig(runAccelConfig, status);
+    if (!accelConfig)
+      return status;
   }
   if (printPrecision < 0 || printPrecision > 17) {
     reportUsageError("--print-precision must be between 0 and 17");
@@ -150,7 +189,8 @@ int runRunVerb() {
   std::optional<unsigned> buffer = session.openInput(runInput);
   if (!buffer)
     return ExitUsageOrIOError;
-  warnAccelOnlyOptions(session);
+  if (backend != Backend::Accel)
+    warnAccelOnlyOptions(session);
   FrontendOutput fe;
   int status = runFrontend(session, *buffer, fe);
   if (status == ExitCompileError)
@@ -183,6 +223,13 @@ int runRunVerb() {
     if (!results && results.errorIsA<cpu::CodegenError>()) {
       reportCodegenError(session, results.takeError());
       return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
+    }
+  } else if (backend == Backend::Accel) {
+    results =
+        runOnAccelerator(session, *fe.ir.module, fnName, *accelConfig, status);
+    if (status != ExitOk && results) {
+      llvm::outs().flush();
+      return status;
     }
   } else {
     results = ir::interpret(*fe.ir.module, fnName, {}, llvm::outs(), options);

@@ -16,6 +16,7 @@
 #include "backends/accel/Simulator.h"
 #include "backends/accel/Stats.h"
 #include "backends/accel/Trace.h"
+#include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
@@ -49,32 +50,11 @@ static cl::opt<bool>
                              "its binary form) before running it"),
                     cl::sub(SimCommand));
 
-/// Reads --config; nullopt after printing why (sets `status`).
-static std::optional<accel::Config> readConfig(int &status) {
-  if (simConfig.empty())
-    return accel::Config();
-  auto buffer = llvm::MemoryBuffer::getFile(simConfig, /*IsText=*/true);
-  if (!buffer) {
-    reportUsageError("cannot open '" + simConfig +
-                     "': " + buffer.getError().message());
-    status = ExitUsageOrIOError;
-    return std::nullopt;
-  }
-  llvm::Expected<accel::Config> config =
-      accel::parseConfig((*buffer)->getBuffer());
-  if (!config) {
-    reportUsageError("invalid accelerator config '" + simConfig +
-                     "': " + llvm::toString(config.takeError()));
-    status = ExitCompileError;
-    return std::nullopt;
-  }
-  return *config;
-}
-
 int runSimVerb() {
   CompilerStage stage("accelerator simulation");
   int status = ExitOk;
-  std::optional<accel::Config> config = readConfig(status);
+  std::optional<accel::Config> config =
+      readAcceleratorConfig(simConfig, status);
   if (!config)
     return status;
   Session session;

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Runs a TDL program on the interpreter and with --backend=accel and
+requires the same exit status and results, byte for byte, and that the
+accelerator really ran: `--stats` must report at least the number of
+offloaded regions the program states in a `// ACCEL-OFFLOADED: N` line.
+
+usage: check_accel.py --tdlc PATH [--opt N] [--config F.json] PROGRAM.tdl
+
+The interpreter is the oracle (ARCHITECTURE.md); the accelerator's int8
+arithmetic is exact, so nothing but identical output is right.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tdlc", required=True)
+    ap.add_argument("--opt", default="0")
+    ap.add_argument("--config")
+    ap.add_argument("program")
+    args = ap.parse_args()
+    text = open(args.program).read()
+    m = re.search(r"ACCEL-OFFLOADED: (\d+)", text)
+    if not m:
+        print("the program states no ACCEL-OFFLOADED count")
+        return 1
+    expected = int(m.group(1))
+
+    want = run([args.tdlc, "run", "--backend=interp", "-O" + args.opt, args.program])
+    cmd = [args.tdlc, "run", "--backend=accel", "--accel-offload=always",
+           "--stats", "-O" + args.opt, args.program]
+    if args.config:
+        cmd.append("--accel-config=" + args.config)
+    got = run(cmd)
+    if got[0] != want[0] or got[2] != want[2]:
+        print("exit status or stderr differs:\n--- interp\n%s%s\n--- accel\n%s%s"
+              % (want[0], want[2], got[0], got[2]))
+        return 1
+    results, sep, stats = got[1].partition("accelerator: ")
+    if not sep:
+        print("no accelerator statistics in the output:\n" + got[1])
+        return 1
+    if results != want[1]:
+        print("results differ:\n--- interp\n%s\n--- accel\n%s" % (want[1], results))
+        return 1
+    offloaded = int(re.match(r"(\d+) region", stats).group(1))
+    programs = int(re.search(r"(\d+) program run", stats).group(1))
+    if offloaded < expected or programs < offloaded:
+        print("expected at least %d offloaded regions, got:\n%s" % (expected, stats))
+        return 1
+    print("ok: %d regions, %d programs on the accelerator match the interpreter"
+          % (offloaded, programs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

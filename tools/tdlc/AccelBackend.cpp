@@ -1,0 +1,85 @@
+//===- AccelBackend.cpp - the driver's side of the accelerator backend ----===//
+#include "tools/tdlc/AccelBackend.h"
+#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/Verbs.h"
+
+#include "ssa_ir/PassManager.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace cl = llvm::cl;
+
+namespace tdl {
+
+static cl::opt<accel::OffloadPolicy> offloadPolicy(
+    "accel-offload",
+    cl::desc("Which supported regions run on the accelerator "
+             "(--backend=accel, --emit=accel-asm)"),
+    cl::values(clEnumValN(accel::OffloadPolicy::Auto, "auto",
+                          "those the cost model finds faster there "
+                          "(default)"),
+               clEnumValN(accel::OffloadPolicy::Always, "always",
+                          "every supported region"),
+               clEnumValN(accel::OffloadPolicy::Never, "never",
+                          "none: everything runs on the host")),
+    cl::init(accel::OffloadPolicy::Auto), cl::sub(RunCommand),
+    cl::sub(cl::SubCommand::getTopLevel()));
+
+accel::OffloadPolicy accelOffloadPolicy() { return offloadPolicy; }
+
+std::optional<accel::Config> readAcceleratorConfig(llvm::StringRef path,
+                                                   int &status) {
+  if (path.empty())
+    return accel::Config();
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    reportUsageError("cannot open '" + path.str() +
+                     "': " + buffer.getError().message());
+    status = ExitUsageOrIOError;
+    return std::nullopt;
+  }
+  llvm::Expected<accel::Config> config =
+      accel::parseConfig((*buffer)->getBuffer());
+  if (!config) {
+    reportUsageError("invalid accelerator config '" + path.str() +
+                     "': " + llvm::toString(config.takeError()));
+    status = ExitCompileError;
+    return std::nullopt;
+  }
+  return *config;
+}
+
+/// inline, canonicalize, CSE, DCE: a pipeline of registered passes.
+static bool runPasses(Session &session, ir::Module &module,
+                      llvm::ArrayRef<llvm::StringRef> names) {
+  ir::PassManager pm;
+  for (llvm::StringRef name : names)
+    if (!pm.add(name)) {
+      reportInternalError("accelerator partitioning",
+                          "no pass named '" + name.str() + "'");
+      return false;
+    }
+  return pm.run(module, session.diags);
+}
+
+std::optional<accel::Partition>
+partitionForAccelerator(Session &session, ir::Module &module,
+                        const accel::Config &config) {
+  CompilerStage stage("accelerator partitioning");
+  if (!runPasses(session, module, {"inline", "canonicalize", "cse", "dce"}))
+    return std::nullopt;
+  accel::Partition partition =
+      accel::partitionModule(module, config, accelOffloadPolicy());
+  if (!runPasses(session, module, {"dce"}))
+    return std::nullopt;
+  std::string problems = verifyMessages(module);
+  if (!problems.empty()) {
+    reportInternalError("accelerator partitioning",
+                        "the partitioned ir is invalid:" + problems);
+    return std::nullopt;
+  }
+  return partition;
+}
+
+} // namespace tdl

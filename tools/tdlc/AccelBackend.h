@@ -1,0 +1,34 @@
+//===- AccelBackend.h - the driver's side of the accelerator backend -*- C++
+//-*-===//
+#ifndef TDL_TOOLS_ACCELBACKEND_H
+#define TDL_TOOLS_ACCELBACKEND_H
+
+#include "tools/tdlc/Session.h"
+
+#include "backends/accel/Config.h"
+#include "backends/accel/compiler/Partition.h"
+
+#include <optional>
+
+namespace tdl {
+
+/// --accel-offload=auto|always|never (compile and run).
+accel::OffloadPolicy accelOffloadPolicy();
+
+/// Reads an accelerator config file (empty path: the default config);
+/// nullopt after printing why, with `status` set (2 for I/O, 1 for an
+/// invalid config, as `tdlc sim` does).
+std::optional<accel::Config> readAcceleratorConfig(llvm::StringRef path,
+                                                   int &status);
+
+/// Inlines calls (a region must not stop at a function boundary: a
+/// `requantize` called on a matmul belongs to it), partitions the module
+/// for the accelerator and cleans up what the outlined regions left dead.
+/// Returns nullopt after an internal error was reported.
+std::optional<accel::Partition>
+partitionForAccelerator(Session &session, ir::Module &module,
+                        const accel::Config &config);
+
+} // namespace tdl
+
+#endif
