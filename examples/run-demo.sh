@@ -33,4 +33,13 @@ for f in "$here"/accel/*.tasm; do
     status=1
   fi
 done
+# The accelerator backend: int8 programs whose convolutions and matmuls run on
+# the simulator (what was offloaded, what stayed on the host, cycle counts).
+for f in "$here"/accel/*.tdl; do
+  echo "--- tdlc run examples/accel/$(basename "$f") --backend=accel --stats"
+  if ! "$tdlc" run --backend=accel --stats "$f"; then
+    echo "*** $(basename "$f") failed" >&2
+    status=1
+  fi
+done
 exit $status

@@ -82,4 +82,14 @@ partitionForAccelerator(Session &session, ir::Module &module,
   return partition;
 }
 
+std::string describeLocation(const Session &session, const ir::Location &loc) {
+  unsigned buffer = loc.pos.isValid() ? session.sources.findBuffer(loc.pos) : 0;
+  if (!buffer)
+    return "an unknown place";
+  LineColumn lc = session.sources.getLineColumn(loc.pos);
+  return (session.sources.getBufferName(buffer) + ":" + llvm::Twine(lc.line) +
+          ":" + llvm::Twine(lc.column))
+      .str();
+}
+
 } // namespace tdl

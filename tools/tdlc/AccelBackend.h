@@ -29,6 +29,9 @@ std::optional<accel::Partition>
 partitionForAccelerator(Session &session, ir::Module &module,
                         const accel::Config &config);
 
+/// `file:line:col` of an IR location, for the accelerator's reports.
+std::string describeLocation(const Session &session, const ir::Location &loc);
+
 } // namespace tdl
 
 #endif

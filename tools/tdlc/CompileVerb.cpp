@@ -160,16 +160,10 @@ static int emitAcceleratorPrograms(Session &session, ir::Module &module) {
       partitionForAccelerator(session, module, *config);
   if (!partition)
     return ExitInternalError;
-  auto where = [&](const ir::Location &loc) -> std::string {
-    if (!loc.pos.isValid() || !session.sources.findBuffer(loc.pos))
-      return "an unknown place";
-    LineColumn lc = session.sources.getLineColumn(loc.pos);
-    return (session.sources.getBufferName(session.sources.findBuffer(loc.pos)) +
-            ":" + llvm::Twine(lc.line) + ":" + llvm::Twine(lc.column))
-        .str();
-  };
   return emitText(session, [&](llvm::raw_ostream &os) {
-    accel::printAcceleratorPrograms(os, *partition, where);
+    accel::printAcceleratorPrograms(os, *partition, [&](const ir::Location &l) {
+      return describeLocation(session, l);
+    });
   });
 }
 

@@ -169,7 +169,9 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
     llvm::outs() << v.format(printPrecision) << '\n';
   results->clear(); // printed here, before the statistics
   if (runStats)
-    executor.printStats(llvm::outs());
+    executor.printStats(llvm::outs(), [&](const ir::Location &l) {
+      return describeLocation(session, l);
+    });
   return results;
 }
 

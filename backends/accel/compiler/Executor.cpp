@@ -63,21 +63,24 @@ llvm::Expected<bool> Executor::call(const ir::Function &callee,
   return true;
 }
 
-void Executor::printStats(llvm::raw_ostream &os) const {
+void Executor::printStats(
+    llvm::raw_ostream &os,
+    llvm::function_ref<std::string(const ir::Location &)> where) const {
   os << fmt::format("accelerator: {} region(s) offloaded, {} kept on the "
                     "host, {} program run(s)\n",
                     partition.offloaded.size(), partition.kept.size(),
                     programs);
   for (size_t i = 0; i < partition.offloaded.size(); ++i) {
     const OffloadRegion &r = partition.offloaded[i];
-    os << fmt::format("  @{}: {} x{} GEMM {}x{}x{}, {}, {} call(s)\n",
-                      r.function,
+    os << fmt::format("  @{} ({}): {} x{} GEMM {}x{}x{}, {}, {} call(s)\n",
+                      r.function, where(r.loc),
                       r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
                       r.shape.numGemms, r.shape.m, r.shape.n, r.shape.k,
                       r.plan.schedule.describe(), callsPerRegion[i]);
   }
   for (const KeptRegion &k : partition.kept)
-    os << fmt::format("  kept in @{}: {}\n", k.parent, k.reason);
+    os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
+                      k.parent, k.reason);
   accel::printStats(os, total, config);
 }
 

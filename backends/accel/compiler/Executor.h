@@ -17,6 +17,8 @@
 #include "backends/accel/compiler/Partition.h"
 #include "ssa_ir/interp/RuntimeValue.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <optional>
 
 namespace tdl::accel {
@@ -37,8 +39,11 @@ public:
   /// The Chrome trace of every program, one after the other (when traced).
   const TraceWriter *trace() const { return tracer ? &*tracer : nullptr; }
 
-  /// `--stats`: what was offloaded and kept, then the totals.
-  void printStats(llvm::raw_ostream &os) const;
+  /// `--stats`: what was offloaded and kept, then the totals. `where`
+  /// renders a location as `file:line:col`.
+  void
+  printStats(llvm::raw_ostream &os,
+             llvm::function_ref<std::string(const ir::Location &)> where) const;
 
 private:
   Config config;
