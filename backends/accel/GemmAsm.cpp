@@ -35,15 +35,24 @@ void printGemmPlanAsm(llvm::raw_ostream &os, const GemmPlan &plan,
         "elements [M/batch, K/block_in],\n# B transposed as WGT elements "
         "[N/block_out, K/block_in], operands as ACC\n# elements (a Row "
         "operand's batch rows equal), C as OUT elements.\n";
-  os << fmt::format("buffer A : i8[{}, {}, {}, {}] = random(1)\n", l.mBlocks,
-                    l.kBlocks, c.batch, c.blockIn);
-  os << fmt::format("buffer B : i8[{}, {}, {}, {}] = random(2)\n", l.nBlocks,
-                    l.kBlocks, c.blockOut, c.blockIn);
+  // A' = A (INP) and B' = B (WGT), or A' = B^T and B' = A if transposed.
+  std::string inpShape =
+      fmt::format("[{}, {}, {}, {}]", l.mBlocks, l.kBlocks, c.batch, c.blockIn);
+  std::string wgtShape = fmt::format("[{}, {}, {}, {}]", l.nBlocks, l.kBlocks,
+                                     c.blockOut, c.blockIn);
+  if (l.transposed)
+    os << "# transposed: C^T = B^T·A^T; A is packed as WGT elements, B^T as "
+          "INP elements,\n# C holds C^T\n";
+  os << fmt::format("buffer A : i8{} = random(1)\n",
+                    l.transposed ? wgtShape : inpShape);
+  os << fmt::format("buffer B : i8{} = random(2)\n",
+                    l.transposed ? inpShape : wgtShape);
   for (size_t i = 0; i < plan.op.operands.size(); ++i) {
     if (plan.op.operands[i] == OperandShape::Row)
       os << fmt::format("buffer OP{} : i32[{}, {}, {}] = random({}, -1024, "
                         "1024)   # row operand [N]\n",
-                        i, l.nBlocks, c.batch, c.blockOut, 3 + i);
+                        i, l.transposed ? l.mBlocks : l.nBlocks, c.batch,
+                        c.blockOut, 3 + i);
     else
       os << fmt::format("buffer OP{} : i32[{}, {}, {}, {}] = random({}, "
                         "-1024, 1024)   # full operand [M, N]\n",

@@ -2,6 +2,7 @@
 #include "backends/accel/GemmCodegen.h"
 
 #include "backends/accel/Encoding.h"
+#include "backends/accel/GemmLayout.h"
 #include "backends/accel/Printer.h"
 #include "backends/accel/TokenSync.h"
 
@@ -90,9 +91,8 @@ LoopNest tileLoop(uint32_t uopBgn, uint32_t uopEnd, uint32_t rows,
 GemmTiling computeTiling(const Config &config, const GemmOp &op,
                          const EpilogueUse &epi, const GemmSchedule &s) {
   GemmTiling t;
-  t.mBlocks = uint32_t(llvm::divideCeil(op.m, config.batch));
-  t.nBlocks = uint32_t(llvm::divideCeil(op.n, config.blockOut));
-  t.kBlocks = uint32_t(llvm::divideCeil(op.k, config.blockIn));
+  MappedBlocks bl = mappedBlocks(config, op, s.transposed);
+  t.mBlocks = bl.m, t.nBlocks = bl.n, t.kBlocks = bl.k;
   t.tileM = std::min(s.tileM, t.mBlocks);
   t.tileN = std::min(s.tileN, t.nBlocks);
   t.tileK = std::min(s.tileK, t.kBlocks);
@@ -115,9 +115,11 @@ GemmTiling computeTiling(const Config &config, const GemmOp &op,
   t.accSlotSize = t.tileM * t.tileN;
   t.fullAreaBase = t.accSlots * t.accSlotSize;
   t.rowAreaBase = t.fullAreaBase + epi.numFull * t.accSlotSize;
-  t.rowWhole = uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * t.nBlocks <=
-               config.accDepth;
-  t.rowAreaSize = t.rowWhole ? t.nBlocks : t.tileN;
+  t.rowAlongM = s.transposed;
+  uint32_t axis = t.rowAlongM ? t.mBlocks : t.nBlocks;
+  t.rowWhole =
+      uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * axis <= config.accDepth;
+  t.rowAreaSize = t.rowWhole ? axis : (t.rowAlongM ? t.tileM : t.tileN);
   t.accEntries = uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * t.rowAreaSize;
   return t;
 }
@@ -160,8 +162,12 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
   const uint32_t mB = t.mBlocks, nB = t.nBlocks, kB = t.kBlocks;
 
   // DRAM element addresses (the encoding holds 32 bits).
-  uint64_t aElem = layout.aAddr / config.inpElemBytes();
-  uint64_t bElem = layout.bAddr / config.wgtElemBytes();
+  assert(layout.transposed == s.transposed && "layout of another mapping");
+  // A' (INP) and B' (WGT): A and B, or B^T and A when transposed.
+  uint64_t aElem =
+      (s.transposed ? layout.bAddr : layout.aAddr) / config.inpElemBytes();
+  uint64_t bElem =
+      (s.transposed ? layout.aAddr : layout.bAddr) / config.wgtElemBytes();
   uint64_t cElem = layout.cAddr / config.outElemBytes();
   std::vector<uint64_t> opElem;
   for (uint64_t addr : layout.operandAddrs)
@@ -193,8 +199,9 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
     for (size_t o = 0; o < op.operands.size(); ++o)
       if (epi.rowArea[o] >= 0)
         prog.add(Instruction::load(
-            MemType::Acc, t.rowAreaBase + uint32_t(epi.rowArea[o]) * nB,
-            uint32_t(opElem[o]), 1, nB, nB));
+            MemType::Acc,
+            t.rowAreaBase + uint32_t(epi.rowArea[o]) * t.rowAreaSize,
+            uint32_t(opElem[o]), 1, t.rowAreaSize, t.rowAreaSize));
 
   MemType outerMem = t.inpIsOuter ? MemType::Inp : MemType::Wgt;
   MemType innerMem = t.inpIsOuter ? MemType::Wgt : MemType::Inp;
@@ -212,7 +219,7 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
                  s.reuseLoaded || t.outerResident);
   SlotRing inner(t.innerSlots, t.innerSlotSize, s.reuseLoaded);
   std::vector<std::optional<Id>> accLastStore(t.accSlots);
-  std::optional<uint32_t> rowsLoadedFor; // N tile of the per-tile Row areas
+  std::optional<uint32_t> rowsLoadedFor; // tile of the per-tile Row areas
   const uint32_t NoStep = UINT32_MAX;    // the tag of a whole-K panel
 
   uint64_t tileIndex = 0;
@@ -293,14 +300,19 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
               MemType::Acc,
               t.fullAreaBase + uint32_t(epi.fullArea[f]) * t.accSlotSize,
               uint32_t(opElem[f] + tileOffset), rows, cols, nB));
-      if (!t.rowWhole && rowsLoadedFor != nt) {
+      // The Row areas follow the tile along their axis.
+      uint32_t rowTile = t.rowAlongM ? mt : nt;
+      uint32_t rowTileStart = t.rowAlongM ? mt * t.tileM : nt * t.tileN;
+      uint32_t rowTileSize = t.rowAlongM ? rows : cols;
+      if (!t.rowWhole && rowsLoadedFor != rowTile) {
         for (size_t r = 0; r < op.operands.size(); ++r)
           if (epi.rowArea[r] >= 0)
             prog.add(Instruction::load(
                 MemType::Acc,
                 t.rowAreaBase + uint32_t(epi.rowArea[r]) * t.rowAreaSize,
-                uint32_t(opElem[r] + uint64_t(nt) * t.tileN), 1, cols, cols));
-        rowsLoadedFor = nt;
+                uint32_t(opElem[r] + rowTileStart), 1, rowTileSize,
+                rowTileSize));
+        rowsLoadedFor = rowTile;
       }
       for (size_t st = epi.fusedInit ? 1 : 0; st < epi.steps.size(); ++st) {
         const EpilogueStep &step = epi.steps[st];
@@ -316,11 +328,15 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
           srcOut = rows > 1 ? cols : 0;
           srcIn = cols > 1 ? 1 : 0;
         } else {
-          // A bias: the same ACC entries for every row of blocks.
+          // A bias: the same ACC entries for every row of blocks (every
+          // column when transposed): that loop's source stride is 0.
           src = t.rowAreaBase +
                 uint32_t(epi.rowArea[step.operand]) * t.rowAreaSize +
-                (t.rowWhole ? nt * t.tileN : 0);
-          srcIn = cols > 1 ? 1 : 0;
+                (t.rowWhole ? rowTileStart : 0);
+          if (t.rowAlongM)
+            srcOut = rows > 1 ? 1 : 0;
+          else
+            srcIn = cols > 1 ? 1 : 0;
         }
         uint32_t u = uops.single(accBase, src);
         alu.loop = tileLoop(u, u + 1, rows, cols);

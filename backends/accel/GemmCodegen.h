@@ -42,7 +42,10 @@ struct GemmTiling {
   uint32_t outerSlots, outerSlotSize, innerSlots, innerSlotSize;
   uint32_t accSlots, accSlotSize;
   uint32_t fullAreaBase, rowAreaBase, rowAreaSize; // ACC entries
-  bool rowWhole; // Row operands cover all of N (loaded once)
+  /// Row operands (a bias along N) run along the mapped M axis when the
+  /// problem is transposed.
+  bool rowAlongM;
+  bool rowWhole; // Row operands cover the whole axis (loaded once)
   uint64_t inpEntries, wgtEntries, accEntries;
 };
 

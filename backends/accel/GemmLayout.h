@@ -22,18 +22,28 @@
 
 namespace tdl::accel {
 
+/// Blocks of the problem the accelerator computes: C[M,N] = A·B, or with
+/// `transposed` C^T[N,M] = B^T·A^T (rows of C' on `batch`, its columns on
+/// `block_out`, the reduction on `block_in`).
+struct MappedBlocks {
+  uint32_t m, n, k;
+};
+MappedBlocks mappedBlocks(const Config &config, const GemmOp &op,
+                          bool transposed);
+
 /// Bytes of each DRAM buffer of the layout, in buffer order.
 struct GemmBufferBytes {
   uint64_t a, b;
   std::vector<uint64_t> operands;
   uint64_t c;
 };
-GemmBufferBytes gemmBufferBytes(const Config &config, const GemmOp &op);
+GemmBufferBytes gemmBufferBytes(const Config &config, const GemmOp &op,
+                                bool transposed);
 
 /// Places A, B, the operands, C and then the micro-op table (the only part
 /// that depends on the schedule, hence last) of `numUops` entries.
 GemmLayout computeGemmLayout(const Config &config, const GemmOp &op,
-                             uint64_t numUops);
+                             bool transposed, uint64_t numUops);
 
 /// Allocates `layout.totalBytes` in `dram` (which must be empty) and writes
 /// the packed A, B and operands and the encoded micro-ops. Operands carry

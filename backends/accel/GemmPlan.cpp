@@ -23,13 +23,13 @@
 namespace tdl::accel {
 
 std::string GemmSchedule::describe() const {
-  std::string text =
-      fmt::format("tiles {}x{}x{} blocks, {} outer, ", tileM, tileN, tileK,
-                  order == TileOrder::MOuter ? "M" : "N");
+  std::string text = transposed ? "C^T = B^T·A^T, " : "";
+  text += fmt::format("tiles {}x{}x{} blocks, {} outer, ", tileM, tileN, tileK,
+                      order == TileOrder::MOuter ? "M" : "N");
   if (outerResident)
     text += fmt::format("{} panel resident ({} slot{}), ",
-                        order == TileOrder::MOuter ? "A" : "B", panelSlots,
-                        panelSlots == 1 ? "" : "s");
+                        (order == TileOrder::MOuter) != transposed ? "A" : "B",
+                        panelSlots, panelSlots == 1 ? "" : "s");
   text += fmt::format("slots load {} acc {}", loadSlots, accSlots);
   if (!reuseLoaded)
     text += ", no reuse";
@@ -71,7 +71,7 @@ namespace {
 llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
                                    const GemmSchedule &schedule,
                                    Simulator &timer) {
-  GemmLayout layout = computeGemmLayout(config, op, 0);
+  GemmLayout layout = computeGemmLayout(config, op, schedule.transposed, 0);
   llvm::Expected<GemmProgram> program =
       buildGemmProgram(config, op, layout, schedule);
   if (!program)
@@ -85,7 +85,8 @@ llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
   plan.config = config;
   plan.op = op;
   plan.schedule = schedule;
-  plan.layout = computeGemmLayout(config, op, program->uops.size());
+  plan.layout =
+      computeGemmLayout(config, op, schedule.transposed, program->uops.size());
   plan.insns = std::move(program->insns);
   plan.uops = std::move(program->uops);
   plan.estimate = timed.stats;

@@ -45,6 +45,11 @@ enum class TileOrder : uint8_t {
 /// One way to run the GEMM. Sizes count blocks: M in `batch` rows, N in
 /// `block_out` columns, K in `block_in`. Edge tiles are smaller (ragged).
 struct GemmSchedule {
+  /// Compute C^T = B^T · A^T instead: N goes on `batch` rows and M on
+  /// `block_out` columns (less padding when N is small or not a multiple
+  /// of block_out, or M is not a multiple of batch). Tile sizes and the
+  /// loop order then refer to that transposed problem.
+  bool transposed = false;
   uint32_t tileM = 1, tileN = 1, tileK = 1;
   TileOrder order = TileOrder::MOuter;
   /// The outer operand's [tile × whole K] panel is loaded once per outer
@@ -66,16 +71,22 @@ struct GemmSchedule {
 
 /// Where the plan expects each matrix in DRAM (byte addresses, laid out
 /// like the .tasm assembler lays buffers: in this order from 0, each
-/// aligned to Config::maxElemBytes()).
-///   A: INP elements, block (mb, kb) at a + (mb·kBlocks + kb)·inpElemBytes
-///   B: WGT elements (B transposed: block_out rows of block_in), block
-///      (nb, kb) at b + (nb·kBlocks + kb)·wgtElemBytes
-///   Row operand: ACC elements, block nb (its `batch` rows all equal)
-///   Full operand: ACC elements, block (mb, nb) at mb·nBlocks + nb
-///   C: OUT elements, block (mb, nb) at c + (mb·nBlocks + nb)·outElemBytes
-/// Padding (M to batch, K to block_in, N to block_out) holds zeros.
+/// aligned to Config::maxElemBytes()). The accelerator computes
+/// C' = A'·B' with C' = C, A' = A, B' = B, or, transposed, C' = C^T,
+/// A' = B^T, B' = A^T; blocks count the rows (mb), columns (nb) of C' and
+/// the reduction (kb):
+///   A': INP elements, block (mb, kb) at (mb·kBlocks + kb)·inpElemBytes
+///   B': WGT elements (B' transposed: block_out rows of block_in), block
+///       (nb, kb) at (nb·kBlocks + kb)·wgtElemBytes — so A itself when
+///       transposed
+///   Row operand (a bias along N): ACC elements, one per block of N, the
+///       value repeated along the other axis of the element
+///   Full operand: ACC elements of C', block (mb, nb) at mb·nBlocks + nb
+///   C': OUT elements, block (mb, nb) at (mb·nBlocks + nb)·outElemBytes
+/// Padding (to batch, block_in, block_out multiples) holds zeros.
 struct GemmLayout {
-  uint32_t mBlocks = 0, nBlocks = 0, kBlocks = 0;
+  bool transposed = false;
+  uint32_t mBlocks = 0, nBlocks = 0, kBlocks = 0; // of C' = A'·B'
   uint64_t aAddr = 0, bAddr = 0;
   std::vector<uint64_t> operandAddrs; // parallel to GemmOp::operands
   uint64_t cAddr = 0, uopAddr = 0;

@@ -1,6 +1,7 @@
 //===- GemmSearch.cpp - enumeration and the analytic lower bound ---------===//
 #include "backends/accel/GemmSearch.h"
 
+#include "backends/accel/GemmLayout.h"
 #include "backends/accel/Simulator.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -85,12 +86,18 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
   uint64_t uopDma = lat + Config::uopElemBytes() / bw; // ≥ 1 micro-op
   uint64_t prefixDma = uopDma; // before the first GEMM, on the channel
   uint64_t computeDma = 0;     // after it
+  // Row operands (biases) along N, or along M when transposed.
+  const Split &axis = t.rowAlongM ? m : n, &other = t.rowAlongM ? n : m;
+  const uint64_t axisBlocks = t.rowAlongM ? mB : nB;
   if (t.rowWhole) {
-    prefixDma += epi.numRow * dma(nB * accB);
+    prefixDma += epi.numRow * dma(axisBlocks * accB);
   } else if (epi.numRow) {
-    bool once = !t.inpIsOuter || n.count() == 1;
-    uint64_t loads = once ? n.count() : tiles;
-    uint64_t bytes = (once ? nB : nB * m.count()) * accB;
+    // Reloaded whenever the tile along the axis changes: once per tile
+    // of the axis when it is the outer loop (or has one tile).
+    bool axisOuter = t.rowAlongM == t.inpIsOuter;
+    bool once = axisOuter || axis.count() == 1;
+    uint64_t loads = once ? axis.count() : tiles;
+    uint64_t bytes = axisBlocks * (once ? 1 : other.count()) * accB;
     computeDma += epi.numRow * (loads * lat + bytes / bw);
   }
   computeDma += epi.numFull * (tiles * lat + mB * nB * accB / bw);
@@ -109,9 +116,9 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
     busy += (mB * nB * config.gemmII + tiles * depth) -
             (uint64_t(m.first()) * n.first() * config.gemmII + depth);
   for (size_t i = epi.fusedInit ? 1 : 0; i < epi.steps.size(); ++i)
-    busy += mB * nB *
-                (epi.steps[i].useImm ? config.aluIIImm : config.aluIITensor) +
-            tiles * depth;
+    busy +=
+        mB * nB * (epi.steps[i].useImm ? config.aluIIImm : config.aluIITensor) +
+        tiles * depth;
   uint32_t firstOuter = t.inpIsOuter ? m.first() : n.first();
   uint32_t firstInner = t.inpIsOuter ? n.first() : m.first();
   uint64_t firstLoads = dma(uint64_t(firstOuter) *
@@ -142,12 +149,6 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
 std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
                                                const GemmOp &op, size_t keep) {
   EpilogueUse epi = analyzeEpilogue(op);
-  uint32_t mB = uint32_t(llvm::divideCeil(op.m, config.batch));
-  uint32_t nB = uint32_t(llvm::divideCeil(op.n, config.blockOut));
-  uint32_t kB = uint32_t(llvm::divideCeil(op.k, config.blockIn));
-  std::vector<uint32_t> mSizes = balancedTileSizes(mB),
-                        nSizes = balancedTileSizes(nB),
-                        kSizes = balancedTileSizes(kB);
 
   // Slot counts: a variant with one slot where two would fit is
   // dominated (same traffic, less overlap) and left out, so the timed
@@ -165,59 +166,66 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
   };
 
   std::vector<ScoredSchedule> out;
-  for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
-    for (bool resident : {false, true}) {
-      llvm::ArrayRef<Slots> variants =
-          resident ? llvm::ArrayRef<Slots>(residentSlots)
-                   : llvm::ArrayRef<Slots>(streamedSlots);
-      const Slots smallest = variants.back();
-      for (uint32_t tk : kSizes) {
-        // A resident panel holds all of K; tileK is the streamed step.
-        for (uint32_t tm : mSizes) {
-          GemmSchedule s;
-          s.order = order, s.outerResident = resident;
-          s.tileM = tm, s.tileN = 1, s.tileK = tk;
-          s.loadSlots = smallest.load, s.accSlots = smallest.acc;
-          s.panelSlots = 1;
-          // INP grows with tileM only: if it overflows with the fewest
-          // slots, so does every larger tileM.
-          if (computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
-            break;
-          for (uint32_t tn : nSizes) {
-            s.tileN = tn;
+  for (bool transposed : {false, true}) {
+    MappedBlocks bl = mappedBlocks(config, op, transposed);
+    std::vector<uint32_t> mSizes = balancedTileSizes(bl.m),
+                          nSizes = balancedTileSizes(bl.n),
+                          kSizes = balancedTileSizes(bl.k);
+    for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
+      for (bool resident : {false, true}) {
+        llvm::ArrayRef<Slots> variants =
+            resident ? llvm::ArrayRef<Slots>(residentSlots)
+                     : llvm::ArrayRef<Slots>(streamedSlots);
+        const Slots smallest = variants.back();
+        for (uint32_t tk : kSizes) {
+          // A resident panel holds all of K; tileK is the streamed step.
+          for (uint32_t tm : mSizes) {
+            GemmSchedule s;
+            s.transposed = transposed;
+            s.order = order, s.outerResident = resident;
+            s.tileM = tm, s.tileN = 1, s.tileK = tk;
             s.loadSlots = smallest.load, s.accSlots = smallest.acc;
             s.panelSlots = 1;
-            GemmTiling least = computeTiling(config, op, epi, s);
-            if (least.wgtEntries > config.wgtDepth ||
-                least.accEntries > config.accDepth)
-              break; // WGT and ACC grow with tileN
-            if (least.inpEntries > config.inpDepth)
-              continue;
-            for (const Slots &v : variants) {
-              if (!fits(s, v))
+            // INP grows with tileM only: if it overflows with the fewest
+            // slots, so does every larger tileM.
+            if (computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
+              break;
+            for (uint32_t tn : nSizes) {
+              s.tileN = tn;
+              s.loadSlots = smallest.load, s.accSlots = smallest.acc;
+              s.panelSlots = 1;
+              GemmTiling least = computeTiling(config, op, epi, s);
+              if (least.wgtEntries > config.wgtDepth ||
+                  least.accEntries > config.accDepth)
+                break; // WGT and ACC grow with tileN
+              if (least.inpEntries > config.inpDepth)
                 continue;
-              if ((v.load == 1 && fits(s, {2, v.acc, v.panel})) ||
-                  (v.acc == 1 && fits(s, {v.load, 2, v.panel})) ||
-                  (v.panel == 1 && fits(s, {v.load, v.acc, 2})))
-                continue; // dominated
-              GemmSchedule c = s;
-              c.loadSlots = v.load, c.accSlots = v.acc;
-              c.panelSlots = v.panel ? v.panel : 2; // unused when streamed
-              GemmTiling t = computeTiling(config, op, epi, c);
-              out.push_back({c, scheduleLowerBound(config, op, epi, t, c)});
+              for (const Slots &v : variants) {
+                if (!fits(s, v))
+                  continue;
+                if ((v.load == 1 && fits(s, {2, v.acc, v.panel})) ||
+                    (v.acc == 1 && fits(s, {v.load, 2, v.panel})) ||
+                    (v.panel == 1 && fits(s, {v.load, v.acc, 2})))
+                  continue; // dominated
+                GemmSchedule c = s;
+                c.loadSlots = v.load, c.accSlots = v.acc;
+                c.panelSlots = v.panel ? v.panel : 2; // unused when streamed
+                GemmTiling t = computeTiling(config, op, epi, c);
+                out.push_back({c, scheduleLowerBound(config, op, epi, t, c)});
+              }
             }
           }
         }
       }
-    }
+  }
   auto key = [](const ScoredSchedule &c) {
     const GemmSchedule &s = c.schedule;
     // Ties: prefer bigger tiles and more slots (fewer instructions, more
     // overlap), then a fixed order.
     return std::make_tuple(c.lowerBound, -int64_t(s.tileM) * s.tileN * s.tileK,
                            -int(s.loadSlots + s.accSlots), int(s.order),
-                           int(s.outerResident), -int(s.panelSlots), s.tileM,
-                           s.tileN, s.tileK);
+                           int(s.outerResident), -int(s.panelSlots),
+                           int(s.transposed), s.tileM, s.tileN, s.tileK);
   };
   size_t k = std::min(keep, out.size());
   std::partial_sort(out.begin(), out.begin() + k, out.end(),

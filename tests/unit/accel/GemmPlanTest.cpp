@@ -139,25 +139,56 @@ TEST(GemmPlanTest, RandomShapesAndEpilogues) {
 }
 
 TEST(GemmPlanTest, EveryStructuralVariant) {
-  // Force each loop order / residency / slot variant on one ragged case.
-  Config config = smallConfig(1, 16, 16, 256, 64, 128);
+  // Force each mapping / loop order / residency / slot variant on ragged
+  // cases, with a bias, a full operand and a clamp.
+  const Config configs[] = {smallConfig(1, 16, 16, 256, 64, 128),
+                            smallConfig(4, 8, 16, 512, 128, 128)};
   GemmOp op = requantizedGemm(45, 70, 150);
   op.operands.push_back(OperandShape::Full);
   op.epilogue.insert(op.epilogue.begin() + 1, {AluOp::Add, false, 0, 1});
-  for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
-    for (bool resident : {false, true})
-      for (uint32_t slots : {1u, 2u})
-        for (bool reuse : {false, true}) {
-          GemmSchedule s;
-          s.tileM = 7, s.tileN = 2, s.tileK = 3;
-          s.order = order;
-          s.outerResident = resident;
-          s.loadSlots = s.accSlots = s.panelSlots = slots;
-          s.reuseLoaded = reuse;
-          llvm::Expected<GemmPlan> p = planGemmWithSchedule(config, op, s);
-          ASSERT_TRUE(bool(p)) << llvm::toString(p.takeError());
-          expectPlanMatchesReference(*p, 77);
-        }
+  for (const Config &config : configs)
+    for (bool transposed : {false, true})
+      for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter})
+        for (bool resident : {false, true})
+          for (uint32_t slots : {1u, 2u})
+            for (bool reuse : {false, true}) {
+              GemmSchedule s;
+              s.transposed = transposed;
+              s.tileM = 7, s.tileN = 2, s.tileK = 3;
+              s.order = order;
+              s.outerResident = resident;
+              s.loadSlots = s.accSlots = s.panelSlots = slots;
+              s.reuseLoaded = reuse;
+              llvm::Expected<GemmPlan> p = planGemmWithSchedule(config, op, s);
+              ASSERT_TRUE(bool(p)) << llvm::toString(p.takeError());
+              expectPlanMatchesReference(*p, 77);
+            }
+}
+
+TEST(GemmPlanTest, RowOperandsReloadedPerTile) {
+  // ACC too small to keep a whole bias: it follows the tiles along its
+  // axis (N, or M when transposed), in both loop orders.
+  Config config = smallConfig(1, 16, 16, 64, 32, 16);
+  GemmOp op = requantizedGemm(20, 200, 40);
+  for (bool transposed : {false, true})
+    for (TileOrder order : {TileOrder::MOuter, TileOrder::NOuter}) {
+      GemmSchedule s;
+      s.transposed = transposed;
+      s.tileM = transposed ? 3 : 2, s.tileN = transposed ? 1 : 3;
+      s.tileK = 2;
+      s.order = order;
+      llvm::Expected<GemmPlan> p = planGemmWithSchedule(config, op, s);
+      ASSERT_TRUE(bool(p)) << llvm::toString(p.takeError());
+      expectPlanMatchesReference(*p, 21);
+    }
+}
+
+TEST(GemmPlanTest, TransposedMappingForFewColumns) {
+  // N = 35 pads to 48 columns of block_out; computing C^T puts N on the
+  // batch rows instead (no padding) — the search finds that.
+  GemmPlan p = plan(Config(), requantizedGemm(700, 35, 256), true);
+  EXPECT_TRUE(p.schedule.transposed) << p.schedule.describe();
+  expectPlanMatchesReference(p, 31);
 }
 
 TEST(GemmPlanTest, EveryTimedCandidateIsCorrect) {

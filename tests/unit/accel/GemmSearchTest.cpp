@@ -205,41 +205,44 @@ TEST(GemmSearchTest, AsmAssemblesToThePlan) {
   GemmOp op = requantizedGemm(30, 40, 50);
   op.operands.push_back(OperandShape::Full);
   op.epilogue.push_back({AluOp::Add, false, 0, 1});
-  for (const Config &config : configs) {
-    GemmPlan plan = cantFail(planGemm(config, op));
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    printGemmPlanAsm(os, plan, "layer0");
-    std::unique_ptr<Assembled> as = assembleText(text, config);
-    ASSERT_TRUE(as->program.has_value())
-        << (as->diagnostics.empty() ? "" : as->diagnostics[0]) << "\n"
-        << text;
-    EXPECT_EQ(as->program->insns, plan.insns);
-    // Buffers at the plan's addresses; the micro-op table decodes to uops.
-    const std::vector<AsmBuffer> &buffers = as->program->buffers;
-    ASSERT_EQ(buffers.size(), 6u);
-    EXPECT_EQ(buffers[0].address, plan.layout.aAddr);
-    EXPECT_EQ(buffers[1].address, plan.layout.bAddr);
-    EXPECT_EQ(buffers[2].address, plan.layout.operandAddrs[0]);
-    EXPECT_EQ(buffers[3].address, plan.layout.operandAddrs[1]);
-    EXPECT_EQ(buffers[4].address, plan.layout.cAddr);
-    EXPECT_EQ(buffers[5].address, plan.layout.uopAddr);
-    ASSERT_EQ(buffers[5].data.size(), plan.uops.size() * 4);
-    for (size_t i = 0; i < plan.uops.size(); ++i) {
-      uint32_t word;
-      std::memcpy(&word, buffers[5].data.data() + 4 * i, 4);
-      EXPECT_EQ(decodeUop(word), plan.uops[i]);
+  for (const Config &config : configs)
+    for (bool transposed : {false, true}) {
+      GemmSchedule schedule = cantFail(planGemm(config, op)).schedule;
+      schedule.transposed = transposed;
+      GemmPlan plan = cantFail(planGemmWithSchedule(config, op, schedule));
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      printGemmPlanAsm(os, plan, "layer0");
+      std::unique_ptr<Assembled> as = assembleText(text, config);
+      ASSERT_TRUE(as->program.has_value())
+          << (as->diagnostics.empty() ? "" : as->diagnostics[0]) << "\n"
+          << text;
+      EXPECT_EQ(as->program->insns, plan.insns);
+      // Buffers at the plan's addresses; the micro-op table decodes to uops.
+      const std::vector<AsmBuffer> &buffers = as->program->buffers;
+      ASSERT_EQ(buffers.size(), 6u);
+      EXPECT_EQ(buffers[0].address, plan.layout.aAddr);
+      EXPECT_EQ(buffers[1].address, plan.layout.bAddr);
+      EXPECT_EQ(buffers[2].address, plan.layout.operandAddrs[0]);
+      EXPECT_EQ(buffers[3].address, plan.layout.operandAddrs[1]);
+      EXPECT_EQ(buffers[4].address, plan.layout.cAddr);
+      EXPECT_EQ(buffers[5].address, plan.layout.uopAddr);
+      ASSERT_EQ(buffers[5].data.size(), plan.uops.size() * 4);
+      for (size_t i = 0; i < plan.uops.size(); ++i) {
+        uint32_t word;
+        std::memcpy(&word, buffers[5].data.data() + 4 * i, 4);
+        EXPECT_EQ(decodeUop(word), plan.uops[i]);
+      }
+      // And it runs on the simulator as `tdlc sim` would.
+      Dram dram;
+      as->program->loadInto(dram, config);
+      Simulator sim(config);
+      RunResult r = sim.run(as->program->insns, dram);
+      ASSERT_TRUE(r.ok()) << formatFault(*r.fault);
+      EXPECT_EQ(r.stats.cycles, plan.estimate.cycles);
+      EXPECT_NE(text.find("# schedule: "), std::string::npos);
+      EXPECT_NE(text.find("print C"), std::string::npos);
     }
-    // And it runs on the simulator as `tdlc sim` would.
-    Dram dram;
-    as->program->loadInto(dram, config);
-    Simulator sim(config);
-    RunResult r = sim.run(as->program->insns, dram);
-    ASSERT_TRUE(r.ok()) << formatFault(*r.fault);
-    EXPECT_EQ(r.stats.cycles, plan.estimate.cycles);
-    EXPECT_NE(text.find("# schedule: "), std::string::npos);
-    EXPECT_NE(text.find("print C"), std::string::npos);
-  }
 }
 
 TEST(GemmSearchTest, TraceCycleOffsetChainsRuns) {
