@@ -215,27 +215,22 @@ static Value *addIfResult(Operation *fwdIf, unsigned r, Value *v,
   return fwdIf->getResult(fwdIf->getNumResults() - 1);
 }
 
-static bool insideLoop(Operation *op) {
-  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
-    if (p->getOpcode() == Opcode::For || p->getOpcode() == Opcode::While)
-      return true;
-  return false;
-}
-
 /// The reversal of a loop (or nested `if`) of branch `r` added results to
 /// its re-emitted copy `re` that the pullback reads (a loop's tape and trip
 /// count). The forward branch's copy is replaced by a copy of `re`, and
 /// those results become results of the forward `if` (an empty tape and a
 /// zero count from the other branch), so `re` is dead: the branch's loops
-/// run once. Not done for an `if` inside a loop: its tape would be stored
-/// on the outer loop's tape, and tapes never hold tapes (docs/autodiff.md,
-/// "Higher order through loops"); there `re` stays.
+/// run once. For an `if` inside a loop the exported tape is not stored on
+/// the outer loop's tape (tapes never hold tapes, docs/autodiff.md "Higher
+/// order through loops"): the outer loop reversal carries it instead and
+/// threads it through the forward and reverse `if`s (shareInnerTape in
+/// ReverseLoops.cpp); the empty tape of the other branch becomes the
+/// carried tape passed through.
 void ReverseEmitter::forwardAugmentedOps(
     Operation &op, unsigned r,
     const llvm::SmallPtrSetImpl<Operation *> &recomputed,
     ValueMap &forwardValue) {
   Operation *fwdIf = primal(op.getResult(0))->getDefiningOp();
-  bool inLoop = insideLoop(fwdIf);
   for (auto &inOp : op.getRegion(r).getOps()) {
     if (inOp->getNumRegions() == 0 || inOp->getNumResults() == 0)
       continue;
@@ -244,11 +239,6 @@ void ReverseEmitter::forwardAugmentedOps(
     Operation *f = fv ? fv->getDefiningOp() : nullptr;
     unsigned n = inOp->getNumResults();
     if (!re || !f || !recomputed.count(re) || re->getNumResults() <= n)
-      continue;
-    bool tapes = false;
-    for (unsigned k = n; k < re->getNumResults(); ++k)
-      tapes |= re->getResult(k)->getType().isTape();
-    if (tapes && inLoop)
       continue;
     // re's operands (its regions' outer reads included) are re-emitted
     // copies, whose forward values are known, or operand-free ops the

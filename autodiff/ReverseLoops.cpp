@@ -107,6 +107,71 @@ struct LoopTape {
   Value *condTapeArg; // the tape in a `while` condition region, or null
 };
 
+/// Where the forward tape `v` (of the outer body, or of an `if` branch in
+/// it) starts empty: the uses of the tape_new ops it is built from, if `v`
+/// is the end state of a loop carrying a tape from tape_new, or an `if`
+/// result each branch of which is such a value or a tape_new (the branch
+/// without the loop). Every value on the way is read once. False otherwise.
+bool findTapeStarts(
+    Value *v, llvm::SmallVectorImpl<std::pair<Operation *, unsigned>> &starts) {
+  Operation *def = v->getDefiningOp();
+  if (!def)
+    return false;
+  if (def->getOpcode() == Opcode::For || def->getOpcode() == Opcode::While) {
+    unsigned idx = initOperand(*def, v->getIndex());
+    Value *init = def->getOperand(idx);
+    Operation *newOp = init->getDefiningOp();
+    if (!newOp || newOp->getOpcode() != Opcode::TapeNew ||
+        init->getNumUses() != 1)
+      return false;
+    starts.push_back({def, idx});
+    return true;
+  }
+  if (def->getOpcode() != Opcode::If)
+    return false;
+  for (unsigned r = 0; r < 2; ++r) {
+    Operation *yield = def->getRegion(r).getTerminator();
+    Value *y = yield->getOperand(v->getIndex());
+    Operation *yDef = y->getDefiningOp();
+    if (y->getNumUses() != 1 || !yDef ||
+        yDef->getParentRegion() != &def->getRegion(r))
+      return false;
+    if (yDef->getOpcode() == Opcode::TapeNew)
+      starts.push_back({yield, v->getIndex()});
+    else if (!findTapeStarts(y, starts))
+      return false;
+  }
+  return true;
+}
+
+/// The `if` ops between `op` and region `r` (innermost first), with the
+/// branch each one holds `op` in; false if another op is in between.
+bool ifsUpTo(Operation *op, Region *r,
+             llvm::SmallVectorImpl<std::pair<Operation *, unsigned>> &ifs) {
+  while (op->getParentRegion() != r) {
+    Operation *p = op->getParentOp();
+    if (!p || p->getOpcode() != Opcode::If)
+      return false;
+    ifs.push_back({p, op->getParentRegion() == &p->getRegion(0) ? 0u : 1u});
+    op = p;
+  }
+  return true;
+}
+
+/// Adds a result to `ifOp`: branch `r` yields `inBranch`, the other one
+/// `passed` (a value the `if` can read).
+Value *threadThroughIf(Operation *ifOp, unsigned r, Value *inBranch,
+                       Value *passed) {
+  ifOp->addResult(inBranch->getType());
+  for (unsigned k = 0; k < 2; ++k) {
+    Operation *yield = ifOp->getRegion(k).getTerminator();
+    llvm::SmallVector<Value *, 6> outs(yield->getOperands());
+    outs.push_back(k == r ? inBranch : passed);
+    yield->setOperands(outs);
+  }
+  return ifOp->getResult(ifOp->getNumResults() - 1);
+}
+
 /// An inner loop of the body that got its own tape (an escaping tape `v`,
 /// the end state of the inner forward loop) shares one tape across the
 /// outer iterations instead: the outer forward loop carries it into the
@@ -114,22 +179,26 @@ struct LoopTape {
 /// into the inner reverse loop, which pops exactly what the inner forward
 /// loop pushed in the same outer iteration. The inner forward loop runs
 /// once per outer iteration; tapes are never elements of a tape.
+///
+/// The inner loop may sit in `if` branches (its reversal moved it into the
+/// forward `if`, which exports its tape, ReverseEmitter.cpp): then the
+/// forward `if`s pass the carried tape through the branch without the loop
+/// (instead of starting an empty one), and the reverse `if`s around the
+/// inner reverse loop thread it the same way, so the reverse branch pops
+/// what the forward branch pushed and the other one leaves it alone.
 bool shareInnerTape(LoopTape &lt, Value *v) {
-  Operation *inner = v->getDefiningOp();
-  if (!inner || inner->getParentRegion() != lt.fbody ||
-      (inner->getOpcode() != Opcode::For &&
-       inner->getOpcode() != Opcode::While) ||
-      v->getNumUses() != 1)
+  Operation *def = v->getDefiningOp();
+  if (!def || def->getParentRegion() != lt.fbody || v->getNumUses() != 1)
     return false;
-  Value *init = inner->getOperand(initOperand(*inner, v->getIndex()));
-  Operation *newOp = init->getDefiningOp();
+  llvm::SmallVector<std::pair<Operation *, unsigned>, 4> starts, ifs;
+  if (!findTapeStarts(v, starts))
+    return false;
   const Use &use = v->getUses()[0];
   Operation *revInner = use.user;
-  if (!newOp || newOp->getOpcode() != Opcode::TapeNew ||
-      init->getNumUses() != 1 || revInner->getOpcode() != Opcode::For ||
-      revInner->getParentRegion() != lt.rbody || use.operandIndex < 2)
-    return false;
   unsigned revIdx = use.operandIndex;
+  if (revInner->getOpcode() != Opcode::For || revIdx < 2 ||
+      !isInside(revInner, lt.rev) || !ifsUpTo(revInner, lt.rbody, ifs))
+    return false;
   Builder pre;
   pre.setInsertionPoint(lt.fwdLoop);
   pre.setLoc(lt.fwdLoop->getLoc());
@@ -139,14 +208,18 @@ bool shareInnerTape(LoopTape &lt, Value *v) {
     fwdArg = a;
     return v;
   });
-  inner->setOperand(initOperand(*inner, v->getIndex()), fwdArg);
-  newOp->erase();
-  Value *revArg = nullptr;
+  for (auto [user, idx] : starts) {
+    Operation *newOp = user->getOperand(idx)->getDefiningOp();
+    user->setOperand(idx, fwdArg);
+    newOp->erase();
+  }
   addCarried(*lt.rev, shared, [&](Builder &, Value *a) {
-    revArg = a;
-    return revInner->getResult(revIdx - 2);
+    revInner->setOperand(revIdx, a);
+    Value *out = revInner->getResult(revIdx - 2);
+    for (auto [ifOp, r] : ifs)
+      out = threadThroughIf(ifOp, r, out, a);
+    return out;
   });
-  revInner->setOperand(revIdx, revArg);
   return true;
 }
 
