@@ -3,7 +3,8 @@
 the loss goes down, the float model's test accuracy reaches a floor, the int8
 program's count of correct predictions is close to the float model's on the
 same 256 images and equal to main.cpp's C++ model of the int8 arithmetic,
-and the accelerator run prints what `tdlc run --backend=interp` prints.
+and the accelerator runs (cost-based and --accel-offload=always) print what
+`tdlc run --backend=interp` prints.
 
 usage: check.py TDLC OUT_DIR
 Exits 77 (ctest SKIP_RETURN_CODE) when the dataset is not installed.
@@ -63,6 +64,14 @@ elif interp.stdout.splitlines() != accel_results:
     errors.append("accel and interp differ:\n  accel:  %s\n  interp: %s"
                   % ([l[:80] for l in accel_results],
                      [l[:80] for l in interp.stdout.splitlines()]))
+# Both layers on the simulator (the cost model keeps the small second one on
+# the host by default): the same results again.
+always = subprocess.run([tdlc, "run", "--backend=accel", "--accel-offload=always",
+                         os.path.join(out, "quantized.tdl")],
+                        capture_output=True, text=True)
+if always.returncode != 0 or always.stdout.splitlines() != accel_results:
+    errors.append("--accel-offload=always differs (exit %d):\n%s"
+                  % (always.returncode, always.stderr))
 m = re.match(r"i32 (\d+)$", accel_results[0]) if accel_results else None
 if not m:
     errors.append("no count in the accelerator run's output")
