@@ -15,7 +15,7 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
   llvm::SmallVector<ir::Type, 4> argTypes;
   for (ir::Value *v : args)
     argTypes.push_back(v->getType());
-  ir::Value *result = region.narrow->getResult(0);
+  ir::Value *result = region.result();
   ir::Function *fn = m.addFunction(std::make_unique<ir::Function>(
       std::move(name), argTypes, llvm::ArrayRef<ir::Type>{result->getType()},
       region.seed->getLoc()));
@@ -27,6 +27,7 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
   std::vector<ir::Operation *> ops = {region.seed};
   ops.insert(ops.end(), region.steps.begin(), region.steps.end());
   ops.push_back(region.narrow);
+  ops.insert(ops.end(), region.tail.begin(), region.tail.end());
   for (ir::Operation *op : ops) {
     // Operands from outside that are not arguments are immediates or a Row
     // operand's broadcast (whose source is an argument): copy them in.
@@ -36,11 +37,11 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
     ir::cloneOp(*op, body, body.end(), map);
   }
   ir::Builder inBody(body);
-  inBody.setLoc(region.narrow->getLoc());
+  inBody.setLoc(ops.back()->getLoc());
   inBody.ret({map.lookup(result)});
 
   ir::Builder b;
-  b.setInsertionPoint(region.narrow);
+  b.setInsertionPoint(ops.back());
   b.setLoc(region.seed->getLoc());
   ir::Operation *call = b.call(*fn, args);
   result->replaceAllUsesWith(call->getResult(0));

@@ -108,6 +108,52 @@ static bool addStep(CandidateRegion &r, Operation *user, unsigned index,
   return true;
 }
 
+/// The values the accumulator can hold after the epilogue: MAX and MIN
+/// with immediates narrow it, any other step may produce any i32.
+static std::pair<int64_t, int64_t> epilogueRange(const GemmOp &gemm) {
+  int64_t lo = INT32_MIN, hi = INT32_MAX;
+  for (const EpilogueStep &s : gemm.epilogue) {
+    if (s.useImm && s.op == AluOp::Max) {
+      lo = std::max<int64_t>(lo, s.imm);
+      hi = std::max<int64_t>(hi, s.imm);
+    } else if (s.useImm && s.op == AluOp::Min) {
+      lo = std::min<int64_t>(lo, s.imm);
+      hi = std::min<int64_t>(hi, s.imm);
+    } else {
+      lo = INT32_MIN;
+      hi = INT32_MAX;
+    }
+  }
+  return {lo, hi};
+}
+
+/// When the epilogue clamps into the i8 range, narrowing is the identity,
+/// so an i8 `max`/`min` with a constant after the cast (std.quant's qrelu)
+/// equals the same step before it: those join the region as ALU steps.
+static void addClampedTail(CandidateRegion &r) {
+  auto [lo, hi] = epilogueRange(r.gemm);
+  if (lo < -128 || hi > 127)
+    return;
+  Value *v = r.narrow->getResult(0);
+  while (v->getNumUses() == 1) {
+    ir::Use use = v->getUses()[0];
+    Operation *user = use.user;
+    IROp op = user->getOpcode();
+    if ((op != IROp::Max && op != IROp::Min) ||
+        user->getParentRegion() != r.narrow->getParentRegion())
+      return;
+    std::optional<ir::RuntimeValue> c =
+        ir::getSplatScalar(user->getOperand(1 - use.operandIndex));
+    if (!c || c->getDType() != ir::DType::I8 ||
+        user->getOperand(1 - use.operandIndex) == v)
+      return;
+    r.gemm.epilogue.push_back({op == IROp::Max ? AluOp::Max : AluOp::Min, true,
+                               int16_t(c->getAsDouble(0)), 0});
+    r.tail.push_back(user);
+    v = user->getResult(0);
+  }
+}
+
 /// The region starting at `seed`, if it ends in a narrowing cast.
 static std::optional<CandidateRegion> matchRegion(Operation *seed) {
   std::optional<RegionShape> shape = regionShapeOf(*seed);
@@ -133,6 +179,7 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
       if (user->getResult(0)->getType().getDType() != ir::DType::I8)
         return std::nullopt;
       r.narrow = user;
+      addClampedTail(r);
       return r;
     }
     if (!addStep(r, user, use.operandIndex, acc))

@@ -21,7 +21,14 @@ namespace tdl::accel {
 struct CandidateRegion {
   ir::Operation *seed = nullptr;      // the matmul / conv2d
   std::vector<ir::Operation *> steps; // the epilogue ops, in order
-  ir::Operation *narrow = nullptr;    // the cast to i8 ending the region
+  ir::Operation *narrow = nullptr;    // the cast to i8
+  /// i8 max/min with constants after the cast, when the epilogue clamps to
+  /// the i8 range (narrowing is then exact and they commute with it).
+  std::vector<ir::Operation *> tail;
+  /// The region's result: the last tail op's, or the cast's.
+  ir::Value *result() const {
+    return (tail.empty() ? narrow : tail.back())->getResult(0);
+  }
   RegionShape shape;
   GemmOp gemm; // one GEMM (shape.m/n/k) with the epilogue
   /// Per epilogue operand, the value the outlined function receives: the

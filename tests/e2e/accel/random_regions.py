@@ -2,7 +2,8 @@
 """Random accelerator regions: int8 matmul / batched matmul / conv2d programs
 with random shapes (not multiples of the GEMM blocks), random conv
 parameters and random epilogue chains (immediates in and out of the ALU's
-i16 range, bias rows, full tensors, subtractions, shifts), each run with
+i16 range, bias rows, full tensors, subtractions, shifts, an i8 max/min
+after a clamp), each run with
 `--backend=accel --accel-offload=always` and compared byte for byte with the
 interpreter. Half the cases use a small hardware config (batch 2, 8x8
 blocks, small SRAMs).
@@ -87,6 +88,9 @@ def epilogue(r, shape, axis):
             expr = "%s(%s, %s)" % (op, expr, operand)
         else:
             expr = "(%s %s %s)" % (expr, op, operand)
+    if r.random() < 0.3:  # clamped, then an i8 relu/cap after the cast
+        return lets, "%s(clamp(%s, -128, 127) as i8, %d)" % (
+            r.choice(["max", "min"]), expr, r.randint(-128, 127))
     return lets, "(%s) as i8" % expr
 
 
