@@ -90,8 +90,12 @@ LoopNest tileLoop(uint32_t uopBgn, uint32_t uopEnd, uint32_t rows,
 
 GemmTiling computeTiling(const Config &config, const GemmOp &op,
                          const EpilogueUse &epi, const GemmSchedule &s) {
+  return computeTiling(config, mappedBlocks(config, op, s.transposed), epi, s);
+}
+
+GemmTiling computeTiling(const Config &config, const MappedBlocks &bl,
+                         const EpilogueUse &epi, const GemmSchedule &s) {
   GemmTiling t;
-  MappedBlocks bl = mappedBlocks(config, op, s.transposed);
   t.mBlocks = bl.m, t.nBlocks = bl.n, t.kBlocks = bl.k;
   t.tileM = std::min(s.tileM, t.mBlocks);
   t.tileN = std::min(s.tileN, t.nBlocks);
@@ -101,6 +105,13 @@ GemmTiling computeTiling(const Config &config, const GemmOp &op,
   t.kTiles = uint32_t(llvm::divideCeil(t.kBlocks, t.tileK));
   t.inpIsOuter = s.order == TileOrder::MOuter;
   t.outerResident = s.outerResident;
+  t.rowAlongM = s.transposed;
+  placeSlots(t, config, epi, s);
+  return t;
+}
+
+void placeSlots(GemmTiling &t, const Config &config, const EpilogueUse &epi,
+                const GemmSchedule &s) {
   uint32_t outerTile = t.inpIsOuter ? t.tileM : t.tileN;
   uint32_t innerTile = t.inpIsOuter ? t.tileN : t.tileM;
   t.outerSlots = s.outerResident ? s.panelSlots : s.loadSlots;
@@ -115,13 +126,11 @@ GemmTiling computeTiling(const Config &config, const GemmOp &op,
   t.accSlotSize = t.tileM * t.tileN;
   t.fullAreaBase = t.accSlots * t.accSlotSize;
   t.rowAreaBase = t.fullAreaBase + epi.numFull * t.accSlotSize;
-  t.rowAlongM = s.transposed;
   uint32_t axis = t.rowAlongM ? t.mBlocks : t.nBlocks;
   t.rowWhole =
       uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * axis <= config.accDepth;
   t.rowAreaSize = t.rowWhole ? axis : (t.rowAlongM ? t.tileM : t.tileN);
   t.accEntries = uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * t.rowAreaSize;
-  return t;
 }
 
 bool tilingFits(const GemmTiling &t, const Config &config) {

@@ -19,6 +19,7 @@
 
 #include "backends/accel/Config.h"
 #include "backends/accel/GemmEpilogue.h"
+#include "backends/accel/GemmLayout.h"
 #include "backends/accel/GemmOp.h"
 #include "backends/accel/GemmPlan.h"
 #include "backends/accel/ISA.h"
@@ -54,6 +55,14 @@ struct GemmTiling {
 GemmTiling computeTiling(const Config &config, const GemmOp &op,
                          const EpilogueUse &epilogue,
                          const GemmSchedule &schedule);
+/// The same with the problem's blocks already known.
+GemmTiling computeTiling(const Config &config, const MappedBlocks &blocks,
+                         const EpilogueUse &epilogue,
+                         const GemmSchedule &schedule);
+/// Recomputes the slot-dependent part of `tiling` (SRAM entries) for the
+/// slot counts of `schedule` (whose tile sizes and order it was made for).
+void placeSlots(GemmTiling &tiling, const Config &config,
+                const EpilogueUse &epilogue, const GemmSchedule &schedule);
 bool tilingFits(const GemmTiling &tiling, const Config &config);
 /// computeTiling, failing (naming the buffer) when it does not fit.
 llvm::Expected<GemmTiling> tileGemm(const Config &config, const GemmOp &op,

@@ -152,12 +152,15 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
   std::vector<ScoredSchedule> candidates =
       enumerateSchedules(config, op, options.maxCandidates);
   unsigned timed = best ? 1 : 0;
+  uint64_t instructions = best ? best->insns.size() : 0;
   for (size_t i = 0; i < candidates.size() && i < options.maxCandidates; ++i) {
     const ScoredSchedule &c = candidates[i];
     if (best && c.lowerBound >= best->estimate.cycles)
       break; // sorted by bound: no later candidate can be faster
     if (best && c.schedule == best->schedule)
       continue;
+    if (timed >= 8 && instructions > options.instructionBudget)
+      break;
     llvm::Expected<GemmPlan> plan = buildPlan(config, op, c.schedule, timer);
     if (!plan) {
       if (firstError.empty())
@@ -167,6 +170,7 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
       continue;
     }
     ++timed;
+    instructions += plan->insns.size();
     if (!best || plan->estimate.cycles < best->estimate.cycles)
       best = std::move(plan);
   }

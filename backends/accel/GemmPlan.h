@@ -111,6 +111,10 @@ struct PlanOptions {
   /// At most this many candidates (those with the smallest analytic lower
   /// bound) are timed on the simulator.
   unsigned maxCandidates = 48;
+  /// ... and at most about this many instructions in all: big GEMMs have
+  /// long programs, this keeps their planning time bounded (a candidate
+  /// that would cross it is still timed if fewer than 8 were).
+  uint64_t instructionBudget = 1000000;
 };
 
 /// Plans `op` for `config`. Fails (naming the sizes) when even the smallest

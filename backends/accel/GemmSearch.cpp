@@ -159,10 +159,16 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
   const Slots streamedSlots[] = {{2, 2, 0}, {2, 1, 0}, {1, 2, 0}, {1, 1, 0}};
   const Slots residentSlots[] = {{2, 2, 2}, {2, 2, 1}, {2, 1, 2}, {2, 1, 1},
                                  {1, 2, 2}, {1, 2, 1}, {1, 1, 2}, {1, 1, 1}};
-  auto fits = [&](GemmSchedule s, Slots slots) {
+  // `base` is the tiling of `s` (any slots); re-placing slots is cheap.
+  auto withSlots = [&](const GemmTiling &base, GemmSchedule s, Slots slots) {
     s.loadSlots = slots.load, s.accSlots = slots.acc;
-    s.panelSlots = slots.panel ? slots.panel : 2;
-    return tilingFits(computeTiling(config, op, epi, s), config);
+    s.panelSlots = slots.panel ? slots.panel : 2; // unused when streamed
+    GemmTiling t = base;
+    placeSlots(t, config, epi, s);
+    return std::make_pair(t, s);
+  };
+  auto fits = [&](const GemmTiling &base, const GemmSchedule &s, Slots slots) {
+    return tilingFits(withSlots(base, s, slots).first, config);
   };
 
   std::vector<ScoredSchedule> out;
@@ -188,29 +194,26 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
             s.panelSlots = 1;
             // INP grows with tileM only: if it overflows with the fewest
             // slots, so does every larger tileM.
-            if (computeTiling(config, op, epi, s).inpEntries > config.inpDepth)
+            if (computeTiling(config, bl, epi, s).inpEntries > config.inpDepth)
               break;
             for (uint32_t tn : nSizes) {
               s.tileN = tn;
               s.loadSlots = smallest.load, s.accSlots = smallest.acc;
               s.panelSlots = 1;
-              GemmTiling least = computeTiling(config, op, epi, s);
+              GemmTiling least = computeTiling(config, bl, epi, s);
               if (least.wgtEntries > config.wgtDepth ||
                   least.accEntries > config.accDepth)
                 break; // WGT and ACC grow with tileN
               if (least.inpEntries > config.inpDepth)
                 continue;
               for (const Slots &v : variants) {
-                if (!fits(s, v))
+                if (!fits(least, s, v))
                   continue;
-                if ((v.load == 1 && fits(s, {2, v.acc, v.panel})) ||
-                    (v.acc == 1 && fits(s, {v.load, 2, v.panel})) ||
-                    (v.panel == 1 && fits(s, {v.load, v.acc, 2})))
+                if ((v.load == 1 && fits(least, s, {2, v.acc, v.panel})) ||
+                    (v.acc == 1 && fits(least, s, {v.load, 2, v.panel})) ||
+                    (v.panel == 1 && fits(least, s, {v.load, v.acc, 2})))
                   continue; // dominated
-                GemmSchedule c = s;
-                c.loadSlots = v.load, c.accSlots = v.acc;
-                c.panelSlots = v.panel ? v.panel : 2; // unused when streamed
-                GemmTiling t = computeTiling(config, op, epi, c);
+                auto [t, c] = withSlots(least, s, v);
                 out.push_back({c, scheduleLowerBound(config, op, epi, t, c)});
               }
             }
@@ -230,6 +233,8 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
   size_t k = std::min(keep, out.size());
   std::partial_sort(out.begin(), out.begin() + k, out.end(),
                     [&](const ScoredSchedule &a, const ScoredSchedule &b) {
+                      if (a.lowerBound != b.lowerBound) // the common case
+                        return a.lowerBound < b.lowerBound;
                       return key(a) < key(b);
                     });
   return out;
