@@ -315,9 +315,9 @@ func @hv = jvp @df wrt [0]
 }
 
 TEST(HigherOrderLoops, LoopInsideIfInsideLoop) {
-  // The inner loop sits in a branch: the `if` reversal re-emits it (its
-  // forward part is recomputed in the reverse branch); first and second
-  // order must still be exact.
+  // The inner loop sits in a branch: its tape is threaded through the `if`
+  // and carried by the outer loop (LoopsInIfTest.cpp counts the work);
+  // first and second order must be exact.
   const char *text = R"(
 func @f(%x: f64[2], %w: f64, %n: i64) -> f64 {
   %zero = constant {value = 0} : i64

@@ -481,4 +481,111 @@ func @gg = grad @gw wrt [0, 1]
   }
 }
 
+/// Constant trip counts (so static counts are exact up to the `if`, which
+/// CostModel charges its more expensive branch, the loop): a `for` of 8
+/// whose even iterations run a `for` of 6 (for_if_for) or a `while` of 6
+/// (for_if_while) and whose odd ones a tanh; inner body tanh(b * w) + a.
+const char *kCostPrograms[][2] = {{"for_if_for", R"(
+func @f(%x: f64[16], %w: f64[16]) -> f64 {
+  %zero = constant {value = 0} : i64
+  %two = constant {value = 2} : i64
+  %n = constant {value = 8} : i64
+  %m = constant {value = 6} : i64
+  %r = for %zero, %n, %x : f64[16] {
+  ^(%i: i64, %a: f64[16]):
+    %par = rem %i, %two : i64
+    %even = eq %par, %zero : bool
+    %y = if %even : f64[16] {
+      %in = for %zero, %m, %a : f64[16] {
+      ^(%j: i64, %b: f64[16]):
+        %p = mul %b, %w : f64[16]
+        %c = tanh %p : f64[16]
+        %q = add %c, %a : f64[16]
+        yield %q
+      }
+      yield %in
+    } {
+      %p2 = mul %a, %w : f64[16]
+      %e = tanh %p2 : f64[16]
+      yield %e
+    }
+    %e2 = sin %y : f64[16]
+    yield %e2
+  }
+  %t = reduce_sum %r {axes = [0]} : f64
+  return %t
+})"},
+                                  {"for_if_while", R"(
+func @f(%x: f64[16], %w: f64[16]) -> f64 {
+  %zero = constant {value = 0} : i64
+  %two = constant {value = 2} : i64
+  %n = constant {value = 8} : i64
+  %r = for %zero, %n, %x : f64[16] {
+  ^(%i: i64, %a: f64[16]):
+    %par = rem %i, %two : i64
+    %even = eq %par, %zero : bool
+    %y = if %even : f64[16] {
+      %z:2 = while %a, %zero : f64[16], i64 {
+      ^(%c0: f64[16], %k: i64):
+        %six = constant {value = 6} : i64
+        %go = lt %k, %six : bool
+        yield %go
+      } {
+      ^(%b: f64[16], %k2: i64):
+        %p = mul %b, %w : f64[16]
+        %c = tanh %p : f64[16]
+        %q = add %c, %a : f64[16]
+        %one = constant {value = 1} : i64
+        %k3 = add %k2, %one : i64
+        yield %q, %k3
+      }
+      yield %z#0
+    } {
+      %p2 = mul %a, %w : f64[16]
+      %e = tanh %p2 : f64[16]
+      yield %e
+    }
+    %e2 = sin %y : f64[16]
+    yield %e2
+  }
+  %t = reduce_sum %r {axes = [0]} : f64
+  return %t
+})"}};
+
+TEST(LoopsInIf, CostRatios) {
+  // docs/performance.md, "Autodiff: loops inside an if inside a loop".
+  // FLOPs are static (CostModel, the `while` counted 6 times), ops are
+  // counted by the interpreter as they run.
+  std::string table;
+  for (auto &[name, text] : kCostPrograms) {
+    SCOPED_TRACE(name);
+    Parsed p = parseAndDifferentiate(std::string(text) +
+                                     "\nfunc @g = grad @f wrt [0, 1]\n");
+    ASSERT_TRUE(p.module) << p.errors;
+    tdl::SourceManager sources;
+    tdl::DiagnosticEngine diags(sources);
+    ASSERT_TRUE(createCanonicalizePass()->run(*p.module, diags));
+    ASSERT_TRUE(createDCEPass()->run(*p.module, diags));
+    const Module &m = *p.module;
+    tdl::ad::Cost primal = tdl::ad::countCost(m, *m.lookup("f"), 6);
+    tdl::ad::Cost grad = tdl::ad::countCost(m, *m.lookup("g"), 6);
+    std::mt19937 rng(1);
+    Type t = Type::tensor(DType::F64, {16});
+    std::vector<RuntimeValue> args = {randomValue(rng, t), randomValue(rng, t)};
+    auto sum = [](const std::vector<int64_t> &c) {
+      int64_t s = 0;
+      for (int64_t x : c)
+        s += x;
+      return s;
+    };
+    int64_t pops = sum(opCounts(m, "f", args)),
+            gops = sum(opCounts(m, "g", args));
+    double reverse = double(grad.flops - primal.flops) / double(primal.flops);
+    table += fmt::format("| {} | {} | {} | {} | {} | {:.2f} |\n", name, pops,
+                         primal.flops, gops, grad.flops, reverse);
+    EXPECT_LE(reverse, 3.0);
+  }
+  std::printf("%s", table.c_str());
+}
+
 } // namespace
