@@ -12,6 +12,7 @@
 // small enough also runs functionally and is compared with referenceGemm.
 //
 //   ninja -C build bench_accel_mapping && build/bench/bench_accel_mapping
+//     [--check] [--config CONFIG.json]
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/GemmPlan.h"
@@ -95,8 +96,24 @@ bool check(const GemmPlan &plan) {
 } // namespace
 
 int main(int argc, char **argv) {
-  bool doCheck = argc > 1 && std::strcmp(argv[1], "--check") == 0;
+  bool doCheck = false;
   Config config;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--check") == 0) {
+      doCheck = true;
+    } else if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      llvm::Expected<Config> loaded = loadConfigFile(argv[++i]);
+      if (!loaded) {
+        fmt::print(stderr, "{}\n", llvm::toString(loaded.takeError()));
+        return 2;
+      }
+      config = *loaded;
+    } else {
+      fmt::print(stderr, "usage: bench_accel_mapping [--check] [--config "
+                         "CONFIG.json]\n");
+      return 2;
+    }
+  }
   // Utilization counts useful MACs (M·N·K): the simulator's own figure
   // also counts the MACs on padding, which would flatter padded mappings.
   auto utilization = [&](const GemmPlan &p) {
