@@ -28,6 +28,8 @@ constexpr int kPixels = 784, kHidden = 128, kClasses = 10;
 constexpr int kBatch = 64;      // train_step's batch (fixed in model.tdl)
 constexpr int kEvalBatch = 256; // predict's and forward's batch
 constexpr int kQuantImages = 256;
+// Pixels in [0, 1] as int8: 1.0 -> 128, saturating to 127.
+constexpr int kPixelShift = 7;
 
 [[noreturn]] void fail(const std::string &msg) {
   std::fprintf(stderr, "fashion_mnist: error: %s\n", msg.c_str());
@@ -144,7 +146,7 @@ int8_t requantize(int32_t acc, int shift) {
 }
 
 struct QuantModel {
-  int sx = 7; // input pixels in [0, 1]: 1.0 -> 128, saturating to 127
+  int sx = kPixelShift;
   int sw1 = 0, sh = 0, sw2 = 0, so = 0;    // scales of w1, hidden, w2, logits
   std::vector<int8_t> w1, w2;              // [784, 128], [128, 10]
   std::vector<int32_t> b1, b2;             // at the accumulators' scales
@@ -236,7 +238,7 @@ QuantModel calibrate(const Params &p, const Dataset &train) {
     for (float v : z)
       maxZ = std::max(maxZ, std::fabs(v));
   }
-  auto xq = quantizeImages(train, 0, kCalib, 7);
+  auto xq = quantizeImages(train, 0, kCalib, kPixelShift);
   QuantModel best;
   int bestCorrect = -1;
   for (int dh = 0; dh <= 2; ++dh)
