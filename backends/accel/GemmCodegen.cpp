@@ -181,8 +181,13 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
   std::vector<uint64_t> opElem;
   for (uint64_t addr : layout.operandAddrs)
     opElem.push_back(addr / config.accElemBytes());
+  // Every element address is at most (end of DRAM) / (element size).
+  uint64_t smallestElem =
+      std::min({config.inpElemBytes(), config.wgtElemBytes(),
+                config.outElemBytes(), Config::uopElemBytes()});
   uint64_t lastElem =
-      layout.uopAddr / Config::uopElemBytes() + uint64_t(config.uopDepth);
+      (layout.uopAddr + uint64_t(config.uopDepth) * Config::uopElemBytes()) /
+      smallestElem;
   if (lastElem > UINT32_MAX)
     return error(fmt::format("the gemm needs {} bytes of DRAM, more than a "
                              "32-bit element address reaches",
