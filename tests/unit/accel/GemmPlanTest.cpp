@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "GemmTestHelpers.h"
 
+#include "backends/accel/GemmEpilogue.h"
 #include "backends/accel/GemmSearch.h"
 
 #include <random>
@@ -94,6 +95,38 @@ TEST(GemmPlanTest, FullOperandAndMul) {
                    {AluOp::Add, false, 0, 0},
                    {AluOp::Min, false, 0, 0}};
   checkBoth(Config(), late, 9);
+}
+
+TEST(GemmPlanTest, EpilogueLowering) {
+  // + bias, + 32, + full, >> 6: the full operand becomes the initial
+  // accumulator, 32 rides on the bias (read once), three ALU passes left.
+  GemmOp op{19, 21, 40, {OperandShape::Row, OperandShape::Full}, {}};
+  op.epilogue = {{AluOp::Add, false, 0, 0},
+                 {AluOp::Add, true, 32, 0},
+                 {AluOp::Add, false, 0, 1},
+                 {AluOp::Shr, true, 6, 0}};
+  EpilogueUse use = analyzeEpilogue(op);
+  EXPECT_TRUE(use.fusedInit);
+  ASSERT_EQ(use.steps.size(), 3u);
+  EXPECT_EQ(use.steps[0], op.epilogue[2]);
+  EXPECT_EQ(use.steps[1], op.epilogue[0]);
+  EXPECT_EQ(use.steps[2], op.epilogue[3]);
+  EXPECT_EQ(use.packAdd, (std::vector<int32_t>{32, 0}));
+  EXPECT_EQ(use.fullArea, (std::vector<int>{-1, -1})); // loaded as the init
+  EXPECT_EQ(use.rowArea, (std::vector<int>{0, -1}));
+  checkBoth(Config(), op, 15);
+
+  // A bias read twice cannot carry the immediate; an ADD after a SHR
+  // starts a new run (not the initial accumulator).
+  GemmOp twice{19, 21, 40, {OperandShape::Row, OperandShape::Full}, {}};
+  twice.epilogue = {{AluOp::Add, false, 0, 0}, {AluOp::Add, true, -7, 0},
+                    {AluOp::Shr, true, 2, 0},  {AluOp::Add, false, 0, 1},
+                    {AluOp::Add, true, 5, 0},  {AluOp::Min, false, 0, 0}};
+  EpilogueUse kept = analyzeEpilogue(twice);
+  EXPECT_FALSE(kept.fusedInit);
+  EXPECT_EQ(kept.steps.size(), 5u); // only +5 folds (into the full operand)
+  EXPECT_EQ(kept.packAdd, (std::vector<int32_t>{0, 5}));
+  checkBoth(Config(), twice, 16);
 }
 
 TEST(GemmPlanTest, NonDefaultConfigs) {
