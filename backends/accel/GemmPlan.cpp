@@ -136,6 +136,16 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
   // is never worse than the template.
   GemmSchedule base = baselineSchedule(config, op);
   llvm::Expected<GemmPlan> best = buildPlan(config, op, base, timer);
+  // Its micro-op sets grow with tileK and the slots: on a small UOP
+  // buffer, shrink those until it builds.
+  while (!best && (base.tileK > 1 || base.loadSlots > 1 || base.accSlots > 1)) {
+    llvm::consumeError(best.takeError());
+    if (base.tileK > 1)
+      base.tileK /= 2;
+    else
+      base.loadSlots = base.accSlots = 1;
+    best = buildPlan(config, op, base, timer);
+  }
   if (!options.search) {
     best = encodable(std::move(best));
     if (!best)
@@ -151,9 +161,19 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
   }
   std::vector<ScoredSchedule> candidates =
       enumerateSchedules(config, op, options.maxCandidates);
-  unsigned timed = best ? 1 : 0;
+  unsigned timed = best ? 1 : 0, builds = 0;
   uint64_t instructions = best ? best->insns.size() : 0;
-  for (size_t i = 0; i < candidates.size() && i < options.maxCandidates; ++i) {
+  size_t sorted = std::min(candidates.size(), size_t(options.maxCandidates));
+  // A candidate that fits the SRAMs may still need more micro-ops than the
+  // UOP buffer holds (known only once built): it does not count as timed,
+  // and the next ones get sorted as the search reaches them.
+  for (size_t i = 0; i < candidates.size() && timed < options.maxCandidates &&
+                     builds < 4 * options.maxCandidates;
+       ++i) {
+    if (i == sorted) {
+      sortCandidates(candidates, sorted, options.maxCandidates);
+      sorted = std::min(candidates.size(), sorted + options.maxCandidates);
+    }
     const ScoredSchedule &c = candidates[i];
     if (best && c.lowerBound >= best->estimate.cycles)
       break; // sorted by bound: no later candidate can be faster
@@ -161,6 +181,7 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
       continue;
     if (timed >= 8 && instructions > options.instructionBudget)
       break;
+    ++builds;
     llvm::Expected<GemmPlan> plan = buildPlan(config, op, c.schedule, timer);
     if (!plan) {
       if (firstError.empty())

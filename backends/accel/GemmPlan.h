@@ -109,7 +109,8 @@ struct PlanOptions {
   /// block tiles, M outer, double buffered), the baseline.
   bool search = true;
   /// At most this many candidates (those with the smallest analytic lower
-  /// bound) are timed on the simulator.
+  /// bound) are timed on the simulator (and at most 4× as many built:
+  /// some need more micro-ops than the UOP buffer holds).
   unsigned maxCandidates = 48;
   /// ... and at most about this many instructions in all: big GEMMs have
   /// long programs, this keeps their planning time bounded (a candidate

@@ -146,6 +146,27 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
   return std::max(dmaSum, chain);
 }
 
+bool candidateBefore(const ScoredSchedule &a, const ScoredSchedule &b) {
+  if (a.lowerBound != b.lowerBound) // the common case
+    return a.lowerBound < b.lowerBound;
+  // Ties: prefer bigger tiles and more slots (fewer instructions, more
+  // overlap), then a fixed order.
+  auto key = [](const GemmSchedule &s) {
+    return std::make_tuple(-int64_t(s.tileM) * s.tileN * s.tileK,
+                           -int(s.loadSlots + s.accSlots), int(s.order),
+                           int(s.outerResident), -int(s.panelSlots),
+                           int(s.transposed), s.tileM, s.tileN, s.tileK);
+  };
+  return key(a.schedule) < key(b.schedule);
+}
+
+void sortCandidates(std::vector<ScoredSchedule> &candidates, size_t from,
+                    size_t count) {
+  size_t end = std::min(candidates.size(), from + count);
+  std::partial_sort(candidates.begin() + from, candidates.begin() + end,
+                    candidates.end(), candidateBefore);
+}
+
 std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
                                                const GemmOp &op, size_t keep) {
   EpilogueUse epi = analyzeEpilogue(op);
@@ -222,22 +243,7 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
         }
       }
   }
-  auto key = [](const ScoredSchedule &c) {
-    const GemmSchedule &s = c.schedule;
-    // Ties: prefer bigger tiles and more slots (fewer instructions, more
-    // overlap), then a fixed order.
-    return std::make_tuple(c.lowerBound, -int64_t(s.tileM) * s.tileN * s.tileK,
-                           -int(s.loadSlots + s.accSlots), int(s.order),
-                           int(s.outerResident), -int(s.panelSlots),
-                           int(s.transposed), s.tileM, s.tileN, s.tileK);
-  };
-  size_t k = std::min(keep, out.size());
-  std::partial_sort(out.begin(), out.begin() + k, out.end(),
-                    [&](const ScoredSchedule &a, const ScoredSchedule &b) {
-                      if (a.lowerBound != b.lowerBound) // the common case
-                        return a.lowerBound < b.lowerBound;
-                      return key(a) < key(b);
-                    });
+  sortCandidates(out, 0, keep);
   return out;
 }
 

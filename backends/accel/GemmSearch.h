@@ -46,6 +46,13 @@ struct ScoredSchedule {
   uint64_t lowerBound;
 };
 
+/// The search order: smaller lower bound first; ties deterministic.
+bool candidateBefore(const ScoredSchedule &a, const ScoredSchedule &b);
+/// Moves the `count` first (in search order) of candidates[from..] to
+/// positions from, from + 1, ... (the rest stays unsorted after them).
+void sortCandidates(std::vector<ScoredSchedule> &candidates, size_t from,
+                    size_t count);
+
 /// Every candidate schedule that fits the SRAMs, the `keep` ones with the
 /// smallest lower bounds first (ties broken deterministically); the rest
 /// follow unsorted.

@@ -143,6 +143,14 @@ TEST(GemmPlanTest, NonDefaultConfigs) {
             14);
 }
 
+TEST(GemmPlanTest, SmallMicroOpBuffer) {
+  // 32 micro-ops: the template's 16-block K sets do not fit; it shrinks,
+  // and the search skips candidates that need too many.
+  Config config = smallConfig(1, 16, 16, 2048, 1024, 2048, 32);
+  checkBoth(config, GemmOp{40, 11, 82, {}, {}}, 17);
+  checkBoth(config, requantizedGemm(22, 58, 97), 18);
+}
+
 TEST(GemmPlanTest, RandomShapesAndEpilogues) {
   std::mt19937 rng(2024);
   auto pick = [&](uint32_t lo, uint32_t hi) {
