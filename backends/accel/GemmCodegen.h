@@ -1,5 +1,4 @@
-//===- GemmCodegen.h - one GEMM schedule as an accelerator program -*- C++
-//-*-===//
+//===- GemmCodegen.h - one GEMM schedule as a program -----------*- C++ -*-===//
 //
 // Given a schedule (GemmPlan.h), lays the SRAMs out (GemmTiling) and emits
 // the instructions and micro-ops. Loop nest, for output tile (mt, nt) in the

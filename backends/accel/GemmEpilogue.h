@@ -1,5 +1,4 @@
-//===- GemmEpilogue.h - the epilogue as the program applies it ----*- C++
-//-*-===//
+//===- GemmEpilogue.h - the epilogue the program applies --------*- C++ -*-===//
 //
 // The GemmOp's epilogue, rewritten into what the accelerator runs (every
 // rewrite is exact under wrapping i32 arithmetic):

@@ -1,5 +1,4 @@
-//===- GemmLayout.h - DRAM placement and host packing of a GEMM ---*- C++
-//-*-===//
+//===- GemmLayout.h - DRAM placement and host packing -----------*- C++ -*-===//
 //
 // The host's side of a planned GEMM: where A, B, the epilogue operands, C and
 // the micro-op table live in DRAM (GemmLayout, documented in GemmPlan.h) and

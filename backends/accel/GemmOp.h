@@ -1,5 +1,4 @@
-//===- GemmOp.h - the int8 GEMM the accelerator backend offloads --*- C++
-//-*-===//
+//===- GemmOp.h - the int8 GEMM the backend offloads ------------*- C++ -*-===//
 //
 // What the IR side hands the mapping layer (GemmPlan.h): a matrix product of
 // int8 operands accumulated in i32, an epilogue of elementwise i32 steps

@@ -5,8 +5,10 @@
 // 2. build the program of the fixed template (the baseline) and of the
 //    candidates in increasing order of bound, time each with the timing
 //    model alone (no functional execution), keep the fastest;
-// 3. stop after maxCandidates programs, or as soon as the next bound is no
-//    better than the best time (branch and bound: nothing left can win).
+// 3. stop after maxCandidates programs (or ~instructionBudget simulated
+//    instructions), or as soon as the next bound is no better than the best
+//    time (branch and bound: nothing left can win). A candidate that needs
+//    more micro-ops than the UOP buffer holds is skipped, not counted.
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/GemmPlan.h"

@@ -1,10 +1,9 @@
-//===- GemmPlan.h - mapping a GemmOp onto the accelerator ---------*- C++
-//-*-===//
+//===- GemmPlan.h - mapping a GemmOp onto the accelerator -------*- C++ -*-===//
 //
 // planGemm turns a GemmOp into an accelerator program: it enumerates
-// candidate schedules (tile sizes that fit the SRAMs, which tile loop is
-// outer, whether the outer operand's whole-K panel stays resident, how many
-// buffer slots overlap DMA with compute), builds the program of each
+// candidate schedules (C or C^T, tile sizes that fit the SRAMs, which tile
+// loop is outer, whether the outer operand's whole-K panel stays resident,
+// how many buffer slots overlap DMA with compute), builds the program of each
 // promising one and keeps the fastest by the simulator's timing model
 // (ACCEL.md §6: search, not one template). runGemm packs host matrices into
 // DRAM with the plan's layout, runs it and unpacks C. printGemmPlanAsm

@@ -1,9 +1,9 @@
-//===- GemmSearch.h - candidate GEMM schedules and their cost bound -*- C++
-//-*-===//
+//===- GemmSearch.h - candidate schedules, cost bound -----------*- C++ -*-===//
 //
-// The search space of planGemm: tile sizes (per dimension, the sizes that
-// split it into c near-equal tiles, c = 1, 2, ...), which tile loop is
-// outer, a resident outer panel or not, and 1 or 2 slots per buffer kind.
+// The search space of planGemm: C or C^T = B^T·A^T (which of M and N goes
+// on the batch rows), tile sizes (per dimension, the sizes that split it
+// into c near-equal tiles, c = 1, 2, ...), which tile loop is outer, a
+// resident outer panel or not, and 1 or 2 slots per buffer kind.
 // Every candidate that fits the SRAMs gets an analytic lower bound on its
 // cycles under the timing model:
 //   max(Σ DMA time            — one DRAM channel serializes every transfer,
@@ -12,6 +12,7 @@
 //                                the micro-ops and the first tiles arrived,
 //                                runs its instructions one after another, and
 //                                the last STORE follows the last of them)
+// (plus the loads and stores that single slots serialize with COMPUTE).
 // planGemm times only the candidates with the smallest bounds, and stops
 // when the next bound is no better than the best time found.
 //

@@ -1,5 +1,4 @@
-//===- TokenSync.h - dependency flags derived from declared waits -*- C++
-//-*-===//
+//===- TokenSync.h - flags derived from declared waits ----------*- C++ -*-===//
 //
 // Writing push/pop flags by hand is where accelerator programs deadlock or
 // race. TokenSyncBuilder takes the program in one serial order that is
