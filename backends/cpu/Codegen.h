@@ -56,6 +56,9 @@ struct CodegenOptions {
   std::string jitEntry;
   /// Prefix of every external symbol (--prefix).
   std::string prefix;
+  /// -ffast-math: matmul and conv2d may fuse multiply-adds (FMA kernels);
+  /// otherwise every result is the interpreter's, bit for bit.
+  bool fastMath = false;
 };
 
 struct GeneratedModule {

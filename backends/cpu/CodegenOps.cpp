@@ -354,7 +354,8 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     };
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_matmul"),
-                 {i32(int32_t(inType(0).getDType())), i64(batchRank),
+                 {i32(int32_t(inType(0).getDType())),
+                  i32(me.options.fastMath ? 1 : 0), i64(batchRank),
                   me.i64Array(outShape.take_front(batchRank)),
                   me.i64Array(batchStrides(as)), me.i64Array(batchStrides(bs)),
                   i64(m), i64(k), i64(n), in(0), in(1), out});
@@ -373,8 +374,9 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                    p.groups});
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_conv2d"),
-                 {i32(int32_t(inType(0).getDType())), me.i64Array(params),
-                  in(0), in(1), out});
+                 {i32(int32_t(inType(0).getDType())),
+                  i32(me.options.fastMath ? 1 : 0), me.i64Array(params), in(0),
+                  in(1), out});
     return llvm::Error::success();
   }
   case Opcode::MaxPool2D:

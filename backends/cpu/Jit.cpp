@@ -61,6 +61,7 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   CodegenOptions cg;
   cg.jit = true;
   cg.jitEntry = entry.str();
+  cg.fastMath = options.fastMath;
   llvm::Expected<GeneratedModule> gen = generateModule(module, *context, cg);
   if (!gen)
     return gen.takeError();

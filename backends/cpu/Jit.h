@@ -16,6 +16,8 @@ namespace tdl::cpu {
 struct JitOptions {
   unsigned optLevel = 2;
   int printPrecision = 8;
+  /// -ffast-math (CodegenOptions::fastMath).
+  bool fastMath = false;
 };
 
 /// Compiles `module` for the host, runs `entry` (no parameters) and returns

@@ -65,15 +65,24 @@ void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
   m.setTargetTriple(tm.getTargetTriple().str());
   m.setDataLayout(tm.createDataLayout());
   // The runtime's functions carry clang's target-cpu; generated ones get
-  // the chosen CPU so both inline into each other.
+  // the chosen CPU so both inline into each other. The runtime's
+  // per-instruction-set kernels (tdl_isa_*, runtime/cpu/GemmKernels.cpp,
+  // chosen at run time by cpuid) keep their own features on top.
   for (llvm::Function &f : m) {
     if (f.isDeclaration())
       continue;
+    std::string features = tm.getTargetFeatureString().str();
+    if (f.getName().starts_with("tdl_isa_")) {
+      llvm::StringRef own =
+          f.getFnAttribute("target-features").getValueAsString();
+      if (!own.empty())
+        features = features.empty() ? own.str() : features + "," + own.str();
+    }
     f.addFnAttr("target-cpu", tm.getTargetCPU());
-    if (tm.getTargetFeatureString().empty())
+    if (features.empty())
       f.removeFnAttr("target-features");
     else
-      f.addFnAttr("target-features", tm.getTargetFeatureString());
+      f.addFnAttr("target-features", features);
   }
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;

@@ -5,18 +5,22 @@
 // (only what the module calls, then internalized), so an object tdlc writes
 // needs nothing but libc and libm. Hence: C ABI entry points, no C++ runtime
 // (no exceptions, RTTI, new/delete or static constructors), no globals but
-// the thread-local error message.
+// the thread-local error message and the cached cpu feature level
+// (GemmKernels.cpp). The other files: Gemm.cpp (matmul), GemmKernels.cpp
+// (its microkernels per instruction set), Conv.cpp (conv2d).
 //
 // Semantics copy the reference interpreter (ssa_ir/interp/*Kernels.cpp)
 // operation for operation, in the same order, so floating-point results are
-// bit-identical: accumulations keep the interpreter's order and the file is
-// compiled with -ffp-contract=off (no fused multiply-adds).
+// bit-identical: accumulations keep the interpreter's order and the files
+// are compiled with -ffp-contract=off (no fused multiply-adds; only matmul
+// and conv2d under -ffast-math use FMA kernels, explicitly).
 //
 // Dtype codes are ir::DType's: 0 bool, 1 i8, 2 i32, 3 i64, 4 f32, 5 f64.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/Philox.h"
 #include "runtime/ScalarSemantics.h"
+#include "runtime/cpu/Gemm.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -492,69 +496,28 @@ TDL_RT void tdl_rt_argreduce(int32_t dtype, int32_t isMax, int64_t outer,
 
 //===-- Matmul ------------------------------------------------------------===//
 
-namespace {
-
-/// Accumulator arithmetic of result type R: unsigned for integers (wraps).
-template <typename R, bool = std::is_integral_v<R>> struct Acc {
-  using type = R;
-};
-template <typename R> struct Acc<R, true> {
-  using type = std::make_unsigned_t<R>;
-};
-
-/// C[m,n] = A[m,k] @ B[k,n], blocked over rows (MI) and columns (NJ) with the
-/// accumulators in registers/L1; every C element still sums p = 0..k-1 in
-/// order from zero, exactly like the interpreter.
-template <typename T, typename R>
-void matmulBlock(const T *A, const T *B, R *C, int64_t m, int64_t k,
-                 int64_t n) {
-  using Ac = typename Acc<R>::type;
-  constexpr int64_t MI = 4, NJ = 64;
-  for (int64_t i0 = 0; i0 < m; i0 += MI) {
-    int64_t mi = m - i0 < MI ? m - i0 : MI;
-    for (int64_t j0 = 0; j0 < n; j0 += NJ) {
-      int64_t nj = n - j0 < NJ ? n - j0 : NJ;
-      Ac acc[MI][NJ];
-      for (int64_t ii = 0; ii < MI; ++ii)
-        for (int64_t jj = 0; jj < NJ; ++jj)
-          acc[ii][jj] = Ac(0);
-      if (mi == MI && nj == NJ) {
-        for (int64_t p = 0; p < k; ++p) {
-          const T *brow = B + p * n + j0;
-          for (int64_t ii = 0; ii < MI; ++ii) {
-            Ac a = Ac(R(A[(i0 + ii) * k + p]));
-            for (int64_t jj = 0; jj < NJ; ++jj)
-              acc[ii][jj] += a * Ac(R(brow[jj]));
-          }
-        }
-      } else {
-        for (int64_t p = 0; p < k; ++p) {
-          const T *brow = B + p * n + j0;
-          for (int64_t ii = 0; ii < mi; ++ii) {
-            Ac a = Ac(R(A[(i0 + ii) * k + p]));
-            for (int64_t jj = 0; jj < nj; ++jj)
-              acc[ii][jj] += a * Ac(R(brow[jj]));
-          }
-        }
-      }
-      for (int64_t ii = 0; ii < mi; ++ii)
-        for (int64_t jj = 0; jj < nj; ++jj)
-          C[(i0 + ii) * n + j0 + jj] = R(acc[ii][jj]);
-    }
-  }
-}
-
-} // namespace
-
 /// Batched matmul: `batch` (batchRank dims) of [m,k] @ [k,n]; sa / sb are
 /// the batch strides of a and b in matrices (0 where a dim broadcasts).
-TDL_RT void tdl_rt_matmul(int32_t dtype, int64_t batchRank,
+/// Each matrix product is tdl::rt::gemm (runtime/cpu/Gemm.cpp); when every
+/// batch shares one b and the a matrices are consecutive, the batch is one
+/// GEMM with batch*m rows (the same sums). `fast`: -ffast-math.
+TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
                           const int64_t *batch, const int64_t *sa,
                           const int64_t *sb, int64_t m, int64_t k, int64_t n,
                           const void *a, const void *b, void *out) {
+  int64_t elem = dtype == 1 ? 1 : dtype == 2 ? 4 : dtype == 4 ? 4 : 8;
+  int64_t outElem = dtype == 1 ? 4 : elem;
   int64_t numBatches = 1;
-  for (int64_t d = 0; d < batchRank; ++d)
+  bool sharedB = true, denseA = true;
+  for (int64_t d = batchRank - 1; d >= 0; --d) {
+    sharedB = sharedB && sb[d] == 0;
+    denseA = denseA && (batch[d] == 1 || sa[d] == numBatches);
     numBatches *= batch[d];
+  }
+  if (sharedB && denseA) {
+    tdl::rt::gemm(dtype, fast != 0, numBatches * m, k, n, a, k, b, n, out, n);
+    return;
+  }
   int64_t idx[16] = {0};
   for (int64_t bi = 0; bi < numBatches; ++bi) {
     int64_t offA = 0, offB = 0;
@@ -562,17 +525,10 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int64_t batchRank,
       offA += idx[d] * sa[d];
       offB += idx[d] * sb[d];
     }
-    if (dtype == 1) {
-      matmulBlock<int8_t, int32_t>((const int8_t *)a + offA * m * k,
-                                   (const int8_t *)b + offB * k * n,
-                                   (int32_t *)out + bi * m * n, m, k, n);
-    } else {
-      dispatch(dtype, [&]<typename T>() {
-        matmulBlock<T, T>((const T *)a + offA * m * k,
-                          (const T *)b + offB * k * n, (T *)out + bi * m * n, m,
-                          k, n);
-      });
-    }
+    tdl::rt::gemm(dtype, fast != 0, m, k, n,
+                  (const char *)a + offA * m * k * elem, k,
+                  (const char *)b + offB * k * n * elem, n,
+                  (char *)out + bi * m * n * outElem, n);
     for (int64_t d = batchRank - 1; d >= 0; --d) {
       if (++idx[d] < batch[d])
         break;
@@ -581,52 +537,9 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int64_t batchRank,
   }
 }
 
-//===-- Convolution and pooling -------------------------------------------===//
+//===-- Pooling (conv2d: Conv.cpp) ----------------------------------------===//
 
 namespace {
-
-/// p: N C H W, O Cg KH KW, OH OW, stride h w, padding t b l r, dilation h w,
-/// groups.
-template <typename T, typename R>
-void conv2dT(const T *xp, const T *wp, R *op, const int64_t *p) {
-  using A = typename Acc<R>::type;
-  int64_t N = p[0], C = p[1], H = p[2], W = p[3];
-  int64_t O = p[4], Cg = p[5], KH = p[6], KW = p[7];
-  int64_t OH = p[8], OW = p[9];
-  int64_t sh = p[10], sw = p[11], pt = p[12], pl = p[14], dh = p[16],
-          dw = p[17], groups = p[18];
-  int64_t Og = O / groups;
-  A *acc = (A *)malloc(sizeof(A) * (OH * OW > 0 ? OH * OW : 1));
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t o = 0; o < O; ++o) {
-      for (int64_t i = 0; i < OH * OW; ++i)
-        acc[i] = A(0);
-      int64_t g = o / Og;
-      for (int64_t c = 0; c < Cg; ++c) {
-        const T *xc = xp + ((n * C) + g * Cg + c) * H * W;
-        for (int64_t kh = 0; kh < KH; ++kh)
-          for (int64_t kw = 0; kw < KW; ++kw) {
-            A wv = A(R(wp[((o * Cg + c) * KH + kh) * KW + kw]));
-            for (int64_t oh = 0; oh < OH; ++oh) {
-              int64_t ih = oh * sh - pt + kh * dh;
-              if (ih < 0 || ih >= H)
-                continue;
-              const T *xrow = xc + ih * W;
-              A *arow = acc + oh * OW;
-              for (int64_t ow = 0; ow < OW; ++ow) {
-                int64_t iw = ow * sw - pl + kw * dw;
-                if (iw >= 0 && iw < W)
-                  arow[ow] += wv * A(R(xrow[iw]));
-              }
-            }
-          }
-      }
-      R *dst = op + (n * O + o) * OH * OW;
-      for (int64_t i = 0; i < OH * OW; ++i)
-        dst[i] = R(acc[i]);
-    }
-  free(acc);
-}
 
 /// p: N C H W, OH OW, window h w, stride h w, padding t b l r.
 template <typename T>
@@ -668,18 +581,6 @@ void pool2dT(const T *xp, T *op, const int64_t *p, bool isMax) {
 }
 
 } // namespace
-
-TDL_RT void tdl_rt_conv2d(int32_t dtype, const int64_t *params, const void *x,
-                          const void *w, void *out) {
-  if (dtype == 1) {
-    conv2dT<int8_t, int32_t>((const int8_t *)x, (const int8_t *)w,
-                             (int32_t *)out, params);
-    return;
-  }
-  dispatch(dtype, [&]<typename T>() {
-    conv2dT<T, T>((const T *)x, (const T *)w, (T *)out, params);
-  });
-}
 
 TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
                           const void *x, void *out) {

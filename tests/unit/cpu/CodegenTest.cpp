@@ -7,6 +7,9 @@
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/Codegen.h"
 
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Instructions.h"
+
 #include <gtest/gtest.h>
 
 using namespace tdl;
@@ -69,6 +72,47 @@ TEST(CpuCodegen, CallOfAnUnfilledDerivedFunctionIsAnError) {
   body.push_back(ir::Operation::create(ir::Opcode::Return, {r}, {}));
   m.addFunction(std::move(main));
   EXPECT_EQ(codegenError(m), "the cpu backend does not support 'call' yet");
+}
+
+/// The `fast` argument of the module's tdl_rt_matmul call (-1: none).
+int64_t matmulFastFlag(bool fastMath) {
+  ir::Module m;
+  ir::Type t = ir::Type::tensor(ir::DType::F32, {4, 4});
+  auto f = std::make_unique<ir::Function>("f", llvm::ArrayRef<ir::Type>{t, t},
+                                          llvm::ArrayRef<ir::Type>{t});
+  ir::Region &body = f->getBody();
+  ir::Value *a = body.addArgument(t), *b = body.addArgument(t);
+  ir::Operation *mm =
+      body.push_back(ir::Operation::create(ir::Opcode::Matmul, {a, b}, {t}));
+  body.push_back(
+      ir::Operation::create(ir::Opcode::Return, {mm->getResult(0)}, {}));
+  m.addFunction(std::move(f));
+  llvm::LLVMContext ctx;
+  cpu::CodegenOptions options;
+  options.fastMath = fastMath;
+  auto gen = cpu::generateModule(m, ctx, options);
+  EXPECT_TRUE(bool(gen));
+  if (!gen) {
+    llvm::consumeError(gen.takeError());
+    return -1;
+  }
+  for (llvm::Function &fn : *gen->module)
+    for (llvm::BasicBlock &bb : fn)
+      for (llvm::Instruction &inst : bb)
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+          if (call->getCalledFunction() &&
+              call->getCalledFunction()->getName() == "tdl_rt_matmul")
+            if (auto *c =
+                    llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(1)))
+              return c->getSExtValue();
+  return -1;
+}
+
+TEST(CpuCodegen, FastMathSelectsTheFmaMatmul) {
+  // The runtime's matmul is exact (the interpreter's bits) unless the
+  // module is compiled with -ffast-math (CodegenOptions::fastMath).
+  EXPECT_EQ(matmulFastFlag(false), 0);
+  EXPECT_EQ(matmulFastFlag(true), 1);
 }
 
 } // namespace

@@ -1,0 +1,165 @@
+//===- Conv.cpp - conv2d: im2col + GEMM, or direct loops ------------------===//
+//
+// The interpreter (ssa_ir/interp/NNKernels.cpp conv2dT) sums each output
+// over c, kh, kw in that order, skipping taps that fall into the padding.
+// Per image and group, im2col lays the input out as a K x OH*OW matrix with
+// K = (c, kh, kw) in that order; the weights are already an Og x K
+// row-major matrix, so out = W @ col is a GEMM (runtime/cpu/Gemm.h) that
+// sums in the interpreter's order. A padding tap becomes 0 in col and adds
+// w*0 = +-0 to the sum instead of nothing: the same value, because a sum
+// that starts at +0 is never -0 and x + (+-0) == x otherwise, as long as w
+// is finite (inf*0 is NaN). So with padding, float weights that are not all
+// finite take the direct loops (the interpreter's code).
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/cpu/Gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TDL_RT extern "C" __attribute__((visibility("default")))
+
+using namespace tdl::rt;
+
+namespace {
+
+struct ConvShape {
+  int64_t N, C, H, W, O, Cg, KH, KW, OH, OW, sh, sw, pt, pb, pl, pr, dh, dw,
+      groups;
+  /// p: N C H W, O Cg KH KW, OH OW, stride h w, padding t b l r, dilation h
+  /// w, groups (backends/cpu/CodegenOps.cpp).
+  explicit ConvShape(const int64_t *p)
+      : N(p[0]), C(p[1]), H(p[2]), W(p[3]), O(p[4]), Cg(p[5]), KH(p[6]),
+        KW(p[7]), OH(p[8]), OW(p[9]), sh(p[10]), sw(p[11]), pt(p[12]),
+        pb(p[13]), pl(p[14]), pr(p[15]), dh(p[16]), dw(p[17]), groups(p[18]) {}
+};
+
+/// The interpreter's loops.
+template <typename T, typename R>
+void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
+  using A = typename Acc<R>::type;
+  int64_t Og = s.O / s.groups;
+  A *acc = (A *)malloc(sizeof(A) * (s.OH * s.OW > 0 ? s.OH * s.OW : 1));
+  for (int64_t n = 0; n < s.N; ++n)
+    for (int64_t o = 0; o < s.O; ++o) {
+      for (int64_t i = 0; i < s.OH * s.OW; ++i)
+        acc[i] = A(0);
+      int64_t g = o / Og;
+      for (int64_t c = 0; c < s.Cg; ++c) {
+        const T *xc = xp + ((n * s.C) + g * s.Cg + c) * s.H * s.W;
+        for (int64_t kh = 0; kh < s.KH; ++kh)
+          for (int64_t kw = 0; kw < s.KW; ++kw) {
+            A wv = A(R(wp[((o * s.Cg + c) * s.KH + kh) * s.KW + kw]));
+            for (int64_t oh = 0; oh < s.OH; ++oh) {
+              int64_t ih = oh * s.sh - s.pt + kh * s.dh;
+              if (ih < 0 || ih >= s.H)
+                continue;
+              const T *xrow = xc + ih * s.W;
+              A *arow = acc + oh * s.OW;
+              for (int64_t ow = 0; ow < s.OW; ++ow) {
+                int64_t iw = ow * s.sw - s.pl + kw * s.dw;
+                if (iw >= 0 && iw < s.W)
+                  arow[ow] += wv * A(R(xrow[iw]));
+              }
+            }
+          }
+      }
+      R *dst = op + (n * s.O + o) * s.OH * s.OW;
+      for (int64_t i = 0; i < s.OH * s.OW; ++i)
+        dst[i] = R(acc[i]);
+    }
+  free(acc);
+}
+
+/// col[(c*KH + kh)*KW + kw][oh*OW + ow] for one image and group.
+template <typename T> void im2col(const T *x, const ConvShape &s, T *col) {
+  for (int64_t c = 0; c < s.Cg; ++c)
+    for (int64_t kh = 0; kh < s.KH; ++kh)
+      for (int64_t kw = 0; kw < s.KW; ++kw) {
+        const T *plane = x + c * s.H * s.W;
+        for (int64_t oh = 0; oh < s.OH; ++oh) {
+          int64_t ih = oh * s.sh - s.pt + kh * s.dh;
+          T *dst = col + oh * s.OW;
+          if (ih < 0 || ih >= s.H) {
+            memset(dst, 0, size_t(s.OW) * sizeof(T));
+            continue;
+          }
+          const T *row = plane + ih * s.W;
+          for (int64_t ow = 0; ow < s.OW; ++ow) {
+            int64_t iw = ow * s.sw - s.pl + kw * s.dw;
+            dst[ow] = iw >= 0 && iw < s.W ? row[iw] : T(0);
+          }
+        }
+        col += s.OH * s.OW;
+      }
+}
+
+template <typename T> bool allFinite(const T *v, int64_t n) {
+  if constexpr (std::is_floating_point_v<T>) {
+    for (int64_t i = 0; i < n; ++i)
+      if (v[i] - v[i] != T(0)) // inf - inf and NaN are NaN
+        return false;
+  }
+  return true;
+}
+
+/// im2col + GEMM when it is exact and worth it; false: not done.
+template <typename T, typename R>
+bool conv2dGemm(int32_t dtype, bool fast, const T *xp, const T *wp, R *op,
+                const ConvShape &s) {
+  int64_t Og = s.O / s.groups, K = s.Cg * s.KH * s.KW, P = s.OH * s.OW;
+  if (Og < 2 || Og * K * P < 4096)
+    return false; // direct loops are as fast for small convolutions
+  bool padded = s.pt > 0 || s.pb > 0 || s.pl > 0 || s.pr > 0;
+  if (padded && !allFinite(wp, s.O * K))
+    return false;
+  T *col = (T *)malloc(size_t(K * P) * sizeof(T));
+  if (!col)
+    return false;
+  for (int64_t n = 0; n < s.N; ++n)
+    for (int64_t g = 0; g < s.groups; ++g) {
+      im2col(xp + (n * s.C + g * s.Cg) * s.H * s.W, s, col);
+      gemm(dtype, fast, Og, K, P, wp + g * Og * K, K, col, P,
+           op + (n * s.O + g * Og) * P, P);
+    }
+  free(col);
+  return true;
+}
+
+template <typename T, typename R>
+void conv2dT(int32_t dtype, bool fast, const T *x, const T *w, R *out,
+             const int64_t *params) {
+  ConvShape s(params);
+  if (!conv2dGemm<T, R>(dtype, fast, x, w, out, s))
+    conv2dDirect<T, R>(x, w, out, s);
+}
+
+} // namespace
+
+/// conv2d of the dtype (i8 -> i32); `fast`: -ffast-math (FMA allowed).
+TDL_RT void tdl_rt_conv2d(int32_t dtype, int32_t fast, const int64_t *params,
+                          const void *x, const void *w, void *out) {
+  bool f = fast != 0;
+  switch (dtype) {
+  case 1:
+    conv2dT<int8_t, int32_t>(dtype, f, (const int8_t *)x, (const int8_t *)w,
+                             (int32_t *)out, params);
+    break;
+  case 2:
+    conv2dT<int32_t, int32_t>(dtype, f, (const int32_t *)x, (const int32_t *)w,
+                              (int32_t *)out, params);
+    break;
+  case 3:
+    conv2dT<int64_t, int64_t>(dtype, f, (const int64_t *)x, (const int64_t *)w,
+                              (int64_t *)out, params);
+    break;
+  case 4:
+    conv2dT<float, float>(dtype, f, (const float *)x, (const float *)w,
+                          (float *)out, params);
+    break;
+  case 5:
+    conv2dT<double, double>(dtype, f, (const double *)x, (const double *)w,
+                            (double *)out, params);
+    break;
+  }
+}

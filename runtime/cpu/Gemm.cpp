@@ -1,0 +1,196 @@
+//===- Gemm.cpp - packed, blocked matrix multiply -------------------------===//
+//
+// The classic Goto/BLIS loop nest around a register-tiled microkernel
+// (GemmKernels.cpp):
+//
+//   for jc (NC columns of B and C)
+//     for pc (KC rows of B), in increasing order
+//       pack B[pc.., jc..] into NR-column panels   (stays in L2/L3)
+//       for ic (MC rows of A and C)
+//         pack A[ic.., pc..] into MR-row panels     (stays in L2)
+//         for each NR panel, for each MR panel: microkernel on one C tile
+//
+// Packing converts to the accumulator type (i8 -> i32, integers as
+// unsigned), so the microkernel reads both operands contiguously. The first
+// k block starts every C element from zero, later ones continue from the
+// value stored in C (the same type as the accumulator): each element is
+// still the sum over k in increasing order with a rounded multiply and add,
+// so blocking changes no bit. Edge tiles run on a scratch tile.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/cpu/Gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+namespace tdl::rt {
+namespace {
+
+constexpr int64_t maxMR = 16, maxNR = 64;
+
+int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/// A 64-byte aligned buffer from malloc (null when out of memory).
+struct AlignedBuffer {
+  void *raw = nullptr;
+  void *data = nullptr;
+  explicit AlignedBuffer(int64_t bytes) {
+    raw = malloc(size_t(bytes) + 64);
+    if (raw)
+      data = (void *)((uintptr_t(raw) + 63) & ~uintptr_t(63));
+  }
+  ~AlignedBuffer() { free(raw); }
+};
+
+/// MR-row panels of the mc x kc block at a: panel-major, then p, then row;
+/// rows past mc are zero (their results are never stored).
+template <typename T, typename R, typename Ac>
+void packA(const T *a, int64_t lda, int64_t mc, int64_t kc, int64_t mr,
+           Ac *dst) {
+  for (int64_t i0 = 0; i0 < mc; i0 += mr) {
+    int64_t rows = min64(mr, mc - i0);
+    const T *src = a + i0 * lda;
+    for (int64_t p = 0; p < kc; ++p) {
+      for (int64_t i = 0; i < rows; ++i)
+        dst[i] = Ac(R(src[i * lda + p]));
+      for (int64_t i = rows; i < mr; ++i)
+        dst[i] = Ac(0);
+      dst += mr;
+    }
+  }
+}
+
+/// NR-column panels of the kc x nc block at b, zero past nc.
+template <typename T, typename R, typename Ac>
+void packB(const T *b, int64_t ldb, int64_t kc, int64_t nc, int64_t nr,
+           Ac *dst) {
+  for (int64_t j0 = 0; j0 < nc; j0 += nr) {
+    int64_t cols = min64(nr, nc - j0);
+    for (int64_t p = 0; p < kc; ++p) {
+      const T *src = b + p * ldb + j0;
+      for (int64_t j = 0; j < cols; ++j)
+        dst[j] = Ac(R(src[j]));
+      for (int64_t j = cols; j < nr; ++j)
+        dst[j] = Ac(0);
+      dst += nr;
+    }
+  }
+}
+
+/// Without packing buffers (out of memory) and for a few rows: rows of C
+/// accumulated over p in order, vectorized over j by the compiler.
+template <typename T, typename R, typename Ac>
+void gemmRows(int64_t m, int64_t k, int64_t n, const T *a, int64_t lda,
+              const T *b, int64_t ldb, Ac *c, int64_t ldc) {
+  for (int64_t i = 0; i < m; ++i) {
+    Ac *crow = c + i * ldc;
+    for (int64_t j = 0; j < n; ++j)
+      crow[j] = Ac(0);
+    for (int64_t p = 0; p < k; ++p) {
+      Ac aip = Ac(R(a[i * lda + p]));
+      const T *brow = b + p * ldb;
+      for (int64_t j = 0; j < n; ++j)
+        crow[j] = crow[j] + aip * Ac(R(brow[j]));
+    }
+  }
+}
+
+template <typename T, typename R>
+void gemmT(const MicroKernel &uk, int64_t m, int64_t k, int64_t n, const T *a,
+           int64_t lda, const T *b, int64_t ldb, R *cOut, int64_t ldc) {
+  using Ac = typename Acc<R>::type;
+  Ac *c = reinterpret_cast<Ac *>(cOut); // same width: R or its unsigned
+  if (m == 0 || n == 0)
+    return;
+  if (k == 0) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        c[i * ldc + j] = Ac(0);
+    return;
+  }
+  const int64_t MR = uk.mr, NR = uk.nr;
+  // KC x NR of B (one microkernel's panel, 32 KB with AVX-512) stays in
+  // L1 while the MC x KC block of A streams from L2. Measured on Sapphire
+  // Rapids (bench/bench_cpu_matmul.cpp): KC 128..384 and MC 6..48 MR.
+  const int64_t KC = 256, MC = MR * 12, NC = NR * 64;
+  int64_t kcMax = min64(KC, k), mcMax = roundUp(min64(MC, m), MR),
+          ncMax = roundUp(min64(NC, n), NR);
+  AlignedBuffer bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
+  AlignedBuffer bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
+  if (!bufA.data || !bufB.data) {
+    gemmRows<T, R, Ac>(m, k, n, a, lda, b, ldb, c, ldc);
+    return;
+  }
+  Ac *pa = static_cast<Ac *>(bufA.data), *pb = static_cast<Ac *>(bufB.data);
+  alignas(64) Ac tile[maxMR * maxNR];
+  for (int64_t jc = 0; jc < n; jc += NC) {
+    int64_t nc = min64(NC, n - jc);
+    for (int64_t pc = 0; pc < k; pc += KC) {
+      int64_t kc = min64(KC, k - pc);
+      bool accumulate = pc > 0;
+      packB<T, R, Ac>(b + pc * ldb + jc, ldb, kc, nc, NR, pb);
+      for (int64_t ic = 0; ic < m; ic += MC) {
+        int64_t mc = min64(MC, m - ic);
+        packA<T, R, Ac>(a + ic * lda + pc, lda, mc, kc, MR, pa);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          int64_t nr = min64(NR, nc - jr);
+          const Ac *panelB = pb + jr * kc;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            int64_t mr = min64(MR, mc - ir);
+            const Ac *panelA = pa + ir * kc;
+            Ac *ct = c + (ic + ir) * ldc + jc + jr;
+            if (mr == MR && nr == NR) {
+              uk.fn(kc, panelA, panelB, ct, ldc, accumulate);
+              continue;
+            }
+            if (accumulate)
+              for (int64_t i = 0; i < mr; ++i)
+                memcpy(tile + i * NR, ct + i * ldc, size_t(nr) * sizeof(Ac));
+            uk.fn(kc, panelA, panelB, tile, NR, accumulate);
+            for (int64_t i = 0; i < mr; ++i)
+              memcpy(ct + i * ldc, tile + i * NR, size_t(nr) * sizeof(Ac));
+          }
+        }
+      }
+    }
+  }
+}
+
+} // namespace
+
+void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
+            const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
+            int64_t ldc) {
+  MicroKernel uk = selectMicroKernel(dtype, fast, isa);
+  switch (dtype) {
+  case 1:
+    gemmT<int8_t, int32_t>(uk, m, k, n, (const int8_t *)a, lda,
+                           (const int8_t *)b, ldb, (int32_t *)c, ldc);
+    break;
+  case 2:
+    gemmT<int32_t, int32_t>(uk, m, k, n, (const int32_t *)a, lda,
+                            (const int32_t *)b, ldb, (int32_t *)c, ldc);
+    break;
+  case 3:
+    gemmT<int64_t, int64_t>(uk, m, k, n, (const int64_t *)a, lda,
+                            (const int64_t *)b, ldb, (int64_t *)c, ldc);
+    break;
+  case 4:
+    gemmT<float, float>(uk, m, k, n, (const float *)a, lda, (const float *)b,
+                        ldb, (float *)c, ldc);
+    break;
+  case 5:
+    gemmT<double, double>(uk, m, k, n, (const double *)a, lda,
+                          (const double *)b, ldb, (double *)c, ldc);
+    break;
+  }
+}
+
+void gemm(int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
+          const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
+          int64_t ldc) {
+  gemmOn(hostIsa(), dtype, fast, m, k, n, a, lda, b, ldb, c, ldc);
+}
+
+} // namespace tdl::rt

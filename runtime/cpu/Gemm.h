@@ -1,0 +1,60 @@
+//===- Gemm.h - the cpu runtime's matrix multiply -------------------------===//
+//
+// C[m,n] = A[m,k] @ B[k,n] on row-major matrices with leading dimensions,
+// for every matmul dtype: f32, f64, i32, i64 (wrapping) and i8 x i8 -> i32.
+// Used by tdl_rt_matmul and by conv2d (im2col), compiled into the runtime's
+// bitcode (backends/cpu/CMakeLists.txt). docs/cpu-backend.md "Matmul"
+// describes the blocking and the numerical contract.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_RUNTIME_CPU_GEMM_H
+#define TDL_RUNTIME_CPU_GEMM_H
+
+#include <stdint.h>
+#include <type_traits>
+
+namespace tdl::rt {
+
+/// Accumulator arithmetic of result type R: unsigned for integers (wraps).
+template <typename R, bool = std::is_integral_v<R>> struct Acc {
+  using type = R;
+};
+template <typename R> struct Acc<R, true> {
+  using type = std::make_unsigned_t<R>;
+};
+
+/// Instruction sets with their own microkernels, best last.
+enum class Isa : int32_t { Generic = 0, Avx2 = 1, Avx512 = 2 };
+
+/// The best instruction set this machine runs (cpuid, cached).
+Isa hostIsa();
+
+/// One microkernel: c[MR x NR] (leading dim ldc) = (accumulate ? c : 0) +
+/// packed A panel (kc x MR) @ packed B panel (kc x NR), k in order.
+using MicroKernelFn = void (*)(int64_t kc, const void *a, const void *b,
+                               void *c, int64_t ldc, bool accumulate);
+struct MicroKernel {
+  MicroKernelFn fn;
+  int32_t mr, nr;
+};
+
+/// The microkernel for computing in `dtype` (2 i32, 3 i64, 4 f32, 5 f64;
+/// i8 computes in i32) on `isa`; `fast` allows fused multiply-adds.
+MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa);
+
+/// C = A @ B. `dtype` is the operands' (1 i8 with an i32 C, 2 i32, 3 i64,
+/// 4 f32, 5 f64). Exact unless `fast`: each C element is sum_{p<k}
+/// A[i,p]*B[p,j] accumulated from +0 in increasing p with a rounded multiply
+/// and a rounded add, like the interpreter. Runs on hostIsa().
+void gemm(int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
+          const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
+          int64_t ldc);
+
+/// gemm on a given instruction set (tests run every one the host has).
+void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
+            const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
+            int64_t ldc);
+
+} // namespace tdl::rt
+
+#endif

@@ -1,0 +1,123 @@
+//===- GemmKernels.cpp - microkernels per instruction set, cpu detection --===//
+//
+// Function multiversioning by hand: every microkernel is instantiated once
+// per instruction set inside a function compiled for it (target attribute),
+// and hostIsa() picks the best one the running machine has (cpuid), so an
+// object built for baseline x86-64 still multiplies with AVX-512 on a
+// machine that has it. The kernels are named tdl_isa_*: the cpu backend
+// keeps their target features when it sets the module's CPU
+// (backends/cpu/Target.cpp).
+//
+// Register tiles (MR rows x NR columns, accumulators in registers):
+//   AVX-512 (32 zmm): 12 x 32 f32, 12 x 16 f64, 8 x 32 i32, 8 x 16 i64
+//   AVX2+FMA (16 ymm): 6 x 16 f32/i32, 6 x 8 f64/i64
+//   generic  (16 xmm, SSE2 on x86-64): 6 x 8 f32/i32, 6 x 4 f64/i64
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/GemmMicroKernel.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+namespace tdl::rt {
+
+#if defined(__x86_64__)
+#define TDL_TARGET_AVX512                                                      \
+  __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma,avx")))
+#define TDL_TARGET_AVX2 __attribute__((target("avx2,fma,avx")))
+#else
+#define TDL_TARGET_AVX512
+#define TDL_TARGET_AVX2
+#endif
+
+#define TDL_KERNEL(NAME, TARGET, AC, VB, MR, NV, FMA)                          \
+  extern "C" TARGET void tdl_isa_##NAME(int64_t kc, const void *a,             \
+                                        const void *b, void *c, int64_t ldc,   \
+                                        bool accumulate) {                     \
+    microKernel<AC, VB, MR, NV, FMA>(kc, (const AC *)a, (const AC *)b,         \
+                                     (AC *)c, ldc, accumulate);                \
+  }                                                                            \
+  constexpr MicroKernel NAME{tdl_isa_##NAME, MR, NV * VB / int(sizeof(AC))};
+
+// clang-format off
+TDL_KERNEL(avx512_f32,      TDL_TARGET_AVX512, float,    64, 12, 2, false)
+TDL_KERNEL(avx512_f32_fma,  TDL_TARGET_AVX512, float,    64, 12, 2, true)
+TDL_KERNEL(avx512_f64,      TDL_TARGET_AVX512, double,   64, 12, 2, false)
+TDL_KERNEL(avx512_f64_fma,  TDL_TARGET_AVX512, double,   64, 12, 2, true)
+TDL_KERNEL(avx512_u32,      TDL_TARGET_AVX512, uint32_t, 64, 8, 2, false)
+TDL_KERNEL(avx512_u64,      TDL_TARGET_AVX512, uint64_t, 64, 8, 2, false)
+TDL_KERNEL(avx2_f32,        TDL_TARGET_AVX2,   float,    32, 6, 2, false)
+TDL_KERNEL(avx2_f32_fma,    TDL_TARGET_AVX2,   float,    32, 6, 2, true)
+TDL_KERNEL(avx2_f64,        TDL_TARGET_AVX2,   double,   32, 6, 2, false)
+TDL_KERNEL(avx2_f64_fma,    TDL_TARGET_AVX2,   double,   32, 6, 2, true)
+TDL_KERNEL(avx2_u32,        TDL_TARGET_AVX2,   uint32_t, 32, 6, 2, false)
+TDL_KERNEL(avx2_u64,        TDL_TARGET_AVX2,   uint64_t, 32, 6, 2, false)
+TDL_KERNEL(generic_f32,     ,                  float,    16, 6, 2, false)
+TDL_KERNEL(generic_f64,     ,                  double,   16, 6, 2, false)
+TDL_KERNEL(generic_u32,     ,                  uint32_t, 16, 6, 2, false)
+TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
+// clang-format on
+
+MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa) {
+  bool f32 = dtype == 4, f64 = dtype == 5, u32 = dtype == 1 || dtype == 2;
+  switch (isa) {
+  case Isa::Avx512:
+    if (f32)
+      return fast ? avx512_f32_fma : avx512_f32;
+    if (f64)
+      return fast ? avx512_f64_fma : avx512_f64;
+    return u32 ? avx512_u32 : avx512_u64;
+  case Isa::Avx2:
+    if (f32)
+      return fast ? avx2_f32_fma : avx2_f32;
+    if (f64)
+      return fast ? avx2_f64_fma : avx2_f64;
+    return u32 ? avx2_u32 : avx2_u64;
+  case Isa::Generic:
+    break;
+  }
+  if (f32)
+    return generic_f32;
+  if (f64)
+    return generic_f64;
+  return u32 ? generic_u32 : generic_u64;
+}
+
+static Isa detectIsa() {
+#if defined(__x86_64__)
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d))
+    return Isa::Generic;
+  bool osxsave = c & (1u << 27), avx = c & (1u << 28), fma = c & (1u << 12);
+  if (!osxsave || !avx)
+    return Isa::Generic;
+  uint32_t xcr0, xcr0Hi;
+  __asm__ volatile("xgetbv" : "=a"(xcr0), "=d"(xcr0Hi) : "c"(0));
+  if ((xcr0 & 0x6) != 0x6) // the OS saves xmm and ymm state
+    return Isa::Generic;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+    return Isa::Generic;
+  bool avx2 = b & (1u << 5), avx512f = b & (1u << 16),
+       avx512dq = b & (1u << 17), avx512vl = b & (1u << 31);
+  if (avx512f && avx512dq && avx512vl && (xcr0 & 0xe6) == 0xe6)
+    return Isa::Avx512; // ... and opmask and zmm state
+  if (avx2 && fma)
+    return Isa::Avx2;
+#endif
+  return Isa::Generic;
+}
+
+Isa hostIsa() {
+  // Benign race: every thread computes the same value.
+  static int32_t cached = -1;
+  int32_t isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = int32_t(detectIsa());
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  return Isa(isa);
+}
+
+} // namespace tdl::rt

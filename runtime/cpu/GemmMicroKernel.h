@@ -1,0 +1,75 @@
+//===- GemmMicroKernel.h - the GEMM's register-blocked inner kernel -------===//
+//
+// One MR x NR tile of C += (packed A panel) @ (packed B panel), written once
+// with clang vector extensions and instantiated per instruction set by
+// GemmKernels.cpp (each instantiation is inlined into a function compiled
+// for that set, so the same source becomes SSE2, AVX2 or AVX-512 code).
+//
+// The accumulators are MR x NV vectors of VB bytes (NR = NV lanes-per-vector
+// columns) held in registers across the whole k loop. Exact mode adds each
+// product to its accumulator with a separate multiply and add (the runtime
+// is compiled with -ffp-contract=off), in increasing k, so every element of
+// C is the interpreter's sum bit for bit; Fma (fast math only) fuses them.
+// Integers use the unsigned type of their width: wrapping arithmetic.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
+#define TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
+
+#include <stdint.h>
+#include <string.h>
+
+namespace tdl::rt {
+
+/// c[i*ldc + j] (i < MR, j < NR) = (accumulate ? c : 0) + sum over p < kc of
+/// a[p*MR + i] * b[p*NR + j], p in increasing order. `b` is aligned to VB.
+template <typename Ac, int VB, int MR, int NV, bool Fma>
+__attribute__((always_inline)) inline void
+microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
+            Ac *__restrict c, int64_t ldc, bool accumulate) {
+  typedef Ac V __attribute__((vector_size(VB)));
+  constexpr int L = VB / int(sizeof(Ac));
+  constexpr int NR = NV * L;
+  V acc[MR][NV];
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v) {
+      if (accumulate)
+        memcpy(&acc[i][v], c + i * ldc + v * L, VB);
+      else
+        acc[i][v] = V{};
+    }
+  for (int64_t p = 0; p < kc; ++p) {
+    V bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      bv[v] = *reinterpret_cast<const V *>(b + p * NR + v * L);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; ++i) {
+      Ac ai = a[p * MR + i];
+      if constexpr (Fma) {
+        V av;
+#pragma clang loop unroll(full)
+        for (int l = 0; l < L; ++l)
+          av[l] = ai;
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; ++v)
+          acc[i][v] = __builtin_elementwise_fma(av, bv[v], acc[i][v]);
+      } else {
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; ++v)
+          acc[i][v] = acc[i][v] + bv[v] * ai; // two roundings, in k order
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < MR; ++i)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      memcpy(c + i * ldc + v * L, &acc[i][v], VB);
+}
+
+} // namespace tdl::rt
+
+#endif
