@@ -24,6 +24,15 @@ if ! "$here/cpp_app/build-and-run.sh" "$tdlc" "$build_dir/examples/cpp_app"; the
   status=1
 fi
 echo
+# Fashion-MNIST (Debian's dataset-fashion-mnist): an MLP trained through a tdlc
+# object linked into a C++ program, then the trained network quantized to int8
+# and run with --backend=accel (its big layer on the simulator).
+echo "--- examples/fashion_mnist: train (tdlc object + C++), then int8 inference on the accelerator"
+if ! "$here/fashion_mnist/build-and-run.sh" "$tdlc" "$build_dir/examples/fashion_mnist"; then
+  echo "*** fashion_mnist failed" >&2
+  status=1
+fi
+echo
 # The accelerator simulator: an int8 tiled GEMM program and its timing report
 # (the 64x64 result itself is long; the report follows it).
 for f in "$here"/accel/*.tasm; do

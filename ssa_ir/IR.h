@@ -50,6 +50,10 @@ struct Location {
   llvm::SMLoc pos;
   std::string file;
   unsigned line = 0, col = 0;
+  /// For an op the inliner copied out of a callee: the outermost call site
+  /// it was inlined at (MLIR's CallSiteLoc, one level), so reports about
+  /// work in an inlined library function can name the user's call.
+  llvm::SMLoc inlinedAt;
 
   Location() = default;
   Location(llvm::SMLoc pos) : pos(pos) {}

@@ -155,7 +155,18 @@ private:
           results.push_back(map.lookup(v) ? map.lookup(v) : v);
         break;
       }
-      cloneOp(*op, dest, pos, map);
+      Operation *copy = cloneOp(*op, dest, pos, map);
+      llvm::SMLoc site = call->getLoc().inlinedAt.isValid()
+                             ? call->getLoc().inlinedAt
+                             : call->getLoc().pos;
+      auto mark = [&](Operation &inlined) {
+        Location loc = inlined.getLoc();
+        loc.inlinedAt = site;
+        inlined.setLoc(std::move(loc));
+      };
+      mark(*copy);
+      for (unsigned r = 0; r < copy->getNumRegions(); ++r)
+        walk(copy->getRegion(r), mark);
     }
     replaceOp(call, results);
   }

@@ -82,14 +82,26 @@ partitionForAccelerator(Session &session, ir::Module &module,
   return partition;
 }
 
-std::string describeLocation(const Session &session, const ir::Location &loc) {
-  unsigned buffer = loc.pos.isValid() ? session.sources.findBuffer(loc.pos) : 0;
+/// `file:line:col` of a source position, or nullopt when it has none.
+static std::optional<std::string> filePosition(const Session &session,
+                                               llvm::SMLoc pos) {
+  unsigned buffer = pos.isValid() ? session.sources.findBuffer(pos) : 0;
   if (!buffer)
-    return "an unknown place";
-  LineColumn lc = session.sources.getLineColumn(loc.pos);
+    return std::nullopt;
+  LineColumn lc = session.sources.getLineColumn(pos);
   return (session.sources.getBufferName(buffer) + ":" + llvm::Twine(lc.line) +
           ":" + llvm::Twine(lc.column))
       .str();
+}
+
+std::string describeLocation(const Session &session, const ir::Location &loc) {
+  std::optional<std::string> own = filePosition(session, loc.pos);
+  std::optional<std::string> site = filePosition(session, loc.inlinedAt);
+  if (site && own)
+    return *site + ", inlined from " + *own;
+  if (own || site)
+    return own ? *own : *site;
+  return "an unknown place";
 }
 
 } // namespace tdl

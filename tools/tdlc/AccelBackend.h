@@ -29,7 +29,9 @@ std::optional<accel::Partition>
 partitionForAccelerator(Session &session, ir::Module &module,
                         const accel::Config &config);
 
-/// `file:line:col` of an IR location, for the accelerator's reports.
+/// `file:line:col` of an IR location, for the accelerator's reports; for
+/// inlined work the user's call site first (`main.tdl:7:11, inlined from
+/// <stdlib>/std/quant.tdl:33:23`).
 std::string describeLocation(const Session &session, const ir::Location &loc);
 
 } // namespace tdl
