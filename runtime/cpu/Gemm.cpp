@@ -78,27 +78,10 @@ void packB(const T *b, int64_t ldb, int64_t kc, int64_t nc, int64_t nr,
   }
 }
 
-/// Without packing buffers (out of memory) and for a few rows: rows of C
-/// accumulated over p in order, vectorized over j by the compiler.
-template <typename T, typename R, typename Ac>
-void gemmRows(int64_t m, int64_t k, int64_t n, const T *a, int64_t lda,
-              const T *b, int64_t ldb, Ac *c, int64_t ldc) {
-  for (int64_t i = 0; i < m; ++i) {
-    Ac *crow = c + i * ldc;
-    for (int64_t j = 0; j < n; ++j)
-      crow[j] = Ac(0);
-    for (int64_t p = 0; p < k; ++p) {
-      Ac aip = Ac(R(a[i * lda + p]));
-      const T *brow = b + p * ldb;
-      for (int64_t j = 0; j < n; ++j)
-        crow[j] = crow[j] + aip * Ac(R(brow[j]));
-    }
-  }
-}
-
 template <typename T, typename R>
-void gemmT(const MicroKernel &uk, int64_t m, int64_t k, int64_t n, const T *a,
-           int64_t lda, const T *b, int64_t ldb, R *cOut, int64_t ldc) {
+void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
+           int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb, R *cOut,
+           int64_t ldc) {
   using Ac = typename Acc<R>::type;
   Ac *c = reinterpret_cast<Ac *>(cOut); // same width: R or its unsigned
   if (m == 0 || n == 0)
@@ -110,6 +93,10 @@ void gemmT(const MicroKernel &uk, int64_t m, int64_t k, int64_t n, const T *a,
     return;
   }
   const int64_t MR = uk.mr, NR = uk.nr;
+  if (2 * m <= MR) {
+    rows(m, k, n, a, lda, b, ldb, c, ldc);
+    return;
+  }
   // KC x NR of B (one microkernel's panel, 32 KB with AVX-512) stays in
   // L1 while the MC x KC block of A streams from L2. Measured on Sapphire
   // Rapids (bench/bench_cpu_matmul.cpp): KC 128..384 and MC 6..48 MR.
@@ -119,7 +106,7 @@ void gemmT(const MicroKernel &uk, int64_t m, int64_t k, int64_t n, const T *a,
   AlignedBuffer bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
   AlignedBuffer bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
   if (!bufA.data || !bufB.data) {
-    gemmRows<T, R, Ac>(m, k, n, a, lda, b, ldb, c, ldc);
+    rows(m, k, n, a, lda, b, ldb, c, ldc);
     return;
   }
   Ac *pa = static_cast<Ac *>(bufA.data), *pb = static_cast<Ac *>(bufB.data);
@@ -163,25 +150,26 @@ void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
             const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
             int64_t ldc) {
   MicroKernel uk = selectMicroKernel(dtype, fast, isa);
+  RowsKernelFn rows = selectRowsKernel(dtype, isa);
   switch (dtype) {
   case 1:
-    gemmT<int8_t, int32_t>(uk, m, k, n, (const int8_t *)a, lda,
+    gemmT<int8_t, int32_t>(uk, rows, m, k, n, (const int8_t *)a, lda,
                            (const int8_t *)b, ldb, (int32_t *)c, ldc);
     break;
   case 2:
-    gemmT<int32_t, int32_t>(uk, m, k, n, (const int32_t *)a, lda,
+    gemmT<int32_t, int32_t>(uk, rows, m, k, n, (const int32_t *)a, lda,
                             (const int32_t *)b, ldb, (int32_t *)c, ldc);
     break;
   case 3:
-    gemmT<int64_t, int64_t>(uk, m, k, n, (const int64_t *)a, lda,
+    gemmT<int64_t, int64_t>(uk, rows, m, k, n, (const int64_t *)a, lda,
                             (const int64_t *)b, ldb, (int64_t *)c, ldc);
     break;
   case 4:
-    gemmT<float, float>(uk, m, k, n, (const float *)a, lda, (const float *)b,
-                        ldb, (float *)c, ldc);
+    gemmT<float, float>(uk, rows, m, k, n, (const float *)a, lda,
+                        (const float *)b, ldb, (float *)c, ldc);
     break;
   case 5:
-    gemmT<double, double>(uk, m, k, n, (const double *)a, lda,
+    gemmT<double, double>(uk, rows, m, k, n, (const double *)a, lda,
                           (const double *)b, ldb, (double *)c, ldc);
     break;
   }

@@ -42,6 +42,13 @@ struct MicroKernel {
 /// i8 computes in i32) on `isa`; `fast` allows fused multiply-adds.
 MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa);
 
+/// C = A @ B for a few rows, unpacked (gemmRows in GemmMicroKernel.h);
+/// `dtype` as for gemm, C's element is the accumulator type.
+using RowsKernelFn = void (*)(int64_t m, int64_t k, int64_t n, const void *a,
+                              int64_t lda, const void *b, int64_t ldb, void *c,
+                              int64_t ldc);
+RowsKernelFn selectRowsKernel(int32_t dtype, Isa isa);
+
 /// C = A @ B. `dtype` is the operands' (1 i8 with an i32 C, 2 i32, 3 i64,
 /// 4 f32, 5 f64). Exact unless `fast`: each C element is sum_{p<k}
 /// A[i,p]*B[p,j] accumulated from +0 in increasing p with a rounded multiply

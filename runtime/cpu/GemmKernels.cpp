@@ -60,6 +60,41 @@ TDL_KERNEL(generic_u32,     ,                  uint32_t, 16, 6, 2, false)
 TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 // clang-format on
 
+#define TDL_ROWS(NAME, TARGET, T, R)                                           \
+  extern "C" TARGET void tdl_isa_rows_##NAME(                                  \
+      int64_t m, int64_t k, int64_t n, const void *a, int64_t lda,             \
+      const void *b, int64_t ldb, void *c, int64_t ldc) {                      \
+    gemmRows<T, R, typename Acc<R>::type>(m, k, n, (const T *)a, lda,          \
+                                          (const T *)b, ldb,                   \
+                                          (typename Acc<R>::type *)c, ldc);    \
+  }
+#define TDL_ROWS_ALL(ISA, TARGET)                                              \
+  TDL_ROWS(ISA##_i8, TARGET, int8_t, int32_t)                                  \
+  TDL_ROWS(ISA##_i32, TARGET, int32_t, int32_t)                                \
+  TDL_ROWS(ISA##_i64, TARGET, int64_t, int64_t)                                \
+  TDL_ROWS(ISA##_f32, TARGET, float, float)                                    \
+  TDL_ROWS(ISA##_f64, TARGET, double, double)                                  \
+  constexpr RowsKernelFn rows_##ISA[] = {                                      \
+      tdl_isa_rows_##ISA##_i8, tdl_isa_rows_##ISA##_i32,                       \
+      tdl_isa_rows_##ISA##_i64, tdl_isa_rows_##ISA##_f32,                      \
+      tdl_isa_rows_##ISA##_f64};
+TDL_ROWS_ALL(avx512, TDL_TARGET_AVX512)
+TDL_ROWS_ALL(avx2, TDL_TARGET_AVX2)
+TDL_ROWS_ALL(generic, )
+
+RowsKernelFn selectRowsKernel(int32_t dtype, Isa isa) {
+  int32_t i = dtype - 1; // i8 i32 i64 f32 f64
+  switch (isa) {
+  case Isa::Avx512:
+    return rows_avx512[i];
+  case Isa::Avx2:
+    return rows_avx2[i];
+  case Isa::Generic:
+    break;
+  }
+  return rows_generic[i];
+}
+
 MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa) {
   bool f32 = dtype == 4, f64 = dtype == 5, u32 = dtype == 1 || dtype == 2;
   switch (isa) {
