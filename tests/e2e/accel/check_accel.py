@@ -7,9 +7,13 @@ offloaded regions the program states in a `// ACCEL-OFFLOADED: N` line.
 usage: check_accel.py --tdlc PATH [--opt N] [--config F.json] PROGRAM.tdl
 
 The interpreter is the oracle (ARCHITECTURE.md); the accelerator's int8
-arithmetic is exact, so nothing but identical output is right.
+arithmetic is exact, so nothing but identical output is right. A program
+with an independent NumPy reference next to it (PROGRAM.py, printing through
+tests/e2e/reference.emit as run_e2e.py's references do) is also compared with
+that, value for value.
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -51,6 +55,21 @@ def main():
     if results != want[1]:
         print("results differ:\n--- interp\n%s\n--- accel\n%s" % (want[1], results))
         return 1
+    ref = os.path.splitext(args.program)[0] + ".py"
+    if os.path.exists(ref):
+        e2e_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        sys.path.insert(0, e2e_dir)
+        import run_e2e
+        numpy = subprocess.run(["/usr/bin/python3", ref], capture_output=True,
+                               text=True, env=dict(os.environ, PYTHONPATH=e2e_dir))
+        if numpy.returncode != 0:
+            print("reference %s failed:\n%s" % (ref, numpy.stderr))
+            return 1
+        errors = run_e2e.compare(results.splitlines(), numpy.stdout.splitlines())
+        if errors:
+            print("results differ from the NumPy reference %s:\n%s"
+                  % (ref, "\n".join(errors)))
+            return 1
     offloaded = int(re.match(r"(\d+) region", stats).group(1))
     programs = int(re.search(r"(\d+) program run", stats).group(1))
     if offloaded < expected or programs < offloaded:
