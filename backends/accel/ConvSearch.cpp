@@ -1,0 +1,140 @@
+//===- ConvSearch.cpp - candidate conv schedules and their estimate ------===//
+//
+// Every combination of tile sizes (per dimension the balanced sizes of
+// GemmSearch.h: output rows, output columns, o blocks, c blocks), loop
+// order and slot counts that fits the SRAMs, ranked by an estimate of the
+// timing model: the DMA time (latency per transfer + bytes / bandwidth, the
+// reloads that the slot rings cannot avoid counted) and the COMPUTE time
+// (micro-op iterations + pipeline depth per instruction); max of the two
+// when every buffer has two slots or more, their sum otherwise. planConv
+// times the best-ranked ones on the simulator, which decides.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/accel/ConvCodegen.h"
+
+#include "backends/accel/GemmSearch.h"
+#include "backends/accel/Simulator.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace tdl::accel {
+
+namespace {
+
+uint64_t estimateCycles(const Config &config, const ConvOp &op,
+                        const EpilogueUse &epi, const ConvTiling &t,
+                        const ConvSchedule &s) {
+  const uint64_t lat = config.dramLatency, bw = config.dramBytesPerCycle;
+  const uint64_t P = t.pixelTiles(), O = t.oTiles, K = t.cTiles;
+  const uint64_t khw = uint64_t(op.kh) * op.kw;
+  auto dma = [&](uint64_t count, uint64_t bytes) {
+    return count * lat + llvm::divideCeil(bytes, bw);
+  };
+  bool pixelsOuter = s.order == ConvOrder::PixelsOuter;
+  uint64_t inpReloads = O == 1 ? 1
+                               : (pixelsOuter ? (s.inpSlots >= K ? 1 : O)
+                                              : (s.inpSlots >= P * K ? 1 : O));
+  uint64_t wgtReloads = P == 1 ? 1
+                               : (pixelsOuter ? (s.wgtSlots >= O * K ? 1 : P)
+                                              : (s.wgtSlots >= K ? 1 : P));
+  uint64_t winRows = std::min<uint64_t>(t.spanH, op.h);
+  uint64_t winCols = std::min<uint64_t>(t.spanW, op.w);
+  uint64_t inpLoads = P * t.cBlocks * inpReloads;
+  uint64_t inpBytes = inpLoads * winRows * winCols * config.inpElemBytes();
+  uint64_t wgtLoads = O * K * wgtReloads;
+  uint64_t wgtBytes =
+      wgtReloads * t.oBlocks * t.cBlocks * khw * config.wgtElemBytes();
+  uint64_t outValues = uint64_t(t.nBlocks) * t.oBlocks * t.outH * t.outW;
+  uint64_t stores = P * t.oBlocks;
+  uint64_t outBytes = outValues * config.outElemBytes();
+  uint64_t fullLoads = (epi.numFull + (epi.fusedInit ? 1 : 0)) * stores;
+  uint64_t fullBytes = fullLoads ? (epi.numFull + (epi.fusedInit ? 1 : 0)) *
+                                       outValues * config.accElemBytes()
+                                 : 0;
+  uint64_t dmaCycles = dma(inpLoads, inpBytes) + dma(wgtLoads, wgtBytes) +
+                       dma(stores, outBytes) + dma(fullLoads, fullBytes);
+  uint64_t gemmIters = outValues * t.cBlocks * khw;
+  uint64_t aluIters = 0;
+  for (size_t i = epi.fusedInit ? 1 : 0; i < epi.steps.size(); ++i)
+    aluIters += outValues *
+                (epi.steps[i].useImm ? config.aluIIImm : config.aluIITensor);
+  uint64_t instructions = P * O * (K + 1 + epi.steps.size());
+  uint64_t compute = gemmIters * config.gemmII + aluIters + outValues +
+                     Simulator::PipelineDepth * instructions;
+  // The first input window and weights arrive before the first GEMM.
+  uint64_t first =
+      dma(t.tileC,
+          uint64_t(t.tileC) * winRows * winCols * config.inpElemBytes()) +
+      dma(1, uint64_t(t.tileO) * t.tileC * khw * config.wgtElemBytes());
+  bool overlapped = s.inpSlots > 1 && s.wgtSlots > 1 && s.accSlots > 1;
+  return overlapped ? std::max(dmaCycles, compute + first)
+                    : dmaCycles + compute;
+}
+
+void addUnique(std::vector<uint32_t> &v, uint64_t x) {
+  if (x > 0 && x <= UINT32_MAX &&
+      std::find(v.begin(), v.end(), uint32_t(x)) == v.end())
+    v.push_back(uint32_t(x));
+}
+
+} // namespace
+
+std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
+                                                       const ConvOp &op) {
+  EpilogueUse epi = analyzeConvEpilogue(op);
+  ConvSchedule probe;
+  ConvTiling whole = computeConvTiling(config, op, epi, probe);
+  std::vector<ScoredConvSchedule> out;
+  for (uint32_t rows : balancedTileSizes(whole.outH))
+    for (uint32_t cols : balancedTileSizes(whole.outW))
+      for (uint32_t to : balancedTileSizes(whole.oBlocks))
+        for (uint32_t tc : balancedTileSizes(whole.cBlocks)) {
+          ConvSchedule s;
+          s.tileRows = rows, s.tileCols = cols, s.tileO = to, s.tileC = tc;
+          s.inpSlots = s.wgtSlots = s.accSlots = 1;
+          ConvTiling t = computeConvTiling(config, op, epi, s);
+          if (!convTilingFits(t, config))
+            continue; // larger slot counts do not fit either
+          uint64_t K = t.cTiles, O = t.oTiles;
+          std::vector<uint32_t> inpSlots, wgtSlots;
+          for (uint64_t n : {uint64_t(1), uint64_t(2), K, 2 * K})
+            addUnique(inpSlots, n);
+          for (uint64_t n :
+               {uint64_t(1), uint64_t(2), K, 2 * K, O * K, 2 * O * K})
+            addUnique(wgtSlots, n);
+          for (ConvOrder order :
+               {ConvOrder::PixelsOuter, ConvOrder::ChannelsOuter}) {
+            if (order == ConvOrder::ChannelsOuter && O == 1)
+              continue; // the same program
+            for (uint32_t is : inpSlots)
+              for (uint32_t ws : wgtSlots)
+                for (uint32_t as : {1u, 2u}) {
+                  s.order = order;
+                  s.inpSlots = is, s.wgtSlots = ws, s.accSlots = as;
+                  t = computeConvTiling(config, op, epi, s);
+                  if (!convTilingFits(t, config))
+                    continue;
+                  out.push_back({s, estimateCycles(config, op, epi, t, s)});
+                }
+          }
+        }
+  auto key = [](const ScoredConvSchedule &c) {
+    const ConvSchedule &s = c.schedule;
+    // Ties: fewer slots (less SRAM), larger tiles (fewer instructions).
+    return std::make_tuple(
+        c.estimate, s.inpSlots + s.wgtSlots + s.accSlots,
+        ~uint64_t(s.tileRows) * s.tileCols * s.tileO * s.tileC, s.tileRows,
+        s.tileCols, s.tileO, s.tileC, uint8_t(s.order), s.inpSlots, s.wgtSlots,
+        s.accSlots);
+  };
+  std::sort(out.begin(), out.end(),
+            [&](const ScoredConvSchedule &a, const ScoredConvSchedule &b) {
+              return key(a) < key(b);
+            });
+  return out;
+}
+
+} // namespace tdl::accel
