@@ -198,6 +198,54 @@ func @f(%x: f64[3], %w: f64, %n: i64) -> f64 {
   %t = reduce_sum %r {axes = [0]} : f64
   return %t
 })"},
+    // Two loops one after the other in the branch (a `for`, then a `while`
+    // over its result): two tapes threaded through the same branch.
+    {"for_if_for_while", R"(
+func @f(%x: f64[3], %w: f64, %n: i64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %two = constant {value = 2} : i64
+  %r = for %zero, %n, %x : f64[3] {
+  ^(%i: i64, %a: f64[3]):
+    %m = rem %i, %two : i64
+    %even = eq %m, %zero : bool
+    %y = if %even : f64[3] {
+      %in = for %zero, %two, %a : f64[3] {
+      ^(%j: i64, %b: f64[3]):
+        %wb = broadcast %w {dims = [], shape = [3]} : f64[3]
+        %p = mul %b, %wb : f64[3]
+        %c = cos %p : f64[3]
+        %h = constant {value = 0.5} : f64[3]
+        %c2 = mul %c, %h : f64[3]
+        %z = add %b, %c2 : f64[3]
+        yield %z
+      }
+      %wl = while %in : f64[3] {
+      ^(%c0: f64[3]):
+        %sa = reduce_sum %c0 {axes = [0]} : f64
+        %lim = constant {value = 5.0} : f64
+        %k = lt %sa, %lim : bool
+        yield %k
+      } {
+      ^(%b2: f64[3]):
+        %e = cos %b2 : f64[3]
+        %two2 = constant {value = 2.0} : f64[3]
+        %y2 = add %b2, %two2 : f64[3]
+        %z2 = add %y2, %e : f64[3]
+        yield %z2
+      }
+      yield %wl
+    } {
+      %e3 = tanh %a : f64[3]
+      %e4 = mul %e3, %a : f64[3]
+      yield %e4
+    }
+    %h2 = constant {value = 0.1} : f64[3]
+    %d = mul %y, %h2 : f64[3]
+    yield %d
+  }
+  %t = reduce_sum %r {axes = [0]} : f64
+  return %t
+})"},
     // A loop in an `if` in an `if` in a loop.
     {"for_if_if_for", R"(
 func @f(%x: f64[3], %w: f64, %n: i64) -> f64 {
