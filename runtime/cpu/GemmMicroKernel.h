@@ -44,7 +44,7 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
     V bv[NV];
 #pragma clang loop unroll(full)
     for (int v = 0; v < NV; ++v)
-      bv[v] = *reinterpret_cast<const V *>(b + p * NR + v * L);
+      memcpy(&bv[v], b + p * NR + v * L, VB); // an aligned vector load
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i) {
       Ac ai = a[p * MR + i];
