@@ -33,7 +33,7 @@ void printConvPlanAsm(llvm::raw_ostream &os, const ConvPlan &plan,
         "run time\n# they hold the actual tensors, packed: X as INP elements "
         "[N/batch, C/block_in, H, W],\n# W as WGT elements [O/block_out, "
         "C/block_in, KH, KW], operands as ACC elements,\n# Y as OUT elements "
-        "[N/batch, O/block_out, OH, OW]. No padded copy of X\n# exists: the "
+        "[N/batch, OH, OW, O/block_out]. No padded copy of X\n# exists: the "
         "conv's zero padding is the LOADs' padding.\n";
   const uint32_t oh = op.outH(), ow = op.outW();
   os << fmt::format("buffer X : i8[{}, {}, {}, {}, {}, {}] = random(1)\n",
@@ -48,12 +48,12 @@ void printConvPlanAsm(llvm::raw_ostream &os, const ConvPlan &plan,
     else
       os << fmt::format("buffer OP{} : i32[{}, {}, {}, {}, {}, {}] = "
                         "random({}, -1024, 1024)   # full operand "
-                        "[N, O, OH, OW]\n",
-                        i, l.nBlocks, l.oBlocks, oh, ow, c.batch, c.blockOut,
+                        "[N, O, OH, OW], packed NHWC-blocked\n",
+                        i, l.nBlocks, oh, ow, l.oBlocks, c.batch, c.blockOut,
                         3 + i);
   }
-  os << fmt::format("buffer Y : i8[{}, {}, {}, {}, {}, {}]\n", l.nBlocks,
-                    l.oBlocks, oh, ow, c.batch, c.blockOut);
+  os << fmt::format("buffer Y : i8[{}, {}, {}, {}, {}, {}]\n", l.nBlocks, oh,
+                    ow, l.oBlocks, c.batch, c.blockOut);
   printUops(os, "U", plan.uops);
   os << "\n";
   printProgram(os, plan.insns);

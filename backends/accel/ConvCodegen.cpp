@@ -99,6 +99,40 @@ LoopNest loop(uint32_t uopBgn, uint32_t uopEnd, uint32_t iterOut,
   return l;
 }
 
+/// A tile's output values in ACC (pixel, o block) ↔ DRAM (nb, oh, ow, ob)
+/// as few 2-D transfers as the layouts allow: one when the tile has whole
+/// output rows or all o blocks, else one per output row.
+struct Transfer {
+  uint32_t sram;
+  uint64_t dram; // element offset from the tile's first value
+  uint32_t y, x, stride;
+};
+
+} // namespace
+
+uint32_t convTileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
+                           uint32_t outW, uint32_t oBlocks) {
+  return tO == oBlocks || cols == outW ? 1 : rows;
+}
+
+namespace {
+
+std::vector<Transfer> tileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
+                                    uint32_t outW, uint32_t oBlocks) {
+  std::vector<Transfer> out;
+  if (tO == oBlocks && cols == outW)
+    out.push_back({0, 0, 1, rows * cols * tO, rows * cols * tO});
+  else if (cols == outW)
+    out.push_back({0, 0, rows * cols, tO, oBlocks});
+  else if (tO == oBlocks)
+    out.push_back({0, 0, rows, cols * tO, outW * oBlocks});
+  else
+    for (uint32_t r = 0; r < rows; ++r)
+      out.push_back(
+          {r * cols * tO, uint64_t(r) * outW * oBlocks, cols, tO, oBlocks});
+  return out;
+}
+
 uint32_t span(uint32_t count, uint32_t kernel, uint32_t stride,
               uint32_t dilation) {
   return (count - 1) * stride + (kernel - 1) * dilation + 1;
@@ -219,7 +253,8 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     return error(fmt::format("the conv needs {} bytes of DRAM, more than a "
                              "32-bit element address reaches",
                              layout.totalBytes));
-  if (op.w > 0xFFFF || t.outW > 0xFFFF || uint64_t(t.cBlocks) * khw > 0xFFFF)
+  if (op.w > 0xFFFF || uint64_t(t.outW) * t.oBlocks > 0xFFFF ||
+      uint64_t(t.cBlocks) * khw > 0xFFFF)
     return error("a row of the conv does not fit the 16-bit DMA stride");
   const uint64_t xElem = layout.xAddr / config.inpElemBytes();
   const uint64_t wElem = layout.wAddr / config.wgtElemBytes();
@@ -260,25 +295,32 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     uint32_t accBase = uint32_t(tileIndex % t.accSlots) * t.accSlotSize;
     std::optional<Id> &slotStore = accLastStore[tileIndex % t.accSlots];
     ++tileIndex;
-    // OUT / Full-operand element of (o block, row 0, col 0) of the tile.
-    auto outElem = [&](uint32_t ob) {
-      return ((uint64_t(nb) * t.oBlocks + ob) * t.outH + r0) * t.outW + c0;
+    // OUT / Full-operand element of the tile's first value; ACC holds the
+    // tile as (pixel, o block).
+    const uint64_t tileElem =
+        ((uint64_t(nb) * t.outH + r0) * t.outW + c0) * t.oBlocks + ob0;
+    const std::vector<Transfer> transfers =
+        tileTransfers(rows, cols, tO, t.outW, t.oBlocks);
+    auto loadAcc = [&](uint32_t sram, uint64_t dram,
+                       std::optional<Id> wait) -> Id {
+      Id id = 0;
+      for (const Transfer &x : transfers)
+        id = prog.add(Instruction::load(MemType::Acc, sram + x.sram,
+                                        uint32_t(dram + x.dram), x.y, x.x,
+                                        x.stride),
+                      {wait});
+      return id;
     };
 
     Id last = 0;
     if (epi.fusedInit) {
       unsigned f = epi.steps[0].operand;
-      for (uint32_t ob = 0; ob < tO; ++ob)
-        last =
-            prog.add(Instruction::load(MemType::Acc, accBase + ob * pixels,
-                                       uint32_t(opElem[f] + outElem(ob0 + ob)),
-                                       rows, cols, t.outW),
-                     {slotStore});
+      last = loadAcc(accBase, opElem[f] + tileElem, slotStore);
     } else {
       GemmInsn reset;
       reset.reset = true;
       uint32_t u = uops.single(accBase, 0);
-      reset.loop = loop(u, u + 1, tO, pixels, pixels, 1);
+      reset.loop = loop(u, u + 1, 1, pixels * tO, 0, 1);
       last = prog.add(Instruction::gemmOp(reset), {slotStore});
     }
 
@@ -309,10 +351,10 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
                                        tO, tC * khw, t.cBlocks * khw),
                      {wgt.lastReader[ws]});
       }
-      uint32_t u = uops.gemmSet(accBase, pixels, inpBase, plane, planeW,
-                                wgtBase, tO, tC, op);
+      uint32_t u =
+          uops.gemmSet(accBase, 1, inpBase, plane, planeW, wgtBase, tO, tC, op);
       GemmInsn g;
-      g.loop = loop(u, u + tO * tC * khw, rows, cols, cols, 1,
+      g.loop = loop(u, u + tO * tC * khw, rows, cols, cols * tO, tO,
                     op.strideH * planeW, op.strideW);
       last = prog.add(Instruction::gemmOp(g), {inp.filler[is], wgt.filler[ws]});
       inp.lastReader[is] = last;
@@ -322,12 +364,8 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     // Epilogue operands (COMPUTE loads them, in order with the ALUs).
     for (size_t f = 0; f < op.operands.size(); ++f)
       if (epi.fullArea[f] >= 0)
-        for (uint32_t ob = 0; ob < tO; ++ob)
-          prog.add(Instruction::load(
-              MemType::Acc,
-              t.fullAreaBase + uint32_t(epi.fullArea[f]) * t.accSlotSize +
-                  ob * pixels,
-              uint32_t(opElem[f] + outElem(ob0 + ob)), rows, cols, t.outW));
+        loadAcc(t.fullAreaBase + uint32_t(epi.fullArea[f]) * t.accSlotSize,
+                opElem[f] + tileElem, std::nullopt);
     if (!t.rowWhole && rowsLoadedFor != ot) {
       for (size_t r = 0; r < op.operands.size(); ++r)
         if (epi.rowArea[r] >= 0)
@@ -348,22 +386,22 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
       } else if (op.operands[step.operand] == OperandShape::Full) {
         src = t.fullAreaBase +
               uint32_t(epi.fullArea[step.operand]) * t.accSlotSize;
-        srcOut = pixels, srcIn = 1;
+        srcOut = tO, srcIn = 1;
       } else { // a bias: one ACC element per o block, for every pixel
         src = t.rowAreaBase +
               uint32_t(epi.rowArea[step.operand]) * t.rowAreaSize +
               (t.rowWhole ? ob0 : 0);
-        srcOut = 1;
+        srcIn = 1;
       }
       uint32_t u = uops.single(accBase, src);
-      alu.loop = loop(u, u + 1, tO, pixels, pixels, 1, srcOut, srcIn);
+      alu.loop = loop(u, u + 1, pixels, tO, tO, 1, srcOut, srcIn);
       last = prog.add(Instruction::aluOp(alu));
     }
-    for (uint32_t ob = 0; ob < tO; ++ob)
+    for (const Transfer &x : transfers)
       slotStore =
-          prog.add(Instruction::store(accBase + ob * pixels,
-                                      uint32_t(yElem + outElem(ob0 + ob)), rows,
-                                      cols, t.outW),
+          prog.add(Instruction::store(accBase + x.sram,
+                                      uint32_t(yElem + tileElem + x.dram), x.y,
+                                      x.x, x.stride),
                    {last});
   };
 

@@ -10,13 +10,15 @@
 //              of the window, x = its columns, the conv's zero padding as
 //              LOAD padding; the WGT tile (o blocks × c blocks × KH × KW,
 //              one LOAD); both skipped while a slot still holds that tile
-//     compute: one GEMM, iter = (rows, cols), dst factors (cols, 1), src
+//     compute: one GEMM, iter = (rows, cols), dst factors (cols·tO, tO), src
 //              factors (strideH · window width, strideW), micro-ops over
 //              (o block, c block, kh, kw)
 //   compute: the epilogue, one ALU per step over the whole tile
-//   store:   one STORE per o block (y = rows, x = cols)
-// ACC holds a tile as (o block, row, col); an INP slot as (c block, window
-// row, window col). Tokens come from TokenSync.
+//   store:   the tile's OUT elements (one STORE when the tile has whole
+//            output rows or every o block, else one per output row)
+// ACC holds a tile as (row, col, o block) — the DRAM order of y, NHWC
+// blocked — an INP slot as (c block, window row, window col). Tokens come
+// from TokenSync.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_CONVCODEGEN_H
@@ -82,6 +84,11 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
                                              const ConvOp &op,
                                              const ConvLayout &layout,
                                              const ConvSchedule &schedule);
+
+/// DMA transfers of one output tile (STOREs, LOAD ACCs of Full operands):
+/// 1 when it has whole output rows or every o block, else one per row.
+uint32_t convTileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
+                           uint32_t outW, uint32_t oBlocks);
 
 /// Candidate schedules that fit the SRAMs, ranked by an analytic estimate
 /// of their cycles (max of DMA and compute time when double buffered, their

@@ -71,8 +71,9 @@ struct ConvSchedule {
 ///   x: INP elements (nb, cb, h, w) — batch images × block_in channels
 ///   w: WGT elements (ob, cb, kh, kw) — block_out rows of block_in
 ///   Row operand: ACC elements ob (the value repeated over batch rows)
-///   Full operand: ACC elements (nb, ob, oh, ow)
-///   y: OUT elements (nb, ob, oh, ow)
+///   Full operand: ACC elements (nb, oh, ow, ob)
+///   y: OUT elements (nb, oh, ow, ob) — pixel-major, so a tile of whole
+///      output rows (or of every o block) is one STORE
 ///   micro-op table
 /// Padding to batch / block multiples holds zeros.
 struct ConvLayout {

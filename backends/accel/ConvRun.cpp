@@ -18,15 +18,12 @@ void writeI32(uint8_t *p, int32_t v) {
     p[i] = uint8_t(u >> (8 * i));
 }
 
-/// Byte offset of value (n, o, i, j) among OUT elements (nb, ob, oh, ow);
+/// Byte offset of value (n, o, i, j) among OUT elements (nb, oh, ow, ob);
 /// times 4 for ACC elements of the same layout.
 uint64_t outValue(const Config &config, const ConvLayout &l, uint32_t oh,
                   uint32_t ow, uint32_t n, uint32_t o, uint32_t i, uint32_t j) {
-  uint64_t elem =
-      ((uint64_t(n / config.batch) * l.oBlocks + o / config.blockOut) * oh +
-       i) *
-          ow +
-      j;
+  uint64_t elem = ((uint64_t(n / config.batch) * oh + i) * ow + j) * l.oBlocks +
+                  o / config.blockOut;
   return elem * config.outElemBytes() +
          uint64_t(n % config.batch) * config.blockOut + o % config.blockOut;
 }

@@ -48,7 +48,10 @@ uint64_t estimateCycles(const Config &config, const ConvOp &op,
   uint64_t wgtBytes =
       wgtReloads * t.oBlocks * t.cBlocks * khw * config.wgtElemBytes();
   uint64_t outValues = uint64_t(t.nBlocks) * t.oBlocks * t.outH * t.outW;
-  uint64_t stores = P * t.oBlocks;
+  // Edge tiles have as many transfers as full ones or fewer.
+  uint64_t stores =
+      P * O *
+      convTileTransfers(t.tileRows, t.tileCols, t.tileO, t.outW, t.oBlocks);
   uint64_t outBytes = outValues * config.outElemBytes();
   uint64_t fullLoads = (epi.numFull + (epi.fusedInit ? 1 : 0)) * stores;
   uint64_t fullBytes = fullLoads ? (epi.numFull + (epi.fusedInit ? 1 : 0)) *
