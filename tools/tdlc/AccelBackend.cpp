@@ -1,6 +1,7 @@
 //===- AccelBackend.cpp - the driver's side of the accelerator backend ----===//
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Verbs.h"
 
@@ -12,21 +13,30 @@ namespace cl = llvm::cl;
 
 namespace tdl {
 
-static cl::opt<accel::OffloadPolicy> offloadPolicy(
-    "accel-offload",
-    cl::desc("Which supported regions run on the accelerator "
-             "(--backend=accel, --emit=accel-asm)"),
-    cl::values(clEnumValN(accel::OffloadPolicy::Auto, "auto",
-                          "those the cost model finds faster there "
-                          "(default)"),
-               clEnumValN(accel::OffloadPolicy::Always, "always",
-                          "every supported region"),
-               clEnumValN(accel::OffloadPolicy::Never, "never",
-                          "none: everything runs on the host")),
-    cl::init(accel::OffloadPolicy::Auto), cl::sub(RunCommand),
-    cl::sub(cl::SubCommand::getTopLevel()));
+// Constructed on first use, from main before the command line is parsed:
+// as a global it could be constructed before RunCommand (another
+// translation unit), whose constructor would then drop it from `tdlc run
+// --help` (it still parsed there, through the top-level fallback).
+static cl::opt<accel::OffloadPolicy> &offloadPolicy() {
+  static cl::opt<accel::OffloadPolicy> option(
+      "accel-offload",
+      cl::desc("Which supported regions run on the accelerator "
+               "(--backend=accel, --emit=accel-asm)"),
+      cl::values(clEnumValN(accel::OffloadPolicy::Auto, "auto",
+                            "those the cost model finds faster there "
+                            "(default)"),
+                 clEnumValN(accel::OffloadPolicy::Always, "always",
+                            "every supported region"),
+                 clEnumValN(accel::OffloadPolicy::Never, "never",
+                            "none: everything runs on the host")),
+      cl::init(accel::OffloadPolicy::Auto), cl::sub(RunCommand),
+      cl::sub(cl::SubCommand::getTopLevel()), cl::cat(opts::Category));
+  return option;
+}
 
-accel::OffloadPolicy accelOffloadPolicy() { return offloadPolicy; }
+void registerAccelOptions() { (void)offloadPolicy(); }
+
+accel::OffloadPolicy accelOffloadPolicy() { return offloadPolicy(); }
 
 std::optional<accel::Config> readAcceleratorConfig(llvm::StringRef path,
                                                    int &status) {

@@ -15,6 +15,9 @@ namespace tdl {
 /// --accel-offload=auto|always|never (compile and run).
 accel::OffloadPolicy accelOffloadPolicy();
 
+/// Registers the accelerator's driver options (call before parsing).
+void registerAccelOptions();
+
 /// Reads an accelerator config file (empty path: the default config);
 /// nullopt after printing why, with `status` set (2 for I/O, 1 for an
 /// invalid config, as `tdlc sim` does).

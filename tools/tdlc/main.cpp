@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/Autodiff.h"
+#include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Session.h"
@@ -30,7 +31,11 @@ int main(int argc, char **argv) {
   tdl::installCrashHandler("tdlc");
   cl::SetVersionPrinter(printVersion);
   tdl::opts::registerLateOptions();
+  tdl::registerAccelOptions();
   tdl::ad::registerAutodiffPass(); // listed by --print-passes
+  // libLLVM registers hundreds of its own options (codegen, every target);
+  // like clang, `tdlc --help` lists only tdlc's (they still parse).
+  cl::HideUnrelatedOptions(tdl::opts::Category);
 
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
