@@ -168,6 +168,10 @@ bool Parser::parseInstruction() {
       return false;
     fields[nameTok.text] = std::move(f);
   }
+  // Anything else before the next statement is a stray token (`dram=A-1`,
+  // `FINISH 3`): report it there, not as a missing field of this one.
+  if (tok.kind != AsmToken::Ident && tok.kind != AsmToken::Eof)
+    return fail("a field (name=value), a flag or the next statement");
 
   // Reads field `name` as `names.size()` unsigned values of `bits` each.
   auto get = [&](llvm::StringRef name, llvm::ArrayRef<const char *> names,
