@@ -90,15 +90,16 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
 uint32_t convTileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
                            uint32_t outW, uint32_t oBlocks);
 
-/// Candidate schedules that fit the SRAMs, ranked by an analytic estimate
-/// of their cycles (max of DMA and compute time when double buffered, their
-/// sum otherwise), best first.
+/// The `keep` best candidate schedules that fit the SRAMs, ranked by an
+/// analytic estimate of their cycles (max of DMA and compute time when
+/// double buffered, their sum otherwise), best first.
 struct ScoredConvSchedule {
   ConvSchedule schedule;
   uint64_t estimate;
 };
 std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
-                                                       const ConvOp &op);
+                                                       const ConvOp &op,
+                                                       size_t keep = SIZE_MAX);
 
 } // namespace tdl::accel
 

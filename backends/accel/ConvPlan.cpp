@@ -153,13 +153,14 @@ llvm::Expected<ConvPlan> planConv(const Config &config, const ConvOp &op,
   if (options.search || !best) {
     // Without search, the candidates still stand in when the default
     // schedule does not build (e.g. its micro-ops overflow the buffer).
-    std::vector<ScoredConvSchedule> candidates =
-        enumerateConvSchedules(config, op);
     unsigned timed = best ? 1 : 0, builds = 0;
     unsigned limit = options.search ? options.maxCandidates : 1;
+    const unsigned maxBuilds = 4 * options.maxCandidates + 64;
+    std::vector<ScoredConvSchedule> candidates =
+        enumerateConvSchedules(config, op, maxBuilds);
     uint64_t instructions = best ? best->insns.size() : 0;
     for (const ScoredConvSchedule &c : candidates) {
-      if (timed >= limit || builds >= 4 * options.maxCandidates + 64)
+      if (timed >= limit || builds >= maxBuilds)
         break;
       if (timed >= 8 && instructions > options.instructionBudget)
         break;

@@ -18,6 +18,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <tuple>
 
 namespace tdl::accel {
@@ -85,8 +86,8 @@ void addUnique(std::vector<uint32_t> &v, uint64_t x) {
 
 } // namespace
 
-std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
-                                                       const ConvOp &op) {
+std::vector<ScoredConvSchedule>
+enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
   EpilogueUse epi = analyzeConvEpilogue(op);
   ConvSchedule probe;
   ConvTiling whole = computeConvTiling(config, op, epi, probe);
@@ -102,25 +103,44 @@ std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
           if (!convTilingFits(t, config))
             continue; // larger slot counts do not fit either
           uint64_t K = t.cTiles, O = t.oTiles;
-          std::vector<uint32_t> inpSlots, wgtSlots;
-          for (uint64_t n : {uint64_t(1), uint64_t(2), K, 2 * K})
-            addUnique(inpSlots, n);
-          for (uint64_t n :
-               {uint64_t(1), uint64_t(2), K, 2 * K, O * K, 2 * O * K})
-            addUnique(wgtSlots, n);
+          // Slot counts that change what stays resident (a pixel tile's
+          // whole reduction; one or every o tile's weights): the largest
+          // two that fit, plus 2; 1 only where 2 does not fit (it has the
+          // traffic of 2 and less overlap).
+          auto slotChoices = [&](std::initializer_list<uint64_t> sizes,
+                                 uint64_t slotSize, uint32_t depth) {
+            std::vector<uint32_t> fit;
+            for (uint64_t n : sizes)
+              if (n >= 2 && n * slotSize <= depth)
+                addUnique(fit, n);
+            std::sort(fit.rbegin(), fit.rend());
+            if (fit.size() > 2)
+              fit.resize(2);
+            if (2 * slotSize <= depth)
+              addUnique(fit, 2);
+            if (fit.empty())
+              fit.push_back(1);
+            return fit;
+          };
+          std::vector<uint32_t> inpSlots = slotChoices(
+              {uint64_t(2), K, 2 * K}, t.inpSlotSize, config.inpDepth);
+          std::vector<uint32_t> wgtSlots =
+              slotChoices({uint64_t(2), K, 2 * K, O * K, 2 * O * K},
+                          t.wgtSlotSize, config.wgtDepth);
           for (ConvOrder order :
                {ConvOrder::PixelsOuter, ConvOrder::ChannelsOuter}) {
             if (order == ConvOrder::ChannelsOuter && O == 1)
               continue; // the same program
             for (uint32_t is : inpSlots)
               for (uint32_t ws : wgtSlots)
-                for (uint32_t as : {1u, 2u}) {
+                for (uint32_t as : {2u, 1u}) {
                   s.order = order;
                   s.inpSlots = is, s.wgtSlots = ws, s.accSlots = as;
                   t = computeConvTiling(config, op, epi, s);
                   if (!convTilingFits(t, config))
                     continue;
                   out.push_back({s, estimateCycles(config, op, epi, t, s)});
+                  break; // two ACC slots fit: one is no better
                 }
           }
         }
@@ -133,10 +153,13 @@ std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
         s.tileCols, s.tileO, s.tileC, uint8_t(s.order), s.inpSlots, s.wgtSlots,
         s.accSlots);
   };
-  std::sort(out.begin(), out.end(),
-            [&](const ScoredConvSchedule &a, const ScoredConvSchedule &b) {
-              return key(a) < key(b);
-            });
+  auto before = [&](const ScoredConvSchedule &a, const ScoredConvSchedule &b) {
+    return key(a) < key(b);
+  };
+  keep = std::min(keep, out.size());
+  std::partial_sort(out.begin(), out.begin() + ptrdiff_t(keep), out.end(),
+                    before);
+  out.resize(keep);
   return out;
 }
 

@@ -311,3 +311,32 @@ TEST(ConvPlanTest, NoPaddedCopyInDram) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ConvPlanTest, WideImagesTileColumns) {
+  // A window of whole rows does not fit INP: the columns are tiled, with
+  // the left/right padding only on the edge tiles.
+  ConvOp op = requantized(convOp(1, 3, 4, 1500, 8, 3, 3, 1, 1));
+  for (bool search : {false, true}) {
+    ConvPlan p = plan(Config(), op, search);
+    ASSERT_FALSE(p.insns.empty());
+    EXPECT_LT(p.schedule.tileCols, 1500u) << p.describe();
+    expectConvMatchesReference(p, 80);
+  }
+}
+
+TEST(ConvPlanTest, DefaultScheduleIsNeverBetterThanTheSearch) {
+  unsigned seed = 85;
+  for (const ConvOp &op :
+       {requantized(convOp(1, 32, 20, 20, 48, 3, 3, 1, 1)),
+        requantized(convOp(2, 48, 9, 9, 40, 1, 1)),
+        requantized(convOp(1, 16, 17, 17, 16, 5, 5, 2, 2))}) {
+    ConvPlan searched = plan(Config(), op);
+    ConvPlan fixed = plan(Config(), op, false);
+    EXPECT_LE(searched.estimate.cycles, fixed.estimate.cycles);
+    expectConvMatchesReference(searched, seed++);
+  }
+}
+
+} // namespace
