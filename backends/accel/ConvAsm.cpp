@@ -16,10 +16,14 @@ void printConvPlanAsm(llvm::raw_ostream &os, const ConvPlan &plan,
                       llvm::StringRef name) {
   const Config &c = plan.config;
   const ConvLayout &l = plan.layout;
-  const ConvOp &op = plan.op;
+  const ConvOp op = stripConvOp(plan.op, plan.schedule.strips);
   const RunStats &e = plan.estimate;
-  os << "# " << name << ": " << op.describe() << "\n";
+  os << "# " << name << ": " << plan.op.describe() << "\n";
   os << "# schedule: " << plan.schedule.describe() << "\n";
+  if (plan.schedule.strips > 1)
+    os << fmt::format("# X and Y hold {} virtual images: each image's {} row "
+                      "strips\n",
+                      op.n, plan.schedule.strips);
   os << fmt::format("# estimate: {} cycles, utilization {:.4f}, {} DRAM "
                     "bytes (timing model; {} schedules timed)\n",
                     e.cycles, e.utilization(c), e.totalBytes(),

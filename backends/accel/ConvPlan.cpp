@@ -25,7 +25,21 @@ std::string ConvSchedule::describe() const {
                      "{} wgt {} acc {}",
                      tileRows, tileCols, tileO, tileC,
                      order == ConvOrder::PixelsOuter ? "pixels" : "channels",
-                     inpSlots, wgtSlots, accSlots);
+                     inpSlots, wgtSlots, accSlots) +
+         (strips > 1
+              ? fmt::format(", batch rows: images x {} row strips", strips)
+              : "");
+}
+
+ConvOp stripConvOp(const ConvOp &op, uint32_t strips) {
+  if (strips <= 1)
+    return op;
+  uint32_t rows = uint32_t(llvm::divideCeil(op.outH(), strips));
+  ConvOp s = op;
+  s.n = op.n * strips;
+  s.h = (rows - 1) * op.strideH + (op.kh - 1) * op.dilationH + 1;
+  s.padTop = s.padBottom = 0;
+  return s;
 }
 
 std::string ConvPlan::describe() const {
@@ -98,9 +112,10 @@ namespace {
 llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
                                    const ConvSchedule &schedule,
                                    Simulator &timer) {
-  ConvLayout layout = computeConvLayout(config, op, 0);
+  ConvOp mapped = stripConvOp(op, schedule.strips);
+  ConvLayout layout = computeConvLayout(config, mapped, 0);
   llvm::Expected<ConvProgram> program =
-      buildConvProgram(config, op, layout, schedule);
+      buildConvProgram(config, mapped, layout, schedule);
   if (!program)
     return program.takeError();
   // Every instruction must encode (what runs is the binary form); a field
@@ -121,7 +136,7 @@ llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
   plan.config = config;
   plan.op = op;
   plan.schedule = schedule;
-  plan.layout = computeConvLayout(config, op, program->uops.size());
+  plan.layout = computeConvLayout(config, mapped, program->uops.size());
   plan.insns = std::move(program->insns);
   plan.uops = std::move(program->uops);
   plan.estimate = timed.stats;

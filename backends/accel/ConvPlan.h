@@ -60,6 +60,12 @@ struct ConvSchedule {
   /// loaded again: with as many slots as reduction steps, a pixel tile's
   /// input stays while every o tile uses it), and output tiles in ACC.
   uint32_t inpSlots = 2, wgtSlots = 2, accSlots = 2;
+  /// The mapping of the `batch` rows: images (1), or images × `strips`
+  /// horizontal strips of the output rows, each a virtual image the host
+  /// packs with its input halo rows (and the top/bottom zero rows of the
+  /// edge strips) — fills the batch rows when N < batch. Tile sizes then
+  /// refer to stripConvOp(op, strips).
+  uint32_t strips = 1;
 
   /// "tiles 4x56 px, o 4 c 4 blocks, pixels outer, slots inp 2 wgt 2 acc 2".
   std::string describe() const;
@@ -85,6 +91,12 @@ struct ConvLayout {
 };
 ConvLayout computeConvLayout(const Config &config, const ConvOp &op,
                              uint64_t numUops);
+
+/// The conv the program computes with `strips` row strips per image:
+/// N·strips images of the input rows one strip of ceil(OH / strips) output
+/// rows reads, no top/bottom padding (the host packs those rows). The
+/// identity for strips == 1. The layout is that op's.
+ConvOp stripConvOp(const ConvOp &op, uint32_t strips);
 
 struct ConvPlan {
   Config config;

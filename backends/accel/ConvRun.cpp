@@ -28,11 +28,11 @@ uint64_t outValue(const Config &config, const ConvLayout &l, uint32_t oh,
          uint64_t(n % config.batch) * config.blockOut + o % config.blockOut;
 }
 
-void packConv(Dram &dram, const ConvPlan &plan, llvm::ArrayRef<int8_t> x,
-              llvm::ArrayRef<int8_t> w,
+/// Packs the tensors of `op` (the plan's op after stripConvOp).
+void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
+              llvm::ArrayRef<int8_t> x, llvm::ArrayRef<int8_t> w,
               llvm::ArrayRef<std::vector<int32_t>> operands) {
   const Config &config = plan.config;
-  const ConvOp &op = plan.op;
   const ConvLayout &l = plan.layout;
   uint64_t base = dram.allocate(l.totalBytes, config.maxElemBytes());
   (void)base;
@@ -117,12 +117,56 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
                                "(got {})",
                                i, op.operandSize(unsigned(i)),
                                operands[i].size()));
+  // Row strips: each image becomes `strips` virtual images of the input
+  // rows a strip of output rows reads (zeros outside the image).
+  const uint32_t strips = plan.schedule.strips;
+  const ConvOp mapped = stripConvOp(op, strips);
+  const uint32_t oh = op.outH(), ow = op.outW(), stripRows = mapped.outH();
+  std::vector<int8_t> xs;
+  std::vector<std::vector<int32_t>> opsStripped;
+  if (strips > 1) {
+    xs.assign(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
+    for (uint32_t n = 0; n < op.n; ++n)
+      for (uint32_t k = 0; k < strips; ++k)
+        for (uint32_t c = 0; c < op.c; ++c)
+          for (uint32_t r = 0; r < mapped.h; ++r) {
+            int64_t src =
+                int64_t(k) * stripRows * op.strideH - op.padTop + int64_t(r);
+            if (src < 0 || src >= op.h)
+              continue;
+            std::memcpy(
+                &xs[((size_t(n * strips + k) * op.c + c) * mapped.h + r) *
+                    op.w],
+                &x[((size_t(n) * op.c + c) * op.h + size_t(src)) * op.w], op.w);
+          }
+    for (size_t f = 0; f < operands.size(); ++f) {
+      if (op.operands[f] == OperandShape::Row) {
+        opsStripped.push_back(operands[f]);
+        continue;
+      }
+      std::vector<int32_t> v(mapped.operandSize(unsigned(f)), 0);
+      for (uint32_t n = 0; n < op.n; ++n)
+        for (uint32_t k = 0; k < strips; ++k)
+          for (uint32_t o = 0; o < op.o; ++o)
+            for (uint32_t i = 0; i < stripRows && k * stripRows + i < oh; ++i)
+              std::memcpy(
+                  &v[((size_t(n * strips + k) * op.o + o) * stripRows + i) *
+                     ow],
+                  &operands[f]
+                           [((size_t(n) * op.o + o) * oh + k * stripRows + i) *
+                            ow],
+                  ow * sizeof(int32_t));
+      opsStripped.push_back(std::move(v));
+    }
+  }
   Dram dram;
-  packConv(dram, plan, x, w, operands);
+  if (strips > 1)
+    packConv(dram, plan, mapped, xs, w, opsStripped);
+  else
+    packConv(dram, plan, op, x, w, operands);
   RunResult result = sim.run(plan.insns, dram, trace);
   if (!result.ok())
     return error("accelerator fault at " + formatFault(*result.fault));
-  const uint32_t oh = op.outH(), ow = op.outW();
   ConvRun run;
   run.stats = result.stats;
   run.y.resize(size_t(op.n) * op.o * oh * ow);
@@ -132,7 +176,8 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
       for (uint32_t i = 0; i < oh; ++i)
         for (uint32_t j = 0; j < ow; ++j)
           run.y[((size_t(n) * op.o + o) * oh + i) * ow + j] = int8_t(
-              ym[outValue(plan.config, plan.layout, oh, ow, n, o, i, j)]);
+              ym[outValue(plan.config, plan.layout, stripRows, ow,
+                          n * strips + i / stripRows, o, i % stripRows, j)]);
   return run;
 }
 

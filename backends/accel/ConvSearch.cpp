@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <numeric>
 #include <tuple>
 
 namespace tdl::accel {
@@ -84,19 +85,18 @@ void addUnique(std::vector<uint32_t> &v, uint64_t x) {
     v.push_back(uint32_t(x));
 }
 
-} // namespace
-
-std::vector<ScoredConvSchedule>
-enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
-  EpilogueUse epi = analyzeConvEpilogue(op);
+/// Appends the candidates of `op` (already stripped) with `strips` set.
+void addCandidates(const Config &config, const ConvOp &op,
+                   const EpilogueUse &epi, uint32_t strips,
+                   std::vector<ScoredConvSchedule> &out) {
   ConvSchedule probe;
   ConvTiling whole = computeConvTiling(config, op, epi, probe);
-  std::vector<ScoredConvSchedule> out;
   for (uint32_t rows : balancedTileSizes(whole.outH))
     for (uint32_t cols : balancedTileSizes(whole.outW))
       for (uint32_t to : balancedTileSizes(whole.oBlocks))
         for (uint32_t tc : balancedTileSizes(whole.cBlocks)) {
           ConvSchedule s;
+          s.strips = strips;
           s.tileRows = rows, s.tileCols = cols, s.tileO = to, s.tileC = tc;
           s.inpSlots = s.wgtSlots = s.accSlots = 1;
           ConvTiling t = computeConvTiling(config, op, epi, s);
@@ -144,6 +144,21 @@ enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
                 }
           }
         }
+}
+
+} // namespace
+
+std::vector<ScoredConvSchedule>
+enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
+  EpilogueUse epi = analyzeConvEpilogue(op);
+  std::vector<ScoredConvSchedule> out;
+  // Row strips fill the batch rows when N is not a multiple of batch.
+  uint32_t strips = config.batch / std::gcd(op.n, config.batch);
+  std::vector<uint32_t> stripChoices = {1};
+  if (strips > 1 && op.outH() >= strips)
+    stripChoices.push_back(strips);
+  for (uint32_t st : stripChoices)
+    addCandidates(config, stripConvOp(op, st), epi, st, out);
   auto key = [](const ScoredConvSchedule &c) {
     const ConvSchedule &s = c.schedule;
     // Ties: fewer slots (less SRAM), larger tiles (fewer instructions).
@@ -151,7 +166,7 @@ enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
         c.estimate, s.inpSlots + s.wgtSlots + s.accSlots,
         ~uint64_t(s.tileRows) * s.tileCols * s.tileO * s.tileC, s.tileRows,
         s.tileCols, s.tileO, s.tileC, uint8_t(s.order), s.inpSlots, s.wgtSlots,
-        s.accSlots);
+        s.accSlots, s.strips);
   };
   auto before = [&](const ScoredConvSchedule &a, const ScoredConvSchedule &b) {
     return key(a) < key(b);

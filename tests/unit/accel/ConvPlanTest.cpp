@@ -340,3 +340,41 @@ TEST(ConvPlanTest, DefaultScheduleIsNeverBetterThanTheSearch) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ConvPlanTest, RowStripsFillTheBatchRows) {
+  // Fewer images than batch rows: each image becomes `strips` virtual
+  // images (strips of output rows with their input halo).
+  const Config b4 = smallConfig(4, 16, 16, 2048, 1024, 2048);
+  ConvOp op = requantized(convOp(1, 20, 13, 11, 24, 3, 3, 1, 1));
+  op.operands.push_back(OperandShape::Full);
+  op.epilogue.insert(op.epilogue.begin() + 1, {AluOp::Add, false, 0, 1});
+  ConvOp s2 = requantized(convOp(3, 5, 15, 9, 7, 5, 3, 2, 2));
+  s2.padBottom = 0, s2.padLeft = 1;
+  unsigned seed = 95;
+  for (const ConvOp &c : {op, s2})
+    for (uint32_t strips : {2u, 4u, 3u}) {
+      ConvSchedule s = defaultConvSchedule(b4, stripConvOp(c, strips));
+      s.strips = strips;
+      llvm::Expected<ConvPlan> p = planConvWithSchedule(b4, c, s);
+      ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+      expectConvMatchesReference(*p, seed++);
+    }
+  // The search takes them when they pay: one image on a batch-4 machine.
+  ConvOp big = requantized(convOp(1, 32, 28, 28, 32, 3, 3, 1, 1));
+  ConvPlan searched = plan(b4, big);
+  EXPECT_EQ(searched.schedule.strips, 4u) << searched.describe();
+  expectConvMatchesReference(searched, seed++);
+  // And the .tasm of a striped plan assembles to it.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printConvPlanAsm(os, searched, "strips");
+  std::unique_ptr<Assembled> as = assembleText(text, b4);
+  ASSERT_TRUE(as->program.has_value())
+      << (as->diagnostics.empty() ? "" : as->diagnostics[0]);
+  EXPECT_EQ(as->program->insns, searched.insns);
+  EXPECT_EQ(as->program->buffers[3].address, searched.layout.yAddr);
+}
+
+} // namespace
