@@ -70,29 +70,50 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
       memcpy(c + i * ldc + v * L, &acc[i][v], VB);
 }
 
+/// RB rows of C (from row i, columns j0..j0+nj) accumulated over p in
+/// increasing order from zero; the RB rows share each load of B.
+template <int RB, typename T, typename R, typename Ac>
+__attribute__((always_inline)) inline void
+rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
+          int64_t lda, const T *__restrict b, int64_t ldb, Ac *__restrict c,
+          int64_t ldc) {
+  Ac *crow[RB];
+  for (int r = 0; r < RB; ++r) {
+    crow[r] = c + (i + r) * ldc + j0;
+    for (int64_t j = 0; j < nj; ++j)
+      crow[r][j] = Ac(0);
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    Ac ap[RB];
+    for (int r = 0; r < RB; ++r)
+      ap[r] = Ac(R(a[(i + r) * lda + p]));
+    const T *brow = b + p * ldb + j0;
+    for (int64_t j = 0; j < nj; ++j) {
+      Ac bj = Ac(R(brow[j]));
+#pragma clang loop unroll(full)
+      for (int r = 0; r < RB; ++r)
+        crow[r][j] = crow[r][j] + ap[r] * bj;
+    }
+  }
+}
+
 /// C = A @ B without packing, for a few rows (packing B costs as much as
 /// the product then, and an MR-row tile would be mostly padding) and when
-/// packing buffers cannot be allocated: per row of C, a block of up to
-/// 512 columns accumulated over p in increasing order (the block stays in
-/// L1), vectorized over j by the compiler.
+/// packing buffers cannot be allocated: blocks of up to 512 columns of up
+/// to 4 rows of C (they stay in L1), vectorized over j by the compiler.
 template <typename T, typename R, typename Ac>
 __attribute__((always_inline)) inline void
 gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
          const T *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc) {
   constexpr int64_t JB = 512;
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j0 = 0; j0 < n; j0 += JB) {
-      int64_t nj = n - j0 < JB ? n - j0 : JB;
-      Ac *crow = c + i * ldc + j0;
-      for (int64_t j = 0; j < nj; ++j)
-        crow[j] = Ac(0);
-      for (int64_t p = 0; p < k; ++p) {
-        Ac aip = Ac(R(a[i * lda + p]));
-        const T *brow = b + p * ldb + j0;
-        for (int64_t j = 0; j < nj; ++j)
-          crow[j] = crow[j] + aip * Ac(R(brow[j]));
-      }
-    }
+  for (int64_t j0 = 0; j0 < n; j0 += JB) {
+    int64_t nj = n - j0 < JB ? n - j0 : JB;
+    int64_t i = 0;
+    for (; i + 4 <= m; i += 4)
+      rowsBlock<4, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+    for (; i < m; ++i)
+      rowsBlock<1, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+  }
 }
 
 } // namespace tdl::rt
