@@ -378,3 +378,24 @@ TEST(ConvPlanTest, RowStripsFillTheBatchRows) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ConvPlanTest, BiasReloadedPerOutputChannelTile) {
+  // ACC too small for the whole bias: its part follows the o tile.
+  const Config tiny = smallConfig(1, 4, 4, 256, 256, 16);
+  ConvOp op = requantized(convOp(1, 6, 5, 4, 40, 3, 3, 1, 1));
+  for (ConvOrder order : {ConvOrder::PixelsOuter, ConvOrder::ChannelsOuter}) {
+    ConvSchedule s;
+    s.tileRows = 1, s.tileCols = 2, s.tileO = 2, s.tileC = 1;
+    s.order = order;
+    llvm::Expected<ConvPlan> p = planConvWithSchedule(tiny, op, s);
+    ASSERT_TRUE(!!p) << llvm::toString(p.takeError());
+    EpilogueUse epi = analyzeConvEpilogue(op);
+    EXPECT_FALSE(computeConvTiling(tiny, op, epi, s).rowWhole);
+    expectConvMatchesReference(*p, 110);
+  }
+  expectConvMatchesReference(plan(tiny, op), 111);
+}
+
+} // namespace
