@@ -3,9 +3,11 @@
 // planConv maps a conv2d directly onto the ISA as an implicit GEMM, without
 // a host im2col (ACCEL.md §6). The mapping (docs/accel.md, "Mapping
 // conv2d"):
-//   - `batch` rows are images, `block_in` input channels, `block_out`
-//     output channels; the host packs x as INP elements (n-block, c-block,
-//     h, w), w as WGT elements (o-block, c-block, kh, kw);
+//   - `batch` rows are images (or, when N < batch, row strips of the
+//     images: ConvSchedule::strips), `block_in` input channels,
+//     `block_out` output channels; the host packs x as INP elements
+//     (n-block, c-block, h, w), w as WGT elements (o-block, c-block, kh,
+//     kw), y comes back as OUT elements (n-block, oh, ow, o-block);
 //   - a LOAD brings one channel block of a tile's input window (output rows
 //     and columns of the tile plus the kernel's halo) with the conv's zero
 //     padding as LOAD padding: no padded copy exists in DRAM;
@@ -16,9 +18,12 @@
 //   - tiles over output rows, output columns, output channels (blocks) and
 //     input channels (blocks) fit the SRAMs; slots rotate to overlap DMA
 //     with compute (TokenSync sets the flags).
-// The search enumerates tile sizes, the loop order and slot counts, ranks
-// them by an analytic estimate, and times the best ones on the simulator's
-// timing-only mode.
+// The search enumerates tile sizes, the loop order, slot counts and row
+// strips, ranks them by an analytic estimate, and times the best ones on
+// the simulator's timing-only mode. The compiler compares the result with
+// planGemm on im2colGemmOp(op) and keeps the faster (the direct mapping
+// moves less data; the im2col GEMM packs a reduction with few channels,
+// like a first layer's C = 3, more densely).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_CONVPLAN_H
