@@ -18,11 +18,17 @@ void printAcceleratorPrograms(
                       r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
                       where(r.loc), r.parent);
     if (r.shape.numGemms > 1)
-      os << fmt::format("# runs {} times per call ({}), once per GEMM\n",
-                        r.shape.numGemms,
-                        r.shape.kind == RegionKind::Conv2D ? "one per group"
-                                                           : "one per batch");
-    printGemmPlanAsm(os, r.plan, r.function);
+      os << fmt::format("# runs {} times per call ({})\n", r.shape.numGemms,
+                        r.shape.kind == RegionKind::Conv2D ? "once per group"
+                                                           : "once per batch");
+    if (r.convPlan && r.plan.estimate.cycles)
+      os << fmt::format("# mapped as a direct conv: the im2col GEMM would "
+                        "take {} cycles per group\n",
+                        r.plan.estimate.cycles);
+    if (r.convPlan)
+      printConvPlanAsm(os, *r.convPlan, r.function);
+    else
+      printGemmPlanAsm(os, r.plan, r.function);
   }
 }
 

@@ -1,5 +1,6 @@
 //===- Executor.cpp - run offloaded regions on the simulator --------------===//
 #include "backends/accel/compiler/Executor.h"
+#include "backends/accel/compiler/ConvGeometry.h"
 #include "backends/accel/compiler/GemmGeometry.h"
 
 #include <fmt/format.h>
@@ -38,26 +39,53 @@ llvm::Expected<bool> Executor::call(const ir::Function &callee,
   ir::RuntimeValue out = ir::RuntimeValue::zeros(callee.getResultTypes()[0]);
   std::vector<int8_t> a, b;
   for (unsigned g = 0; g < shape.numGemms; ++g) {
-    gatherGemmInputs(shape, g, args[0], args[1], a, b);
     std::vector<std::vector<int32_t>> operands;
     for (size_t i = 0; i < region->gemm.operands.size(); ++i) {
-      operands.push_back(
-          gatherGemmOperand(shape, g, region->gemm.operands[i], args[2 + i]));
+      OperandShape kind = region->gemm.operands[i];
+      operands.push_back(region->convPlan
+                             ? gatherConvOperand(shape, g, kind, args[2 + i])
+                             : gatherGemmOperand(shape, g, kind, args[2 + i]));
       if (region->operandNegated[i])
         for (int32_t &v : operands.back()) // wrapping, as i32 `sub` is
           v = int32_t(0u - uint32_t(v));
     }
     if (tracer)
       tracer->setCycleOffset(total.cycles);
-    llvm::Expected<GemmRun> run = runGemm(
-        simulator, region->plan, a, b, operands, tracer ? &*tracer : nullptr);
-    if (!run)
+    TraceWriter *trace = tracer ? &*tracer : nullptr;
+    std::vector<int8_t> c;
+    RunStats stats;
+    llvm::Error err = llvm::Error::success();
+    if (region->convPlan) {
+      gatherConvInputs(shape, g, args[0], args[1], a, b);
+      llvm::Expected<ConvRun> run =
+          runConv(simulator, *region->convPlan, a, b, operands, trace);
+      if (run) {
+        c = std::move(run->y);
+        stats = run->stats;
+      } else {
+        err = run.takeError();
+      }
+    } else {
+      gatherGemmInputs(shape, g, args[0], args[1], a, b);
+      llvm::Expected<GemmRun> run =
+          runGemm(simulator, region->plan, a, b, operands, trace);
+      if (run) {
+        c = std::move(run->c);
+        stats = run->stats;
+      } else {
+        err = run.takeError();
+      }
+    }
+    if (err)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(), "accelerator program for '%s': %s",
-          region->function.c_str(), llvm::toString(run.takeError()).c_str());
-    accumulate(total, run->stats);
+          region->function.c_str(), llvm::toString(std::move(err)).c_str());
+    accumulate(total, stats);
     ++programs;
-    scatterGemmResult(shape, g, run->c, out.mutableData<int8_t>());
+    if (region->convPlan)
+      scatterConvResult(shape, g, c, out.mutableData<int8_t>());
+    else
+      scatterGemmResult(shape, g, c, out.mutableData<int8_t>());
   }
   results.push_back(std::move(out));
   return true;
@@ -72,11 +100,10 @@ void Executor::printStats(
                     programs);
   for (size_t i = 0; i < partition.offloaded.size(); ++i) {
     const OffloadRegion &r = partition.offloaded[i];
-    os << fmt::format("  @{} ({}): {} x{} GEMM {}x{}x{}, {}, {} call(s)\n",
-                      r.function, where(r.loc),
+    os << fmt::format("  @{} ({}): {} as {}, {} call(s)\n", r.function,
+                      where(r.loc),
                       r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
-                      r.shape.numGemms, r.shape.m, r.shape.n, r.shape.k,
-                      r.plan.schedule.describe(), callsPerRegion[i]);
+                      r.describeMapping(), callsPerRegion[i]);
   }
   for (const KeptRegion &k : partition.kept)
     os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),

@@ -16,11 +16,13 @@
 #ifndef TDL_BACKENDS_ACCEL_COMPILER_OFFLOADREGION_H
 #define TDL_BACKENDS_ACCEL_COMPILER_OFFLOADREGION_H
 
+#include "backends/accel/ConvPlan.h"
 #include "backends/accel/GemmOp.h"
 #include "backends/accel/GemmPlan.h"
 #include "ssa_ir/IR.h"
 #include "ssa_ir/OpParams.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,13 @@ struct OffloadRegion {
   GemmOp gemm; // one GEMM with its epilogue
   /// Per epilogue operand: negated by the host (the region subtracts it).
   std::vector<bool> operandNegated;
-  GemmPlan plan; // the mapping chosen by the search
+  GemmPlan plan; // the GEMM mapping (the im2col GEMM for a conv2d)
+  /// For a conv2d, when the direct mapping (planConv, one program per
+  /// group, no im2col) is estimated faster than the im2col GEMM: it runs
+  /// instead of `plan`.
+  std::optional<ConvPlan> convPlan;
+  /// "im2col GEMM 2048x32x144, tiles ..." / "direct conv, tiles ...".
+  std::string describeMapping() const;
   /// The cost model's estimates, in accelerator cycles for all GEMMs.
   uint64_t acceleratorCycles = 0, hostCycles = 0;
 };

@@ -1,5 +1,6 @@
 //===- Partition.cpp - offload what the accelerator supports --------------===//
 #include "backends/accel/compiler/Partition.h"
+#include "backends/accel/compiler/ConvGeometry.h"
 #include "backends/accel/compiler/Outline.h"
 
 #include <fmt/format.h>
@@ -17,6 +18,52 @@ const OffloadRegion *Partition::lookup(llvm::StringRef function) const {
 static uint64_t hostCycles(const RegionShape &s, const Config &config) {
   double macs = double(s.m) * s.n * s.k * s.numGemms;
   return uint64_t(macs / HostMacsPerSecond * config.clockMhz * 1e6);
+}
+
+/// Plans the region's GEMM and, for a conv2d, its direct convolution, and
+/// keeps the one the timing model finds faster (a search across mappings,
+/// ACCEL.md §6). Fails only when neither can be planned.
+static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
+  uint64_t runs = region.shape.numGemms; // GEMMs or groups per call
+  llvm::Expected<GemmPlan> gemm = planGemm(config, region.gemm);
+  std::optional<ConvPlan> conv;
+  std::string convError;
+  if (region.shape.kind == RegionKind::Conv2D) {
+    llvm::Expected<ConvPlan> c =
+        planConv(config, convOpOf(region.shape, region.gemm));
+    if (c)
+      conv = std::move(*c);
+    else
+      convError = llvm::toString(c.takeError());
+  }
+  if (!gemm && !conv) {
+    std::string why = llvm::toString(gemm.takeError());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s",
+        (convError.empty() ? why : why + "; as a direct conv: " + convError)
+            .c_str());
+  }
+  if (conv && (!gemm || conv->estimate.cycles < gemm->estimate.cycles)) {
+    region.acceleratorCycles = conv->estimate.cycles * runs;
+    region.convPlan = std::move(conv);
+  } else {
+    region.acceleratorCycles = gemm->estimate.cycles * runs;
+  }
+  if (gemm)
+    region.plan = std::move(*gemm);
+  else
+    llvm::consumeError(gemm.takeError());
+  return llvm::Error::success();
+}
+
+std::string OffloadRegion::describeMapping() const {
+  if (convPlan)
+    return fmt::format("direct conv x{}, {}", shape.numGemms,
+                       convPlan->schedule.describe());
+  return fmt::format("{} x{} {}x{}x{}, {}",
+                     shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
+                     shape.numGemms, shape.m, shape.n, shape.k,
+                     plan.schedule.describe());
 }
 
 /// A fresh `@<parent>.accel<N>` name.
@@ -42,22 +89,18 @@ Partition partitionModule(ir::Module &m, const Config &config,
         result.kept.push_back(std::move(kept));
         continue;
       }
-      llvm::Expected<GemmPlan> plan = planGemm(config, candidate.gemm);
-      if (!plan) {
-        kept.reason = llvm::toString(plan.takeError());
-        result.kept.push_back(std::move(kept));
-        continue;
-      }
       OffloadRegion region;
       region.parent = f->getName().str();
       region.loc = candidate.seed->getLoc();
       region.shape = candidate.shape;
       region.gemm = candidate.gemm;
       region.operandNegated = candidate.operandNegated;
-      region.acceleratorCycles =
-          plan->estimate.cycles * uint64_t(candidate.shape.numGemms);
+      if (llvm::Error err = chooseMapping(config, region)) {
+        kept.reason = llvm::toString(std::move(err));
+        result.kept.push_back(std::move(kept));
+        continue;
+      }
       region.hostCycles = hostCycles(candidate.shape, config);
-      region.plan = std::move(*plan);
       if (policy == OffloadPolicy::Auto &&
           region.acceleratorCycles >= region.hostCycles) {
         kept.reason =

@@ -154,6 +154,40 @@ static void addClampedTail(CandidateRegion &r) {
   }
 }
 
+/// Merges each run of MAX/MIN immediates into at most one MAX and one MIN:
+/// max(clamp(x, lo, hi), c) == clamp(x, max(lo, c), max(hi, c)) and the same
+/// for min, so a run is clamp(x, lo, hi). Each ALU step is a pass over the
+/// accumulator tile; requantize's clamp followed by qrelu's max(_, 0) is
+/// two passes instead of three.
+static void mergeClamps(std::vector<EpilogueStep> &steps) {
+  std::vector<EpilogueStep> out;
+  for (size_t i = 0; i < steps.size();) {
+    auto isClamp = [&](const EpilogueStep &s) {
+      return s.useImm && (s.op == AluOp::Max || s.op == AluOp::Min);
+    };
+    if (!isClamp(steps[i])) {
+      out.push_back(steps[i++]);
+      continue;
+    }
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    for (; i < steps.size() && isClamp(steps[i]); ++i) {
+      int64_t c = steps[i].imm;
+      if (steps[i].op == AluOp::Max) {
+        lo = std::max(lo, c);
+        hi = std::max(hi, c);
+      } else {
+        lo = std::min(lo, c);
+        hi = std::min(hi, c);
+      }
+    }
+    if (lo != INT64_MIN)
+      out.push_back({AluOp::Max, true, int16_t(lo), 0});
+    if (hi != INT64_MAX)
+      out.push_back({AluOp::Min, true, int16_t(hi), 0});
+  }
+  steps = std::move(out);
+}
+
 /// The region starting at `seed`, if it ends in a narrowing cast.
 static std::optional<CandidateRegion> matchRegion(Operation *seed) {
   std::optional<RegionShape> shape = regionShapeOf(*seed);
@@ -180,6 +214,7 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
         return std::nullopt;
       r.narrow = user;
       addClampedTail(r);
+      mergeClamps(r.gemm.epilogue);
       return r;
     }
     if (!addStep(r, user, use.operandIndex, acc))
