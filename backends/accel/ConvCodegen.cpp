@@ -178,7 +178,12 @@ ConvTiling computeConvTiling(const Config &config, const ConvOp &op,
   t.colTiles = uint32_t(llvm::divideCeil(t.outW, t.tileCols));
   t.oTiles = uint32_t(llvm::divideCeil(t.oBlocks, t.tileO));
   t.cTiles = uint32_t(llvm::divideCeil(t.cBlocks, t.tileC));
-  t.spanH = span(t.tileRows, op.kh, op.strideH, op.dilationH);
+  // A one-row kernel with stride > 1 and no top/bottom padding reads
+  // every strideH-th input row only: the LOAD skips the others (its row
+  // pitch is strideH rows).
+  t.rowSkip = op.kh == 1 && op.strideH > 1 && !op.padTop && !op.padBottom;
+  t.spanH = t.rowSkip ? t.tileRows
+                      : span(t.tileRows, op.kh, op.strideH, op.dilationH);
   t.spanW = span(t.tileCols, op.kw, op.strideW, op.dilationW);
   t.inpSlots = s.inpSlots, t.wgtSlots = s.wgtSlots, t.accSlots = s.accSlots;
   t.inpSlotSize = t.tileC * t.spanH * t.spanW;
@@ -226,8 +231,9 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
   std::vector<ConvWindow> rowWin(t.rowTiles), colWin(t.colTiles);
   for (uint32_t r = 0; r < t.rowTiles; ++r) {
     uint32_t r0 = r * t.tileRows, rows = std::min(t.tileRows, t.outH - r0);
-    rowWin[r] =
-        convWindow(r0, rows, op.h, op.padTop, op.kh, op.strideH, op.dilationH);
+    rowWin[r] = t.rowSkip ? ConvWindow{r0 * op.strideH, rows, 0, 0}
+                          : convWindow(r0, rows, op.h, op.padTop, op.kh,
+                                       op.strideH, op.dilationH);
     if (rowWin[r].pad0 > MaxPad || rowWin[r].pad1 > MaxPad)
       return error(fmt::format(
           "schedule ({}): {} rows of padding above or "
@@ -253,7 +259,8 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     return error(fmt::format("the conv needs {} bytes of DRAM, more than a "
                              "32-bit element address reaches",
                              layout.totalBytes));
-  if (op.w > 0xFFFF || uint64_t(t.outW) * t.oBlocks > 0xFFFF ||
+  if (uint64_t(op.w) * (t.rowSkip ? op.strideH : 1) > 0xFFFF ||
+      uint64_t(t.outW) * t.oBlocks > 0xFFFF ||
       uint64_t(t.cBlocks) * khw > 0xFFFF)
     return error("a row of the conv does not fit the 16-bit DMA stride");
   const uint64_t xElem = layout.xAddr / config.inpElemBytes();
@@ -334,9 +341,9 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
               xElem +
               ((uint64_t(nb) * t.cBlocks + cb0 + cb) * op.h + rw.first) * op.w +
               cw.first;
-          Instruction ld =
-              Instruction::load(MemType::Inp, inpBase + cb * plane,
-                                uint32_t(dram), rw.rows, cw.rows, op.w);
+          Instruction ld = Instruction::load(
+              MemType::Inp, inpBase + cb * plane, uint32_t(dram), rw.rows,
+              cw.rows, t.rowSkip ? op.w * op.strideH : op.w);
           ld.mem.yPad0 = uint8_t(rw.pad0), ld.mem.yPad1 = uint8_t(rw.pad1);
           ld.mem.xPad0 = uint8_t(cw.pad0), ld.mem.xPad1 = uint8_t(cw.pad1);
           inp.filler[is] = prog.add(ld, {inp.lastReader[is]});
@@ -355,7 +362,7 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
           uops.gemmSet(accBase, 1, inpBase, plane, planeW, wgtBase, tO, tC, op);
       GemmInsn g;
       g.loop = loop(u, u + tO * tC * khw, rows, cols, cols * tO, tO,
-                    op.strideH * planeW, op.strideW);
+                    t.rowSkip ? planeW : op.strideH * planeW, op.strideW);
       last = prog.add(Instruction::gemmOp(g), {inp.filler[is], wgt.filler[ws]});
       inp.lastReader[is] = last;
       wgt.lastReader[ws] = last;

@@ -56,6 +56,7 @@ struct ConvTiling {
   uint32_t tileRows, tileCols, tileO, tileC; // clamped to the problem
   uint32_t rowTiles, colTiles, oTiles, cTiles;
   uint32_t spanH, spanW; // input window of a full tile
+  bool rowSkip; // 1-row kernel, stride > 1: LOADs skip unread input rows
   uint32_t inpSlots, inpSlotSize, wgtSlots, wgtSlotSize;
   uint32_t accSlots, accSlotSize;
   uint32_t fullAreaBase, rowAreaBase, rowAreaSize; // ACC entries

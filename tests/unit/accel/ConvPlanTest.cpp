@@ -131,7 +131,9 @@ TEST(ConvPlanTest, SmallShapes) {
         convOp(1, 16, 8, 8, 16, 1, 1), convOp(3, 20, 7, 9, 33, 1, 1),
         convOp(1, 17, 9, 9, 20, 3, 3, 2, 1),
         convOp(1, 8, 11, 11, 8, 5, 5, 1, 2, 2),
-        convOp(2, 5, 13, 12, 7, 3, 3, 2, 0)})
+        convOp(2, 5, 13, 12, 7, 3, 3, 2, 0),
+        convOp(1, 20, 11, 10, 18, 1, 1, 2, 0),
+        convOp(2, 7, 9, 12, 5, 1, 1, 3, 0), convOp(1, 7, 9, 12, 5, 1, 1, 3, 1)})
     checkBoth(Config(), requantized(op), seed++);
 }
 
@@ -396,6 +398,25 @@ TEST(ConvPlanTest, BiasReloadedPerOutputChannelTile) {
     expectConvMatchesReference(*p, 110);
   }
   expectConvMatchesReference(plan(tiny, op), 111);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ConvPlanTest, StridedOneByOneSkipsUnreadRows) {
+  // 1x1 stride 2 without padding: LOADs read every other input row only.
+  ConvOp op = requantized(convOp(1, 32, 20, 20, 32, 1, 1, 2, 0));
+  ConvPlan p = plan(Config(), op);
+  EpilogueUse epi = analyzeConvEpilogue(op);
+  EXPECT_TRUE(computeConvTiling(Config(), op, epi, p.schedule).rowSkip);
+  EXPECT_LE(p.estimate.bytes[size_t(Traffic::Inp)], 10u * 20 * 32);
+  expectConvMatchesReference(p, 120);
+  // With the batch rows split into row strips too.
+  const Config b2 = smallConfig(2, 16, 16, 2048, 1024, 2048);
+  ConvSchedule s = defaultConvSchedule(b2, stripConvOp(op, 2));
+  s.strips = 2;
+  expectConvMatchesReference(cantFail(planConvWithSchedule(b2, op, s)), 121);
 }
 
 } // namespace
