@@ -72,8 +72,9 @@ void matmulVsOpenBlas(benchmark::State &state, Case c) {
     base = secondsPer(reps, [&] { c.base(a.data(), b.data(), out.data()); });
     fast = secondsPer(reps, [&] {
       for (int64_t i = 0; i < c.batch; ++i)
-        tdl::rt::gemm(4, /*fast=*/true, c.m, c.k, c.n, a.data() + i * sa, c.k,
-                      b.data() + i * sb, c.n, out.data() + i * sc, c.n);
+        tdl::rt::gemmOf<4>(tdl::rt::hostIsa(), /*fast=*/true, c.m, c.k, c.n,
+                           a.data() + i * sa, c.k, b.data() + i * sb, c.n,
+                           out.data() + i * sc, c.n);
     });
     blas = secondsPer(reps, [&] {
       for (int64_t i = 0; i < c.batch; ++i)

@@ -353,9 +353,11 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
       return st;
     };
     llvm::Value *out = result();
-    b.CreateCall(me.rt("tdl_rt_matmul"),
-                 {i32(int32_t(inType(0).getDType())),
-                  i32(me.options.fastMath ? 1 : 0), i64(batchRank),
+    // One entry point per dtype: the module links only its kernels.
+    std::string fn =
+        ("tdl_rt_matmul_" + ir::dtypeName(inType(0).getDType())).str();
+    b.CreateCall(me.rt(fn),
+                 {i32(me.options.fastMath ? 1 : 0), i64(batchRank),
                   me.i64Array(outShape.take_front(batchRank)),
                   me.i64Array(batchStrides(as)), me.i64Array(batchStrides(bs)),
                   i64(m), i64(k), i64(n), in(0), in(1), out});
@@ -373,10 +375,10 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                    p.padding[2], p.padding[3], p.dilation[0], p.dilation[1],
                    p.groups});
     llvm::Value *out = result();
-    b.CreateCall(me.rt("tdl_rt_conv2d"),
-                 {i32(int32_t(inType(0).getDType())),
-                  i32(me.options.fastMath ? 1 : 0), me.i64Array(params), in(0),
-                  in(1), out});
+    std::string fn =
+        ("tdl_rt_conv2d_" + ir::dtypeName(inType(0).getDType())).str();
+    b.CreateCall(me.rt(fn), {i32(me.options.fastMath ? 1 : 0),
+                             me.i64Array(params), in(0), in(1), out});
     return llvm::Error::success();
   }
   case Opcode::MaxPool2D:

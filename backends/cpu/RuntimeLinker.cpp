@@ -47,12 +47,19 @@ llvm::Error linkRuntime(llvm::Module &dest,
     return std::find(keep.begin(), keep.end(), gv.getName().str()) !=
            keep.end();
   };
+  // Internal definitions leave their comdat (the runtime's templates, e.g.
+  // tdl::rt::gemmOf<4>, come in one): a program linking this object with
+  // another definition of the group would discard the local copy.
   for (llvm::Function &fn : dest.functions())
-    if (!fn.isDeclaration() && !kept(fn))
+    if (!fn.isDeclaration() && !kept(fn)) {
       fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+      fn.setComdat(nullptr);
+    }
   for (llvm::GlobalVariable &gv : dest.globals()) {
-    if (!gv.isDeclaration() && !kept(gv) && !gv.hasLocalLinkage())
+    if (!gv.isDeclaration() && !kept(gv) && !gv.hasLocalLinkage()) {
       gv.setLinkage(llvm::GlobalValue::InternalLinkage);
+      gv.setComdat(nullptr);
+    }
     if (jit && gv.isThreadLocal())
       gv.setThreadLocal(false);
   }

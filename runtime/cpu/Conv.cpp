@@ -104,8 +104,8 @@ template <typename T> bool allFinite(const T *v, int64_t n) {
 }
 
 /// im2col + GEMM when it is exact and worth it; false: not done.
-template <typename T, typename R>
-bool conv2dGemm(int32_t dtype, bool fast, const T *xp, const T *wp, R *op,
+template <int32_t Dtype, typename T, typename R>
+bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
                 const ConvShape &s) {
   int64_t Og = s.O / s.groups, K = s.Cg * s.KH * s.KW, P = s.OH * s.OW;
   if (Og < 2 || Og * K * P < 4096)
@@ -116,50 +116,54 @@ bool conv2dGemm(int32_t dtype, bool fast, const T *xp, const T *wp, R *op,
   T *col = (T *)malloc(size_t(K * P) * sizeof(T));
   if (!col)
     return false;
+  Isa isa = hostIsa();
   for (int64_t n = 0; n < s.N; ++n)
     for (int64_t g = 0; g < s.groups; ++g) {
       im2col(xp + (n * s.C + g * s.Cg) * s.H * s.W, s, col);
-      gemm(dtype, fast, Og, K, P, wp + g * Og * K, K, col, P,
-           op + (n * s.O + g * Og) * P, P);
+      gemmOf<Dtype>(isa, fast, Og, K, P, wp + g * Og * K, K, col, P,
+                    op + (n * s.O + g * Og) * P, P);
     }
   free(col);
   return true;
 }
 
-template <typename T, typename R>
-void conv2dT(int32_t dtype, bool fast, const T *x, const T *w, R *out,
+template <int32_t Dtype, typename T, typename R>
+void conv2dT(int32_t fast, const void *x, const void *w, void *out,
              const int64_t *params) {
   ConvShape s(params);
-  if (!conv2dGemm<T, R>(dtype, fast, x, w, out, s))
-    conv2dDirect<T, R>(x, w, out, s);
+  if (!conv2dGemm<Dtype, T, R>(fast != 0, (const T *)x, (const T *)w, (R *)out,
+                               s))
+    conv2dDirect<T, R>((const T *)x, (const T *)w, (R *)out, s);
 }
 
 } // namespace
 
-/// conv2d of the dtype (i8 -> i32); `fast`: -ffast-math (FMA allowed).
+/// conv2d per dtype (i8 -> i32), like tdl_rt_matmul_<dtype>; `fast`:
+/// -ffast-math (FMA allowed). params: ConvShape.
+#define TDL_CONV(SUF, DT, T, R)                                                \
+  TDL_RT void tdl_rt_conv2d_##SUF(int32_t fast, const int64_t *params,         \
+                                  const void *x, const void *w, void *out) {   \
+    conv2dT<DT, T, R>(fast, x, w, out, params);                                \
+  }
+TDL_CONV(i8, 1, int8_t, int32_t)
+TDL_CONV(i32, 2, int32_t, int32_t)
+TDL_CONV(i64, 3, int64_t, int64_t)
+TDL_CONV(f32, 4, float, float)
+TDL_CONV(f64, 5, double, double)
+
+/// tdl_rt_conv2d_<dtype> by dtype code (tests).
 TDL_RT void tdl_rt_conv2d(int32_t dtype, int32_t fast, const int64_t *params,
                           const void *x, const void *w, void *out) {
-  bool f = fast != 0;
   switch (dtype) {
   case 1:
-    conv2dT<int8_t, int32_t>(dtype, f, (const int8_t *)x, (const int8_t *)w,
-                             (int32_t *)out, params);
-    break;
+    return tdl_rt_conv2d_i8(fast, params, x, w, out);
   case 2:
-    conv2dT<int32_t, int32_t>(dtype, f, (const int32_t *)x, (const int32_t *)w,
-                              (int32_t *)out, params);
-    break;
+    return tdl_rt_conv2d_i32(fast, params, x, w, out);
   case 3:
-    conv2dT<int64_t, int64_t>(dtype, f, (const int64_t *)x, (const int64_t *)w,
-                              (int64_t *)out, params);
-    break;
+    return tdl_rt_conv2d_i64(fast, params, x, w, out);
   case 4:
-    conv2dT<float, float>(dtype, f, (const float *)x, (const float *)w,
-                          (float *)out, params);
-    break;
+    return tdl_rt_conv2d_f32(fast, params, x, w, out);
   case 5:
-    conv2dT<double, double>(dtype, f, (const double *)x, (const double *)w,
-                            (double *)out, params);
-    break;
+    return tdl_rt_conv2d_f64(fast, params, x, w, out);
   }
 }

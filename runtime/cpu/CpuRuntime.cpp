@@ -496,17 +496,20 @@ TDL_RT void tdl_rt_argreduce(int32_t dtype, int32_t isMax, int64_t outer,
 
 //===-- Matmul ------------------------------------------------------------===//
 
+namespace {
+
 /// Batched matmul: `batch` (batchRank dims) of [m,k] @ [k,n]; sa / sb are
 /// the batch strides of a and b in matrices (0 where a dim broadcasts).
-/// Each matrix product is tdl::rt::gemm (runtime/cpu/Gemm.cpp); when every
+/// Each matrix product is tdl::rt::gemmOf (runtime/cpu/Gemm.cpp); when every
 /// batch shares one b and the a matrices are consecutive, the batch is one
 /// GEMM with batch*m rows (the same sums). `fast`: -ffast-math.
-TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
-                          const int64_t *batch, const int64_t *sa,
-                          const int64_t *sb, int64_t m, int64_t k, int64_t n,
-                          const void *a, const void *b, void *out) {
-  int64_t elem = dtype == 1 ? 1 : dtype == 2 ? 4 : dtype == 4 ? 4 : 8;
-  int64_t outElem = dtype == 1 ? 4 : elem;
+template <int32_t Dtype>
+void matmulBatched(int32_t fast, int64_t batchRank, const int64_t *batch,
+                   const int64_t *sa, const int64_t *sb, int64_t m, int64_t k,
+                   int64_t n, const void *a, const void *b, void *out) {
+  constexpr int64_t elem = Dtype == 1 ? 1 : Dtype == 2 || Dtype == 4 ? 4 : 8;
+  constexpr int64_t outElem = Dtype == 1 ? 4 : elem;
+  tdl::rt::Isa isa = tdl::rt::hostIsa();
   int64_t numBatches = 1;
   bool sharedB = true, denseA = true;
   for (int64_t d = batchRank - 1; d >= 0; --d) {
@@ -515,7 +518,8 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
     numBatches *= batch[d];
   }
   if (sharedB && denseA) {
-    tdl::rt::gemm(dtype, fast != 0, numBatches * m, k, n, a, k, b, n, out, n);
+    tdl::rt::gemmOf<Dtype>(isa, fast != 0, numBatches * m, k, n, a, k, b, n,
+                           out, n);
     return;
   }
   int64_t idx[16] = {0};
@@ -525,15 +529,55 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
       offA += idx[d] * sa[d];
       offB += idx[d] * sb[d];
     }
-    tdl::rt::gemm(dtype, fast != 0, m, k, n,
-                  (const char *)a + offA * m * k * elem, k,
-                  (const char *)b + offB * k * n * elem, n,
-                  (char *)out + bi * m * n * outElem, n);
+    tdl::rt::gemmOf<Dtype>(isa, fast != 0, m, k, n,
+                           (const char *)a + offA * m * k * elem, k,
+                           (const char *)b + offB * k * n * elem, n,
+                           (char *)out + bi * m * n * outElem, n);
     for (int64_t d = batchRank - 1; d >= 0; --d) {
       if (++idx[d] < batch[d])
         break;
       idx[d] = 0;
     }
+  }
+}
+
+} // namespace
+
+/// One entry point per dtype (tdl_rt_matmul_f32, ...): a module links only
+/// the kernels of the dtypes it multiplies.
+#define TDL_MATMUL(SUF, DT)                                                    \
+  TDL_RT void tdl_rt_matmul_##SUF(                                             \
+      int32_t fast, int64_t batchRank, const int64_t *batch,                   \
+      const int64_t *sa, const int64_t *sb, int64_t m, int64_t k, int64_t n,   \
+      const void *a, const void *b, void *out) {                               \
+    matmulBatched<DT>(fast, batchRank, batch, sa, sb, m, k, n, a, b, out);     \
+  }
+TDL_MATMUL(i8, 1)
+TDL_MATMUL(i32, 2)
+TDL_MATMUL(i64, 3)
+TDL_MATMUL(f32, 4)
+TDL_MATMUL(f64, 5)
+
+/// tdl_rt_matmul_<dtype> by dtype code (tests).
+TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
+                          const int64_t *batch, const int64_t *sa,
+                          const int64_t *sb, int64_t m, int64_t k, int64_t n,
+                          const void *a, const void *b, void *out) {
+  switch (dtype) {
+  case 1:
+    return tdl_rt_matmul_i8(fast, batchRank, batch, sa, sb, m, k, n, a, b, out);
+  case 2:
+    return tdl_rt_matmul_i32(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+                             out);
+  case 3:
+    return tdl_rt_matmul_i64(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+                             out);
+  case 4:
+    return tdl_rt_matmul_f32(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+                             out);
+  case 5:
+    return tdl_rt_matmul_f64(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+                             out);
   }
 }
 

@@ -146,39 +146,46 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
 
 } // namespace
 
+template <int32_t Dtype>
+void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
+            int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc) {
+  using T = std::conditional_t<
+      Dtype == 1, int8_t,
+      std::conditional_t<
+          Dtype == 2, int32_t,
+          std::conditional_t<Dtype == 3, int64_t,
+                             std::conditional_t<Dtype == 4, float, double>>>>;
+  using R = std::conditional_t<Dtype == 1, int32_t, T>;
+  gemmT<T, R>(GemmKernels<Dtype>::micro(fast, isa),
+              GemmKernels<Dtype>::rows(isa), m, k, n, (const T *)a, lda,
+              (const T *)b, ldb, (R *)c, ldc);
+}
+template void gemmOf<1>(Isa, bool, int64_t, int64_t, int64_t, const void *,
+                        int64_t, const void *, int64_t, void *, int64_t);
+template void gemmOf<2>(Isa, bool, int64_t, int64_t, int64_t, const void *,
+                        int64_t, const void *, int64_t, void *, int64_t);
+template void gemmOf<3>(Isa, bool, int64_t, int64_t, int64_t, const void *,
+                        int64_t, const void *, int64_t, void *, int64_t);
+template void gemmOf<4>(Isa, bool, int64_t, int64_t, int64_t, const void *,
+                        int64_t, const void *, int64_t, void *, int64_t);
+template void gemmOf<5>(Isa, bool, int64_t, int64_t, int64_t, const void *,
+                        int64_t, const void *, int64_t, void *, int64_t);
+
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
             const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
             int64_t ldc) {
-  MicroKernel uk = selectMicroKernel(dtype, fast, isa);
-  RowsKernelFn rows = selectRowsKernel(dtype, isa);
   switch (dtype) {
   case 1:
-    gemmT<int8_t, int32_t>(uk, rows, m, k, n, (const int8_t *)a, lda,
-                           (const int8_t *)b, ldb, (int32_t *)c, ldc);
-    break;
+    return gemmOf<1>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
   case 2:
-    gemmT<int32_t, int32_t>(uk, rows, m, k, n, (const int32_t *)a, lda,
-                            (const int32_t *)b, ldb, (int32_t *)c, ldc);
-    break;
+    return gemmOf<2>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
   case 3:
-    gemmT<int64_t, int64_t>(uk, rows, m, k, n, (const int64_t *)a, lda,
-                            (const int64_t *)b, ldb, (int64_t *)c, ldc);
-    break;
+    return gemmOf<3>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
   case 4:
-    gemmT<float, float>(uk, rows, m, k, n, (const float *)a, lda,
-                        (const float *)b, ldb, (float *)c, ldc);
-    break;
+    return gemmOf<4>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
   case 5:
-    gemmT<double, double>(uk, rows, m, k, n, (const double *)a, lda,
-                          (const double *)b, ldb, (double *)c, ldc);
-    break;
+    return gemmOf<5>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
   }
-}
-
-void gemm(int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-          const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
-          int64_t ldc) {
-  gemmOn(hostIsa(), dtype, fast, m, k, n, a, lda, b, ldb, c, ldc);
 }
 
 } // namespace tdl::rt

@@ -38,26 +38,30 @@ struct MicroKernel {
   int32_t mr, nr;
 };
 
-/// The microkernel for computing in `dtype` (2 i32, 3 i64, 4 f32, 5 f64;
-/// i8 computes in i32) on `isa`; `fast` allows fused multiply-adds.
-MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa);
-
-/// C = A @ B for a few rows, unpacked (gemmRows in GemmMicroKernel.h);
-/// `dtype` as for gemm, C's element is the accumulator type.
+/// C = A @ B for a few rows, unpacked; C's element is the accumulator type.
 using RowsKernelFn = void (*)(int64_t m, int64_t k, int64_t n, const void *a,
                               int64_t lda, const void *b, int64_t ldb, void *c,
                               int64_t ldc);
-RowsKernelFn selectRowsKernel(int32_t dtype, Isa isa);
 
-/// C = A @ B. `dtype` is the operands' (1 i8 with an i32 C, 2 i32, 3 i64,
-/// 4 f32, 5 f64). Exact unless `fast`: each C element is sum_{p<k}
-/// A[i,p]*B[p,j] accumulated from +0 in increasing p with a rounded multiply
-/// and a rounded add, like the interpreter. Runs on hostIsa().
-void gemm(int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-          const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
-          int64_t ldc);
+/// The kernels of one operand dtype (1 i8, 2 i32, 3 i64, 4 f32, 5 f64;
+/// i8 computes in i32), defined in GemmKernels.cpp. Per dtype, so a module
+/// that multiplies f32 links (and compiles) only the f32 kernels.
+template <int32_t Dtype> struct GemmKernels {
+  /// The microkernel on `isa`; `fast` allows fused multiply-adds.
+  static MicroKernel micro(bool fast, Isa isa);
+  /// The unpacked kernel for a few rows (gemmRows in GemmMicroKernel.h).
+  static RowsKernelFn rows(Isa isa);
+};
 
-/// gemm on a given instruction set (tests run every one the host has).
+/// C = A @ B for operands of `Dtype` (C is i32 for i8), row-major with
+/// leading dimensions, on `isa`. Exact unless `fast`: each C element is
+/// sum_{p<k} A[i,p]*B[p,j] accumulated from +0 in increasing p with a
+/// rounded multiply and a rounded add, like the interpreter.
+template <int32_t Dtype>
+void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
+            int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc);
+
+/// gemmOf with the dtype as a value (tests).
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
             const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
             int64_t ldc);

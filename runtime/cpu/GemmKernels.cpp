@@ -73,52 +73,41 @@ TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
   TDL_ROWS(ISA##_i32, TARGET, int32_t, int32_t)                                \
   TDL_ROWS(ISA##_i64, TARGET, int64_t, int64_t)                                \
   TDL_ROWS(ISA##_f32, TARGET, float, float)                                    \
-  TDL_ROWS(ISA##_f64, TARGET, double, double)                                  \
-  constexpr RowsKernelFn rows_##ISA[] = {                                      \
-      tdl_isa_rows_##ISA##_i8, tdl_isa_rows_##ISA##_i32,                       \
-      tdl_isa_rows_##ISA##_i64, tdl_isa_rows_##ISA##_f32,                      \
-      tdl_isa_rows_##ISA##_f64};
+  TDL_ROWS(ISA##_f64, TARGET, double, double)
 TDL_ROWS_ALL(avx512, TDL_TARGET_AVX512)
 TDL_ROWS_ALL(avx2, TDL_TARGET_AVX2)
 TDL_ROWS_ALL(generic, )
 
-RowsKernelFn selectRowsKernel(int32_t dtype, Isa isa) {
-  int32_t i = dtype - 1; // i8 i32 i64 f32 f64
-  switch (isa) {
-  case Isa::Avx512:
-    return rows_avx512[i];
-  case Isa::Avx2:
-    return rows_avx2[i];
-  case Isa::Generic:
-    break;
+#define TDL_GEMM_KERNELS(DT, SUF, AC, FAST512, FAST2)                          \
+  template <> MicroKernel GemmKernels<DT>::micro(bool fast, Isa isa) {         \
+    switch (isa) {                                                             \
+    case Isa::Avx512:                                                          \
+      return fast ? FAST512 : avx512_##AC;                                     \
+    case Isa::Avx2:                                                            \
+      return fast ? FAST2 : avx2_##AC;                                         \
+    case Isa::Generic:                                                         \
+      break;                                                                   \
+    }                                                                          \
+    return generic_##AC;                                                       \
+  }                                                                            \
+  template <> RowsKernelFn GemmKernels<DT>::rows(Isa isa) {                    \
+    switch (isa) {                                                             \
+    case Isa::Avx512:                                                          \
+      return tdl_isa_rows_avx512_##SUF;                                        \
+    case Isa::Avx2:                                                            \
+      return tdl_isa_rows_avx2_##SUF;                                          \
+    case Isa::Generic:                                                         \
+      break;                                                                   \
+    }                                                                          \
+    return tdl_isa_rows_generic_##SUF;                                         \
   }
-  return rows_generic[i];
-}
 
-MicroKernel selectMicroKernel(int32_t dtype, bool fast, Isa isa) {
-  bool f32 = dtype == 4, f64 = dtype == 5, u32 = dtype == 1 || dtype == 2;
-  switch (isa) {
-  case Isa::Avx512:
-    if (f32)
-      return fast ? avx512_f32_fma : avx512_f32;
-    if (f64)
-      return fast ? avx512_f64_fma : avx512_f64;
-    return u32 ? avx512_u32 : avx512_u64;
-  case Isa::Avx2:
-    if (f32)
-      return fast ? avx2_f32_fma : avx2_f32;
-    if (f64)
-      return fast ? avx2_f64_fma : avx2_f64;
-    return u32 ? avx2_u32 : avx2_u64;
-  case Isa::Generic:
-    break;
-  }
-  if (f32)
-    return generic_f32;
-  if (f64)
-    return generic_f64;
-  return u32 ? generic_u32 : generic_u64;
-}
+// Integers have no fused multiply-add: fast is exact.
+TDL_GEMM_KERNELS(1, i8, u32, avx512_u32, avx2_u32)
+TDL_GEMM_KERNELS(2, i32, u32, avx512_u32, avx2_u32)
+TDL_GEMM_KERNELS(3, i64, u64, avx512_u64, avx2_u64)
+TDL_GEMM_KERNELS(4, f32, f32, avx512_f32_fma, avx2_f32_fma)
+TDL_GEMM_KERNELS(5, f64, f64, avx512_f64_fma, avx2_f64_fma)
 
 static Isa detectIsa() {
 #if defined(__x86_64__)

@@ -74,7 +74,7 @@ TEST(CpuCodegen, CallOfAnUnfilledDerivedFunctionIsAnError) {
   EXPECT_EQ(codegenError(m), "the cpu backend does not support 'call' yet");
 }
 
-/// The `fast` argument of the module's tdl_rt_matmul call (-1: none).
+/// The `fast` argument of the module's tdl_rt_matmul_f32 call (-1: none).
 int64_t matmulFastFlag(bool fastMath) {
   ir::Module m;
   ir::Type t = ir::Type::tensor(ir::DType::F32, {4, 4});
@@ -101,9 +101,9 @@ int64_t matmulFastFlag(bool fastMath) {
       for (llvm::Instruction &inst : bb)
         if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
           if (call->getCalledFunction() &&
-              call->getCalledFunction()->getName() == "tdl_rt_matmul")
+              call->getCalledFunction()->getName() == "tdl_rt_matmul_f32")
             if (auto *c =
-                    llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(1)))
+                    llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(0)))
               return c->getSExtValue();
   return -1;
 }
