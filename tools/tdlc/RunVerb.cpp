@@ -23,8 +23,6 @@
 #include "backends/cpu/Jit.h"
 #include "ssa_ir/interp/Interpreter.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace cl = llvm::cl;
@@ -121,27 +119,6 @@ static void warnAccelOnlyOptions(Session &session) {
                          "--trace=" + runTrace, on);
 }
 
-/// tdlc's compile-only options (`-o`, `--emit`, `-c`, `--header`...) also
-/// parse after `tdlc run` (LLVM looks an option the subcommand lacks up in
-/// the top level) but do nothing there: a warning each, as clang warns about
-/// arguments unused during compilation.
-static void warnCompileOnlyOptions(Session &session) {
-  llvm::StringMap<cl::Option *> &own = cl::getRegisteredOptions(RunCommand);
-  std::vector<std::string> unused;
-  llvm::SmallPtrSet<cl::Option *, 4> seen;
-  for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
-    cl::Option *o = entry.getValue();
-    if (o->getNumOccurrences() == 0 || own.count(entry.getKey()) ||
-        !llvm::is_contained(o->Categories, &opts::Category) ||
-        !seen.insert(o).second)
-      continue;
-    unused.push_back((o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str());
-  }
-  llvm::sort(unused);
-  for (const std::string &name : unused)
-    session.diags.report(diag::ArgumentUnused, SourceLoc(), name, "tdlc run");
-}
-
 /// Reports a run-time error at its place in the source (exit status 1).
 static int reportRunTimeError(Session &session, llvm::Error err) {
   llvm::outs().flush();
@@ -216,7 +193,7 @@ int runRunVerb() {
     return ExitUsageOrIOError;
   if (backend != Backend::Accel)
     warnAccelOnlyOptions(session);
-  warnCompileOnlyOptions(session);
+  warnCompileOnlyOptions(session, RunCommand, "tdlc run");
   FrontendOutput fe;
   int status = runFrontend(session, *buffer, fe);
   if (status == ExitCompileError)

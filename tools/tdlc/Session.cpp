@@ -5,6 +5,8 @@
 #include "lang/VerifyDiagnosticConsumer.h"
 #include "tools/tdlc/DriverOptions.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -87,6 +89,25 @@ bool writeOutputFile(llvm::StringRef path,
     return false;
   }
   return true;
+}
+
+void warnCompileOnlyOptions(Session &session, llvm::cl::SubCommand &verb,
+                            llvm::StringRef verbName) {
+  namespace cl = llvm::cl;
+  llvm::StringMap<cl::Option *> &own = cl::getRegisteredOptions(verb);
+  std::vector<std::string> unused;
+  llvm::SmallPtrSet<cl::Option *, 4> seen;
+  for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel())) {
+    cl::Option *o = entry.getValue();
+    if (o->getNumOccurrences() == 0 || own.count(entry.getKey()) ||
+        !llvm::is_contained(o->Categories, &opts::Category) ||
+        !seen.insert(o).second)
+      continue;
+    unused.push_back((o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str());
+  }
+  llvm::sort(unused);
+  for (const std::string &name : unused)
+    session.diags.report(diag::ArgumentUnused, SourceLoc(), name, verbName);
 }
 
 } // namespace tdl

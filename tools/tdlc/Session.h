@@ -13,6 +13,7 @@
 #include "lang/SourceManager.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <functional>
 #include <optional>
@@ -45,6 +46,13 @@ public:
 
 /// Prints `tdlc: error: message` for command-line and I/O errors.
 void reportUsageError(llvm::StringRef message);
+
+/// tdlc's compile-only options (`-o`, `--emit`, `-c`, `--header`...) also
+/// parse after a verb (LLVM looks an option the subcommand lacks up in the
+/// top level) but do nothing there: warns `argument unused: '-o' has no
+/// effect with <verb>` for each one given, as clang does.
+void warnCompileOnlyOptions(Session &session, llvm::cl::SubCommand &verb,
+                            llvm::StringRef verbName);
 
 /// Writes an output file atomically (temp file + rename), so an error never
 /// leaves a half-written file behind. "-" is stdout. Returns false (after

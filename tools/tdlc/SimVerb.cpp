@@ -61,6 +61,9 @@ int runSimVerb() {
   std::optional<unsigned> buffer = session.openInput(simInput);
   if (!buffer)
     return ExitUsageOrIOError;
+  warnCompileOnlyOptions(session, SimCommand, "tdlc sim");
+  if (session.diags.hasErrors()) // -Werror
+    return session.finish();
   std::optional<accel::AsmProgram> program =
       accel::assemble(*buffer, session.diags, *config);
   if (!program)
