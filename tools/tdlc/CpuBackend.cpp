@@ -85,6 +85,7 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
     llvm::LLVMContext context;
     cpu::CodegenOptions cg;
     cg.prefix = symbolPrefix;
+    cg.fastMath = opts::fastMath(); // FMA kernels (docs/cpu-backend.md)
     llvm::Expected<cpu::GeneratedModule> gen =
         cpu::generateModule(module, context, cg);
     if (!gen) {

@@ -222,6 +222,7 @@ int runRunVerb() {
     cpu::JitOptions jit;
     jit.optLevel = opts::optLevel();
     jit.printPrecision = printPrecision;
+    jit.fastMath = opts::fastMath();
     results = cpu::runJit(*fe.ir.module, fnName, llvm::outs(), jit);
     if (!results && results.errorIsA<cpu::CodegenError>()) {
       reportCodegenError(session, results.takeError());
