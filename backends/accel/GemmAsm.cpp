@@ -19,7 +19,7 @@ void printGemmPlanAsm(llvm::raw_ostream &os, const GemmPlan &plan,
   const GemmLayout &l = plan.layout;
   const RunStats &e = plan.estimate;
   os << "# " << name << ": " << plan.op.describe() << "\n";
-  os << "# schedule: " << plan.schedule.describe() << "\n";
+  os << "# schedule: " << plan.describeSchedule() << "\n";
   os << fmt::format("# estimate: {} cycles, utilization {:.4f}, {} DRAM "
                     "bytes (timing model; {} schedules timed)\n",
                     e.cycles, e.utilization(c), e.totalBytes(),

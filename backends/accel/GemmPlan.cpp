@@ -15,6 +15,7 @@
 
 #include "backends/accel/Encoding.h"
 #include "backends/accel/GemmCodegen.h"
+#include "backends/accel/GemmEpilogue.h"
 #include "backends/accel/GemmLayout.h"
 #include "backends/accel/GemmSearch.h"
 
@@ -36,6 +37,15 @@ std::string GemmSchedule::describe() const {
   if (!reuseLoaded)
     text += ", no reuse";
   return text;
+}
+
+std::string GemmPlan::describeSchedule() const {
+  GemmTiling t = computeTiling(config, op, analyzeEpilogue(op), schedule);
+  GemmSchedule used = schedule;
+  used.tileM = t.tileM;
+  used.tileN = t.tileN;
+  used.tileK = t.tileK;
+  return used.describe();
 }
 
 GemmSchedule baselineSchedule(const Config &config, const GemmOp &op) {

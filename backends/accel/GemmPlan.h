@@ -101,6 +101,10 @@ struct GemmPlan {
   std::vector<MicroOp> uops;      // to be placed at layout.uopAddr
   RunStats estimate;              // the timing model's result of `insns`
   unsigned candidatesTimed = 0;   // schedules the search simulated
+
+  /// The schedule as it runs on this op: tile sizes clamped to the
+  /// problem's blocks (a 64-block tile of a 5-block M is 5 blocks).
+  std::string describeSchedule() const;
 };
 
 struct PlanOptions {

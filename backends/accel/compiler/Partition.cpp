@@ -63,7 +63,7 @@ std::string OffloadRegion::describeMapping() const {
   return fmt::format("{} x{} {}x{}x{}, {}",
                      shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
                      shape.numGemms, shape.m, shape.n, shape.k,
-                     plan.schedule.describe());
+                     plan.describeSchedule());
 }
 
 /// A fresh `@<parent>.accel<N>` name.
