@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 namespace tdl::accel {
 
@@ -74,7 +76,13 @@ std::string ConvOp::describe() const {
   GemmOp gemm{1, 1, 1, operands, epilogue};
   std::string g = gemm.describe();
   size_t first = g.find(';');
-  return text + (first == std::string::npos ? "; as i8" : g.substr(first));
+  std::string steps = first == std::string::npos ? "; as i8" : g.substr(first);
+  // Operand shapes in the conv's terms.
+  for (auto [from, to] : {std::pair{"[M,N]", "[N,O,OH,OW]"}, {"[N]", "[O]"}})
+    for (size_t at = steps.find(from); at != std::string::npos;
+         at = steps.find(from, at + std::strlen(to)))
+      steps.replace(at, std::strlen(from), to);
+  return text + steps;
 }
 
 llvm::Error verifyConvOp(const ConvOp &op) {
