@@ -11,29 +11,6 @@ namespace tdl::accel {
 
 namespace {
 
-/// The ALU semantics, written out on purpose (this is an oracle).
-int32_t applyStep(AluOp op, int32_t acc, int32_t x) {
-  switch (op) {
-  case AluOp::Min:
-    return std::min(acc, x);
-  case AluOp::Max:
-    return std::max(acc, x);
-  case AluOp::Add:
-    return int32_t(uint32_t(acc) + uint32_t(x));
-  case AluOp::Mul:
-    return int32_t(uint32_t(acc) * uint32_t(x));
-  case AluOp::Shr:
-    if (x >= 32)
-      return acc < 0 ? -1 : 0;
-    if (x >= 0)
-      return acc >> x;
-    if (x <= -32)
-      return 0;
-    return int32_t(uint32_t(acc) << -x);
-  }
-  return acc;
-}
-
 uint32_t outSize(uint32_t in, uint32_t pad0, uint32_t pad1, uint32_t k,
                  uint32_t stride, uint32_t dilation) {
   uint64_t padded = uint64_t(in) + pad0 + pad1;
@@ -154,7 +131,7 @@ referenceConv(const ConvOp &op, llvm::ArrayRef<int8_t> x,
               arg = op.operands[s.operand] == OperandShape::Row
                         ? operands[s.operand][o]
                         : operands[s.operand][at];
-            v = applyStep(s.op, v, arg);
+            v = referenceAluStep(s.op, v, arg);
           }
           y[at] = int8_t(uint8_t(uint32_t(v)));
         }

@@ -9,30 +9,6 @@ namespace tdl::accel {
 
 namespace {
 
-/// The ALU semantics, written out independently of FunctionalSim on
-/// purpose: this file is the oracle the simulator is tested against.
-int32_t applyStep(AluOp op, int32_t acc, int32_t x) {
-  switch (op) {
-  case AluOp::Min:
-    return std::min(acc, x);
-  case AluOp::Max:
-    return std::max(acc, x);
-  case AluOp::Add:
-    return int32_t(uint32_t(acc) + uint32_t(x));
-  case AluOp::Mul:
-    return int32_t(uint32_t(acc) * uint32_t(x));
-  case AluOp::Shr:
-    if (x >= 32)
-      return acc < 0 ? -1 : 0;
-    if (x >= 0)
-      return acc >> x;
-    if (x <= -32)
-      return 0;
-    return int32_t(uint32_t(acc) << -x);
-  }
-  return acc;
-}
-
 std::string stepText(const GemmOp &op, const EpilogueStep &s) {
   std::string arg =
       s.useImm ? std::to_string(s.imm)
@@ -57,6 +33,30 @@ std::string stepText(const GemmOp &op, const EpilogueStep &s) {
 }
 
 } // namespace
+
+/// The ALU semantics, written out independently of FunctionalSim on
+/// purpose: this file is the oracle the simulator is tested against.
+int32_t referenceAluStep(AluOp op, int32_t acc, int32_t x) {
+  switch (op) {
+  case AluOp::Min:
+    return std::min(acc, x);
+  case AluOp::Max:
+    return std::max(acc, x);
+  case AluOp::Add:
+    return int32_t(uint32_t(acc) + uint32_t(x));
+  case AluOp::Mul:
+    return int32_t(uint32_t(acc) * uint32_t(x));
+  case AluOp::Shr:
+    if (x >= 32)
+      return acc < 0 ? -1 : 0;
+    if (x >= 0)
+      return acc >> x;
+    if (x <= -32)
+      return 0;
+    return int32_t(uint32_t(acc) << -x);
+  }
+  return acc;
+}
 
 uint64_t GemmOp::operandSize(unsigned i) const {
   return operands[i] == OperandShape::Row ? uint64_t(n) : uint64_t(m) * n;
@@ -112,7 +112,7 @@ referenceGemm(const GemmOp &op, llvm::ArrayRef<int8_t> a,
                   ? v[j]
                   : v[size_t(i) * op.n + j];
         }
-        acc = applyStep(s.op, acc, x);
+        acc = referenceAluStep(s.op, acc, x);
       }
       c[size_t(i) * op.n + j] = int8_t(uint8_t(uint32_t(acc)));
     }

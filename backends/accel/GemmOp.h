@@ -54,6 +54,11 @@ struct GemmOp {
 /// Checks the sizes (≥ 1) and that every operand index exists.
 llvm::Error verifyGemmOp(const GemmOp &op);
 
+/// One ALU step on an accumulator value, as ACCEL.md §3 defines it (written
+/// out independently of FunctionalSim: the references of GemmOp and ConvOp
+/// are the oracles the simulator is tested against).
+int32_t referenceAluStep(AluOp op, int32_t acc, int32_t x);
+
 /// Plain C++ reference semantics (the oracle of the simulator tests).
 /// a: row-major [M,K], b: row-major [K,N], operands as their shapes,
 /// row-major. Returns row-major [M,N].
