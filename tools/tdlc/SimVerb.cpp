@@ -74,6 +74,11 @@ int runSimVerb() {
                ? program->insnLocs[index]
                : session.sources.getBufferStart(*buffer);
   };
+  if (program->insns.empty()) { // no instruction to name, unlike a fault
+    session.diags.report(diag::AccelEmptyProgram,
+                         session.sources.getBufferStart(*buffer));
+    return session.finish();
+  }
   // Run the binary form, so what runs is exactly what the encoding holds.
   std::vector<accel::InsnWord> words;
   for (size_t i = 0; i < program->insns.size(); ++i) {
