@@ -422,20 +422,7 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
       for (uint64_t p = 0; p < pixelTiles; ++p)
         body(p, ot);
   }
-  prog.add(Instruction::finish());
-
-  if (uops.uops.size() > config.uopDepth)
-    return error(fmt::format("schedule ({}) needs {} micro-ops but the UOP "
-                             "buffer has {}",
-                             s.describe(), uops.uops.size(), config.uopDepth));
-  uint32_t numUops = uint32_t(uops.uops.size());
-  Instruction &uopInsn = prog.instruction(uopLoad);
-  uopInsn.mem.xSize = uopInsn.mem.xStride = numUops;
-
-  ConvProgram program;
-  program.insns = prog.build();
-  program.uops = std::move(uops.uops);
-  return program;
+  return prog.finish(uopLoad, std::move(uops.uops), config, s.describe());
 }
 
 } // namespace tdl::accel

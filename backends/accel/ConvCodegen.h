@@ -29,6 +29,7 @@
 #include "backends/accel/ConvPlan.h"
 #include "backends/accel/GemmEpilogue.h"
 #include "backends/accel/ISA.h"
+#include "backends/accel/TokenSync.h"
 
 #include "llvm/Support/Error.h"
 
@@ -74,10 +75,7 @@ ConvTiling computeConvTiling(const Config &config, const ConvOp &op,
                              const ConvSchedule &schedule);
 bool convTilingFits(const ConvTiling &tiling, const Config &config);
 
-struct ConvProgram {
-  std::vector<Instruction> insns;
-  std::vector<MicroOp> uops;
-};
+using ConvProgram = AccelProgram;
 
 /// The program of `schedule`. Fails when it does not fit the SRAMs or the
 /// UOP buffer, or when a window's padding exceeds the 4-bit LOAD fields.

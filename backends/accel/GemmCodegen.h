@@ -22,6 +22,7 @@
 #include "backends/accel/GemmOp.h"
 #include "backends/accel/GemmPlan.h"
 #include "backends/accel/ISA.h"
+#include "backends/accel/TokenSync.h"
 
 #include "llvm/Support/Error.h"
 
@@ -68,10 +69,7 @@ llvm::Expected<GemmTiling> tileGemm(const Config &config, const GemmOp &op,
                                     const EpilogueUse &epilogue,
                                     const GemmSchedule &schedule);
 
-struct GemmProgram {
-  std::vector<Instruction> insns;
-  std::vector<MicroOp> uops;
-};
+using GemmProgram = AccelProgram;
 
 /// The program of `schedule`; `layout` gives the DRAM addresses (its uop
 /// address does not depend on the number of micro-ops). Fails when the

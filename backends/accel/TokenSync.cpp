@@ -1,6 +1,8 @@
 //===- TokenSync.cpp ------------------------------------------------------===//
 #include "backends/accel/TokenSync.h"
 
+#include <fmt/format.h>
+
 #include <cassert>
 
 namespace tdl::accel {
@@ -129,6 +131,24 @@ std::vector<Instruction> TokenSyncBuilder::build() const {
     }
     program.push_back(insn);
   }
+  return program;
+}
+
+llvm::Expected<AccelProgram>
+TokenSyncBuilder::finish(Id uopLoad, std::vector<MicroOp> uops,
+                         const Config &config, llvm::StringRef schedule) {
+  add(Instruction::finish());
+  if (uops.size() > config.uopDepth)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        fmt::format(
+            "schedule ({}) needs {} micro-ops but the UOP buffer has {}",
+            schedule.str(), uops.size(), config.uopDepth));
+  Instruction &uopInsn = instruction(uopLoad);
+  uopInsn.mem.xSize = uopInsn.mem.xStride = uint32_t(uops.size());
+  AccelProgram program;
+  program.insns = build();
+  program.uops = std::move(uops);
   return program;
 }
 

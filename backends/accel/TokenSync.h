@@ -23,9 +23,12 @@
 #ifndef TDL_BACKENDS_ACCEL_TOKENSYNC_H
 #define TDL_BACKENDS_ACCEL_TOKENSYNC_H
 
+#include "backends/accel/Config.h"
 #include "backends/accel/ISA.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <array>
 #include <cstdint>
@@ -33,6 +36,13 @@
 #include <vector>
 
 namespace tdl::accel {
+
+/// A generated accelerator program: the instructions (ending with FINISH)
+/// and the micro-op table its LOAD UOP brings in.
+struct AccelProgram {
+  std::vector<Instruction> insns;
+  std::vector<MicroOp> uops;
+};
 
 class TokenSyncBuilder {
 public:
@@ -47,6 +57,12 @@ public:
   Instruction &instruction(Id id) { return actions[id].insn; }
   /// The program with flags and token-moving instructions.
   std::vector<Instruction> build() const;
+  /// Ends a generated program: appends FINISH, sizes the LOAD UOP `uopLoad`
+  /// to the micro-op table and builds; fails when the table does not fit
+  /// the UOP buffer (`schedule` names the schedule in the message).
+  llvm::Expected<AccelProgram> finish(Id uopLoad, std::vector<MicroOp> uops,
+                                      const Config &config,
+                                      llvm::StringRef schedule);
 
 private:
   struct Action {
