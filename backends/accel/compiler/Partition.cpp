@@ -8,10 +8,8 @@
 namespace tdl::accel {
 
 const OffloadRegion *Partition::lookup(llvm::StringRef function) const {
-  for (const OffloadRegion &r : offloaded)
-    if (r.function == function)
-      return &r;
-  return nullptr;
+  auto it = byFunction.find(function);
+  return it == byFunction.end() ? nullptr : &offloaded[it->second];
 }
 
 /// Host cycles (at the accelerator's clock) for the region's MACs.
@@ -112,6 +110,7 @@ Partition partitionModule(ir::Module &m, const Config &config,
       }
       region.function = outlinedName(m, f->getName());
       outlineRegion(m, candidate, region.function);
+      result.byFunction[region.function] = result.offloaded.size();
       result.offloaded.push_back(std::move(region));
     }
   }

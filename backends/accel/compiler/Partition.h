@@ -14,6 +14,7 @@
 #include "backends/accel/Config.h"
 #include "backends/accel/compiler/OffloadRegion.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
 namespace tdl::accel {
@@ -38,7 +39,10 @@ struct KeptRegion {
 struct Partition {
   std::vector<OffloadRegion> offloaded;
   std::vector<KeptRegion> kept;
+  /// The offloaded region outlined as `function`, or null. Asked on every
+  /// call the interpreter makes, hence the index.
   const OffloadRegion *lookup(llvm::StringRef function) const;
+  llvm::StringMap<size_t> byFunction; // function -> index in `offloaded`
 };
 
 /// Partitions every function of `m` in place.
