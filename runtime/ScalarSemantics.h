@@ -48,6 +48,27 @@ template <typename T> T wrapMul(T a, T b) {
   }
 }
 
+/// NumPy's maximum / minimum: the first NaN operand wins, else the larger /
+/// smaller; on ties (-0 vs +0) the first operand.
+template <typename T> T nanMax(T a, T b) {
+  if constexpr (!isInt<T>) {
+    if (a != a)
+      return a;
+    if (b != b)
+      return b;
+  }
+  return a < b ? b : a;
+}
+template <typename T> T nanMin(T a, T b) {
+  if constexpr (!isInt<T>) {
+    if (a != a)
+      return a;
+    if (b != b)
+      return b;
+  }
+  return b < a ? b : a;
+}
+
 template <typename T> T intPow(T base, T exp) {
   if (exp < 0) // the truncated value of base^exp
     return base == 1 ? 1 : base == -1 ? ((exp & 1) ? T(-1) : T(1)) : 0;

@@ -43,6 +43,10 @@ void printRegisteredPasses(llvm::raw_ostream &os);
 #define PASS(ID, NAME, DESCRIPTION) std::unique_ptr<Pass> create##ID##Pass();
 #include "ssa_ir/Passes.def"
 
+/// Forms the `fused` groups (the `fuse` pass) in every function; for
+/// backends that run it after the -O pipeline (backends/cpu).
+void fuseModule(Module &m);
+
 struct PassInstrumentation {
   bool verifyEach = false;
   bool printAfterAll = false;

@@ -9,11 +9,14 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 namespace tdl::cpu {
 
 char CodegenError::ID = 0;
 
-/// Buffers up to this size are entry-block allocas; larger ones are malloc'd.
+/// Buffers up to this size are entry-block allocas; larger ones live in the
+/// frame.
 static constexpr int64_t maxStackBuffer = 512;
 
 void flattenType(const ir::Type &t, llvm::SmallVectorImpl<ir::Type> &leaves) {
@@ -138,15 +141,11 @@ llvm::Value *FunctionEmitter::allocBuffer(const ir::Type &t) {
     a->setAlignment(llvm::Align(16));
     return a;
   }
-  llvm::AllocaInst *slot =
-      entryBuilder.CreateAlloca(b.getPtrTy(), nullptr, "slot");
-  entryBuilder.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), slot);
-  allSlots.push_back(slot);
-  scopes.back().push_back(slot);
-  llvm::Value *p = b.CreateCall(me.rt("malloc"), {i64(bytes)}, "heap");
-  b.CreateStore(p, slot);
-  branchToErrorIf(b.CreateIsNull(p), me.addErrorSite(ir::Location()),
-                  "out of memory");
+  unsigned id = plan.allocate(bytes);
+  scopes.back().push_back(id);
+  llvm::Value *p = entryBuilder.CreateConstInBoundsGEP1_64(
+      b.getInt8Ty(), framePush, plan.offset(id), "buf");
+  frameBuffer[p] = {id};
   return p;
 }
 
@@ -159,12 +158,129 @@ Leaves FunctionEmitter::allocLeaves(const ir::Type &t) {
   return out;
 }
 
-void FunctionEmitter::popScope() {
-  for (llvm::AllocaInst *slot : scopes.back()) {
-    b.CreateCall(me.rt("free"), {b.CreateLoad(b.getPtrTy(), slot)});
-    b.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), slot);
+llvm::Value *FunctionEmitter::resultBuffer(const ir::Value *v) {
+  if (llvm::Value *out = returnedInPlace.lookup(v))
+    return out;
+  return allocBuffer(v->getType());
+}
+
+Leaves FunctionEmitter::resultLeaves(const ir::Value *v) {
+  if (v->getType().isTuple())
+    return allocLeaves(v->getType());
+  return {resultBuffer(v)};
+}
+
+void FunctionEmitter::bind(const ir::Value *v, Leaves l) {
+  // Block arguments alias what their region's op holds (function inputs,
+  // loop sets, a fused op's operands): they hold nothing themselves.
+  if (!v->isBlockArgument() && !held.count(v)) {
+    llvm::SmallVector<unsigned, 2> &h = held[v];
+    for (llvm::Value *p : l)
+      if (auto it = frameBuffer.find(p); it != frameBuffer.end())
+        for (unsigned id : it->second)
+          if (plan.isLive(id)) {
+            plan.addRef(id);
+            h.push_back(id);
+          }
   }
+  values[v] = std::move(l);
+}
+
+void FunctionEmitter::holdBuffers(llvm::Value *alias,
+                                  llvm::ArrayRef<llvm::Value *> buffers) {
+  llvm::SmallVector<unsigned, 2> ids;
+  for (llvm::Value *p : buffers)
+    if (auto it = frameBuffer.find(p); it != frameBuffer.end())
+      ids.append(it->second.begin(), it->second.end());
+  frameBuffer[alias] = ids;
+}
+
+void FunctionEmitter::pinBuffer(llvm::Value *p, bool pin) {
+  if (auto it = frameBuffer.find(p); it != frameBuffer.end())
+    for (unsigned id : it->second)
+      pin ? plan.addRef(id) : plan.dropRef(id);
+}
+
+void FunctionEmitter::release(const ir::Value *v) {
+  auto it = held.find(v);
+  if (it == held.end())
+    return;
+  for (unsigned id : it->second)
+    if (plan.isLive(id))
+      plan.dropRef(id);
+  it->second.clear();
+}
+
+void FunctionEmitter::releaseDeadAfter(const ir::Operation &op) {
+  auto it = deadAfter.find(&op);
+  if (it == deadAfter.end())
+    return;
+  for (const ir::Value *v : it->second)
+    release(v);
+}
+
+void FunctionEmitter::popScope() {
+  for (unsigned id : scopes.back())
+    plan.release(id);
   scopes.pop_back();
+}
+
+void FunctionEmitter::computeLiveness() {
+  llvm::DenseMap<const ir::Operation *, unsigned> position;
+  std::function<void(const ir::Region &)> number = [&](const ir::Region &r) {
+    unsigned i = 0;
+    for (const auto &op : r.getOps()) {
+      position[op.get()] = i++;
+      for (unsigned k = 0; k < op->getNumRegions(); ++k)
+        number(op->getRegion(k));
+    }
+  };
+  number(f.getBody());
+  // A value dies after the op, at its own region's level, that uses it last
+  // (a use inside a nested region counts as a use by the op owning that
+  // region); an unused value right after its op.
+  std::function<void(const ir::Region &)> visit = [&](const ir::Region &r) {
+    for (const auto &op : r.getOps()) {
+      llvm::SmallVector<ir::Value *, 2> results = op->getResults();
+      for (const ir::Value *res : results) {
+        const ir::Operation *last = op.get();
+        for (const ir::Use &u : res->getUses()) {
+          const ir::Operation *user = u.user;
+          while (user && user->getParentRegion() != &r)
+            user = user->getParentOp();
+          if (user && position[user] > position[last])
+            last = user;
+        }
+        deadAfter[last].push_back(res);
+      }
+      for (unsigned k = 0; k < op->getNumRegions(); ++k)
+        visit(op->getRegion(k));
+    }
+  };
+  visit(f.getBody());
+}
+
+void FunctionEmitter::openFrame() {
+  frameSave = entryBuilder.CreateAlloca(b.getPtrTy(), i64(2), "frame.save");
+  framePush = entryBuilder.CreateCall(me.rt("tdl_rt_frame_push"),
+                                      {i64(0), frameSave}, "frame");
+  frameFailed = llvm::cast<llvm::Instruction>(b.CreateIsNull(framePush));
+  branchToErrorIf(frameFailed, me.addErrorSite(ir::Location()),
+                  "out of memory");
+}
+
+void FunctionEmitter::closeFrame() {
+  // At the exit block: every path out of the function pops.
+  framePop = b.CreateCall(me.rt("tdl_rt_frame_pop"), {frameSave});
+  if (plan.peak() > 0) {
+    framePush->setArgOperand(0, i64(plan.peak()));
+    return;
+  }
+  frameFailed->replaceAllUsesWith(b.getFalse());
+  frameFailed->eraseFromParent();
+  framePop->eraseFromParent();
+  framePush->eraseFromParent();
+  llvm::cast<llvm::Instruction>(frameSave)->eraseFromParent();
 }
 
 void FunctionEmitter::copyLeaves(llvm::ArrayRef<llvm::Value *> from,
@@ -251,6 +367,7 @@ llvm::Error FunctionEmitter::emitRegionOps(const ir::Region &r) {
       break;
     if (llvm::Error e = emitOp(*op))
       return e;
+    releaseDeadAfter(*op);
   }
   return llvm::Error::success();
 }
@@ -311,7 +428,7 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   for (const ir::Value *v : op.getOperands())
     args.append(leavesOf(v));
   for (const ir::Value *r : op.getResults()) {
-    Leaves l = allocLeaves(r->getType());
+    Leaves l = resultLeaves(r);
     args.append(l);
     bind(r, l);
   }
@@ -349,6 +466,8 @@ llvm::Error FunctionEmitter::emit() {
   retCode = entryBuilder.CreateAlloca(b.getInt32Ty(), nullptr, "ret");
   entryBuilder.CreateStore(i32(0), retCode);
   b.SetInsertPoint(start);
+  computeLiveness();
+  openFrame();
   pushScope();
 
   llvm::SmallVector<ir::Type, 8> argLeaves, resultLeaves;
@@ -365,9 +484,22 @@ llvm::Error FunctionEmitter::emit() {
       leaves.push_back(fn->getArg(next++));
     bind(arg, leaves);
   }
+  // A tensor the function returns, made by an op of its body, is written
+  // straight into the caller's output (outputs must not overlap inputs,
+  // docs/cpu-backend.md).
+  const ir::Operation *ret = f.getBody().getTerminator();
+  unsigned outLeaf = argLeaves.size();
+  for (const ir::Value *v : ret->getOperands()) {
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(v->getType(), l);
+    const ir::Operation *def = v->getDefiningOp();
+    if (l.size() == 1 && def && def->getParentRegion() == &f.getBody() &&
+        !returnedInPlace.count(v))
+      returnedInPlace[v] = fn->getArg(outLeaf);
+    outLeaf += l.size();
+  }
   if (llvm::Error e = emitRegionOps(f.getBody()))
     return e;
-  const ir::Operation *ret = f.getBody().getTerminator();
   Leaves from;
   for (const ir::Value *v : ret->getOperands())
     from.append(leavesOf(v));
@@ -375,12 +507,11 @@ llvm::Error FunctionEmitter::emit() {
   for (size_t i = 0; i < resultLeaves.size(); ++i)
     to.push_back(fn->getArg(argLeaves.size() + i));
   copyLeaves(from, to, resultLeaves);
-  scopes.pop_back(); // the exit block frees every slot
+  popScope();
   b.CreateBr(exitBlock);
 
   b.SetInsertPoint(exitBlock);
-  for (llvm::AllocaInst *slot : allSlots)
-    b.CreateCall(me.rt("free"), {b.CreateLoad(b.getPtrTy(), slot)});
+  closeFrame();
   b.CreateRet(b.CreateLoad(b.getInt32Ty(), retCode));
   entryBuilder.CreateBr(start);
   return llvm::Error::success();

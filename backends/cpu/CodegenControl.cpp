@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
+#include "backends/cpu/LoopNest.h"
+#include "ssa_ir/FusedIndexing.h"
 
 namespace tdl::cpu {
 
@@ -64,7 +66,7 @@ static void bindArgs(FunctionEmitter &fe, const ir::Region &r,
 llvm::Error FunctionEmitter::emitIf(const ir::Operation &op) {
   Leaves results;
   for (const ir::Value *r : op.getResults()) {
-    Leaves l = allocLeaves(r->getType());
+    Leaves l = resultLeaves(r);
     bind(r, l);
     results.append(l);
   }
@@ -95,7 +97,9 @@ struct Carried {
   llvm::BasicBlock *preheader = nullptr;
   Leaves cur, other;
   llvm::SmallVector<llvm::PHINode *, 4> curPhis, otherPhis;
+  Leaves sets; // the buffers behind the phis
 };
+
 } // namespace
 
 /// Allocates both sets, copies `init` into the first and opens the header.
@@ -107,6 +111,9 @@ static Carried openLoop(FunctionEmitter &fe, llvm::ArrayRef<ir::Type> types,
   for (const ir::Type &t : types) {
     a.push_back(fe.allocBuffer(t));
     bset.push_back(fe.allocBuffer(t));
+    // Both sets stay placed until the loop's results hold them (endLoop).
+    fe.pinBuffer(a.back(), true);
+    fe.pinBuffer(bset.back(), true);
   }
   fe.copyLeaves(init, a, types);
   llvm::BasicBlock *pre = fe.b.GetInsertBlock();
@@ -118,12 +125,25 @@ static Carried openLoop(FunctionEmitter &fe, llvm::ArrayRef<ir::Type> types,
     llvm::PHINode *po = fe.b.CreatePHI(fe.b.getPtrTy(), 2, "other");
     pc->addIncoming(a[i], pre);
     po->addIncoming(bset[i], pre);
+    fe.holdBuffers(pc, {a[i], bset[i]});
+    fe.holdBuffers(po, {a[i], bset[i]});
     c.curPhis.push_back(pc);
     c.otherPhis.push_back(po);
+    c.sets.push_back(a[i]);
+    c.sets.push_back(bset[i]);
     c.cur.push_back(pc);
     c.other.push_back(po);
   }
   return c;
+}
+
+/// Binds the loop's results to the set it ends with and hands the sets over
+/// to them.
+static void endLoop(FunctionEmitter &fe, const ir::Operation &op,
+                    const Carried &c) {
+  bindResults(fe, op, c.cur);
+  for (llvm::Value *set : c.sets)
+    fe.pinBuffer(set, false);
 }
 
 /// Swaps the sets on the back edge from the current block.
@@ -166,7 +186,7 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   b.CreateBr(header);
 
   b.SetInsertPoint(done);
-  bindResults(*this, op, c.cur);
+  endLoop(*this, op, c);
   return llvm::Error::success();
 }
 
@@ -202,23 +222,39 @@ llvm::Error FunctionEmitter::emitWhile(const ir::Operation &op) {
   b.CreateBr(header);
 
   b.SetInsertPoint(done);
-  bindResults(*this, op, c.cur);
+  endLoop(*this, op, c);
   return llvm::Error::success();
 }
 
 llvm::Error FunctionEmitter::emitFused(const ir::Operation &op) {
-  // The region is isolated and runs once: emit it inline, in this scope.
+  // One loop nest for the whole group (LoopNest.h): its members are
+  // computed in registers, only the root is written.
   const ir::Region &r = op.getRegion(0);
   Leaves operands;
   for (const ir::Value *v : op.getOperands())
     operands.append(leavesOf(v));
   bindArgs(*this, r, operands);
-  if (llvm::Error e = emitRegionOps(r))
-    return e;
-  const ir::Operation *y = r.getTerminator();
-  for (unsigned i = 0; i < op.getNumResults(); ++i)
-    bind(op.getResult(i), leavesOf(y->getOperand(i)));
-  return llvm::Error::success();
+  llvm::SmallVector<const ir::Operation *, 16> members;
+  for (const auto &m : r.getOps())
+    if (!m->hasTrait(ir::Terminator))
+      members.push_back(m.get());
+  const ir::Value *yielded = r.getTerminator()->getOperand(0);
+  const ir::Operation *root = yielded->getDefiningOp();
+  bool indexable = llvm::all_of(members, [](const ir::Operation *m) {
+    return ir::isIndexableMember(*m);
+  });
+  if (op.getNumResults() != 1 || !root || !indexable ||
+      !(ir::isReduction(root->getOpcode()) ||
+        root->hasTrait(ir::Elementwise))) {
+    // Not a group the fusion pass forms (hand-written IR): op by op.
+    if (llvm::Error e = emitRegionOps(r))
+      return e;
+    bind(op.getResult(0), leavesOf(yielded));
+    return llvm::Error::success();
+  }
+  llvm::Value *out = resultBuffer(op.getResult(0));
+  bind(op.getResult(0), {out});
+  return emitLoopNest(*this, members, *root, out);
 }
 
 } // namespace tdl::cpu

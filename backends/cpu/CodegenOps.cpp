@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
+#include "backends/cpu/LoopNest.h"
 
 #include "ssa_ir/OpParams.h"
 
@@ -25,9 +26,7 @@ static bool isElementwise(ir::Opcode op) {
   return ir::getOpInfo(op).has(ir::Elementwise);
 }
 
-/// Bytes of a splat constant's element (the interpreter's conversions).
-static std::vector<uint8_t> splatBytes(const ir::Attribute &value,
-                                       ir::DType dt) {
+std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt) {
   std::vector<uint8_t> bytes(ir::dtypeSize(dt));
   auto put = [&](auto v) { std::memcpy(bytes.data(), &v, sizeof(v)); };
   auto convert = [&]<typename T>() {
@@ -61,6 +60,31 @@ static std::vector<uint8_t> splatBytes(const ir::Attribute &value,
   return bytes;
 }
 
+llvm::GlobalVariable *
+FunctionEmitter::constantGlobal(const ir::Operation &op) {
+  const ir::Type &outT = op.getResult(0)->getType();
+  const ir::Attribute &value = *op.getAttrs().get("value");
+  std::vector<uint8_t> bytes;
+  if (const ir::DenseElements *d = value.getIf<ir::DenseElements>()) {
+    bytes = d->bytes;
+  } else {
+    std::vector<uint8_t> one = splatBytes(value, outT.getDType());
+    for (int64_t i = 0, n = outT.getNumElements(); i < n; ++i)
+      bytes.insert(bytes.end(), one.begin(), one.end());
+  }
+  if (bytes.empty())
+    bytes.push_back(0);
+  auto *data = llvm::ConstantDataArray::getRaw(
+      llvm::StringRef((const char *)bytes.data(), bytes.size()), bytes.size(),
+      b.getInt8Ty());
+  auto *gv = new llvm::GlobalVariable(me.m, data->getType(), true,
+                                      llvm::GlobalValue::PrivateLinkage, data,
+                                      "tdl.const");
+  gv->setAlignment(llvm::Align(16));
+  gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return gv;
+}
+
 llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   using ir::Opcode;
   const ir::AttrList &attrs = op.getAttrs();
@@ -75,7 +99,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     return op.getOperand(i)->getType();
   };
   auto result = [&]() {
-    llvm::Value *buf = allocBuffer(outT);
+    llvm::Value *buf = resultBuffer(op.getResult(0));
     bind(op.getResult(0), {buf});
     return buf;
   };
@@ -96,29 +120,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
 
   if (isElementwise(code)) {
     int64_t n = outT.getNumElements();
-    if (code == Opcode::Select) {
-      llvm::Value *out = result();
-      llvm::Type *ty = elemType(outT.getDType());
-      emitLoop(i64(n), [&](llvm::Value *i) {
-        llvm::Value *c =
-            b.CreateLoad(b.getInt8Ty(), b.CreateGEP(b.getInt8Ty(), in(0), i));
-        llvm::Value *x = b.CreateLoad(ty, b.CreateGEP(ty, in(1), i));
-        llvm::Value *y = b.CreateLoad(ty, b.CreateGEP(ty, in(2), i));
-        b.CreateStore(b.CreateSelect(b.CreateICmpNE(c, b.getInt8(0)), x, y),
-                      b.CreateGEP(ty, out, i));
-      });
-      return llvm::Error::success();
-    }
     ir::DType inDt = inType(0).getDType();
-    std::string name;
-    if (code == Opcode::Cast)
-      name = ("tdl_cast_" + ir::dtypeName(inDt) + "_" +
-              ir::dtypeName(outT.getDType()))
-                 .str();
-    else
-      name = ("tdl_ew_" + op.getName() + "_" + ir::dtypeName(inDt)).str();
-    if (!me.runtime.getFunction(name))
-      return unsupported(op);
     if ((code == Opcode::Div || code == Opcode::Rem) && ir::isInteger(inDt)) {
       llvm::Value *zero = b.CreateCall(me.rt("tdl_rt_has_zero"),
                                        {i32(int32_t(inDt)), i64(n), in(1)});
@@ -127,53 +129,30 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                       code == Opcode::Div ? "integer division by zero"
                                           : "integer remainder by zero");
     }
-    llvm::FunctionCallee callee = me.rt(name);
-    llvm::Value *out = result();
-    llvm::Type *inTy = elemType(inDt), *outTy = elemType(outT.getDType());
-    emitLoop(i64(n), [&](llvm::Value *i) {
-      llvm::SmallVector<llvm::Value *, 2> args;
-      for (unsigned k = 0; k < op.getNumOperands(); ++k)
-        args.push_back(b.CreateLoad(inTy, b.CreateGEP(inTy, in(k), i)));
-      b.CreateStore(b.CreateCall(callee, args), b.CreateGEP(outTy, out, i));
-    });
-    return llvm::Error::success();
+    // A loop nest of one op (LoopNest.h): one vectorizable pass.
+    const ir::Operation *self = &op;
+    return emitLoopNest(*this, {self}, op, result());
   }
 
   switch (code) {
   case Opcode::Constant: {
     const ir::Attribute &value = *attrs.get("value");
-    std::vector<uint8_t> bytes;
     int64_t n = outT.getNumElements();
-    if (const ir::DenseElements *d = value.getIf<ir::DenseElements>()) {
-      bytes = d->bytes;
-    } else {
+    if (!value.getIf<ir::DenseElements>() && n * esize > 4096) {
+      // A big splat read by a non-fused op: fill at run time.
       std::vector<uint8_t> one = splatBytes(value, outT.getDType());
-      if (n * esize > 4096) { // a big splat: fill at run time
-        llvm::Value *out = result();
-        auto *data = llvm::ConstantDataArray::getRaw(
-            llvm::StringRef((const char *)one.data(), one.size()), one.size(),
-            b.getInt8Ty());
-        auto *gv = new llvm::GlobalVariable(me.m, data->getType(), true,
-                                            llvm::GlobalValue::PrivateLinkage,
-                                            data, "tdl.splat");
-        gv->setAlignment(llvm::Align(16));
-        b.CreateCall(me.rt("tdl_rt_fill"), {i64(esize), i64(n), gv, out});
-        return llvm::Error::success();
-      }
-      for (int64_t i = 0; i < n; ++i)
-        bytes.insert(bytes.end(), one.begin(), one.end());
+      llvm::Value *out = result();
+      auto *data = llvm::ConstantDataArray::getRaw(
+          llvm::StringRef((const char *)one.data(), one.size()), one.size(),
+          b.getInt8Ty());
+      auto *gv = new llvm::GlobalVariable(me.m, data->getType(), true,
+                                          llvm::GlobalValue::PrivateLinkage,
+                                          data, "tdl.splat");
+      gv->setAlignment(llvm::Align(16));
+      b.CreateCall(me.rt("tdl_rt_fill"), {i64(esize), i64(n), gv, out});
+      return llvm::Error::success();
     }
-    if (bytes.empty())
-      bytes.push_back(0);
-    auto *data = llvm::ConstantDataArray::getRaw(
-        llvm::StringRef((const char *)bytes.data(), bytes.size()), bytes.size(),
-        b.getInt8Ty());
-    auto *gv = new llvm::GlobalVariable(me.m, data->getType(), true,
-                                        llvm::GlobalValue::PrivateLinkage, data,
-                                        "tdl.const");
-    gv->setAlignment(llvm::Align(16));
-    gv->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
-    bind(op.getResult(0), {gv});
+    bind(op.getResult(0), {constantGlobal(op)});
     return llvm::Error::success();
   }
   case Opcode::Iota: {

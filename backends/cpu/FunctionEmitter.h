@@ -6,19 +6,24 @@
 //
 // Buffers: every tensor leaf lives in a buffer of its static size. Small
 // ones are allocas in the entry block (SROA/mem2reg turn scalars into
-// registers); larger ones are malloc'd, their pointer kept in an entry-block
-// slot, and freed when the region that defined them ends (so a loop body's
-// temporaries are per-iteration scratch) or, on a run-time error, by the
-// function's exit block, which frees every slot still set. Ops that do not
-// change data (reshape, stop_gradient, tuple, get) alias their operand;
-// buffers are never written after the op that made them, and yields and
-// returns copy, so aliases never outlive what they point to.
+// registers); larger ones are slices of the function's frame, pushed on the
+// per-thread stack of runtime/cpu/Workspace.cpp on entry and popped by the
+// exit block (also after a run-time error), so a steady-state call
+// allocates nothing. The frame's layout is planned during emission
+// (FramePlan.h): a buffer is released when the last value holding it is
+// dead (liveness: the op, at the value's own region level, that uses it
+// last) or when the region that placed it ends, and later buffers reuse its
+// bytes. Ops that do not change data (reshape, stop_gradient, tuple, get)
+// alias their operand and hold its buffer too; buffers are never written
+// after the op that made them, and yields and returns copy, so aliases
+// never outlive what they point to.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_CPU_FUNCTIONEMITTER_H
 #define TDL_BACKENDS_CPU_FUNCTIONEMITTER_H
 
 #include "backends/cpu/Codegen.h"
+#include "backends/cpu/FramePlan.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/IRBuilder.h"
@@ -30,6 +35,10 @@ using Leaves = llvm::SmallVector<llvm::Value *, 2>;
 /// Bytes of a leaf's buffer: a tensor's data, or one pointer for a tape
 /// (its top cell, null when empty).
 int64_t leafBytes(const ir::Type &leaf);
+
+/// Bytes of one element of a splat constant's value converted to `dt` (the
+/// interpreter's conversions).
+std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt);
 
 /// The LLVM type of one element (bool is i8).
 llvm::Type *llvmElemType(llvm::LLVMContext &ctx, ir::DType t);
@@ -85,13 +94,30 @@ public:
   llvm::Value *allocBuffer(const ir::Type &t);
   /// Fresh buffers for every leaf of `t`.
   Leaves allocLeaves(const ir::Type &t);
+  /// The buffer an op writes its result `v` into: the caller's output when
+  /// the function returns `v` (no copy at the return), else a fresh one.
+  llvm::Value *resultBuffer(const ir::Value *v);
+  /// resultBuffer for every leaf of `v` (fresh buffers for a tuple).
+  Leaves resultLeaves(const ir::Value *v);
   Leaves &leavesOf(const ir::Value *v) { return values[v]; }
   llvm::Value *leaf(const ir::Value *v) { return values[v][0]; }
-  void bind(const ir::Value *v, Leaves l) { values[v] = std::move(l); }
+  /// Binds `v` to its leaves; `v` then holds the frame buffers among them
+  /// until it is dead.
+  void bind(const ir::Value *v, Leaves l);
 
-  /// Scopes: buffers malloc'd while a scope is open are freed by popScope.
+  /// `alias` (a phi choosing between `buffers`) holds them for whoever binds
+  /// it.
+  void holdBuffers(llvm::Value *alias, llvm::ArrayRef<llvm::Value *> buffers);
+  /// Keeps frame buffer `p` placed while an op still fills it (a loop's
+  /// carried sets before the loop's results hold them), or lets it go.
+  void pinBuffer(llvm::Value *p, bool pin);
+
+  /// Scopes: frame buffers placed while a scope is open are released by
+  /// popScope (a region's values are dead once it ends: yields copy).
   void pushScope() { scopes.emplace_back(); }
   void popScope();
+  /// Bytes of the frame (known once the body is emitted).
+  int64_t frameBytes() const { return plan.peak(); }
 
   /// Copies each of `from` into `to` (same leaf types `types`).
   void copyLeaves(llvm::ArrayRef<llvm::Value *> from,
@@ -113,6 +139,9 @@ public:
   llvm::Value *i64(int64_t v) { return b.getInt64(v); }
   llvm::Value *i32(int32_t v) { return b.getInt32(v); }
   llvm::Error unsupported(const ir::Operation &op);
+  /// A private global holding a `constant` op's elements (a splat is
+  /// written out in full).
+  llvm::GlobalVariable *constantGlobal(const ir::Operation &op);
 
   /// `for (i = 0; i < n; ++i) body(i)` with an i64 counter.
   void emitLoop(llvm::Value *n, llvm::function_ref<void(llvm::Value *)> body);
@@ -129,8 +158,28 @@ public:
   /// pointer to the head of the list of tape cells, freed by the wrapper.
   llvm::Value *arena = nullptr;
   llvm::DenseMap<const ir::Value *, Leaves> values;
-  std::vector<llvm::AllocaInst *> allSlots;
-  std::vector<std::vector<llvm::AllocaInst *>> scopes;
+
+private:
+  void computeLiveness();
+  /// Values whose last use is `op`: they die once it is emitted.
+  void releaseDeadAfter(const ir::Operation &op);
+  void release(const ir::Value *v);
+  void openFrame();
+  void closeFrame();
+
+  /// Top-level values the function returns -> their output parameter.
+  llvm::DenseMap<const ir::Value *, llvm::Value *> returnedInPlace;
+  FramePlan plan;
+  std::vector<std::vector<unsigned>> scopes; // frame buffers per scope
+  /// Frame buffers a pointer may point to (one, or a loop phi's two sets).
+  llvm::DenseMap<llvm::Value *, llvm::SmallVector<unsigned, 2>> frameBuffer;
+  llvm::DenseMap<const ir::Value *, llvm::SmallVector<unsigned, 2>> held;
+  llvm::DenseMap<const ir::Operation *,
+                 llvm::SmallVector<const ir::Value *, 4>>
+      deadAfter;
+  llvm::CallInst *framePush = nullptr, *framePop = nullptr;
+  llvm::Instruction *frameFailed = nullptr;
+  llvm::Value *frameSave = nullptr;
 };
 
 } // namespace tdl::cpu

@@ -2,8 +2,10 @@
 #include "backends/cpu/Target.h"
 
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/PassTimingInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -91,7 +93,12 @@ void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = optLevel >= 2;
   pto.SLPVectorization = optLevel >= 2;
-  llvm::PassBuilder pb(&tm, pto);
+  // With llvm::TimePassesIsEnabled (tdlc --time-passes) the standard
+  // instrumentation times every pass and prints LLVM's report when it goes.
+  llvm::PassInstrumentationCallbacks pic;
+  llvm::StandardInstrumentations si(m.getContext(), /*DebugLogging=*/false);
+  si.registerCallbacks(pic, &mam);
+  llvm::PassBuilder pb(&tm, pto, std::nullopt, &pic);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -115,6 +122,8 @@ llvm::Error emitMachineCode(llvm::Module &m, llvm::TargetMachine &tm,
                                       : llvm::CodeGenFileType::ObjectFile))
     return llvm::createStringError("the target cannot emit this file type");
   pm.run(m);
+  if (llvm::TimePassesIsEnabled)
+    llvm::reportAndResetTimings(); // the legacy codegen pipeline's report
   return llvm::Error::success();
 }
 

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/Philox.h"
 #include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/Reduce.h"
 #include "runtime/cpu/Gemm.h"
 
 #include <math.h>
@@ -187,25 +188,6 @@ template <typename T> T powT(T a, T b) {
   else
     return T(m_pow(a, b));
 }
-template <typename T> T maxT(T a, T b) {
-  if constexpr (!isInt<T>) {
-    if (a != a)
-      return a;
-    if (b != b)
-      return b;
-  }
-  return a < b ? b : a;
-}
-template <typename T> T minT(T a, T b) {
-  if constexpr (!isInt<T>) {
-    if (a != a)
-      return a;
-    if (b != b)
-      return b;
-  }
-  return b < a ? b : a;
-}
-
 } // namespace
 
 #define TDL_FOR_INT_TYPES(M) M(i8, int8_t) M(i32, int32_t) M(i64, int64_t)
@@ -230,8 +212,8 @@ template <typename T> T minT(T a, T b) {
   TDL_BINARY(div, divT(a, b), SUF, T)                                          \
   TDL_BINARY(rem, remT(a, b), SUF, T)                                          \
   TDL_BINARY(pow, powT(a, b), SUF, T)                                          \
-  TDL_BINARY(max, maxT(a, b), SUF, T)                                          \
-  TDL_BINARY(min, minT(a, b), SUF, T)                                          \
+  TDL_BINARY(max, nanMax(a, b), SUF, T)                                          \
+  TDL_BINARY(min, nanMin(a, b), SUF, T)                                          \
   TDL_COMPARE(lt, a < b, SUF, T)                                               \
   TDL_COMPARE(le, a <= b, SUF, T)                                              \
   TDL_COMPARE(gt, a > b, SUF, T)                                               \
@@ -401,74 +383,15 @@ TDL_RT void tdl_rt_rng(int32_t dtype, int32_t normal, int64_t seed, int64_t n,
 
 //===-- Reductions --------------------------------------------------------===//
 
-namespace {
-
-template <typename T, typename F>
-void reduceInto(const T *in, T *o, int64_t rank, const int64_t *shape,
-                const int64_t *outStrides, int64_t outN, T init, F combine) {
-  for (int64_t i = 0; i < outN; ++i)
-    o[i] = init;
-  int64_t n = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    n *= shape[d];
-  if (n == 0)
-    return;
-  if (rank == 0) {
-    o[0] = combine(o[0], in[0]);
-    return;
-  }
-  int64_t idx[16] = {0};
-  int64_t inner = shape[rank - 1], innerStride = outStrides[rank - 1];
-  int64_t offset = 0;
-  for (int64_t i = 0; i < n; i += inner) {
-    T *dst = o + offset;
-    for (int64_t j = 0; j < inner; ++j)
-      dst[j * innerStride] = combine(dst[j * innerStride], in[i + j]);
-    for (int64_t d = rank - 2; d >= 0; --d) {
-      offset += outStrides[d];
-      if (++idx[d] < shape[d])
-        break;
-      offset -= outStrides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-}
-
-} // namespace
-
-/// kind: 0 sum, 1 max, 2 min, 3 prod. outStrides has one entry per input dim
-/// (0 for reduced dims).
+/// kind: tdl::kernels::ReduceKind (0 sum, 1 max, 2 min, 3 prod). outStrides
+/// has one entry per input dim (0 for reduced dims).
 TDL_RT void tdl_rt_reduce(int32_t dtype, int32_t kind, int64_t rank,
                           const int64_t *shape, const int64_t *outStrides,
                           int64_t outN, const void *in, void *out) {
   dispatch(dtype, [&]<typename T>() {
-    using Lim = std::numeric_limits<T>;
-    const T *x = static_cast<const T *>(in);
-    T *o = static_cast<T *>(out);
-    switch (kind) {
-    case 0:
-      reduceInto<T>(x, o, rank, shape, outStrides, outN, T(0),
-                    [](T a, T b) { return wrapAdd(a, b); });
-      break;
-    case 3:
-      reduceInto<T>(x, o, rank, shape, outStrides, outN, T(1),
-                    [](T a, T b) { return wrapMul(a, b); });
-      break;
-    case 1:
-      reduceInto<T>(x, o, rank, shape, outStrides, outN,
-                    Lim::has_infinity ? -Lim::infinity() : Lim::lowest(),
-                    [](T a, T b) {
-                      return isNaN(a) ? a : isNaN(b) ? b : (a < b ? b : a);
-                    });
-      break;
-    case 2:
-      reduceInto<T>(x, o, rank, shape, outStrides, outN,
-                    Lim::has_infinity ? Lim::infinity() : Lim::max(),
-                    [](T a, T b) {
-                      return isNaN(a) ? a : isNaN(b) ? b : (b < a ? b : a);
-                    });
-      break;
-    }
+    tdl::kernels::reduce<T>(tdl::kernels::ReduceKind(kind),
+                            static_cast<const T *>(in), rank, shape,
+                            outStrides, static_cast<T *>(out), outN);
   });
 }
 

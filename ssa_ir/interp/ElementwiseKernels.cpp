@@ -191,16 +191,8 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
   case Opcode::Max:
   case Opcode::Min: {
     bool isMax = op.getOpcode() == Opcode::Max;
-    return same([&](auto a, auto b) {
-      using T = decltype(a);
-      if constexpr (!isInt<T>) {
-        if (std::isnan(a))
-          return a;
-        if (std::isnan(b))
-          return b;
-      }
-      return isMax ? (a < b ? b : a) : (b < a ? b : a);
-    });
+    return same(
+        [&](auto a, auto b) { return isMax ? nanMax(a, b) : nanMin(a, b); });
   }
   case Opcode::Eq:
     return compare([](auto a, auto b) { return a == b; });

@@ -1,13 +1,16 @@
 //===- ReduceKernels.cpp - reduce_sum/max/min/prod, argmax/argmin ---------===//
 //
 // Reductions accumulate in the element type (f32 sums in f32, integers wrap)
-// in row-major order of the input. max/min propagate NaN (NumPy's max); over
+// in the order runtime/kernels/Reduce.h defines (shared with the cpu
+// backend). max/min propagate NaN (NumPy's max); over
 // zero elements they give the identity (-inf / +inf, or the dtype's lowest /
 // highest integer). argmax/argmin return the first index of the extremum
 // along the axis; a NaN counts as the extremum (NumPy's argmax).
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/interp/Kernels.h"
+
+#include "runtime/kernels/Reduce.h"
 
 #include <cmath>
 #include <limits>
@@ -21,39 +24,6 @@ template <typename T> bool isNaN(T v) {
     return std::isnan(v);
   else
     return false;
-}
-
-template <typename T, typename F>
-void reduceInto(const RuntimeValue &x, RuntimeValue &out,
-                llvm::ArrayRef<int64_t> outStrides, T init, F combine) {
-  T *o = out.mutableData<T>();
-  for (int64_t i = 0, n = out.numElements(); i < n; ++i)
-    o[i] = init;
-  const T *in = x.data<T>();
-  llvm::ArrayRef<int64_t> shape = x.getShape();
-  int64_t n = x.numElements();
-  if (n == 0)
-    return;
-  unsigned rank = shape.size();
-  if (rank == 0) {
-    o[0] = combine(o[0], in[0]);
-    return;
-  }
-  llvm::SmallVector<int64_t, 6> idx(rank, 0);
-  int64_t inner = shape[rank - 1], innerStride = outStrides[rank - 1];
-  int64_t offset = 0;
-  for (int64_t i = 0; i < n; i += inner) {
-    T *dst = o + offset;
-    for (int64_t j = 0; j < inner; ++j)
-      dst[j * innerStride] = combine(dst[j * innerStride], in[i + j]);
-    for (int d = int(rank) - 2; d >= 0; --d) {
-      offset += outStrides[d];
-      if (++idx[d] < shape[d])
-        break;
-      offset -= outStrides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
 }
 
 } // namespace
@@ -100,45 +70,28 @@ RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
       outStrides.push_back(outStridesDense[k++]);
   }
   RuntimeValue out = RuntimeValue::zeros(outType);
-  Opcode code = op.getOpcode();
+  tdl::kernels::ReduceKind kind;
+  switch (op.getOpcode()) {
+  case Opcode::ReduceSum:
+    kind = tdl::kernels::ReduceKind::Sum;
+    break;
+  case Opcode::ReduceProd:
+    kind = tdl::kernels::ReduceKind::Prod;
+    break;
+  case Opcode::ReduceMax:
+    kind = tdl::kernels::ReduceKind::Max;
+    break;
+  case Opcode::ReduceMin:
+    kind = tdl::kernels::ReduceKind::Min;
+    break;
+  default:
+    llvm_unreachable("not a reduction");
+  }
+  llvm::ArrayRef<int64_t> shape = x.getShape();
   dispatchDType(x.getDType(), [&]<typename T>() {
-    using Lim = std::numeric_limits<T>;
-    switch (code) {
-    case Opcode::ReduceSum:
-      reduceInto<T>(x, out, outStrides, T(0), [](T a, T b) {
-        if constexpr (std::is_integral_v<T>)
-          return T(std::make_unsigned_t<T>(a) + std::make_unsigned_t<T>(b));
-        else
-          return T(a + b);
-      });
-      break;
-    case Opcode::ReduceProd:
-      reduceInto<T>(x, out, outStrides, T(1), [](T a, T b) {
-        if constexpr (std::is_integral_v<T>) {
-          using U = std::make_unsigned_t<T>;
-          return T(U(U(a) * U(b)));
-        } else {
-          return T(a * b);
-        }
-      });
-      break;
-    case Opcode::ReduceMax:
-      reduceInto<T>(x, out, outStrides,
-                    Lim::has_infinity ? -Lim::infinity() : Lim::lowest(),
-                    [](T a, T b) {
-                      return isNaN(a) ? a : isNaN(b) ? b : (a < b ? b : a);
-                    });
-      break;
-    case Opcode::ReduceMin:
-      reduceInto<T>(x, out, outStrides,
-                    Lim::has_infinity ? Lim::infinity() : Lim::max(),
-                    [](T a, T b) {
-                      return isNaN(a) ? a : isNaN(b) ? b : (b < a ? b : a);
-                    });
-      break;
-    default:
-      llvm_unreachable("not a reduction");
-    }
+    tdl::kernels::reduce<T>(kind, x.data<T>(), shape.size(), shape.data(),
+                            outStrides.data(), out.mutableData<T>(),
+                            out.numElements());
   });
   return out;
 }

@@ -1,15 +1,22 @@
 //===- Fusion.cpp - group elementwise ops into `fused` regions ------------===//
 //
-// Fusion analysis for backends that generate one loop nest per group. Each
-// region is scanned from its end; an unclaimed root (an elementwise op, or a
-// reduction, which a loop nest can accumulate in its epilogue) grows a group
-// backwards through its producers in the same region when the producer
-//   * is elementwise, a `constant`, or a matmul / conv2d (the
-//     group is then that op's epilogue: bias add, activation), and
-//   * has every use inside the group (so nothing outside needs the
-//     intermediate value and the group has exactly one output, the root).
-// Matmul, conv2d and constants are leaves: their producers are not pulled
-// in. A group of two or more ops becomes
+// Fusion for backends that generate one loop nest per group (the cpu
+// backend runs it at -O2 and -O3, docs/cpu-backend.md "Fused loop nests").
+// Each region is scanned from its end; an unclaimed root (an elementwise op
+// or a reduction) grows a group backwards through its producers in the same
+// region, to a fixpoint, when the producer
+//   * can be read through an index map (ssa_ir/FusedIndexing.h):
+//     elementwise ops (not integer div/rem, which check for zero first),
+//     constants, broadcast, transpose, slice, flip, reshapes that only add
+//     or drop size-1 dims, and reductions, and
+//   * has every use inside the group (so the group has exactly one output,
+//     the root), or is a splat constant (the group gets its own copy).
+// So softmax, layer norm, log-sum-exp and cross-entropy become one group:
+// the row reductions and the elementwise work around them. A reduction
+// other than the root must read a prefix of the root's loops (a row
+// reduction broadcast back along the row); one that does not (a column mean
+// subtracted from every row) would be recomputed per element, so it is left
+// out and the group regrown without it. A group of two or more ops becomes
 //
 //   %r = fused %in0, %in1, ... : T {
 //   ^(%a0: T0, %a1: T1, ...):
@@ -20,49 +27,113 @@
 // placed where the root was: every input is defined before some member,
 // hence before the root, so dominance holds. The region is isolated (uses
 // only its arguments), which the verifier checks; the interpreter runs it as
-// a call. The pass is not in the -O pipelines: backends that fuse run it
-// (`--fuse`), other consumers (autodiff, the accelerator backend) keep
-// seeing plain ops.
+// a call. Matmul and conv2d stay outside groups (their kernels write a
+// buffer; the epilogue reads it). The pass is not in the -O pipelines of
+// the IR: the cpu backend runs it after them; other consumers (autodiff, the
+// accelerator backend) keep seeing plain ops.
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/FusedIndexing.h"
 #include "ssa_ir/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <set>
+
 namespace tdl::ir {
 
 namespace {
 
 bool isRoot(const Operation &op) {
-  if (op.getNumResults() != 1 || !op.getResult(0)->getType().isTensor())
-    return false;
-  switch (op.getOpcode()) {
-  case Opcode::ReduceSum:
-  case Opcode::ReduceMax:
-  case Opcode::ReduceMin:
-  case Opcode::ReduceProd:
-    return true;
-  default:
-    return op.hasTrait(Elementwise);
-  }
+  return isIndexableMember(op) &&
+         (isReduction(op.getOpcode()) || op.hasTrait(Elementwise));
 }
 
-/// Can join a group as the producer of a member; `leaf` says whether its own
-/// producers stay outside.
-bool isProducer(const Operation &op, bool &leaf) {
-  leaf = true;
-  switch (op.getOpcode()) {
-  case Opcode::Matmul:
-  case Opcode::Conv2D:
-  case Opcode::Constant:
-    return true;
-  default:
-    leaf = false;
-    return op.hasTrait(Elementwise) && op.getNumResults() == 1;
-  }
+/// A splat constant is cheap to duplicate: a group takes its own copy even
+/// when the value has uses outside.
+bool isSplatConstant(const Operation &op) {
+  return op.getOpcode() == Opcode::Constant &&
+         !op.getAttrs().getDense("value");
 }
+
+/// Index maps of a candidate group's reductions, walked from the root the
+/// way the cpu backend's loop nest reads them (ssa_ir/FusedIndexing.h): the
+/// root's loops are variables 0..numLoops-1, outermost first. A reduction
+/// other than the root is computed once per iteration of the loops it reads,
+/// so it must read a prefix of them; otherwise (a column mean broadcast back
+/// over rows, a reduction inside another reduction's run) it would be
+/// recomputed for every element of the loops it skips.
+class GroupChecker {
+public:
+  explicit GroupChecker(const llvm::DenseSet<Operation *> &group)
+      : group(group) {}
+
+  /// The first reduction (not the root) that breaks the rule, or null.
+  Operation *firstBadReduction(Operation *root) {
+    unsigned rank = root->getResult(0)->getType().getRank();
+    if (isReduction(root->getOpcode())) {
+      // Loops over the operand's leading dims, then one run variable.
+      llvm::ArrayRef<int64_t> xs = root->getOperand(0)->getType().getShape();
+      unsigned t = trailingReducedAxes(*root);
+      numLoops = xs.size() - t;
+      IndexMap m;
+      for (unsigned d = 0; d < numLoops; ++d)
+        m.push_back(DimIndex::loopVar(d));
+      IndexMap run = delinearized(numLoops, xs.take_back(t));
+      m.append(run.begin(), run.end());
+      nextVar = numLoops + 1;
+      return walk(root->getOperand(0), m);
+    }
+    numLoops = rank;
+    nextVar = rank;
+    IndexMap m;
+    for (unsigned d = 0; d < rank; ++d)
+      m.push_back(DimIndex::loopVar(d));
+    return walkOp(root, m);
+  }
+
+private:
+  Operation *walk(Value *v, const IndexMap &map) {
+    Operation *p = v->getDefiningOp();
+    if (!p || !group.contains(p))
+      return nullptr;
+    if (!seen.insert({p, key(map)}).second || ++steps > 10000)
+      return nullptr;
+    if (isReduction(p->getOpcode())) {
+      uint64_t vars = varsOf(map);
+      bool prefix = (vars & (vars + 1)) == 0; // bits 0..m-1 only
+      bool rootLoopsOnly = vars < (uint64_t(1) << numLoops);
+      if (!prefix || !rootLoopsOnly)
+        return p;
+      unsigned numReduced = p->getAttrs().getIntArray("axes")->size();
+      llvm::SmallVector<DimIndex, 4> reduced;
+      for (unsigned k = 0; k < numReduced; ++k)
+        reduced.push_back(DimIndex::loopVar(std::min(nextVar++, 63u)));
+      return walk(p->getOperand(0), reductionOperandIndex(*p, map, reduced));
+    }
+    return walkOp(p, map);
+  }
+
+  Operation *walkOp(Operation *p, const IndexMap &map) {
+    for (unsigned i = 0; i < p->getNumOperands(); ++i)
+      if (Operation *bad = walk(p->getOperand(i), operandIndex(*p, i, map)))
+        return bad;
+    return nullptr;
+  }
+
+  static std::vector<int64_t> key(const IndexMap &m) {
+    std::vector<int64_t> k;
+    for (const DimIndex &d : m)
+      k.insert(k.end(), {d.var, d.div, d.mod, d.scale, d.offset});
+    return k;
+  }
+
+  const llvm::DenseSet<Operation *> &group;
+  std::set<std::pair<Operation *, std::vector<int64_t>>> seen;
+  unsigned numLoops = 0, nextVar = 0, steps = 0;
+};
 
 class Fuser {
 public:
@@ -84,40 +155,53 @@ public:
   unsigned numGroups = 0;
 
 private:
+  /// Grows a group backwards from `root` to a fixpoint: a producer joins
+  /// when every use of its value is in the group (so the group has one
+  /// output), or when it is a splat constant (copied in). Reductions that
+  /// would be recomputed per element are left out and the group regrown.
   void fuseFrom(Operation *root) {
-    llvm::DenseSet<Operation *> group{root};
-    std::vector<Operation *> work{root};
-    while (!work.empty()) {
-      Operation *member = work.back();
-      work.pop_back();
-      bool memberIsLeaf = false;
-      if (member != root && !isProducer(*member, memberIsLeaf))
-        continue;
-      if (memberIsLeaf)
-        continue;
-      for (Value *v : member->getOperands()) {
-        Operation *p = v->getDefiningOp();
-        bool leaf;
-        if (!p || group.contains(p) || claimed.contains(p) ||
-            p->getParentRegion() != root->getParentRegion() ||
-            !isProducer(*p, leaf))
-          continue;
-        bool usedOnlyInGroup =
-            llvm::all_of(p->getResult(0)->getUses(),
-                         [&](const Use &u) { return group.contains(u.user); });
-        if (!usedOnlyInGroup)
-          continue;
-        group.insert(p);
-        work.push_back(p);
+    llvm::DenseSet<Operation *> rejected;
+    for (;;) {
+      llvm::DenseSet<Operation *> group = grow(root, rejected);
+      Operation *bad = GroupChecker(group).firstBadReduction(root);
+      if (!bad) {
+        unsigned computing = llvm::count_if(group, [](Operation *op) {
+          return op->getOpcode() != Opcode::Constant;
+        });
+        // A lone op, or a group of only constants around a root, is no
+        // fusion.
+        if (computing >= 2)
+          build(root, group);
+        return;
       }
+      rejected.insert(bad);
     }
-    // A lone op, or a group of only constants around a root, is no fusion.
-    unsigned computing = llvm::count_if(group, [](Operation *op) {
-      return op->getOpcode() != Opcode::Constant;
-    });
-    if (computing < 2)
-      return;
-    build(root, group);
+  }
+
+  llvm::DenseSet<Operation *>
+  grow(Operation *root, const llvm::DenseSet<Operation *> &rejected) {
+    llvm::DenseSet<Operation *> group{root};
+    for (bool changed = true; changed;) {
+      changed = false;
+      std::vector<Operation *> members(group.begin(), group.end());
+      for (Operation *member : members)
+        for (Value *v : member->getOperands()) {
+          Operation *p = v->getDefiningOp();
+          if (!p || group.contains(p) || claimed.contains(p) ||
+              rejected.contains(p) ||
+              p->getParentRegion() != root->getParentRegion() ||
+              !isIndexableMember(*p))
+            continue;
+          bool usedOnlyInGroup = llvm::all_of(
+              p->getResult(0)->getUses(),
+              [&](const Use &u) { return group.contains(u.user); });
+          if (!usedOnlyInGroup && !isSplatConstant(*p))
+            continue;
+          group.insert(p);
+          changed = true;
+        }
+    }
+    return group;
   }
 
   void build(Operation *root, const llvm::DenseSet<Operation *> &group) {
@@ -148,6 +232,8 @@ private:
                                      {}, {}, root->getLoc()));
     root->getResult(0)->replaceAllUsesWith(fused->getResult(0));
     for (auto it = members.rbegin(); it != members.rend(); ++it) {
+      if (!(*it)->getResult(0)->use_empty())
+        continue; // a splat constant copied in, still used outside
       erased.insert(*it);
       (*it)->erase();
     }
@@ -163,14 +249,18 @@ class FusionPass : public Pass {
 public:
   llvm::StringRef getName() const override { return "fuse"; }
   bool run(Module &m, DiagnosticEngine &) override {
-    for (auto &f : m.getFunctions())
-      if (!f->isDerivedDeclaration())
-        Fuser().visitRegion(f->getBody());
+    fuseModule(m);
     return true;
   }
 };
 
 } // namespace
+
+void fuseModule(Module &m) {
+  for (auto &f : m.getFunctions())
+    if (!f->isDerivedDeclaration())
+      Fuser().visitRegion(f->getBody());
+}
 
 std::unique_ptr<Pass> createFusionPass() {
   return std::make_unique<FusionPass>();

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/DriverOptions.h"
+#include "ssa_ir/PassManager.h"
 #include "tools/tdlc/Frontend.h"
 
 #include "backends/cpu/Codegen.h"
@@ -82,6 +83,8 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
 
   std::string code;
   if (kind != CpuOutput::Header) {
+    if (opts::optLevel() >= 2)
+      ir::fuseModule(module); // one loop nest per group (docs/cpu-backend.md)
     llvm::LLVMContext context;
     cpu::CodegenOptions cg;
     cg.prefix = symbolPrefix;

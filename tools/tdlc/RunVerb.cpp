@@ -21,6 +21,7 @@
 #include "backends/accel/compiler/Executor.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
+#include "ssa_ir/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -219,6 +220,8 @@ int runRunVerb() {
   llvm::Expected<std::vector<ir::RuntimeValue>> results =
       std::vector<ir::RuntimeValue>();
   if (backend == Backend::Cpu) {
+    if (opts::optLevel() >= 2)
+      ir::fuseModule(*fe.ir.module); // one loop nest per group
     cpu::JitOptions jit;
     jit.optLevel = opts::optLevel();
     jit.printPrecision = printPrecision;

@@ -1,0 +1,471 @@
+//===- LoopNest.cpp - a group of ops as one loop nest ---------------------===//
+#include "backends/cpu/LoopNest.h"
+
+#include "ssa_ir/FusedIndexing.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace tdl::cpu {
+
+namespace {
+
+using ir::DimIndex;
+using ir::IndexMap;
+
+/// Lanes of a reduction run (docs/ir.md "Reductions"; runtime/kernels).
+constexpr int64_t kLanes = 16;
+
+class LoopNest {
+public:
+  LoopNest(FunctionEmitter &fe, llvm::ArrayRef<const ir::Operation *> ops)
+      : fe(fe), b(fe.b), members(ops.begin(), ops.end()) {
+    for (const ir::Operation *op : ops)
+      if (op->getOpcode() != ir::Opcode::Constant &&
+          !op->hasTrait(ir::Elementwise))
+        flat = false;
+  }
+
+  llvm::Error emit(const ir::Operation &root, llvm::Value *out) {
+    memo.emplace_back();
+    if (ir::isReduction(root.getOpcode()))
+      emitReductionRoot(root, out);
+    else
+      emitElementwiseRoot(root, out);
+    memo.pop_back();
+    return llvm::Error::success();
+  }
+
+private:
+  //===-- Loop variables and loops ----------------------------------------===//
+
+  int newVar() {
+    vars.push_back(nullptr);
+    return int(vars.size()) - 1;
+  }
+  bool bound(const IndexMap &m) const {
+    for (const DimIndex &d : m)
+      if (!d.isConstant() && !vars[d.var])
+        return false;
+    return true;
+  }
+
+  /// for (iv = 0; iv < n; ++iv) body(), with `var` bound to iv and a memo
+  /// scope for what the body computes.
+  void loop(int64_t n, int var, llvm::function_ref<void()> body) {
+    fe.emitLoop(fe.i64(n), [&](llvm::Value *iv) {
+      vars[var] = iv;
+      memo.emplace_back();
+      body();
+      memo.pop_back();
+      vars[var] = nullptr;
+    });
+  }
+
+  llvm::Value *index(const DimIndex &d) {
+    if (d.isConstant())
+      return fe.i64(d.offset);
+    llvm::Value *v = vars[d.var];
+    if (d.div != 1)
+      v = b.CreateUDiv(v, fe.i64(d.div));
+    if (d.mod != 0)
+      v = b.CreateURem(v, fe.i64(d.mod));
+    if (d.scale != 1)
+      v = b.CreateMul(v, fe.i64(d.scale));
+    if (d.offset != 0)
+      v = b.CreateAdd(v, fe.i64(d.offset));
+    return v;
+  }
+
+  /// The row-major element offset of `m` into a buffer of `shape`. Trailing
+  /// dims that delinearize one variable in order (a flat loop, a reduction
+  /// run) collapse back to that variable: no division in the common case.
+  llvm::Value *linearOffset(const IndexMap &m, llvm::ArrayRef<int64_t> shape) {
+    int rank = int(shape.size());
+    llvm::SmallVector<int64_t, 6> strides(rank, 1);
+    for (int d = rank - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * shape[d + 1];
+    int k = rank; // dims k.. collapse to `collapsed`
+    llvm::Value *collapsed = nullptr;
+    if (rank > 0 && !m[rank - 1].isConstant()) {
+      int var = m[rank - 1].var;
+      int d = rank - 1;
+      for (; d >= 0; --d) {
+        const DimIndex &x = m[d];
+        if (x.var != var || x.scale != 1 || x.offset != 0 ||
+            x.div != strides[d] || (x.mod != 0 && x.mod != shape[d]))
+          break;
+        if (x.mod == 0) { // the delinearization's outermost dim
+          collapsed = vars[var];
+          k = d;
+          break;
+        }
+      }
+      if (!collapsed && d < rank - 1) {
+        k = d + 1;
+        collapsed = b.CreateURem(vars[var], fe.i64(strides[k] * shape[k]));
+      }
+    }
+    llvm::Value *off = collapsed ? collapsed : fe.i64(0);
+    for (int d = 0; d < k; ++d) {
+      if (m[d].isConstant() && m[d].offset == 0)
+        continue;
+      off = b.CreateAdd(off, b.CreateMul(index(m[d]), fe.i64(strides[d])));
+    }
+    return off;
+  }
+
+  //===-- Values at an index map ------------------------------------------===//
+
+  using Key = std::pair<const ir::Value *, std::vector<int64_t>>;
+  static Key key(const ir::Value *v, const IndexMap &m) {
+    std::vector<int64_t> k;
+    for (const DimIndex &d : m)
+      k.insert(k.end(), {d.var, d.div, d.mod, d.scale, d.offset});
+    return {v, std::move(k)};
+  }
+  llvm::Value *lookup(const Key &k) {
+    for (auto it = memo.rbegin(); it != memo.rend(); ++it)
+      if (auto f = it->find(k); f != it->end())
+        return f->second;
+    return nullptr;
+  }
+
+  bool isMember(const ir::Value *v) const {
+    const ir::Operation *op = v->getDefiningOp();
+    return op && members.contains(op);
+  }
+
+  llvm::Value *valueAt(const ir::Value *v, const IndexMap &m) {
+    Key k = key(v, m);
+    if (llvm::Value *hit = lookup(k))
+      return hit;
+    llvm::Value *r = compute(v, m);
+    memo.back()[std::move(k)] = r;
+    return r;
+  }
+
+  llvm::Value *compute(const ir::Value *v, const IndexMap &m) {
+    const ir::Type &t = v->getType();
+    llvm::Type *ty = fe.elemType(t.getDType());
+    if (!isMember(v)) {
+      llvm::Value *p =
+          b.CreateGEP(ty, fe.leaf(v), linearOffset(m, t.getShape()));
+      return b.CreateLoad(ty, p);
+    }
+    const ir::Operation &op = *v->getDefiningOp();
+    using ir::Opcode;
+    switch (op.getOpcode()) {
+    case Opcode::Constant: {
+      const ir::Attribute &value = *op.getAttrs().get("value");
+      if (!value.getIf<ir::DenseElements>())
+        return scalarConstant(ty, splatBytes(value, t.getDType()));
+      llvm::Value *p = b.CreateGEP(ty, fe.constantGlobal(op),
+                                   linearOffset(m, t.getShape()));
+      return b.CreateLoad(ty, p);
+    }
+    case Opcode::Select: {
+      llvm::Value *c = valueAt(op.getOperand(0), m);
+      llvm::Value *x = valueAt(op.getOperand(1), m);
+      llvm::Value *y = valueAt(op.getOperand(2), m);
+      return b.CreateSelect(b.CreateICmpNE(c, b.getInt8(0)), x, y);
+    }
+    case Opcode::Cast:
+    case Opcode::StopGradient:
+      if (op.getOpcode() == Opcode::StopGradient ||
+          op.getOperand(0)->getType().getDType() == t.getDType())
+        return valueAt(op.getOperand(0), m);
+      [[fallthrough]];
+    default:
+      break;
+    }
+    if (ir::isReduction(op.getOpcode()))
+      return reduceAt(op, m);
+    if (!op.hasTrait(ir::Elementwise)) // layout ops: index arithmetic only
+      return valueAt(op.getOperand(0), ir::operandIndex(op, 0, m));
+    llvm::SmallVector<llvm::Value *, 2> args;
+    for (unsigned i = 0; i < op.getNumOperands(); ++i)
+      args.push_back(valueAt(op.getOperand(i), m));
+    return b.CreateCall(fe.me.rt(scalarFunctionName(op)), args);
+  }
+
+  llvm::Constant *scalarConstant(llvm::Type *ty,
+                                 const std::vector<uint8_t> &bytes) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, bytes.data(), bytes.size());
+    unsigned width = bytes.size() * 8;
+    llvm::APInt ai(width, bits);
+    if (ty->isFloatTy())
+      return llvm::ConstantFP::get(
+          ty, llvm::APFloat(llvm::APFloat::IEEEsingle(), ai));
+    if (ty->isDoubleTy())
+      return llvm::ConstantFP::get(
+          ty, llvm::APFloat(llvm::APFloat::IEEEdouble(), ai));
+    return llvm::ConstantInt::get(ty, ai);
+  }
+
+  //===-- Reductions --------------------------------------------------------===//
+
+  llvm::Value *identity(const ir::Operation &r) {
+    ir::DType dt = r.getResult(0)->getType().getDType();
+    llvm::Type *ty = fe.elemType(dt);
+    bool isFloat = ty->isFloatingPointTy();
+    unsigned bits = ty->getPrimitiveSizeInBits();
+    switch (r.getOpcode()) {
+    case ir::Opcode::ReduceSum:
+      return llvm::Constant::getNullValue(ty);
+    case ir::Opcode::ReduceProd:
+      return isFloat ? llvm::ConstantFP::get(ty, 1.0)
+                     : llvm::ConstantInt::get(ty, 1);
+    case ir::Opcode::ReduceMax:
+      return isFloat ? llvm::ConstantFP::getInfinity(ty, /*Negative=*/true)
+                     : llvm::ConstantInt::get(
+                           ty, llvm::APInt::getSignedMinValue(bits));
+    default: // ReduceMin
+      return isFloat ? llvm::ConstantFP::getInfinity(ty, false)
+                     : llvm::ConstantInt::get(
+                           ty, llvm::APInt::getSignedMaxValue(bits));
+    }
+  }
+
+  /// a ⊕ b: the runtime's add/mul/max/min for the dtype (wrapping integers,
+  /// NaN-propagating max/min), the interpreter's combine.
+  llvm::Value *combine(const ir::Operation &r, llvm::Value *a, llvm::Value *x) {
+    const char *name = r.getOpcode() == ir::Opcode::ReduceSum    ? "add"
+                       : r.getOpcode() == ir::Opcode::ReduceProd ? "mul"
+                       : r.getOpcode() == ir::Opcode::ReduceMax  ? "max"
+                                                                 : "min";
+    std::string fn = ("tdl_ew_" + llvm::Twine(name) + "_" +
+                      ir::dtypeName(r.getResult(0)->getType().getDType()))
+                         .str();
+    return b.CreateCall(fe.me.rt(fn), {a, x});
+  }
+
+  /// The value of one run of `n` elements: 16 lane accumulators, element j
+  /// into lane j % 16, then halving. `element` reads the element at the run
+  /// index bound to `runVar`.
+  llvm::Value *reduceRun(const ir::Operation &r, int64_t n, int runVar,
+                         llvm::function_ref<llvm::Value *()> element) {
+    llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
+    llvm::AllocaInst *lanes = fe.entryBuilder.CreateAlloca(
+        ty, fe.i64(kLanes), "lanes");
+    lanes->setAlignment(llvm::Align(64));
+    llvm::Value *id = identity(r);
+    for (int64_t l = 0; l < kLanes; ++l)
+      b.CreateStore(id, b.CreateConstGEP1_64(ty, lanes, l));
+    auto accumulate = [&](llvm::Value *base, int64_t count) {
+      int lane = newVar();
+      loop(count, lane, [&] {
+        llvm::Value *l = vars[lane];
+        vars[runVar] = base ? b.CreateAdd(base, l, "", true, true) : l;
+        llvm::Value *slot = b.CreateGEP(ty, lanes, l);
+        b.CreateStore(combine(r, b.CreateLoad(ty, slot), element()), slot);
+        vars[runVar] = nullptr;
+      });
+    };
+    int64_t full = n / kLanes, rest = n % kLanes;
+    if (full > 0) {
+      int q = newVar();
+      loop(full, q, [&] {
+        accumulate(b.CreateMul(vars[q], fe.i64(kLanes), "", true, true),
+                   kLanes);
+      });
+    }
+    if (rest > 0)
+      accumulate(full > 0 ? fe.i64(full * kLanes) : nullptr, rest);
+    llvm::Value *p[kLanes];
+    for (int64_t l = 0; l < kLanes; ++l)
+      p[l] = b.CreateLoad(ty, b.CreateConstGEP1_64(ty, lanes, l));
+    for (int64_t w = kLanes / 2; w >= 1; w /= 2)
+      for (int64_t l = 0; l < w; ++l)
+        p[l] = combine(r, p[l], p[l + w]);
+    return p[0];
+  }
+
+  /// A reduction (not the root) at `m`: its non-trailing reduced axes are
+  /// loops folded in row-major order, its trailing ones a run.
+  llvm::Value *reduceAt(const ir::Operation &r, const IndexMap &m) {
+    llvm::ArrayRef<int64_t> xs = r.getOperand(0)->getType().getShape();
+    const ir::IntArray &axes = *r.getAttrs().getIntArray("axes");
+    unsigned t = ir::trailingReducedAxes(r);
+    llvm::SmallVector<int64_t, 4> reducedAxes(axes.begin(), axes.end());
+    llvm::sort(reducedAxes);
+    unsigned outer = reducedAxes.size() - t;
+    llvm::SmallVector<DimIndex, 4> reduced;
+    llvm::SmallVector<int, 4> outerVars;
+    for (unsigned k = 0; k < outer; ++k) {
+      outerVars.push_back(newVar());
+      reduced.push_back(DimIndex::loopVar(outerVars.back()));
+    }
+    int runVar = newVar();
+    if (t > 0) {
+      IndexMap run = ir::delinearized(runVar, xs.take_back(t));
+      reduced.append(run.begin(), run.end());
+    }
+    IndexMap inner = ir::reductionOperandIndex(r, m, reduced);
+    int64_t n = ir::numElements(xs.take_back(t));
+
+    llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
+    llvm::AllocaInst *acc = fe.entryBuilder.CreateAlloca(ty, nullptr, "acc");
+    b.CreateStore(identity(r), acc);
+    std::function<void(unsigned)> nest = [&](unsigned k) {
+      if (k < outer) {
+        loop(xs[reducedAxes[k]], outerVars[k], [&] { nest(k + 1); });
+        return;
+      }
+      llvm::Value *x =
+          t > 0 ? reduceRun(r, n, runVar,
+                            [&] { return valueAt(r.getOperand(0), inner); })
+                : valueAt(r.getOperand(0), inner);
+      b.CreateStore(combine(r, b.CreateLoad(ty, acc), x), acc);
+    };
+    nest(0);
+    return b.CreateLoad(ty, acc);
+  }
+
+  //===-- Hoisting ----------------------------------------------------------===//
+
+  /// Computes now (post-order) every member value under `v` whose index map
+  /// reads only open loops, so inner loops find it in the memo.
+  void hoist(const ir::Value *v, const IndexMap &m,
+             std::set<Key> &visited) {
+    if (!isMember(v) || !visited.insert(key(v, m)).second)
+      return;
+    const ir::Operation &op = *v->getDefiningOp();
+    if (ir::isReduction(op.getOpcode())) {
+      llvm::SmallVector<DimIndex, 4> unboundVars;
+      for (size_t k = 0; k < op.getAttrs().getIntArray("axes")->size(); ++k)
+        unboundVars.push_back(DimIndex::loopVar(newVar()));
+      hoist(op.getOperand(0), ir::reductionOperandIndex(op, m, unboundVars),
+            visited);
+    } else if (op.hasTrait(ir::Elementwise) ||
+               op.getOpcode() == ir::Opcode::Constant) {
+      for (const ir::Value *x : op.getOperands())
+        hoist(x, m, visited);
+    } else {
+      hoist(op.getOperand(0), ir::operandIndex(op, 0, m), visited);
+    }
+    if (bound(m) && op.getOpcode() != ir::Opcode::Constant)
+      valueAt(v, m);
+  }
+  void hoistAll(const ir::Value *v, const IndexMap &m) {
+    std::set<Key> visited;
+    hoist(v, m, visited);
+  }
+
+  /// Loops over dims [0, n) of `sizes` bound to `loopVars`, hoisting under
+  /// `v` at `m` at every level, then `body` innermost.
+  void nest(llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int> loopVars,
+            const ir::Value *v, const IndexMap &m,
+            llvm::function_ref<void()> body, unsigned level = 0) {
+    hoistAll(v, m);
+    if (level == sizes.size()) {
+      body();
+      return;
+    }
+    loop(sizes[level], loopVars[level],
+         [&] { nest(sizes, loopVars, v, m, body, level + 1); });
+  }
+
+  //===-- Roots -------------------------------------------------------------===//
+
+  void emitElementwiseRoot(const ir::Operation &root, llvm::Value *out) {
+    const ir::Value *v = root.getResult(0);
+    const ir::Type &t = v->getType();
+    llvm::Type *ty = fe.elemType(t.getDType());
+    llvm::SmallVector<int64_t, 6> sizes;
+    llvm::SmallVector<int, 6> loopVars;
+    IndexMap m;
+    if (flat && t.getRank() > 0) {
+      // Only elementwise members: one loop over every element.
+      loopVars.push_back(newVar());
+      sizes.push_back(t.getNumElements());
+      m = ir::delinearized(loopVars[0], t.getShape());
+    } else {
+      for (int64_t s : t.getShape()) {
+        loopVars.push_back(newVar());
+        sizes.push_back(s);
+        m.push_back(DimIndex::loopVar(loopVars.back()));
+      }
+    }
+    nest(sizes, loopVars, v, m, [&] {
+      llvm::Value *x = valueAt(v, m);
+      b.CreateStore(x, b.CreateGEP(ty, out, linearOffset(m, t.getShape())));
+    });
+  }
+
+  /// out = identity, then the operand's leading dims in row-major order,
+  /// each run (or element) combined into its output element.
+  void emitReductionRoot(const ir::Operation &root, llvm::Value *out) {
+    const ir::Type &outT = root.getResult(0)->getType();
+    llvm::Type *ty = fe.elemType(outT.getDType());
+    llvm::ArrayRef<int64_t> xs = root.getOperand(0)->getType().getShape();
+    const ir::IntArray &axes = *root.getAttrs().getIntArray("axes");
+    unsigned t = ir::trailingReducedAxes(root);
+    unsigned lead = xs.size() - t;
+    llvm::Value *id = identity(root);
+    fe.emitLoop(fe.i64(outT.getNumElements()), [&](llvm::Value *i) {
+      b.CreateStore(id, b.CreateGEP(ty, out, i));
+    });
+    llvm::SmallVector<int, 6> loopVars;
+    IndexMap m, outMap;
+    for (unsigned d = 0; d < lead; ++d) {
+      loopVars.push_back(newVar());
+      m.push_back(DimIndex::loopVar(loopVars.back()));
+      if (!llvm::is_contained(axes, int64_t(d)))
+        outMap.push_back(m.back());
+    }
+    int runVar = newVar();
+    IndexMap run = ir::delinearized(runVar, xs.take_back(t));
+    m.append(run.begin(), run.end());
+    int64_t n = ir::numElements(xs.take_back(t));
+    const ir::Value *x = root.getOperand(0);
+    nest(xs.take_front(lead), loopVars, x, m, [&] {
+      llvm::Value *slot =
+          b.CreateGEP(ty, out, linearOffset(outMap, outT.getShape()));
+      llvm::Value *v =
+          t > 0 ? reduceRun(root, n, runVar, [&] { return valueAt(x, m); })
+                : valueAt(x, m);
+      b.CreateStore(combine(root, b.CreateLoad(ty, slot), v), slot);
+    });
+  }
+
+  FunctionEmitter &fe;
+  llvm::IRBuilder<> &b;
+  llvm::DenseSet<const ir::Operation *> members;
+  bool flat = true;
+  std::vector<llvm::Value *> vars;
+  std::vector<std::map<Key, llvm::Value *>> memo;
+};
+
+} // namespace
+
+std::string scalarFunctionName(const ir::Operation &op) {
+  ir::DType in = op.getOperand(0)->getType().getDType();
+  if (op.getOpcode() == ir::Opcode::Cast)
+    return ("tdl_cast_" + ir::dtypeName(in) + "_" +
+            ir::dtypeName(op.getResult(0)->getType().getDType()))
+        .str();
+  return ("tdl_ew_" + op.getName() + "_" + ir::dtypeName(in)).str();
+}
+
+llvm::Error emitLoopNest(FunctionEmitter &fe,
+                         llvm::ArrayRef<const ir::Operation *> members,
+                         const ir::Operation &root, llvm::Value *out) {
+  for (const ir::Operation *op : members)
+    if (op->hasTrait(ir::Elementwise) &&
+        op->getOpcode() != ir::Opcode::Select &&
+        op->getOpcode() != ir::Opcode::StopGradient &&
+        !(op->getOpcode() == ir::Opcode::Cast &&
+          op->getOperand(0)->getType().getDType() ==
+              op->getResult(0)->getType().getDType()) &&
+        !fe.me.runtime.getFunction(scalarFunctionName(*op)))
+      return fe.unsupported(*op);
+  return LoopNest(fe, members).emit(root, out);
+}
+
+} // namespace tdl::cpu
