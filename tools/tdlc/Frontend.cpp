@@ -9,6 +9,7 @@
 #include "ssa_ir/PassManager.h"
 #include "ssa_ir/Verifier.h"
 
+#include "llvm/Pass.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -96,6 +97,8 @@ int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
   instr.printAfterAll = opts::PrintIRAfterAll;
   instr.printAfter.assign(opts::PrintIRAfter.begin(), opts::PrintIRAfter.end());
   instr.timePasses = opts::timePasses();
+  // The cpu backend's LLVM pipelines report their passes too.
+  llvm::TimePassesIsEnabled = opts::timePasses();
   ir::PassManager pm(std::move(instr));
   // Derived functions (grad, vjp, ...) get their bodies first, at every -O.
   pm.add(ad::createAutodiffPass());
