@@ -164,6 +164,30 @@ llvm::Value *FunctionEmitter::resultBuffer(const ir::Value *v) {
   return allocBuffer(v->getType());
 }
 
+llvm::Value *FunctionEmitter::inPlaceResultBuffer(const ir::Operation &op) {
+  const ir::Value *result = op.getResult(0);
+  if (returnedInPlace.count(result))
+    return resultBuffer(result);
+  auto dying = deadAfter.find(&op);
+  if (dying == deadAfter.end())
+    return resultBuffer(result);
+  int64_t bytes = leafBytes(result->getType());
+  for (const ir::Value *v : op.getOperands()) {
+    if (!llvm::is_contained(dying->second, v) ||
+        leafBytes(v->getType()) != bytes || values[v].size() != 1)
+      continue;
+    auto buf = frameBuffer.find(values[v][0]);
+    auto holds = held.find(v);
+    if (buf == frameBuffer.end() || buf->second.size() != 1 ||
+        holds == held.end() || holds->second.size() != 1)
+      continue;
+    unsigned id = buf->second[0];
+    if (holds->second[0] == id && plan.isLive(id) && plan.refs(id) == 1)
+      return values[v][0]; // `v` is its only holder and dies here
+  }
+  return resultBuffer(result);
+}
+
 Leaves FunctionEmitter::resultLeaves(const ir::Value *v) {
   if (v->getType().isTuple())
     return allocLeaves(v->getType());

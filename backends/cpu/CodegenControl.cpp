@@ -252,7 +252,14 @@ llvm::Error FunctionEmitter::emitFused(const ir::Operation &op) {
     bind(op.getResult(0), leavesOf(yielded));
     return llvm::Error::success();
   }
-  llvm::Value *out = resultBuffer(op.getResult(0));
+  // A group of elementwise ops reads every input at the index it writes:
+  // it may write over an input that dies here.
+  bool flat = llvm::all_of(members, [](const ir::Operation *m) {
+    return m->hasTrait(ir::Elementwise) ||
+           m->getOpcode() == ir::Opcode::Constant;
+  });
+  llvm::Value *out =
+      flat ? inPlaceResultBuffer(op) : resultBuffer(op.getResult(0));
   bind(op.getResult(0), {out});
   return emitLoopNest(*this, members, *root, out);
 }

@@ -131,7 +131,9 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     }
     // A loop nest of one op (LoopNest.h): one vectorizable pass.
     const ir::Operation *self = &op;
-    return emitLoopNest(*this, {self}, op, result());
+    llvm::Value *out = inPlaceResultBuffer(op);
+    bind(op.getResult(0), {out});
+    return emitLoopNest(*this, {self}, op, out);
   }
 
   switch (code) {

@@ -35,6 +35,7 @@ public:
   /// References held by values: the buffer is released when the count drops
   /// back to zero (a buffer that was never referenced stays until release).
   void addRef(unsigned id) { ++buffers[id].refs; }
+  unsigned refs(unsigned id) const { return buffers[id].refs; }
   void dropRef(unsigned id);
   /// Returns the bytes of a live buffer to the plan (no-op when released).
   void release(unsigned id);

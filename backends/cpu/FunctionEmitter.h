@@ -97,6 +97,10 @@ public:
   /// The buffer an op writes its result `v` into: the caller's output when
   /// the function returns `v` (no copy at the return), else a fresh one.
   llvm::Value *resultBuffer(const ir::Value *v);
+  /// resultBuffer for an op that reads each operand only at the index it
+  /// writes (elementwise): the buffer of an operand that dies at `op` and
+  /// that nothing else holds, when it has the result's size.
+  llvm::Value *inPlaceResultBuffer(const ir::Operation &op);
   /// resultBuffer for every leaf of `v` (fresh buffers for a tuple).
   Leaves resultLeaves(const ir::Value *v);
   Leaves &leavesOf(const ir::Value *v) { return values[v]; }

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Scratch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,10 @@ template <typename T, typename R>
 void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
   using A = typename Acc<R>::type;
   int64_t Og = s.O / s.groups;
-  A *acc = (A *)malloc(sizeof(A) * (s.OH * s.OW > 0 ? s.OH * s.OW : 1));
+  Scratch accBuf(int64_t(sizeof(A)) * (s.OH * s.OW > 0 ? s.OH * s.OW : 1));
+  A *acc = static_cast<A *>(accBuf.data);
+  if (!acc)
+    return; // out of memory: unreachable in practice (a few KB)
   for (int64_t n = 0; n < s.N; ++n)
     for (int64_t o = 0; o < s.O; ++o) {
       for (int64_t i = 0; i < s.OH * s.OW; ++i)
@@ -68,7 +72,6 @@ void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
       for (int64_t i = 0; i < s.OH * s.OW; ++i)
         dst[i] = R(acc[i]);
     }
-  free(acc);
 }
 
 /// col[(c*KH + kh)*KW + kw][oh*OW + ow] for one image and group.
@@ -113,7 +116,8 @@ bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
   bool padded = s.pt > 0 || s.pb > 0 || s.pl > 0 || s.pr > 0;
   if (padded && !allFinite(wp, s.O * K))
     return false;
-  T *col = (T *)malloc(size_t(K * P) * sizeof(T));
+  Scratch colBuf(K * P * int64_t(sizeof(T)));
+  T *col = static_cast<T *>(colBuf.data);
   if (!col)
     return false;
   Isa isa = hostIsa();
@@ -123,7 +127,6 @@ bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
       gemmOf<Dtype>(isa, fast, Og, K, P, wp + g * Og * K, K, col, P,
                     op + (n * s.O + g * Og) * P, P);
     }
-  free(col);
   return true;
 }
 

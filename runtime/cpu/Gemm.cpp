@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Scratch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +31,6 @@ constexpr int64_t maxMR = 16, maxNR = 64;
 
 int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/// A 64-byte aligned buffer from malloc (null when out of memory).
-struct AlignedBuffer {
-  void *raw = nullptr;
-  void *data = nullptr;
-  explicit AlignedBuffer(int64_t bytes) {
-    raw = malloc(size_t(bytes) + 64);
-    if (raw)
-      data = (void *)((uintptr_t(raw) + 63) & ~uintptr_t(63));
-  }
-  ~AlignedBuffer() { free(raw); }
-};
 
 /// MR-row panels of the mc x kc block at a: panel-major, then p, then row;
 /// rows past mc are zero (their results are never stored).
@@ -103,8 +92,8 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   const int64_t KC = 256, MC = MR * 12, NC = NR * 64;
   int64_t kcMax = min64(KC, k), mcMax = roundUp(min64(MC, m), MR),
           ncMax = roundUp(min64(NC, n), NR);
-  AlignedBuffer bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
-  AlignedBuffer bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
+  Scratch bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
+  Scratch bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
   if (!bufA.data || !bufB.data) {
     rows(m, k, n, a, lda, b, ldb, c, ldc);
     return;

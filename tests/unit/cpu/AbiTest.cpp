@@ -13,9 +13,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
+
+extern "C" void *__real_malloc(size_t);
+/// Heap allocations made by anything in this program (the linker wraps
+/// malloc, tests/unit/cpu/CMakeLists.txt).
+static long mallocCalls = 0;
 
 namespace {
 
@@ -114,4 +120,87 @@ TEST(CpuAbi, ErrorMessagesAreThreadLocal) {
   EXPECT_EQ(other, "index 5 out of range for dim 0 of size 4 (window size 1)");
 }
 
+
+//===-- The planned frame (docs/cpu-backend.md "Memory") ------------------===//
+
+
+std::vector<float> frameXs(float shift = 0) {
+  std::vector<float> x(64 * 256);
+  for (int i = 0; i < 64 * 256; ++i)
+    x[i] = float(i % 97) * 0.01f - 0.4f + shift;
+  return x;
+}
+
+TEST(CpuFrame, MatchesTheInterpreter) {
+  std::vector<float> x = frameXs(), r(64), s(64 * 256);
+  ASSERT_EQ(frame_work(x.data(), 3, r.data(), s.data()), 0);
+  EXPECT_EQ(line(tdl::rt::ElemType::F32, {64}, r.data()) +
+                line(tdl::rt::ElemType::F32, {64, 256}, s.data()),
+            interpret("ref_frame_work"));
+}
+
+TEST(CpuFrame, SteadyStateCallsDoNotAllocate) {
+  std::vector<float> x = frameXs(), r(64), s(64 * 256);
+  ASSERT_EQ(frame_work(x.data(), 3, r.data(), s.data()), 0); // grows the stack
+  long before = mallocCalls;
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(frame_work(x.data(), 3, r.data(), s.data()), 0);
+  EXPECT_EQ(mallocCalls - before, 0);
+}
+
+TEST(CpuFrame, ErrorsPopTheFrame) {
+  std::vector<float> x(1024, 0.5f);
+  float out = 0;
+  ASSERT_EQ(fail_in_loop(x.data(), 0, &out), 0);
+  long before = mallocCalls;
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_NE(fail_in_loop(x.data(), 1021 + i % 3, &out), 0);
+    ASSERT_EQ(fail_in_loop(x.data(), i % 1000, &out), 0);
+  }
+  // A frame left pushed by an error would grow the stack call after call.
+  EXPECT_EQ(mallocCalls - before, 0);
+  EXPECT_STREQ(tdl_last_error(),
+               "index 1024 out of range for dim 0 of size 1024 (window size 1)");
+  std::vector<float> fx = frameXs(), r(64), s(64 * 256);
+  ASSERT_EQ(frame_work(fx.data(), 3, r.data(), s.data()), 0);
+  EXPECT_EQ(line(tdl::rt::ElemType::F32, {64}, r.data()) +
+                line(tdl::rt::ElemType::F32, {64, 256}, s.data()),
+            interpret("ref_frame_work"));
+}
+
+TEST(CpuFrame, ConcurrentCallsAreIndependent) {
+  // Each thread has its own frame stack: results equal a serial run's.
+  const int kThreads = 2, kCalls = 30;
+  std::vector<std::vector<float>> want(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    std::vector<float> x = frameXs(0.1f * t), r(64), s(64 * 256);
+    ASSERT_EQ(frame_work(x.data(), 2, r.data(), s.data()), 0);
+    want[t] = r;
+    want[t].insert(want[t].end(), s.begin(), s.end());
+  }
+  std::vector<int> mismatches(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      std::vector<float> x = frameXs(0.1f * t), r(64), s(64 * 256);
+      for (int c = 0; c < kCalls; ++c) {
+        if (frame_work(x.data(), 2, r.data(), s.data()) != 0)
+          ++mismatches[t];
+        std::vector<float> got = r;
+        got.insert(got.end(), s.begin(), s.end());
+        if (std::memcmp(got.data(), want[t].data(), got.size() * 4) != 0)
+          ++mismatches[t];
+      }
+    });
+  for (std::thread &th : threads)
+    th.join();
+  for (int t = 0; t < kThreads; ++t)
+    EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
 } // namespace
+
+extern "C" void *__wrap_malloc(size_t n) {
+  ++mallocCalls;
+  return __real_malloc(n);
+}
