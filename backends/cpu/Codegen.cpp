@@ -94,6 +94,16 @@ llvm::Function *ModuleEmitter::internalFunction(const ir::Function &f) {
   return fn;
 }
 
+int64_t ModuleEmitter::workspaceBytes(const ir::Function &f) {
+  // Frames and scratch are pushed in 64-byte units, last in first out; TDL
+  // has no recursion, so the call graph is a DAG.
+  const FrameUse &u = frameUse[&f];
+  int64_t above = u.kernelScratch;
+  for (const ir::Function *c : u.callees)
+    above = std::max(above, workspaceBytes(*c));
+  return (u.frame + 63) / 64 * 64 + above;
+}
+
 llvm::Constant *ModuleEmitter::i64Array(llvm::ArrayRef<int64_t> values) {
   llvm::LLVMContext &ctx = m.getContext();
   llvm::SmallVector<uint64_t, 8> v(values.begin(), values.end());
@@ -459,6 +469,7 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   args.push_back(arena);
   llvm::Value *code = b.CreateCall(me.internalFunction(*callee), args);
   propagateError(code);
+  me.frameUse[&f].callees.push_back(callee);
   return llvm::Error::success();
 }
 
@@ -536,6 +547,8 @@ llvm::Error FunctionEmitter::emit() {
 
   b.SetInsertPoint(exitBlock);
   closeFrame();
+  me.frameUse[&f].frame = plan.peak();
+  me.frameUse[&f].kernelScratch = kernelScratch;
   b.CreateRet(b.CreateLoad(b.getInt32Ty(), retCode));
   entryBuilder.CreateBr(start);
   return llvm::Error::success();
@@ -554,6 +567,53 @@ static llvm::Value *callWithArena(ModuleEmitter &me, llvm::IRBuilder<> &b,
   llvm::Value *code = b.CreateCall(inner, args);
   b.CreateCall(me.rt("tdl_rt_free_tapes"), {b.CreateLoad(b.getPtrTy(), arena)});
   return code;
+}
+
+/// `PREFIX f_workspace_size()`: the bytes of frame stack one call of f
+/// uses; `PREFIX f_with_workspace(ws, bytes, args...)`: f on a buffer the
+/// caller lends (docs/cpu-backend.md "Memory").
+static void emitWorkspaceEntries(ModuleEmitter &me, const ir::Function &f,
+                                 llvm::Function *wrapper) {
+  llvm::LLVMContext &ctx = me.m.getContext();
+  llvm::IRBuilder<> b(ctx);
+  std::string base = me.options.prefix + f.getName().str();
+  auto *sizeFn = llvm::Function::Create(
+      llvm::FunctionType::get(b.getInt64Ty(), {}, false),
+      llvm::GlobalValue::ExternalLinkage, base + "_workspace_size", me.m);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", sizeFn));
+  b.CreateRet(b.getInt64(me.workspaceBytes(f)));
+
+  llvm::SmallVector<llvm::Type *, 8> params{b.getPtrTy(), b.getInt64Ty()};
+  for (llvm::Argument &a : wrapper->args())
+    params.push_back(a.getType());
+  auto *withFn = llvm::Function::Create(
+      llvm::FunctionType::get(b.getInt32Ty(), params, false),
+      llvm::GlobalValue::ExternalLinkage, base + "_with_workspace", me.m);
+  withFn->getArg(0)->setName("workspace");
+  withFn->getArg(1)->setName("workspace_bytes");
+  for (unsigned i = 0; i < wrapper->arg_size(); ++i) {
+    withFn->getArg(i + 2)->setName(wrapper->getArg(i)->getName());
+    withFn->addParamAttrs(
+        i + 2, llvm::AttrBuilder(ctx, wrapper->getAttributes().getParamAttrs(i)));
+  }
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", withFn));
+  // Chunk header and saved stack (Workspace.cpp): 7 pointers.
+  llvm::Value *save = b.CreateAlloca(b.getPtrTy(), b.getInt64(8), "save");
+  llvm::Value *lent = b.CreateCall(
+      me.rt("tdl_rt_workspace_lend"),
+      {withFn->getArg(0), withFn->getArg(1), save});
+  llvm::SmallVector<llvm::Value *, 8> args;
+  for (unsigned i = 0; i < wrapper->arg_size(); ++i)
+    args.push_back(withFn->getArg(i + 2));
+  llvm::Value *code = b.CreateCall(wrapper, args);
+  llvm::BasicBlock *give = llvm::BasicBlock::Create(ctx, "return", withFn);
+  llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx, "done", withFn);
+  b.CreateCondBr(b.CreateICmpNE(lent, b.getInt32(0)), give, done);
+  b.SetInsertPoint(give);
+  b.CreateCall(me.rt("tdl_rt_workspace_return"), {save});
+  b.CreateBr(done);
+  b.SetInsertPoint(done);
+  b.CreateRet(code);
 }
 
 static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
@@ -595,6 +655,7 @@ static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   for (size_t i = 0; i < resultLeaves.size(); ++i)
     args.push_back(w->getArg(argLeaves.size() + i));
   b.CreateRet(callWithArena(me, b, inner, args));
+  emitWorkspaceEntries(me, f, w);
 }
 
 static void emitJitEntry(ModuleEmitter &me, const ir::Function &f) {
@@ -623,6 +684,7 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   ModuleEmitter me(*out.module, *runtime, options, out);
 
   std::vector<std::string> keep;
+  std::vector<const ir::Function *> exported;
   for (const auto &fp : module.getFunctions()) {
     const ir::Function &f = *fp;
     if (f.isDerivedDeclaration())
@@ -631,10 +693,15 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
     if (llvm::Error e = fe.emit())
       return e;
     if (f.isExported() && !options.jit) {
-      emitExportedWrapper(me, f);
+      exported.push_back(&f);
       keep.push_back(options.prefix + f.getName().str());
+      keep.push_back(options.prefix + f.getName().str() + "_workspace_size");
+      keep.push_back(options.prefix + f.getName().str() + "_with_workspace");
     }
   }
+  // After every body: a wrapper's workspace bound needs its callees'.
+  for (const ir::Function *f : exported)
+    emitExportedWrapper(me, *f);
   if (options.jit) {
     const ir::Function *entry = module.lookup(options.jitEntry);
     if (!entry)

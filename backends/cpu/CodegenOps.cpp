@@ -11,6 +11,7 @@
 #include "backends/cpu/FunctionEmitter.h"
 #include "backends/cpu/LoopNest.h"
 
+#include "runtime/cpu/Gemm.h"
 #include "ssa_ir/OpParams.h"
 
 namespace tdl::cpu {
@@ -334,6 +335,8 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
       return st;
     };
     llvm::Value *out = result();
+    noteKernelScratch(
+        rt::gemmScratchBound(m, k, n, ir::dtypeSize(outT.getDType())));
     // One entry point per dtype: the module links only its kernels.
     std::string fn =
         ("tdl_rt_matmul_" + ir::dtypeName(inType(0).getDType())).str();
@@ -356,6 +359,16 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                    p.padding[2], p.padding[3], p.dilation[0], p.dilation[1],
                    p.groups});
     llvm::Value *out = result();
+    { // Conv.cpp: direct loops' accumulators, or im2col columns + GEMM.
+      int64_t acc = ir::dtypeSize(outT.getDType());
+      int64_t og = ws[0] / p.groups, kk = ws[1] * ws[2] * ws[3],
+              pp = outShape[2] * outShape[3];
+      int64_t direct = pp * acc;
+      int64_t im2col = (kk * pp * ir::dtypeSize(inType(0).getDType()) + 63) /
+                           64 * 64 +
+                       rt::gemmScratchBound(og, kk, pp, acc);
+      noteKernelScratch(std::max(direct, im2col) + 64);
+    }
     std::string fn =
         ("tdl_rt_conv2d_" + ir::dtypeName(inType(0).getDType())).str();
     b.CreateCall(me.rt(fn), {i32(me.options.fastMath ? 1 : 0),

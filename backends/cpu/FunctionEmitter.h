@@ -66,6 +66,16 @@ public:
   /// A private constant i64 array.
   llvm::Constant *i64Array(llvm::ArrayRef<int64_t> values);
 
+  /// What a function's call needs of the frame stack (docs/cpu-backend.md
+  /// "Memory"): its own frame, the kernels' scratch on top of it, callees.
+  struct FrameUse {
+    int64_t frame = 0, kernelScratch = 0;
+    llvm::SmallVector<const ir::Function *, 4> callees;
+  };
+  llvm::DenseMap<const ir::Function *, FrameUse> frameUse;
+  /// Bytes of the frame stack one call of `f` uses at most (its workspace).
+  int64_t workspaceBytes(const ir::Function &f);
+
   llvm::Module &m;
   llvm::Module &runtime;
   const CodegenOptions &options;
@@ -122,6 +132,12 @@ public:
   void popScope();
   /// Bytes of the frame (known once the body is emitted).
   int64_t frameBytes() const { return plan.peak(); }
+  /// A kernel called here takes up to `bytes` of scratch (runtime/cpu/
+  /// Scratch.h) on top of the frame.
+  void noteKernelScratch(int64_t bytes) {
+    kernelScratch = std::max(kernelScratch, bytes);
+  }
+  int64_t kernelScratch = 0;
 
   /// Copies each of `from` into `to` (same leaf types `types`).
   void copyLeaves(llvm::ArrayRef<llvm::Value *> from,

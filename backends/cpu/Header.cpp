@@ -105,19 +105,28 @@ void writeHeader(const ir::Module &module, const HeaderOptions &options,
 
   for (const ir::Function *f : exported) {
     std::vector<Param> params = paramsOf(*f);
-    os << "int32_t " << options.prefix << f->getName() << "(";
+    std::string cParams;
     for (size_t i = 0; i < params.size(); ++i) {
       const Param &p = params[i];
-      os << (i ? ", " : "");
+      cParams += (i ? ", " : "");
       if (p.output)
-        os << cType(p.type.getDType()) << " *" << p.name;
+        cParams += fmt::format("{} *{}", cType(p.type.getDType()), p.name);
       else if (p.type.getRank() == 0)
-        os << cType(p.type.getDType()) << " " << p.name;
+        cParams += fmt::format("{} {}", cType(p.type.getDType()), p.name);
       else
-        os << "const " << cType(p.type.getDType()) << " *" << p.name;
-      os << " /*" << p.type << "*/";
+        cParams +=
+            fmt::format("const {} *{}", cType(p.type.getDType()), p.name);
+      llvm::raw_string_ostream(cParams) << " /*" << p.type << "*/";
     }
-    os << (params.empty() ? "void" : "") << ");\n";
+    std::string name = options.prefix + f->getName().str();
+    os << "int32_t " << name << "(" << (params.empty() ? "void" : cParams)
+       << ");\n";
+    // docs/cpu-backend.md "Memory": the temporaries of one call, and the
+    // same call on a buffer the caller lends (no allocation at all).
+    os << "int64_t " << name << "_workspace_size(void);\n";
+    os << "int32_t " << name
+       << "_with_workspace(void *workspace, int64_t workspace_bytes"
+       << (params.empty() ? "" : ", ") << cParams << ");\n";
   }
   os << "const char *" << options.prefix << "tdl_last_error(void);\n\n";
   os << "#ifdef __cplusplus\n} // extern \"C\"\n\nnamespace "
@@ -159,6 +168,10 @@ void writeHeader(const ir::Module &module, const HeaderOptions &options,
     }
     os << ");\n}\n";
   }
+  for (const ir::Function *f : exported)
+    os << fmt::format("inline int64_t {}_workspace_size() {{ return ::{}{}"
+                      "_workspace_size(); }}\n",
+                      f->getName().str(), options.prefix, f->getName().str());
   os << "inline const char *last_error() { return ::" << options.prefix
      << "tdl_last_error(); }\n";
   os << "\n} // namespace " << sanitizeIdentifier(options.moduleName)

@@ -27,7 +27,7 @@
 namespace tdl::rt {
 namespace {
 
-constexpr int64_t maxMR = 16, maxNR = 64;
+constexpr int64_t maxMR = kMaxMR, maxNR = kMaxNR;
 
 int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -89,7 +89,7 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // KC x NR of B (one microkernel's panel, 32 KB with AVX-512) stays in
   // L1 while the MC x KC block of A streams from L2. Measured on Sapphire
   // Rapids (bench/bench_cpu_matmul.cpp): KC 128..384 and MC 6..48 MR.
-  const int64_t KC = 256, MC = MR * 12, NC = NR * 64;
+  const int64_t KC = kKC, MC = MR * kMCTiles, NC = NR * kNCTiles;
   int64_t kcMax = min64(KC, k), mcMax = roundUp(min64(MC, m), MR),
           ncMax = roundUp(min64(NC, n), NR);
   Scratch bufA(mcMax * kcMax * int64_t(sizeof(Ac)));

@@ -61,6 +61,24 @@ template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
             int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc);
 
+/// Largest microkernel tile on any instruction set.
+inline constexpr int64_t kMaxMR = 16, kMaxNR = 64;
+/// Block sizes of the GEMM loop nest (Gemm.cpp), in microkernel tiles.
+inline constexpr int64_t kKC = 256, kMCTiles = 12, kNCTiles = 64;
+
+/// An upper bound of the scratch bytes (frame stack, Scratch.h) gemmOf
+/// takes for C[m,n] = A[m,k] @ B[k,n] with `accBytes`-byte accumulators,
+/// on any instruction set: its packed A block and B panel.
+inline int64_t gemmScratchBound(int64_t m, int64_t k, int64_t n,
+                                int64_t accBytes) {
+  auto align = [](int64_t v) { return (v + 63) / 64 * 64; };
+  auto lesser = [](int64_t a, int64_t b) { return a < b ? a : b; };
+  int64_t kc = lesser(kKC, k);
+  int64_t mc = lesser(kMCTiles * kMaxMR, m + kMaxMR - 1);
+  int64_t nc = lesser(kNCTiles * kMaxNR, n + kMaxNR - 1);
+  return align(mc * kc * accBytes) + align(kc * nc * accBytes);
+}
+
 /// gemmOf with the dtype as a value (tests).
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
             const void *a, int64_t lda, const void *b, int64_t ldb, void *c,

@@ -168,6 +168,30 @@ TEST(CpuFrame, ErrorsPopTheFrame) {
             interpret("ref_frame_work"));
 }
 
+TEST(CpuFrame, ACallerLentWorkspaceIsEnough) {
+  // frame_work's frame, its callee-free matmuls' GEMM scratch: all in the
+  // lent buffer, so not even the first call allocates.
+  int64_t bytes = frame_work_workspace_size();
+  EXPECT_GT(bytes, 64 * 256 * 4);
+  EXPECT_EQ(abi_model::frame_work_workspace_size(), bytes);
+  std::vector<char> ws(size_t(bytes) + 63); // the buffer need not be aligned
+  std::vector<float> x = frameXs(), r(64), s(64 * 256);
+  std::vector<float> r2(64), s2(64 * 256);
+  ASSERT_EQ(frame_work(x.data(), 3, r.data(), s.data()), 0);
+  long before = mallocCalls;
+  ASSERT_EQ(frame_work_with_workspace(ws.data() + 1, bytes + 62, x.data(), 3,
+                                      r2.data(), s2.data()),
+            0);
+  EXPECT_EQ(mallocCalls - before, 0);
+  EXPECT_EQ(std::memcmp(r.data(), r2.data(), r.size() * 4), 0);
+  EXPECT_EQ(std::memcmp(s.data(), s2.data(), s.size() * 4), 0);
+  // Too small a buffer still works: the stack grows past it.
+  ASSERT_EQ(frame_work_with_workspace(ws.data(), 128, x.data(), 3, r2.data(),
+                                      s2.data()),
+            0);
+  EXPECT_EQ(std::memcmp(s.data(), s2.data(), s.size() * 4), 0);
+}
+
 TEST(CpuFrame, ConcurrentCallsAreIndependent) {
   // Each thread has its own frame stack: results equal a serial run's.
   const int kThreads = 2, kCalls = 30;
