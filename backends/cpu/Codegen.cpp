@@ -556,16 +556,17 @@ llvm::Error FunctionEmitter::emit() {
 
 //===-- Exported wrappers (LANGUAGE.md §8) --------------------------------===//
 
-/// Calls `inner` with a fresh tape arena and frees the arena's cells after
-/// (also after a run-time error); returns the status.
+/// Calls `inner` and drops the tape cells it pushed after it returns (also
+/// after a run-time error); returns the status. The hidden last parameter
+/// of internal functions carries the tape stack's saved top.
 static llvm::Value *callWithArena(ModuleEmitter &me, llvm::IRBuilder<> &b,
                                   llvm::Function *inner,
                                   llvm::SmallVectorImpl<llvm::Value *> &args) {
-  llvm::Value *arena = b.CreateAlloca(b.getPtrTy(), nullptr, "arena");
-  b.CreateStore(llvm::ConstantPointerNull::get(b.getPtrTy()), arena);
-  args.push_back(arena);
+  llvm::Value *mark = b.CreateAlloca(b.getPtrTy(), b.getInt64(2), "tapes");
+  b.CreateCall(me.rt("tdl_rt_tape_mark"), {mark});
+  args.push_back(mark);
   llvm::Value *code = b.CreateCall(inner, args);
-  b.CreateCall(me.rt("tdl_rt_free_tapes"), {b.CreateLoad(b.getPtrTy(), arena)});
+  b.CreateCall(me.rt("tdl_rt_tape_reset"), {mark});
   return code;
 }
 

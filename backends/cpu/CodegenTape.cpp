@@ -1,13 +1,15 @@
 //===- CodegenTape.cpp - tape_new / tape_push / tape_top / tape_pop -------===//
 //
 // A tape value is one pointer: its top cell, or null when empty. A cell is
-//   [0] the next cell of the arena list, [8] the cell below (the tape `pop`
-//   returns), [16...] the pushed value's leaves, each 16-byte aligned.
+//   [0] unused, [8] the cell below (the tape `pop` returns), [16...] the
+//   pushed value's leaves, each 16-byte aligned.
 // Cells are immutable, so tapes stay persistent (a push does not change the
-// tape it starts from) and `tape_top` aliases the cell's payload. Cells live
-// in the arena of the exported call (FunctionEmitter::arena), freed by the
-// wrapper when the call returns: tapes may be carried by loops and passed
-// between functions, and their memory is bounded by what the call pushes.
+// tape it starts from) and `tape_top` aliases the cell's payload. Cells are
+// bumped off the thread's tape stack (runtime/cpu/Workspace.cpp: chunks kept
+// across calls, grown geometrically), which the exported call's wrapper
+// resets when the call returns: a push allocates nothing in steady state,
+// tapes may be carried by loops and passed between functions, and their
+// memory is bounded by what the call pushes.
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
@@ -38,11 +40,10 @@ llvm::Error FunctionEmitter::emitTapeOp(const ir::Operation &op) {
       size += alignTo16(leafBytes(t));
     }
     llvm::Value *below = b.CreateLoad(ptr, leaf(op.getOperand(0)));
-    llvm::Value *cell = b.CreateCall(me.rt("malloc"), {i64(size)}, "cell");
+    llvm::Value *cell =
+        b.CreateCall(me.rt("tdl_rt_tape_alloc"), {i64(size)}, "cell");
     branchToErrorIf(b.CreateIsNull(cell), me.addErrorSite(op.getLoc()),
                     "out of memory");
-    b.CreateStore(b.CreateLoad(ptr, arena), cell);
-    b.CreateStore(cell, arena);
     b.CreateStore(below, b.CreateConstGEP1_64(b.getInt8Ty(), cell, 8));
     Leaves &value = leavesOf(op.getOperand(1));
     for (size_t i = 0; i < types.size(); ++i)

@@ -174,8 +174,8 @@ public:
   llvm::IRBuilder<> entryBuilder; // allocas and slot initialisation
   llvm::BasicBlock *exitBlock = nullptr;
   llvm::AllocaInst *retCode = nullptr;
-  /// The tape arena of the exported call (the hidden last parameter): a
-  /// pointer to the head of the list of tape cells, freed by the wrapper.
+  /// The hidden last parameter: the tape stack's top saved by the exported
+  /// call (CodegenTape.cpp), passed along to callees.
   llvm::Value *arena = nullptr;
   llvm::DenseMap<const ir::Value *, Leaves> values;
 

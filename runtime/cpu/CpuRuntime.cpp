@@ -555,15 +555,3 @@ TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
     pool2dT<T>((const T *)x, (T *)out, params, isMax != 0);
   });
 }
-
-//===-- Tapes -------------------------------------------------------------===//
-
-/// Frees the tape cells of one exported call: a list linked through each
-/// cell's first word (backends/cpu/CodegenTape.cpp).
-TDL_RT void tdl_rt_free_tapes(void *head) {
-  while (head) {
-    void *next = *static_cast<void **>(head);
-    free(head);
-    head = next;
-  }
-}

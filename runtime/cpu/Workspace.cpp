@@ -9,7 +9,10 @@
 //
 // A chunk is never moved or resized while frames live in it (pointers into
 // it are held by callers); a push that does not fit the current chunk moves
-// to the next one, reusing a cached chunk when it is large enough. The
+// to the next one, reusing a cached chunk when it is large enough, so the
+// stack grows geometrically. A second stack of the same kind holds
+// autodiff's tape cells: a push is a bump of its top, and the whole tape
+// memory of an exported call is dropped when the call returns. The
 // chunks of a thread are freed when the thread exits (a pthread key
 // destructor) or by tdl_release_workspace(). An application can also lend a
 // buffer (tdl_rt_workspace_lend): frames then go there until it is returned.
@@ -44,7 +47,9 @@ struct Stack {
   Chunk *cur = nullptr;   // the chunk the top frame is in (null: empty)
 };
 
-thread_local Stack stack;
+/// Frames (and kernel scratch); autodiff's tape cells, which outlive the
+/// function that pushes them and are dropped when the exported call ends.
+thread_local Stack stack, tapeStack;
 
 pthread_key_t stackKey;
 pthread_once_t stackKeyOnce = PTHREAD_ONCE_INIT;
@@ -60,6 +65,8 @@ void freeChain(Chunk *c) {
 void destroyStack(void *) {
   freeChain(stack.first);
   stack.first = stack.cur = nullptr;
+  freeChain(tapeStack.first);
+  tapeStack.first = tapeStack.cur = nullptr;
 }
 
 void makeStackKey() { pthread_key_create(&stackKey, destroyStack); }
@@ -83,8 +90,8 @@ Chunk *newChunk(int64_t bytes) {
 /// The chunk after `c` (the first one after `c == null`), made to hold at
 /// least `bytes`: a cached chunk that is too small is replaced (with the
 /// ones after it, which are unused too).
-Chunk *nextChunk(Chunk *c, int64_t bytes) {
-  Chunk **slot = c ? &c->next : &stack.first;
+Chunk *nextChunk(Stack &st, Chunk *c, int64_t bytes) {
+  Chunk **slot = c ? &c->next : &st.first;
   if (*slot && (*slot)->cap >= bytes)
     return *slot;
   int64_t grown = c ? 2 * c->cap : 0;
@@ -100,6 +107,22 @@ Chunk *nextChunk(Chunk *c, int64_t bytes) {
   return n;
 }
 
+/// `bytes` (a multiple of the alignment) on top of `st`; null when memory
+/// is exhausted.
+void *bump(Stack &st, int64_t bytes) {
+  Chunk *c = st.cur;
+  if (!c || c->cap - c->used < bytes) {
+    c = nextChunk(st, c, bytes);
+    if (!c)
+      return nullptr;
+    c->used = 0;
+    st.cur = c;
+  }
+  char *p = c->data + c->used;
+  c->used += bytes;
+  return p;
+}
+
 } // namespace
 
 /// Pushes a frame of `bytes` (rounded up to 64) on the calling thread's
@@ -109,22 +132,32 @@ TDL_RT void *tdl_rt_frame_push(int64_t bytes, void **save) {
   Chunk *c = stack.cur;
   save[0] = c;
   save[1] = reinterpret_cast<void *>(c ? c->used : 0);
-  bytes = (bytes + kFrameAlign - 1) & ~(kFrameAlign - 1);
-  if (!c || c->cap - c->used < bytes) {
-    c = nextChunk(c, bytes);
-    if (!c)
-      return nullptr;
-    c->used = 0;
-    stack.cur = c;
-  }
-  char *frame = c->data + c->used;
-  c->used += bytes;
-  return frame;
+  return bump(stack, (bytes + kFrameAlign - 1) & ~(kFrameAlign - 1));
 }
 
 TDL_RT void tdl_rt_frame_pop(void **save) {
   Chunk *c = static_cast<Chunk *>(save[0]);
   stack.cur = c;
+  if (c)
+    c->used = reinterpret_cast<int64_t>(save[1]);
+}
+
+/// A tape cell of `bytes` (16-byte aligned), kept until the exported call
+/// that pushed it returns (tdl_rt_tape_reset); null when memory is exhausted.
+TDL_RT void *tdl_rt_tape_alloc(int64_t bytes) {
+  return bump(tapeStack, (bytes + 15) & ~int64_t(15));
+}
+
+/// The tape stack's top, saved by an exported call before it runs.
+TDL_RT void tdl_rt_tape_mark(void **save) {
+  save[0] = tapeStack.cur;
+  save[1] = reinterpret_cast<void *>(tapeStack.cur ? tapeStack.cur->used : 0);
+}
+
+/// Drops every tape cell pushed since tdl_rt_tape_mark(save).
+TDL_RT void tdl_rt_tape_reset(void **save) {
+  Chunk *c = static_cast<Chunk *>(save[0]);
+  tapeStack.cur = c;
   if (c)
     c->used = reinterpret_cast<int64_t>(save[1]);
 }

@@ -192,6 +192,23 @@ TEST(CpuFrame, ACallerLentWorkspaceIsEnough) {
   EXPECT_EQ(std::memcmp(s.data(), s2.data(), s.size() * 4), 0);
 }
 
+TEST(CpuFrame, TapePushesDoNotAllocate) {
+  std::vector<float> w(1024), x(512), g(1024);
+  for (int i = 0; i < 1024; ++i)
+    w[i] = float(i % 13) * 0.02f - 0.12f;
+  for (int i = 0; i < 512; ++i)
+    x[i] = float(i % 7) * 0.1f - 0.3f;
+  float loss = 0;
+  ASSERT_EQ(rnn_grad(w.data(), x.data(), &loss, g.data()), 0);
+  EXPECT_EQ(line(tdl::rt::ElemType::F32, {}, &loss) +
+                line(tdl::rt::ElemType::F32, {32, 32}, g.data()),
+            interpret("ref_rnn_grad"));
+  long before = mallocCalls;
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(rnn_grad(w.data(), x.data(), &loss, g.data()), 0);
+  EXPECT_EQ(mallocCalls - before, 0);
+}
+
 TEST(CpuFrame, ConcurrentCallsAreIndependent) {
   // Each thread has its own frame stack: results equal a serial run's.
   const int kThreads = 2, kCalls = 30;
