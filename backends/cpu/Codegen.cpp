@@ -713,6 +713,18 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   }
   keep.push_back("tdl_last_error");
   me.rt("tdl_last_error");
+  if (!options.jit) {
+    // PREFIX tdl_set_num_threads(n): each object has its own pool.
+    std::string name = options.prefix + "tdl_set_num_threads";
+    llvm::IRBuilder<> b(context);
+    auto *fn = llvm::Function::Create(
+        llvm::FunctionType::get(b.getVoidTy(), {b.getInt32Ty()}, false),
+        llvm::GlobalValue::ExternalLinkage, name, *out.module);
+    b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
+    b.CreateCall(me.rt("tdl_rt_set_num_threads"), {fn->getArg(0)});
+    b.CreateRetVoid();
+    keep.push_back(name);
+  }
   if (llvm::Error e = linkRuntime(*out.module, std::move(runtime), keep,
                                   options.jit, options.prefix))
     return e;

@@ -128,7 +128,9 @@ void writeHeader(const ir::Module &module, const HeaderOptions &options,
        << "_with_workspace(void *workspace, int64_t workspace_bytes"
        << (params.empty() ? "" : ", ") << cParams << ");\n";
   }
-  os << "const char *" << options.prefix << "tdl_last_error(void);\n\n";
+  os << "const char *" << options.prefix << "tdl_last_error(void);\n";
+  // docs/cpu-backend.md "Threads": results do not depend on it.
+  os << "void " << options.prefix << "tdl_set_num_threads(int32_t n);\n\n";
   os << "#ifdef __cplusplus\n} // extern \"C\"\n\nnamespace "
      << sanitizeIdentifier(options.moduleName) << " {\n";
   for (const ir::Function *f : exported) {

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Parallel.h"
 #include "runtime/cpu/Scratch.h"
 
 #include <stdlib.h>
@@ -68,9 +69,9 @@ void packB(const T *b, int64_t ldb, int64_t kc, int64_t nc, int64_t nr,
 }
 
 template <typename T, typename R>
-void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
-           int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb, R *cOut,
-           int64_t ldc) {
+void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
+                int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb,
+                R *cOut, int64_t ldc) {
   using Ac = typename Acc<R>::type;
   Ac *c = reinterpret_cast<Ac *>(cOut); // same width: R or its unsigned
   if (m == 0 || n == 0)
@@ -131,6 +132,45 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
       }
     }
   }
+}
+
+/// One GEMM split over threads (Parallel.cpp): parts are column ranges of
+/// C, whole microkernel panels wide, each computed by gemmSerial with the
+/// same k order as the whole, so results do not depend on the thread count.
+template <typename T, typename R> struct GemmParts {
+  const MicroKernel *uk;
+  RowsKernelFn rows;
+  int64_t m, k, n, lda, ldb, ldc, cols;
+  const T *a, *b;
+  R *c;
+
+  static void run(void *self, int64_t part) {
+    const GemmParts &g = *static_cast<const GemmParts *>(self);
+    int64_t j0 = part * g.cols;
+    int64_t nc = min64(g.cols, g.n - j0);
+    gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, g.lda, g.b + j0, g.ldb,
+                     g.c + j0, g.ldc);
+  }
+};
+
+/// Below this many multiply-adds a GEMM runs on one thread.
+constexpr int64_t kParallelMacs = int64_t(1) << 18;
+
+template <typename T, typename R>
+void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
+           int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb, R *c,
+           int64_t ldc) {
+  int64_t threads = m * n * k >= kParallelMacs ? tdl_rt_num_threads() : 1;
+  int64_t panels = (n + uk.nr - 1) / uk.nr;
+  if (threads <= 1 || panels < 2) {
+    gemmSerial<T, R>(uk, rows, m, k, n, a, lda, b, ldb, c, ldc);
+    return;
+  }
+  int64_t parts = min64(threads, panels);
+  GemmParts<T, R> g{&uk, rows, m, k, n, lda, ldb, ldc,
+                    (panels + parts - 1) / parts * uk.nr, a, b, c};
+  parts = (n + g.cols - 1) / g.cols;
+  tdl_rt_parallel(parts, &GemmParts<T, R>::run, &g);
 }
 
 } // namespace

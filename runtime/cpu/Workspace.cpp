@@ -17,8 +17,8 @@
 // destructor) or by tdl_release_workspace(). An application can also lend a
 // buffer (tdl_rt_workspace_lend): frames then go there until it is returned.
 //
-// In the JIT the thread-locals become plain globals (RuntimeLinker.cpp); the
-// JIT runs one entry at a time.
+// Each thread's stacks are found through a pthread key (also in the JIT,
+// which has no thread-local storage for generated code).
 //
 //===----------------------------------------------------------------------===//
 #include <pthread.h>
@@ -47,12 +47,19 @@ struct Stack {
   Chunk *cur = nullptr;   // the chunk the top frame is in (null: empty)
 };
 
-/// Frames (and kernel scratch); autodiff's tape cells, which outlive the
-/// function that pushes them and are dropped when the exported call ends.
-thread_local Stack stack, tapeStack;
+/// What a thread owns: its frame stack (frames and kernel scratch), its
+/// tape stack (autodiff's tape cells, which outlive the function that
+/// pushes them and are dropped when the exported call ends), and whether it
+/// runs a part of a parallel loop (Parallel.cpp). Found through a pthread
+/// key rather than `thread_local`, which the JIT cannot give generated code
+/// (RuntimeLinker.cpp): so worker threads have their own stacks there too.
+struct ThreadState {
+  Stack frames, tapes;
+  int32_t inParallel;
+};
 
-pthread_key_t stackKey;
-pthread_once_t stackKeyOnce = PTHREAD_ONCE_INIT;
+pthread_key_t stateKey;
+pthread_once_t stateKeyOnce = PTHREAD_ONCE_INIT;
 
 void freeChain(Chunk *c) {
   while (c) {
@@ -62,14 +69,29 @@ void freeChain(Chunk *c) {
   }
 }
 
-void destroyStack(void *) {
-  freeChain(stack.first);
-  stack.first = stack.cur = nullptr;
-  freeChain(tapeStack.first);
-  tapeStack.first = tapeStack.cur = nullptr;
+void destroyState(void *p) {
+  ThreadState *s = static_cast<ThreadState *>(p);
+  freeChain(s->frames.first);
+  freeChain(s->tapes.first);
+  free(s);
 }
 
-void makeStackKey() { pthread_key_create(&stackKey, destroyStack); }
+void makeStateKey() { pthread_key_create(&stateKey, destroyState); }
+
+/// The calling thread's state, made on first use (null when memory is
+/// exhausted).
+ThreadState *state() {
+  pthread_once(&stateKeyOnce, makeStateKey);
+  void *p = pthread_getspecific(stateKey);
+  if (!p) {
+    p = calloc(1, sizeof(ThreadState));
+    if (!p || pthread_setspecific(stateKey, p) != 0) {
+      free(p);
+      return nullptr;
+    }
+  }
+  return static_cast<ThreadState *>(p);
+}
 
 Chunk *newChunk(int64_t bytes) {
   int64_t cap = bytes < kMinChunk ? kMinChunk : bytes;
@@ -100,10 +122,6 @@ Chunk *nextChunk(Stack &st, Chunk *c, int64_t bytes) {
     return nullptr;
   freeChain(*slot);
   *slot = n;
-  if (!c) {
-    pthread_once(&stackKeyOnce, makeStackKey);
-    pthread_setspecific(stackKey, &stack);
-  }
   return n;
 }
 
@@ -129,15 +147,21 @@ void *bump(Stack &st, int64_t bytes) {
 /// stack; `save[2]` receives what tdl_rt_frame_pop needs. Null when memory
 /// is exhausted.
 TDL_RT void *tdl_rt_frame_push(int64_t bytes, void **save) {
-  Chunk *c = stack.cur;
+  ThreadState *t = state();
+  if (!t) {
+    save[0] = save[1] = nullptr;
+    return nullptr;
+  }
+  Chunk *c = t->frames.cur;
   save[0] = c;
   save[1] = reinterpret_cast<void *>(c ? c->used : 0);
-  return bump(stack, (bytes + kFrameAlign - 1) & ~(kFrameAlign - 1));
+  return bump(t->frames, (bytes + kFrameAlign - 1) & ~(kFrameAlign - 1));
 }
 
 TDL_RT void tdl_rt_frame_pop(void **save) {
+  ThreadState *t = state(); // exists: the push made it
   Chunk *c = static_cast<Chunk *>(save[0]);
-  stack.cur = c;
+  t->frames.cur = c;
   if (c)
     c->used = reinterpret_cast<int64_t>(save[1]);
 }
@@ -145,29 +169,43 @@ TDL_RT void tdl_rt_frame_pop(void **save) {
 /// A tape cell of `bytes` (16-byte aligned), kept until the exported call
 /// that pushed it returns (tdl_rt_tape_reset); null when memory is exhausted.
 TDL_RT void *tdl_rt_tape_alloc(int64_t bytes) {
-  return bump(tapeStack, (bytes + 15) & ~int64_t(15));
+  ThreadState *t = state();
+  return t ? bump(t->tapes, (bytes + 15) & ~int64_t(15)) : nullptr;
 }
 
 /// The tape stack's top, saved by an exported call before it runs.
 TDL_RT void tdl_rt_tape_mark(void **save) {
-  save[0] = tapeStack.cur;
-  save[1] = reinterpret_cast<void *>(tapeStack.cur ? tapeStack.cur->used : 0);
+  ThreadState *t = state();
+  Chunk *c = t ? t->tapes.cur : nullptr;
+  save[0] = c;
+  save[1] = reinterpret_cast<void *>(c ? c->used : 0);
 }
 
 /// Drops every tape cell pushed since tdl_rt_tape_mark(save).
 TDL_RT void tdl_rt_tape_reset(void **save) {
+  ThreadState *t = state();
+  if (!t)
+    return;
   Chunk *c = static_cast<Chunk *>(save[0]);
-  tapeStack.cur = c;
+  t->tapes.cur = c;
   if (c)
     c->used = reinterpret_cast<int64_t>(save[1]);
 }
 
+/// The calling thread's "runs a part of a parallel loop" flag (Parallel.cpp);
+/// null when memory is exhausted.
+TDL_RT int32_t *tdl_rt_in_parallel_flag(void) {
+  ThreadState *t = state();
+  return t ? &t->inParallel : nullptr;
+}
+
 /// Frees the calling thread's cached frame memory (none may be live).
 TDL_RT void tdl_rt_release_workspace(void) {
-  if (stack.cur && stack.cur->used)
+  ThreadState *t = state();
+  if (!t || (t->frames.cur && t->frames.cur->used))
     return; // called from inside a generated function: keep it
-  freeChain(stack.first);
-  stack.first = stack.cur = nullptr;
+  freeChain(t->frames.first);
+  t->frames.first = t->frames.cur = nullptr;
 }
 
 /// Lends the caller's `buffer` of `bytes` as the bottom of the calling
@@ -175,7 +213,8 @@ TDL_RT void tdl_rt_release_workspace(void) {
 /// 0) while frames are live (a call from inside a generated function).
 TDL_RT int32_t tdl_rt_workspace_lend(void *buffer, int64_t bytes,
                                      void **save) {
-  if (stack.cur && stack.cur->used)
+  ThreadState *t = state();
+  if (!t || (t->frames.cur && t->frames.cur->used))
     return 0;
   Chunk *lent = static_cast<Chunk *>(static_cast<void *>(save + 2));
   uintptr_t data = reinterpret_cast<uintptr_t>(buffer);
@@ -185,16 +224,17 @@ TDL_RT int32_t tdl_rt_workspace_lend(void *buffer, int64_t bytes,
   lent->cap = bytes - int64_t(aligned - data);
   lent->used = 0;
   lent->block = nullptr;
-  save[0] = stack.first;
-  save[1] = stack.cur;
-  stack.first = lent;
-  stack.cur = nullptr;
+  save[0] = t->frames.first;
+  save[1] = t->frames.cur;
+  t->frames.first = lent;
+  t->frames.cur = nullptr;
   return 1;
 }
 
 TDL_RT void tdl_rt_workspace_return(void **save) {
+  ThreadState *t = state();
   Chunk *lent = static_cast<Chunk *>(static_cast<void *>(save + 2));
   freeChain(lent->next); // chunks grown past the lent buffer
-  stack.first = static_cast<Chunk *>(save[0]);
-  stack.cur = static_cast<Chunk *>(save[1]);
+  t->frames.first = static_cast<Chunk *>(save[0]);
+  t->frames.cur = static_cast<Chunk *>(save[1]);
 }

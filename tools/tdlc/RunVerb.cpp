@@ -67,6 +67,12 @@ static cl::opt<std::string>
     runTrace("trace",
              cl::desc("With --backend=accel: write a Chrome trace of the run"),
              cl::value_desc("file.json"), cl::sub(RunCommand));
+static cl::opt<unsigned> runThreads(
+    "threads",
+    cl::desc("Threads the cpu backend's kernels use (default: "
+             "TDL_NUM_THREADS, else the machine's cores); results do not "
+             "depend on it"),
+    cl::value_desc("N"), cl::init(0), cl::sub(RunCommand));
 static cl::opt<int> printPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),
@@ -220,6 +226,9 @@ int runRunVerb() {
   llvm::Expected<std::vector<ir::RuntimeValue>> results =
       std::vector<ir::RuntimeValue>();
   if (backend == Backend::Cpu) {
+    // The JIT's runtime reads TDL_NUM_THREADS when its pool starts.
+    if (runThreads > 0)
+      setenv("TDL_NUM_THREADS", std::to_string(runThreads).c_str(), 1);
     if (opts::optLevel() >= 2)
       ir::fuseModule(*fe.ir.module); // one loop nest per group
     cpu::JitOptions jit;

@@ -209,6 +209,42 @@ TEST(CpuFrame, TapePushesDoNotAllocate) {
   EXPECT_EQ(mallocCalls - before, 0);
 }
 
+TEST(CpuThreads, ResultsDoNotDependOnTheThreadCount) {
+  std::vector<float> a(96 * 300), b(300 * 700);
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = float(int(i * 7919 % 2001) - 1000) * 1e-3f;
+  for (size_t i = 0; i < b.size(); ++i)
+    b[i] = float(int(i * 104729 % 1999) - 999) * 1e-3f;
+  std::vector<std::vector<float>> outs;
+  for (int threads : {1, 2, 3}) {
+    tdl_set_num_threads(threads);
+    std::vector<float> c(96 * 700);
+    ASSERT_EQ(big_matmul(a.data(), b.data(), c.data()), 0);
+    outs.push_back(c);
+  }
+  tdl_set_num_threads(2);
+  EXPECT_EQ(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * 4),
+            0);
+  EXPECT_EQ(std::memcmp(outs[0].data(), outs[2].data(), outs[0].size() * 4),
+            0);
+  // Calls from several application threads at once: each gets the serial
+  // result (the pool runs one loop at a time, the others run serially).
+  std::vector<int> bad(3, 0);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 3; ++t)
+    ts.emplace_back([&, t] {
+      std::vector<float> c(96 * 700);
+      for (int i = 0; i < 5; ++i) {
+        if (big_matmul(a.data(), b.data(), c.data()) != 0 ||
+            std::memcmp(c.data(), outs[0].data(), c.size() * 4) != 0)
+          ++bad[t];
+      }
+    });
+  for (std::thread &th : ts)
+    th.join();
+  EXPECT_EQ(bad, (std::vector<int>{0, 0, 0}));
+}
+
 TEST(CpuFrame, ConcurrentCallsAreIndependent) {
   // Each thread has its own frame stack: results equal a serial run's.
   const int kThreads = 2, kCalls = 30;

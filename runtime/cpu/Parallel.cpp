@@ -1,0 +1,161 @@
+//===- Parallel.cpp - the kernel runtime's thread pool --------------------===//
+//
+// tdl_rt_parallel(parts, fn, ctx) runs fn(ctx, p) for p in [0, parts) on the
+// calling thread and the pool's workers. Kernels split their output into
+// parts whose elements are each computed entirely by one call of fn, in the
+// same order whatever thread runs it, so results are bit-identical at every
+// thread count (docs/cpu-backend.md "Threads").
+//
+// The number of threads is the machine's cores unless TDL_NUM_THREADS or
+// tdl_set_num_threads() says otherwise. A parallel loop started from a
+// thread that is already running a part (a kernel inside a kernel, or an
+// exported function called from a part) runs serially: no oversubscription.
+// Workers are created on first use and wait on a condition variable between
+// loops. Written on pthreads and atomics only: the runtime has no C++
+// runtime library (CpuRuntime.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define TDL_RT extern "C" __attribute__((visibility("default")))
+
+extern "C" int32_t *tdl_rt_in_parallel_flag(void); // Workspace.cpp
+
+namespace {
+
+constexpr int32_t kMaxThreads = 256;
+
+using PartFn = void (*)(void *ctx, int64_t part);
+
+struct Pool {
+  pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+  pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
+  int32_t workers = 0;  // threads started
+  int32_t threads = 0;  // threads to use (0: not decided yet)
+  uint64_t generation = 0;
+  int32_t busy = 0;     // workers still in the current loop
+  int32_t running = 0;  // a loop is in progress (one at a time)
+  // The current loop.
+  PartFn fn = nullptr;
+  void *ctx = nullptr;
+  int64_t parts = 0;
+  int64_t next = 0;     // the next part to take (atomic)
+  int32_t allowed = 0;  // workers that may take parts
+};
+
+Pool pool;
+
+int32_t defaultThreads() {
+  if (const char *env = getenv("TDL_NUM_THREADS")) {
+    long n = strtol(env, nullptr, 10);
+    if (n >= 1)
+      return n > kMaxThreads ? kMaxThreads : int32_t(n);
+  }
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores < 1 ? 1 : cores > kMaxThreads ? kMaxThreads : int32_t(cores);
+}
+
+/// Takes parts of the current loop until none is left.
+void runParts(PartFn fn, void *ctx, int64_t parts) {
+  int32_t *flag = tdl_rt_in_parallel_flag();
+  int32_t was = flag ? *flag : 0;
+  if (flag)
+    *flag = 1;
+  for (;;) {
+    int64_t p = __atomic_fetch_add(&pool.next, 1, __ATOMIC_RELAXED);
+    if (p >= parts)
+      break;
+    fn(ctx, p);
+  }
+  if (flag)
+    *flag = was;
+}
+
+void *workerMain(void *arg) {
+  int32_t index = int32_t(reinterpret_cast<intptr_t>(arg));
+  uint64_t seen = 0;
+  pthread_mutex_lock(&pool.mu);
+  for (;;) {
+    while (pool.generation == seen)
+      pthread_cond_wait(&pool.wake, &pool.mu);
+    seen = pool.generation;
+    PartFn fn = pool.fn;
+    void *ctx = pool.ctx;
+    int64_t parts = pool.parts;
+    bool take = index < pool.allowed;
+    pthread_mutex_unlock(&pool.mu);
+    if (take)
+      runParts(fn, ctx, parts);
+    pthread_mutex_lock(&pool.mu);
+    if (--pool.busy == 0)
+      pthread_cond_signal(&pool.finished);
+  }
+  return nullptr;
+}
+
+} // namespace
+
+/// Threads the next parallel loops use (at least 1).
+TDL_RT void tdl_rt_set_num_threads(int32_t n) {
+  pthread_mutex_lock(&pool.mu);
+  pool.threads = n < 1 ? 1 : n > kMaxThreads ? kMaxThreads : n;
+  pthread_mutex_unlock(&pool.mu);
+}
+
+TDL_RT int32_t tdl_rt_num_threads(void) {
+  pthread_mutex_lock(&pool.mu);
+  if (pool.threads == 0)
+    pool.threads = defaultThreads();
+  int32_t n = pool.threads;
+  pthread_mutex_unlock(&pool.mu);
+  return n;
+}
+
+/// fn(ctx, p) for every p in [0, parts), on up to tdl_rt_num_threads()
+/// threads; returns when all are done.
+TDL_RT void tdl_rt_parallel(int64_t parts, PartFn fn, void *ctx) {
+  int32_t *flag = tdl_rt_in_parallel_flag();
+  int32_t threads = parts > 1 ? tdl_rt_num_threads() : 1;
+  if (threads <= 1 || (flag && *flag)) {
+    for (int64_t p = 0; p < parts; ++p)
+      fn(ctx, p);
+    return;
+  }
+  pthread_mutex_lock(&pool.mu);
+  if (pool.running) { // another application thread's loop is running
+    pthread_mutex_unlock(&pool.mu);
+    for (int64_t p = 0; p < parts; ++p)
+      fn(ctx, p);
+    return;
+  }
+  while (pool.workers < threads - 1) {
+    pthread_t t;
+    if (pthread_create(&t, nullptr, workerMain,
+                       reinterpret_cast<void *>(intptr_t(pool.workers))) != 0)
+      break;
+    pthread_detach(t);
+    ++pool.workers;
+  }
+  pool.running = 1;
+  pool.fn = fn;
+  pool.ctx = ctx;
+  pool.parts = parts;
+  pool.next = 0;
+  pool.allowed = threads - 1;
+  pool.busy = pool.workers;
+  ++pool.generation;
+  pthread_cond_broadcast(&pool.wake);
+  pthread_mutex_unlock(&pool.mu);
+
+  runParts(fn, ctx, parts);
+
+  pthread_mutex_lock(&pool.mu);
+  while (pool.busy > 0)
+    pthread_cond_wait(&pool.finished, &pool.mu);
+  pool.running = 0;
+  pthread_mutex_unlock(&pool.mu);
+}
