@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/Philox.h"
 #include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/Reduce.h"
 #include "runtime/cpu/Gemm.h"
 
@@ -104,157 +105,78 @@ TDL_RT int32_t tdl_rt_has_zero(int32_t dtype, int64_t n, const void *data) {
 //===-- Elementwise scalar functions --------------------------------------===//
 //
 // One function per (op, dtype), always inlined into the loops the code
-// generator writes, so they vectorize with them. Integer wrapping, pow,
-// shifts and casts come from runtime/ScalarSemantics.h, shared with the
-// interpreter.
+// generator writes, so they vectorize with them. The semantics are
+// runtime/kernels/Elementwise.h's, shared with the interpreter.
 
-namespace {
-
-using namespace tdl::scalar;
-
-float m_exp(float v) { return expf(v); }
-double m_exp(double v) { return exp(v); }
-float m_log(float v) { return logf(v); }
-double m_log(double v) { return log(v); }
-float m_sqrt(float v) { return sqrtf(v); }
-double m_sqrt(double v) { return sqrt(v); }
-float m_sin(float v) { return sinf(v); }
-double m_sin(double v) { return sin(v); }
-float m_cos(float v) { return cosf(v); }
-double m_cos(double v) { return cos(v); }
-float m_tanh(float v) { return tanhf(v); }
-double m_tanh(double v) { return tanh(v); }
-float m_floor(float v) { return floorf(v); }
-double m_floor(double v) { return floor(v); }
-float m_ceil(float v) { return ceilf(v); }
-double m_ceil(double v) { return ceil(v); }
-float m_round(float v) { return nearbyintf(v); }
-double m_round(double v) { return nearbyint(v); }
-float m_fmod(float a, float b) { return fmodf(a, b); }
-double m_fmod(double a, double b) { return fmod(a, b); }
-float m_pow(float a, float b) { return powf(a, b); }
-double m_pow(double a, double b) { return pow(a, b); }
-float m_fabs(float v) { return fabsf(v); }
-double m_fabs(double v) { return fabs(v); }
-
-template <typename T> T sigmoid(T v) {
-  if (v >= 0)
-    return T(1) / (T(1) + m_exp(-v));
-  T e = m_exp(v);
-  return e / (T(1) + e);
-}
-
-template <typename T> T absT(T v) {
-  if constexpr (isInt<T>)
-    return v < 0 ? wrapNeg(v) : v;
-  else
-    return m_fabs(v);
-}
-template <typename T> T signT(T v) {
-  if constexpr (!isInt<T>)
-    if (v != v)
-      return v;
-  return T((v > T(0)) - (v < T(0)));
-}
-template <typename T> T notT(T v) {
-  if constexpr (std::is_same_v<T, uint8_t>)
-    return v ? 0 : 1;
-  else
-    return T(~v);
-}
-template <typename T> T divT(T a, T b) {
-  if constexpr (isInt<T>) {
-    if (b == 0)
-      return 0; // checked before the loop (tdl_rt_has_zero)
-    if (b == T(-1))
-      return wrapNeg(a);
-    return T(a / b);
-  } else {
-    return a / b;
-  }
-}
-template <typename T> T remT(T a, T b) {
-  if constexpr (isInt<T>) {
-    if (b == 0 || b == T(-1))
-      return 0;
-    return T(a % b);
-  } else {
-    return m_fmod(a, b);
-  }
-}
-template <typename T> T powT(T a, T b) {
-  if constexpr (isInt<T>)
-    return intPow(a, b);
-  else
-    return T(m_pow(a, b));
-}
-} // namespace
+namespace ew = tdl::kernels::ew;
 
 #define TDL_FOR_INT_TYPES(M) M(i8, int8_t) M(i32, int32_t) M(i64, int64_t)
 #define TDL_FOR_FLOAT_TYPES(M) M(f32, float) M(f64, double)
 #define TDL_FOR_NUM_TYPES(M) TDL_FOR_INT_TYPES(M) TDL_FOR_FLOAT_TYPES(M)
 #define TDL_FOR_ALL_TYPES(M) M(bool, uint8_t) TDL_FOR_NUM_TYPES(M)
 
-#define TDL_UNARY(NAME, EXPR, SUF, T)                                          \
-  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a) { return EXPR; }
-#define TDL_BINARY(NAME, EXPR, SUF, T)                                         \
-  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a, T b) { return EXPR; }
-#define TDL_COMPARE(NAME, EXPR, SUF, T)                                        \
-  TDL_INLINE uint8_t tdl_ew_##NAME##_##SUF(T a, T b) { return (EXPR) ? 1 : 0; }
+#define TDL_UNARY(NAME, FN, SUF, T)                                            \
+  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a) { return ew::FN(a); }
+#define TDL_BINARY(NAME, FN, SUF, T)                                           \
+  TDL_INLINE T tdl_ew_##NAME##_##SUF(T a, T b) { return ew::FN(a, b); }
+#define TDL_COMPARE(NAME, SUF, T)                                              \
+  TDL_INLINE uint8_t tdl_ew_##NAME##_##SUF(T a, T b) { return ew::NAME(a, b); }
 
 #define TDL_NUM_OPS(SUF, T)                                                    \
-  TDL_UNARY(neg, wrapNeg(a), SUF, T)                                           \
-  TDL_UNARY(abs, absT(a), SUF, T)                                              \
-  TDL_UNARY(sign, signT(a), SUF, T)                                            \
-  TDL_BINARY(add, wrapAdd(a, b), SUF, T)                                       \
-  TDL_BINARY(sub, wrapSub(a, b), SUF, T)                                       \
-  TDL_BINARY(mul, wrapMul(a, b), SUF, T)                                       \
-  TDL_BINARY(div, divT(a, b), SUF, T)                                          \
-  TDL_BINARY(rem, remT(a, b), SUF, T)                                          \
-  TDL_BINARY(pow, powT(a, b), SUF, T)                                          \
-  TDL_BINARY(max, nanMax(a, b), SUF, T)                                          \
-  TDL_BINARY(min, nanMin(a, b), SUF, T)                                          \
-  TDL_COMPARE(lt, a < b, SUF, T)                                               \
-  TDL_COMPARE(le, a <= b, SUF, T)                                              \
-  TDL_COMPARE(gt, a > b, SUF, T)                                               \
-  TDL_COMPARE(ge, a >= b, SUF, T)
+  TDL_UNARY(neg, neg, SUF, T)                                                  \
+  TDL_UNARY(abs, abs, SUF, T)                                                  \
+  TDL_UNARY(sign, sign, SUF, T)                                                \
+  TDL_BINARY(add, add, SUF, T)                                                 \
+  TDL_BINARY(sub, sub, SUF, T)                                                 \
+  TDL_BINARY(mul, mul, SUF, T)                                                 \
+  TDL_BINARY(div, div, SUF, T)                                                 \
+  TDL_BINARY(rem, rem, SUF, T)                                                 \
+  TDL_BINARY(pow, pow, SUF, T)                                                 \
+  TDL_BINARY(max, max, SUF, T)                                                 \
+  TDL_BINARY(min, min, SUF, T)                                                 \
+  TDL_COMPARE(lt, SUF, T)                                                      \
+  TDL_COMPARE(le, SUF, T)                                                      \
+  TDL_COMPARE(gt, SUF, T)                                                      \
+  TDL_COMPARE(ge, SUF, T)
 TDL_FOR_NUM_TYPES(TDL_NUM_OPS)
 
 #define TDL_EQ_OPS(SUF, T)                                                     \
-  TDL_COMPARE(eq, a == b, SUF, T)                                              \
-  TDL_COMPARE(ne, a != b, SUF, T)
+  TDL_COMPARE(eq, SUF, T)                                                      \
+  TDL_COMPARE(ne, SUF, T)
 TDL_FOR_ALL_TYPES(TDL_EQ_OPS)
 
 #define TDL_FLOAT_OPS(SUF, T)                                                  \
-  TDL_UNARY(exp, m_exp(a), SUF, T)                                             \
-  TDL_UNARY(log, m_log(a), SUF, T)                                             \
-  TDL_UNARY(sqrt, m_sqrt(a), SUF, T)                                           \
-  TDL_UNARY(rsqrt, T(1) / m_sqrt(a), SUF, T)                                   \
-  TDL_UNARY(sin, m_sin(a), SUF, T)                                             \
-  TDL_UNARY(cos, m_cos(a), SUF, T)                                             \
-  TDL_UNARY(tanh, m_tanh(a), SUF, T)                                           \
-  TDL_UNARY(sigmoid, sigmoid(a), SUF, T)                                       \
-  TDL_UNARY(floor, m_floor(a), SUF, T)                                         \
-  TDL_UNARY(ceil, m_ceil(a), SUF, T)                                           \
-  TDL_UNARY(round, m_round(a), SUF, T)                                         \
-  TDL_INLINE uint8_t tdl_ew_isnan_##SUF(T a) { return a != a ? 1 : 0; }
+  TDL_UNARY(exp, exp, SUF, T)                                                  \
+  TDL_UNARY(log, log, SUF, T)                                                  \
+  TDL_UNARY(sqrt, sqrt, SUF, T)                                                \
+  TDL_UNARY(rsqrt, rsqrt, SUF, T)                                              \
+  TDL_UNARY(sin, sin, SUF, T)                                                  \
+  TDL_UNARY(cos, cos, SUF, T)                                                  \
+  TDL_UNARY(tanh, tanh, SUF, T)                                                \
+  TDL_UNARY(sigmoid, sigmoid, SUF, T)                                          \
+  TDL_UNARY(floor, floor, SUF, T)                                              \
+  TDL_UNARY(ceil, ceil, SUF, T)                                                \
+  TDL_UNARY(round, round, SUF, T)                                              \
+  TDL_INLINE uint8_t tdl_ew_isnan_##SUF(T a) { return ew::isNaN(a); }
 TDL_FOR_FLOAT_TYPES(TDL_FLOAT_OPS)
 
 #define TDL_LOGIC_OPS(SUF, T)                                                  \
-  TDL_UNARY(not, notT(a), SUF, T)                                              \
-  TDL_BINARY(and, T(a &b), SUF, T)                                             \
-  TDL_BINARY(or, T(a | b), SUF, T)                                             \
-  TDL_BINARY(xor, T(a ^ b), SUF, T)
+  TDL_UNARY(not, logicalNot, SUF, T)                                           \
+  TDL_BINARY(and, bitAnd, SUF, T)                                              \
+  TDL_BINARY(or, bitOr, SUF, T)                                                \
+  TDL_BINARY(xor, bitXor, SUF, T)
 TDL_LOGIC_OPS(bool, uint8_t)
 TDL_FOR_INT_TYPES(TDL_LOGIC_OPS)
 
 #define TDL_SHIFT_OPS(SUF, T)                                                  \
-  TDL_BINARY(shl, shiftLeft(a, b), SUF, T)                                     \
-  TDL_BINARY(shr, shiftRight(a, b), SUF, T)
+  TDL_BINARY(shl, shl, SUF, T)                                                 \
+  TDL_BINARY(shr, shr, SUF, T)
 TDL_FOR_INT_TYPES(TDL_SHIFT_OPS)
 
 #define TDL_CAST_TO(SUF2, T2, SUF1, T1)                                        \
-  TDL_INLINE T2 tdl_cast_##SUF1##_##SUF2(T1 a) { return convert<T2>(a); }
+  TDL_INLINE T2 tdl_cast_##SUF1##_##SUF2(T1 a) {                               \
+    return tdl::scalar::convert<T2>(a);                                        \
+  }
 #define TDL_CAST_FROM(SUF1, T1)                                                \
   TDL_CAST_TO(bool, uint8_t, SUF1, T1)                                         \
   TDL_CAST_TO(i8, int8_t, SUF1, T1)                                            \

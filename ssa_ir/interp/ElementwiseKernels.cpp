@@ -12,6 +12,7 @@
 #include "ssa_ir/interp/Kernels.h"
 
 #include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/Elementwise.h"
 
 #include <cmath>
 #include <limits>
@@ -22,6 +23,7 @@ namespace tdl::ir::kernels {
 namespace {
 
 using namespace tdl::scalar;
+namespace ew = tdl::kernels::ew;
 
 template <typename R, typename T, typename F>
 RuntimeValue map1(const Type &outType, const RuntimeValue &x, F f) {
@@ -59,75 +61,37 @@ template <typename F> RuntimeValue anyUnary(const RuntimeValue &x, F f) {
   });
 }
 
-template <typename T> T sigmoid(T v) {
-  // Stable for large |v|: never exponentiates a large positive number.
-  if (v >= 0)
-    return T(1) / (T(1) + std::exp(-v));
-  T e = std::exp(v);
-  return e / (T(1) + e);
-}
-
 RuntimeValue unary(const Operation &op, const RuntimeValue &x) {
   switch (op.getOpcode()) {
-  case Opcode::Neg:
-    return anyUnary(x, [](auto v) { return wrapNeg(v); });
-  case Opcode::Abs:
-    return anyUnary(x, [](auto v) {
-      using T = decltype(v);
-      if constexpr (isInt<T>)
-        return v < 0 ? wrapNeg(v) : v;
-      else
-        return std::fabs(v);
-    });
-  case Opcode::Sign:
-    return anyUnary(x, [](auto v) {
-      using T = decltype(v);
-      if constexpr (!isInt<T>)
-        if (std::isnan(v))
-          return v;
-      return T((v > T(0)) - (v < T(0)));
-    });
-  case Opcode::Exp:
-    return floatUnary(x, [](auto v) { return std::exp(v); });
-  case Opcode::Log:
-    return floatUnary(x, [](auto v) { return std::log(v); });
-  case Opcode::Sqrt:
-    return floatUnary(x, [](auto v) { return std::sqrt(v); });
-  case Opcode::Rsqrt:
-    return floatUnary(x, [](auto v) { return decltype(v)(1) / std::sqrt(v); });
-  case Opcode::Sin:
-    return floatUnary(x, [](auto v) { return std::sin(v); });
-  case Opcode::Cos:
-    return floatUnary(x, [](auto v) { return std::cos(v); });
-  case Opcode::Tanh:
-    return floatUnary(x, [](auto v) { return std::tanh(v); });
-  case Opcode::Sigmoid:
-    return floatUnary(x, [](auto v) { return sigmoid(v); });
-  case Opcode::Floor:
-    return floatUnary(x, [](auto v) { return std::floor(v); });
-  case Opcode::Ceil:
-    return floatUnary(x, [](auto v) { return std::ceil(v); });
-  case Opcode::Round:
-    // The default rounding mode is to-nearest-even.
-    return floatUnary(x, [](auto v) { return std::nearbyint(v); });
-  case Opcode::Not:
-    if (x.getDType() == DType::Bool)
-      return map1<uint8_t, uint8_t>(x.getType(), x,
-                                    [](uint8_t v) { return v ? 0 : 1; });
-    return anyUnary(x, [](auto v) {
-      using T = decltype(v);
-      if constexpr (isInt<T>)
-        return T(~v);
-      else
-        return v; // unreachable: the type rule rejects floats
-    });
+#define TDL_ANY_UNARY(OP, FN)                                                  \
+  case Opcode::OP:                                                             \
+    return anyUnary(x, [](auto v) { return ew::FN(v); });
+#define TDL_FLOAT_UNARY(OP, FN)                                                \
+  case Opcode::OP:                                                             \
+    return floatUnary(x, [](auto v) { return ew::FN(v); });
+    TDL_ANY_UNARY(Neg, neg)
+    TDL_ANY_UNARY(Abs, abs)
+    TDL_ANY_UNARY(Sign, sign)
+    TDL_ANY_UNARY(Not, logicalNot)
+    TDL_FLOAT_UNARY(Exp, exp)
+    TDL_FLOAT_UNARY(Log, log)
+    TDL_FLOAT_UNARY(Sqrt, sqrt)
+    TDL_FLOAT_UNARY(Rsqrt, rsqrt)
+    TDL_FLOAT_UNARY(Sin, sin)
+    TDL_FLOAT_UNARY(Cos, cos)
+    TDL_FLOAT_UNARY(Tanh, tanh)
+    TDL_FLOAT_UNARY(Sigmoid, sigmoid)
+    TDL_FLOAT_UNARY(Floor, floor)
+    TDL_FLOAT_UNARY(Ceil, ceil)
+    TDL_FLOAT_UNARY(Round, round)
+#undef TDL_ANY_UNARY
+#undef TDL_FLOAT_UNARY
   case Opcode::IsNaN: {
     Type out = x.getType().withDType(DType::Bool);
     if (x.getDType() == DType::F32)
-      return map1<uint8_t, float>(out, x,
-                                  [](float v) { return std::isnan(v); });
+      return map1<uint8_t, float>(out, x, [](float v) { return ew::isNaN(v); });
     return map1<uint8_t, double>(out, x,
-                                 [](double v) { return std::isnan(v); });
+                                 [](double v) { return ew::isNaN(v); });
   }
   case Opcode::StopGradient:
     return x;
@@ -150,86 +114,62 @@ llvm::Expected<RuntimeValue> binary(const Operation &op, const RuntimeValue &x,
       return map2<uint8_t, T>(boolT, x, y, [&](T a, T b) { return f(a, b); });
     });
   };
+  // Integer ops on floats (and/or/xor/shifts) are rejected by the type
+  // rules; `if constexpr` keeps them from being instantiated.
+  auto intOnly = [&](auto f) {
+    return same([&](auto a, auto b) {
+      using T = decltype(a);
+      if constexpr (isInt<T>)
+        return f(a, b);
+      else
+        return a;
+    });
+  };
   switch (op.getOpcode()) {
-  case Opcode::Add:
-    return same([](auto a, auto b) { return wrapAdd(a, b); });
-  case Opcode::Sub:
-    return same([](auto a, auto b) { return wrapSub(a, b); });
-  case Opcode::Mul:
-    return same([](auto a, auto b) { return wrapMul(a, b); });
+#define TDL_SAME(OP, FN)                                                       \
+  case Opcode::OP:                                                             \
+    return same([](auto a, auto b) { return ew::FN(a, b); });
+#define TDL_COMPARE(OP, FN)                                                    \
+  case Opcode::OP:                                                             \
+    return compare([](auto a, auto b) { return ew::FN(a, b); });
+#define TDL_INT_ONLY(OP, FN)                                                   \
+  case Opcode::OP:                                                             \
+    return intOnly([](auto a, auto b) { return ew::FN(a, b); });
+    TDL_SAME(Add, add)
+    TDL_SAME(Sub, sub)
+    TDL_SAME(Mul, mul)
+    TDL_SAME(Pow, pow)
+    TDL_SAME(Max, max)
+    TDL_SAME(Min, min)
+    TDL_COMPARE(Eq, eq)
+    TDL_COMPARE(Ne, ne)
+    TDL_COMPARE(Lt, lt)
+    TDL_COMPARE(Le, le)
+    TDL_COMPARE(Gt, gt)
+    TDL_COMPARE(Ge, ge)
+    TDL_INT_ONLY(And, bitAnd)
+    TDL_INT_ONLY(Or, bitOr)
+    TDL_INT_ONLY(Xor, bitXor)
+    TDL_INT_ONLY(Shl, shl)
+    TDL_INT_ONLY(Shr, shr)
+#undef TDL_SAME
+#undef TDL_COMPARE
+#undef TDL_INT_ONLY
   case Opcode::Div:
   case Opcode::Rem: {
     bool isDiv = op.getOpcode() == Opcode::Div;
     bool divByZero = false;
     RuntimeValue r = same([&](auto a, auto b) {
       using T = decltype(a);
-      if constexpr (isInt<T>) {
-        if (b == 0) {
+      if constexpr (isInt<T>)
+        if (b == 0)
           divByZero = true;
-          return T(0);
-        }
-        if (b == T(-1)) // avoid INT_MIN / -1 overflow: wrap
-          return isDiv ? wrapNeg(a) : T(0);
-        return isDiv ? T(a / b) : T(a % b);
-      } else {
-        return isDiv ? a / b : std::fmod(a, b);
-      }
+      return isDiv ? ew::div(a, b) : ew::rem(a, b);
     });
     if (divByZero)
       return makeRuntimeError(op, isDiv ? "integer division by zero"
                                         : "integer remainder by zero");
     return r;
-  }
-  case Opcode::Pow:
-    return same([](auto a, auto b) {
-      using T = decltype(a);
-      if constexpr (isInt<T>)
-        return intPow(a, b);
-      else
-        return T(std::pow(a, b));
-    });
-  case Opcode::Max:
-  case Opcode::Min: {
-    bool isMax = op.getOpcode() == Opcode::Max;
-    return same(
-        [&](auto a, auto b) { return isMax ? nanMax(a, b) : nanMin(a, b); });
-  }
-  case Opcode::Eq:
-    return compare([](auto a, auto b) { return a == b; });
-  case Opcode::Ne:
-    return compare([](auto a, auto b) { return a != b; });
-  case Opcode::Lt:
-    return compare([](auto a, auto b) { return a < b; });
-  case Opcode::Le:
-    return compare([](auto a, auto b) { return a <= b; });
-  case Opcode::Gt:
-    return compare([](auto a, auto b) { return a > b; });
-  case Opcode::Ge:
-    return compare([](auto a, auto b) { return a >= b; });
-  case Opcode::And:
-  case Opcode::Or:
-  case Opcode::Xor: {
-    Opcode code = op.getOpcode();
-    return same([&](auto a, auto b) {
-      using T = decltype(a);
-      if constexpr (isInt<T>) // bool is stored as 0/1 bytes: bitwise works
-        return code == Opcode::And  ? T(a & b)
-               : code == Opcode::Or ? T(a | b)
-                                    : T(a ^ b);
-      else
-        return a; // unreachable: the type rule rejects floats
-    });
-  }
-  case Opcode::Shl:
-  case Opcode::Shr: {
-    bool left = op.getOpcode() == Opcode::Shl;
-    return same([&](auto a, auto b) {
-      using T = decltype(a);
-      if constexpr (isInt<T>)
-        return left ? shiftLeft(a, b) : shiftRight(a, b);
-      else
-        return a; // unreachable: the type rule rejects floats
-    });
   }
   default:
     llvm_unreachable("not a binary elementwise op");
