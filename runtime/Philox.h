@@ -1,8 +1,9 @@
 /*===- Philox.h - counter-based random numbers (Philox4x32-10) ------------===*
  *
- * The generator behind rng_uniform / rng_normal. Header-only C (usable from
- * C++ and from generated code) so the interpreter and every backend compute
- * the same bits. Algorithm: Salmon et al., "Parallel random numbers: as easy
+ * The generator behind rng_uniform / rng_normal. Header-only, included by
+ * the interpreter and the cpu runtime, so every backend computes the same
+ * bits; the normal transform uses the project's math functions
+ * (runtime/kernels/Math.h), so they are the same on every machine too. Algorithm: Salmon et al., "Parallel random numbers: as easy
  * as 1, 2, 3" (SC'11), Philox4x32 with 10 rounds, as in Random123.
  *
  * Element mapping (docs/ir.md, "Random numbers"): with key = {lo32(seed),
@@ -13,14 +14,16 @@
  *                u = (((uint64)w1 << 32 | w0) >> 11) * 2^-53   in [0, 1)
  *   normal:      block b = i, words w0..w3; u1 = f64 from (w0, w1),
  *                u2 = f64 from (w2, w3) as above; in double:
- *                z = sqrt(-2 log(1 - u1)) * cos(2 pi u2), then rounded to
- *                the dtype (Box-Muller, first output only).
+ *                z = sqrt(-2 log(1 - u1)) * cos(2 pi u2) with tdl::math's
+ *                functions, then rounded to the dtype (Box-Muller, first
+ *                output only).
  *
  *===----------------------------------------------------------------------===*/
 #ifndef TDL_RUNTIME_PHILOX_H
 #define TDL_RUNTIME_PHILOX_H
 
-#include <math.h>
+#include "runtime/kernels/Math.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -85,7 +88,8 @@ static inline double tdl_normal_f64(int64_t seed, uint64_t i) {
   tdl_philox_block(seed, i, w);
   double u1 = tdl_u53(w[0], w[1]);
   double u2 = tdl_u53(w[2], w[3]);
-  return sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
+  return tdl::math::sqrt(-2.0 * tdl::math::log(1.0 - u1)) *
+         tdl::math::cos(6.283185307179586 * u2);
 }
 
 #ifdef __cplusplus
