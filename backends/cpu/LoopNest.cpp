@@ -152,6 +152,9 @@ private:
   llvm::Value *compute(const ir::Value *v, const IndexMap &m) {
     const ir::Type &t = v->getType();
     llvm::Type *ty = fe.elemType(t.getDType());
+    if (v == rowCache.value && rowCache.stored && m == rowCache.rootMap)
+      return b.CreateLoad( // stored by this row's reduction pass
+          ty, b.CreateGEP(ty, rowCache.out, linearOffset(m, t.getShape())));
     if (!isMember(v)) {
       llvm::Value *p =
           b.CreateGEP(ty, fe.leaf(v), linearOffset(m, t.getShape()));
@@ -317,10 +320,24 @@ private:
         loop(xs[reducedAxes[k]], outerVars[k], [&] { nest(k + 1); });
         return;
       }
+      const ir::Value *operand = r.getOperand(0);
+      // Only when this is the root's current row (not a flipped or
+      // shifted one).
+      bool cache = &r == rowCache.reduction && m.size() == 1 &&
+                   m[0] == rowCache.rootMap[0];
+      rowCache.stored |= cache;
       llvm::Value *x =
           t > 0 ? reduceRun(r, n, runVar,
-                            [&] { return valueAt(r.getOperand(0), inner); })
-                : valueAt(r.getOperand(0), inner);
+                            [&] {
+                              llvm::Value *e = valueAt(operand, inner);
+                              if (cache)
+                                b.CreateStore(e, b.CreateGEP(
+                                                     e->getType(), rowCache.out,
+                                                     linearOffset(inner,
+                                                                  xs)));
+                              return e;
+                            })
+                : valueAt(operand, inner);
       b.CreateStore(combine(r, b.CreateLoad(ty, acc), x), acc);
     };
     nest(0);
@@ -392,10 +409,36 @@ private:
         m.push_back(DimIndex::loopVar(loopVars.back()));
       }
     }
+    if (!flat)
+      findRowCache(root, m, out);
     nest(sizes, loopVars, v, m, [&] {
       llvm::Value *x = valueAt(v, m);
       b.CreateStore(x, b.CreateGEP(ty, out, linearOffset(m, t.getShape())));
     });
+  }
+
+  /// A row reduction whose operand the root also reads at its own index
+  /// (softmax's sum of e = exp(x - max), then e / sum): the reduction pass
+  /// stores each operand element into the root's output row, which is still
+  /// in cache when the root's pass reads it back instead of recomputing it.
+  /// The same value, computed once: the bits do not change.
+  void findRowCache(const ir::Operation &root, const IndexMap &rootMap,
+                    llvm::Value *out) {
+    const ir::Type &t = root.getResult(0)->getType();
+    if (t.getRank() != 2)
+      return;
+    for (const ir::Operation *r : members) {
+      if (r == &root || !ir::isReduction(r->getOpcode()))
+        continue;
+      const ir::IntArray &axes = *r->getAttrs().getIntArray("axes");
+      const ir::Value *operand = r->getOperand(0);
+      const ir::Operation *def = operand->getDefiningOp();
+      if (axes.size() != 1 || axes[0] != 1 || !isMember(operand) ||
+          !def->hasTrait(ir::Elementwise) || operand->getType() != t)
+        continue;
+      rowCache = {r, operand, rootMap, out};
+      return;
+    }
   }
 
   /// out = identity, then the operand's leading dims in row-major order,
@@ -437,6 +480,13 @@ private:
   FunctionEmitter &fe;
   llvm::IRBuilder<> &b;
   llvm::DenseSet<const ir::Operation *> members;
+  struct {
+    const ir::Operation *reduction = nullptr;
+    const ir::Value *value = nullptr;
+    IndexMap rootMap;
+    llvm::Value *out = nullptr;
+    bool stored = false; // the reduction pass stores the row (emitted)
+  } rowCache;
   bool flat = true;
   std::vector<llvm::Value *> vars;
   std::vector<std::map<Key, llvm::Value *>> memo;
