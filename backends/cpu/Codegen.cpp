@@ -703,6 +703,10 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   // After every body: a wrapper's workspace bound needs its callees'.
   for (const ir::Function *f : exported)
     emitExportedWrapper(me, *f);
+  for (const auto &fp : module.getFunctions())
+    if (!fp->isDerivedDeclaration())
+      out.memory.push_back({fp->getName().str(), me.frameUse[fp.get()].frame,
+                            me.workspaceBytes(*fp), fp->isExported()});
   if (options.jit) {
     const ir::Function *entry = module.lookup(options.jitEntry);
     if (!entry)

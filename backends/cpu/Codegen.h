@@ -61,8 +61,19 @@ struct CodegenOptions {
   bool fastMath = false;
 };
 
+/// What one function needs of the frame stack (docs/cpu-backend.md
+/// "Memory"): its planned frame, and the most bytes a call uses with its
+/// callees' frames and the kernels' scratch (f_workspace_size()).
+struct FunctionMemory {
+  std::string name;
+  int64_t frameBytes = 0, workspaceBytes = 0;
+  bool exported = false;
+};
+
 struct GeneratedModule {
   std::unique_ptr<llvm::Module> module;
+  /// Per function, in module order.
+  std::vector<FunctionMemory> memory;
   /// Return code k > 0 means a run-time error at errorSites[k-1].
   std::vector<ir::Location> errorSites;
   /// JIT: `tdl_jit_print(i64 id, ptr leaves)` prints a value of printTypes[id].

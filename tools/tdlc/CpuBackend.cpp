@@ -63,6 +63,14 @@ static std::string defaultOutput(llvm::StringRef input, llvm::StringRef ext) {
   return std::string(name);
 }
 
+/// The --stats report: one line per function, on stderr.
+static void printMemoryStats(const cpu::GeneratedModule &gen) {
+  llvm::errs() << "function frame-bytes workspace-bytes\n";
+  for (const cpu::FunctionMemory &m : gen.memory)
+    llvm::errs() << m.name << (m.exported ? " (export)" : "") << " "
+                 << m.frameBytes << " " << m.workspaceBytes << "\n";
+}
+
 int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
                   llvm::StringRef input, llvm::StringRef output) {
   if (int status = runOptimizationPipeline(session, module, opts::optLevel());
@@ -101,6 +109,8 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
       reportUsageError(llvm::toString(tm.takeError()));
       return ExitUsageOrIOError;
     }
+    if (opts::memoryStats())
+      printMemoryStats(*gen);
     cpu::optimizeModule(*gen->module, **tm, opts::optLevel());
     if (kind == CpuOutput::Llvm) {
       llvm::raw_string_ostream os(code);

@@ -19,7 +19,8 @@ cl::opt<DiagFormat> DiagnosticsFormat(
 
 // LLVM's own `--color` (a boolean, in libLLVM) is unregistered first: ours
 // takes auto|always|never as CLI.md says, and also decides WithColor output.
-// Same for libLLVM's `-ffast-math` and `--time-passes`, which would clash.
+// Same for libLLVM's `-ffast-math`, `--time-passes` and `--stats`, which
+// would clash.
 cl::opt<ColorMode> &color() {
   static cl::opt<ColorMode> option(
       "color", cl::desc("Color diagnostics"),
@@ -60,14 +61,24 @@ cl::opt<bool> &timePasses() {
   return option;
 }
 
+cl::opt<bool> &memoryStats() {
+  static cl::opt<bool> option(
+      "stats",
+      cl::desc("With -c/-S/--emit=llvm: print each function's planned frame "
+               "and workspace bytes"),
+      cl::cat(Category));
+  return option;
+}
+
 void registerLateOptions() {
   auto &registered = cl::getRegisteredOptions(cl::SubCommand::getTopLevel());
-  for (llvm::StringRef name : {"color", "ffast-math", "time-passes"})
+  for (llvm::StringRef name : {"color", "ffast-math", "time-passes", "stats"})
     if (auto it = registered.find(name); it != registered.end())
       it->second->removeArgument();
   (void)color();
   (void)fastMath();
   (void)timePasses();
+  (void)memoryStats();
   llvm::WithColor::setAutoDetectFunction(autoDetectColor);
 }
 

@@ -29,6 +29,8 @@ extern llvm::cl::opt<bool> PrintIRAfterAll;
 extern llvm::cl::list<std::string> PrintIRAfter;
 /// --time-passes: registered late (libLLVM has an option of that name).
 llvm::cl::opt<bool> &timePasses();
+/// --stats (top level): the cpu backend's per-function memory report.
+llvm::cl::opt<bool> &memoryStats();
 
 /// -ffast-math: registered late too (libLLVM has an option of that name).
 llvm::cl::opt<bool> &fastMath();
