@@ -9,11 +9,12 @@
 // (GemmKernels.cpp). The other files: Gemm.cpp (matmul), GemmKernels.cpp
 // (its microkernels per instruction set), Conv.cpp (conv2d).
 //
-// Semantics copy the reference interpreter (ssa_ir/interp/*Kernels.cpp)
-// operation for operation, in the same order, so floating-point results are
-// bit-identical: accumulations keep the interpreter's order and the files
-// are compiled with -ffp-contract=off (no fused multiply-adds; only matmul
-// and conv2d under -ffast-math use FMA kernels, explicitly).
+// Semantics are the reference interpreter's: elementwise ops, reductions,
+// pooling, argmax and the math functions come from the header-only kernel
+// layer both compile (runtime/kernels/); matmul and conv2d keep the
+// interpreter's accumulation order in their blocked kernels. The files are
+// compiled with -ffp-contract=off (no fused multiply-adds; only matmul and
+// conv2d under -ffast-math use FMA kernels, explicitly).
 //
 // Dtype codes are ir::DType's: 0 bool, 1 i8, 2 i32, 3 i64, 4 f32, 5 f64.
 //
@@ -22,6 +23,7 @@
 #include "runtime/ScalarSemantics.h"
 #include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/Reduce.h"
+#include "runtime/kernels/Window.h"
 #include "runtime/cpu/Gemm.h"
 
 #include <math.h>
@@ -63,12 +65,6 @@ template <typename F> void dispatch(int32_t dtype, F &&f) {
   }
 }
 
-template <typename T> bool isNaN(T v) {
-  if constexpr (std::is_floating_point_v<T>)
-    return v != v;
-  else
-    return false;
-}
 
 } // namespace
 
@@ -321,21 +317,8 @@ TDL_RT void tdl_rt_argreduce(int32_t dtype, int32_t isMax, int64_t outer,
                              int64_t len, int64_t inner, const void *in,
                              int64_t *o) {
   dispatch(dtype, [&]<typename T>() {
-    const T *x = static_cast<const T *>(in);
-    for (int64_t a = 0; a < outer; ++a)
-      for (int64_t c = 0; c < inner; ++c) {
-        const T *p = x + a * len * inner + c;
-        int64_t best = 0;
-        T bestV = p[0];
-        for (int64_t k = 1; k < len && !isNaN(bestV); ++k) {
-          T v = p[k * inner];
-          if (isNaN(v) || (isMax ? v > bestV : v < bestV)) {
-            best = k;
-            bestV = v;
-          }
-        }
-        o[a * inner + c] = best;
-      }
+    tdl::kernels::argReduce<T>(static_cast<const T *>(in), outer, len, inner,
+                               isMax != 0, o);
   });
 }
 
@@ -428,52 +411,13 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
 
 //===-- Pooling (conv2d: Conv.cpp) ----------------------------------------===//
 
-namespace {
-
-/// p: N C H W, OH OW, window h w, stride h w, padding t b l r.
-template <typename T>
-void pool2dT(const T *xp, T *op, const int64_t *p, bool isMax) {
-  int64_t NC = p[0] * p[1], H = p[2], W = p[3], OH = p[4], OW = p[5];
-  int64_t wh = p[6], ww = p[7], sh = p[8], sw = p[9], pt = p[10], pl = p[12];
-  using Lim = std::numeric_limits<T>;
-  T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
-  T area = T(wh * ww);
-  for (int64_t nc = 0; nc < NC; ++nc) {
-    const T *plane = xp + nc * H * W;
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        T acc = isMax ? lowest : T(0);
-        for (int64_t kh = 0; kh < wh; ++kh) {
-          int64_t ih = oh * sh - pt + kh;
-          if (ih < 0 || ih >= H)
-            continue;
-          for (int64_t kw = 0; kw < ww; ++kw) {
-            int64_t iw = ow * sw - pl + kw;
-            if (iw < 0 || iw >= W)
-              continue;
-            T v = plane[ih * W + iw];
-            if (isMax) {
-              if constexpr (std::is_floating_point_v<T>)
-                if (v != v || acc != acc) {
-                  acc = v != v ? v : acc;
-                  continue;
-                }
-              acc = v > acc ? v : acc;
-            } else {
-              acc += v;
-            }
-          }
-        }
-        op[(nc * OH + oh) * OW + ow] = isMax ? acc : T(acc / area);
-      }
-  }
-}
-
-} // namespace
-
+/// params: N C H W, OH OW, window h w, stride h w, padding t b l r.
 TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
                           const void *x, void *out) {
   dispatch(dtype, [&]<typename T>() {
-    pool2dT<T>((const T *)x, (T *)out, params, isMax != 0);
+    const int64_t *p = params;
+    tdl::kernels::PoolShape s{p[0] * p[1], p[2], p[3], p[4], p[5], p[6],
+                              p[7],        p[8], p[9], p[10], p[12]};
+    tdl::kernels::pool2d<T>((const T *)x, (T *)out, s, isMax != 0);
   });
 }

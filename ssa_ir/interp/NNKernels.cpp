@@ -11,6 +11,8 @@
 #include "ssa_ir/OpParams.h"
 #include "ssa_ir/interp/Kernels.h"
 
+#include "runtime/kernels/Window.h"
+
 #include <limits>
 
 namespace tdl::ir::kernels {
@@ -124,47 +126,6 @@ void conv2dT(const RuntimeValue &x, const RuntimeValue &w, RuntimeValue &out,
     }
 }
 
-template <typename T>
-void pool2dT(const RuntimeValue &x, RuntimeValue &out, const Pool2DParams &p,
-             bool isMax) {
-  llvm::ArrayRef<int64_t> xs = x.getShape(), os = out.getShape();
-  int64_t NC = xs[0] * xs[1], H = xs[2], W = xs[3], OH = os[2], OW = os[3];
-  const T *xp = x.data<T>();
-  T *op = out.mutableData<T>();
-  using Lim = std::numeric_limits<T>;
-  T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
-  T area = T(p.window[0] * p.window[1]);
-  for (int64_t nc = 0; nc < NC; ++nc) {
-    const T *plane = xp + nc * H * W;
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        T acc = isMax ? lowest : T(0);
-        for (int64_t kh = 0; kh < p.window[0]; ++kh) {
-          int64_t ih = oh * p.stride[0] - p.padding[0] + kh;
-          if (ih < 0 || ih >= H)
-            continue;
-          for (int64_t kw = 0; kw < p.window[1]; ++kw) {
-            int64_t iw = ow * p.stride[1] - p.padding[2] + kw;
-            if (iw < 0 || iw >= W)
-              continue;
-            T v = plane[ih * W + iw];
-            if (isMax) {
-              if constexpr (std::is_floating_point_v<T>)
-                if (v != v || acc != acc) { // NaN propagates
-                  acc = v != v ? v : acc;
-                  continue;
-                }
-              acc = v > acc ? v : acc;
-            } else {
-              acc += v;
-            }
-          }
-        }
-        op[(nc * OH + oh) * OW + ow] = isMax ? acc : T(acc / area);
-      }
-  }
-}
-
 } // namespace
 
 RuntimeValue evalMatmul(const Operation &op, const RuntimeValue &a,
@@ -198,7 +159,16 @@ RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x) {
   RuntimeValue out = RuntimeValue::zeros(op.getResult(0)->getType());
   bool isMax = op.getOpcode() == Opcode::MaxPool2D;
   dispatchDType(x.getDType(),
-                [&]<typename T>() { pool2dT<T>(x, out, p, isMax); });
+                [&]<typename T>() {
+                  llvm::ArrayRef<int64_t> xs = x.getShape(),
+                                          os = out.getShape();
+                  tdl::kernels::PoolShape s{
+                      xs[0] * xs[1], xs[2],       xs[3],       os[2],
+                      os[3],         p.window[0], p.window[1], p.stride[0],
+                      p.stride[1],   p.padding[0], p.padding[2]};
+                  tdl::kernels::pool2d<T>(x.data<T>(), out.mutableData<T>(),
+                                          s, isMax);
+                });
   return out;
 }
 

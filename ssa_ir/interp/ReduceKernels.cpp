@@ -11,22 +11,12 @@
 #include "ssa_ir/interp/Kernels.h"
 
 #include "runtime/kernels/Reduce.h"
+#include "runtime/kernels/Window.h"
 
 #include <cmath>
 #include <limits>
 
 namespace tdl::ir::kernels {
-
-namespace {
-
-template <typename T> bool isNaN(T v) {
-  if constexpr (std::is_floating_point_v<T>)
-    return std::isnan(v);
-  else
-    return false;
-}
-
-} // namespace
 
 RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
   const Type &outType = op.getResult(0)->getType();
@@ -39,21 +29,7 @@ RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
     RuntimeValue out = RuntimeValue::zeros(outType);
     int64_t *o = out.mutableData<int64_t>();
     dispatchDType(x.getDType(), [&]<typename T>() {
-      const T *in = x.data<T>();
-      for (int64_t a = 0; a < outer; ++a)
-        for (int64_t c = 0; c < inner; ++c) {
-          const T *p = in + a * len * inner + c;
-          int64_t best = 0;
-          T bestV = p[0];
-          for (int64_t k = 1; k < len && !isNaN(bestV); ++k) {
-            T v = p[k * inner];
-            if (isNaN(v) || (isMax ? v > bestV : v < bestV)) {
-              best = k;
-              bestV = v;
-            }
-          }
-          o[a * inner + c] = best;
-        }
+      tdl::kernels::argReduce<T>(x.data<T>(), outer, len, inner, isMax, o);
     });
     return out;
   }
