@@ -373,8 +373,9 @@ llvm::Error FunctionEmitter::unsupported(const ir::Operation &op) {
       op.getName().str());
 }
 
-void FunctionEmitter::emitLoop(llvm::Value *n,
-                               llvm::function_ref<void(llvm::Value *)> body) {
+llvm::BranchInst *
+FunctionEmitter::emitLoop(llvm::Value *n,
+                          llvm::function_ref<void(llvm::Value *)> body) {
   llvm::BasicBlock *pre = b.GetInsertBlock();
   llvm::BasicBlock *header = llvm::BasicBlock::Create(ctx, "loop", fn);
   llvm::BasicBlock *bodyBB = llvm::BasicBlock::Create(ctx, "body", fn);
@@ -389,8 +390,9 @@ void FunctionEmitter::emitLoop(llvm::Value *n,
   llvm::Value *next = b.CreateAdd(i, i64(1), "", /*HasNUW=*/true,
                                   /*HasNSW=*/true);
   i->addIncoming(next, b.GetInsertBlock());
-  b.CreateBr(header);
+  llvm::BranchInst *backEdge = b.CreateBr(header);
   b.SetInsertPoint(done);
+  return backEdge;
 }
 
 //===-- Function bodies ---------------------------------------------------===//

@@ -164,7 +164,9 @@ public:
   llvm::GlobalVariable *constantGlobal(const ir::Operation &op);
 
   /// `for (i = 0; i < n; ++i) body(i)` with an i64 counter.
-  void emitLoop(llvm::Value *n, llvm::function_ref<void(llvm::Value *)> body);
+  /// Returns the back edge (for loop metadata).
+  llvm::BranchInst *emitLoop(llvm::Value *n,
+                             llvm::function_ref<void(llvm::Value *)> body);
 
   ModuleEmitter &me;
   const ir::Function &f;

@@ -56,14 +56,39 @@ private:
 
   /// for (iv = 0; iv < n; ++iv) body(), with `var` bound to iv and a memo
   /// scope for what the body computes.
-  void loop(int64_t n, int var, llvm::function_ref<void()> body) {
-    fe.emitLoop(fe.i64(n), [&](llvm::Value *iv) {
+  /// `lanes`: the loop over a reduction's lane accumulators, which must
+  /// become one vector operation: LLVM would otherwise unroll its 16
+  /// iterations first and leave NaN-aware max/min as scalar code.
+  void loop(int64_t n, int var, llvm::function_ref<void()> body,
+            bool lanes = false) {
+    llvm::BranchInst *backEdge = fe.emitLoop(fe.i64(n), [&](llvm::Value *iv) {
       vars[var] = iv;
       memo.emplace_back();
       body();
       memo.pop_back();
       vars[var] = nullptr;
     });
+    if (lanes)
+      backEdge->setMetadata(llvm::LLVMContext::MD_loop, laneLoopMetadata());
+  }
+
+  llvm::MDNode *laneLoopMetadata() {
+    llvm::LLVMContext &c = fe.ctx;
+    auto flag = [&](const char *name, llvm::Metadata *v) {
+      return llvm::MDNode::get(c, {llvm::MDString::get(c, name), v});
+    };
+    llvm::Metadata *yes =
+        llvm::ConstantAsMetadata::get(llvm::ConstantInt::getTrue(c));
+    llvm::Metadata *width = llvm::ConstantAsMetadata::get(
+        llvm::ConstantInt::get(llvm::Type::getInt32Ty(c), kLanes));
+    llvm::TempMDTuple self = llvm::MDTuple::getTemporary(c, {});
+    llvm::MDNode *md = llvm::MDNode::get(
+        c, {self.get(), llvm::MDNode::get(
+                            c, {llvm::MDString::get(c, "llvm.loop.unroll.disable")}),
+            flag("llvm.loop.vectorize.enable", yes),
+            flag("llvm.loop.vectorize.width", width)});
+    md->replaceOperandWith(0, md);
+    return md;
   }
 
   llvm::Value *index(const DimIndex &d) {
@@ -262,13 +287,17 @@ private:
       b.CreateStore(id, b.CreateConstGEP1_64(ty, lanes, l));
     auto accumulate = [&](llvm::Value *base, int64_t count) {
       int lane = newVar();
-      loop(count, lane, [&] {
-        llvm::Value *l = vars[lane];
-        vars[runVar] = base ? b.CreateAdd(base, l, "", true, true) : l;
-        llvm::Value *slot = b.CreateGEP(ty, lanes, l);
-        b.CreateStore(combine(r, b.CreateLoad(ty, slot), element()), slot);
-        vars[runVar] = nullptr;
-      });
+      loop(
+          count, lane,
+          [&] {
+            llvm::Value *l = vars[lane];
+            vars[runVar] = base ? b.CreateAdd(base, l, "", true, true) : l;
+            llvm::Value *slot = b.CreateGEP(ty, lanes, l);
+            b.CreateStore(combine(r, b.CreateLoad(ty, slot), element()),
+                          slot);
+            vars[runVar] = nullptr;
+          },
+          /*lanes=*/count == kLanes);
     };
     int64_t full = n / kLanes, rest = n % kLanes;
     if (full > 0) {
