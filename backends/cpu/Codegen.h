@@ -59,6 +59,9 @@ struct CodegenOptions {
   /// -ffast-math: matmul and conv2d may fuse multiply-adds (FMA kernels);
   /// otherwise every result is the interpreter's, bit for bit.
   bool fastMath = false;
+  /// Large fused loop nests split their outermost loop over the runtime's
+  /// thread pool (docs/cpu-backend.md "Threads").
+  bool parallelLoops = true;
 };
 
 /// What one function needs of the frame stack (docs/cpu-backend.md

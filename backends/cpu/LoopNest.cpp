@@ -19,6 +19,10 @@ using ir::IndexMap;
 
 /// Lanes of a reduction run (docs/ir.md "Reductions"; runtime/kernels).
 constexpr int64_t kLanes = 16;
+/// Nests with at least this many result elements run on the thread pool,
+/// split into at most kMaxParts ranges of their outermost loop.
+constexpr int64_t kParallelElements = int64_t(1) << 16;
+constexpr int64_t kMaxParts = 32;
 
 class LoopNest {
 public:
@@ -440,10 +444,117 @@ private:
     }
     if (!flat)
       findRowCache(root, m, out);
-    nest(sizes, loopVars, v, m, [&] {
+    auto store = [&](llvm::Value *dst) {
       llvm::Value *x = valueAt(v, m);
-      b.CreateStore(x, b.CreateGEP(ty, out, linearOffset(m, t.getShape())));
+      b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
+    };
+    int64_t chunk =
+        sizes.empty() ? 0 : parallelChunk(t.getNumElements(), sizes[0], flat);
+    if (chunk == 0) {
+      nest(sizes, loopVars, v, m, [&] { store(out); });
+      return;
+    }
+    // Each part runs a range of the outermost loop in its own function
+    // (every element is computed by exactly one part, the same way: the
+    // bits do not depend on the thread count).
+    emitParallel(sizes[0], chunk, out, [&](llvm::Value *lo, llvm::Value *hi,
+                                          llvm::Value *partOut) {
+      rowCache.out = partOut;
+      hoistAll(v, m); // what the outermost level computes, once per part
+      loopRange(lo, hi, loopVars[0], [&] {
+        nest(sizes, loopVars, v, m, [&] { store(partOut); }, 1);
+      });
     });
+  }
+
+  //===-- Threads -----------------------------------------------------------===//
+
+  /// The outermost loop's range per part, or 0 to stay serial: nests of at
+  /// least kParallelElements elements with an outermost loop to split (a
+  /// flat loop in multiples of 64 elements).
+  int64_t parallelChunk(int64_t elements, int64_t outer, bool flatLoop) {
+    if (!fe.me.options.parallelLoops || elements < kParallelElements ||
+        outer < 2)
+      return 0;
+    int64_t parts = std::min<int64_t>(kMaxParts, outer);
+    int64_t chunk = (outer + parts - 1) / parts;
+    if (flatLoop)
+      chunk = (chunk + 63) / 64 * 64;
+    return chunk;
+  }
+
+  /// for (iv = lo; iv < hi; ++iv) body(), with `var` bound to iv.
+  void loopRange(llvm::Value *lo, llvm::Value *hi, int var,
+                 llvm::function_ref<void()> body) {
+    llvm::Value *count = b.CreateSub(hi, lo);
+    fe.emitLoop(count, [&](llvm::Value *i) {
+      vars[var] = b.CreateAdd(lo, i, "", true, true);
+      memo.emplace_back();
+      body();
+      memo.pop_back();
+      vars[var] = nullptr;
+    });
+  }
+
+  /// Outlines `emitPart(lo, hi, out)` into `void tdl.nest(ptr ctx, i64
+  /// part)` over [part * chunk, min(n, (part + 1) * chunk)) and calls it
+  /// through the runtime's thread pool (runtime/cpu/Parallel.cpp). The
+  /// buffers the nest reads (its inputs) and writes (`out`) travel in ctx.
+  void emitParallel(
+      int64_t n, int64_t chunk, llvm::Value *out,
+      llvm::function_ref<void(llvm::Value *, llvm::Value *, llvm::Value *)>
+          emitPart) {
+    llvm::SmallVector<const ir::Value *, 8> inputs;
+    for (const ir::Operation *op : members)
+      for (const ir::Value *x : op->getOperands())
+        if (!isMember(x) && !llvm::is_contained(inputs, x))
+          inputs.push_back(x);
+    llvm::Type *ptr = b.getPtrTy();
+    llvm::AllocaInst *ctxBuf = fe.entryBuilder.CreateAlloca(
+        ptr, fe.i64(int64_t(inputs.size()) + 1), "nest.ctx");
+    for (size_t i = 0; i < inputs.size(); ++i)
+      b.CreateStore(fe.leaf(inputs[i]), b.CreateConstGEP1_64(ptr, ctxBuf, i));
+    b.CreateStore(out, b.CreateConstGEP1_64(ptr, ctxBuf, inputs.size()));
+
+    llvm::Function *part = llvm::Function::Create(
+        llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getInt64Ty()}, false),
+        llvm::GlobalValue::InternalLinkage, "tdl.nest", fe.me.m);
+    part->addFnAttr(llvm::Attribute::NoUnwind);
+    // Emit the part's body with the emitter pointed at the new function.
+    llvm::Function *savedFn = fe.fn;
+    llvm::IRBuilderBase::InsertPoint savedB = b.saveIP();
+    llvm::IRBuilderBase::InsertPoint savedEntry = fe.entryBuilder.saveIP();
+    llvm::SmallVector<Leaves, 8> savedLeaves;
+    fe.fn = part;
+    llvm::BasicBlock *entry = llvm::BasicBlock::Create(fe.ctx, "entry", part);
+    llvm::BasicBlock *start = llvm::BasicBlock::Create(fe.ctx, "start", part);
+    fe.entryBuilder.SetInsertPoint(entry);
+    b.SetInsertPoint(start);
+    llvm::Value *ctxArg = part->getArg(0);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      savedLeaves.push_back(fe.leavesOf(inputs[i]));
+      fe.leavesOf(inputs[i]) = {
+          b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, ctxArg, i))};
+    }
+    llvm::Value *partOut =
+        b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, ctxArg, inputs.size()));
+    llvm::Value *lo = b.CreateMul(part->getArg(1), fe.i64(chunk));
+    llvm::Value *end = b.CreateAdd(lo, fe.i64(chunk));
+    llvm::Value *hi = b.CreateSelect(b.CreateICmpSLT(end, fe.i64(n)), end,
+                                     fe.i64(n));
+    memo.emplace_back();
+    emitPart(lo, hi, partOut);
+    memo.pop_back();
+    b.CreateRetVoid();
+    fe.entryBuilder.CreateBr(start);
+    for (size_t i = 0; i < inputs.size(); ++i)
+      fe.leavesOf(inputs[i]) = savedLeaves[i];
+    fe.fn = savedFn;
+    b.restoreIP(savedB);
+    fe.entryBuilder.restoreIP(savedEntry);
+
+    int64_t parts = (n + chunk - 1) / chunk;
+    b.CreateCall(fe.me.rt("tdl_rt_parallel"), {fe.i64(parts), part, ctxBuf});
   }
 
   /// A row reduction whose operand the root also reads at its own index
