@@ -1,7 +1,8 @@
 //===- bench_cpu_memory_bound.cpp - tdlc's memory-bound kernels -----------===//
 //
 // Calls the functions of cpu_memory_bound.tdl (compiled by tdlc into an
-// object) and prints, per workload, the median time of a steady-state call,
+// object) and prints, per workload and thread count (arguments: repetitions,
+// then thread counts; default 20 1 2), the median time of a steady-state call,
 // the bytes it must move (inputs + outputs) as GB/s, and the heap
 // allocations and minor page faults per steady-state call. malloc is counted
 // through the linker's --wrap, so every call the object makes is seen.
@@ -43,6 +44,8 @@ static std::vector<float> randomData(size_t n, unsigned seed) {
   return v;
 }
 
+static int threads = 1;
+
 static void measure(const char *name, double bytes,
                     const std::function<int()> &call, int reps) {
   for (int i = 0; i < 3; ++i) // warm up: the frame stack grows here
@@ -61,13 +64,21 @@ static void measure(const char *name, double bytes,
   long faults = minorFaults() - faults0, mallocs = mallocCalls - mallocs0;
   std::sort(ms.begin(), ms.end());
   double med = ms[ms.size() / 2];
-  std::printf("%-16s %9.3f ms %7.2f GB/s %6.2f faults/call %6.2f mallocs/call\n",
-              name, med, bytes / (med * 1e6), double(faults) / reps,
+  std::printf("%-16s %2d %9.3f ms %7.2f GB/s %6.2f faults/call %6.2f "
+              "mallocs/call\n",
+              name, threads, med, bytes / (med * 1e6), double(faults) / reps,
               double(mallocs) / reps);
 }
 
 int main(int argc, char **argv) {
   int reps = argc > 1 ? std::atoi(argv[1]) : 20;
+  // Threads to measure with: the arguments after the repetitions (default
+  // 1 and 2), through the object's tdl_set_num_threads.
+  std::vector<int> counts;
+  for (int i = 2; i < argc; ++i)
+    counts.push_back(std::atoi(argv[i]));
+  if (counts.empty())
+    counts = {1, 2};
   const size_t n4m = 2048 * 2048, rows = 4096, cols = 1024;
   std::vector<float> x = randomData(n4m, 1), y = randomData(n4m, 2);
   std::vector<float> out(n4m);
@@ -76,6 +87,9 @@ int main(int argc, char **argv) {
   std::vector<float> lse(rows);
   float scalar = 0;
   double mb4 = 4.0 * n4m, rb = 4.0 * rows * cols;
+  for (int count : counts) {
+  threads = count;
+  tdl_set_num_threads(count);
   measure("ew_chain", 2 * mb4, [&] { return ew_chain(x.data(), out.data()); },
           reps);
   measure("axpb", 3 * mb4,
@@ -88,5 +102,6 @@ int main(int argc, char **argv) {
   measure("logsumexp_rows", rb,
           [&] { return logsumexp_rows(r.data(), lse.data()); }, reps);
   measure("total", mb4, [&] { return total(x.data(), &scalar); }, reps);
+  }
   return 0;
 }

@@ -5,10 +5,11 @@ Usage (docs/performance.md "Memory-bound kernels"):
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 \
       bench/cpu_memory_bound.py build/bench/bench_cpu_memory_bound
 
-Runs the tdlc object's harness (bench_cpu_memory_bound.cpp) and the same
-workloads written in NumPy and PyTorch in this process, and prints the median
-time of each, the ratios, and tdlc's share of the streaming roofline
-(bytes moved / 50 GB/s). PyTorch is optional (Debian's python3-torch).
+Runs the tdlc object's harness (bench_cpu_memory_bound.cpp) at 1 and 2
+threads and the same workloads written in NumPy (one thread) and PyTorch
+(the same thread count) in this process, and prints the median time of
+each, the ratios, and tdlc's share of the streaming roofline (bytes moved /
+50 GB/s). PyTorch is optional (Debian's python3-torch).
 """
 import os
 import statistics
@@ -81,12 +82,15 @@ def workloads(xp, x, y, r, g, b):
 
 
 def run_tdlc(binary):
-    out = subprocess.run([binary], check=True, capture_output=True, text=True)
+    """{(workload, threads): figures} from the harness (1 and 2 threads)."""
+    out = subprocess.run([binary, "20", "1", "2"], check=True,
+                         capture_output=True, text=True)
     rows = {}
     for line in out.stdout.splitlines():
         f = line.split()
-        rows[f[0]] = {"ms": float(f[1]), "gbs": float(f[3]),
-                      "faults": float(f[5]), "mallocs": float(f[7])}
+        rows[(f[0], int(f[1]))] = {"ms": float(f[2]), "gbs": float(f[4]),
+                                   "faults": float(f[6]),
+                                   "mallocs": float(f[8])}
     return rows
 
 
@@ -104,13 +108,17 @@ def main():
     if torch is not None:
         t = [torch.from_numpy(a) for a in (x, y, r, g, b)]
         peers["torch"] = workloads(torch, *t)
-    head = f"{'workload':16} {'tdlc ms':>9} {'GB/s':>7} {'roofline':>8}"
+    head = (f"{'workload':16} {'thr':>3} {'tdlc ms':>9} {'GB/s':>7} "
+            f"{'roofline':>8}")
     for p in peers:
         head += f" {p + ' ms':>10} {p + '/tdlc':>11}"
     head += f" {'faults':>7} {'mallocs':>8}"
     print(head)
-    for name, row in tdlc.items():
-        line = (f"{name:16} {row['ms']:9.3f} {row['gbs']:7.2f} "
+    # NumPy runs these on one thread; PyTorch gets the same thread count.
+    for (name, threads), row in tdlc.items():
+        if torch is not None:
+            torch.set_num_threads(threads)
+        line = (f"{name:16} {threads:3d} {row['ms']:9.3f} {row['gbs']:7.2f} "
                 f"{row['gbs'] / STREAM_GBS:8.2f}")
         for p, fns in peers.items():
             ms = median_ms(fns[name])
