@@ -448,8 +448,10 @@ private:
       llvm::Value *x = valueAt(v, m);
       b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
     };
-    int64_t chunk =
-        sizes.empty() ? 0 : parallelChunk(t.getNumElements(), sizes[0], flat);
+    int64_t chunk = sizes.empty()
+                        ? 0
+                        : parallelChunk(t.getNumElements() * reductionFactor(),
+                                        sizes[0], flat);
     if (chunk == 0) {
       nest(sizes, loopVars, v, m, [&] { store(out); });
       return;
@@ -469,11 +471,24 @@ private:
 
   //===-- Threads -----------------------------------------------------------===//
 
-  /// The outermost loop's range per part, or 0 to stay serial: nests of at
-  /// least kParallelElements elements with an outermost loop to split (a
-  /// flat loop in multiples of 64 elements).
-  int64_t parallelChunk(int64_t elements, int64_t outer, bool flatLoop) {
-    if (!fe.me.options.parallelLoops || elements < kParallelElements ||
+  /// Elements a member reduction reads per result element (the most of
+  /// any): a row log-sum-exp does a row's work per result element.
+  int64_t reductionFactor() const {
+    int64_t f = 1;
+    for (const ir::Operation *op : members)
+      if (ir::isReduction(op->getOpcode()))
+        f = std::max<int64_t>(
+            f, op->getOperand(0)->getType().getNumElements() /
+                   std::max<int64_t>(1, op->getResult(0)->getType()
+                                            .getNumElements()));
+    return f;
+  }
+
+  /// The outermost loop's range per part, or 0 to stay serial: nests doing
+  /// at least kParallelElements elements' work with an outermost loop to
+  /// split (a flat loop in multiples of 64 elements).
+  int64_t parallelChunk(int64_t work, int64_t outer, bool flatLoop) {
+    if (!fe.me.options.parallelLoops || work < kParallelElements ||
         outer < 2)
       return 0;
     int64_t parts = std::min<int64_t>(kMaxParts, outer);
