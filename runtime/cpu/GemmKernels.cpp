@@ -42,20 +42,16 @@ namespace tdl::rt {
   constexpr MicroKernel NAME{tdl_isa_##NAME, MR, NV * VB / int(sizeof(AC))};
 
 // clang-format off
-TDL_KERNEL(avx512_f32,      TDL_TARGET_AVX512, float,    64, 12, 2, false)
-TDL_KERNEL(avx512_f32_fma,  TDL_TARGET_AVX512, float,    64, 12, 2, true)
-TDL_KERNEL(avx512_f64,      TDL_TARGET_AVX512, double,   64, 12, 2, false)
-TDL_KERNEL(avx512_f64_fma,  TDL_TARGET_AVX512, double,   64, 12, 2, true)
+TDL_KERNEL(avx512_f32,      TDL_TARGET_AVX512, float,    64, 12, 2, true)
+TDL_KERNEL(avx512_f64,      TDL_TARGET_AVX512, double,   64, 12, 2, true)
 TDL_KERNEL(avx512_u32,      TDL_TARGET_AVX512, uint32_t, 64, 8, 2, false)
 TDL_KERNEL(avx512_u64,      TDL_TARGET_AVX512, uint64_t, 64, 8, 2, false)
-TDL_KERNEL(avx2_f32,        TDL_TARGET_AVX2,   float,    32, 6, 2, false)
-TDL_KERNEL(avx2_f32_fma,    TDL_TARGET_AVX2,   float,    32, 6, 2, true)
-TDL_KERNEL(avx2_f64,        TDL_TARGET_AVX2,   double,   32, 6, 2, false)
-TDL_KERNEL(avx2_f64_fma,    TDL_TARGET_AVX2,   double,   32, 6, 2, true)
+TDL_KERNEL(avx2_f32,        TDL_TARGET_AVX2,   float,    32, 6, 2, true)
+TDL_KERNEL(avx2_f64,        TDL_TARGET_AVX2,   double,   32, 6, 2, true)
 TDL_KERNEL(avx2_u32,        TDL_TARGET_AVX2,   uint32_t, 32, 6, 2, false)
 TDL_KERNEL(avx2_u64,        TDL_TARGET_AVX2,   uint64_t, 32, 6, 2, false)
-TDL_KERNEL(generic_f32,     ,                  float,    16, 6, 2, false)
-TDL_KERNEL(generic_f64,     ,                  double,   16, 6, 2, false)
+TDL_KERNEL(generic_f32,     ,                  float,    16, 6, 2, true)
+TDL_KERNEL(generic_f64,     ,                  double,   16, 6, 2, true)
 TDL_KERNEL(generic_u32,     ,                  uint32_t, 16, 6, 2, false)
 TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 // clang-format on
@@ -102,12 +98,13 @@ TDL_ROWS_ALL(generic, )
     return tdl_isa_rows_generic_##SUF;                                         \
   }
 
-// Integers have no fused multiply-add: fast is exact.
+// Floats always fuse (runtime/kernels/MulAdd.h); integers have no fused
+// multiply-add. `fast` selects nothing different any more.
 TDL_GEMM_KERNELS(1, i8, u32, avx512_u32, avx2_u32)
 TDL_GEMM_KERNELS(2, i32, u32, avx512_u32, avx2_u32)
 TDL_GEMM_KERNELS(3, i64, u64, avx512_u64, avx2_u64)
-TDL_GEMM_KERNELS(4, f32, f32, avx512_f32_fma, avx2_f32_fma)
-TDL_GEMM_KERNELS(5, f64, f64, avx512_f64_fma, avx2_f64_fma)
+TDL_GEMM_KERNELS(4, f32, f32, avx512_f32, avx2_f32)
+TDL_GEMM_KERNELS(5, f64, f64, avx512_f64, avx2_f64)
 
 static Isa detectIsa() {
 #if defined(__x86_64__)

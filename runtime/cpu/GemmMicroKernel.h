@@ -6,15 +6,17 @@
 // for that set, so the same source becomes SSE2, AVX2 or AVX-512 code).
 //
 // The accumulators are MR x NV vectors of VB bytes (NR = NV lanes-per-vector
-// columns) held in registers across the whole k loop. Exact mode adds each
-// product to its accumulator with a separate multiply and add (the runtime
-// is compiled with -ffp-contract=off), in increasing k, so every element of
-// C is the interpreter's sum bit for bit; Fma (fast math only) fuses them.
-// Integers use the unsigned type of their width: wrapping arithmetic.
+// columns) held in registers across the whole k loop. Floats accumulate with
+// one fused multiply-add per product (Fma), in increasing k: the defined
+// step of runtime/kernels/MulAdd.h, so every element of C is the
+// interpreter's, bit for bit. Integers use the unsigned type of their
+// width: wrapping multiply and add.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
 #define TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
+
+#include "runtime/kernels/MulAdd.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -48,7 +50,7 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i) {
       Ac ai = a[p * MR + i];
-      if constexpr (Fma) {
+      if constexpr (Fma) { // floats: the defined accumulation step
         V av;
 #pragma clang loop unroll(full)
         for (int l = 0; l < L; ++l)
@@ -59,7 +61,7 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
       } else {
 #pragma clang loop unroll(full)
         for (int v = 0; v < NV; ++v)
-          acc[i][v] = acc[i][v] + bv[v] * ai; // two roundings, in k order
+          acc[i][v] = acc[i][v] + bv[v] * ai; // integers (wrapping)
       }
     }
   }
@@ -92,7 +94,7 @@ rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
       Ac bj = Ac(R(brow[j]));
 #pragma clang loop unroll(full)
       for (int r = 0; r < RB; ++r)
-        crow[r][j] = crow[r][j] + ap[r] * bj;
+        crow[r][j] = kernels::mulAdd(crow[r][j], ap[r], bj);
     }
   }
 }

@@ -11,6 +11,7 @@
 #include "ssa_ir/OpParams.h"
 #include "ssa_ir/interp/Kernels.h"
 
+#include "runtime/kernels/MulAdd.h"
 #include "runtime/kernels/Window.h"
 
 #include <limits>
@@ -18,6 +19,16 @@
 namespace tdl::ir::kernels {
 
 namespace {
+
+/// matmul and conv2d accumulate with fused multiply-adds
+/// (runtime/kernels/MulAdd.h): built once for FMA hardware and once for the
+/// baseline (a libm call per step), chosen when the program loads; both
+/// give the same bits.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TDL_FMA_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define TDL_FMA_CLONES
+#endif
 
 /// Accumulator arithmetic of result type R: unsigned for integers (wraps).
 template <typename R, bool = std::is_integral_v<R>> struct Acc {
@@ -28,7 +39,7 @@ template <typename R> struct Acc<R, true> {
 };
 
 template <typename T, typename R>
-void matmulT(const RuntimeValue &a, const RuntimeValue &b, RuntimeValue &out) {
+TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b, RuntimeValue &out) {
   using A = typename Acc<R>::type;
   llvm::ArrayRef<int64_t> as = a.getShape(), bs = b.getShape(),
                           os = out.getShape();
@@ -69,7 +80,7 @@ void matmulT(const RuntimeValue &a, const RuntimeValue &b, RuntimeValue &out) {
         A aik = A(R(A0[i * k + p]));
         const T *brow = B0 + p * n;
         for (int64_t j = 0; j < n; ++j)
-          row[j] += aik * A(R(brow[j]));
+          row[j] = tdl::kernels::mulAdd(row[j], aik, A(R(brow[j])));
       }
       for (int64_t j = 0; j < n; ++j)
         C0[i * n + j] = R(row[j]);
@@ -83,7 +94,7 @@ void matmulT(const RuntimeValue &a, const RuntimeValue &b, RuntimeValue &out) {
 }
 
 template <typename T, typename R>
-void conv2dT(const RuntimeValue &x, const RuntimeValue &w, RuntimeValue &out,
+TDL_FMA_CLONES void conv2dT(const RuntimeValue &x, const RuntimeValue &w, RuntimeValue &out,
              const Conv2DParams &p) {
   using A = typename Acc<R>::type;
   llvm::ArrayRef<int64_t> xs = x.getShape(), ws = w.getShape(),
@@ -115,7 +126,7 @@ void conv2dT(const RuntimeValue &x, const RuntimeValue &w, RuntimeValue &out,
                 int64_t iw =
                     ow * p.stride[1] - p.padding[2] + kw * p.dilation[1];
                 if (iw >= 0 && iw < W)
-                  arow[ow] += wv * A(R(xrow[iw]));
+                  arow[ow] = tdl::kernels::mulAdd(arow[ow], wv, A(R(xrow[iw])));
               }
             }
           }
