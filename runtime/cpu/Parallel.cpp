@@ -10,8 +10,8 @@
 // tdl_set_num_threads() says otherwise. A parallel loop started from a
 // thread that is already running a part (a kernel inside a kernel, or an
 // exported function called from a part) runs serially: no oversubscription.
-// Workers are created on first use and wait on a condition variable between
-// loops. Written on pthreads and atomics only: the runtime has no C++
+// Workers are created on first use; between loops they spin briefly, then
+// wait on a condition variable. Written on pthreads and atomics only: the runtime has no C++
 // runtime library (CpuRuntime.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -75,11 +75,22 @@ void runParts(PartFn fn, void *ctx, int64_t parts) {
     *flag = was;
 }
 
+/// Spins this many pauses (tens of microseconds) before sleeping: kernels
+/// of a model come in quick succession, and a futex wake-up costs more than
+/// a small loop's work.
+constexpr int32_t kSpins = 4000;
+
+void spinPause() { __builtin_ia32_pause(); }
+
 void *workerMain(void *arg) {
   int32_t index = int32_t(reinterpret_cast<intptr_t>(arg));
   uint64_t seen = 0;
-  pthread_mutex_lock(&pool.mu);
   for (;;) {
+    for (int32_t i = 0;
+         i < kSpins && __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) == seen;
+         ++i)
+      spinPause();
+    pthread_mutex_lock(&pool.mu);
     while (pool.generation == seen)
       pthread_cond_wait(&pool.wake, &pool.mu);
     seen = pool.generation;
@@ -90,9 +101,11 @@ void *workerMain(void *arg) {
     pthread_mutex_unlock(&pool.mu);
     if (take)
       runParts(fn, ctx, parts);
-    pthread_mutex_lock(&pool.mu);
-    if (--pool.busy == 0)
+    if (__atomic_sub_fetch(&pool.busy, 1, __ATOMIC_ACQ_REL) == 0) {
+      pthread_mutex_lock(&pool.mu);
       pthread_cond_signal(&pool.finished);
+      pthread_mutex_unlock(&pool.mu);
+    }
   }
   return nullptr;
 }
@@ -146,15 +159,18 @@ TDL_RT void tdl_rt_parallel(int64_t parts, PartFn fn, void *ctx) {
   pool.parts = parts;
   pool.next = 0;
   pool.allowed = threads - 1;
-  pool.busy = pool.workers;
-  ++pool.generation;
+  __atomic_store_n(&pool.busy, pool.workers, __ATOMIC_RELEASE);
+  __atomic_store_n(&pool.generation, pool.generation + 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&pool.wake);
   pthread_mutex_unlock(&pool.mu);
 
   runParts(fn, ctx, parts);
 
+  for (int32_t i = 0;
+       i < kSpins && __atomic_load_n(&pool.busy, __ATOMIC_ACQUIRE) > 0; ++i)
+    spinPause();
   pthread_mutex_lock(&pool.mu);
-  while (pool.busy > 0)
+  while (__atomic_load_n(&pool.busy, __ATOMIC_ACQUIRE) > 0)
     pthread_cond_wait(&pool.finished, &pool.mu);
   pool.running = 0;
   pthread_mutex_unlock(&pool.mu);
