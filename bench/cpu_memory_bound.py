@@ -12,13 +12,13 @@ each, the ratios, and tdlc's share of the streaming roofline (bytes moved /
 50 GB/s). PyTorch is optional (Debian's python3-torch).
 """
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
+
+from bench_util import median_ms
 
 try:
     import torch
@@ -27,17 +27,6 @@ except ImportError:
     torch = None
 
 STREAM_GBS = 50.0  # this machine's streaming bandwidth (docs/performance.md)
-
-
-def median_ms(fn, reps=20):
-    for _ in range(3):
-        fn()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ts)
 
 
 def workloads(xp, x, y, r, g, b):

@@ -12,28 +12,17 @@ each and the ratio. Also checks that the two losses agree.
 """
 import ctypes
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
+
+from bench_util import median_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,),
           (120, 10), (10,)]
-
-
-def median_ms(fn, reps=30):
-    for _ in range(5):
-        fn()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ts)
 
 
 def main():
@@ -62,7 +51,7 @@ def main():
     if step() != 0:
         sys.exit("train_step failed")
     tdlc_loss = loss.value
-    tdlc_ms = median_ms(step)
+    tdlc_ms = median_ms(step, reps=30, warmup=5)
     print(f"tdlc  step: {tdlc_ms:8.3f} ms (loss {tdlc_loss:.6f})")
     try:
         import torch
@@ -84,7 +73,7 @@ def main():
             return [p - 0.01 * g for p, g in zip(net, grads)], l
 
     torch_loss = torch_step()[1].item()
-    torch_ms = median_ms(torch_step)
+    torch_ms = median_ms(torch_step, reps=30, warmup=5)
     print(f"torch step: {torch_ms:8.3f} ms (loss {torch_loss:.6f})")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     if abs(torch_loss - tdlc_loss) > 1e-4 * abs(torch_loss):
