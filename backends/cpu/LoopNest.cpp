@@ -622,13 +622,30 @@ private:
     m.append(run.begin(), run.end());
     int64_t n = ir::numElements(xs.take_back(t));
     const ir::Value *x = root.getOperand(0);
-    nest(xs.take_front(lead), loopVars, x, m, [&] {
+    auto fold = [&](llvm::Value *dst) {
       llvm::Value *slot =
-          b.CreateGEP(ty, out, linearOffset(outMap, outT.getShape()));
+          b.CreateGEP(ty, dst, linearOffset(outMap, outT.getShape()));
       llvm::Value *v =
           t > 0 ? reduceRun(root, n, runVar, [&] { return valueAt(x, m); })
                 : valueAt(x, m);
       b.CreateStore(combine(root, b.CreateLoad(ty, slot), v), slot);
+    };
+    // Split over threads only along a kept outermost dim: each part then
+    // owns its output elements and folds their runs in the usual order.
+    bool keptOuter = lead > 0 && !llvm::is_contained(axes, int64_t(0));
+    int64_t chunk = keptOuter ? parallelChunk(ir::numElements(xs), xs[0],
+                                              /*flatLoop=*/false)
+                              : 0;
+    if (chunk == 0) {
+      nest(xs.take_front(lead), loopVars, x, m, [&] { fold(out); });
+      return;
+    }
+    emitParallel(xs[0], chunk, out, [&](llvm::Value *lo, llvm::Value *hi,
+                                       llvm::Value *partOut) {
+      hoistAll(x, m);
+      loopRange(lo, hi, loopVars[0], [&] {
+        nest(xs.take_front(lead), loopVars, x, m, [&] { fold(partOut); }, 1);
+      });
     });
   }
 
