@@ -90,12 +90,16 @@ llvm::Function *ModuleEmitter::internalFunction(const ir::Function &f) {
 
 int64_t ModuleEmitter::workspaceBytes(const ir::Function &f) {
   // Frames and scratch are pushed in 64-byte units, last in first out; TDL
-  // has no recursion, so the call graph is a DAG.
-  const FrameUse &u = frameUse[&f];
+  // has no recursion, so the call graph is a DAG: each function's bound is
+  // computed once.
+  FrameUse &u = frameUse[&f];
+  if (u.workspace >= 0)
+    return u.workspace;
   int64_t above = u.kernelScratch;
   for (const ir::Function *c : u.callees)
     above = std::max(above, workspaceBytes(*c));
-  return (u.frame + 63) / 64 * 64 + above;
+  u.workspace = (u.frame + 63) / 64 * 64 + above;
+  return u.workspace;
 }
 
 llvm::Constant *ModuleEmitter::i64Array(llvm::ArrayRef<int64_t> values) {
@@ -291,7 +295,7 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   args.push_back(arena);
   llvm::Value *code = b.CreateCall(me.internalFunction(*callee), args);
   propagateError(code);
-  me.frameUse[&f].callees.push_back(callee);
+  me.frameUse[&f].callees.insert(callee);
   return llvm::Error::success();
 }
 

@@ -26,6 +26,7 @@
 #include "backends/cpu/FramePlan.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/IR/IRBuilder.h"
 
 namespace tdl::cpu {
@@ -70,7 +71,8 @@ public:
   /// "Memory"): its own frame, the kernels' scratch on top of it, callees.
   struct FrameUse {
     int64_t frame = 0, kernelScratch = 0;
-    llvm::SmallVector<const ir::Function *, 4> callees;
+    llvm::SmallSetVector<const ir::Function *, 4> callees;
+    int64_t workspace = -1; // workspaceBytes, once computed
   };
   llvm::DenseMap<const ir::Function *, FrameUse> frameUse;
   /// Bytes of the frame stack one call of `f` uses at most (its workspace).

@@ -1,6 +1,7 @@
 //===- LoopNest.cpp - a group of ops as one loop nest ---------------------===//
 #include "backends/cpu/LoopNest.h"
 
+#include "runtime/kernels/Reduce.h"
 #include "ssa_ir/FusedIndexing.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -17,8 +18,8 @@ namespace {
 using ir::DimIndex;
 using ir::IndexMap;
 
-/// Lanes of a reduction run (docs/ir.md "Reductions"; runtime/kernels).
-constexpr int64_t kLanes = 16;
+/// Lanes of a reduction run: the defined order (docs/ir.md "Reductions").
+constexpr int64_t kLanes = tdl::kernels::kReduceLanes;
 /// Nests with at least this many result elements run on the thread pool,
 /// split into at most kMaxParts ranges of their outermost loop.
 constexpr int64_t kParallelElements = int64_t(1) << 16;
@@ -277,8 +278,9 @@ private:
     return b.CreateCall(fe.me.rt(fn), {a, x});
   }
 
-  /// The value of one run of `n` elements: 16 lane accumulators, element j
-  /// into lane j % 16, then halving. `element` reads the element at the run
+  /// The value of one run of `n` elements: kLanes accumulators, element j
+  /// into lane j % kLanes, then halving (runtime/kernels/Reduce.h's
+  /// reduceRun, emitted inline). `element` reads the element at the run
   /// index bound to `runVar`.
   llvm::Value *reduceRun(const ir::Operation &r, int64_t n, int runVar,
                          llvm::function_ref<llvm::Value *()> element) {
