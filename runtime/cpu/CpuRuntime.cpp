@@ -26,7 +26,6 @@
 #include "runtime/kernels/Window.h"
 #include "runtime/cpu/Gemm.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

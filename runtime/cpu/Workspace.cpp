@@ -12,10 +12,10 @@
 // to the next one, reusing a cached chunk when it is large enough, so the
 // stack grows geometrically. A second stack of the same kind holds
 // autodiff's tape cells: a push is a bump of its top, and the whole tape
-// memory of an exported call is dropped when the call returns. The
-// chunks of a thread are freed when the thread exits (a pthread key
-// destructor) or by tdl_release_workspace(). An application can also lend a
-// buffer (tdl_rt_workspace_lend): frames then go there until it is returned.
+// memory of an exported call is dropped when the call returns. The chunks
+// of a thread are freed when the thread exits (a pthread key destructor).
+// An application can also lend a buffer (tdl_rt_workspace_lend): frames
+// then go there until it is returned.
 //
 // Each thread's stacks are found through a pthread key (also in the JIT,
 // which has no thread-local storage for generated code).
@@ -197,15 +197,6 @@ TDL_RT void tdl_rt_tape_reset(void **save) {
 TDL_RT int32_t *tdl_rt_in_parallel_flag(void) {
   ThreadState *t = state();
   return t ? &t->inParallel : nullptr;
-}
-
-/// Frees the calling thread's cached frame memory (none may be live).
-TDL_RT void tdl_rt_release_workspace(void) {
-  ThreadState *t = state();
-  if (!t || (t->frames.cur && t->frames.cur->used))
-    return; // called from inside a generated function: keep it
-  freeChain(t->frames.first);
-  t->frames.first = t->frames.cur = nullptr;
 }
 
 /// Lends the caller's `buffer` of `bytes` as the bottom of the calling
