@@ -88,20 +88,26 @@ int main(int argc, char **argv) {
   float scalar = 0;
   double mb4 = 4.0 * n4m, rb = 4.0 * rows * cols;
   for (int count : counts) {
-  threads = count;
-  tdl_set_num_threads(count);
-  measure("ew_chain", 2 * mb4, [&] { return ew_chain(x.data(), out.data()); },
-          reps);
-  measure("axpb", 3 * mb4,
-          [&] { return axpb(x.data(), y.data(), out.data()); }, reps);
-  measure("softmax", 2 * rb, [&] { return softmax(r.data(), rout.data()); },
-          reps);
-  measure("layer_norm", 2 * rb,
-          [&] { return layer_norm(r.data(), g.data(), b.data(), rout.data()); },
-          reps);
-  measure("logsumexp_rows", rb,
-          [&] { return logsumexp_rows(r.data(), lse.data()); }, reps);
-  measure("total", mb4, [&] { return total(x.data(), &scalar); }, reps);
+    threads = count;
+    tdl_set_num_threads(count);
+    measure(
+        "ew_chain", 2 * mb4, [&] { return ew_chain(x.data(), out.data()); },
+        reps);
+    measure(
+        "axpb", 3 * mb4, [&] { return axpb(x.data(), y.data(), out.data()); },
+        reps);
+    measure(
+        "softmax", 2 * rb, [&] { return softmax(r.data(), rout.data()); },
+        reps);
+    measure(
+        "layer_norm", 2 * rb,
+        [&] { return layer_norm(r.data(), g.data(), b.data(), rout.data()); },
+        reps);
+    measure(
+        "logsumexp_rows", rb,
+        [&] { return logsumexp_rows(r.data(), lse.data()); }, reps);
+    measure(
+        "total", mb4, [&] { return total(x.data(), &scalar); }, reps);
   }
   return 0;
 }

@@ -3,8 +3,9 @@
  * The generator behind rng_uniform / rng_normal. Header-only, included by
  * the interpreter and the cpu runtime, so every backend computes the same
  * bits; the normal transform uses the project's math functions
- * (runtime/kernels/Math.h), so they are the same on every machine too. Algorithm: Salmon et al., "Parallel random numbers: as easy
- * as 1, 2, 3" (SC'11), Philox4x32 with 10 rounds, as in Random123.
+ * (runtime/kernels/Math.h), so they are the same on every machine too.
+ *Algorithm: Salmon et al., "Parallel random numbers: as easy as 1, 2, 3"
+ *(SC'11), Philox4x32 with 10 rounds, as in Random123.
  *
  * Element mapping (docs/ir.md, "Random numbers"): with key = {lo32(seed),
  * hi32(seed)} and element i of the row-major output,

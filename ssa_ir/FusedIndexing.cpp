@@ -114,8 +114,8 @@ IndexMap reductionOperandIndex(const Operation &op, const IndexMap &result,
   IndexMap m(rank);
   unsigned kept = 0, red = 0;
   for (unsigned d = 0; d < rank; ++d)
-    m[d] = llvm::is_contained(axes, int64_t(d)) ? reduced[red++]
-                                                : result[kept++];
+    m[d] =
+        llvm::is_contained(axes, int64_t(d)) ? reduced[red++] : result[kept++];
   return m;
 }
 

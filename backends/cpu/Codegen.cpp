@@ -421,14 +421,15 @@ static void emitWorkspaceEntries(ModuleEmitter &me, const ir::Function &f,
   for (unsigned i = 0; i < wrapper->arg_size(); ++i) {
     withFn->getArg(i + 2)->setName(wrapper->getArg(i)->getName());
     withFn->addParamAttrs(
-        i + 2, llvm::AttrBuilder(ctx, wrapper->getAttributes().getParamAttrs(i)));
+        i + 2,
+        llvm::AttrBuilder(ctx, wrapper->getAttributes().getParamAttrs(i)));
   }
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", withFn));
   // Chunk header and saved stack (Workspace.cpp): 7 pointers.
   llvm::Value *save = b.CreateAlloca(b.getPtrTy(), b.getInt64(8), "save");
-  llvm::Value *lent = b.CreateCall(
-      me.rt("tdl_rt_workspace_lend"),
-      {withFn->getArg(0), withFn->getArg(1), save});
+  llvm::Value *lent =
+      b.CreateCall(me.rt("tdl_rt_workspace_lend"),
+                   {withFn->getArg(0), withFn->getArg(1), save});
   llvm::SmallVector<llvm::Value *, 8> args;
   for (unsigned i = 0; i < wrapper->arg_size(); ++i)
     args.push_back(withFn->getArg(i + 2));

@@ -61,8 +61,7 @@ std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt) {
   return bytes;
 }
 
-llvm::GlobalVariable *
-FunctionEmitter::constantGlobal(const ir::Operation &op) {
+llvm::GlobalVariable *FunctionEmitter::constantGlobal(const ir::Operation &op) {
   const ir::Type &outT = op.getResult(0)->getType();
   const ir::Attribute &value = *op.getAttrs().get("value");
   std::vector<uint8_t> bytes;
@@ -364,9 +363,9 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
       int64_t og = ws[0] / p.groups, kk = ws[1] * ws[2] * ws[3],
               pp = outShape[2] * outShape[3];
       int64_t direct = pp * acc;
-      int64_t im2col = (kk * pp * ir::dtypeSize(inType(0).getDType()) + 63) /
-                           64 * 64 +
-                       rt::gemmScratchBound(og, kk, pp, acc);
+      int64_t im2col =
+          (kk * pp * ir::dtypeSize(inType(0).getDType()) + 63) / 64 * 64 +
+          rt::gemmScratchBound(og, kk, pp, acc);
       noteKernelScratch(std::max(direct, im2col) + 64);
     }
     std::string fn =

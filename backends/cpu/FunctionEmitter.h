@@ -198,8 +198,7 @@ private:
   /// Frame buffers a pointer may point to (one, or a loop phi's two sets).
   llvm::DenseMap<llvm::Value *, llvm::SmallVector<unsigned, 2>> frameBuffer;
   llvm::DenseMap<const ir::Value *, llvm::SmallVector<unsigned, 2>> held;
-  llvm::DenseMap<const ir::Operation *,
-                 llvm::SmallVector<const ir::Value *, 4>>
+  llvm::DenseMap<const ir::Operation *, llvm::SmallVector<const ir::Value *, 4>>
       deadAfter;
   llvm::CallInst *framePush = nullptr, *framePop = nullptr;
   llvm::Instruction *frameFailed = nullptr;

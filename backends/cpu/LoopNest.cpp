@@ -88,8 +88,9 @@ private:
         llvm::ConstantInt::get(llvm::Type::getInt32Ty(c), kLanes));
     llvm::TempMDTuple self = llvm::MDTuple::getTemporary(c, {});
     llvm::MDNode *md = llvm::MDNode::get(
-        c, {self.get(), llvm::MDNode::get(
-                            c, {llvm::MDString::get(c, "llvm.loop.unroll.disable")}),
+        c, {self.get(),
+            llvm::MDNode::get(
+                c, {llvm::MDString::get(c, "llvm.loop.unroll.disable")}),
             flag("llvm.loop.vectorize.enable", yes),
             flag("llvm.loop.vectorize.width", width)});
     md->replaceOperandWith(0, md);
@@ -197,8 +198,8 @@ private:
       const ir::Attribute &value = *op.getAttrs().get("value");
       if (!value.getIf<ir::DenseElements>())
         return scalarConstant(ty, splatBytes(value, t.getDType()));
-      llvm::Value *p = b.CreateGEP(ty, fe.constantGlobal(op),
-                                   linearOffset(m, t.getShape()));
+      llvm::Value *p =
+          b.CreateGEP(ty, fe.constantGlobal(op), linearOffset(m, t.getShape()));
       return b.CreateLoad(ty, p);
     }
     case Opcode::Select: {
@@ -241,7 +242,8 @@ private:
     return llvm::ConstantInt::get(ty, ai);
   }
 
-  //===-- Reductions --------------------------------------------------------===//
+  //===-- Reductions
+  //--------------------------------------------------------===//
 
   llvm::Value *identity(const ir::Operation &r) {
     ir::DType dt = r.getResult(0)->getType().getDType();
@@ -285,8 +287,8 @@ private:
   llvm::Value *reduceRun(const ir::Operation &r, int64_t n, int runVar,
                          llvm::function_ref<llvm::Value *()> element) {
     llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
-    llvm::AllocaInst *lanes = fe.entryBuilder.CreateAlloca(
-        ty, fe.i64(kLanes), "lanes");
+    llvm::AllocaInst *lanes =
+        fe.entryBuilder.CreateAlloca(ty, fe.i64(kLanes), "lanes");
     lanes->setAlignment(llvm::Align(64));
     llvm::Value *id = identity(r);
     for (int64_t l = 0; l < kLanes; ++l)
@@ -299,8 +301,7 @@ private:
             llvm::Value *l = vars[lane];
             vars[runVar] = base ? b.CreateAdd(base, l, "", true, true) : l;
             llvm::Value *slot = b.CreateGEP(ty, lanes, l);
-            b.CreateStore(combine(r, b.CreateLoad(ty, slot), element()),
-                          slot);
+            b.CreateStore(combine(r, b.CreateLoad(ty, slot), element()), slot);
             vars[runVar] = nullptr;
           },
           /*lanes=*/count == kLanes);
@@ -366,10 +367,9 @@ private:
                             [&] {
                               llvm::Value *e = valueAt(operand, inner);
                               if (cache)
-                                b.CreateStore(e, b.CreateGEP(
-                                                     e->getType(), rowCache.out,
-                                                     linearOffset(inner,
-                                                                  xs)));
+                                b.CreateStore(
+                                    e, b.CreateGEP(e->getType(), rowCache.out,
+                                                   linearOffset(inner, xs)));
                               return e;
                             })
                 : valueAt(operand, inner);
@@ -379,12 +379,12 @@ private:
     return b.CreateLoad(ty, acc);
   }
 
-  //===-- Hoisting ----------------------------------------------------------===//
+  //===-- Hoisting
+  //----------------------------------------------------------===//
 
   /// Computes now (post-order) every member value under `v` whose index map
   /// reads only open loops, so inner loops find it in the memo.
-  void hoist(const ir::Value *v, const IndexMap &m,
-             std::set<Key> &visited) {
+  void hoist(const ir::Value *v, const IndexMap &m, std::set<Key> &visited) {
     if (!isMember(v) || !visited.insert(key(v, m)).second)
       return;
     const ir::Operation &op = *v->getDefiningOp();
@@ -423,7 +423,8 @@ private:
          [&] { nest(sizes, loopVars, v, m, body, level + 1); });
   }
 
-  //===-- Roots -------------------------------------------------------------===//
+  //===-- Roots
+  //-------------------------------------------------------------===//
 
   void emitElementwiseRoot(const ir::Operation &root, llvm::Value *out) {
     const ir::Value *v = root.getResult(0);
@@ -461,17 +462,20 @@ private:
     // Each part runs a range of the outermost loop in its own function
     // (every element is computed by exactly one part, the same way: the
     // bits do not depend on the thread count).
-    emitParallel(sizes[0], chunk, out, [&](llvm::Value *lo, llvm::Value *hi,
-                                          llvm::Value *partOut) {
-      rowCache.out = partOut;
-      hoistAll(v, m); // what the outermost level computes, once per part
-      loopRange(lo, hi, loopVars[0], [&] {
-        nest(sizes, loopVars, v, m, [&] { store(partOut); }, 1);
-      });
-    });
+    emitParallel(
+        sizes[0], chunk, out,
+        [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
+          rowCache.out = partOut;
+          hoistAll(v, m); // what the outermost level computes, once per part
+          loopRange(lo, hi, loopVars[0], [&] {
+            nest(
+                sizes, loopVars, v, m, [&] { store(partOut); }, 1);
+          });
+        });
   }
 
-  //===-- Threads -----------------------------------------------------------===//
+  //===-- Threads
+  //-----------------------------------------------------------===//
 
   /// Elements a member reduction reads per result element (the most of
   /// any): a row log-sum-exp does a row's work per result element.
@@ -481,8 +485,8 @@ private:
       if (ir::isReduction(op->getOpcode()))
         f = std::max<int64_t>(
             f, op->getOperand(0)->getType().getNumElements() /
-                   std::max<int64_t>(1, op->getResult(0)->getType()
-                                            .getNumElements()));
+                   std::max<int64_t>(
+                       1, op->getResult(0)->getType().getNumElements()));
     return f;
   }
 
@@ -490,8 +494,7 @@ private:
   /// at least kParallelElements elements' work with an outermost loop to
   /// split (a flat loop in multiples of 64 elements).
   int64_t parallelChunk(int64_t work, int64_t outer, bool flatLoop) {
-    if (!fe.me.options.parallelLoops || work < kParallelElements ||
-        outer < 2)
+    if (!fe.me.options.parallelLoops || work < kParallelElements || outer < 2)
       return 0;
     int64_t parts = std::min<int64_t>(kMaxParts, outer);
     int64_t chunk = (outer + parts - 1) / parts;
@@ -557,8 +560,8 @@ private:
         b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, ctxArg, inputs.size()));
     llvm::Value *lo = b.CreateMul(part->getArg(1), fe.i64(chunk));
     llvm::Value *end = b.CreateAdd(lo, fe.i64(chunk));
-    llvm::Value *hi = b.CreateSelect(b.CreateICmpSLT(end, fe.i64(n)), end,
-                                     fe.i64(n));
+    llvm::Value *hi =
+        b.CreateSelect(b.CreateICmpSLT(end, fe.i64(n)), end, fe.i64(n));
     memo.emplace_back();
     emitPart(lo, hi, partOut);
     memo.pop_back();
@@ -642,13 +645,15 @@ private:
       nest(xs.take_front(lead), loopVars, x, m, [&] { fold(out); });
       return;
     }
-    emitParallel(xs[0], chunk, out, [&](llvm::Value *lo, llvm::Value *hi,
-                                       llvm::Value *partOut) {
-      hoistAll(x, m);
-      loopRange(lo, hi, loopVars[0], [&] {
-        nest(xs.take_front(lead), loopVars, x, m, [&] { fold(partOut); }, 1);
-      });
-    });
+    emitParallel(xs[0], chunk, out,
+                 [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
+                   hoistAll(x, m);
+                   loopRange(lo, hi, loopVars[0], [&] {
+                     nest(
+                         xs.take_front(lead), loopVars, x, m,
+                         [&] { fold(partOut); }, 1);
+                   });
+                 });
   }
 
   FunctionEmitter &fe;

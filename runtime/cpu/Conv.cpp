@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
-#include "runtime/kernels/MulAdd.h"
 #include "runtime/cpu/Scratch.h"
+#include "runtime/kernels/MulAdd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +64,7 @@ void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
               for (int64_t ow = 0; ow < s.OW; ++ow) {
                 int64_t iw = ow * s.sw - s.pl + kw * s.dw;
                 if (iw >= 0 && iw < s.W)
-                  arow[ow] =
-                      tdl::kernels::mulAdd(arow[ow], wv, A(R(xrow[iw])));
+                  arow[ow] = tdl::kernels::mulAdd(arow[ow], wv, A(R(xrow[iw])));
               }
             }
           }

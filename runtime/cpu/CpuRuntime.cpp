@@ -21,10 +21,10 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/Philox.h"
 #include "runtime/ScalarSemantics.h"
+#include "runtime/cpu/Gemm.h"
 #include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/Reduce.h"
 #include "runtime/kernels/Window.h"
-#include "runtime/cpu/Gemm.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +63,6 @@ template <typename F> void dispatch(int32_t dtype, F &&f) {
     break;
   }
 }
-
 
 } // namespace
 
@@ -307,8 +306,8 @@ TDL_RT void tdl_rt_reduce(int32_t dtype, int32_t kind, int64_t rank,
                           int64_t outN, const void *in, void *out) {
   dispatch(dtype, [&]<typename T>() {
     tdl::kernels::reduce<T>(tdl::kernels::ReduceKind(kind),
-                            static_cast<const T *>(in), rank, shape,
-                            outStrides, static_cast<T *>(out), outN);
+                            static_cast<const T *>(in), rank, shape, outStrides,
+                            static_cast<T *>(out), outN);
   });
 }
 
@@ -415,7 +414,7 @@ TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
                           const void *x, void *out) {
   dispatch(dtype, [&]<typename T>() {
     const int64_t *p = params;
-    tdl::kernels::PoolShape s{p[0] * p[1], p[2], p[3], p[4], p[5], p[6],
+    tdl::kernels::PoolShape s{p[0] * p[1], p[2], p[3], p[4],  p[5], p[6],
                               p[7],        p[8], p[9], p[10], p[12]};
     tdl::kernels::pool2d<T>((const T *)x, (T *)out, s, isMax != 0);
   });

@@ -167,8 +167,9 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     return;
   }
   int64_t parts = min64(threads, panels);
-  GemmParts<T, R> g{&uk, rows, m, k, n, lda, ldb, ldc,
-                    (panels + parts - 1) / parts * uk.nr, a, b, c};
+  GemmParts<T, R> g{
+      &uk, rows, m, k, n, lda, ldb, ldc, (panels + parts - 1) / parts * uk.nr,
+      a,   b,    c};
   parts = (n + g.cols - 1) / g.cols;
   tdl_rt_parallel(parts, &GemmParts<T, R>::run, &g);
 }

@@ -11,8 +11,8 @@
 // thread that is already running a part (a kernel inside a kernel, or an
 // exported function called from a part) runs serially: no oversubscription.
 // Workers are created on first use; between loops they spin briefly, then
-// wait on a condition variable. Written on pthreads and atomics only: the runtime has no C++
-// runtime library (CpuRuntime.cpp).
+// wait on a condition variable. Written on pthreads and atomics only: the
+// runtime has no C++ runtime library (CpuRuntime.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include <pthread.h>
@@ -34,17 +34,17 @@ struct Pool {
   pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
   pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
   pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
-  int32_t workers = 0;  // threads started
-  int32_t threads = 0;  // threads to use (0: not decided yet)
+  int32_t workers = 0; // threads started
+  int32_t threads = 0; // threads to use (0: not decided yet)
   uint64_t generation = 0;
-  int32_t busy = 0;     // workers still in the current loop
-  int32_t running = 0;  // a loop is in progress (one at a time)
+  int32_t busy = 0;    // workers still in the current loop
+  int32_t running = 0; // a loop is in progress (one at a time)
   // The current loop.
   PartFn fn = nullptr;
   void *ctx = nullptr;
   int64_t parts = 0;
-  int64_t next = 0;     // the next part to take (atomic)
-  int32_t allowed = 0;  // workers that may take parts
+  int64_t next = 0;    // the next part to take (atomic)
+  int32_t allowed = 0; // workers that may take parts
 };
 
 Pool pool;
@@ -86,8 +86,8 @@ void *workerMain(void *arg) {
   int32_t index = int32_t(reinterpret_cast<intptr_t>(arg));
   uint64_t seen = 0;
   for (;;) {
-    for (int32_t i = 0;
-         i < kSpins && __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) == seen;
+    for (int32_t i = 0; i < kSpins && __atomic_load_n(&pool.generation,
+                                                      __ATOMIC_ACQUIRE) == seen;
          ++i)
       spinPause();
     pthread_mutex_lock(&pool.mu);

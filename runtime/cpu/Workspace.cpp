@@ -35,11 +35,11 @@ constexpr int64_t kFrameAlign = 64;
 constexpr int64_t kMinChunk = int64_t(1) << 20;
 
 struct Chunk {
-  Chunk *next;     // the next chunk of the stack (cached once popped)
-  char *data;      // kFrameAlign-aligned
-  int64_t cap;     // usable bytes at `data`
-  int64_t used;    // bytes in use by live frames
-  void *block;     // what to free (null for a lent buffer)
+  Chunk *next;  // the next chunk of the stack (cached once popped)
+  char *data;   // kFrameAlign-aligned
+  int64_t cap;  // usable bytes at `data`
+  int64_t used; // bytes in use by live frames
+  void *block;  // what to free (null for a lent buffer)
 };
 
 struct Stack {
@@ -202,8 +202,7 @@ TDL_RT int32_t *tdl_rt_in_parallel_flag(void) {
 /// Lends the caller's `buffer` of `bytes` as the bottom of the calling
 /// thread's frame stack until tdl_rt_workspace_return(save). Fails (returns
 /// 0) while frames are live (a call from inside a generated function).
-TDL_RT int32_t tdl_rt_workspace_lend(void *buffer, int64_t bytes,
-                                     void **save) {
+TDL_RT int32_t tdl_rt_workspace_lend(void *buffer, int64_t bytes, void **save) {
   ThreadState *t = state();
   if (!t || (t->frames.cur && t->frames.cur->used))
     return 0;

@@ -62,8 +62,12 @@ template <> TDL_EW_INLINE float floor(float a) { return __builtin_floorf(a); }
 template <typename T> TDL_EW_INLINE T ceil(T a) { return __builtin_ceil(a); }
 template <> TDL_EW_INLINE float ceil(float a) { return __builtin_ceilf(a); }
 /// Half to even (the default rounding mode).
-template <typename T> TDL_EW_INLINE T round(T a) { return __builtin_nearbyint(a); }
-template <> TDL_EW_INLINE float round(float a) { return __builtin_nearbyintf(a); }
+template <typename T> TDL_EW_INLINE T round(T a) {
+  return __builtin_nearbyint(a);
+}
+template <> TDL_EW_INLINE float round(float a) {
+  return __builtin_nearbyintf(a);
+}
 /// Logical not for bool (0/1 bytes), bitwise for integers.
 template <typename T> TDL_EW_INLINE T logicalNot(T a) {
   if constexpr (std::is_same_v<T, uint8_t>)
@@ -73,13 +77,21 @@ template <typename T> TDL_EW_INLINE T logicalNot(T a) {
   else
     return a; // floats: rejected by the type rules
 }
-template <typename T> TDL_EW_INLINE uint8_t isNaN(T a) { return a != a ? 1 : 0; }
+template <typename T> TDL_EW_INLINE uint8_t isNaN(T a) {
+  return a != a ? 1 : 0;
+}
 
 //===-- Binary ------------------------------------------------------------===//
 
-template <typename T> TDL_EW_INLINE T add(T a, T b) { return scalar::wrapAdd(a, b); }
-template <typename T> TDL_EW_INLINE T sub(T a, T b) { return scalar::wrapSub(a, b); }
-template <typename T> TDL_EW_INLINE T mul(T a, T b) { return scalar::wrapMul(a, b); }
+template <typename T> TDL_EW_INLINE T add(T a, T b) {
+  return scalar::wrapAdd(a, b);
+}
+template <typename T> TDL_EW_INLINE T sub(T a, T b) {
+  return scalar::wrapSub(a, b);
+}
+template <typename T> TDL_EW_INLINE T mul(T a, T b) {
+  return scalar::wrapMul(a, b);
+}
 /// Integers truncate toward zero and INT_MIN / -1 wraps; a zero divisor is
 /// the caller's run-time error (checked before the loop), 0 here.
 template <typename T> TDL_EW_INLINE T div(T a, T b) {
@@ -111,13 +123,21 @@ template <typename T> TDL_EW_INLINE T pow(T a, T b) {
   else
     return math::pow(a, b);
 }
-template <typename T> TDL_EW_INLINE T max(T a, T b) { return scalar::nanMax(a, b); }
-template <typename T> TDL_EW_INLINE T min(T a, T b) { return scalar::nanMin(a, b); }
+template <typename T> TDL_EW_INLINE T max(T a, T b) {
+  return scalar::nanMax(a, b);
+}
+template <typename T> TDL_EW_INLINE T min(T a, T b) {
+  return scalar::nanMin(a, b);
+}
 template <typename T> TDL_EW_INLINE T bitAnd(T a, T b) { return T(a & b); }
 template <typename T> TDL_EW_INLINE T bitOr(T a, T b) { return T(a | b); }
 template <typename T> TDL_EW_INLINE T bitXor(T a, T b) { return T(a ^ b); }
-template <typename T> TDL_EW_INLINE T shl(T a, T b) { return scalar::shiftLeft(a, b); }
-template <typename T> TDL_EW_INLINE T shr(T a, T b) { return scalar::shiftRight(a, b); }
+template <typename T> TDL_EW_INLINE T shl(T a, T b) {
+  return scalar::shiftLeft(a, b);
+}
+template <typename T> TDL_EW_INLINE T shr(T a, T b) {
+  return scalar::shiftRight(a, b);
+}
 
 template <typename T> TDL_EW_INLINE uint8_t eq(T a, T b) { return a == b; }
 template <typename T> TDL_EW_INLINE uint8_t ne(T a, T b) { return a != b; }

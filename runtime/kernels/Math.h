@@ -53,17 +53,15 @@ namespace detail {
 /// relative error is about 2^-28 (float) / 2^-58 (double).
 template <class T> TDL_MATH_INLINE DD<T> expm1Core(T rh, T rl) {
   DD<T> z = twoSqr(rh);
-  T a = T(0.5) * z.hi;                       // exact
+  T a = T(0.5) * z.hi; // exact
   T t = (rh * z.hi) * Tr<T>::expH1(rh) + T(0.5) * z.lo;
-  DD<T> s = fastTwoSum(rh, a);               // |rh| >= rh^2/2
+  DD<T> s = fastTwoSum(rh, a); // |rh| >= rh^2/2
   T lo = ((s.lo + t) + rl) + rl * rh;
   return fastTwoSum(s.hi, lo);
 }
 
 /// Cody-Waite reduction for exp: x = k ln2 + rh + rl, |rh| <= 0.347.
-template <class T> struct ExpReduced {
-  T k, rh, rl;
-};
+template <class T> struct ExpReduced { T k, rh, rl; };
 template <class T> TDL_MATH_INLINE ExpReduced<T> reduceExp(T x) {
   T k = roundSmall(x * Tr<T>::kLog2e);
   T t = x - k * Tr<T>::kLn2Hi; // exact
@@ -73,9 +71,7 @@ template <class T> TDL_MATH_INLINE ExpReduced<T> reduceExp(T x) {
 }
 
 /// e^x = (hi + lo) * 2^k with hi + lo in [0.7, 1.42]; x already clamped.
-template <class T> struct ExpParts {
-  T hi, lo, k;
-};
+template <class T> struct ExpParts { T hi, lo, k; };
 template <class T> TDL_MATH_INLINE ExpParts<T> expParts(T x) {
   ExpReduced<T> r = reduceExp(x);
   DD<T> p = expm1Core(r.rh, r.rl);
@@ -85,9 +81,7 @@ template <class T> TDL_MATH_INLINE ExpParts<T> expParts(T x) {
 
 /// expm1(x) as hi + lo (not renormalized) times F, F = 2 only when 2^k would
 /// overflow; x already clamped.
-template <class T> struct Expm1Parts {
-  T hi, lo, f;
-};
+template <class T> struct Expm1Parts { T hi, lo, f; };
 template <class T> TDL_MATH_INLINE Expm1Parts<T> expm1Parts(T x) {
   ExpReduced<T> r = reduceExp(x);
   DD<T> p = expm1Core(r.rh, r.rl);
@@ -141,7 +135,8 @@ template <class T> TDL_MATH_INLINE DD<T> log2Dd(T x) {
 
 namespace f32 {
 constexpr float kLog2e = 0x1.715476p+0f;
-constexpr float kRound = 0x1.8p23f; // v = y + kRound: round(y) in the low bits of v
+constexpr float kRound =
+    0x1.8p23f; // v = y + kRound: round(y) in the low bits of v
 // ln2 = kL1 + kL2 + 2^-44.05: k * kL1 is exact for |k| < 2^9 (kL1 has 15 bits).
 constexpr float kL1 = 0x1.62e4p-1f, kL2 = 0x1.7f7d1cp-20f;
 constexpr uint32_t kOne = 0x3f800000u;
@@ -230,12 +225,13 @@ TDL_MATH_INLINE float tanhF(float x) {
   float r = t1 - k * (0.5f * kL2);
   float w = small ? a * a : r;
   float b = small ? a : r;
-  float P = horner(w, small ? S0 : 2.0f * C0, small ? S1 : 4.0f * C1, small ? S2 : 8.0f * C2,
-                   small ? S3 : 16.0f * C3, small ? S4 : 32.0f * C4);
+  float P = horner(w, small ? S0 : 2.0f * C0, small ? S1 : 4.0f * C1,
+                   small ? S2 : 8.0f * C2, small ? S3 : 16.0f * C3,
+                   small ? S4 : 32.0f * C4);
   float y = b + (b * w) * P;
-  uint32_t kb = bits(v) << 23;                           // k in [0, 26]
-  float p = fromBits<float>(kOne - kb);                  // 2^-k
-  float ph = fromBits<float>(kOne - (1u << 23) - kb);    // 2^-(k+1)
+  uint32_t kb = bits(v) << 23;                        // k in [0, 26]
+  float p = fromBits<float>(kOne - kb);               // 2^-k
+  float ph = fromBits<float>(kOne - (1u << 23) - kb); // 2^-(k+1)
   float big = 1.0f - p / ((0.5f + ph) + y);
   // tanh(-0) = -0; a NaN comes back quieted with its sign (as x + x).
   return copySign(small ? y : big, x);
@@ -248,7 +244,8 @@ TDL_MATH_INLINE float sigmoidF(float x) {
   // 2^-k is added to t instead). Everything is scaled by 2^64 so that
   // 2^(64-k) is normal for k in [-25, 150] and a subnormal quotient rounds
   // once.
-  float xc = x > 17.5f ? 17.5f : x; // k = -25: the result is 1 beyond; NaN stays NaN
+  float xc =
+      x > 17.5f ? 17.5f : x; // k = -25: the result is 1 beyond; NaN stays NaN
   xc = xc < -104.0f ? -104.0f : xc; // 0 below
   // -xc = k ln2 + r, reduced with negated constants: t1n = -t1, rn = -r.
   float v = xc * -kLog2e + kRound;
@@ -256,9 +253,10 @@ TDL_MATH_INLINE float sigmoidF(float x) {
   float t1n = xc + k * kL1; // exact
   float rn = t1n + k * kL2;
   float s2 = rn * rn;
-  float q = s2 * ((C0 - C1 * rn) + s2 * (C2 - rn * (C3 - rn * C4))); // e^r - 1 - r
+  float q =
+      s2 * ((C0 - C1 * rn) + s2 * (C2 - rn * (C3 - rn * C4))); // e^r - 1 - r
   uint32_t kb = bits(v) << 23;
-  float p = fromBits<float>(kOne + (64u << 23) - kb); // 2^(64-k)
+  float p = fromBits<float>(kOne + (64u << 23) - kb);     // 2^(64-k)
   float l = bits(p) <= 0x53800000u ? p * 0x1p-64f : 0.0f; // 2^-k if k >= 24
   float t = (q + l) - rn;
   return p / ((0x1p64f + p) + t * 0x1p64f); // NaN: x quieted, as x + x
@@ -286,7 +284,8 @@ template <class T> TDL_MATH_INLINE T logKernel(T k, T f, T c) {
   T z = s * s;
   T r = Tr<T>::logR(z);
   T hfsq = T(0.5) * f * f;
-  return k * Tr<T>::kLn2Hi + (f - (hfsq - (s * (hfsq + r) + (k * Tr<T>::kLn2Lo + c))));
+  return k * Tr<T>::kLn2Hi +
+         (f - (hfsq - (s * (hfsq + r) + (k * Tr<T>::kLn2Lo + c))));
 }
 
 template <class T> TDL_MATH_INLINE T logImpl(T x) {

@@ -1,4 +1,5 @@
-//===- MathPrimitives.h - bit helpers, error-free sums, constants -*- C++ -*-===//
+//===- MathPrimitives.h - bit helpers, error-free sums, constants -*- C++
+//-*-===//
 //
 // The lower half of runtime/kernels/Math.h (read its header comment for the
 // contract): the build checks that keep results bit-identical between
@@ -13,8 +14,10 @@
 
 #include <stdint.h>
 
-#if defined(__FAST_MATH__) || (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)
-#error "runtime/kernels/Math.h needs IEEE semantics: no -ffast-math / -ffinite-math-only"
+#if defined(__FAST_MATH__) ||                                                  \
+    (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)
+#error                                                                         \
+    "runtime/kernels/Math.h needs IEEE semantics: no -ffast-math / -ffinite-math-only"
 #endif
 // Every operation must round to its own type (no x87 excess precision).
 #if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ != 0
@@ -22,8 +25,10 @@
 #endif
 // g++ contracts a*b+c into an fma whenever the target has one, pragmas or
 // not: such a build must pass -ffp-contract=off and say so.
-#if !defined(__clang__) && defined(__GNUC__) && defined(__FMA__) && !defined(TDL_MATH_NO_CONTRACT)
-#error "runtime/kernels/Math.h with FMA enabled: compile with -ffp-contract=off -DTDL_MATH_NO_CONTRACT"
+#if !defined(__clang__) && defined(__GNUC__) && defined(__FMA__) &&            \
+    !defined(TDL_MATH_NO_CONTRACT)
+#error                                                                         \
+    "runtime/kernels/Math.h with FMA enabled: compile with -ffp-contract=off -DTDL_MATH_NO_CONTRACT"
 #endif
 
 #define TDL_MATH_INLINE static inline __attribute__((always_inline))
@@ -100,14 +105,13 @@ template <class T> TDL_MATH_INLINE T scale(T x, T k) {
 /// a float, without an int->float conversion (AVX2 has none for int64).
 template <class T> TDL_MATH_INLINE T exponentOf(UOf<T> u) {
   UOf<T> e = u >> Tr<T>::kMant;
-  return fromBits<T>(bits(Tr<T>::kTwoMant) | e) - (Tr<T>::kTwoMant + T(Tr<T>::kBias));
+  return fromBits<T>(bits(Tr<T>::kTwoMant) | e) -
+         (Tr<T>::kTwoMant + T(Tr<T>::kBias));
 }
 
 //===-- error-free transformations (no fma) ------------------------------===//
 
-template <class T> struct DD {
-  T hi, lo;
-};
+template <class T> struct DD { T hi, lo; };
 
 /// s + e == a + b exactly, if |a| >= |b| (or a == 0).
 template <class T> TDL_MATH_INLINE DD<T> fastTwoSum(T a, T b) {
@@ -185,7 +189,8 @@ template <> struct Tr<float> {
   static constexpr float kLog2e = 0x1.715476p+0f;
   static constexpr float kLn2H = 0x1.62e43p-1f, kLn2L = -0x1.05c61p-29f;
   static constexpr float kInvLn2H = 0x1.715476p+0f, kInvLn2L = 0x1.4ae0cp-26f;
-  static constexpr float kTwoThirdsH = 0x1.555556p-1f, kTwoThirdsL = -0x1.555556p-26f;
+  static constexpr float kTwoThirdsH = 0x1.555556p-1f,
+                         kTwoThirdsL = -0x1.555556p-26f;
 
   // exp/expm1: inputs are clamped to these (the results saturate to
   // +inf / 0 / -1 by themselves). The constants of the generic exp, expm1,
@@ -198,25 +203,29 @@ template <> struct Tr<float> {
   // sigmoid(x) == e^x (rounded) for x <= -kSigTail.
   static constexpr float kSigMax = 110.0f, kSigTail = 20.0f;
   // pow: |y| clamp (any |y| beyond saturates), w clamp.
-  static constexpr float kPowYMax = 0x1p32f, kPowWMin = -165.0f, kPowWMax = 135.0f;
+  static constexpr float kPowYMax = 0x1p32f, kPowWMin = -165.0f,
+                         kPowWMax = 135.0f;
 
   /// (e^r - 1 - r - r^2/2) / r^3 on |r| <= 0.347, relative error of the
   /// resulting expm1 approximation 2^-31.0.
   TDL_MATH_INLINE float expH1(float r) {
-    return horner(r, 0x1.555554p-3f, 0x1.5554eap-5f, 0x1.1113acp-7f, 0x1.6d4c88p-10f,
-                  0x1.9c5f2ap-13f);
+    return horner(r, 0x1.555554p-3f, 0x1.5554eap-5f, 0x1.1113acp-7f,
+                  0x1.6d4c88p-10f, 0x1.9c5f2ap-13f);
   }
   /// R(z) = 2 atanh(s)/s - 2, z = s^2 <= 0.02944; |error| 2^-34.2.
   TDL_MATH_INLINE float logR(float z) {
-    return z * horner(z, 0x1.555554p-1f, 0x1.999c26p-2f, 0x1.23d3ep-2f, 0x1.f13b22p-3f);
+    return z * horner(z, 0x1.555554p-1f, 0x1.999c26p-2f, 0x1.23d3ep-2f,
+                      0x1.f13b22p-3f);
   }
   /// W(z) = (2 atanh(s)/s - 2 - 2z/3) / z^2; z^2 * error 2^-42.7.
   TDL_MATH_INLINE float powW(float z) {
-    return horner(z, 0x1.999998p-2f, 0x1.2493b6p-2f, 0x1.c63da8p-3f, 0x1.9083fep-3f);
+    return horner(z, 0x1.999998p-2f, 0x1.2493b6p-2f, 0x1.c63da8p-3f,
+                  0x1.9083fep-3f);
   }
   /// (sin(r) - r) / r^3 on |r| <= pi/4 + 0.0125; relative error 2^-32.5.
   TDL_MATH_INLINE float sinS(float z) {
-    return horner(z, -0x1.555556p-3f, 0x1.11117p-7f, -0x1.a053fap-13f, 0x1.7a8aa6p-19f);
+    return horner(z, -0x1.555556p-3f, 0x1.11117p-7f, -0x1.a053fap-13f,
+                  0x1.7a8aa6p-19f);
   }
   /// (cos(r) - 1 + r^2/2) / r^4 on |r| <= pi/4 + 0.0125; relative 2^-32.6.
   TDL_MATH_INLINE float cosC(float z) {
@@ -228,7 +237,8 @@ template <> struct Tr<float> {
   static constexpr float kTwoOverPi = 0x1.45f306p-1f;
   static constexpr float kP1 = 0x1.9p+0f, kP2 = 0x1.0cp-7f, kP3 = 0x1.ecp-14f,
                          kP4 = 0x1.5p-22f, kP5 = 0x1.1p-30f, kP6 = 0x1.4p-39f,
-                         kP7 = 0x1.44p-42f, kP8 = 0x1.08p-49f, kP9 = 0x1.a62634p-58f;
+                         kP7 = 0x1.44p-42f, kP8 = 0x1.08p-49f,
+                         kP9 = 0x1.a62634p-58f;
   struct Reduced {
     float hi, lo, k;
   };
@@ -252,7 +262,8 @@ template <> struct Tr<float> {
 
 template <> struct Tr<double> {
   using U = uint64_t;
-  static constexpr U kSign = 0x8000000000000000ull, kInf = 0x7ff0000000000000ull;
+  static constexpr U kSign = 0x8000000000000000ull,
+                     kInf = 0x7ff0000000000000ull;
   static constexpr U kMant = 52, kBias = 1023;
   static constexpr U kSplitMask = 0xfffffffff8000000ull; // 26 + 27 bits
   static constexpr U kSqrtHalfBits = 0x3fe6a09e667f3bcdull;
@@ -261,10 +272,13 @@ template <> struct Tr<double> {
   static constexpr double kRound = 0x1.8p52, kTwoMant = 0x1p52;
   static constexpr double kMinNormal = 0x1p-1022;
 
-  static constexpr double kLn2Hi = 0x1.62e42fefa38p-1, kLn2Lo = 0x1.ef35793c7673p-45;
+  static constexpr double kLn2Hi = 0x1.62e42fefa38p-1,
+                          kLn2Lo = 0x1.ef35793c7673p-45;
   static constexpr double kLog2e = 0x1.71547652b82fep+0;
-  static constexpr double kLn2H = 0x1.62e42fefa39efp-1, kLn2L = 0x1.abc9e3b39803fp-56;
-  static constexpr double kInvLn2H = 0x1.71547652b82fep+0, kInvLn2L = 0x1.777d0ffda0d24p-56;
+  static constexpr double kLn2H = 0x1.62e42fefa39efp-1,
+                          kLn2L = 0x1.abc9e3b39803fp-56;
+  static constexpr double kInvLn2H = 0x1.71547652b82fep+0,
+                          kInvLn2L = 0x1.777d0ffda0d24p-56;
   static constexpr double kTwoThirdsH = 0x1.5555555555555p-1,
                           kTwoThirdsL = 0x1.5555555555555p-55;
 
@@ -273,44 +287,50 @@ template <> struct Tr<double> {
   static constexpr double kMaxExp = 1023.0;
   static constexpr double kTanhMax = 20.0, kTanhTiny = 0x1p-28;
   static constexpr double kSigMax = 750.0, kSigTail = 40.0;
-  static constexpr double kPowYMax = 0x1p64, kPowWMin = -1100.0, kPowWMax = 1030.0;
+  static constexpr double kPowYMax = 0x1p64, kPowWMin = -1100.0,
+                          kPowWMax = 1030.0;
 
   /// relative error of the expm1 approximation 2^-61.5.
   TDL_MATH_INLINE double expH1(double r) {
-    return horner(r, 0x1.5555555555555p-3, 0x1.555555555555ap-5, 0x1.11111111113bdp-7,
-                  0x1.6c16c16c13f8dp-10, 0x1.a01a019e6f135p-13, 0x1.a01a01b339ed0p-16,
-                  0x1.71de418734df9p-19, 0x1.27e4bffa6f128p-22, 0x1.ae48594cfb52ap-26,
-                  0x1.1f9bea454c1cfp-29, 0x1.897d90e22cd68p-33);
+    return horner(
+        r, 0x1.5555555555555p-3, 0x1.555555555555ap-5, 0x1.11111111113bdp-7,
+        0x1.6c16c16c13f8dp-10, 0x1.a01a019e6f135p-13, 0x1.a01a01b339ed0p-16,
+        0x1.71de418734df9p-19, 0x1.27e4bffa6f128p-22, 0x1.ae48594cfb52ap-26,
+        0x1.1f9bea454c1cfp-29, 0x1.897d90e22cd68p-33);
   }
   /// |error| 2^-58.5.
   TDL_MATH_INLINE double logR(double z) {
-    return z * horner(z, 0x1.5555555555592p-1, 0x1.999999997ff06p-2, 0x1.24924941e30ecp-2,
-                      0x1.c71c5212821d7p-3, 0x1.74663d5de1ee8p-3, 0x1.39a1dbee7914dp-3,
+    return z * horner(z, 0x1.5555555555592p-1, 0x1.999999997ff06p-2,
+                      0x1.24924941e30ecp-2, 0x1.c71c5212821d7p-3,
+                      0x1.74663d5de1ee8p-3, 0x1.39a1dbee7914dp-3,
                       0x1.2f04495837569p-3);
   }
   /// z^2 * error 2^-72.5.
   TDL_MATH_INLINE double powW(double z) {
-    return horner(z, 0x1.9999999999996p-2, 0x1.2492492492f51p-2, 0x1.c71c71c5968c3p-3,
-                  0x1.745d182959fb4p-3, 0x1.3b1364c7e8d20p-3, 0x1.11206f7248284p-3,
+    return horner(z, 0x1.9999999999996p-2, 0x1.2492492492f51p-2,
+                  0x1.c71c71c5968c3p-3, 0x1.745d182959fb4p-3,
+                  0x1.3b1364c7e8d20p-3, 0x1.11206f7248284p-3,
                   0x1.de3d63afd3ec9p-4, 0x1.eac638739a41ep-4);
   }
   /// relative error 2^-63.2 on |r| <= pi/4 + 1e-4.
   TDL_MATH_INLINE double sinS(double z) {
-    return horner(z, -0x1.5555555555555p-3, 0x1.1111111111069p-7, -0x1.a01a019ffe523p-13,
-                  0x1.71de3a33a5806p-19, -0x1.ae642c51b5932p-26, 0x1.6109bd7f7bfe9p-33,
+    return horner(z, -0x1.5555555555555p-3, 0x1.1111111111069p-7,
+                  -0x1.a01a019ffe523p-13, 0x1.71de3a33a5806p-19,
+                  -0x1.ae642c51b5932p-26, 0x1.6109bd7f7bfe9p-33,
                   -0x1.9ffd82055e2b5p-41);
   }
   /// relative error 2^-63.9.
   TDL_MATH_INLINE double cosC(double z) {
-    return horner(z, 0x1.555555555554bp-5, -0x1.6c16c16c15013p-10, 0x1.a01a019c8ed08p-16,
-                  -0x1.27e4f7f14127ap-22, 0x1.1ee9db8e4a88ap-29, -0x1.8fa65ea456d62p-37);
+    return horner(z, 0x1.555555555554bp-5, -0x1.6c16c16c15013p-10,
+                  0x1.a01a019c8ed08p-16, -0x1.27e4f7f14127ap-22,
+                  0x1.1ee9db8e4a88ap-29, -0x1.8fa65ea456d62p-37);
   }
 
   // pi/2 = P1 + ... + P6, P1..P5 22-bit slices (k * Pi exact for k < 2^30).
   static constexpr double kTwoOverPi = 0x1.45f306dc9c883p-1;
-  static constexpr double kP1 = 0x1.921fbp+0, kP2 = 0x1.5110bp-22, kP3 = 0x1.184698p-44,
-                          kP4 = 0x1.31988p-69, kP5 = 0x1.1701b8p-88,
-                          kP6 = 0x1.cd129024e088ap-115;
+  static constexpr double kP1 = 0x1.921fbp+0, kP2 = 0x1.5110bp-22,
+                          kP3 = 0x1.184698p-44, kP4 = 0x1.31988p-69,
+                          kP5 = 0x1.1701b8p-88, kP6 = 0x1.cd129024e088ap-115;
   struct Reduced {
     double hi, lo, k;
   };

@@ -99,8 +99,8 @@ inline int64_t trailingReducedDims(int64_t rank, const int64_t *outStrides) {
 /// reduced dims).
 template <typename T, typename C>
 void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
-                   const int64_t *outStrides, T *out, int64_t outN,
-                   T identity, C combine) {
+                   const int64_t *outStrides, T *out, int64_t outN, T identity,
+                   C combine) {
   for (int64_t i = 0; i < outN; ++i)
     out[i] = identity;
   int64_t n = 1;
@@ -126,8 +126,8 @@ void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
   int64_t offset = 0;
   for (int64_t base = 0; base < n; base += step) {
     if (t > 0) {
-      out[offset] = combine(out[offset], reduceRun(in + base, step, identity,
-                                                   combine));
+      out[offset] =
+          combine(out[offset], reduceRun(in + base, step, identity, combine));
     } else {
       T *dst = out + offset;
       int64_t s = outStrides[rank - 1];

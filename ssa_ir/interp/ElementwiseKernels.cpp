@@ -90,8 +90,7 @@ RuntimeValue unary(const Operation &op, const RuntimeValue &x) {
     Type out = x.getType().withDType(DType::Bool);
     if (x.getDType() == DType::F32)
       return map1<uint8_t, float>(out, x, [](float v) { return ew::isNaN(v); });
-    return map1<uint8_t, double>(out, x,
-                                 [](double v) { return ew::isNaN(v); });
+    return map1<uint8_t, double>(out, x, [](double v) { return ew::isNaN(v); });
   }
   case Opcode::StopGradient:
     return x;

@@ -39,7 +39,8 @@ template <typename R> struct Acc<R, true> {
 };
 
 template <typename T, typename R>
-TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b, RuntimeValue &out) {
+TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b,
+                            RuntimeValue &out) {
   using A = typename Acc<R>::type;
   llvm::ArrayRef<int64_t> as = a.getShape(), bs = b.getShape(),
                           os = out.getShape();
@@ -94,8 +95,8 @@ TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b, Runtim
 }
 
 template <typename T, typename R>
-TDL_FMA_CLONES void conv2dT(const RuntimeValue &x, const RuntimeValue &w, RuntimeValue &out,
-             const Conv2DParams &p) {
+TDL_FMA_CLONES void conv2dT(const RuntimeValue &x, const RuntimeValue &w,
+                            RuntimeValue &out, const Conv2DParams &p) {
   using A = typename Acc<R>::type;
   llvm::ArrayRef<int64_t> xs = x.getShape(), ws = w.getShape(),
                           os = out.getShape();
@@ -169,17 +170,14 @@ RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x) {
   getPool2DParams(op.getAttrs(), p);
   RuntimeValue out = RuntimeValue::zeros(op.getResult(0)->getType());
   bool isMax = op.getOpcode() == Opcode::MaxPool2D;
-  dispatchDType(x.getDType(),
-                [&]<typename T>() {
-                  llvm::ArrayRef<int64_t> xs = x.getShape(),
-                                          os = out.getShape();
-                  tdl::kernels::PoolShape s{
-                      xs[0] * xs[1], xs[2],       xs[3],       os[2],
-                      os[3],         p.window[0], p.window[1], p.stride[0],
-                      p.stride[1],   p.padding[0], p.padding[2]};
-                  tdl::kernels::pool2d<T>(x.data<T>(), out.mutableData<T>(),
-                                          s, isMax);
-                });
+  dispatchDType(x.getDType(), [&]<typename T>() {
+    llvm::ArrayRef<int64_t> xs = x.getShape(), os = out.getShape();
+    tdl::kernels::PoolShape s{xs[0] * xs[1], xs[2],       xs[3],
+                              os[2],         os[3],       p.window[0],
+                              p.window[1],   p.stride[0], p.stride[1],
+                              p.padding[0],  p.padding[2]};
+    tdl::kernels::pool2d<T>(x.data<T>(), out.mutableData<T>(), s, isMax);
+  });
   return out;
 }
 

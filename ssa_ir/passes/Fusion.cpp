@@ -54,8 +54,7 @@ bool isRoot(const Operation &op) {
 /// A splat constant is cheap to duplicate: a group takes its own copy even
 /// when the value has uses outside.
 bool isSplatConstant(const Operation &op) {
-  return op.getOpcode() == Opcode::Constant &&
-         !op.getAttrs().getDense("value");
+  return op.getOpcode() == Opcode::Constant && !op.getAttrs().getDense("value");
 }
 
 /// Index maps of a candidate group's reductions, walked from the root the
@@ -192,9 +191,10 @@ private:
               p->getParentRegion() != root->getParentRegion() ||
               !isIndexableMember(*p))
             continue;
-          bool usedOnlyInGroup = llvm::all_of(
-              p->getResult(0)->getUses(),
-              [&](const Use &u) { return group.contains(u.user); });
+          bool usedOnlyInGroup =
+              llvm::all_of(p->getResult(0)->getUses(), [&](const Use &u) {
+                return group.contains(u.user);
+              });
           if (!usedOnlyInGroup && !isSplatConstant(*p))
             continue;
           group.insert(p);

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/CpuBackend.h"
-#include "tools/tdlc/DriverOptions.h"
 #include "ssa_ir/PassManager.h"
+#include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 
 #include "backends/cpu/Codegen.h"

@@ -120,9 +120,7 @@ TEST(CpuAbi, ErrorMessagesAreThreadLocal) {
   EXPECT_EQ(other, "index 5 out of range for dim 0 of size 4 (window size 1)");
 }
 
-
 //===-- The planned frame (docs/cpu-backend.md "Memory") ------------------===//
-
 
 std::vector<float> frameXs(float shift = 0) {
   std::vector<float> x(64 * 256);
@@ -159,8 +157,9 @@ TEST(CpuFrame, ErrorsPopTheFrame) {
   }
   // A frame left pushed by an error would grow the stack call after call.
   EXPECT_EQ(mallocCalls - before, 0);
-  EXPECT_STREQ(tdl_last_error(),
-               "index 1024 out of range for dim 0 of size 1024 (window size 1)");
+  EXPECT_STREQ(
+      tdl_last_error(),
+      "index 1024 out of range for dim 0 of size 1024 (window size 1)");
   std::vector<float> fx = frameXs(), r(64), s(64 * 256);
   ASSERT_EQ(frame_work(fx.data(), 3, r.data(), s.data()), 0);
   EXPECT_EQ(line(tdl::rt::ElemType::F32, {64}, r.data()) +
@@ -223,10 +222,8 @@ TEST(CpuThreads, ResultsDoNotDependOnTheThreadCount) {
     outs.push_back(c);
   }
   tdl_set_num_threads(2);
-  EXPECT_EQ(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * 4),
-            0);
-  EXPECT_EQ(std::memcmp(outs[0].data(), outs[2].data(), outs[0].size() * 4),
-            0);
+  EXPECT_EQ(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * 4), 0);
+  EXPECT_EQ(std::memcmp(outs[0].data(), outs[2].data(), outs[0].size() * 4), 0);
   // Calls from several application threads at once: each gets the serial
   // result (the pool runs one loop at a time, the others run serially).
   std::vector<int> bad(3, 0);

@@ -163,8 +163,8 @@ template <typename T> void checkFast(int32_t dtype) {
       std::vector<T> fast(exact.size());
       rt::gemmOn(isa, dtype, /*fast=*/true, s.m, s.k, s.n, a.data(), s.k,
                  b.data(), s.n, fast.data(), s.n);
-      EXPECT_EQ(std::memcmp(exact.data(), fast.data(), exact.size() * sizeof(T)),
-                0);
+      EXPECT_EQ(
+          std::memcmp(exact.data(), fast.data(), exact.size() * sizeof(T)), 0);
       for (int64_t i = 0; i < s.m; ++i)
         for (int64_t j = 0; j < s.n; ++j) {
           double real = 0, mag = 0;

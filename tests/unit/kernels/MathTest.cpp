@@ -102,7 +102,7 @@ struct Entry {
   long samples = 0;
   std::string worst;
 };
-std::map<std::string, Entry>& table() {
+std::map<std::string, Entry> &table() {
   static std::map<std::string, Entry> t;
   return t;
 }
@@ -111,40 +111,42 @@ class TableEnv : public ::testing::Environment {
 public:
   void TearDown() override {
     std::printf("\n[math] max ulp error, tdl::math vs libm (docs/math.md)\n");
-    std::printf("[math] %-9s %-5s %10s %7s %10s  worst input\n", "function", "dtype", "max ulp",
-                "bound", "samples");
-    for (auto& [key, e] : table())
-      std::printf("[math] %-15s %10.4f %7.2f %10ld  %s\n", key.c_str(), e.maxUlp, e.bound,
-                  e.samples, e.worst.c_str());
+    std::printf("[math] %-9s %-5s %10s %7s %10s  worst input\n", "function",
+                "dtype", "max ulp", "bound", "samples");
+    for (auto &[key, e] : table())
+      std::printf("[math] %-15s %10.4f %7.2f %10ld  %s\n", key.c_str(),
+                  e.maxUlp, e.bound, e.samples, e.worst.c_str());
   }
 };
-[[maybe_unused]] ::testing::Environment* const kEnv =
+[[maybe_unused]] ::testing::Environment *const kEnv =
     ::testing::AddGlobalTestEnvironment(new TableEnv);
 
 /// Tracks the max error of one function and checks it at the end.
 template <class T> class Meter {
 public:
-  Meter(std::string name, double bound) : name_(std::move(name)), bound_(bound) {}
+  Meter(std::string name, double bound)
+      : name_(std::move(name)), bound_(bound) {}
   template <class R> void add(T got, R ref, T x, T y = T(0)) {
     double e = ulpErr(got, ref);
     ++n_;
     if (e > max_ || (std::isnan(e))) {
       max_ = e;
       char buf[160];
-      std::snprintf(buf, sizeof buf, "x=%a y=%a got=%a ref=%La", double(x), double(y),
-                    double(got), (long double)ref);
+      std::snprintf(buf, sizeof buf, "x=%a y=%a got=%a ref=%La", double(x),
+                    double(y), double(got), (long double)ref);
       worst_ = buf;
     }
   }
   ~Meter() {
     std::string key = name_ + (sizeof(T) == 4 ? " f32" : " f64");
-    Entry& e = table()[key];
+    Entry &e = table()[key];
     e.maxUlp = max_;
     e.bound = bound_;
     e.samples = n_;
     e.worst = worst_;
-    std::printf("[math] %-15s max %.4f ulp (bound %.2f) over %ld samples; worst %s\n", key.c_str(),
-                max_, bound_, n_, worst_.c_str());
+    std::printf(
+        "[math] %-15s max %.4f ulp (bound %.2f) over %ld samples; worst %s\n",
+        key.c_str(), max_, bound_, n_, worst_.c_str());
     EXPECT_LE(max_, bound_) << key << " worst " << worst_;
   }
 
@@ -163,7 +165,9 @@ uint64_t rnd() {
   rngState ^= rngState << 17;
   return rngState;
 }
-double uniform(double lo, double hi) { return lo + (hi - lo) * double(rnd() >> 11) * 0x1p-53; }
+double uniform(double lo, double hi) {
+  return lo + (hi - lo) * double(rnd() >> 11) * 0x1p-53;
+}
 
 /// Floats ordered as integers (-inf < ... < -0 < +0 < ... < +inf).
 int64_t orderedF(float x) {
@@ -178,8 +182,10 @@ float unorderedF(int64_t o) {
 /// ~count floats evenly spaced (in bit patterns) over each [lo, hi] of
 /// `dense`, and the edge cases.
 template <class F, class R>
-void sweepF32(Meter<float>& m, F f, R ref, std::vector<std::pair<float, float>> dense,
-              std::vector<float> extra, float maxAbs = kInfF, long count = 1 << 20) {
+void sweepF32(Meter<float> &m, F f, R ref,
+              std::vector<std::pair<float, float>> dense,
+              std::vector<float> extra, float maxAbs = kInfF,
+              long count = 1 << 20) {
   auto one = [&](float x) {
     if (!(std::fabs(x) > maxAbs))
       m.add(f(x), ref(double(x)), x);
@@ -192,9 +198,18 @@ void sweepF32(Meter<float>& m, F f, R ref, std::vector<std::pair<float, float>> 
     for (int64_t o = a; o <= b; o += step)
       one(unorderedF(o));
   }
-  std::vector<float> edges = {0.0f,        -0.0f,       1.0f,        -1.0f,
-                              kInfF,       -kInfF,      kNanF,       0x1p-149f,
-                              -0x1p-149f,  0x1p-126f,   -0x1p-126f,  0x1.fffffep127f,
+  std::vector<float> edges = {0.0f,
+                              -0.0f,
+                              1.0f,
+                              -1.0f,
+                              kInfF,
+                              -kInfF,
+                              kNanF,
+                              0x1p-149f,
+                              -0x1p-149f,
+                              0x1p-126f,
+                              -0x1p-126f,
+                              0x1.fffffep127f,
                               -0x1.fffffep127f};
   edges.insert(edges.end(), extra.begin(), extra.end());
   for (float x : edges)
@@ -205,8 +220,10 @@ void sweepF32(Meter<float>& m, F f, R ref, std::vector<std::pair<float, float>> 
 /// Samples of one f64 function: random bit patterns, uniform samples and
 /// evenly spaced grids over each [lo, hi] of `dense`, and the edge cases.
 template <class F, class R>
-void sweepF64(Meter<double>& m, F f, R ref, std::vector<std::pair<double, double>> dense,
-              std::vector<double> extra, double maxAbs = kInfD, long count = 100000) {
+void sweepF64(Meter<double> &m, F f, R ref,
+              std::vector<std::pair<double, double>> dense,
+              std::vector<double> extra, double maxAbs = kInfD,
+              long count = 100000) {
   auto one = [&](double x) {
     if (!(std::fabs(x) > maxAbs))
       m.add(f(x), ref((long double)x), x);
@@ -219,9 +236,19 @@ void sweepF64(Meter<double>& m, F f, R ref, std::vector<std::pair<double, double
     for (long i = 0; i <= count; i++)
       one(lo + (hi - lo) * double(i) / double(count));
   }
-  std::vector<double> edges = {0.0,       -0.0,        1.0,     -1.0,     kInfD,
-                               -kInfD,    kNanD,       0x1p-1074, -0x1p-1074, 0x1p-1022,
-                               -0x1p-1022, 0x1.fffffffffffffp1023, -0x1.fffffffffffffp1023};
+  std::vector<double> edges = {0.0,
+                               -0.0,
+                               1.0,
+                               -1.0,
+                               kInfD,
+                               -kInfD,
+                               kNanD,
+                               0x1p-1074,
+                               -0x1p-1074,
+                               0x1p-1022,
+                               -0x1p-1022,
+                               0x1.fffffffffffffp1023,
+                               -0x1.fffffffffffffp1023};
   edges.insert(edges.end(), extra.begin(), extra.end());
   for (double x : edges)
     for (double y : {x, std::nextafter(x, kInfD), std::nextafter(x, -kInfD)})
@@ -236,7 +263,7 @@ long double sigmoidRefL(long double x) {
 }
 
 // Documented bounds (docs/math.md).
-constexpr double kBound = 1.0;      // every function but the ones below
+constexpr double kBound = 1.0; // every function but the ones below
 // The f32 expm1, tanh and sigmoid round a few times in float (exhaustive
 // max 1.2511, 1.0661 and 1.7488 ulp, docs/math.md).
 constexpr double kExpm1BoundF32 = 1.3;
@@ -251,46 +278,61 @@ constexpr double kRsqrtBound = 1.5; // two correctly rounded operations
 
 TEST(MathF32, Exp) {
   Meter<float> m("exp", kBound);
-  sweepF32(m, [](float x) { return tmath::exp(x); }, [](double x) { return std::exp(x); },
-           {{-104.0f, 89.0f}, {-1e-3f, 1e-3f}, {-105.0f, -86.0f}},
-           {88.72283f, 0x1.62e42ep6f, 0x1.62e43p6f, -87.33654f, -103.97208f, -0x1.9fe368p6f,
-            -0x1.9fe36ap6f, 0x1.5d98p6f, -104.0f, 0x1.8f438p+1f});
+  sweepF32(
+      m, [](float x) { return tmath::exp(x); },
+      [](double x) { return std::exp(x); },
+      {{-104.0f, 89.0f}, {-1e-3f, 1e-3f}, {-105.0f, -86.0f}},
+      {88.72283f, 0x1.62e42ep6f, 0x1.62e43p6f, -87.33654f, -103.97208f,
+       -0x1.9fe368p6f, -0x1.9fe36ap6f, 0x1.5d98p6f, -104.0f, 0x1.8f438p+1f});
 }
 
 TEST(MathF32, Expm1) {
   Meter<float> m("expm1", kExpm1BoundF32);
-  sweepF32(m, [](float x) { return tmath::expm1(x); }, [](double x) { return std::expm1(x); },
-           {{-20.0f, 89.0f}, {-0.5f, 0.5f}, {-1e-4f, 1e-4f}, {-1.1f, -0.3f}, {-18.0f, -16.0f}},
-           {88.72283f, 0x1.62e42ep6f, 0x1.62e43p6f, -17.4f, 0.34657359f, -0.34657359f,
-            -0x1.154246p4f, -16.98f, -0x1.6f348ap-2f, 0x1.0a2b22p+4f});
+  sweepF32(
+      m, [](float x) { return tmath::expm1(x); },
+      [](double x) { return std::expm1(x); },
+      {{-20.0f, 89.0f},
+       {-0.5f, 0.5f},
+       {-1e-4f, 1e-4f},
+       {-1.1f, -0.3f},
+       {-18.0f, -16.0f}},
+      {88.72283f, 0x1.62e42ep6f, 0x1.62e43p6f, -17.4f, 0.34657359f,
+       -0.34657359f, -0x1.154246p4f, -16.98f, -0x1.6f348ap-2f, 0x1.0a2b22p+4f});
 }
 
 TEST(MathF32, Log) {
   Meter<float> m("log", kBound);
-  sweepF32(m, [](float x) { return tmath::log(x); }, [](double x) { return std::log(x); },
-           {{0.5f, 2.0f}, {0.999f, 1.001f}, {0x1p-149f, 0x1p-120f}}, {0x1.6a09e6p-1f, 0x1.6a09e8p-1f});
+  sweepF32(
+      m, [](float x) { return tmath::log(x); },
+      [](double x) { return std::log(x); },
+      {{0.5f, 2.0f}, {0.999f, 1.001f}, {0x1p-149f, 0x1p-120f}},
+      {0x1.6a09e6p-1f, 0x1.6a09e8p-1f});
 }
 
 TEST(MathF32, Log1p) {
   Meter<float> m("log1p", kBound);
-  sweepF32(m, [](float x) { return tmath::log1p(x); }, [](double x) { return std::log1p(x); },
-           {{-1.0f, 1.0f}, {-1e-4f, 1e-4f}, {-0.3f, 0.42f}},
-           {-0x1.fffffep-1f, 0x1.6a09e6p-2f, -0x1.2bec34p-2f});
+  sweepF32(
+      m, [](float x) { return tmath::log1p(x); },
+      [](double x) { return std::log1p(x); },
+      {{-1.0f, 1.0f}, {-1e-4f, 1e-4f}, {-0.3f, 0.42f}},
+      {-0x1.fffffep-1f, 0x1.6a09e6p-2f, -0x1.2bec34p-2f});
 }
 
 TEST(MathF32, Tanh) {
   Meter<float> m("tanh", kTanhBoundF32);
-  sweepF32(m, [](float x) { return tmath::tanh(x); }, [](double x) { return std::tanh(x); },
-           {{-10.0f, 10.0f}, {-0.7f, 0.7f}, {-1e-3f, 1e-3f}, {0.6f, 0.9f}},
-           {9.01f, 9.02f, 0x1p-13f, 0.7f, 0x1.8678c6p-1f, 0x1.052112p-1f});
+  sweepF32(
+      m, [](float x) { return tmath::tanh(x); },
+      [](double x) { return std::tanh(x); },
+      {{-10.0f, 10.0f}, {-0.7f, 0.7f}, {-1e-3f, 1e-3f}, {0.6f, 0.9f}},
+      {9.01f, 9.02f, 0x1p-13f, 0.7f, 0x1.8678c6p-1f, 0x1.052112p-1f});
 }
 
 TEST(MathF32, Sigmoid) {
   Meter<float> m("sigmoid", kSigmoidBoundF32);
   sweepF32(m, [](float x) { return tmath::sigmoid(x); }, sigmoidRef,
            {{-110.0f, 20.0f}, {-2.0f, 2.0f}, {-18.0f, -16.0f}, {-1.2f, -1.0f}},
-           {-20.0f, -87.33654f, -103.97208f, 16.7f, 17.33f, 17.5f, -104.0f, -0x1.19955p+0f,
-            -0x1.0a751cp+4f});
+           {-20.0f, -87.33654f, -103.97208f, 16.7f, 17.33f, 17.5f, -104.0f,
+            -0x1.19955p+0f, -0x1.0a751cp+4f});
 }
 
 // sin / cos are within the bound for |x| <= these (docs/math.md).
@@ -299,27 +341,35 @@ constexpr double kTrigMaxF64 = 1e9;
 
 // The reduction inputs nearest to multiples of pi/2 per binade (docs/math.md).
 const std::vector<float> kHardTrigF32 = {
-    0x1.921fb6p+0f, 0x1.921fb6p+1f, 0x1.2d97c8p+2f, 0x1.2d97c8p+3f, 0x1.2d97c8p+4f,
-    0x1.2d97c8p+5f, 0x1.2d97c8p+6f, 0x1.f9cbe2p+7f, 0x1.f9cbe2p+8f, 0x1.f9cbe2p+9f,
-    0x1.f9cbe2p+10f, 0x1.17cc5p+11f, 0x1.17cc5p+12f, 0x1.17cc5p+13f, 0x1.17cc5p+14f,
-    0x1.9a48dep+15f, 0x1.9a48dep+16f};
+    0x1.921fb6p+0f, 0x1.921fb6p+1f, 0x1.2d97c8p+2f,  0x1.2d97c8p+3f,
+    0x1.2d97c8p+4f, 0x1.2d97c8p+5f, 0x1.2d97c8p+6f,  0x1.f9cbe2p+7f,
+    0x1.f9cbe2p+8f, 0x1.f9cbe2p+9f, 0x1.f9cbe2p+10f, 0x1.17cc5p+11f,
+    0x1.17cc5p+12f, 0x1.17cc5p+13f, 0x1.17cc5p+14f,  0x1.9a48dep+15f,
+    0x1.9a48dep+16f};
 
 TEST(MathF32, Sin) {
   Meter<float> m("sin", kBound);
-  sweepF32(m, [](float x) { return tmath::sin(x); }, [](double x) { return std::sin(x); },
-           {{-1e5f, 1e5f}, {-4.0f, 4.0f}, {-1e-3f, 1e-3f}}, kHardTrigF32, kTrigMaxF32);
+  sweepF32(
+      m, [](float x) { return tmath::sin(x); },
+      [](double x) { return std::sin(x); },
+      {{-1e5f, 1e5f}, {-4.0f, 4.0f}, {-1e-3f, 1e-3f}}, kHardTrigF32,
+      kTrigMaxF32);
 }
 
 TEST(MathF32, Cos) {
   Meter<float> m("cos", kBound);
-  sweepF32(m, [](float x) { return tmath::cos(x); }, [](double x) { return std::cos(x); },
-           {{-1e5f, 1e5f}, {-4.0f, 4.0f}, {-1e-3f, 1e-3f}}, kHardTrigF32, kTrigMaxF32);
+  sweepF32(
+      m, [](float x) { return tmath::cos(x); },
+      [](double x) { return std::cos(x); },
+      {{-1e5f, 1e5f}, {-4.0f, 4.0f}, {-1e-3f, 1e-3f}}, kHardTrigF32,
+      kTrigMaxF32);
 }
 
 TEST(MathF32, Sqrt) {
   Meter<float> m("sqrt", kSqrtBound);
-  sweepF32(m, [](float x) { return tmath::sqrt(x); }, [](double x) { return std::sqrt(x); },
-           {{0.25f, 4.0f}}, {});
+  sweepF32(
+      m, [](float x) { return tmath::sqrt(x); },
+      [](double x) { return std::sqrt(x); }, {{0.25f, 4.0f}}, {});
 }
 
 TEST(MathF32, SqrtIsCorrectlyRounded) {
@@ -335,8 +385,9 @@ TEST(MathF32, SqrtIsCorrectlyRounded) {
 
 TEST(MathF32, Rsqrt) {
   Meter<float> m("rsqrt", kRsqrtBound);
-  sweepF32(m, [](float x) { return tmath::rsqrt(x); }, [](double x) { return 1 / std::sqrt(x); },
-           {{0.25f, 4.0f}}, {});
+  sweepF32(
+      m, [](float x) { return tmath::rsqrt(x); },
+      [](double x) { return 1 / std::sqrt(x); }, {{0.25f, 4.0f}}, {});
   // Exactly the two correctly rounded operations.
   for (uint64_t u = 0; u < (1ull << 32); u += 65537) {
     float x = floatOf(uint32_t(u));
@@ -353,74 +404,94 @@ TEST(MathF32, Rsqrt) {
 
 TEST(MathF64, Exp) {
   Meter<double> m("exp", kBound);
-  sweepF64(m, [](double x) { return tmath::exp(x); }, [](long double x) { return expl(x); },
-           {{-746.0, 710.0}, {-1.0, 1.0}, {-1e-6, 1e-6}, {-745.2, -708.0}},
-           {709.782712893384, 0x1.62e42fefa39efp9, 0x1.62e42fefa39f0p9, -708.3964185322641,
-            -745.1332191019411, -0x1.74910d52d3051p9, -0x1.74910d52d3052p9});
+  sweepF64(
+      m, [](double x) { return tmath::exp(x); },
+      [](long double x) { return expl(x); },
+      {{-746.0, 710.0}, {-1.0, 1.0}, {-1e-6, 1e-6}, {-745.2, -708.0}},
+      {709.782712893384, 0x1.62e42fefa39efp9, 0x1.62e42fefa39f0p9,
+       -708.3964185322641, -745.1332191019411, -0x1.74910d52d3051p9,
+       -0x1.74910d52d3052p9});
 }
 
 TEST(MathF64, Expm1) {
   Meter<double> m("expm1", kBound);
-  sweepF64(m, [](double x) { return tmath::expm1(x); }, [](long double x) { return expm1l(x); },
-           {{-40.0, 710.0}, {-0.5, 0.5}, {-1e-8, 1e-8}},
-           {709.782712893384, 0x1.62e42fefa39efp9, 0x1.62e42fefa39f0p9, -37.5,
-            0.34657359027997264, -0.34657359027997264});
+  sweepF64(
+      m, [](double x) { return tmath::expm1(x); },
+      [](long double x) { return expm1l(x); },
+      {{-40.0, 710.0}, {-0.5, 0.5}, {-1e-8, 1e-8}},
+      {709.782712893384, 0x1.62e42fefa39efp9, 0x1.62e42fefa39f0p9, -37.5,
+       0.34657359027997264, -0.34657359027997264});
 }
 
 TEST(MathF64, Log) {
   Meter<double> m("log", kBound);
-  sweepF64(m, [](double x) { return tmath::log(x); }, [](long double x) { return logl(x); },
-           {{0.5, 2.0}, {1 - 1e-6, 1 + 1e-6}, {0, 1e-300}, {1.0, 1e300}},
-           {0x1.6a09e667f3bccp-1, 0x1.6a09e667f3bcdp-1, 0x1p-1060});
+  sweepF64(
+      m, [](double x) { return tmath::log(x); },
+      [](long double x) { return logl(x); },
+      {{0.5, 2.0}, {1 - 1e-6, 1 + 1e-6}, {0, 1e-300}, {1.0, 1e300}},
+      {0x1.6a09e667f3bccp-1, 0x1.6a09e667f3bcdp-1, 0x1p-1060});
 }
 
 TEST(MathF64, Log1p) {
   Meter<double> m("log1p", kBound);
-  sweepF64(m, [](double x) { return tmath::log1p(x); }, [](long double x) { return log1pl(x); },
-           {{-1.0, 1.0}, {-1e-8, 1e-8}, {-0.3, 0.42}, {1.0, 1e10}},
-           {-0x1.fffffffffffffp-1, 0x1.6a09e667f3bccp-2, -0x1.2bec333018867p-2});
+  sweepF64(
+      m, [](double x) { return tmath::log1p(x); },
+      [](long double x) { return log1pl(x); },
+      {{-1.0, 1.0}, {-1e-8, 1e-8}, {-0.3, 0.42}, {1.0, 1e10}},
+      {-0x1.fffffffffffffp-1, 0x1.6a09e667f3bccp-2, -0x1.2bec333018867p-2});
 }
 
 TEST(MathF64, Tanh) {
   Meter<double> m("tanh", kBound);
-  sweepF64(m, [](double x) { return tmath::tanh(x); }, [](long double x) { return tanhl(x); },
-           {{-20.0, 20.0}, {-0.7, 0.7}, {-1e-6, 1e-6}}, {19.06, 19.07, 0x1p-28});
+  sweepF64(
+      m, [](double x) { return tmath::tanh(x); },
+      [](long double x) { return tanhl(x); },
+      {{-20.0, 20.0}, {-0.7, 0.7}, {-1e-6, 1e-6}}, {19.06, 19.07, 0x1p-28});
 }
 
 TEST(MathF64, Sigmoid) {
   Meter<double> m("sigmoid", kBound);
   sweepF64(m, [](double x) { return tmath::sigmoid(x); }, sigmoidRefL,
-           {{-750.0, 40.0}, {-2.0, 2.0}, {-745.2, -700.0}}, {-40.0, -708.3964185322641, 36.8, 37.5});
+           {{-750.0, 40.0}, {-2.0, 2.0}, {-745.2, -700.0}},
+           {-40.0, -708.3964185322641, 36.8, 37.5});
 }
 
 // Doubles nearest to multiples of pi/2 (continued fractions, docs/math.md).
 const std::vector<double> kHardTrigF64 = {
-    0x1.921fb54442d18p+0, 0x1.921fb54442d19p+0, 0x1.6c6cbc45dc8dep+5, 0x1.b951f1572eba5p+23,
-    0x1.b951f1572eba5p+24, 0x1.b951f1572eba5p+25, 0x1.b951f1572eba5p+26, 0x1.39c6fd67805a7p+18,
-    0x1.55202aefde314p+29};
+    0x1.921fb54442d18p+0,  0x1.921fb54442d19p+0,  0x1.6c6cbc45dc8dep+5,
+    0x1.b951f1572eba5p+23, 0x1.b951f1572eba5p+24, 0x1.b951f1572eba5p+25,
+    0x1.b951f1572eba5p+26, 0x1.39c6fd67805a7p+18, 0x1.55202aefde314p+29};
 
 TEST(MathF64, Sin) {
   Meter<double> m("sin", kBound);
-  sweepF64(m, [](double x) { return tmath::sin(x); }, [](long double x) { return sinl(x); },
-           {{-1e9, 1e9}, {-4.0, 4.0}, {-1e-6, 1e-6}, {-1e5, 1e5}}, kHardTrigF64, kTrigMaxF64);
+  sweepF64(
+      m, [](double x) { return tmath::sin(x); },
+      [](long double x) { return sinl(x); },
+      {{-1e9, 1e9}, {-4.0, 4.0}, {-1e-6, 1e-6}, {-1e5, 1e5}}, kHardTrigF64,
+      kTrigMaxF64);
 }
 
 TEST(MathF64, Cos) {
   Meter<double> m("cos", kBound);
-  sweepF64(m, [](double x) { return tmath::cos(x); }, [](long double x) { return cosl(x); },
-           {{-1e9, 1e9}, {-4.0, 4.0}, {-1e-6, 1e-6}, {-1e5, 1e5}}, kHardTrigF64, kTrigMaxF64);
+  sweepF64(
+      m, [](double x) { return tmath::cos(x); },
+      [](long double x) { return cosl(x); },
+      {{-1e9, 1e9}, {-4.0, 4.0}, {-1e-6, 1e-6}, {-1e5, 1e5}}, kHardTrigF64,
+      kTrigMaxF64);
 }
 
 TEST(MathF64, Sqrt) {
   Meter<double> m("sqrt", kSqrtBound);
-  sweepF64(m, [](double x) { return tmath::sqrt(x); }, [](long double x) { return sqrtl(x); },
-           {{0.25, 4.0}}, {});
+  sweepF64(
+      m, [](double x) { return tmath::sqrt(x); },
+      [](long double x) { return sqrtl(x); }, {{0.25, 4.0}}, {});
 }
 
 TEST(MathF64, Rsqrt) {
   Meter<double> m("rsqrt", kRsqrtBound);
-  sweepF64(m, [](double x) { return tmath::rsqrt(x); }, [](long double x) { return 1 / sqrtl(x); },
-           {{0.25, 4.0}}, {});
+  sweepF64(
+      m, [](double x) { return tmath::rsqrt(x); },
+      [](long double x) { return 1 / sqrtl(x); }, {{0.25, 4.0}}, {});
 }
 
 //===-- sin / cos beyond the accurate range -------------------------------===//
@@ -500,29 +571,54 @@ TEST(MathF64, Pow) {
 }
 
 double refPow(float x, float y) { return std::pow(double(x), double(y)); }
-long double refPow(double x, double y) { return powl((long double)x, (long double)y); }
+long double refPow(double x, double y) {
+  return powl((long double)x, (long double)y);
+}
 
 /// C99 Annex F special cases: bit-exact against the C library's pow.
 template <class T> void checkPowSpecials() {
   const T inf = std::numeric_limits<T>::infinity();
   const T nan = std::numeric_limits<T>::quiet_NaN();
-  const T vals[] = {T(0),    T(-0.0), T(1),   T(-1),  T(2),   T(-2),    T(0.5), T(-0.5),
-                    T(3),    T(-3),   T(1.5), T(-1.5), inf,   -inf,     nan,    T(1e30),
-                    T(-1e30), std::numeric_limits<T>::denorm_min(),
-                    -std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::max(),
-                    -std::numeric_limits<T>::max(), T(0x1p60), T(-0x1p60), T(5), T(-5),
-                    std::nextafter(T(1), T(2)), std::nextafter(T(1), T(0))};
+  const T vals[] = {T(0),
+                    T(-0.0),
+                    T(1),
+                    T(-1),
+                    T(2),
+                    T(-2),
+                    T(0.5),
+                    T(-0.5),
+                    T(3),
+                    T(-3),
+                    T(1.5),
+                    T(-1.5),
+                    inf,
+                    -inf,
+                    nan,
+                    T(1e30),
+                    T(-1e30),
+                    std::numeric_limits<T>::denorm_min(),
+                    -std::numeric_limits<T>::denorm_min(),
+                    std::numeric_limits<T>::max(),
+                    -std::numeric_limits<T>::max(),
+                    T(0x1p60),
+                    T(-0x1p60),
+                    T(5),
+                    T(-5),
+                    std::nextafter(T(1), T(2)),
+                    std::nextafter(T(1), T(0))};
   for (T x : vals)
     for (T y : vals) {
       T got = tmath::pow(x, y), want = std::pow(x, y);
       if (std::isnan(want))
-        EXPECT_TRUE(std::isnan(got)) << "pow(" << x << ", " << y << ") = " << got;
-      else if (std::isinf(want) || want == 0 || x == 1 || y == 0 || std::isinf(x) ||
-               std::isinf(y) || x == 0)
-        EXPECT_EQ(bitsOf(got), bitsOf(want)) << "pow(" << x << ", " << y << ") = " << got
-                                             << " want " << want;
+        EXPECT_TRUE(std::isnan(got))
+            << "pow(" << x << ", " << y << ") = " << got;
+      else if (std::isinf(want) || want == 0 || x == 1 || y == 0 ||
+               std::isinf(x) || std::isinf(y) || x == 0)
+        EXPECT_EQ(bitsOf(got), bitsOf(want))
+            << "pow(" << x << ", " << y << ") = " << got << " want " << want;
       else
-        EXPECT_LE(ulpErr(got, refPow(x, y)), kBound) << "pow(" << x << ", " << y << ") = " << got;
+        EXPECT_LE(ulpErr(got, refPow(x, y)), kBound)
+            << "pow(" << x << ", " << y << ") = " << got;
     }
 }
 
@@ -534,7 +630,9 @@ TEST(MathF64, PowSpecialCases) { checkPowSpecials<double>(); }
 template <class T> void checkEdges() {
   const T inf = std::numeric_limits<T>::infinity();
   const T nan = std::numeric_limits<T>::quiet_NaN();
-  auto same = [](T a, T b) { return (std::isnan(a) && std::isnan(b)) || bitsOf(a) == bitsOf(b); };
+  auto same = [](T a, T b) {
+    return (std::isnan(a) && std::isnan(b)) || bitsOf(a) == bitsOf(b);
+  };
   EXPECT_TRUE(same(tmath::exp(T(0)), T(1)));
   EXPECT_TRUE(same(tmath::exp(T(-0.0)), T(1)));
   EXPECT_TRUE(same(tmath::exp(inf), inf));
@@ -577,11 +675,16 @@ template <class T> void checkEdges() {
   EXPECT_TRUE(same(tmath::rsqrt(T(0)), inf));
   EXPECT_TRUE(same(tmath::rsqrt(T(-0.0)), -inf));
   EXPECT_TRUE(same(tmath::rsqrt(inf), T(0)));
-  for (T (*f)(T) : {+[](T x) { return tmath::exp(x); }, +[](T x) { return tmath::expm1(x); },
-                    +[](T x) { return tmath::log(x); }, +[](T x) { return tmath::log1p(x); },
-                    +[](T x) { return tmath::tanh(x); }, +[](T x) { return tmath::sigmoid(x); },
-                    +[](T x) { return tmath::sin(x); }, +[](T x) { return tmath::cos(x); },
-                    +[](T x) { return tmath::sqrt(x); }, +[](T x) { return tmath::rsqrt(x); }}) {
+  for (T (*f)(T) :
+       {+[](T x) { return tmath::exp(x); },
+        +[](T x) { return tmath::expm1(x); },
+        +[](T x) { return tmath::log(x); },
+        +[](T x) { return tmath::log1p(x); },
+        +[](T x) { return tmath::tanh(x); },
+        +[](T x) { return tmath::sigmoid(x); },
+        +[](T x) { return tmath::sin(x); }, +[](T x) { return tmath::cos(x); },
+        +[](T x) { return tmath::sqrt(x); },
+        +[](T x) { return tmath::rsqrt(x); }}) {
     EXPECT_TRUE(std::isnan(f(nan)));
     EXPECT_TRUE(std::isnan(f(-nan)));
   }
