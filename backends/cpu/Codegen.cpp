@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <fmt/format.h>
 
@@ -544,6 +545,15 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   }
   keep.push_back("tdl_last_error");
   me.rt("tdl_last_error");
+  // The pool's workers run the runtime's code: they are stopped before it
+  // goes away: by the JIT's owner (Jit.cpp) or, for an object, by a
+  // destructor (at exit, or when a shared library is unloaded).
+  llvm::FunctionCallee shutdown = me.rt("tdl_rt_shutdown");
+  if (options.jit)
+    keep.push_back("tdl_rt_shutdown");
+  else
+    llvm::appendToGlobalDtors(
+        *out.module, llvm::cast<llvm::Function>(shutdown.getCallee()), 65535);
   if (!options.jit) {
     // PREFIX tdl_set_num_threads(n): each object has its own pool.
     std::string name = options.prefix + "tdl_set_num_threads";

@@ -3,7 +3,8 @@
 // The module is generated in JIT mode (Codegen.h), optimized like an object
 // for the host CPU, and added to an LLJIT whose main dylib also sees the
 // process (libc, libm) and `tdl_jit_print`, the host callback that formats
-// printed values with the interpreter's RuntimeValue::format.
+// printed values with the interpreter's RuntimeValue::format. The
+// runtime's thread pool is shut down before the JIT goes away.
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/Jit.h"
@@ -12,6 +13,7 @@
 
 #include "ssa_ir/interp/Interpreter.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
@@ -106,6 +108,13 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   auto errorAddr = (*jit)->lookup("tdl_last_error");
   if (!errorAddr)
     return errorAddr.takeError();
+  auto shutdownAddr = (*jit)->lookup("tdl_rt_shutdown");
+  if (!shutdownAddr)
+    return shutdownAddr.takeError();
+  // The runtime's worker threads run code in the JIT's memory: they are
+  // joined before the JIT is destroyed (after the error message is read).
+  auto shutdown = llvm::make_scope_exit(
+      [&] { shutdownAddr->toPtr<void (*)()>()(); });
 
   // One buffer per result leaf (8-byte aligned words).
   llvm::SmallVector<ir::Type, 8> leaves;

@@ -56,7 +56,8 @@ llvm::Error linkRuntime(llvm::Module &dest,
       fn.setComdat(nullptr);
     }
   for (llvm::GlobalVariable &gv : dest.globals()) {
-    if (!gv.isDeclaration() && !kept(gv) && !gv.hasLocalLinkage()) {
+    if (!gv.isDeclaration() && !kept(gv) && !gv.hasLocalLinkage() &&
+        !gv.hasAppendingLinkage()) { // llvm.global_ctors / _dtors stay
       gv.setLinkage(llvm::GlobalValue::InternalLinkage);
       gv.setComdat(nullptr);
     }

@@ -54,6 +54,7 @@ createTargetMachine(const TargetOptions &options) {
       : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
                               : llvm::CodeGenOptLevel::Aggressive;
   llvm::TargetOptions to;
+  to.UseInitArray = true; // .init_array/.fini_array, as clang emits on ELF
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt, level));
   if (!tm)

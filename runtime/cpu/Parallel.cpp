@@ -11,8 +11,11 @@
 // thread that is already running a part (a kernel inside a kernel, or an
 // exported function called from a part) runs serially: no oversubscription.
 // Workers are created on first use; between loops they spin briefly, then
-// wait on a condition variable. Written on pthreads and atomics only: the
-// runtime has no C++ runtime library (CpuRuntime.cpp).
+// wait on a condition variable. tdl_rt_shutdown stops and joins them: the
+// code they run goes away with the JIT that `tdlc run` tears down, or with
+// a shared library when it is unloaded (a destructor of every object calls
+// it). Written on pthreads and atomics only: the runtime has no C++ runtime
+// library (CpuRuntime.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include <pthread.h>
@@ -23,6 +26,7 @@
 #define TDL_RT extern "C" __attribute__((visibility("default")))
 
 extern "C" int32_t *tdl_rt_in_parallel_flag(void); // Workspace.cpp
+extern "C" void tdl_rt_release_thread_states(void); // Workspace.cpp
 
 namespace {
 
@@ -39,6 +43,8 @@ struct Pool {
   uint64_t generation = 0;
   int32_t busy = 0;    // workers still in the current loop
   int32_t running = 0; // a loop is in progress (one at a time)
+  int32_t stopping = 0; // tdl_rt_shutdown: workers leave, loops run serially
+  pthread_t handles[kMaxThreads];
   // The current loop.
   PartFn fn = nullptr;
   void *ctx = nullptr;
@@ -86,13 +92,19 @@ void *workerMain(void *arg) {
   int32_t index = int32_t(reinterpret_cast<intptr_t>(arg));
   uint64_t seen = 0;
   for (;;) {
-    for (int32_t i = 0; i < kSpins && __atomic_load_n(&pool.generation,
-                                                      __ATOMIC_ACQUIRE) == seen;
+    for (int32_t i = 0; i < kSpins &&
+                        __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) ==
+                            seen &&
+                        !__atomic_load_n(&pool.stopping, __ATOMIC_ACQUIRE);
          ++i)
       spinPause();
     pthread_mutex_lock(&pool.mu);
-    while (pool.generation == seen)
+    while (pool.generation == seen && !pool.stopping)
       pthread_cond_wait(&pool.wake, &pool.mu);
+    if (pool.stopping) {
+      pthread_mutex_unlock(&pool.mu);
+      return nullptr;
+    }
     seen = pool.generation;
     PartFn fn = pool.fn;
     void *ctx = pool.ctx;
@@ -103,7 +115,7 @@ void *workerMain(void *arg) {
       runParts(fn, ctx, parts);
     if (__atomic_sub_fetch(&pool.busy, 1, __ATOMIC_ACQ_REL) == 0) {
       pthread_mutex_lock(&pool.mu);
-      pthread_cond_signal(&pool.finished);
+      pthread_cond_broadcast(&pool.finished); // the owner, or a shutdown
       pthread_mutex_unlock(&pool.mu);
     }
   }
@@ -139,7 +151,8 @@ TDL_RT void tdl_rt_parallel(int64_t parts, PartFn fn, void *ctx) {
     return;
   }
   pthread_mutex_lock(&pool.mu);
-  if (pool.running) { // another application thread's loop is running
+  // Another application thread's loop is running, or the pool is shut down.
+  if (pool.running || pool.stopping) {
     pthread_mutex_unlock(&pool.mu);
     for (int64_t p = 0; p < parts; ++p)
       fn(ctx, p);
@@ -150,8 +163,7 @@ TDL_RT void tdl_rt_parallel(int64_t parts, PartFn fn, void *ctx) {
     if (pthread_create(&t, nullptr, workerMain,
                        reinterpret_cast<void *>(intptr_t(pool.workers))) != 0)
       break;
-    pthread_detach(t);
-    ++pool.workers;
+    pool.handles[pool.workers++] = t;
   }
   pool.running = 1;
   pool.fn = fn;
@@ -173,5 +185,24 @@ TDL_RT void tdl_rt_parallel(int64_t parts, PartFn fn, void *ctx) {
   while (__atomic_load_n(&pool.busy, __ATOMIC_ACQUIRE) > 0)
     pthread_cond_wait(&pool.finished, &pool.mu);
   pool.running = 0;
+  pthread_cond_broadcast(&pool.finished); // a shutdown waiting for the loop
   pthread_mutex_unlock(&pool.mu);
+}
+
+/// Stops the pool's workers and waits for them to exit (after the loop in
+/// progress, if any), then frees the calling thread's stacks and the
+/// per-thread state key (Workspace.cpp). Parallel loops after it run on the
+/// calling thread. Called before the code of the runtime goes away.
+TDL_RT void tdl_rt_shutdown(void) {
+  pthread_mutex_lock(&pool.mu);
+  while (pool.running) // another thread's loop: let it finish
+    pthread_cond_wait(&pool.finished, &pool.mu);
+  __atomic_store_n(&pool.stopping, 1, __ATOMIC_RELEASE);
+  pthread_cond_broadcast(&pool.wake);
+  int32_t workers = pool.workers;
+  pool.workers = 0;
+  pthread_mutex_unlock(&pool.mu);
+  for (int32_t i = 0; i < workers; ++i)
+    pthread_join(pool.handles[i], nullptr);
+  tdl_rt_release_thread_states();
 }

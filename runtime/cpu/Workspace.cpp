@@ -58,8 +58,11 @@ struct ThreadState {
   int32_t inParallel;
 };
 
+/// The key is made on first use and deleted by tdl_rt_shutdown (its
+/// destructor is code that may go away); a use after that makes a new one.
 pthread_key_t stateKey;
-pthread_once_t stateKeyOnce = PTHREAD_ONCE_INIT;
+int32_t stateKeyMade = 0; // atomic; changed under stateKeyMutex
+pthread_mutex_t stateKeyMutex = PTHREAD_MUTEX_INITIALIZER;
 
 void freeChain(Chunk *c) {
   while (c) {
@@ -76,12 +79,20 @@ void destroyState(void *p) {
   free(s);
 }
 
-void makeStateKey() { pthread_key_create(&stateKey, destroyState); }
+bool makeStateKey() {
+  pthread_mutex_lock(&stateKeyMutex);
+  if (!stateKeyMade && pthread_key_create(&stateKey, destroyState) == 0)
+    __atomic_store_n(&stateKeyMade, 1, __ATOMIC_RELEASE);
+  bool made = stateKeyMade;
+  pthread_mutex_unlock(&stateKeyMutex);
+  return made;
+}
 
 /// The calling thread's state, made on first use (null when memory is
 /// exhausted).
 ThreadState *state() {
-  pthread_once(&stateKeyOnce, makeStateKey);
+  if (!__atomic_load_n(&stateKeyMade, __ATOMIC_ACQUIRE) && !makeStateKey())
+    return nullptr;
   void *p = pthread_getspecific(stateKey);
   if (!p) {
     p = calloc(1, sizeof(ThreadState));
@@ -142,6 +153,20 @@ void *bump(Stack &st, int64_t bytes) {
 }
 
 } // namespace
+
+/// Frees the calling thread's stacks and deletes the key (tdl_rt_shutdown,
+/// after the pool's workers have exited and freed theirs). Other threads'
+/// stacks are leaked: their destructor must not run once the code is gone.
+TDL_RT void tdl_rt_release_thread_states(void) {
+  pthread_mutex_lock(&stateKeyMutex);
+  if (stateKeyMade) {
+    if (void *p = pthread_getspecific(stateKey))
+      destroyState(p);
+    pthread_key_delete(stateKey);
+    __atomic_store_n(&stateKeyMade, 0, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&stateKeyMutex);
+}
 
 /// Pushes a frame of `bytes` (rounded up to 64) on the calling thread's
 /// stack; `save[2]` receives what tdl_rt_frame_pop needs. Null when memory
