@@ -27,6 +27,40 @@ static bool isElementwise(ir::Opcode op) {
   return ir::getOpInfo(op).has(ir::Elementwise);
 }
 
+/// A transpose that swaps the last two dims (batch dims in place) and whose
+/// every use is an operand of a matrix-by-matrix matmul, as autodiff's
+/// pullback of a matmul makes (`dY @ Bᵀ`, `Aᵀ @ dY`). The matmul packs its
+/// operand from the transposed layout (runtime/cpu/Gemm.h GemmOperand), so
+/// the transpose only renames its input's buffer.
+static bool foldsIntoMatmul(const ir::Operation &op) {
+  if (op.getOpcode() != ir::Opcode::Transpose)
+    return false;
+  const ir::IntArray &perm = *op.getAttrs().getIntArray("perm");
+  int64_t r = int64_t(perm.size());
+  if (r < 2 || perm[r - 2] != r - 1 || perm[r - 1] != r - 2)
+    return false;
+  for (int64_t d = 0; d + 2 < r; ++d)
+    if (perm[d] != d)
+      return false;
+  const ir::Value *v = op.getResult(0);
+  if (v->use_empty())
+    return false;
+  for (const ir::Use &u : v->getUses()) {
+    const ir::Operation *user = u.user;
+    if (user->getOpcode() != ir::Opcode::Matmul || u.operandIndex > 1 ||
+        user->getOperand(0)->getType().getRank() < 2 ||
+        user->getOperand(1)->getType().getRank() < 2)
+      return false;
+  }
+  return true;
+}
+
+/// Whether matmul operand `i` is a folded transpose (foldsIntoMatmul).
+static bool readsTransposed(const ir::Operation &matmul, unsigned i) {
+  const ir::Operation *def = matmul.getOperand(i)->getDefiningOp();
+  return def && foldsIntoMatmul(*def);
+}
+
 std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt) {
   std::vector<uint8_t> bytes(ir::dtypeSize(dt));
   auto put = [&](auto v) { std::memcpy(bytes.data(), &v, sizeof(v)); };
@@ -111,9 +145,10 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   };
 
   Opcode code = op.getOpcode();
-  // Aliases: no data changes.
+  // Aliases: no data changes (or a transpose the matmuls reading it fold).
   if (code == Opcode::Reshape || code == Opcode::StopGradient ||
-      (code == Opcode::Cast && inType(0).getDType() == outT.getDType())) {
+      (code == Opcode::Cast && inType(0).getDType() == outT.getDType()) ||
+      foldsIntoMatmul(op)) {
     bind(op.getResult(0), {in(0)});
     return llvm::Error::success();
   }
@@ -336,11 +371,14 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     llvm::Value *out = result();
     noteKernelScratch(
         rt::gemmScratchBound(m, k, n, ir::dtypeSize(outT.getDType())));
+    int32_t flags = (me.options.fastMath ? rt::kMatmulFast : 0) |
+                    (readsTransposed(op, 0) ? rt::kMatmulTransposedA : 0) |
+                    (readsTransposed(op, 1) ? rt::kMatmulTransposedB : 0);
     // One entry point per dtype: the module links only its kernels.
     std::string fn =
         ("tdl_rt_matmul_" + ir::dtypeName(inType(0).getDType())).str();
     b.CreateCall(me.rt(fn),
-                 {i32(me.options.fastMath ? 1 : 0), i64(batchRank),
+                 {i32(flags), i64(batchRank),
                   me.i64Array(outShape.take_front(batchRank)),
                   me.i64Array(batchStrides(as)), me.i64Array(batchStrides(bs)),
                   i64(m), i64(k), i64(n), in(0), in(1), out});

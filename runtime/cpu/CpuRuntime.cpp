@@ -326,26 +326,34 @@ namespace {
 
 /// Batched matmul: `batch` (batchRank dims) of [m,k] @ [k,n]; sa / sb are
 /// the batch strides of a and b in matrices (0 where a dim broadcasts).
-/// Each matrix product is tdl::rt::gemmOf (runtime/cpu/Gemm.cpp); when every
-/// batch shares one b and the a matrices are consecutive, the batch is one
-/// GEMM with batch*m rows (the same sums). `fast`: -ffast-math.
+/// `flags` (MatmulFlags): -ffast-math, and whether a holds [k,m] matrices
+/// and b [n,k] ones (transposes folded into the product). Each matrix
+/// product is tdl::rt::gemmOf (runtime/cpu/Gemm.cpp); when every batch
+/// shares one b and the row-major a matrices are consecutive, the batch is
+/// one GEMM with batch*m rows (the same sums).
 template <int32_t Dtype>
-void matmulBatched(int32_t fast, int64_t batchRank, const int64_t *batch,
+void matmulBatched(int32_t flags, int64_t batchRank, const int64_t *batch,
                    const int64_t *sa, const int64_t *sb, int64_t m, int64_t k,
                    int64_t n, const void *a, const void *b, void *out) {
   constexpr int64_t elem = Dtype == 1 ? 1 : Dtype == 2 || Dtype == 4 ? 4 : 8;
   constexpr int64_t outElem = Dtype == 1 ? 4 : elem;
+  using tdl::rt::GemmOperand;
   tdl::rt::Isa isa = tdl::rt::hostIsa();
+  bool fast = flags & tdl::rt::kMatmulFast;
+  bool ta = flags & tdl::rt::kMatmulTransposedA,
+       tb = flags & tdl::rt::kMatmulTransposedB;
+  int64_t lda = ta ? m : k, ldb = tb ? k : n;
   int64_t numBatches = 1;
-  bool sharedB = true, denseA = true;
+  bool sharedB = true, denseA = !ta;
   for (int64_t d = batchRank - 1; d >= 0; --d) {
     sharedB = sharedB && sb[d] == 0;
     denseA = denseA && (batch[d] == 1 || sa[d] == numBatches);
     numBatches *= batch[d];
   }
   if (sharedB && denseA) {
-    tdl::rt::gemmOf<Dtype>(isa, fast != 0, numBatches * m, k, n, a, k, b, n,
-                           out, n);
+    tdl::rt::gemmOf<Dtype>(isa, fast, numBatches * m, k, n,
+                           GemmOperand{a, lda}, GemmOperand{b, ldb, tb}, out,
+                           n);
     return;
   }
   int64_t idx[16] = {0};
@@ -355,10 +363,11 @@ void matmulBatched(int32_t fast, int64_t batchRank, const int64_t *batch,
       offA += idx[d] * sa[d];
       offB += idx[d] * sb[d];
     }
-    tdl::rt::gemmOf<Dtype>(isa, fast != 0, m, k, n,
-                           (const char *)a + offA * m * k * elem, k,
-                           (const char *)b + offB * k * n * elem, n,
-                           (char *)out + bi * m * n * outElem, n);
+    tdl::rt::gemmOf<Dtype>(
+        isa, fast, m, k, n,
+        GemmOperand{(const char *)a + offA * m * k * elem, lda, ta},
+        GemmOperand{(const char *)b + offB * k * n * elem, ldb, tb},
+        (char *)out + bi * m * n * outElem, n);
     for (int64_t d = batchRank - 1; d >= 0; --d) {
       if (++idx[d] < batch[d])
         break;
@@ -373,10 +382,10 @@ void matmulBatched(int32_t fast, int64_t batchRank, const int64_t *batch,
 /// the kernels of the dtypes it multiplies.
 #define TDL_MATMUL(SUF, DT)                                                    \
   TDL_RT void tdl_rt_matmul_##SUF(                                             \
-      int32_t fast, int64_t batchRank, const int64_t *batch,                   \
+      int32_t flags, int64_t batchRank, const int64_t *batch,                  \
       const int64_t *sa, const int64_t *sb, int64_t m, int64_t k, int64_t n,   \
       const void *a, const void *b, void *out) {                               \
-    matmulBatched<DT>(fast, batchRank, batch, sa, sb, m, k, n, a, b, out);     \
+    matmulBatched<DT>(flags, batchRank, batch, sa, sb, m, k, n, a, b, out);    \
   }
 TDL_MATMUL(i8, 1)
 TDL_MATMUL(i32, 2)
@@ -385,24 +394,24 @@ TDL_MATMUL(f32, 4)
 TDL_MATMUL(f64, 5)
 
 /// tdl_rt_matmul_<dtype> by dtype code (tests).
-TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t fast, int64_t batchRank,
+TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t flags, int64_t batchRank,
                           const int64_t *batch, const int64_t *sa,
                           const int64_t *sb, int64_t m, int64_t k, int64_t n,
                           const void *a, const void *b, void *out) {
   switch (dtype) {
   case 1:
-    return tdl_rt_matmul_i8(fast, batchRank, batch, sa, sb, m, k, n, a, b, out);
+    return tdl_rt_matmul_i8(flags, batchRank, batch, sa, sb, m, k, n, a, b, out);
   case 2:
-    return tdl_rt_matmul_i32(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+    return tdl_rt_matmul_i32(flags, batchRank, batch, sa, sb, m, k, n, a, b,
                              out);
   case 3:
-    return tdl_rt_matmul_i64(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+    return tdl_rt_matmul_i64(flags, batchRank, batch, sa, sb, m, k, n, a, b,
                              out);
   case 4:
-    return tdl_rt_matmul_f32(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+    return tdl_rt_matmul_f32(flags, batchRank, batch, sa, sb, m, k, n, a, b,
                              out);
   case 5:
-    return tdl_rt_matmul_f64(fast, batchRank, batch, sa, sb, m, k, n, a, b,
+    return tdl_rt_matmul_f64(flags, batchRank, batch, sa, sb, m, k, n, a, b,
                              out);
   }
 }

@@ -21,6 +21,7 @@
 #include "runtime/cpu/Gemm.h"
 #include "runtime/cpu/Parallel.h"
 #include "runtime/cpu/Scratch.h"
+#include "runtime/kernels/MulAdd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,18 @@ constexpr int64_t maxMR = kMaxMR, maxNR = kMaxNR;
 int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/// MR-row panels of the mc x kc block at a: panel-major, then p, then row;
-/// rows past mc are zero (their results are never stored).
+/// MR-row panels of the mc x kc block at a (element (i, p) at
+/// a[i * rs + p * cs]): panel-major, then p, then row; rows past mc are zero
+/// (their results are never stored).
 template <typename T, typename R, typename Ac>
-void packA(const T *a, int64_t lda, int64_t mc, int64_t kc, int64_t mr,
-           Ac *dst) {
+void packA(const T *a, int64_t rs, int64_t cs, int64_t mc, int64_t kc,
+           int64_t mr, Ac *dst) {
   for (int64_t i0 = 0; i0 < mc; i0 += mr) {
     int64_t rows = min64(mr, mc - i0);
-    const T *src = a + i0 * lda;
+    const T *src = a + i0 * rs;
     for (int64_t p = 0; p < kc; ++p) {
       for (int64_t i = 0; i < rows; ++i)
-        dst[i] = Ac(R(src[i * lda + p]));
+        dst[i] = Ac(R(src[i * rs + p * cs]));
       for (int64_t i = rows; i < mr; ++i)
         dst[i] = Ac(0);
       dst += mr;
@@ -51,16 +53,17 @@ void packA(const T *a, int64_t lda, int64_t mc, int64_t kc, int64_t mr,
   }
 }
 
-/// NR-column panels of the kc x nc block at b, zero past nc.
+/// NR-column panels of the kc x nc block at b (element (p, j) at
+/// b[p * rs + j * cs]), zero past nc.
 template <typename T, typename R, typename Ac>
-void packB(const T *b, int64_t ldb, int64_t kc, int64_t nc, int64_t nr,
-           Ac *dst) {
+void packB(const T *b, int64_t rs, int64_t cs, int64_t kc, int64_t nc,
+           int64_t nr, Ac *dst) {
   for (int64_t j0 = 0; j0 < nc; j0 += nr) {
     int64_t cols = min64(nr, nc - j0);
     for (int64_t p = 0; p < kc; ++p) {
-      const T *src = b + p * ldb + j0;
+      const T *src = b + p * rs + j0 * cs;
       for (int64_t j = 0; j < cols; ++j)
-        dst[j] = Ac(R(src[j]));
+        dst[j] = Ac(R(src[j * cs]));
       for (int64_t j = cols; j < nr; ++j)
         dst[j] = Ac(0);
       dst += nr;
@@ -68,10 +71,17 @@ void packB(const T *b, int64_t ldb, int64_t kc, int64_t nc, int64_t nr,
   }
 }
 
+/// Strides of an operand: element (r, c) at p[r * rs + c * cs].
+struct Strides {
+  int64_t rs, cs;
+  explicit Strides(const GemmOperand &o)
+      : rs(o.transposed ? 1 : o.ld), cs(o.transposed ? o.ld : 1) {}
+};
+
 template <typename T, typename R>
 void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
-                int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb,
-                R *cOut, int64_t ldc) {
+                int64_t n, GemmOperand aOp, GemmOperand bOp, R *cOut,
+                int64_t ldc) {
   using Ac = typename Acc<R>::type;
   Ac *c = reinterpret_cast<Ac *>(cOut); // same width: R or its unsigned
   if (m == 0 || n == 0)
@@ -82,9 +92,13 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
         c[i * ldc + j] = Ac(0);
     return;
   }
+  const T *a = static_cast<const T *>(aOp.p), *b = static_cast<const T *>(bOp.p);
+  const Strides sa(aOp), sb(bOp);
+  // The unpacked kernel for a few rows reads row-major operands.
+  bool rowMajor = !aOp.transposed && !bOp.transposed;
   const int64_t MR = uk.mr, NR = uk.nr;
-  if (2 * m <= MR) {
-    rows(m, k, n, a, lda, b, ldb, c, ldc);
+  if (2 * m <= MR && rowMajor) {
+    rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
     return;
   }
   // KC x NR of B (one microkernel's panel, 32 KB with AVX-512) stays in
@@ -96,7 +110,20 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   Scratch bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
   Scratch bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
   if (!bufA.data || !bufB.data) {
-    rows(m, k, n, a, lda, b, ldb, c, ldc);
+    if (rowMajor) {
+      rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
+      return;
+    }
+    // Without scratch, one row at a time: A's row to a contiguous buffer
+    // is not possible either; multiply element by element in k order.
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        Ac acc = Ac(0);
+        for (int64_t p = 0; p < k; ++p)
+          acc = kernels::mulAdd(acc, Ac(R(a[i * sa.rs + p * sa.cs])),
+                       Ac(R(b[p * sb.rs + j * sb.cs])));
+        c[i * ldc + j] = acc;
+      }
     return;
   }
   Ac *pa = static_cast<Ac *>(bufA.data), *pb = static_cast<Ac *>(bufB.data);
@@ -106,10 +133,12 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     for (int64_t pc = 0; pc < k; pc += KC) {
       int64_t kc = min64(KC, k - pc);
       bool accumulate = pc > 0;
-      packB<T, R, Ac>(b + pc * ldb + jc, ldb, kc, nc, NR, pb);
+      packB<T, R, Ac>(b + pc * sb.rs + jc * sb.cs, sb.rs, sb.cs, kc, nc, NR,
+                      pb);
       for (int64_t ic = 0; ic < m; ic += MC) {
         int64_t mc = min64(MC, m - ic);
-        packA<T, R, Ac>(a + ic * lda + pc, lda, mc, kc, MR, pa);
+        packA<T, R, Ac>(a + ic * sa.rs + pc * sa.cs, sa.rs, sa.cs, mc, kc,
+                        MR, pa);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int64_t nr = min64(NR, nc - jr);
           const Ac *panelB = pb + jr * kc;
@@ -140,16 +169,17 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
 template <typename T, typename R> struct GemmParts {
   const MicroKernel *uk;
   RowsKernelFn rows;
-  int64_t m, k, n, lda, ldb, ldc, cols;
-  const T *a, *b;
+  int64_t m, k, n, ldc, cols;
+  GemmOperand a, b;
   R *c;
 
   static void run(void *self, int64_t part) {
     const GemmParts &g = *static_cast<const GemmParts *>(self);
     int64_t j0 = part * g.cols;
     int64_t nc = min64(g.cols, g.n - j0);
-    gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, g.lda, g.b + j0, g.ldb,
-                     g.c + j0, g.ldc);
+    GemmOperand b = g.b; // its columns from j0
+    b.p = static_cast<const T *>(b.p) + j0 * Strides(g.b).cs;
+    gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, b, g.c + j0, g.ldc);
   }
 };
 
@@ -158,18 +188,16 @@ constexpr int64_t kParallelMacs = int64_t(1) << 18;
 
 template <typename T, typename R>
 void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
-           int64_t n, const T *a, int64_t lda, const T *b, int64_t ldb, R *c,
-           int64_t ldc) {
+           int64_t n, GemmOperand a, GemmOperand b, R *c, int64_t ldc) {
   int64_t threads = m * n * k >= kParallelMacs ? tdl_rt_num_threads() : 1;
   int64_t panels = (n + uk.nr - 1) / uk.nr;
   if (threads <= 1 || panels < 2) {
-    gemmSerial<T, R>(uk, rows, m, k, n, a, lda, b, ldb, c, ldc);
+    gemmSerial<T, R>(uk, rows, m, k, n, a, b, c, ldc);
     return;
   }
   int64_t parts = min64(threads, panels);
   GemmParts<T, R> g{
-      &uk, rows, m, k, n, lda, ldb, ldc, (panels + parts - 1) / parts * uk.nr,
-      a,   b,    c};
+      &uk, rows, m, k, n, ldc, (panels + parts - 1) / parts * uk.nr, a, b, c};
   parts = (n + g.cols - 1) / g.cols;
   tdl_rt_parallel(parts, &GemmParts<T, R>::run, &g);
 }
@@ -177,8 +205,8 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
 } // namespace
 
 template <int32_t Dtype>
-void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
-            int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc) {
+void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
+            GemmOperand b, void *c, int64_t ldc) {
   using T = std::conditional_t<
       Dtype == 1, int8_t,
       std::conditional_t<
@@ -187,34 +215,31 @@ void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
                              std::conditional_t<Dtype == 4, float, double>>>>;
   using R = std::conditional_t<Dtype == 1, int32_t, T>;
   gemmT<T, R>(GemmKernels<Dtype>::micro(fast, isa),
-              GemmKernels<Dtype>::rows(isa), m, k, n, (const T *)a, lda,
-              (const T *)b, ldb, (R *)c, ldc);
+              GemmKernels<Dtype>::rows(isa), m, k, n, a, b, (R *)c, ldc);
 }
-template void gemmOf<1>(Isa, bool, int64_t, int64_t, int64_t, const void *,
-                        int64_t, const void *, int64_t, void *, int64_t);
-template void gemmOf<2>(Isa, bool, int64_t, int64_t, int64_t, const void *,
-                        int64_t, const void *, int64_t, void *, int64_t);
-template void gemmOf<3>(Isa, bool, int64_t, int64_t, int64_t, const void *,
-                        int64_t, const void *, int64_t, void *, int64_t);
-template void gemmOf<4>(Isa, bool, int64_t, int64_t, int64_t, const void *,
-                        int64_t, const void *, int64_t, void *, int64_t);
-template void gemmOf<5>(Isa, bool, int64_t, int64_t, int64_t, const void *,
-                        int64_t, const void *, int64_t, void *, int64_t);
+#define TDL_GEMM_INSTANCE(D)                                                   \
+  template void gemmOf<D>(Isa, bool, int64_t, int64_t, int64_t, GemmOperand,   \
+                          GemmOperand, void *, int64_t);
+TDL_GEMM_INSTANCE(1)
+TDL_GEMM_INSTANCE(2)
+TDL_GEMM_INSTANCE(3)
+TDL_GEMM_INSTANCE(4)
+TDL_GEMM_INSTANCE(5)
+#undef TDL_GEMM_INSTANCE
 
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-            const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
-            int64_t ldc) {
+            GemmOperand a, GemmOperand b, void *c, int64_t ldc) {
   switch (dtype) {
   case 1:
-    return gemmOf<1>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
+    return gemmOf<1>(isa, fast, m, k, n, a, b, c, ldc);
   case 2:
-    return gemmOf<2>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
+    return gemmOf<2>(isa, fast, m, k, n, a, b, c, ldc);
   case 3:
-    return gemmOf<3>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
+    return gemmOf<3>(isa, fast, m, k, n, a, b, c, ldc);
   case 4:
-    return gemmOf<4>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
+    return gemmOf<4>(isa, fast, m, k, n, a, b, c, ldc);
   case 5:
-    return gemmOf<5>(isa, fast, m, k, n, a, lda, b, ldb, c, ldc);
+    return gemmOf<5>(isa, fast, m, k, n, a, b, c, ldc);
   }
 }
 

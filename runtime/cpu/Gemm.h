@@ -53,13 +53,39 @@ template <int32_t Dtype> struct GemmKernels {
   static RowsKernelFn rows(Isa isa);
 };
 
-/// C = A @ B for operands of `Dtype` (C is i32 for i8), row-major with
-/// leading dimensions, on `isa`. Exact unless `fast`: each C element is
-/// sum_{p<k} A[i,p]*B[p,j] accumulated from +0 in increasing p with a
-/// rounded multiply and a rounded add, like the interpreter.
+/// A matrix operand: element (r, c) at p[r * ld + c], or, when
+/// `transposed`, at p[c * ld + r] (the buffer holds the transpose in
+/// row-major order; packing reads it in place).
+struct GemmOperand {
+  const void *p;
+  int64_t ld;
+  bool transposed = false;
+};
+
+/// C = A @ B for operands of `Dtype` (C is i32 for i8), C row-major with
+/// leading dimension ldc, on `isa`. Each C element is sum_{p<k} A[i,p] *
+/// B[p,j] accumulated from +0 in increasing p with kernels::mulAdd (one
+/// fused multiply-add for floats), like the interpreter; `fast` allows
+/// reassociation.
+template <int32_t Dtype>
+void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
+            GemmOperand b, void *c, int64_t ldc);
+/// The same with row-major operands.
 template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
-            int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc);
+            int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc) {
+  gemmOf<Dtype>(isa, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb},
+                c, ldc);
+}
+
+/// The first argument of tdl_rt_matmul_<dtype> (CpuRuntime.cpp): -ffast-math,
+/// and which operands the buffers hold transposed (the last two dims
+/// swapped, a `transpose` the cpu backend folds into the matmul).
+enum MatmulFlags : int32_t {
+  kMatmulFast = 1,
+  kMatmulTransposedA = 2,
+  kMatmulTransposedB = 4,
+};
 
 /// Largest microkernel tile on any instruction set.
 inline constexpr int64_t kMaxMR = 16, kMaxNR = 64;
@@ -81,8 +107,13 @@ inline int64_t gemmScratchBound(int64_t m, int64_t k, int64_t n,
 
 /// gemmOf with the dtype as a value (tests).
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-            const void *a, int64_t lda, const void *b, int64_t ldb, void *c,
-            int64_t ldc);
+            GemmOperand a, GemmOperand b, void *c, int64_t ldc);
+inline void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k,
+                   int64_t n, const void *a, int64_t lda, const void *b,
+                   int64_t ldb, void *c, int64_t ldc) {
+  gemmOn(isa, dtype, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb},
+         c, ldc);
+}
 
 } // namespace tdl::rt
 

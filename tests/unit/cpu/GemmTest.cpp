@@ -124,6 +124,43 @@ TEST(CpuGemm, I32Wraps) { checkExact<int32_t, int32_t>(2); }
 TEST(CpuGemm, I64Wraps) { checkExact<int64_t, int64_t>(3); }
 TEST(CpuGemm, I8AccumulatesInI32) { checkExact<int8_t, int32_t>(1); }
 
+/// Operands held transposed (a as [k,m], b as [n,k]) give the same bits
+/// as the row-major product: packing reads them in place.
+template <typename T, typename R> void checkTransposed(int32_t dtype) {
+  for (Isa isa : isasOfThisMachine())
+    for (const Shape &s : shapes)
+      for (int which = 1; which < 4; ++which) {
+        bool ta = which & 1, tb = which & 2;
+        SCOPED_TRACE("isa " + std::to_string(int(isa)) + ", " +
+                     std::to_string(s.m) + "x" + std::to_string(s.k) + "x" +
+                     std::to_string(s.n) + (ta ? " Aᵀ" : "") +
+                     (tb ? " Bᵀ" : ""));
+        auto a = randomValues<T>(s.m * s.k, 7);
+        auto b = randomValues<T>(s.k * s.n, 8);
+        std::vector<T> at(a.size()), bt(b.size());
+        for (int64_t i = 0; i < s.m; ++i)
+          for (int64_t p = 0; p < s.k; ++p)
+            at[p * s.m + i] = a[i * s.k + p];
+        for (int64_t p = 0; p < s.k; ++p)
+          for (int64_t j = 0; j < s.n; ++j)
+            bt[j * s.k + p] = b[p * s.n + j];
+        std::vector<R> want = naiveMatmul<T, R>(s.m, s.k, s.n, a, b);
+        std::vector<R> got(want.size(), R(7));
+        rt::gemmOn(isa, dtype, false, s.m, s.k, s.n,
+                   ta ? rt::GemmOperand{at.data(), s.m, true}
+                      : rt::GemmOperand{a.data(), s.k},
+                   tb ? rt::GemmOperand{bt.data(), s.k, true}
+                      : rt::GemmOperand{b.data(), s.n},
+                   got.data(), s.n);
+        ASSERT_EQ(0, std::memcmp(want.data(), got.data(),
+                                 want.size() * sizeof(R)));
+      }
+}
+
+TEST(CpuGemm, TransposedOperandsF32) { checkTransposed<float, float>(4); }
+TEST(CpuGemm, TransposedOperandsF64) { checkTransposed<double, double>(5); }
+TEST(CpuGemm, TransposedOperandsI8) { checkTransposed<int8_t, int32_t>(1); }
+
 TEST(CpuGemm, LeadingDimensionsAddressSubmatrices) {
   // A 5x7 block of a 9x11 A, a 7x6 block of a 8x10 B, into a 5x6 block of
   // a 6x13 C whose other elements stay untouched.
