@@ -27,6 +27,8 @@
 
 extern "C" int32_t *tdl_rt_in_parallel_flag(void); // Workspace.cpp
 extern "C" void tdl_rt_release_thread_states(void); // Workspace.cpp
+extern "C" void *tdl_rt_frame_push(int64_t bytes, void **save);
+extern "C" void tdl_rt_frame_pop(void **save);
 
 namespace {
 
@@ -91,6 +93,12 @@ void spinPause() { __builtin_ia32_pause(); }
 void *workerMain(void *arg) {
   int32_t index = int32_t(reinterpret_cast<intptr_t>(arg));
   uint64_t seen = 0;
+  // This thread's state and first frame chunk, made now (during the loop
+  // that starts the pool) rather than in whichever later call first hands
+  // this worker a part: steady-state calls allocate nothing.
+  void *save[2];
+  if (tdl_rt_frame_push(1, save))
+    tdl_rt_frame_pop(save);
   for (;;) {
     for (int32_t i = 0; i < kSpins &&
                         __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) ==
