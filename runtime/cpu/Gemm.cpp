@@ -43,6 +43,16 @@ void packA(const T *a, int64_t rs, int64_t cs, int64_t mc, int64_t kc,
   for (int64_t i0 = 0; i0 < mc; i0 += mr) {
     int64_t rows = min64(mr, mc - i0);
     const T *src = a + i0 * rs;
+    if (rs == 1) { // A held transposed: a panel's column is contiguous
+      for (int64_t p = 0; p < kc; ++p, dst += mr) {
+        const T *col = src + p * cs;
+        for (int64_t i = 0; i < rows; ++i)
+          dst[i] = Ac(R(col[i]));
+        for (int64_t i = rows; i < mr; ++i)
+          dst[i] = Ac(0);
+      }
+      continue;
+    }
     for (int64_t p = 0; p < kc; ++p) {
       for (int64_t i = 0; i < rows; ++i)
         dst[i] = Ac(R(src[i * rs + p * cs]));
@@ -54,19 +64,28 @@ void packA(const T *a, int64_t rs, int64_t cs, int64_t mc, int64_t kc,
 }
 
 /// NR-column panels of the kc x nc block at b (element (p, j) at
-/// b[p * rs + j * cs]), zero past nc.
+/// b[p * rs + j * cs]), zero past nc. Row-major b copies contiguous runs
+/// (vector loads and stores); b held transposed is read down its rows.
 template <typename T, typename R, typename Ac>
 void packB(const T *b, int64_t rs, int64_t cs, int64_t kc, int64_t nc,
            int64_t nr, Ac *dst) {
-  for (int64_t j0 = 0; j0 < nc; j0 += nr) {
+  for (int64_t j0 = 0; j0 < nc; j0 += nr, dst += kc * nr) {
     int64_t cols = min64(nr, nc - j0);
-    for (int64_t p = 0; p < kc; ++p) {
-      const T *src = b + p * rs + j0 * cs;
-      for (int64_t j = 0; j < cols; ++j)
-        dst[j] = Ac(R(src[j * cs]));
-      for (int64_t j = cols; j < nr; ++j)
-        dst[j] = Ac(0);
-      dst += nr;
+    if (cs == 1) {
+      for (int64_t p = 0; p < kc; ++p) {
+        const T *src = b + p * rs + j0;
+        Ac *row = dst + p * nr;
+        for (int64_t j = 0; j < cols; ++j)
+          row[j] = Ac(R(src[j]));
+        for (int64_t j = cols; j < nr; ++j)
+          row[j] = Ac(0);
+      }
+      continue;
+    }
+    for (int64_t j = 0; j < nr; ++j) {
+      const T *src = b + (j0 + j) * cs;
+      for (int64_t p = 0; p < kc; ++p)
+        dst[p * nr + j] = j < cols ? Ac(R(src[p * rs])) : Ac(0);
     }
   }
 }
