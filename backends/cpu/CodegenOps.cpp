@@ -28,10 +28,13 @@ static bool isElementwise(ir::Opcode op) {
 }
 
 /// A transpose that swaps the last two dims (batch dims in place) and whose
-/// every use is an operand of a matrix-by-matrix matmul, as autodiff's
-/// pullback of a matmul makes (`dY @ Bᵀ`, `Aᵀ @ dY`). The matmul packs its
-/// operand from the transposed layout (runtime/cpu/Gemm.h GemmOperand), so
-/// the transpose only renames its input's buffer.
+/// every use is an operand of a matrix-by-matrix matmul in the same region,
+/// as autodiff's pullback of a matmul makes (`dY @ Bᵀ`, `Aᵀ @ dY`). The
+/// matmul packs its operand from the transposed layout (runtime/cpu/Gemm.h
+/// GemmOperand), so the transpose only renames its input's buffer. A
+/// transpose hoisted out of a loop whose body multiplies by it is copied
+/// once instead: every iteration packs the operand again, and packing a
+/// row-major matrix is cheaper.
 static bool foldsIntoMatmul(const ir::Operation &op) {
   if (op.getOpcode() != ir::Opcode::Transpose)
     return false;
@@ -48,6 +51,7 @@ static bool foldsIntoMatmul(const ir::Operation &op) {
   for (const ir::Use &u : v->getUses()) {
     const ir::Operation *user = u.user;
     if (user->getOpcode() != ir::Opcode::Matmul || u.operandIndex > 1 ||
+        user->getParentRegion() != op.getParentRegion() ||
         user->getOperand(0)->getType().getRank() < 2 ||
         user->getOperand(1)->getType().getRank() < 2)
       return false;
@@ -280,9 +284,13 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
       gather(xStrides, base);
       return llvm::Error::success();
     }
-    llvm::Value *out = result();
-    b.CreateMemCpy(out, llvm::MaybeAlign(1), in(0), llvm::MaybeAlign(1),
-                   inType(0).getNumElements() * esize);
+    // Over the updated tensor when it dies here (an accumulator of a
+    // reverse pass, ssa_ir/passes/AccumulateSlices.cpp): the slice only.
+    llvm::Value *out = inPlaceResultBuffer(op, /*onlyFirst=*/true);
+    bind(op.getResult(0), {out});
+    if (out != in(0))
+      b.CreateMemCpy(out, llvm::MaybeAlign(1), in(0), llvm::MaybeAlign(1),
+                     inType(0).getNumElements() * esize);
     b.CreateCall(me.rt("tdl_rt_scatter"),
                  {i64(esize), i64(window.size()), me.i64Array(window),
                   me.i64Array(xStrides), base, in(1), out});
