@@ -8,7 +8,8 @@ namespace tdl::ir {
 //      subexpressions, drop dead code.
 // -O2 (default): inline, sink layout changes (transpose/reshape) through
 //      elementwise ops, clean up what that exposed, hoist loop
-//      invariants, reorder (exact) integer matmul chains, clean up again.
+//      invariants, reorder (exact) integer matmul chains, add slice
+//      cotangents into their accumulators as slice updates, clean up again.
 // -O3: -O2 plus another hoisting and clean-up round (code hoisted out of an
 //      inner loop and merged by CSE can then leave the outer loop).
 // fastMath (any level >= 1): the float rewrites that are not exact for
@@ -32,6 +33,7 @@ void buildPipeline(PassManager &pm, unsigned optLevel, bool fastMath) {
   cleanup();
   pm.add(createLICMPass());
   pm.add(fastMath ? createMatmulChainFastMathPass() : createMatmulChainPass());
+  pm.add(createAccumulateSlicesPass());
   cleanup();
   if (optLevel == 2)
     return;

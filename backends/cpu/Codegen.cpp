@@ -356,8 +356,8 @@ llvm::Error FunctionEmitter::emit() {
     flattenType(v->getType(), l);
     const ir::Operation *def = v->getDefiningOp();
     if (l.size() == 1 && def && def->getParentRegion() == &f.getBody() &&
-        !returnedInPlace.count(v))
-      returnedInPlace[v] = fn->getArg(outLeaf);
+        !placedIn.count(v))
+      placedIn[v] = fn->getArg(outLeaf);
     outLeaf += l.size();
   }
   if (llvm::Error e = emitRegionOps(f.getBody()))

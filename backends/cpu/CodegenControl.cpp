@@ -3,10 +3,12 @@
 // `if` results are buffers of the enclosing scope; each branch copies its
 // yield into them and frees its own temporaries. Loops carry their values
 // in two buffer sets that swap roles every iteration (phis of pointers): the
-// body reads the current set and its yield is copied into the other one, so
-// a yield that permutes the carried values (`yield %b, %a`) never overwrites
-// a value it still has to read. Each region is a scope: its temporaries are
-// freed at the end of every iteration.
+// body reads the current set and its yield goes into the other one, so a
+// yield that permutes the carried values (`yield %b, %a`) never overwrites
+// a value it still has to read. A tensor the body computes and yields is
+// written by its op straight into its slot of the other set; other yields
+// (block arguments, aliases, a value yielded twice) are copied. Each region
+// is a scope: its temporaries are freed at the end of every iteration.
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
@@ -146,12 +148,108 @@ static void endLoop(FunctionEmitter &fe, const ir::Operation &op,
     fe.pinBuffer(set, false);
 }
 
-/// Swaps the sets on the back edge from the current block.
-static void swapSets(FunctionEmitter &fe, Carried &c) {
+/// Whether `y`, yielded by loop body `r` for the carried value `arg`, is
+/// made by an op that may write it over `arg`'s buffer: an elementwise op
+/// (or a group of them) or a dynamic_update_slice of `arg`, each reading
+/// `arg` only at the index it writes, with every other use of `arg` an op
+/// of `r` before it that does not alias it. The accumulators of a reverse
+/// pass (`acc + g`, a slice update of a cotangent) are such.
+static bool updatesInPlace(const ir::Value *y, const ir::Value *arg,
+                           const ir::Region &r) {
+  const ir::Operation *def = y->getDefiningOp();
+  if (!def || def->getParentRegion() != &r || y->getType() != arg->getType())
+    return false;
+  ir::Opcode code = def->getOpcode();
+  bool flat = def->hasTrait(ir::Elementwise);
+  if (code == ir::Opcode::Fused) {
+    flat = def->getNumResults() == 1;
+    for (const auto &m : def->getRegion(0).getOps())
+      flat = flat && (m->hasTrait(ir::Elementwise) ||
+                      m->hasTrait(ir::Terminator) ||
+                      m->getOpcode() == ir::Opcode::Constant);
+  }
+  bool reads = false;
+  for (unsigned i = 0; i < def->getNumOperands(); ++i)
+    if (def->getOperand(i) == arg)
+      reads = reads || flat || (code == ir::Opcode::DynamicUpdateSlice &&
+                                i == 0);
+  if (!reads)
+    return false;
+  for (const ir::Use &u : arg->getUses()) {
+    const ir::Operation *user = u.user;
+    if (user == def)
+      continue;
+    if (user->getParentRegion() != &r)
+      return false; // inside a nested region: keep it simple
+    switch (user->getOpcode()) {
+    case ir::Opcode::Reshape:
+    case ir::Opcode::StopGradient:
+    case ir::Opcode::Cast:
+    case ir::Opcode::Transpose:
+    case ir::Opcode::Tuple:
+    case ir::Opcode::Get:
+    case ir::Opcode::Yield:
+      return false; // may alias `arg`, or reads it after `def`
+    default:
+      break;
+    }
+    bool before = false;
+    for (const auto &op : r.getOps()) {
+      if (op.get() == def)
+        break;
+      if (op.get() == user) {
+        before = true;
+        break;
+      }
+    }
+    if (!before)
+      return false;
+  }
+  return true;
+}
+
+/// Where each tensor that an op of loop body `r` computes and `r` yields
+/// (from operand `firstOperand`) is written, so the yield copies nothing:
+/// over its own carried value when it updates that in place (the slot then
+/// keeps its buffer: `stays`), else its slot of the other set. Only the body
+/// writes the other set, and only through these values: it reads the
+/// current one.
+static void placeYields(FunctionEmitter &fe, const ir::Region &r,
+                        const Carried &c, llvm::SmallVectorImpl<bool> &stays,
+                        unsigned firstOperand = 0, unsigned firstArg = 0) {
+  const ir::Operation *y = r.getTerminator();
+  stays.assign(c.cur.size(), false);
+  unsigned leaf = 0;
+  for (unsigned i = firstOperand; i < y->getNumOperands(); ++i) {
+    const ir::Value *v = y->getOperand(i);
+    llvm::SmallVector<ir::Type, 4> l;
+    flattenType(v->getType(), l);
+    const ir::Operation *def = v->getDefiningOp();
+    if (l.size() == 1 && def && def->getParentRegion() == &r &&
+        !fe.placedIn.count(v)) {
+      stays[leaf] = updatesInPlace(v, r.getArgument(firstArg + i), r);
+      fe.placedIn[v] = stays[leaf] ? c.cur[leaf] : c.other[leaf];
+    }
+    leaf += l.size();
+  }
+}
+
+/// The buffers the yield goes to: each slot's own for those that stay.
+static Leaves yieldTargets(const Carried &c, llvm::ArrayRef<bool> stays) {
+  Leaves out;
+  for (size_t i = 0; i < c.cur.size(); ++i)
+    out.push_back(stays[i] ? c.cur[i] : c.other[i]);
+  return out;
+}
+
+/// Swaps the sets on the back edge from the current block (except for the
+/// slots that stay).
+static void swapSets(FunctionEmitter &fe, Carried &c,
+                     llvm::ArrayRef<bool> stays) {
   llvm::BasicBlock *latch = fe.b.GetInsertBlock();
   for (size_t i = 0; i < c.cur.size(); ++i) {
-    c.curPhis[i]->addIncoming(c.other[i], latch);
-    c.otherPhis[i]->addIncoming(c.cur[i], latch);
+    c.curPhis[i]->addIncoming(stays[i] ? c.cur[i] : c.other[i], latch);
+    c.otherPhis[i]->addIncoming(stays[i] ? c.other[i] : c.cur[i], latch);
   }
 }
 
@@ -176,12 +274,14 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   b.CreateStore(iv, ivBuf);
   bind(r.getArgument(0), {ivBuf});
   bindArgs(*this, r, c.cur, 1);
+  llvm::SmallVector<bool, 8> stays;
+  placeYields(*this, r, c, stays, 0, 1);
   pushScope();
   if (llvm::Error e = emitRegionOps(r))
     return e;
-  copyLeaves(yieldLeaves(*this, r), c.other, types);
+  copyLeaves(yieldLeaves(*this, r), yieldTargets(c, stays), types);
   popScope();
-  swapSets(*this, c);
+  swapSets(*this, c, stays);
   iv->addIncoming(b.CreateAdd(iv, i64(1), "", true, true), b.GetInsertBlock());
   b.CreateBr(header);
 
@@ -213,12 +313,14 @@ llvm::Error FunctionEmitter::emitWhile(const ir::Operation &op) {
   b.SetInsertPoint(body);
   const ir::Region &r = op.getRegion(1);
   bindArgs(*this, r, c.cur);
+  llvm::SmallVector<bool, 8> stays;
+  placeYields(*this, r, c, stays);
   pushScope();
   if (llvm::Error e = emitRegionOps(r))
     return e;
-  copyLeaves(yieldLeaves(*this, r), c.other, types);
+  copyLeaves(yieldLeaves(*this, r), yieldTargets(c, stays), types);
   popScope();
-  swapSets(*this, c);
+  swapSets(*this, c, stays);
   b.CreateBr(header);
 
   b.SetInsertPoint(done);

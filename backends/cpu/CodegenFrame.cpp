@@ -43,20 +43,22 @@ Leaves FunctionEmitter::allocLeaves(const ir::Type &t) {
 }
 
 llvm::Value *FunctionEmitter::resultBuffer(const ir::Value *v) {
-  if (llvm::Value *out = returnedInPlace.lookup(v))
+  if (llvm::Value *out = placedIn.lookup(v))
     return out;
   return allocBuffer(v->getType());
 }
 
-llvm::Value *FunctionEmitter::inPlaceResultBuffer(const ir::Operation &op) {
+llvm::Value *FunctionEmitter::inPlaceResultBuffer(const ir::Operation &op,
+                                                  bool onlyFirst) {
   const ir::Value *result = op.getResult(0);
-  if (returnedInPlace.count(result))
+  if (placedIn.count(result))
     return resultBuffer(result);
   auto dying = deadAfter.find(&op);
   if (dying == deadAfter.end())
     return resultBuffer(result);
   int64_t bytes = leafBytes(result->getType());
-  for (const ir::Value *v : op.getOperands()) {
+  for (const ir::Value *v : op.getOperands().take_front(
+           onlyFirst ? 1 : op.getNumOperands())) {
     if (!llvm::is_contained(dying->second, v) ||
         leafBytes(v->getType()) != bytes || values[v].size() != 1)
       continue;

@@ -106,13 +106,15 @@ public:
   llvm::Value *allocBuffer(const ir::Type &t);
   /// Fresh buffers for every leaf of `t`.
   Leaves allocLeaves(const ir::Type &t);
-  /// The buffer an op writes its result `v` into: the caller's output when
-  /// the function returns `v` (no copy at the return), else a fresh one.
+  /// The buffer an op writes its result `v` into: where `v` is placed
+  /// (placedIn: no copy at the return or yield), else a fresh one.
   llvm::Value *resultBuffer(const ir::Value *v);
   /// resultBuffer for an op that reads each operand only at the index it
   /// writes (elementwise): the buffer of an operand that dies at `op` and
-  /// that nothing else holds, when it has the result's size.
-  llvm::Value *inPlaceResultBuffer(const ir::Operation &op);
+  /// that nothing else holds, when it has the result's size. `onlyFirst`:
+  /// consider operand 0 only (an op that reads the others elsewhere).
+  llvm::Value *inPlaceResultBuffer(const ir::Operation &op,
+                                   bool onlyFirst = false);
   /// resultBuffer for every leaf of `v` (fresh buffers for a tuple).
   Leaves resultLeaves(const ir::Value *v);
   Leaves &leavesOf(const ir::Value *v) { return values[v]; }
@@ -182,6 +184,10 @@ public:
   /// call (CodegenTape.cpp), passed along to callees.
   llvm::Value *arena = nullptr;
   llvm::DenseMap<const ir::Value *, Leaves> values;
+  /// Values written straight into the buffer that receives them, saving a
+  /// copy: a tensor the function returns (the caller's output) or one a
+  /// loop body yields (the loop's other carried set, CodegenControl.cpp).
+  llvm::DenseMap<const ir::Value *, llvm::Value *> placedIn;
 
 private:
   void computeLiveness();
@@ -191,8 +197,6 @@ private:
   void openFrame();
   void closeFrame();
 
-  /// Top-level values the function returns -> their output parameter.
-  llvm::DenseMap<const ir::Value *, llvm::Value *> returnedInPlace;
   FramePlan plan;
   std::vector<std::vector<unsigned>> scopes; // frame buffers per scope
   /// Frame buffers a pointer may point to (one, or a loop phi's two sets).
