@@ -30,6 +30,8 @@ namespace tdl::rt {
 namespace {
 
 constexpr int64_t maxMR = kMaxMR, maxNR = kMaxNR;
+/// Up to this many MR-row tiles of C, B is not packed (gemmSerial).
+constexpr int64_t kDirectBTiles = 4;
 
 int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -146,33 +148,46 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     return;
   }
   Ac *pa = static_cast<Ac *>(bufA.data), *pb = static_cast<Ac *>(bufB.data);
+  // Few rows of C: each B panel serves at most kDirectBTiles row tiles,
+  // too few to repay packing it; the microkernel reads a row-major B of
+  // the accumulator's width in place (NR consecutive elements per row).
+  const bool directB = !bOp.transposed && sizeof(T) == sizeof(Ac) &&
+                       m <= kDirectBTiles * MR;
   alignas(64) Ac tile[maxMR * maxNR];
   for (int64_t jc = 0; jc < n; jc += NC) {
     int64_t nc = min64(NC, n - jc);
     for (int64_t pc = 0; pc < k; pc += KC) {
       int64_t kc = min64(KC, k - pc);
       bool accumulate = pc > 0;
-      packB<T, R, Ac>(b + pc * sb.rs + jc * sb.cs, sb.rs, sb.cs, kc, nc, NR,
-                      pb);
+      // Full panels of B read in place: only a partial last one is packed.
+      int64_t inPlace = directB ? nc / NR * NR : 0;
+      if (inPlace < nc)
+        packB<T, R, Ac>(b + pc * sb.rs + (jc + inPlace) * sb.cs, sb.rs, sb.cs,
+                        kc, nc - inPlace, NR, pb);
       for (int64_t ic = 0; ic < m; ic += MC) {
         int64_t mc = min64(MC, m - ic);
         packA<T, R, Ac>(a + ic * sa.rs + pc * sa.cs, sa.rs, sa.cs, mc, kc,
                         MR, pa);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int64_t nr = min64(NR, nc - jr);
-          const Ac *panelB = pb + jr * kc;
+          const Ac *panelB = pb + (jr - inPlace) * kc;
+          int64_t ldbPanel = NR;
+          if (jr < inPlace) {
+            panelB = reinterpret_cast<const Ac *>(b + pc * sb.rs + jc + jr);
+            ldbPanel = sb.rs;
+          }
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t mr = min64(MR, mc - ir);
             const Ac *panelA = pa + ir * kc;
             Ac *ct = c + (ic + ir) * ldc + jc + jr;
             if (mr == MR && nr == NR) {
-              uk.fn(kc, panelA, panelB, ct, ldc, accumulate);
+              uk.fn(kc, panelA, panelB, ldbPanel, ct, ldc, accumulate);
               continue;
             }
             if (accumulate)
               for (int64_t i = 0; i < mr; ++i)
                 memcpy(tile + i * NR, ct + i * ldc, size_t(nr) * sizeof(Ac));
-            uk.fn(kc, panelA, panelB, tile, NR, accumulate);
+            uk.fn(kc, panelA, panelB, ldbPanel, tile, NR, accumulate);
             for (int64_t i = 0; i < mr; ++i)
               memcpy(ct + i * ldc, tile + i * NR, size_t(nr) * sizeof(Ac));
           }

@@ -30,9 +30,11 @@ enum class Isa : int32_t { Generic = 0, Avx2 = 1, Avx512 = 2 };
 Isa hostIsa();
 
 /// One microkernel: c[MR x NR] (leading dim ldc) = (accumulate ? c : 0) +
-/// packed A panel (kc x MR) @ packed B panel (kc x NR), k in order.
+/// packed A panel (kc x MR) @ B panel (kc rows of NR, ldb apart: NR when
+/// packed, B's leading dim when read in place), k in order.
 using MicroKernelFn = void (*)(int64_t kc, const void *a, const void *b,
-                               void *c, int64_t ldc, bool accumulate);
+                               int64_t ldb, void *c, int64_t ldc,
+                               bool accumulate);
 struct MicroKernel {
   MicroKernelFn fn;
   int32_t mr, nr;

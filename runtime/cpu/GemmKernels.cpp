@@ -34,9 +34,9 @@ namespace tdl::rt {
 
 #define TDL_KERNEL(NAME, TARGET, AC, VB, MR, NV, FMA)                          \
   extern "C" TARGET void tdl_isa_##NAME(int64_t kc, const void *a,             \
-                                        const void *b, void *c, int64_t ldc,   \
-                                        bool accumulate) {                     \
-    microKernel<AC, VB, MR, NV, FMA>(kc, (const AC *)a, (const AC *)b,         \
+                                        const void *b, int64_t ldb, void *c,   \
+                                        int64_t ldc, bool accumulate) {        \
+    microKernel<AC, VB, MR, NV, FMA>(kc, (const AC *)a, (const AC *)b, ldb,    \
                                      (AC *)c, ldc, accumulate);                \
   }                                                                            \
   constexpr MicroKernel NAME{tdl_isa_##NAME, MR, NV * VB / int(sizeof(AC))};

@@ -24,14 +24,13 @@
 namespace tdl::rt {
 
 /// c[i*ldc + j] (i < MR, j < NR) = (accumulate ? c : 0) + sum over p < kc of
-/// a[p*MR + i] * b[p*NR + j], p in increasing order. `b` is aligned to VB.
+/// a[p*MR + i] * b[p*ldb + j], p in increasing order.
 template <typename Ac, int VB, int MR, int NV, bool Fma>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
-            Ac *__restrict c, int64_t ldc, bool accumulate) {
+            int64_t ldb, Ac *__restrict c, int64_t ldc, bool accumulate) {
   typedef Ac V __attribute__((vector_size(VB)));
   constexpr int L = VB / int(sizeof(Ac));
-  constexpr int NR = NV * L;
   V acc[MR][NV];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR; ++i)
@@ -46,7 +45,7 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
     V bv[NV];
 #pragma clang loop unroll(full)
     for (int v = 0; v < NV; ++v)
-      memcpy(&bv[v], b + p * NR + v * L, VB); // an aligned vector load
+      memcpy(&bv[v], b + p * ldb + v * L, VB); // a vector load
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i) {
       Ac ai = a[p * MR + i];
