@@ -52,6 +52,12 @@ int64_t opFlops(const Operation &op) {
     (void)getPool2DParams(op.getAttrs(), p);
     return elems(op.getResult(0)) * p.window[0] * p.window[1];
   }
+  case Opcode::MaxPool2DGrad:
+  case Opcode::AvgPool2DGrad: { // each element scans its windows
+    Pool2DParams p;
+    (void)getPool2DParams(op.getAttrs(), p);
+    return elems(op.getResult(0)) * p.window[0] * p.window[1];
+  }
   default:
     return 0;
   }

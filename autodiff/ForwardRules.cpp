@@ -152,6 +152,15 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   case Opcode::AvgPool2D:
     dy = t0 ? poolPushforward(b, op, x, y, t0) : nullptr;
     return RuleStatus::Ok;
+  case Opcode::MaxPool2DGrad:
+  case Opcode::AvgPool2DGrad: { // linear in the pooled cotangent
+    Value *t = dxs.back();
+    llvm::SmallVector<Value *, 3> operands(p.operands.begin(),
+                                           p.operands.end());
+    operands.back() = t;
+    dy = t ? b.create1(op.getOpcode(), operands, op.getAttrs()) : nullptr;
+    return RuleStatus::Ok;
+  }
   case Opcode::Sign:
   case Opcode::Floor:
   case Opcode::Ceil:

@@ -231,6 +231,15 @@ RuleStatus pullback(Builder &b, const PrimalView &p,
   case Opcode::AvgPool2D:
     dxs[0] = poolPullback(b, op, x, y, dy);
     return RuleStatus::Ok;
+  // Linear in the pooled cotangent (the last operand); the max mask
+  // carries no derivative. The transpose of routing to the window's first
+  // maximum is reading from there: the pooling's pushforward.
+  case Opcode::MaxPool2DGrad:
+    dxs[2] = poolPushforward(b, op, x, p.operands[1], dy);
+    return RuleStatus::Ok;
+  case Opcode::AvgPool2DGrad:
+    dxs[1] = poolPushforward(b, op, x, p.operands[1], dy);
+    return RuleStatus::Ok;
   // Ops whose results carry no derivative (integer or bool results) never
   // receive a cotangent; these float-valued ones have none to give.
   case Opcode::Sign:

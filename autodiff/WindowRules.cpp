@@ -10,10 +10,15 @@
 //    cotangent (batch as channels) as the kernel, stride and dilation
 //    swapped, cropped to the kernel size.
 //  - groups: per group slices, results concatenated.
-//  - pooling: one strided slice per window offset; max pooling routes the
-//    cotangent to the first maximum of each window in row-major window order
-//    (as XLA's select_and_scatter with `ge`), average pooling spreads it
-//    evenly over the full window (padding counted, as the interpreter does).
+//  - pooling: the pullback is one op, `max_pool2d_grad` / `avg_pool2d_grad`
+//    (one pass in the kernels of runtime/kernels/Window.h): max pooling
+//    routes the cotangent to the first maximum of each window in row-major
+//    window order (as XLA's select_and_scatter with `ge`), average pooling
+//    spreads it evenly over the full window (padding counted, as the
+//    interpreter does). Those ops are linear in the cotangent; their own
+//    pullback is the pushforward of the pooling (one strided slice per
+//    window offset, the first maximum selected), and their pushforward is
+//    themselves.
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/RuleHelpers.h"
@@ -160,7 +165,8 @@ struct PoolWalk {
     padded = {s[0], s[1], s[2] + p.padding[0] + p.padding[1],
               s[3] + p.padding[2] + p.padding[3]};
     stride = {1, 1, p.stride[0], p.stride[1]};
-    isMax = op.getOpcode() == Opcode::MaxPool2D;
+    isMax = op.getOpcode() == Opcode::MaxPool2D ||
+            op.getOpcode() == Opcode::MaxPool2DGrad;
   }
   Value *pad(Builder &b, Value *v, double fill) {
     if (padded == Shape(v->getType().getShape()))
@@ -196,36 +202,9 @@ struct PoolWalk {
 } // namespace
 
 Value *poolPullback(Builder &b, Operation &op, Value *x, Value *y, Value *dy) {
-  PoolWalk w(op, x->getType());
-  llvm::ArrayRef<int64_t> out = y->getType().getShape();
-  Value *xp =
-      w.isMax ? w.pad(b, x, -std::numeric_limits<double>::infinity()) : nullptr;
-  Value *zero = splatLike(b, dy, 0.0);
-  Value *taken = nullptr;
-  Value *scaled =
-      w.isMax
-          ? dy
-          : mul(b, dy, splatLike(b, dy, 1.0 / (w.p.window[0] * w.p.window[1])));
-  Value *dxp = nullptr;
-  IntArray start, limit;
-  for (int64_t i = 0; i < w.p.window[0]; ++i)
-    for (int64_t j = 0; j < w.p.window[1]; ++j) {
-      w.window(i, j, out, start, limit);
-      Value *contrib = scaled;
-      if (w.isMax) {
-        Value *hit = cmp(b, Opcode::Eq, w.slice(b, xp, start, limit), y);
-        if (taken) {
-          hit = b.binary(Opcode::And, hit, b.unary(Opcode::Not, taken));
-          taken = b.binary(Opcode::Or, taken, hit);
-        } else {
-          taken = hit;
-        }
-        contrib = select(b, hit, dy, zero);
-      }
-      dxp = addOrNull(b, dxp,
-                      unslice(b, contrib, w.padded, start, limit, w.stride));
-    }
-  return w.crop(b, dxp, x->getType().getShape());
+  if (op.getOpcode() == Opcode::MaxPool2D)
+    return b.create1(Opcode::MaxPool2DGrad, {x, y, dy}, op.getAttrs());
+  return b.create1(Opcode::AvgPool2DGrad, {x, dy}, op.getAttrs());
 }
 
 Value *poolPushforward(Builder &b, Operation &op, Value *x, Value *y,

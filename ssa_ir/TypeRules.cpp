@@ -518,6 +518,26 @@ TypeRuleResult rulePool2D(const TypeRuleInput &in) {
   return ok(x.withShape({xs[0], xs[1], oh, ow}));
 }
 
+TypeRuleResult rulePool2DGrad(const TypeRuleInput &in) {
+  CHECK(needTensors(in.operands));
+  const Type &x = in.operands[0];
+  if (x.getRank() != 4 || !isFloat(x.getDType()))
+    return fail("input must be a floating-point [N,C,H,W] tensor, got " +
+                x.str());
+  TypeRuleInput pool = in;
+  pool.opcode = Opcode::MaxPool2D;
+  pool.operands = in.operands.take_front(1);
+  TypeRuleResult y = rulePool2D(pool);
+  if (!y.ok())
+    return y;
+  const Type &pooled = y.types[0];
+  for (size_t i = 1; i < in.operands.size(); ++i)
+    if (in.operands[i] != pooled)
+      return fail(fmt::format("operand {} must be the pooled {}, got {}", i,
+                              pooled.str(), in.operands[i].str()));
+  return ok(x);
+}
+
 static std::string getArray(const AttrList &attrs, llvm::StringRef name,
                             int64_t *out, size_t n, int64_t min) {
   const Attribute *a = attrs.get(name);

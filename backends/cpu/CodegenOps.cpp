@@ -435,6 +435,25 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                   me.i64Array(params), in(0), out});
     return llvm::Error::success();
   }
+  case Opcode::MaxPool2DGrad:
+  case Opcode::AvgPool2DGrad: {
+    ir::Pool2DParams p;
+    ir::getPool2DParams(attrs, p);
+    llvm::ArrayRef<int64_t> xs = inType(0).getShape(),
+                            ys = op.getOperands().back()->getType().getShape();
+    llvm::SmallVector<int64_t, 16> params{
+        xs[0],        xs[1],        xs[2],        xs[3],       ys[2],
+        ys[3],        p.window[0],  p.window[1],  p.stride[0], p.stride[1],
+        p.padding[0], p.padding[1], p.padding[2], p.padding[3]};
+    bool isMax = code == Opcode::MaxPool2DGrad;
+    llvm::Value *out = result();
+    b.CreateCall(me.rt("tdl_rt_pool2d_grad"),
+                 {i32(outDt), i32(isMax ? 1 : 0), me.i64Array(params), in(0),
+                  isMax ? in(1)
+                        : llvm::ConstantPointerNull::get(b.getPtrTy()),
+                  leaf(op.getOperands().back()), out});
+    return llvm::Error::success();
+  }
   default:
     return unsupported(op);
   }

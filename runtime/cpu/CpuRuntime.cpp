@@ -428,3 +428,21 @@ TDL_RT void tdl_rt_pool2d(int32_t dtype, int32_t isMax, const int64_t *params,
     tdl::kernels::pool2d<T>((const T *)x, (T *)out, s, isMax != 0);
   });
 }
+
+/// The pullback of pooling (max_pool2d_grad / avg_pool2d_grad), params as
+/// tdl_rt_pool2d's; `y` is null for average pooling. Floats only.
+TDL_RT void tdl_rt_pool2d_grad(int32_t dtype, int32_t isMax,
+                               const int64_t *params, const void *x,
+                               const void *y, const void *dy, void *dx) {
+  const int64_t *p = params;
+  tdl::kernels::PoolShape s{p[0] * p[1], p[2], p[3], p[4],  p[5], p[6],
+                            p[7],        p[8], p[9], p[10], p[12]};
+  if (dtype == 4)
+    tdl::kernels::pool2dGrad<float>((const float *)x, (const float *)y,
+                                    (const float *)dy, (float *)dx, s,
+                                    isMax != 0);
+  else
+    tdl::kernels::pool2dGrad<double>((const double *)x, (const double *)y,
+                                     (const double *)dy, (double *)dx, s,
+                                     isMax != 0);
+}

@@ -1,6 +1,7 @@
 //===- Window.h - max_pool2d / avg_pool2d, one definition ------*- C++ -*-===//
 //
-// The pooling kernels (docs/ir.md "Linear algebra and NN"), shared by the
+// The pooling kernels and their pullbacks (docs/ir.md "Linear algebra and
+// NN"), shared by the
 // reference interpreter (ssa_ir/interp/NNKernels.cpp) and the cpu runtime
 // (runtime/cpu/CpuRuntime.cpp). Windows walk row-major; max pooling ignores
 // padding and propagates NaN (the first NaN of the window); average pooling
@@ -59,6 +60,120 @@ void pool2d(const T *xp, T *op, const PoolShape &s, bool isMax) {
         op[(nc * s.OH + oh) * s.OW + ow] = isMax ? acc : T(acc / area);
       }
   }
+}
+
+/// The pullback of pool2d (`max_pool2d_grad`, `avg_pool2d_grad`, docs/ir.md):
+/// dx from the pooled cotangent dy. Max pooling routes each window's dy to
+/// the window's first element (row-major window order) equal to its max `y`
+/// (padding counts as -inf, so a window of padding only routes it there,
+/// and a window whose max is NaN routes it nowhere); average pooling spreads
+/// dy * T(1 / area) over the window. The sum at each element is defined in
+/// window-offset order, as one full-size term per offset: U_0 + U_1 + ...
+/// where U_k is the contribution through the window that sees the element at
+/// offset k, or +0.0 when none does (so a lone -0.0 contribution becomes
+/// +0.0 once a later offset adds its +0.0).
+///
+/// When windows do not overlap (strides >= window), an element is seen
+/// through at most one window offset, so the sum is that contribution c, or
+/// c + 0.0 when the window has more than one offset (the +0.0 terms around
+/// it); elements no window sees are +0.0. That case is one pass over the
+/// windows (pool2dGrad); overlapping windows take the per-element sum of the
+/// definition (pool2dGradBySum), which KernelsTests checks it against.
+template <typename T>
+void pool2dGradBySum(const T *x, const T *y, const T *dy, T *dx,
+                     const PoolShape &s, bool isMax) {
+  static_assert(std::is_floating_point_v<T>);
+  const T negInf = -std::numeric_limits<T>::infinity();
+  const int64_t area = s.wh * s.ww;
+  const T inv = T(1.0 / double(area));
+  for (int64_t nc = 0; nc < s.NC; ++nc) {
+    const T *xPlane = x + nc * s.H * s.W;
+    const T *yPlane = isMax ? y + nc * s.OH * s.OW : nullptr;
+    const T *dyPlane = dy + nc * s.OH * s.OW;
+    T *dxPlane = dx + nc * s.H * s.W;
+    // The first offset of window (oh, ow) whose element equals y.
+    auto firstHit = [&](int64_t oh, int64_t ow) -> int64_t {
+      T m = yPlane[oh * s.OW + ow];
+      for (int64_t kh = 0; kh < s.wh; ++kh) {
+        int64_t ih = oh * s.sh - s.pt + kh;
+        for (int64_t kw = 0; kw < s.ww; ++kw) {
+          int64_t iw = ow * s.sw - s.pl + kw;
+          bool inside = ih >= 0 && ih < s.H && iw >= 0 && iw < s.W;
+          T v = inside ? xPlane[ih * s.W + iw] : negInf;
+          if (v == m)
+            return kh * s.ww + kw;
+        }
+      }
+      return -1;
+    };
+    for (int64_t ih = 0; ih < s.H; ++ih)
+      for (int64_t iw = 0; iw < s.W; ++iw) {
+        T sum = T(0);
+        for (int64_t kh = 0; kh < s.wh; ++kh)
+          for (int64_t kw = 0; kw < s.ww; ++kw) {
+            T u = T(0);
+            int64_t ph = ih + s.pt - kh, pw = iw + s.pl - kw;
+            if (ph >= 0 && pw >= 0 && ph % s.sh == 0 && pw % s.sw == 0 &&
+                ph / s.sh < s.OH && pw / s.sw < s.OW) {
+              int64_t oh = ph / s.sh, ow = pw / s.sw;
+              T g = dyPlane[oh * s.OW + ow];
+              if (!isMax)
+                u = g * inv;
+              else if (firstHit(oh, ow) == kh * s.ww + kw)
+                u = g;
+            }
+            sum = kh == 0 && kw == 0 ? u : sum + u;
+          }
+        dxPlane[ih * s.W + iw] = sum;
+      }
+  }
+}
+
+template <typename T>
+void pool2dGrad(const T *x, const T *y, const T *dy, T *dx, const PoolShape &s,
+                bool isMax) {
+  static_assert(std::is_floating_point_v<T>);
+  const T negInf = -std::numeric_limits<T>::infinity();
+  const int64_t area = s.wh * s.ww;
+  const T inv = T(1.0 / double(area));
+  if (s.sh >= s.wh && s.sw >= s.ww) {
+    for (int64_t i = 0; i < s.NC * s.H * s.W; ++i)
+      dx[i] = T(0);
+    for (int64_t nc = 0; nc < s.NC; ++nc) {
+      const T *xPlane = x + nc * s.H * s.W;
+      T *dxPlane = dx + nc * s.H * s.W;
+      for (int64_t oh = 0; oh < s.OH; ++oh)
+        for (int64_t ow = 0; ow < s.OW; ++ow) {
+          int64_t w = (nc * s.OH + oh) * s.OW + ow;
+          T c = isMax ? dy[w] : dy[w] * inv;
+          if (area > 1)
+            c = c + T(0);
+          T m = isMax ? y[w] : T(0);
+          for (int64_t kh = 0; kh < s.wh; ++kh) {
+            int64_t ih = oh * s.sh - s.pt + kh;
+            bool rowInside = ih >= 0 && ih < s.H;
+            for (int64_t kw = 0; kw < s.ww; ++kw) {
+              int64_t iw = ow * s.sw - s.pl + kw;
+              bool inside = rowInside && iw >= 0 && iw < s.W;
+              if (!isMax) {
+                if (inside)
+                  dxPlane[ih * s.W + iw] = c;
+                continue;
+              }
+              T v = inside ? xPlane[ih * s.W + iw] : negInf;
+              if (v == m) { // the first maximum takes it all
+                if (inside)
+                  dxPlane[ih * s.W + iw] = c;
+                kh = s.wh; // done with this window
+                break;
+              }
+            }
+          }
+        }
+    }
+    return;
+  }
+  pool2dGradBySum(x, y, dy, dx, s, isMax);
 }
 
 /// argmax / argmin of `in` viewed as [outer, len, inner] along the middle

@@ -143,6 +143,9 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D:
     return evalPool2D(op, in[0]);
+  case Opcode::MaxPool2DGrad:
+  case Opcode::AvgPool2DGrad:
+    return evalPool2DGrad(op, in);
   case Opcode::Iota:
   case Opcode::Constant:
   case Opcode::RngUniform:

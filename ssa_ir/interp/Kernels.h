@@ -24,6 +24,8 @@ RuntimeValue evalMatmul(const Operation &op, const RuntimeValue &a,
 RuntimeValue evalConv2D(const Operation &op, const RuntimeValue &x,
                         const RuntimeValue &w);
 RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x);
+RuntimeValue evalPool2DGrad(const Operation &op,
+                            llvm::ArrayRef<RuntimeValue> in);
 RuntimeValue evalCreation(const Operation &op, Operands in);
 
 /// Row-major strides of a shape.

@@ -181,4 +181,27 @@ RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x) {
   return out;
 }
 
+RuntimeValue evalPool2DGrad(const Operation &op,
+                            llvm::ArrayRef<RuntimeValue> in) {
+  Pool2DParams p;
+  getPool2DParams(op.getAttrs(), p);
+  bool isMax = op.getOpcode() == Opcode::MaxPool2DGrad;
+  const RuntimeValue &x = in[0], &dy = in.back();
+  RuntimeValue out = RuntimeValue::zeros(op.getResult(0)->getType());
+  auto run = [&]<typename T>() {
+    llvm::ArrayRef<int64_t> xs = x.getShape(), os = dy.getShape();
+    tdl::kernels::PoolShape s{xs[0] * xs[1], xs[2],       xs[3],
+                              os[2],         os[3],       p.window[0],
+                              p.window[1],   p.stride[0], p.stride[1],
+                              p.padding[0],  p.padding[2]};
+    tdl::kernels::pool2dGrad<T>(x.data<T>(), isMax ? in[1].data<T>() : nullptr,
+                                dy.data<T>(), out.mutableData<T>(), s, isMax);
+  };
+  if (x.getDType() == DType::F32)
+    run.operator()<float>();
+  else
+    run.operator()<double>(); // the type rule allows floats only
+  return out;
+}
+
 } // namespace tdl::ir::kernels

@@ -58,6 +58,35 @@ func @f(%x: f64[1,2,4,5]) -> {2} {{
     }
 }
 
+TEST(NNRules, PoolingPullbacksDifferentiateAgain) {
+  // max_pool2d_grad / avg_pool2d_grad (what the pooling rules emit) are
+  // linear in the cotangent: their vjp and jvp, checked against finite
+  // differences, are what second derivatives through pooling use.
+  const char *cases[][2] = {
+      {"{window = [2, 2]}", "f64[1,2,2,2]"},
+      {"{padding = [1, 0, 1, 1], stride = [1, 1], window = [3, 2]}",
+       "f64[1,2,3,6]"},
+  };
+  for (auto &c : cases) {
+    SCOPED_TRACE(c[0]);
+    checkGradients(fmt::format(R"(
+func @f(%x: f64[1,2,4,5], %dy: {1}) -> f64[1,2,4,5] {{
+  %y = max_pool2d %x {0} : {1}
+  %g = max_pool2d_grad %x, %y, %dy {0} : f64[1,2,4,5]
+  return %g
+}})",
+                               c[0], c[1]),
+                   "f", {1});
+    checkGradients(fmt::format(R"(
+func @f(%x: f64[1,2,4,5], %dy: {1}) -> f64[1,2,4,5] {{
+  %g = avg_pool2d_grad %x, %dy {0} : f64[1,2,4,5]
+  return %g
+}})",
+                               c[0], c[1]),
+                   "f", {1});
+  }
+}
+
 TEST(NNRules, MaxPoolTieGoesToFirst) {
   // Convention (XLA select_and_scatter): the whole cotangent goes to the
   // first maximal element of the window in row-major order.

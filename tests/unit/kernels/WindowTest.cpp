@@ -1,0 +1,87 @@
+// runtime/kernels/Window.h: the pooling pullback. pool2dGrad's one-pass
+// path for windows that do not overlap must give pool2dGradBySum's bits
+// (the definition: one full-size term per window offset, summed in offset
+// order) on inputs full of ties, NaN, -inf, -0.0 cotangents and padding;
+// and the definition itself routes a tie to the first maximum.
+#include "runtime/kernels/Window.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace {
+
+using tdl::kernels::PoolShape;
+
+PoolShape shapeOf(int64_t nc, int64_t h, int64_t w, int64_t wh, int64_t ww,
+                  int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                  int64_t pr) {
+  int64_t oh = (h + pt + pb - wh) / sh + 1, ow = (w + pl + pr - ww) / sw + 1;
+  return {nc, h, w, oh, ow, wh, ww, sh, sw, pt, pl};
+}
+
+template <typename T> void checkFastPathIsTheDefinition() {
+  std::mt19937 rng(7);
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  const T inf = std::numeric_limits<T>::infinity();
+  struct Case {
+    int64_t h, w, wh, ww, sh, sw, pt, pb, pl, pr;
+  } cases[] = {
+      {24, 24, 2, 2, 2, 2, 0, 0, 0, 0}, {7, 9, 2, 2, 2, 2, 0, 0, 0, 0},
+      {8, 8, 3, 3, 3, 3, 1, 1, 1, 1},   {9, 7, 2, 3, 3, 4, 1, 0, 2, 1},
+      {5, 5, 1, 1, 1, 1, 0, 0, 0, 0},   {6, 6, 2, 2, 3, 2, 1, 1, 0, 0},
+  };
+  for (const Case &c : cases)
+    for (bool isMax : {true, false}) {
+      SCOPED_TRACE(::testing::Message()
+                   << c.h << "x" << c.w << " window " << c.wh << "x" << c.ww
+                   << " stride " << c.sh << "x" << c.sw << (isMax ? " max"
+                                                                  : " avg"));
+      PoolShape s = shapeOf(3, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb,
+                            c.pl, c.pr);
+      std::vector<T> x(size_t(s.NC * s.H * s.W)), y(size_t(s.NC * s.OH * s.OW)),
+          dy(y.size());
+      for (T &v : x) { // a coarse grid: many ties
+        int r = int(rng() % 8);
+        v = r == 0 ? nan : r == 1 ? -inf : T(int(rng() % 3));
+      }
+      for (T &v : dy) {
+        int r = int(rng() % 4);
+        v = r == 0 ? T(-0.0) : T(int(rng() % 9) - 4) * T(0.25);
+      }
+      tdl::kernels::pool2d<T>(x.data(), y.data(), s, true);
+      std::vector<T> fast(x.size(), T(7)), sum(x.size(), T(7));
+      tdl::kernels::pool2dGrad<T>(x.data(), y.data(), dy.data(), fast.data(),
+                                  s, isMax);
+      tdl::kernels::pool2dGradBySum<T>(x.data(), y.data(), dy.data(),
+                                       sum.data(), s, isMax);
+      ASSERT_EQ(std::memcmp(fast.data(), sum.data(), fast.size() * sizeof(T)),
+                0);
+    }
+}
+
+TEST(KernelsPool2dGrad, OnePassIsTheDefinitionF32) {
+  checkFastPathIsTheDefinition<float>();
+}
+TEST(KernelsPool2dGrad, OnePassIsTheDefinitionF64) {
+  checkFastPathIsTheDefinition<double>();
+}
+
+TEST(KernelsPool2dGrad, TiesGoToTheFirstMaximumAndOverlapsAdd) {
+  // 1x3 input, window 1x2, stride 1: two windows share the middle element.
+  PoolShape s = shapeOf(1, 1, 3, 1, 2, 1, 1, 0, 0, 0, 0);
+  float x[3] = {5, 5, 5}, y[2], dy[2] = {1.5f, 2.0f}, dx[3];
+  tdl::kernels::pool2d<float>(x, y, s, true);
+  tdl::kernels::pool2dGrad<float>(x, y, dy, dx, s, true);
+  EXPECT_EQ(dx[0], 1.5f); // window 0's first maximum
+  EXPECT_EQ(dx[1], 2.0f); // window 1's first maximum (window 0 took x[0])
+  EXPECT_EQ(dx[2], 0.0f);
+  tdl::kernels::pool2dGrad<float>(x, y, dy, dx, s, false);
+  EXPECT_EQ(dx[1], 1.5f * 0.5f + 2.0f * 0.5f); // both windows, in order
+}
+
+} // namespace
