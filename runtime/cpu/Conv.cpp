@@ -75,12 +75,21 @@ void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
     }
 }
 
-/// col[(c*KH + kh)*KW + kw][oh*OW + ow] for one image and group.
+/// col[(c*KH + kh)*KW + kw][oh*OW + ow] for one image and group. Per
+/// (c, kh, kw) and output row: zeros where the tap falls into the padding,
+/// a contiguous copy for stride 1, else a strided gather.
 template <typename T> void im2col(const T *x, const ConvShape &s, T *col) {
   for (int64_t c = 0; c < s.Cg; ++c)
     for (int64_t kh = 0; kh < s.KH; ++kh)
       for (int64_t kw = 0; kw < s.KW; ++kw) {
         const T *plane = x + c * s.H * s.W;
+        // Output columns whose tap is inside: iw = ow*sw - pl + kw*dw in
+        // [0, W) for ow in [lo, hi).
+        int64_t off = kw * s.dw - s.pl;
+        int64_t lo = off >= 0 ? 0 : (-off + s.sw - 1) / s.sw;
+        int64_t hi = s.W - off <= 0 ? 0 : (s.W - off + s.sw - 1) / s.sw;
+        hi = hi < s.OW ? hi : s.OW;
+        lo = lo < hi ? lo : hi;
         for (int64_t oh = 0; oh < s.OH; ++oh) {
           int64_t ih = oh * s.sh - s.pt + kh * s.dh;
           T *dst = col + oh * s.OW;
@@ -88,11 +97,16 @@ template <typename T> void im2col(const T *x, const ConvShape &s, T *col) {
             memset(dst, 0, size_t(s.OW) * sizeof(T));
             continue;
           }
-          const T *row = plane + ih * s.W;
-          for (int64_t ow = 0; ow < s.OW; ++ow) {
-            int64_t iw = ow * s.sw - s.pl + kw * s.dw;
-            dst[ow] = iw >= 0 && iw < s.W ? row[iw] : T(0);
-          }
+          const T *row = plane + ih * s.W + off;
+          for (int64_t ow = 0; ow < lo; ++ow)
+            dst[ow] = T(0);
+          if (s.sw == 1)
+            memcpy(dst + lo, row + lo, size_t(hi - lo) * sizeof(T));
+          else
+            for (int64_t ow = lo; ow < hi; ++ow)
+              dst[ow] = row[ow * s.sw];
+          for (int64_t ow = hi; ow < s.OW; ++ow)
+            dst[ow] = T(0);
         }
         col += s.OH * s.OW;
       }

@@ -56,23 +56,23 @@ TDL_KERNEL(generic_u32,     ,                  uint32_t, 16, 6, 2, false)
 TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 // clang-format on
 
-#define TDL_ROWS(NAME, TARGET, T, R)                                           \
+#define TDL_ROWS(NAME, TARGET, VB, T, R)                                       \
   extern "C" TARGET void tdl_isa_rows_##NAME(                                  \
       int64_t m, int64_t k, int64_t n, const void *a, int64_t lda,             \
       const void *b, int64_t ldb, void *c, int64_t ldc) {                      \
-    gemmRows<T, R, typename Acc<R>::type>(m, k, n, (const T *)a, lda,          \
-                                          (const T *)b, ldb,                   \
-                                          (typename Acc<R>::type *)c, ldc);    \
+    gemmRows<T, R, typename Acc<R>::type, VB>(                                 \
+        m, k, n, (const T *)a, lda, (const T *)b, ldb,                         \
+        (typename Acc<R>::type *)c, ldc);                                      \
   }
-#define TDL_ROWS_ALL(ISA, TARGET)                                              \
-  TDL_ROWS(ISA##_i8, TARGET, int8_t, int32_t)                                  \
-  TDL_ROWS(ISA##_i32, TARGET, int32_t, int32_t)                                \
-  TDL_ROWS(ISA##_i64, TARGET, int64_t, int64_t)                                \
-  TDL_ROWS(ISA##_f32, TARGET, float, float)                                    \
-  TDL_ROWS(ISA##_f64, TARGET, double, double)
-TDL_ROWS_ALL(avx512, TDL_TARGET_AVX512)
-TDL_ROWS_ALL(avx2, TDL_TARGET_AVX2)
-TDL_ROWS_ALL(generic, )
+#define TDL_ROWS_ALL(ISA, TARGET, VB)                                          \
+  TDL_ROWS(ISA##_i8, TARGET, VB, int8_t, int32_t)                              \
+  TDL_ROWS(ISA##_i32, TARGET, VB, int32_t, int32_t)                            \
+  TDL_ROWS(ISA##_i64, TARGET, VB, int64_t, int64_t)                            \
+  TDL_ROWS(ISA##_f32, TARGET, VB, float, float)                                \
+  TDL_ROWS(ISA##_f64, TARGET, VB, double, double)
+TDL_ROWS_ALL(avx512, TDL_TARGET_AVX512, 64)
+TDL_ROWS_ALL(avx2, TDL_TARGET_AVX2, 32)
+TDL_ROWS_ALL(generic, , 16)
 
 #define TDL_GEMM_KERNELS(DT, SUF, AC, FAST512, FAST2)                          \
   template <> MicroKernel GemmKernels<DT>::micro(bool fast, Isa isa) {         \

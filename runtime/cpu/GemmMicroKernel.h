@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <type_traits>
 
 namespace tdl::rt {
 
@@ -98,22 +99,117 @@ rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
   }
 }
 
+/// RB rows of C (from row i) times NV vectors of VB bytes of columns (from
+/// j0), accumulators in registers across the whole k loop: A and B read in
+/// place (A's element broadcast, B's row a vector load), each element summed
+/// over p in increasing order from zero with the defined step.
+template <int RB, int NV, int VB, typename Ac, bool Fma>
+__attribute__((always_inline)) inline void
+rowsPanel(int64_t i, int64_t j0, int64_t k, const Ac *__restrict a,
+          int64_t lda, const Ac *__restrict b, int64_t ldb, Ac *__restrict c,
+          int64_t ldc) {
+  typedef Ac V __attribute__((vector_size(VB)));
+  constexpr int L = VB / int(sizeof(Ac));
+  V acc[RB][NV];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < RB; ++r)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = V{};
+  const Ac *arow = a + i * lda;
+  const Ac *bp = b + j0;
+  for (int64_t p = 0; p < k; ++p, bp += ldb) {
+    V bv[NV];
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      memcpy(&bv[v], bp + v * L, VB);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < RB; ++r) {
+      Ac ar = arow[r * lda + p];
+#pragma clang loop unroll(full)
+      for (int v = 0; v < NV; ++v) {
+        if constexpr (Fma) {
+          V av;
+#pragma clang loop unroll(full)
+          for (int l = 0; l < L; ++l)
+            av[l] = ar;
+          acc[r][v] = __builtin_elementwise_fma(av, bv[v], acc[r][v]);
+        } else {
+          acc[r][v] = acc[r][v] + bv[v] * ar; // integers (wrapping)
+        }
+      }
+    }
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < RB; ++r)
+#pragma clang loop unroll(full)
+    for (int v = 0; v < NV; ++v)
+      memcpy(c + (i + r) * ldc + j0 + v * L, &acc[r][v], VB);
+}
+
+/// RB rows of C in register panels of 2, then 1 vector of columns; the
+/// last columns (fewer than a vector) by rowsBlock.
+template <int RB, int VB, typename Ac, bool Fma>
+__attribute__((always_inline)) inline void
+rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
+                int64_t lda, const Ac *__restrict b, int64_t ldb,
+                Ac *__restrict c, int64_t ldc) {
+  constexpr int64_t L = VB / int64_t(sizeof(Ac));
+  int64_t j = 0;
+  for (; j + 2 * L <= n; j += 2 * L)
+    rowsPanel<RB, 2, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
+  for (; j + L <= n; j += L)
+    rowsPanel<RB, 1, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
+  if (j < n)
+    rowsBlock<RB, Ac, Ac, Ac>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
+}
+
 /// C = A @ B without packing, for a few rows (packing B costs as much as
 /// the product then, and an MR-row tile would be mostly padding) and when
-/// packing buffers cannot be allocated: blocks of up to 512 columns of up
-/// to 4 rows of C (they stay in L1), vectorized over j by the compiler.
-template <typename T, typename R, typename Ac>
+/// packing buffers cannot be allocated. Operands of the accumulator's type
+/// (floats, i32, i64): up to 6 rows at a time in register panels (VB-byte
+/// vectors of the instruction set). i8 (widened per element): blocks of up
+/// to 512 columns of up to 4 rows of C in L1, vectorized by the compiler.
+template <typename T, typename R, typename Ac, int VB>
 __attribute__((always_inline)) inline void
 gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
          const T *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc) {
-  constexpr int64_t JB = 512;
-  for (int64_t j0 = 0; j0 < n; j0 += JB) {
-    int64_t nj = n - j0 < JB ? n - j0 : JB;
+  if constexpr (sizeof(T) == sizeof(Ac)) {
+    constexpr bool Fma = std::is_floating_point_v<Ac>;
+    const Ac *ap = reinterpret_cast<const Ac *>(a);
+    const Ac *bp = reinterpret_cast<const Ac *>(b);
     int64_t i = 0;
-    for (; i + 4 <= m; i += 4)
-      rowsBlock<4, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
-    for (; i < m; ++i)
-      rowsBlock<1, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+    for (; i + 6 <= m; i += 6)
+      rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc);
+    switch (m - i) {
+    case 5:
+      return rowsInRegisters<5, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
+                                             ldc);
+    case 4:
+      return rowsInRegisters<4, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
+                                             ldc);
+    case 3:
+      return rowsInRegisters<3, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
+                                             ldc);
+    case 2:
+      return rowsInRegisters<2, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
+                                             ldc);
+    case 1:
+      return rowsInRegisters<1, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
+                                             ldc);
+    default:
+      return;
+    }
+  } else {
+    constexpr int64_t JB = 512;
+    for (int64_t j0 = 0; j0 < n; j0 += JB) {
+      int64_t nj = n - j0 < JB ? n - j0 : JB;
+      int64_t i = 0;
+      for (; i + 4 <= m; i += 4)
+        rowsBlock<4, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+      for (; i < m; ++i)
+        rowsBlock<1, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+    }
   }
 }
 

@@ -334,7 +334,15 @@ template <typename T> void checkConvs(ir::DType dt) {
   padded.p.groups = 2;
   ConvCase plain{{1, 16, 12, 12}, {12, 16, 3, 3}, {}};
   ConvCase tiny{{1, 1, 3, 3}, {1, 1, 2, 2}, {}};
-  for (const ConvCase &c : {padded, plain, tiny}) {
+  // im2col's strided gather with taps in the left and right padding.
+  ConvCase strided{{2, 3, 11, 14}, {4, 3, 3, 2}, {}};
+  strided.p.stride = {1, 3};
+  strided.p.padding = {2, 0, 2, 1};
+  strided.p.dilation = {2, 1};
+  // Six output channels (the few-rows GEMM: panels of two and one vector
+  // of columns and a tail).
+  ConvCase fewRows{{2, 3, 10, 37}, {6, 3, 5, 5}, {}};
+  for (const ConvCase &c : {padded, plain, tiny, strided, fewRows}) {
     SCOPED_TRACE(ir::Type::tensor(dt, c.x).str() + " * " +
                  ir::Type::tensor(dt, c.w).str());
     checkConv<T>(dt, c, false, false);
