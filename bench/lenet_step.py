@@ -8,7 +8,9 @@ Compiles lenet_step.tdl (tdlc -O3 -march=native -c, then cc -shared),
 calls train_step through ctypes on the same random batch and weights as
 the PyTorch version of the network (torch.set_num_threads(THREADS), default
 1; tdlc gets TDL_NUM_THREADS the same), and prints the median step time of
-each and the ratio. Also checks that the two losses agree.
+tdlc alone, then of both timed call by call in turn (bench_util.
+interleaved_ms: the shared machine's load drifts) and the ratio of those.
+Also checks that the two losses agree.
 """
 import ctypes
 import os
@@ -18,7 +20,7 @@ import tempfile
 
 import numpy as np
 
-from bench_util import median_ms
+from bench_util import interleaved_ms, median_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,),
@@ -73,8 +75,10 @@ def main():
             return [p - 0.01 * g for p, g in zip(net, grads)], l
 
     torch_loss = torch_step()[1].item()
-    torch_ms = median_ms(torch_step, reps=30, warmup=5)
-    print(f"torch step: {torch_ms:8.3f} ms (loss {torch_loss:.6f})")
+    # Both again, call by call in turn (the machine's load drifts).
+    tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=60)
+    print(f"interleaved: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
+          f"(loss {torch_loss:.6f})")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     if abs(torch_loss - tdlc_loss) > 1e-4 * abs(torch_loss):
         sys.exit("the losses differ")

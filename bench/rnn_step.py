@@ -8,8 +8,9 @@ Usage (docs/performance.md "Training steps"):
 Compiles rnn_step.tdl (tdlc -O3 -march=native -c, then cc -shared), calls
 rnn_value_and_grad through ctypes on the same random inputs and weights as
 the PyTorch version (torch.set_num_threads(THREADS), default 1; tdlc gets
-TDL_NUM_THREADS the same), prints the median time of each, the ratio and
-the share of the FLOP roofline (2 * multiply-adds of the forward and
+TDL_NUM_THREADS the same), prints the median time of tdlc alone, then
+of both timed call by call in turn (bench_util.interleaved_ms), the ratio
+of those and tdlc's share of the FLOP roofline (2 * multiply-adds of the forward and
 backward matmuls / (0.8 * 200 GF/s per thread)). Checks that the losses
 and gradients agree.
 """
@@ -21,7 +22,7 @@ import tempfile
 
 import numpy as np
 
-from bench_util import median_ms
+from bench_util import interleaved_ms, median_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 T, B, I, H, C = 50, 32, 64, 256, 10
@@ -84,8 +85,10 @@ def main():
         return l, torch.autograd.grad(l, net + [tx])
 
     torch_loss, torch_grads = torch_step()
-    torch_ms = median_ms(torch_step, reps=30, warmup=5)
-    print(f"torch value_and_grad: {torch_ms:8.3f} ms (loss {torch_loss.item():.6f})")
+    # Both again, call by call in turn (the machine's load drifts).
+    tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=40)
+    print(f"interleaved: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
+          f"(loss {torch_loss.item():.6f})")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     for mine, theirs in zip(grads + [dxs], torch_grads):
         theirs = theirs.numpy()
