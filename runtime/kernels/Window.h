@@ -26,8 +26,40 @@ struct PoolShape {
   int64_t NC, H, W, OH, OW, wh, ww, sh, sw, pt, pl;
 };
 
+/// One step of a window's max in window order with pool2d's rule (a NaN
+/// element replaces the running value, NaN or not), written with selects so
+/// loops over windows vectorize.
+template <typename T> inline T maxStep(T acc, T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    bool accNaN = acc != acc, vNaN = v != v;
+    return vNaN ? v : accNaN ? acc : v > acc ? v : acc;
+  } else {
+    return v > acc ? v : acc;
+  }
+}
+
+/// max_pool2d with 2x2 windows, stride 2 and no padding (LeNet's, VGG's):
+/// pool2d's result, branch-free over each output row.
 template <typename T>
-void pool2d(const T *xp, T *op, const PoolShape &s, bool isMax) {
+void maxPool2x2(const T *xp, T *op, const PoolShape &s) {
+  using Lim = std::numeric_limits<T>;
+  const T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
+  for (int64_t nc = 0; nc < s.NC; ++nc)
+    for (int64_t oh = 0; oh < s.OH; ++oh) {
+      const T *r0 = xp + (nc * s.H + 2 * oh) * s.W, *r1 = r0 + s.W;
+      T *out = op + (nc * s.OH + oh) * s.OW;
+      for (int64_t ow = 0; ow < s.OW; ++ow) {
+        T acc = maxStep(lowest, r0[2 * ow]);
+        acc = maxStep(acc, r0[2 * ow + 1]);
+        acc = maxStep(acc, r1[2 * ow]);
+        out[ow] = maxStep(acc, r1[2 * ow + 1]);
+      }
+    }
+}
+
+/// Any window, stride and padding: the definition.
+template <typename T>
+void pool2dByWindow(const T *xp, T *op, const PoolShape &s, bool isMax) {
   using Lim = std::numeric_limits<T>;
   T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
   T area = T(s.wh * s.ww);
@@ -129,6 +161,38 @@ void pool2dGradBySum(const T *x, const T *y, const T *dy, T *dx,
   }
 }
 
+/// max_pool2d_grad with 2x2 windows, stride 2, no padding: each window's
+/// four elements written at once (the first equal to y takes dy + 0.0, the
+/// others +0.0), rows and columns past the last window +0.0.
+template <typename T>
+void maxPool2x2Grad(const T *x, const T *y, const T *dy, T *dx,
+                    const PoolShape &s) {
+  for (int64_t nc = 0; nc < s.NC; ++nc) {
+    for (int64_t oh = 0; oh < s.OH; ++oh) {
+      int64_t row = (nc * s.H + 2 * oh) * s.W;
+      const T *x0 = x + row, *x1 = x0 + s.W;
+      T *d0 = dx + row, *d1 = d0 + s.W;
+      const T *ym = y + (nc * s.OH + oh) * s.OW, *g = dy + (nc * s.OH + oh) * s.OW;
+      for (int64_t ow = 0; ow < s.OW; ++ow) {
+        T m = ym[ow], c = g[ow] + T(0);
+        bool h0 = x0[2 * ow] == m;
+        bool h1 = !h0 && x0[2 * ow + 1] == m;
+        bool h2 = !h0 && !h1 && x1[2 * ow] == m;
+        bool h3 = !h0 && !h1 && !h2 && x1[2 * ow + 1] == m;
+        d0[2 * ow] = h0 ? c : T(0);
+        d0[2 * ow + 1] = h1 ? c : T(0);
+        d1[2 * ow] = h2 ? c : T(0);
+        d1[2 * ow + 1] = h3 ? c : T(0);
+      }
+      for (int64_t iw = 2 * s.OW; iw < s.W; ++iw)
+        d0[iw] = d1[iw] = T(0);
+    }
+    for (int64_t ih = 2 * s.OH; ih < s.H; ++ih)
+      for (int64_t iw = 0; iw < s.W; ++iw)
+        dx[(nc * s.H + ih) * s.W + iw] = T(0);
+  }
+}
+
 template <typename T>
 void pool2dGrad(const T *x, const T *y, const T *dy, T *dx, const PoolShape &s,
                 bool isMax) {
@@ -136,6 +200,9 @@ void pool2dGrad(const T *x, const T *y, const T *dy, T *dx, const PoolShape &s,
   const T negInf = -std::numeric_limits<T>::infinity();
   const int64_t area = s.wh * s.ww;
   const T inv = T(1.0 / double(area));
+  if (isMax && s.wh == 2 && s.ww == 2 && s.sh == 2 && s.sw == 2 && s.pt == 0 &&
+      s.pl == 0)
+    return maxPool2x2Grad(x, y, dy, dx, s);
   if (s.sh >= s.wh && s.sw >= s.ww) {
     for (int64_t i = 0; i < s.NC * s.H * s.W; ++i)
       dx[i] = T(0);
@@ -174,6 +241,14 @@ void pool2dGrad(const T *x, const T *y, const T *dy, T *dx, const PoolShape &s,
     return;
   }
   pool2dGradBySum(x, y, dy, dx, s, isMax);
+}
+
+template <typename T>
+void pool2d(const T *xp, T *op, const PoolShape &s, bool isMax) {
+  if (isMax && s.wh == 2 && s.ww == 2 && s.sh == 2 && s.sw == 2 && s.pt == 0 &&
+      s.pl == 0)
+    return maxPool2x2(xp, op, s);
+  pool2dByWindow(xp, op, s, isMax);
 }
 
 /// argmax / argmin of `in` viewed as [outer, len, inner] along the middle

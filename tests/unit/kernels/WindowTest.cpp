@@ -1,4 +1,5 @@
-// runtime/kernels/Window.h: the pooling pullback. pool2dGrad's one-pass
+// runtime/kernels/Window.h: 2x2 max pooling's branch-free path against the
+// general loop, and the pooling pullback. pool2dGrad's one-pass
 // path for windows that do not overlap must give pool2dGradBySum's bits
 // (the definition: one full-size term per window offset, summed in offset
 // order) on inputs full of ties, NaN, -inf, -0.0 cotangents and padding;
@@ -69,6 +70,25 @@ TEST(KernelsPool2dGrad, OnePassIsTheDefinitionF32) {
 }
 TEST(KernelsPool2dGrad, OnePassIsTheDefinitionF64) {
   checkFastPathIsTheDefinition<double>();
+}
+
+TEST(KernelsPool2d, TwoByTwoIsTheDefinition) {
+  // NaNs with distinct payloads: the same one must come out.
+  PoolShape s = shapeOf(2, 6, 7, 2, 2, 2, 2, 0, 0, 0, 0);
+  std::vector<float> x(size_t(s.NC * s.H * s.W));
+  std::mt19937 rng(3);
+  for (size_t i = 0; i < x.size(); ++i) {
+    int r = int(rng() % 6);
+    uint32_t nanBits = 0x7fc00000u | uint32_t(i);
+    float nan;
+    std::memcpy(&nan, &nanBits, 4);
+    x[i] = r == 0 ? nan : r == 1 ? -std::numeric_limits<float>::infinity()
+                                 : float(int(rng() % 5)) - 2.0f;
+  }
+  std::vector<float> fast(size_t(s.NC * s.OH * s.OW)), slow(fast.size());
+  tdl::kernels::pool2d<float>(x.data(), fast.data(), s, true);
+  tdl::kernels::pool2dByWindow<float>(x.data(), slow.data(), s, true);
+  EXPECT_EQ(std::memcmp(fast.data(), slow.data(), fast.size() * 4), 0);
 }
 
 TEST(KernelsPool2dGrad, TiesGoToTheFirstMaximumAndOverlapsAdd) {
