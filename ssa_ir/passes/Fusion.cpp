@@ -16,7 +16,8 @@
 // other than the root must read a prefix of the root's loops (a row
 // reduction broadcast back along the row); one that does not (a column mean
 // subtracted from every row) would be recomputed per element, so it is left
-// out and the group regrown without it. A group of two or more ops becomes
+// out and the group regrown without it. A group of two or more ops (splat
+// constants count: they are then never materialized) becomes
 //
 //   %r = fused %in0, %in1, ... : T {
 //   ^(%a0: T0, %a1: T1, ...):
@@ -164,12 +165,10 @@ private:
       llvm::DenseSet<Operation *> group = grow(root, rejected);
       Operation *bad = GroupChecker(group).firstBadReduction(root);
       if (!bad) {
-        unsigned computing = llvm::count_if(group, [](Operation *op) {
-          return op->getOpcode() != Opcode::Constant;
-        });
-        // A lone op, or a group of only constants around a root, is no
-        // fusion.
-        if (computing >= 2)
+        // A lone op is no fusion; an op with splat constants is (a group
+        // reads a splat in registers, a lone op would read a buffer of it:
+        // relu's `max(x, 0)` filled a tensor of zeros first).
+        if (group.size() >= 2)
           build(root, group);
         return;
       }
