@@ -8,8 +8,10 @@ Compiles lenet_step.tdl (tdlc -O3 -march=native -c, then cc -shared),
 calls train_step through ctypes on the same random batch and weights as
 the PyTorch version of the network (torch.set_num_threads(THREADS), default
 1; tdlc gets TDL_NUM_THREADS the same), and prints the median step time of
-tdlc alone, then of both timed call by call in turn (bench_util.
-interleaved_ms: the shared machine's load drifts) and the ratio of those.
+tdlc alone, then of both timed call by call in turn on one thread
+(bench_util.interleaved_ms: the shared machine's load drifts; with more
+threads one after the other, since either pool's spinning workers would
+slow the other) and the ratio of those.
 Also checks that the two losses agree.
 """
 import ctypes
@@ -75,9 +77,14 @@ def main():
             return [p - 0.01 * g for p, g in zip(net, grads)], l
 
     torch_loss = torch_step()[1].item()
-    # Both again, call by call in turn (the machine's load drifts).
-    tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=60)
-    print(f"interleaved: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
+    # One thread: both again, call by call in turn (the machine's load
+    # drifts). More threads: one after the other, since either pool's
+    # spinning workers would take the cores the other one needs.
+    if threads == 1:
+        tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=60)
+    else:
+        torch_ms = median_ms(torch_step, reps=30, warmup=5)
+    print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
           f"(loss {torch_loss:.6f})")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     if abs(torch_loss - tdlc_loss) > 1e-4 * abs(torch_loss):

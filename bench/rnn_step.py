@@ -9,7 +9,8 @@ Compiles rnn_step.tdl (tdlc -O3 -march=native -c, then cc -shared), calls
 rnn_value_and_grad through ctypes on the same random inputs and weights as
 the PyTorch version (torch.set_num_threads(THREADS), default 1; tdlc gets
 TDL_NUM_THREADS the same), prints the median time of tdlc alone, then
-of both timed call by call in turn (bench_util.interleaved_ms), the ratio
+of both timed call by call in turn on one thread (bench_util.
+interleaved_ms; one after the other with more threads), the ratio
 of those and tdlc's share of the FLOP roofline (2 * multiply-adds of the forward and
 backward matmuls / (0.8 * 200 GF/s per thread)). Checks that the losses
 and gradients agree.
@@ -85,9 +86,14 @@ def main():
         return l, torch.autograd.grad(l, net + [tx])
 
     torch_loss, torch_grads = torch_step()
-    # Both again, call by call in turn (the machine's load drifts).
-    tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=40)
-    print(f"interleaved: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
+    # One thread: both again, call by call in turn (the machine's load
+    # drifts). More threads: one after the other, since either pool's
+    # spinning workers would take the cores the other one needs.
+    if threads == 1:
+        tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=40)
+    else:
+        torch_ms = median_ms(torch_step, reps=20, warmup=5)
+    print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
           f"(loss {torch_loss.item():.6f})")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     for mine, theirs in zip(grads + [dxs], torch_grads):

@@ -22,7 +22,7 @@ using ir::IndexMap;
 constexpr int64_t kLanes = tdl::kernels::kReduceLanes;
 /// Nests with at least this many result elements run on the thread pool,
 /// split into at most kMaxParts ranges of their outermost loop.
-constexpr int64_t kParallelElements = int64_t(1) << 16;
+constexpr int64_t kParallelElements = int64_t(1) << 18;
 constexpr int64_t kMaxParts = 32;
 
 class LoopNest {

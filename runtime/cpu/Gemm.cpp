@@ -218,7 +218,7 @@ template <typename T, typename R> struct GemmParts {
 };
 
 /// Below this many multiply-adds a GEMM runs on one thread.
-constexpr int64_t kParallelMacs = int64_t(1) << 18;
+constexpr int64_t kParallelMacs = int64_t(1) << 20;
 
 template <typename T, typename R>
 void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
