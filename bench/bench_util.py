@@ -1,5 +1,9 @@
 """Helpers shared by the Python benchmark scripts in bench/."""
+import ctypes
+import os
 import statistics
+import subprocess
+import tempfile
 import time
 
 
@@ -29,3 +33,29 @@ def interleaved_ms(fns, reps=40, warmup=5):
             fn()
             ts.append((time.perf_counter() - t0) * 1e3)
     return [statistics.median(ts) for ts in times]
+
+
+def load_tdl(tdlc, source):
+    """Compiles `source` with tdlc -O3 -march=native -c, links it into a
+    shared library and loads it with ctypes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        obj, so = os.path.join(tmp, "model.o"), os.path.join(tmp, "model.so")
+        subprocess.run([tdlc, source, "-O3", "-march=native", "-c", "-o", obj],
+                       check=True)
+        subprocess.run(["cc", "-shared", "-o", so, obj, "-lm"], check=True)
+        return ctypes.CDLL(so)
+
+
+def compare_ms(tdl_step, torch_step, threads, reps):
+    """Median times (ms) of tdlc's and PyTorch's step. One thread: call by
+    call in turn (the machine's load drifts). More threads: one after the
+    other, since either pool's spinning workers would take the cores the
+    other needs. Prints both and the ratio."""
+    if threads == 1:
+        tdlc_ms, torch_ms = interleaved_ms([tdl_step, torch_step], reps=reps)
+    else:
+        tdlc_ms = median_ms(tdl_step, reps=reps // 2, warmup=5)
+        torch_ms = median_ms(torch_step, reps=reps // 2, warmup=5)
+    print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms")
+    print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
+    return tdlc_ms, torch_ms

@@ -16,13 +16,11 @@ Also checks that the two losses agree.
 """
 import ctypes
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
-from bench_util import interleaved_ms, median_ms
+from bench_util import compare_ms, load_tdl, median_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,),
@@ -39,12 +37,7 @@ def main():
               for s in SHAPES]
     x = rng.uniform(0, 1, (32, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 32).astype(np.int32)
-    with tempfile.TemporaryDirectory() as tmp:
-        obj, so = os.path.join(tmp, "lenet.o"), os.path.join(tmp, "lenet.so")
-        subprocess.run([sys.argv[1], os.path.join(HERE, "lenet_step.tdl"),
-                        "-O3", "-march=native", "-c", "-o", obj], check=True)
-        subprocess.run(["cc", "-shared", "-o", so, obj, "-lm"], check=True)
-        lib = ctypes.CDLL(so)
+    lib = load_tdl(sys.argv[1], os.path.join(HERE, "lenet_step.tdl"))
     outs = [np.zeros(s, np.float32) for s in SHAPES]
     loss = ctypes.c_float()
     ptr = lambda a: a.ctypes.data_as(ctypes.c_void_p)
@@ -77,16 +70,8 @@ def main():
             return [p - 0.01 * g for p, g in zip(net, grads)], l
 
     torch_loss = torch_step()[1].item()
-    # One thread: both again, call by call in turn (the machine's load
-    # drifts). More threads: one after the other, since either pool's
-    # spinning workers would take the cores the other one needs.
-    if threads == 1:
-        tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=60)
-    else:
-        torch_ms = median_ms(torch_step, reps=30, warmup=5)
-    print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
-          f"(loss {torch_loss:.6f})")
-    print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
+    print(f"torch loss {torch_loss:.6f}")
+    compare_ms(step, torch_step, threads, reps=60)
     if abs(torch_loss - tdlc_loss) > 1e-4 * abs(torch_loss):
         sys.exit("the losses differ")
 

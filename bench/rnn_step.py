@@ -17,13 +17,11 @@ and gradients agree.
 """
 import ctypes
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
-from bench_util import interleaved_ms, median_ms
+from bench_util import compare_ms, load_tdl, median_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 T, B, I, H, C = 50, 32, 64, 256, 10
@@ -48,12 +46,7 @@ def main():
               for s in SHAPES]
     xs = rng.normal(0, 1, (T, B, I)).astype(np.float32)
     labels = rng.integers(0, C, B).astype(np.int32)
-    with tempfile.TemporaryDirectory() as tmp:
-        obj, so = os.path.join(tmp, "rnn.o"), os.path.join(tmp, "rnn.so")
-        subprocess.run([sys.argv[1], os.path.join(HERE, "rnn_step.tdl"),
-                        "-O3", "-march=native", "-c", "-o", obj], check=True)
-        subprocess.run(["cc", "-shared", "-o", so, obj, "-lm"], check=True)
-        lib = ctypes.CDLL(so)
+    lib = load_tdl(sys.argv[1], os.path.join(HERE, "rnn_step.tdl"))
     grads = [np.zeros(s, np.float32) for s in SHAPES]
     dxs = np.zeros_like(xs)
     loss = ctypes.c_float()
@@ -86,16 +79,8 @@ def main():
         return l, torch.autograd.grad(l, net + [tx])
 
     torch_loss, torch_grads = torch_step()
-    # One thread: both again, call by call in turn (the machine's load
-    # drifts). More threads: one after the other, since either pool's
-    # spinning workers would take the cores the other one needs.
-    if threads == 1:
-        tdlc_ms, torch_ms = interleaved_ms([step, torch_step], reps=40)
-    else:
-        torch_ms = median_ms(torch_step, reps=20, warmup=5)
-    print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms "
-          f"(loss {torch_loss.item():.6f})")
-    print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
+    print(f"torch loss {torch_loss.item():.6f}")
+    compare_ms(step, torch_step, threads, reps=40)
     for mine, theirs in zip(grads + [dxs], torch_grads):
         theirs = theirs.numpy()
         err = np.abs(mine - theirs).max() / max(np.abs(theirs).max(), 1e-30)

@@ -164,6 +164,19 @@ rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
     rowsBlock<RB, Ac, Ac, Ac>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
 }
 
+/// The last `rows` (< RB + 1) rows: rowsInRegisters with RB = rows.
+template <int RB, int VB, typename Ac, bool Fma>
+__attribute__((always_inline)) inline void
+rowsTail(int64_t rows, int64_t i, int64_t k, int64_t n,
+         const Ac *__restrict a, int64_t lda, const Ac *__restrict b,
+         int64_t ldb, Ac *__restrict c, int64_t ldc) {
+  if constexpr (RB > 0) {
+    if (rows == RB)
+      return rowsInRegisters<RB, VB, Ac, Fma>(i, k, n, a, lda, b, ldb, c, ldc);
+    rowsTail<RB - 1, VB, Ac, Fma>(rows, i, k, n, a, lda, b, ldb, c, ldc);
+  }
+}
+
 /// C = A @ B without packing, for a few rows (packing B costs as much as
 /// the product then, and an MR-row tile would be mostly padding) and when
 /// packing buffers cannot be allocated. Operands of the accumulator's type
@@ -181,25 +194,7 @@ gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
     int64_t i = 0;
     for (; i + 6 <= m; i += 6)
       rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc);
-    switch (m - i) {
-    case 5:
-      return rowsInRegisters<5, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
-                                             ldc);
-    case 4:
-      return rowsInRegisters<4, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
-                                             ldc);
-    case 3:
-      return rowsInRegisters<3, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
-                                             ldc);
-    case 2:
-      return rowsInRegisters<2, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
-                                             ldc);
-    case 1:
-      return rowsInRegisters<1, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c,
-                                             ldc);
-    default:
-      return;
-    }
+    rowsTail<5, VB, Ac, Fma>(m - i, i, k, n, ap, lda, bp, ldb, c, ldc);
   } else {
     constexpr int64_t JB = 512;
     for (int64_t j0 = 0; j0 < n; j0 += JB) {
