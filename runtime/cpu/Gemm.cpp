@@ -180,14 +180,17 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
             int64_t mr = min64(MR, mc - ir);
             const Ac *panelA = pa + ir * kc;
             Ac *ct = c + (ic + ir) * ldc + jc + jr;
-            if (mr == MR && nr == NR) {
-              uk.fn(kc, panelA, panelB, ldbPanel, ct, ldc, accumulate);
+            // A last tile of fewer rows: an edge kernel computing as few
+            // of them as it can (the same panel; the sums are the same).
+            MicroKernel::Edge kernel = uk.forRows(mr);
+            if (mr == kernel.rows && nr == NR) {
+              kernel.fn(kc, panelA, panelB, ldbPanel, ct, ldc, accumulate);
               continue;
             }
             if (accumulate)
               for (int64_t i = 0; i < mr; ++i)
                 memcpy(tile + i * NR, ct + i * ldc, size_t(nr) * sizeof(Ac));
-            uk.fn(kc, panelA, panelB, ldbPanel, tile, NR, accumulate);
+            kernel.fn(kc, panelA, panelB, ldbPanel, tile, NR, accumulate);
             for (int64_t i = 0; i < mr; ++i)
               memcpy(ct + i * ldc, tile + i * NR, size_t(nr) * sizeof(Ac));
           }

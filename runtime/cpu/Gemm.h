@@ -38,6 +38,20 @@ using MicroKernelFn = void (*)(int64_t kc, const void *a, const void *b,
 struct MicroKernel {
   MicroKernelFn fn;
   int32_t mr, nr;
+  /// Kernels for a last row tile of fewer rows (reading the same MR-row
+  /// panels), fewest rows first; rows 0 ends the list.
+  struct Edge {
+    MicroKernelFn fn;
+    int32_t rows;
+  } edges[2] = {{nullptr, 0}, {nullptr, 0}};
+
+  /// The kernel for a tile of `rows` rows and how many it computes.
+  Edge forRows(int64_t rows) const {
+    for (const Edge &e : edges)
+      if (e.rows >= rows)
+        return e;
+    return {fn, mr};
+  }
 };
 
 /// C = A @ B for a few rows, unpacked; C's element is the accumulator type.

@@ -41,6 +41,38 @@ namespace tdl::rt {
   }                                                                            \
   constexpr MicroKernel NAME{tdl_isa_##NAME, MR, NV * VB / int(sizeof(AC))};
 
+/// An edge kernel: the first ROWS rows of MAIN's MR-row panels.
+#define TDL_EDGE(MAIN, ROWS, TARGET, AC, VB, MR, NV, FMA)                     \
+  extern "C" TARGET void tdl_isa_##MAIN##_edge##ROWS(                         \
+      int64_t kc, const void *a, const void *b, int64_t ldb, void *c,          \
+      int64_t ldc, bool accumulate) {                                          \
+    microKernel<AC, VB, ROWS, NV, FMA, MR>(kc, (const AC *)a, (const AC *)b,   \
+                                           ldb, (AC *)c, ldc, accumulate);     \
+  }
+
+// Powers of two rows (batch sizes) leave 8 or 4 rows over 12, 4 or 2 over
+// 6: the float kernels have edge kernels of those sizes, so a last tile
+// does not compute 12 rows for 4.
+// clang-format off
+TDL_EDGE(avx512_f32, 4, TDL_TARGET_AVX512, float,  64, 12, 2, true)
+TDL_EDGE(avx512_f32, 8, TDL_TARGET_AVX512, float,  64, 12, 2, true)
+TDL_EDGE(avx512_f64, 4, TDL_TARGET_AVX512, double, 64, 12, 2, true)
+TDL_EDGE(avx512_f64, 8, TDL_TARGET_AVX512, double, 64, 12, 2, true)
+TDL_EDGE(avx2_f32,   2, TDL_TARGET_AVX2,   float,  32, 6, 2, true)
+TDL_EDGE(avx2_f32,   4, TDL_TARGET_AVX2,   float,  32, 6, 2, true)
+TDL_EDGE(avx2_f64,   2, TDL_TARGET_AVX2,   double, 32, 6, 2, true)
+TDL_EDGE(avx2_f64,   4, TDL_TARGET_AVX2,   double, 32, 6, 2, true)
+// clang-format on
+
+/// A main kernel with its two edge kernels.
+constexpr MicroKernel withEdges(MicroKernel k, MicroKernelFn small,
+                                int32_t smallRows, MicroKernelFn large,
+                                int32_t largeRows) {
+  k.edges[0] = {small, smallRows};
+  k.edges[1] = {large, largeRows};
+  return k;
+}
+
 // clang-format off
 TDL_KERNEL(avx512_f32,      TDL_TARGET_AVX512, float,    64, 12, 2, true)
 TDL_KERNEL(avx512_f64,      TDL_TARGET_AVX512, double,   64, 12, 2, true)
@@ -55,6 +87,17 @@ TDL_KERNEL(generic_f64,     ,                  double,   16, 6, 2, true)
 TDL_KERNEL(generic_u32,     ,                  uint32_t, 16, 6, 2, false)
 TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 // clang-format on
+
+constexpr MicroKernel avx512_f32_edged =
+    withEdges(avx512_f32, tdl_isa_avx512_f32_edge4, 4,
+              tdl_isa_avx512_f32_edge8, 8);
+constexpr MicroKernel avx512_f64_edged =
+    withEdges(avx512_f64, tdl_isa_avx512_f64_edge4, 4,
+              tdl_isa_avx512_f64_edge8, 8);
+constexpr MicroKernel avx2_f32_edged = withEdges(
+    avx2_f32, tdl_isa_avx2_f32_edge2, 2, tdl_isa_avx2_f32_edge4, 4);
+constexpr MicroKernel avx2_f64_edged = withEdges(
+    avx2_f64, tdl_isa_avx2_f64_edge2, 2, tdl_isa_avx2_f64_edge4, 4);
 
 #define TDL_ROWS(NAME, TARGET, VB, T, R)                                       \
   extern "C" TARGET void tdl_isa_rows_##NAME(                                  \
@@ -74,17 +117,17 @@ TDL_ROWS_ALL(avx512, TDL_TARGET_AVX512, 64)
 TDL_ROWS_ALL(avx2, TDL_TARGET_AVX2, 32)
 TDL_ROWS_ALL(generic, , 16)
 
-#define TDL_GEMM_KERNELS(DT, SUF, AC, FAST512, FAST2)                          \
-  template <> MicroKernel GemmKernels<DT>::micro(bool fast, Isa isa) {         \
+#define TDL_GEMM_KERNELS(DT, SUF, K512, K2, KGENERIC)                          \
+  template <> MicroKernel GemmKernels<DT>::micro(bool, Isa isa) {              \
     switch (isa) {                                                             \
     case Isa::Avx512:                                                          \
-      return fast ? FAST512 : avx512_##AC;                                     \
+      return K512;                                                             \
     case Isa::Avx2:                                                            \
-      return fast ? FAST2 : avx2_##AC;                                         \
+      return K2;                                                               \
     case Isa::Generic:                                                         \
       break;                                                                   \
     }                                                                          \
-    return generic_##AC;                                                       \
+    return KGENERIC;                                                           \
   }                                                                            \
   template <> RowsKernelFn GemmKernels<DT>::rows(Isa isa) {                    \
     switch (isa) {                                                             \
@@ -100,11 +143,11 @@ TDL_ROWS_ALL(generic, , 16)
 
 // Floats always fuse (runtime/kernels/MulAdd.h); integers have no fused
 // multiply-add. `fast` selects nothing different any more.
-TDL_GEMM_KERNELS(1, i8, u32, avx512_u32, avx2_u32)
-TDL_GEMM_KERNELS(2, i32, u32, avx512_u32, avx2_u32)
-TDL_GEMM_KERNELS(3, i64, u64, avx512_u64, avx2_u64)
-TDL_GEMM_KERNELS(4, f32, f32, avx512_f32, avx2_f32)
-TDL_GEMM_KERNELS(5, f64, f64, avx512_f64, avx2_f64)
+TDL_GEMM_KERNELS(1, i8, avx512_u32, avx2_u32, generic_u32)
+TDL_GEMM_KERNELS(2, i32, avx512_u32, avx2_u32, generic_u32)
+TDL_GEMM_KERNELS(3, i64, avx512_u64, avx2_u64, generic_u64)
+TDL_GEMM_KERNELS(4, f32, avx512_f32_edged, avx2_f32_edged, generic_f32)
+TDL_GEMM_KERNELS(5, f64, avx512_f64_edged, avx2_f64_edged, generic_f64)
 
 static Isa detectIsa() {
 #if defined(__x86_64__)

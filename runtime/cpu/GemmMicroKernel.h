@@ -25,8 +25,10 @@
 namespace tdl::rt {
 
 /// c[i*ldc + j] (i < MR, j < NR) = (accumulate ? c : 0) + sum over p < kc of
-/// a[p*MR + i] * b[p*ldb + j], p in increasing order.
-template <typename Ac, int VB, int MR, int NV, bool Fma>
+/// a[p*AS + i] * b[p*ldb + j], p in increasing order. AS, the packed A
+/// panel's row count, exceeds MR for an edge kernel: the first MR rows of a
+/// panel whose last tile has fewer rows than the main kernel's.
+template <typename Ac, int VB, int MR, int NV, bool Fma, int AS = MR>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
             int64_t ldb, Ac *__restrict c, int64_t ldc, bool accumulate) {
@@ -49,7 +51,7 @@ microKernel(int64_t kc, const Ac *__restrict a, const Ac *__restrict b,
       memcpy(&bv[v], b + p * ldb + v * L, VB); // a vector load
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; ++i) {
-      Ac ai = a[p * MR + i];
+      Ac ai = a[p * AS + i];
       if constexpr (Fma) { // floats: the defined accumulation step
         V av;
 #pragma clang loop unroll(full)
