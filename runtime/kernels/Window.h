@@ -173,13 +173,14 @@ void maxPool2x2Grad(const T *x, const T *y, const T *dy, T *dx,
       const T *x0 = x + row, *x1 = x0 + s.W;
       T *d0 = dx + row, *d1 = d0 + s.W;
       const T *ym = y + (nc * s.OH + oh) * s.OW, *g = dy + (nc * s.OH + oh) * s.OW;
+      // Bitwise, not short-circuit, so the loop is branch-free (a branch
+      // per element mispredicts on real data) and vectorizes.
       for (int64_t ow = 0; ow < s.OW; ++ow) {
         T m = ym[ow], c = g[ow] + T(0);
-        bool h0 = x0[2 * ow] == m;
-        bool h1 = !h0 && x0[2 * ow + 1] == m;
-        bool h2 = !h0 && !h1 && x1[2 * ow] == m;
-        bool h3 = !h0 && !h1 && !h2 && x1[2 * ow + 1] == m;
-        d0[2 * ow] = h0 ? c : T(0);
+        bool e0 = x0[2 * ow] == m, e1 = x0[2 * ow + 1] == m,
+             e2 = x1[2 * ow] == m, e3 = x1[2 * ow + 1] == m;
+        bool h1 = e1 & !e0, h2 = e2 & !(e0 | e1), h3 = e3 & !(e0 | e1 | e2);
+        d0[2 * ow] = e0 ? c : T(0);
         d0[2 * ow + 1] = h1 ? c : T(0);
         d1[2 * ow] = h2 ? c : T(0);
         d1[2 * ow + 1] = h3 ? c : T(0);
