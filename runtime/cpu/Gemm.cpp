@@ -226,6 +226,23 @@ constexpr int64_t kParallelMacs = int64_t(1) << 20;
 template <typename T, typename R>
 void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
            int64_t n, GemmOperand a, GemmOperand b, R *c, int64_t ldc) {
+  // A narrow C (a classifier's 10 columns) would fill a fraction of every
+  // microkernel tile: compute Cᵀ = Bᵀ Aᵀ (the same products and sums:
+  // a*b == b*a, each fused once) into scratch, then transpose it into C.
+  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0) {
+    using Ac = typename Acc<R>::type;
+    Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
+    if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {
+      gemmT<T, R>(uk, rows, n, k, m, GemmOperand{b.p, b.ld, !b.transposed},
+                  GemmOperand{a.p, a.ld, !a.transposed},
+                  reinterpret_cast<R *>(ct), m);
+      Ac *cc = reinterpret_cast<Ac *>(c);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          cc[i * ldc + j] = ct[j * m + i];
+      return;
+    }
+  }
   int64_t threads = m * n * k >= kParallelMacs ? tdl_rt_num_threads() : 1;
   int64_t panels = (n + uk.nr - 1) / uk.nr;
   if (threads <= 1 || panels < 2) {

@@ -115,10 +115,19 @@ inline int64_t gemmScratchBound(int64_t m, int64_t k, int64_t n,
                                 int64_t accBytes) {
   auto align = [](int64_t v) { return (v + 63) / 64 * 64; };
   auto lesser = [](int64_t a, int64_t b) { return a < b ? a : b; };
-  int64_t kc = lesser(kKC, k);
-  int64_t mc = lesser(kMCTiles * kMaxMR, m + kMaxMR - 1);
-  int64_t nc = lesser(kNCTiles * kMaxNR, n + kMaxNR - 1);
-  return align(mc * kc * accBytes) + align(kc * nc * accBytes);
+  auto packed = [&](int64_t m, int64_t k, int64_t n) {
+    int64_t kc = lesser(kKC, k);
+    int64_t mc = lesser(kMCTiles * kMaxMR, m + kMaxMR - 1);
+    int64_t nc = lesser(kNCTiles * kMaxNR, n + kMaxNR - 1);
+    return align(mc * kc * accBytes) + align(kc * nc * accBytes);
+  };
+  int64_t bound = packed(m, k, n);
+  // A narrow C is computed transposed in scratch (Gemm.cpp gemmT).
+  if (2 * n <= kMaxNR) {
+    int64_t narrow = align(n * m * accBytes) + packed(n, k, m);
+    bound = narrow > bound ? narrow : bound;
+  }
+  return bound;
 }
 
 /// gemmOf with the dtype as a value (tests).
