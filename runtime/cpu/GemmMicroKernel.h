@@ -149,8 +149,54 @@ rowsPanel(int64_t i, int64_t j0, int64_t k, const Ac *__restrict a,
       memcpy(c + (i + r) * ldc + j0 + v * L, &acc[r][v], VB);
 }
 
+/// RB rows of C, the last `tail` (< one vector) columns from j0: one vector
+/// of accumulators in registers over rows 0..k-2 of B, each load reading
+/// past the tail into the row's padding or the next row (inside B; those
+/// lanes are never stored), then B's last row, whose elements past the
+/// tail may be outside B, element by element; the sums are the same. Needs
+/// ldb >= one vector and k >= 1.
+template <int RB, int VB, typename Ac, bool Fma>
+__attribute__((always_inline)) inline void
+rowsPanelTail(int64_t i, int64_t j0, int64_t tail, int64_t k,
+              const Ac *__restrict a, int64_t lda, const Ac *__restrict b,
+              int64_t ldb, Ac *__restrict c, int64_t ldc) {
+  typedef Ac V __attribute__((vector_size(VB)));
+  constexpr int L = VB / int(sizeof(Ac));
+  V acc[RB];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < RB; ++r)
+    acc[r] = V{};
+  const Ac *arow = a + i * lda;
+  const Ac *bp = b + j0;
+  for (int64_t p = 0; p + 1 < k; ++p, bp += ldb) {
+    V bv;
+    memcpy(&bv, bp, VB);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < RB; ++r) {
+      Ac ar = arow[r * lda + p];
+      if constexpr (Fma) {
+        V av;
+#pragma clang loop unroll(full)
+        for (int l = 0; l < L; ++l)
+          av[l] = ar;
+        acc[r] = __builtin_elementwise_fma(av, bv, acc[r]);
+      } else {
+        acc[r] = acc[r] + bv * ar;
+      }
+    }
+  }
+  Ac last[RB][L];
+  memcpy(last, acc, sizeof(last));
+  for (int r = 0; r < RB; ++r) {
+    Ac ar = arow[r * lda + k - 1];
+    for (int64_t l = 0; l < tail; ++l)
+      c[(i + r) * ldc + j0 + l] = kernels::mulAdd(last[r][l], ar, bp[l]);
+  }
+}
+
 /// RB rows of C in register panels of 2, then 1 vector of columns; the
-/// last columns (fewer than a vector) by rowsBlock.
+/// last columns (fewer than a vector) by rowsPanelTail, or by rowsBlock
+/// when B's rows are shorter than a vector.
 template <int RB, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
 rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
@@ -162,7 +208,9 @@ rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
     rowsPanel<RB, 2, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
   for (; j + L <= n; j += L)
     rowsPanel<RB, 1, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
-  if (j < n)
+  if (j < n && ldb >= L && k >= 1)
+    rowsPanelTail<RB, VB, Ac, Fma>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
+  else if (j < n)
     rowsBlock<RB, Ac, Ac, Ac>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
 }
 
