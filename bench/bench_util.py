@@ -6,6 +6,8 @@ import subprocess
 import tempfile
 import time
 
+import numpy as np
+
 
 def median_ms(fn, reps=20, warmup=3):
     """Median wall time of fn() in milliseconds, after `warmup` calls."""
@@ -59,3 +61,18 @@ def compare_ms(tdl_step, torch_step, threads, reps):
     print(f"compared: tdlc {tdlc_ms:8.3f} ms, torch {torch_ms:8.3f} ms")
     print(f"torch / tdlc: {torch_ms / tdlc_ms:.2f} ({threads} thread(s))")
     return tdlc_ms, torch_ms
+
+
+def threads_from_argv(argv, usage):
+    """`argv` is [script, tdlc, [THREADS]]: the thread count (default 1),
+    also set as TDL_NUM_THREADS for the tdlc object."""
+    if len(argv) not in (2, 3):
+        raise SystemExit(usage)
+    threads = int(argv[2]) if len(argv) == 3 else 1
+    os.environ["TDL_NUM_THREADS"] = str(threads)
+    return threads
+
+
+def random_params(rng, shapes):
+    """N(0, 0.1) f32 arrays of `shapes`, contiguous (passed by pointer)."""
+    return [rng.normal(0, 0.1, s).astype(np.float32) for s in shapes]

@@ -20,7 +20,8 @@ import sys
 
 import numpy as np
 
-from bench_util import compare_ms, load_tdl, median_ms
+from bench_util import (compare_ms, load_tdl, median_ms, random_params,
+                        threads_from_argv)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,),
@@ -28,13 +29,9 @@ SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (256, 120), (120,),
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__)
-    threads = int(sys.argv[2]) if len(sys.argv) == 3 else 1
-    os.environ["TDL_NUM_THREADS"] = str(threads)
+    threads = threads_from_argv(sys.argv, __doc__)
     rng = np.random.default_rng(0)
-    params = [np.ascontiguousarray(rng.normal(0, 0.1, s).astype(np.float32))
-              for s in SHAPES]
+    params = random_params(rng, SHAPES)
     x = rng.uniform(0, 1, (32, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 32).astype(np.int32)
     lib = load_tdl(sys.argv[1], os.path.join(HERE, "lenet_step.tdl"))
