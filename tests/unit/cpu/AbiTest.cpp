@@ -22,6 +22,9 @@ extern "C" void *__real_malloc(size_t);
 /// Heap allocations made by anything in this program (the linker wraps
 /// malloc, tests/unit/cpu/CMakeLists.txt).
 static long mallocCalls = 0;
+/// Bytes malloc'ed by the calling thread (the frame and tape stacks grow
+/// per thread).
+static thread_local long threadMallocBytes = 0;
 
 namespace {
 
@@ -242,6 +245,40 @@ TEST(CpuThreads, ResultsDoNotDependOnTheThreadCount) {
   EXPECT_EQ(bad, (std::vector<int>{0, 0, 0}));
 }
 
+TEST(CpuFrame, RnnMemoryGrowsLinearlyWithTheSteps) {
+  // Each call runs on a fresh thread (fresh stacks) on one kernel thread:
+  // what it mallocs is its frames, its tape and the kernels' scratch. 64
+  // steps must take about 4x what 16 take (the stacks grow by doubling), not
+  // 16x. Per step the tape keeps three 64 KB tensors and the frame holds
+  // a few step-sized slices of x-sized tensors (the input cotangent, double
+  // buffered, and zeros): at most 16 x 64 KB a step even after doubling.
+  tdl_set_num_threads(1);
+  std::vector<float> w(128 * 128);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = float(int(i % 17) - 8) * 0.01f;
+  auto bytesFor = [&](int steps) {
+    long bytes = 0;
+    std::thread t([&] {
+      std::vector<float> x(size_t(steps) * 128 * 128, 0.1f), g(x.size());
+      long before = threadMallocBytes;
+      int32_t rc = steps == 16 ? long_rnn_grad_16(w.data(), x.data(), g.data())
+                               : long_rnn_grad_64(w.data(), x.data(), g.data());
+      EXPECT_EQ(rc, 0);
+      bytes = threadMallocBytes - before;
+    });
+    t.join();
+    return bytes;
+  };
+  long b16 = bytesFor(16), b64 = bytesFor(64);
+  tdl_set_num_threads(2);
+  const long perStep = 128 * 128 * 4;
+  EXPECT_GE(b64, 2 * b16) << b16 << " bytes for 16 steps, " << b64
+                          << " for 64";
+  EXPECT_LE(b64, 6 * b16) << b16 << " bytes for 16 steps, " << b64
+                          << " for 64";
+  EXPECT_LE(b64, 16 * 64 * perStep) << b64 << " bytes for 64 steps";
+}
+
 TEST(CpuFrame, ConcurrentCallsAreIndependent) {
   // Each thread has its own frame stack: results equal a serial run's.
   const int kThreads = 2, kCalls = 30;
@@ -276,5 +313,6 @@ TEST(CpuFrame, ConcurrentCallsAreIndependent) {
 
 extern "C" void *__wrap_malloc(size_t n) {
   ++mallocCalls;
+  threadMallocBytes += long(n);
   return __real_malloc(n);
 }
