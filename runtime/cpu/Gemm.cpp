@@ -181,9 +181,15 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
             const Ac *panelA = pa + ir * kc;
             Ac *ct = c + (ic + ir) * ldc + jc + jr;
             // A last tile of fewer rows: an edge kernel computing as few
-            // of them as it can (the same panel; the sums are the same).
+            // of them as it can; of at most NR/2 columns: the half-width
+            // kernel (the same panels; the sums are the same).
             MicroKernel::Edge kernel = uk.forRows(mr);
-            if (mr == kernel.rows && nr == NR) {
+            int64_t cols = NR;
+            if (kernel.rows == MR && 2 * nr <= NR && uk.half) {
+              kernel.fn = uk.half;
+              cols = NR / 2;
+            }
+            if (mr == kernel.rows && nr == cols) {
               kernel.fn(kc, panelA, panelB, ldbPanel, ct, ldc, accumulate);
               continue;
             }

@@ -44,6 +44,9 @@ struct MicroKernel {
     MicroKernelFn fn;
     int32_t rows;
   } edges[2] = {{nullptr, 0}, {nullptr, 0}};
+  /// MR rows by NR/2 columns (one vector fewer), for a last column panel
+  /// of at most NR/2 columns; null if none.
+  MicroKernelFn half = nullptr;
 
   /// The kernel for a tile of `rows` rows and how many it computes.
   Edge forRows(int64_t rows) const {

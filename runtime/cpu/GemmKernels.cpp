@@ -64,12 +64,29 @@ TDL_EDGE(avx2_f64,   2, TDL_TARGET_AVX2,   double, 32, 6, 2, true)
 TDL_EDGE(avx2_f64,   4, TDL_TARGET_AVX2,   double, 32, 6, 2, true)
 // clang-format on
 
-/// A main kernel with its two edge kernels.
+/// A kernel of one vector of columns fewer (NV = 1) for a last, narrow
+/// column panel: it reads the first NR/2 columns of the packed panel.
+#define TDL_HALF(MAIN, TARGET, AC, VB, MR, FMA)                               \
+  extern "C" TARGET void tdl_isa_##MAIN##_half(                                \
+      int64_t kc, const void *a, const void *b, int64_t ldb, void *c,          \
+      int64_t ldc, bool accumulate) {                                          \
+    microKernel<AC, VB, MR, 1, FMA>(kc, (const AC *)a, (const AC *)b, ldb,     \
+                                    (AC *)c, ldc, accumulate);                 \
+  }
+// clang-format off
+TDL_HALF(avx512_f32, TDL_TARGET_AVX512, float,  64, 12, true)
+TDL_HALF(avx512_f64, TDL_TARGET_AVX512, double, 64, 12, true)
+TDL_HALF(avx2_f32,   TDL_TARGET_AVX2,   float,  32, 6, true)
+TDL_HALF(avx2_f64,   TDL_TARGET_AVX2,   double, 32, 6, true)
+// clang-format on
+
+/// A main kernel with its two edge kernels and its half-width kernel.
 constexpr MicroKernel withEdges(MicroKernel k, MicroKernelFn small,
                                 int32_t smallRows, MicroKernelFn large,
-                                int32_t largeRows) {
+                                int32_t largeRows, MicroKernelFn half) {
   k.edges[0] = {small, smallRows};
   k.edges[1] = {large, largeRows};
+  k.half = half;
   return k;
 }
 
@@ -90,14 +107,16 @@ TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 
 constexpr MicroKernel avx512_f32_edged =
     withEdges(avx512_f32, tdl_isa_avx512_f32_edge4, 4,
-              tdl_isa_avx512_f32_edge8, 8);
+              tdl_isa_avx512_f32_edge8, 8, tdl_isa_avx512_f32_half);
 constexpr MicroKernel avx512_f64_edged =
     withEdges(avx512_f64, tdl_isa_avx512_f64_edge4, 4,
-              tdl_isa_avx512_f64_edge8, 8);
-constexpr MicroKernel avx2_f32_edged = withEdges(
-    avx2_f32, tdl_isa_avx2_f32_edge2, 2, tdl_isa_avx2_f32_edge4, 4);
-constexpr MicroKernel avx2_f64_edged = withEdges(
-    avx2_f64, tdl_isa_avx2_f64_edge2, 2, tdl_isa_avx2_f64_edge4, 4);
+              tdl_isa_avx512_f64_edge8, 8, tdl_isa_avx512_f64_half);
+constexpr MicroKernel avx2_f32_edged =
+    withEdges(avx2_f32, tdl_isa_avx2_f32_edge2, 2, tdl_isa_avx2_f32_edge4, 4,
+              tdl_isa_avx2_f32_half);
+constexpr MicroKernel avx2_f64_edged =
+    withEdges(avx2_f64, tdl_isa_avx2_f64_edge2, 2, tdl_isa_avx2_f64_edge4, 4,
+              tdl_isa_avx2_f64_half);
 
 #define TDL_ROWS(NAME, TARGET, VB, T, R)                                       \
   extern "C" TARGET void tdl_isa_rows_##NAME(                                  \
