@@ -106,16 +106,17 @@ private:
       for (llvm::BasicBlock *succ : llvm::successors(bb))
         if (bb != latch && !blocks.contains(succ))
           return nullptr; // leaves the loop other than by the latch
-    llvm::MDNode *group = llvm::MDNode::getDistinct(fe.ctx, {});
+    llvm::SmallVector<llvm::Instruction *, 16> accesses;
     for (llvm::BasicBlock *bb : blocks)
       for (llvm::Instruction &inst : *bb)
         if (inst.mayReadOrWriteMemory()) {
-          if (!llvm::isa<llvm::LoadInst>(inst) &&
-              !llvm::isa<llvm::StoreInst>(inst) &&
-              !llvm::isa<llvm::CallInst>(inst))
+          if (!llvm::isa<llvm::LoadInst, llvm::StoreInst, llvm::CallInst>(inst))
             return nullptr;
-          inst.setMetadata(llvm::LLVMContext::MD_access_group, group);
+          accesses.push_back(&inst);
         }
+    llvm::MDNode *group = llvm::MDNode::getDistinct(fe.ctx, {});
+    for (llvm::Instruction *inst : accesses)
+      inst->setMetadata(llvm::LLVMContext::MD_access_group, group);
     return group;
   }
 

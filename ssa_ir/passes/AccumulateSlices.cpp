@@ -137,27 +137,19 @@ public:
   bool run(Module &m, DiagnosticEngine &) override {
     for (auto &f : m.getFunctions())
       if (!f->isDerivedDeclaration())
-        visitRegion(f->getBody());
+        walkPostOrder(f->getBody(), [&](Operation *op) {
+          if (op->getOpcode() == Opcode::Add)
+            tryRewrite(op);
+        });
     return true;
   }
 
 private:
-  void visitRegion(Region &r) {
-    for (auto it = r.begin(); it != r.end();) {
-      Operation *op = (it++)->get();
-      for (unsigned k = 0; k < op->getNumRegions(); ++k)
-        visitRegion(op->getRegion(k));
-      if (op->getOpcode() == Opcode::Add)
-        tryRewrite(op);
-    }
-  }
-
   void tryRewrite(Operation *add) {
     for (unsigned side = 0; side < 2; ++side) {
       Operation *dus = sliceIntoZeros(add->getOperand(side), add);
       Value *acc = add->getOperand(1 - side);
-      if (!dus || acc == add->getOperand(side) ||
-          !analysis.neverNegativeZero(acc))
+      if (!dus || !analysis.neverNegativeZero(acc))
         continue;
       Value *u = dus->getOperand(1);
       llvm::SmallVector<Value *, 4> indices(dus->getOperands().drop_front(2));

@@ -90,13 +90,10 @@ public:
 
 private:
   void visitRegion(Region &r) {
-    for (auto it = r.begin(); it != r.end();) {
-      Operation *op = (it++)->get();
-      for (unsigned k = 0; k < op->getNumRegions(); ++k)
-        visitRegion(op->getRegion(k));
+    walkPostOrder(r, [&](Operation *op) {
       if (rewrite(op))
         changed = true;
-    }
+    });
   }
 
   /// Replaces the single result of `op` by `v` and erases `op`.

@@ -51,17 +51,14 @@ bool runsAtLeastOnce(Operation &loop) {
 class LoopInvariantCodeMotion {
 public:
   void visitRegion(Region &r) {
-    for (auto it = r.begin(); it != r.end();) {
-      Operation *op = (it++)->get();
-      for (unsigned k = 0; k < op->getNumRegions(); ++k)
-        visitRegion(op->getRegion(k));
+    walkPostOrder(r, [&](Operation *op) {
       if (op->getOpcode() == Opcode::For)
         hoistFrom(*op, op->getRegion(0), runsAtLeastOnce(*op));
       else if (op->getOpcode() == Opcode::While) {
         hoistFrom(*op, op->getRegion(0), /*alwaysRuns=*/true);
         hoistFrom(*op, op->getRegion(1), /*alwaysRuns=*/false);
       }
-    }
+    });
   }
   unsigned numHoisted = 0;
 

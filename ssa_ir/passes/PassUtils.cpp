@@ -163,4 +163,14 @@ bool isDefinedOutside(const Value *v, const Region &region) {
   return !v->getParentRegion()->isNestedIn(&region);
 }
 
+void walkPostOrder(Region &region,
+                   llvm::function_ref<void(Operation *)> visit) {
+  for (auto it = region.begin(); it != region.end();) {
+    Operation *op = (it++)->get();
+    for (unsigned k = 0; k < op->getNumRegions(); ++k)
+      walkPostOrder(op->getRegion(k), visit);
+    visit(op);
+  }
+}
+
 } // namespace tdl::ir

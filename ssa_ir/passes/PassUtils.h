@@ -15,6 +15,7 @@
 #include "ssa_ir/interp/RuntimeValue.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <optional>
 
@@ -62,6 +63,12 @@ Operation *cloneOp(const Operation &op, Region &dest, Region::iterator pos,
 /// True if `op` or an op nested in its regions has a side effect (print,
 /// call) that must neither be removed, duplicated nor reordered.
 bool hasSideEffects(const Operation &op);
+
+/// Calls `visit` on every op of `region` and of the regions nested in it,
+/// each op after the ops of its own regions. The next op is taken before
+/// `visit` runs, so `visit` may replace or erase the op it is given (not
+/// others of the region).
+void walkPostOrder(Region &region, llvm::function_ref<void(Operation *)> visit);
 
 /// True if `v` is defined outside `region` (so it is available everywhere in
 /// it): a value of an enclosing region.

@@ -26,13 +26,10 @@ namespace {
 class ShapeSinking {
 public:
   void visitRegion(Region &r) {
-    for (auto it = r.begin(); it != r.end();) {
-      Operation *op = (it++)->get();
-      for (unsigned k = 0; k < op->getNumRegions(); ++k)
-        visitRegion(op->getRegion(k));
+    walkPostOrder(r, [&](Operation *op) {
       if (op->hasTrait(Elementwise) && op->getNumResults() == 1)
         trySink(op);
-    }
+    });
   }
 
 private:
