@@ -164,15 +164,15 @@ static bool updatesInPlace(const ir::Value *y, const ir::Value *arg,
   if (code == ir::Opcode::Fused) {
     flat = def->getNumResults() == 1;
     for (const auto &m : def->getRegion(0).getOps())
-      flat = flat && (m->hasTrait(ir::Elementwise) ||
-                      m->hasTrait(ir::Terminator) ||
-                      m->getOpcode() == ir::Opcode::Constant);
+      flat = flat &&
+             (m->hasTrait(ir::Elementwise) || m->hasTrait(ir::Terminator) ||
+              m->getOpcode() == ir::Opcode::Constant);
   }
   bool reads = false;
   for (unsigned i = 0; i < def->getNumOperands(); ++i)
     if (def->getOperand(i) == arg)
-      reads = reads || flat || (code == ir::Opcode::DynamicUpdateSlice &&
-                                i == 0);
+      reads =
+          reads || flat || (code == ir::Opcode::DynamicUpdateSlice && i == 0);
   if (!reads)
     return false;
   for (const ir::Use &u : arg->getUses()) {

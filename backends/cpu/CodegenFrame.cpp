@@ -57,8 +57,8 @@ llvm::Value *FunctionEmitter::inPlaceResultBuffer(const ir::Operation &op,
   if (dying == deadAfter.end())
     return resultBuffer(result);
   int64_t bytes = leafBytes(result->getType());
-  for (const ir::Value *v : op.getOperands().take_front(
-           onlyFirst ? 1 : op.getNumOperands())) {
+  for (const ir::Value *v :
+       op.getOperands().take_front(onlyFirst ? 1 : op.getNumOperands())) {
     if (!llvm::is_contained(dying->second, v) ||
         leafBytes(v->getType()) != bytes || values[v].size() != 1)
       continue;

@@ -449,8 +449,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_pool2d_grad"),
                  {i32(outDt), i32(isMax ? 1 : 0), me.i64Array(params), in(0),
-                  isMax ? in(1)
-                        : llvm::ConstantPointerNull::get(b.getPtrTy()),
+                  isMax ? in(1) : llvm::ConstantPointerNull::get(b.getPtrTy()),
                   leaf(op.getOperands().back()), out});
     return llvm::Error::success();
   }

@@ -113,8 +113,8 @@ runJit(const ir::Module &module, llvm::StringRef entry,
     return shutdownAddr.takeError();
   // The runtime's worker threads run code in the JIT's memory: they are
   // joined before the JIT is destroyed (after the error message is read).
-  auto shutdown = llvm::make_scope_exit(
-      [&] { shutdownAddr->toPtr<void (*)()>()(); });
+  auto shutdown =
+      llvm::make_scope_exit([&] { shutdownAddr->toPtr<void (*)()>()(); });
 
   // One buffer per result leaf (8-byte aligned words).
   llvm::SmallVector<ir::Type, 8> leaves;

@@ -133,8 +133,8 @@ private:
     llvm::TempMDTuple self = llvm::MDTuple::getTemporary(c, {});
     llvm::SmallVector<llvm::Metadata *, 5> ops{
         self.get(),
-        llvm::MDNode::get(
-            c, {llvm::MDString::get(c, "llvm.loop.unroll.disable")}),
+        llvm::MDNode::get(c,
+                          {llvm::MDString::get(c, "llvm.loop.unroll.disable")}),
         flag("llvm.loop.vectorize.enable", yes),
         flag("llvm.loop.vectorize.width", width)};
     if (llvm::MDNode *group = accessGroup(first, latch))

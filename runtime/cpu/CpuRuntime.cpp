@@ -351,9 +351,8 @@ void matmulBatched(int32_t flags, int64_t batchRank, const int64_t *batch,
     numBatches *= batch[d];
   }
   if (sharedB && denseA) {
-    tdl::rt::gemmOf<Dtype>(isa, fast, numBatches * m, k, n,
-                           GemmOperand{a, lda}, GemmOperand{b, ldb, tb}, out,
-                           n);
+    tdl::rt::gemmOf<Dtype>(isa, fast, numBatches * m, k, n, GemmOperand{a, lda},
+                           GemmOperand{b, ldb, tb}, out, n);
     return;
   }
   int64_t idx[16] = {0};
@@ -400,7 +399,8 @@ TDL_RT void tdl_rt_matmul(int32_t dtype, int32_t flags, int64_t batchRank,
                           const void *a, const void *b, void *out) {
   switch (dtype) {
   case 1:
-    return tdl_rt_matmul_i8(flags, batchRank, batch, sa, sb, m, k, n, a, b, out);
+    return tdl_rt_matmul_i8(flags, batchRank, batch, sa, sb, m, k, n, a, b,
+                            out);
   case 2:
     return tdl_rt_matmul_i32(flags, batchRank, batch, sa, sb, m, k, n, a, b,
                              out);

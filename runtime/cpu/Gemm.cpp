@@ -113,7 +113,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
         c[i * ldc + j] = Ac(0);
     return;
   }
-  const T *a = static_cast<const T *>(aOp.p), *b = static_cast<const T *>(bOp.p);
+  const T *a = static_cast<const T *>(aOp.p),
+          *b = static_cast<const T *>(bOp.p);
   const Strides sa(aOp), sb(bOp);
   // The unpacked kernel for a few rows reads row-major operands.
   bool rowMajor = !aOp.transposed && !bOp.transposed;
@@ -142,7 +143,7 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
         Ac acc = Ac(0);
         for (int64_t p = 0; p < k; ++p)
           acc = kernels::mulAdd(acc, Ac(R(a[i * sa.rs + p * sa.cs])),
-                       Ac(R(b[p * sb.rs + j * sb.cs])));
+                                Ac(R(b[p * sb.rs + j * sb.cs])));
         c[i * ldc + j] = acc;
       }
     return;
@@ -151,8 +152,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // Few rows of C: each B panel serves at most kDirectBTiles row tiles,
   // too few to repay packing it; the microkernel reads a row-major B of
   // the accumulator's width in place (NR consecutive elements per row).
-  const bool directB = !bOp.transposed && sizeof(T) == sizeof(Ac) &&
-                       m <= kDirectBTiles * MR;
+  const bool directB =
+      !bOp.transposed && sizeof(T) == sizeof(Ac) && m <= kDirectBTiles * MR;
   alignas(64) Ac tile[maxMR * maxNR];
   for (int64_t jc = 0; jc < n; jc += NC) {
     int64_t nc = min64(NC, n - jc);
@@ -166,8 +167,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
                         kc, nc - inPlace, NR, pb);
       for (int64_t ic = 0; ic < m; ic += MC) {
         int64_t mc = min64(MC, m - ic);
-        packA<T, R, Ac>(a + ic * sa.rs + pc * sa.cs, sa.rs, sa.cs, mc, kc,
-                        MR, pa);
+        packA<T, R, Ac>(a + ic * sa.rs + pc * sa.cs, sa.rs, sa.cs, mc, kc, MR,
+                        pa);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int64_t nr = min64(NR, nc - jr);
           const Ac *panelB = pb + (jr - inPlace) * kc;

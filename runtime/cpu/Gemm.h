@@ -93,8 +93,8 @@ void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
 template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
             int64_t lda, const void *b, int64_t ldb, void *c, int64_t ldc) {
-  gemmOf<Dtype>(isa, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb},
-                c, ldc);
+  gemmOf<Dtype>(isa, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb}, c,
+                ldc);
 }
 
 /// The first argument of tdl_rt_matmul_<dtype> (CpuRuntime.cpp): -ffast-math,
@@ -139,8 +139,8 @@ void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
 inline void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k,
                    int64_t n, const void *a, int64_t lda, const void *b,
                    int64_t ldb, void *c, int64_t ldc) {
-  gemmOn(isa, dtype, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb},
-         c, ldc);
+  gemmOn(isa, dtype, fast, m, k, n, GemmOperand{a, lda}, GemmOperand{b, ldb}, c,
+         ldc);
 }
 
 } // namespace tdl::rt

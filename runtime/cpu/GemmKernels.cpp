@@ -42,8 +42,8 @@ namespace tdl::rt {
   constexpr MicroKernel NAME{tdl_isa_##NAME, MR, NV * VB / int(sizeof(AC))};
 
 /// An edge kernel: the first ROWS rows of MAIN's MR-row panels.
-#define TDL_EDGE(MAIN, ROWS, TARGET, AC, VB, MR, NV, FMA)                     \
-  extern "C" TARGET void tdl_isa_##MAIN##_edge##ROWS(                         \
+#define TDL_EDGE(MAIN, ROWS, TARGET, AC, VB, MR, NV, FMA)                      \
+  extern "C" TARGET void tdl_isa_##MAIN##_edge##ROWS(                          \
       int64_t kc, const void *a, const void *b, int64_t ldb, void *c,          \
       int64_t ldc, bool accumulate) {                                          \
     microKernel<AC, VB, ROWS, NV, FMA, MR>(kc, (const AC *)a, (const AC *)b,   \
@@ -66,7 +66,7 @@ TDL_EDGE(avx2_f64,   4, TDL_TARGET_AVX2,   double, 32, 6, 2, true)
 
 /// A kernel of one vector of columns fewer (NV = 1) for a last, narrow
 /// column panel: it reads the first NR/2 columns of the packed panel.
-#define TDL_HALF(MAIN, TARGET, AC, VB, MR, FMA)                               \
+#define TDL_HALF(MAIN, TARGET, AC, VB, MR, FMA)                                \
   extern "C" TARGET void tdl_isa_##MAIN##_half(                                \
       int64_t kc, const void *a, const void *b, int64_t ldb, void *c,          \
       int64_t ldc, bool accumulate) {                                          \
@@ -106,11 +106,11 @@ TDL_KERNEL(generic_u64,     ,                  uint64_t, 16, 6, 2, false)
 // clang-format on
 
 constexpr MicroKernel avx512_f32_edged =
-    withEdges(avx512_f32, tdl_isa_avx512_f32_edge4, 4,
-              tdl_isa_avx512_f32_edge8, 8, tdl_isa_avx512_f32_half);
+    withEdges(avx512_f32, tdl_isa_avx512_f32_edge4, 4, tdl_isa_avx512_f32_edge8,
+              8, tdl_isa_avx512_f32_half);
 constexpr MicroKernel avx512_f64_edged =
-    withEdges(avx512_f64, tdl_isa_avx512_f64_edge4, 4,
-              tdl_isa_avx512_f64_edge8, 8, tdl_isa_avx512_f64_half);
+    withEdges(avx512_f64, tdl_isa_avx512_f64_edge4, 4, tdl_isa_avx512_f64_edge8,
+              8, tdl_isa_avx512_f64_half);
 constexpr MicroKernel avx2_f32_edged =
     withEdges(avx2_f32, tdl_isa_avx2_f32_edge2, 2, tdl_isa_avx2_f32_edge4, 4,
               tdl_isa_avx2_f32_half);

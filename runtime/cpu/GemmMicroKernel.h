@@ -107,9 +107,8 @@ rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
 /// over p in increasing order from zero with the defined step.
 template <int RB, int NV, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
-rowsPanel(int64_t i, int64_t j0, int64_t k, const Ac *__restrict a,
-          int64_t lda, const Ac *__restrict b, int64_t ldb, Ac *__restrict c,
-          int64_t ldc) {
+rowsPanel(int64_t i, int64_t j0, int64_t k, const Ac *__restrict a, int64_t lda,
+          const Ac *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc) {
   typedef Ac V __attribute__((vector_size(VB)));
   constexpr int L = VB / int(sizeof(Ac));
   V acc[RB][NV];
@@ -217,9 +216,9 @@ rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
 /// The last `rows` (< RB + 1) rows: rowsInRegisters with RB = rows.
 template <int RB, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
-rowsTail(int64_t rows, int64_t i, int64_t k, int64_t n,
-         const Ac *__restrict a, int64_t lda, const Ac *__restrict b,
-         int64_t ldb, Ac *__restrict c, int64_t ldc) {
+rowsTail(int64_t rows, int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
+         int64_t lda, const Ac *__restrict b, int64_t ldb, Ac *__restrict c,
+         int64_t ldc) {
   if constexpr (RB > 0) {
     if (rows == RB)
       return rowsInRegisters<RB, VB, Ac, Fma>(i, k, n, a, lda, b, ldb, c, ldc);

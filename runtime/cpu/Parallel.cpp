@@ -25,7 +25,7 @@
 
 #define TDL_RT extern "C" __attribute__((visibility("default")))
 
-extern "C" int32_t *tdl_rt_in_parallel_flag(void); // Workspace.cpp
+extern "C" int32_t *tdl_rt_in_parallel_flag(void);  // Workspace.cpp
 extern "C" void tdl_rt_release_thread_states(void); // Workspace.cpp
 extern "C" void *tdl_rt_frame_push(int64_t bytes, void **save);
 extern "C" void tdl_rt_frame_pop(void **save);
@@ -43,8 +43,8 @@ struct Pool {
   int32_t workers = 0; // threads started
   int32_t threads = 0; // threads to use (0: not decided yet)
   uint64_t generation = 0;
-  int32_t busy = 0;    // workers still in the current loop
-  int32_t running = 0; // a loop is in progress (one at a time)
+  int32_t busy = 0;     // workers still in the current loop
+  int32_t running = 0;  // a loop is in progress (one at a time)
   int32_t stopping = 0; // tdl_rt_shutdown: workers leave, loops run serially
   pthread_t handles[kMaxThreads];
   // The current loop.
@@ -100,10 +100,10 @@ void *workerMain(void *arg) {
   if (tdl_rt_frame_push(1, save))
     tdl_rt_frame_pop(save);
   for (;;) {
-    for (int32_t i = 0; i < kSpins &&
-                        __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) ==
-                            seen &&
-                        !__atomic_load_n(&pool.stopping, __ATOMIC_ACQUIRE);
+    for (int32_t i = 0;
+         i < kSpins &&
+         __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE) == seen &&
+         !__atomic_load_n(&pool.stopping, __ATOMIC_ACQUIRE);
          ++i)
       spinPause();
     pthread_mutex_lock(&pool.mu);

@@ -40,8 +40,7 @@ template <typename T> inline T maxStep(T acc, T v) {
 
 /// max_pool2d with 2x2 windows, stride 2 and no padding (LeNet's, VGG's):
 /// pool2d's result, branch-free over each output row.
-template <typename T>
-void maxPool2x2(const T *xp, T *op, const PoolShape &s) {
+template <typename T> void maxPool2x2(const T *xp, T *op, const PoolShape &s) {
   using Lim = std::numeric_limits<T>;
   const T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
   for (int64_t nc = 0; nc < s.NC; ++nc)
@@ -172,7 +171,8 @@ void maxPool2x2Grad(const T *x, const T *y, const T *dy, T *dx,
       int64_t row = (nc * s.H + 2 * oh) * s.W;
       const T *x0 = x + row, *x1 = x0 + s.W;
       T *d0 = dx + row, *d1 = d0 + s.W;
-      const T *ym = y + (nc * s.OH + oh) * s.OW, *g = dy + (nc * s.OH + oh) * s.OW;
+      const T *ym = y + (nc * s.OH + oh) * s.OW,
+              *g = dy + (nc * s.OH + oh) * s.OW;
       // Bitwise, not short-circuit, so the loop is branch-free (a branch
       // per element mispredicts on real data) and vectorizes.
       for (int64_t ow = 0; ow < s.OW; ++ow) {

@@ -111,8 +111,8 @@ private:
       args.push_back(loop->getRegion(k).getArgument(arg->getIndex()));
     for (Value *a : args)
       assumed.insert(a);
-    bool ok = neverNegativeZero(body->getTerminator()->getOperand(slot),
-                                depth + 1);
+    bool ok =
+        neverNegativeZero(body->getTerminator()->getOperand(slot), depth + 1);
     for (Value *a : args)
       assumed.erase(a);
     return ok;

@@ -272,10 +272,8 @@ TEST(CpuFrame, RnnMemoryGrowsLinearlyWithTheSteps) {
   long b16 = bytesFor(16), b64 = bytesFor(64);
   tdl_set_num_threads(2);
   const long perStep = 128 * 128 * 4;
-  EXPECT_GE(b64, 2 * b16) << b16 << " bytes for 16 steps, " << b64
-                          << " for 64";
-  EXPECT_LE(b64, 6 * b16) << b16 << " bytes for 16 steps, " << b64
-                          << " for 64";
+  EXPECT_GE(b64, 2 * b16) << b16 << " bytes for 16 steps, " << b64 << " for 64";
+  EXPECT_LE(b64, 6 * b16) << b16 << " bytes for 16 steps, " << b64 << " for 64";
   EXPECT_LE(b64, 16 * 64 * perStep) << b64 << " bytes for 64 steps";
 }
 

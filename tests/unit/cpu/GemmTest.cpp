@@ -100,8 +100,8 @@ struct Shape {
 // narrow C computed transposed (n <= NR/2, m >= 2 MR), a last column panel
 // of exactly NR/2 (the half-width kernel writing C directly).
 const Shape shapes[] = {
-    {1, 1, 1},    {7, 13, 29},  {3, 5, 17},     {4, 0, 6},    {0, 3, 4},
-    {5, 3000, 9}, {33, 70, 65}, {200, 300, 70}, {9, 5, 2100}, {64, 64, 64},
+    {1, 1, 1},     {7, 13, 29},  {3, 5, 17},     {4, 0, 6},    {0, 3, 4},
+    {5, 3000, 9},  {33, 70, 65}, {200, 300, 70}, {9, 5, 2100}, {64, 64, 64},
     {100, 37, 10}, {64, 300, 3}, {24, 8, 48}};
 
 template <typename T, typename R> void checkExact(int32_t dtype) {
@@ -155,8 +155,8 @@ template <typename T, typename R> void checkTransposed(int32_t dtype) {
                    tb ? rt::GemmOperand{bt.data(), s.k, true}
                       : rt::GemmOperand{b.data(), s.n},
                    got.data(), s.n);
-        ASSERT_EQ(0, std::memcmp(want.data(), got.data(),
-                                 want.size() * sizeof(R)));
+        ASSERT_EQ(
+            0, std::memcmp(want.data(), got.data(), want.size() * sizeof(R)));
       }
 }
 

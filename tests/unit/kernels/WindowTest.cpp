@@ -40,10 +40,10 @@ template <typename T> void checkFastPathIsTheDefinition() {
     for (bool isMax : {true, false}) {
       SCOPED_TRACE(::testing::Message()
                    << c.h << "x" << c.w << " window " << c.wh << "x" << c.ww
-                   << " stride " << c.sh << "x" << c.sw << (isMax ? " max"
-                                                                  : " avg"));
-      PoolShape s = shapeOf(3, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb,
-                            c.pl, c.pr);
+                   << " stride " << c.sh << "x" << c.sw
+                   << (isMax ? " max" : " avg"));
+      PoolShape s =
+          shapeOf(3, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr);
       std::vector<T> x(size_t(s.NC * s.H * s.W)), y(size_t(s.NC * s.OH * s.OW)),
           dy(y.size());
       for (T &v : x) { // a coarse grid: many ties
@@ -56,8 +56,8 @@ template <typename T> void checkFastPathIsTheDefinition() {
       }
       tdl::kernels::pool2d<T>(x.data(), y.data(), s, true);
       std::vector<T> fast(x.size(), T(7)), sum(x.size(), T(7));
-      tdl::kernels::pool2dGrad<T>(x.data(), y.data(), dy.data(), fast.data(),
-                                  s, isMax);
+      tdl::kernels::pool2dGrad<T>(x.data(), y.data(), dy.data(), fast.data(), s,
+                                  isMax);
       tdl::kernels::pool2dGradBySum<T>(x.data(), y.data(), dy.data(),
                                        sum.data(), s, isMax);
       ASSERT_EQ(std::memcmp(fast.data(), sum.data(), fast.size() * sizeof(T)),
@@ -82,8 +82,9 @@ TEST(KernelsPool2d, TwoByTwoIsTheDefinition) {
     uint32_t nanBits = 0x7fc00000u | uint32_t(i);
     float nan;
     std::memcpy(&nan, &nanBits, 4);
-    x[i] = r == 0 ? nan : r == 1 ? -std::numeric_limits<float>::infinity()
-                                 : float(int(rng() % 5)) - 2.0f;
+    x[i] = r == 0   ? nan
+           : r == 1 ? -std::numeric_limits<float>::infinity()
+                    : float(int(rng() % 5)) - 2.0f;
   }
   std::vector<float> fast(size_t(s.NC * s.OH * s.OW)), slow(fast.size());
   tdl::kernels::pool2d<float>(x.data(), fast.data(), s, true);
