@@ -9,49 +9,39 @@
 // interpreter shares the common prefix, so a push is O(1)).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/Ops.h"
+#include "ssa_ir/TypeRuleHelpers.h"
 
 namespace tdl::ir {
 
-static TypeRuleResult tapeFail(std::string msg) {
-  TypeRuleResult r;
-  r.error = std::move(msg);
-  return r;
-}
-
-static TypeRuleResult tapeOk(const Type &t) {
-  TypeRuleResult r;
-  r.types.push_back(t);
-  return r;
-}
+using namespace rules;
 
 TypeRuleResult ruleTapeNew(const TypeRuleInput &in) {
   if (in.declaredResults.size() != 1 || !in.declaredResults[0].isTape())
-    return tapeFail("needs one tape result type");
-  return tapeOk(in.declaredResults[0]);
+    return fail("needs one tape result type");
+  return ok(in.declaredResults[0]);
 }
 
 TypeRuleResult ruleTapePush(const TypeRuleInput &in) {
   const Type &t = in.operands[0], &v = in.operands[1];
   if (!t.isTape())
-    return tapeFail("operand 0 must be a tape, got " + t.str());
+    return fail("operand 0 must be a tape, got " + t.str());
   if (t.getTapeElement() != v)
-    return tapeFail("pushes " + v.str() + " onto " + t.str());
-  return tapeOk(t);
+    return fail("pushes " + v.str() + " onto " + t.str());
+  return ok(t);
 }
 
 TypeRuleResult ruleTapeTop(const TypeRuleInput &in) {
   const Type &t = in.operands[0];
   if (!t.isTape())
-    return tapeFail("operand must be a tape, got " + t.str());
-  return tapeOk(t.getTapeElement());
+    return fail("operand must be a tape, got " + t.str());
+  return ok(t.getTapeElement());
 }
 
 TypeRuleResult ruleTapePop(const TypeRuleInput &in) {
   const Type &t = in.operands[0];
   if (!t.isTape())
-    return tapeFail("operand must be a tape, got " + t.str());
-  return tapeOk(t);
+    return fail("operand must be a tape, got " + t.str());
+  return ok(t);
 }
 
 } // namespace tdl::ir
