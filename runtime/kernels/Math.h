@@ -98,15 +98,23 @@ template <class T> TDL_MATH_INLINE Expm1Parts<T> expm1Parts(T x) {
   return {s.hi, (s.lo + alo) + bl, f};
 }
 
-/// log2|x| as hi + lo with a relative error ~2^-40 (float) / ~2^-67
-/// (double), for finite x > 0.
-template <class T> TDL_MATH_INLINE DD<T> log2Dd(T x) {
+/// x = 2^k m with m in [sqrt(1/2), sqrt(2)), for finite x > 0 (subnormals
+/// scaled into the normals first): the split of log and log2.
+template <class T> struct LogSplit { T k, m; };
+template <class T> TDL_MATH_INLINE LogSplit<T> logSplit(T x) {
   using U = UOf<T>;
   bool sub = x < Tr<T>::kMinNormal;
   T xs = sub ? x * Tr<T>::kTwoMant : x;
   U ix = bits(xs) + (Tr<T>::kOneBits - Tr<T>::kSqrtHalfBits);
-  T e = exponentOf<T>(ix) - (sub ? T(Tr<T>::kMant) : T(0));
+  T k = exponentOf<T>(ix) - (sub ? T(Tr<T>::kMant) : T(0));
   T m = fromBits<T>((ix & Tr<T>::kMantMask) + Tr<T>::kSqrtHalfBits);
+  return {k, m};
+}
+
+/// log2|x| as hi + lo with a relative error ~2^-40 (float) / ~2^-67
+/// (double), for finite x > 0.
+template <class T> TDL_MATH_INLINE DD<T> log2Dd(T x) {
+  auto [e, m] = logSplit(x);
   T f = m - T(1); // exact, in [-0.293, 0.415)
   // s = f / (2 + f) as hi + lo.
   DD<T> d = fastTwoSum(T(2), f);
@@ -289,12 +297,7 @@ template <class T> TDL_MATH_INLINE T logKernel(T k, T f, T c) {
 }
 
 template <class T> TDL_MATH_INLINE T logImpl(T x) {
-  using U = UOf<T>;
-  bool sub = x < Tr<T>::kMinNormal;
-  T xs = sub ? x * Tr<T>::kTwoMant : x;
-  U ix = bits(xs) + (Tr<T>::kOneBits - Tr<T>::kSqrtHalfBits);
-  T k = exponentOf<T>(ix) - (sub ? T(Tr<T>::kMant) : T(0));
-  T m = fromBits<T>((ix & Tr<T>::kMantMask) + Tr<T>::kSqrtHalfBits);
+  auto [k, m] = logSplit(x);
   T y = logKernel(k, m - T(1), T(0));
   y = x == inf<T>() ? x : y;
   y = x == T(0) ? -inf<T>() : y;
