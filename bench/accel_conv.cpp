@@ -15,8 +15,8 @@
 //     [--check] [--config CONFIG.json]
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/ConvPlan.h"
-#include "backends/accel/GemmPlan.h"
+#include "backends/accel/mapping/conv/ConvPlan.h"
+#include "backends/accel/mapping/gemm/GemmPlan.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

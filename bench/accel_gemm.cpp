@@ -2,7 +2,7 @@
 //
 // Google Benchmark: simulates C = A · W^T for square int8 GEMMs (up to
 // 1024³ = 1.07 G MACs) with the reference double-buffered schedule of
-// backends/accel/TiledGemm.h, and reports simulated MACs per wall-clock
+// backends/accel/mapping/TiledGemm.h, and reports simulated MACs per wall-clock
 // second ("macs_per_s") plus the timing model's cycles and utilization.
 // A few output elements are checked against a scalar dot product so a
 // fast-but-wrong simulator cannot report a number.
@@ -10,9 +10,9 @@
 //   ninja -C build bench_accel_gemm && build/bench/bench_accel_gemm
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/Encoding.h"
-#include "backends/accel/Simulator.h"
-#include "backends/accel/TiledGemm.h"
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/sim/Simulator.h"
+#include "backends/accel/mapping/TiledGemm.h"
 
 #include <benchmark/benchmark.h>
 

@@ -15,7 +15,7 @@
 //     [--check] [--config CONFIG.json]
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/GemmPlan.h"
+#include "backends/accel/mapping/gemm/GemmPlan.h"
 
 #include <fmt/format.h>
 

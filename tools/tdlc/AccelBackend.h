@@ -5,8 +5,8 @@
 
 #include "tools/tdlc/Session.h"
 
-#include "backends/accel/Config.h"
-#include "backends/accel/compiler/Partition.h"
+#include "backends/accel/isa/Config.h"
+#include "backends/accel/offload/Partition.h"
 
 #include <optional>
 

@@ -8,7 +8,7 @@
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
-#include "backends/accel/compiler/AsmEmitter.h"
+#include "backends/accel/offload/AsmEmitter.h"
 #include "lang/ASTDumper.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"

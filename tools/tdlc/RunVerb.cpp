@@ -18,7 +18,7 @@
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
-#include "backends/accel/compiler/Executor.h"
+#include "backends/accel/offload/Executor.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
 #include "ssa_ir/PassManager.h"

@@ -8,14 +8,14 @@
 // unreadable file (CLI.md).
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/Assembler.h"
-#include "backends/accel/Config.h"
-#include "backends/accel/Dram.h"
-#include "backends/accel/Encoding.h"
-#include "backends/accel/Printer.h"
-#include "backends/accel/Simulator.h"
-#include "backends/accel/Stats.h"
-#include "backends/accel/Trace.h"
+#include "backends/accel/asm/Assembler.h"
+#include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/Dram.h"
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/isa/Printer.h"
+#include "backends/accel/sim/Simulator.h"
+#include "backends/accel/sim/Stats.h"
+#include "backends/accel/sim/Trace.h"
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/Session.h"

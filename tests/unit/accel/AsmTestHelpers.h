@@ -2,7 +2,7 @@
 #ifndef TDL_TESTS_UNIT_ACCEL_ASMTESTHELPERS_H
 #define TDL_TESTS_UNIT_ACCEL_ASMTESTHELPERS_H
 
-#include "backends/accel/Assembler.h"
+#include "backends/accel/asm/Assembler.h"
 #include "lang/Diagnostic.h"
 #include "lang/SourceManager.h"
 

@@ -1,8 +1,8 @@
 //===- AssemblerTest.cpp - .tasm syntax, diagnostics, disassembly --------===//
 #include "AsmTestHelpers.h"
 
-#include "backends/accel/Encoding.h"
-#include "backends/accel/Printer.h"
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/isa/Printer.h"
 
 #include "gtest/gtest.h"
 

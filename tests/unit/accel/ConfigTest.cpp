@@ -1,5 +1,5 @@
 //===- ConfigTest.cpp - parsing and validating the hardware description --===//
-#include "backends/accel/Config.h"
+#include "backends/accel/isa/Config.h"
 
 #include "gtest/gtest.h"
 

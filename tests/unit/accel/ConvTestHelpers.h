@@ -4,7 +4,7 @@
 
 #include "SimTestHelpers.h"
 
-#include "backends/accel/ConvPlan.h"
+#include "backends/accel/mapping/conv/ConvPlan.h"
 
 #include "gtest/gtest.h"
 

@@ -1,6 +1,6 @@
 //===- EncodingTest.cpp - 128-bit instructions, 32-bit micro-ops ---------===//
-#include "backends/accel/Encoding.h"
-#include "backends/accel/Printer.h"
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/isa/Printer.h"
 
 #include "gtest/gtest.h"
 

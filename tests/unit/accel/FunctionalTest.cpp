@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "SimTestHelpers.h"
 
-#include "backends/accel/TiledGemm.h"
+#include "backends/accel/mapping/TiledGemm.h"
 
 #include "gtest/gtest.h"
 

@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "GemmTestHelpers.h"
 
-#include "backends/accel/GemmEpilogue.h"
-#include "backends/accel/GemmSearch.h"
+#include "backends/accel/mapping/gemm/GemmEpilogue.h"
+#include "backends/accel/mapping/gemm/GemmSearch.h"
 
 #include <random>
 

@@ -9,11 +9,11 @@
 #include "AsmTestHelpers.h"
 #include "GemmTestHelpers.h"
 
-#include "backends/accel/GemmCodegen.h"
-#include "backends/accel/GemmLayout.h"
-#include "backends/accel/GemmSearch.h"
-#include "backends/accel/TiledGemm.h"
-#include "backends/accel/Trace.h"
+#include "backends/accel/mapping/gemm/GemmCodegen.h"
+#include "backends/accel/mapping/gemm/GemmLayout.h"
+#include "backends/accel/mapping/gemm/GemmSearch.h"
+#include "backends/accel/mapping/TiledGemm.h"
+#include "backends/accel/sim/Trace.h"
 
 #include "llvm/Support/JSON.h"
 

@@ -4,7 +4,7 @@
 
 #include "SimTestHelpers.h"
 
-#include "backends/accel/GemmPlan.h"
+#include "backends/accel/mapping/gemm/GemmPlan.h"
 
 #include "gtest/gtest.h"
 

@@ -1,7 +1,7 @@
 //===- RuntimeTest.cpp - the C host API ----------------------------------===//
-#include "runtime/AccelRuntime.h"
+#include "backends/accel/driver/AccelRuntime.h"
 
-#include "backends/accel/Encoding.h"
+#include "backends/accel/isa/Encoding.h"
 
 #include "gtest/gtest.h"
 

@@ -2,10 +2,10 @@
 #ifndef TDL_TESTS_UNIT_ACCEL_SIMTESTHELPERS_H
 #define TDL_TESTS_UNIT_ACCEL_SIMTESTHELPERS_H
 
-#include "backends/accel/Config.h"
-#include "backends/accel/Dram.h"
-#include "backends/accel/Encoding.h"
-#include "backends/accel/Simulator.h"
+#include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/Dram.h"
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/sim/Simulator.h"
 
 #include <cstring>
 #include <random>

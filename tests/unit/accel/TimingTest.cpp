@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "SimTestHelpers.h"
 
-#include "backends/accel/TiledGemm.h"
-#include "backends/accel/Trace.h"
+#include "backends/accel/mapping/TiledGemm.h"
+#include "backends/accel/sim/Trace.h"
 
 #include "llvm/Support/JSON.h"
 

@@ -1,0 +1,428 @@
+//===- ConvCodegen.cpp - SRAM layout and instruction emission of a conv --===//
+#include "backends/accel/mapping/conv/ConvCodegen.h"
+
+#include "backends/accel/mapping/TokenSync.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <tuple>
+
+namespace tdl::accel {
+
+namespace {
+
+llvm::Error error(std::string message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The largest LOAD padding (4-bit fields).
+constexpr uint32_t MaxPad = 15;
+
+/// Micro-op sets, deduplicated by everything that determines them.
+class ConvUops {
+public:
+  /// One GEMM's set: (o block, c block, kh, kw) in that order.
+  uint32_t gemmSet(uint32_t dst, uint32_t dstPitch, uint32_t src,
+                   uint32_t planeSize, uint32_t planeWidth, uint32_t wgt,
+                   uint32_t tO, uint32_t tC, const ConvOp &op) {
+    auto key =
+        std::make_tuple(dst, dstPitch, src, planeSize, planeWidth, wgt, tO, tC);
+    auto [it, inserted] = sets.try_emplace(key, 0);
+    if (inserted) {
+      it->second = uint32_t(uops.size());
+      for (uint32_t ob = 0; ob < tO; ++ob)
+        for (uint32_t cb = 0; cb < tC; ++cb)
+          for (uint32_t a = 0; a < op.kh; ++a)
+            for (uint32_t b = 0; b < op.kw; ++b)
+              uops.push_back(
+                  MicroOp{dst + ob * dstPitch,
+                          src + cb * planeSize + a * op.dilationH * planeWidth +
+                              b * op.dilationW,
+                          wgt + ((ob * tC + cb) * op.kh + a) * op.kw + b});
+    }
+    return it->second;
+  }
+  uint32_t single(uint32_t dst, uint32_t src) {
+    auto [it, inserted] = singles.try_emplace({dst, src}, 0);
+    if (inserted) {
+      it->second = uint32_t(uops.size());
+      uops.push_back(MicroOp{dst, src, 0});
+    }
+    return it->second;
+  }
+  std::vector<MicroOp> uops;
+
+private:
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+                      uint32_t, uint32_t, uint32_t>,
+           uint32_t>
+      sets;
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> singles;
+};
+
+/// Slots tiles rotate through; a tile still in a slot is not reloaded.
+struct SlotRing {
+  using Tag = std::pair<uint64_t, uint32_t>;
+  SlotRing(uint32_t slots, uint32_t slotSize)
+      : slotSize(slotSize), tags(slots), filler(slots), lastReader(slots) {}
+  std::pair<uint32_t, bool> acquire(Tag tag) {
+    for (uint32_t s = 0; s < tags.size(); ++s)
+      if (tags[s] == tag)
+        return {s, false};
+    uint32_t s = next;
+    next = (next + 1) % uint32_t(tags.size());
+    tags[s] = tag;
+    return {s, true};
+  }
+  uint32_t slotSize;
+  uint32_t next = 0;
+  std::vector<std::optional<Tag>> tags;
+  std::vector<std::optional<TokenSyncBuilder::Id>> filler, lastReader;
+};
+
+/// A GEMM/ALU loop; factors of a loop that runs once are 0.
+LoopNest loop(uint32_t uopBgn, uint32_t uopEnd, uint32_t iterOut,
+              uint32_t iterIn, uint32_t dstOut, uint32_t dstIn,
+              uint32_t srcOut = 0, uint32_t srcIn = 0) {
+  LoopNest l;
+  l.uopBgn = uopBgn, l.uopEnd = uopEnd;
+  l.iterOut = iterOut, l.iterIn = iterIn;
+  l.dstFactorOut = iterOut > 1 ? dstOut : 0;
+  l.dstFactorIn = iterIn > 1 ? dstIn : 0;
+  l.srcFactorOut = iterOut > 1 ? srcOut : 0;
+  l.srcFactorIn = iterIn > 1 ? srcIn : 0;
+  return l;
+}
+
+/// A tile's output values in ACC (pixel, o block) ↔ DRAM (nb, oh, ow, ob)
+/// as few 2-D transfers as the layouts allow: one when the tile has whole
+/// output rows or all o blocks, else one per output row.
+struct Transfer {
+  uint32_t sram;
+  uint64_t dram; // element offset from the tile's first value
+  uint32_t y, x, stride;
+};
+
+} // namespace
+
+uint32_t convTileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
+                           uint32_t outW, uint32_t oBlocks) {
+  return tO == oBlocks || cols == outW ? 1 : rows;
+}
+
+namespace {
+
+std::vector<Transfer> tileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
+                                    uint32_t outW, uint32_t oBlocks) {
+  std::vector<Transfer> out;
+  if (tO == oBlocks && cols == outW)
+    out.push_back({0, 0, 1, rows * cols * tO, rows * cols * tO});
+  else if (cols == outW)
+    out.push_back({0, 0, rows * cols, tO, oBlocks});
+  else if (tO == oBlocks)
+    out.push_back({0, 0, rows, cols * tO, outW * oBlocks});
+  else
+    for (uint32_t r = 0; r < rows; ++r)
+      out.push_back(
+          {r * cols * tO, uint64_t(r) * outW * oBlocks, cols, tO, oBlocks});
+  return out;
+}
+
+uint32_t span(uint32_t count, uint32_t kernel, uint32_t stride,
+              uint32_t dilation) {
+  return (count - 1) * stride + (kernel - 1) * dilation + 1;
+}
+
+} // namespace
+
+EpilogueUse analyzeConvEpilogue(const ConvOp &op) {
+  return analyzeEpilogue(GemmOp{1, 1, 1, op.operands, op.epilogue});
+}
+
+ConvWindow convWindow(uint32_t outStart, uint32_t outCount, uint32_t inSize,
+                      uint32_t pad, uint32_t kernel, uint32_t stride,
+                      uint32_t dilation) {
+  int64_t start = int64_t(outStart) * stride - int64_t(pad);
+  int64_t end = start + span(outCount, kernel, stride, dilation);
+  int64_t lo = std::max<int64_t>(start, 0);
+  int64_t hi = std::min<int64_t>(end, inSize);
+  ConvWindow w;
+  if (hi > lo) {
+    w.first = uint32_t(lo), w.rows = uint32_t(hi - lo);
+    w.pad0 = uint32_t(lo - start), w.pad1 = uint32_t(end - hi);
+  } else { // all padding: only zeros
+    uint32_t total = uint32_t(end - start);
+    w.pad0 = std::min(total, MaxPad);
+    w.pad1 = total - w.pad0;
+  }
+  return w;
+}
+
+ConvTiling computeConvTiling(const Config &config, const ConvOp &op,
+                             const EpilogueUse &epi, const ConvSchedule &s) {
+  ConvTiling t;
+  t.nBlocks = uint32_t(llvm::divideCeil(op.n, config.batch));
+  t.cBlocks = uint32_t(llvm::divideCeil(op.c, config.blockIn));
+  t.oBlocks = uint32_t(llvm::divideCeil(op.o, config.blockOut));
+  t.outH = op.outH(), t.outW = op.outW();
+  t.tileRows = std::min(s.tileRows, t.outH);
+  t.tileCols = std::min(s.tileCols, t.outW);
+  t.tileO = std::min(s.tileO, t.oBlocks);
+  t.tileC = std::min(s.tileC, t.cBlocks);
+  t.rowTiles = uint32_t(llvm::divideCeil(t.outH, t.tileRows));
+  t.colTiles = uint32_t(llvm::divideCeil(t.outW, t.tileCols));
+  t.oTiles = uint32_t(llvm::divideCeil(t.oBlocks, t.tileO));
+  t.cTiles = uint32_t(llvm::divideCeil(t.cBlocks, t.tileC));
+  // A one-row kernel with stride > 1 and no top/bottom padding reads
+  // every strideH-th input row only: the LOAD skips the others (its row
+  // pitch is strideH rows).
+  t.rowSkip = op.kh == 1 && op.strideH > 1 && !op.padTop && !op.padBottom;
+  t.spanH = t.rowSkip ? t.tileRows
+                      : span(t.tileRows, op.kh, op.strideH, op.dilationH);
+  t.spanW = span(t.tileCols, op.kw, op.strideW, op.dilationW);
+  t.inpSlots = s.inpSlots, t.wgtSlots = s.wgtSlots, t.accSlots = s.accSlots;
+  t.inpSlotSize = t.tileC * t.spanH * t.spanW;
+  t.wgtSlotSize = t.tileO * t.tileC * op.kh * op.kw;
+  t.accSlotSize = t.tileO * t.tileRows * t.tileCols;
+  t.inpEntries = uint64_t(t.inpSlots) * t.inpSlotSize;
+  t.wgtEntries = uint64_t(t.wgtSlots) * t.wgtSlotSize;
+  t.fullAreaBase = t.accSlots * t.accSlotSize;
+  t.rowAreaBase = t.fullAreaBase + epi.numFull * t.accSlotSize;
+  t.rowWhole = uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * t.oBlocks <=
+               config.accDepth;
+  t.rowAreaSize = t.rowWhole ? t.oBlocks : t.tileO;
+  t.accEntries = uint64_t(t.rowAreaBase) + uint64_t(epi.numRow) * t.rowAreaSize;
+  return t;
+}
+
+bool convTilingFits(const ConvTiling &t, const Config &config) {
+  return t.inpEntries <= config.inpDepth && t.wgtEntries <= config.wgtDepth &&
+         t.accEntries <= config.accDepth;
+}
+
+llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
+                                             const ConvOp &op,
+                                             const ConvLayout &layout,
+                                             const ConvSchedule &s) {
+  if (!s.tileRows || !s.tileCols || !s.tileO || !s.tileC || !s.inpSlots ||
+      !s.wgtSlots || !s.accSlots)
+    return error("schedule tile sizes and slot counts must be positive");
+  EpilogueUse epi = analyzeConvEpilogue(op);
+  const ConvTiling t = computeConvTiling(config, op, epi, s);
+  auto tooBig = [&](llvm::StringRef buffer, uint64_t need, uint32_t depth) {
+    return error(fmt::format(
+        "schedule ({}) needs {} {} entries but the {} buffer has {}",
+        s.describe(), need, buffer.str(), buffer.str(), depth));
+  };
+  if (t.inpEntries > config.inpDepth)
+    return tooBig("INP", t.inpEntries, config.inpDepth);
+  if (t.wgtEntries > config.wgtDepth)
+    return tooBig("WGT", t.wgtEntries, config.wgtDepth);
+  if (t.accEntries > config.accDepth)
+    return tooBig("ACC", t.accEntries, config.accDepth);
+
+  // Windows: their padding must fit the 4-bit fields, and a column window
+  // must hold a real column (a LOAD with x_size 0 writes nothing).
+  std::vector<ConvWindow> rowWin(t.rowTiles), colWin(t.colTiles);
+  for (uint32_t r = 0; r < t.rowTiles; ++r) {
+    uint32_t r0 = r * t.tileRows, rows = std::min(t.tileRows, t.outH - r0);
+    rowWin[r] = t.rowSkip ? ConvWindow{r0 * op.strideH, rows, 0, 0}
+                          : convWindow(r0, rows, op.h, op.padTop, op.kh,
+                                       op.strideH, op.dilationH);
+    if (rowWin[r].pad0 > MaxPad || rowWin[r].pad1 > MaxPad)
+      return error(fmt::format(
+          "schedule ({}): {} rows of padding above or "
+          "below a window exceed the LOAD's {}",
+          s.describe(), std::max(rowWin[r].pad0, rowWin[r].pad1), MaxPad));
+  }
+  for (uint32_t c = 0; c < t.colTiles; ++c) {
+    uint32_t c0 = c * t.tileCols, cols = std::min(t.tileCols, t.outW - c0);
+    colWin[c] =
+        convWindow(c0, cols, op.w, op.padLeft, op.kw, op.strideW, op.dilationW);
+    if (colWin[c].pad0 > MaxPad || colWin[c].pad1 > MaxPad ||
+        colWin[c].rows == 0)
+      return error(fmt::format("schedule ({}): a column window of {} + {} + "
+                               "{} does not fit the LOAD's padding",
+                               s.describe(), colWin[c].pad0, colWin[c].rows,
+                               colWin[c].pad1));
+  }
+
+  // DRAM element addresses (32-bit) and 16-bit strides.
+  const uint32_t khw = op.kh * op.kw;
+  uint64_t lastElem = layout.totalBytes + uint64_t(config.uopDepth) * 4;
+  if (lastElem > UINT32_MAX)
+    return error(fmt::format("the conv needs {} bytes of DRAM, more than a "
+                             "32-bit element address reaches",
+                             layout.totalBytes));
+  if (uint64_t(op.w) * (t.rowSkip ? op.strideH : 1) > 0xFFFF ||
+      uint64_t(t.outW) * t.oBlocks > 0xFFFF ||
+      uint64_t(t.cBlocks) * khw > 0xFFFF)
+    return error("a row of the conv does not fit the 16-bit DMA stride");
+  const uint64_t xElem = layout.xAddr / config.inpElemBytes();
+  const uint64_t wElem = layout.wAddr / config.wgtElemBytes();
+  const uint64_t yElem = layout.yAddr / config.outElemBytes();
+  std::vector<uint64_t> opElem;
+  for (uint64_t addr : layout.operandAddrs)
+    opElem.push_back(addr / config.accElemBytes());
+
+  TokenSyncBuilder prog;
+  ConvUops uops;
+  using Id = TokenSyncBuilder::Id;
+  Id uopLoad = prog.add(Instruction::load(
+      MemType::Uop, 0, uint32_t(layout.uopAddr / Config::uopElemBytes()), 1, 0,
+      0));
+  if (t.rowWhole)
+    for (size_t o = 0; o < op.operands.size(); ++o)
+      if (epi.rowArea[o] >= 0)
+        prog.add(Instruction::load(
+            MemType::Acc,
+            t.rowAreaBase + uint32_t(epi.rowArea[o]) * t.rowAreaSize,
+            uint32_t(opElem[o]), 1, t.oBlocks, t.oBlocks));
+
+  SlotRing inp(t.inpSlots, t.inpSlotSize), wgt(t.wgtSlots, t.wgtSlotSize);
+  std::vector<std::optional<Id>> accLastStore(t.accSlots);
+  std::optional<uint32_t> rowsLoadedFor;
+  uint64_t tileIndex = 0;
+
+  auto body = [&](uint64_t pixelTile, uint32_t ot) {
+    uint32_t nb = uint32_t(pixelTile / (uint64_t(t.rowTiles) * t.colTiles));
+    uint32_t rt = uint32_t(pixelTile / t.colTiles % t.rowTiles);
+    uint32_t ct = uint32_t(pixelTile % t.colTiles);
+    uint32_t r0 = rt * t.tileRows, rows = std::min(t.tileRows, t.outH - r0);
+    uint32_t c0 = ct * t.tileCols, cols = std::min(t.tileCols, t.outW - c0);
+    uint32_t ob0 = ot * t.tileO, tO = std::min(t.tileO, t.oBlocks - ob0);
+    const ConvWindow &rw = rowWin[rt], &cw = colWin[ct];
+    const uint32_t pixels = rows * cols;
+    const uint32_t planeW = cw.span(), plane = rw.span() * planeW;
+    uint32_t accBase = uint32_t(tileIndex % t.accSlots) * t.accSlotSize;
+    std::optional<Id> &slotStore = accLastStore[tileIndex % t.accSlots];
+    ++tileIndex;
+    // OUT / Full-operand element of the tile's first value; ACC holds the
+    // tile as (pixel, o block).
+    const uint64_t tileElem =
+        ((uint64_t(nb) * t.outH + r0) * t.outW + c0) * t.oBlocks + ob0;
+    const std::vector<Transfer> transfers =
+        tileTransfers(rows, cols, tO, t.outW, t.oBlocks);
+    auto loadAcc = [&](uint32_t sram, uint64_t dram,
+                       std::optional<Id> wait) -> Id {
+      Id id = 0;
+      for (const Transfer &x : transfers)
+        id = prog.add(Instruction::load(MemType::Acc, sram + x.sram,
+                                        uint32_t(dram + x.dram), x.y, x.x,
+                                        x.stride),
+                      {wait});
+      return id;
+    };
+
+    Id last = 0;
+    if (epi.fusedInit) {
+      unsigned f = epi.steps[0].operand;
+      last = loadAcc(accBase, opElem[f] + tileElem, slotStore);
+    } else {
+      GemmInsn reset;
+      reset.reset = true;
+      uint32_t u = uops.single(accBase, 0);
+      reset.loop = loop(u, u + 1, 1, pixels * tO, 0, 1);
+      last = prog.add(Instruction::gemmOp(reset), {slotStore});
+    }
+
+    for (uint32_t kt = 0; kt < t.cTiles; ++kt) {
+      uint32_t cb0 = kt * t.tileC, tC = std::min(t.tileC, t.cBlocks - cb0);
+      auto [is, inpLoad] = inp.acquire({pixelTile, kt});
+      uint32_t inpBase = is * inp.slotSize;
+      if (inpLoad) {
+        for (uint32_t cb = 0; cb < tC; ++cb) {
+          uint64_t dram =
+              xElem +
+              ((uint64_t(nb) * t.cBlocks + cb0 + cb) * op.h + rw.first) * op.w +
+              cw.first;
+          Instruction ld = Instruction::load(
+              MemType::Inp, inpBase + cb * plane, uint32_t(dram), rw.rows,
+              cw.rows, t.rowSkip ? op.w * op.strideH : op.w);
+          ld.mem.yPad0 = uint8_t(rw.pad0), ld.mem.yPad1 = uint8_t(rw.pad1);
+          ld.mem.xPad0 = uint8_t(cw.pad0), ld.mem.xPad1 = uint8_t(cw.pad1);
+          inp.filler[is] = prog.add(ld, {inp.lastReader[is]});
+        }
+      }
+      auto [ws, wgtLoad] = wgt.acquire({ot, kt});
+      uint32_t wgtBase = ws * wgt.slotSize;
+      if (wgtLoad) {
+        uint64_t dram = wElem + (uint64_t(ob0) * t.cBlocks + cb0) * khw;
+        wgt.filler[ws] =
+            prog.add(Instruction::load(MemType::Wgt, wgtBase, uint32_t(dram),
+                                       tO, tC * khw, t.cBlocks * khw),
+                     {wgt.lastReader[ws]});
+      }
+      uint32_t u =
+          uops.gemmSet(accBase, 1, inpBase, plane, planeW, wgtBase, tO, tC, op);
+      GemmInsn g;
+      g.loop = loop(u, u + tO * tC * khw, rows, cols, cols * tO, tO,
+                    t.rowSkip ? planeW : op.strideH * planeW, op.strideW);
+      last = prog.add(Instruction::gemmOp(g), {inp.filler[is], wgt.filler[ws]});
+      inp.lastReader[is] = last;
+      wgt.lastReader[ws] = last;
+    }
+
+    // Epilogue operands (COMPUTE loads them, in order with the ALUs).
+    for (size_t f = 0; f < op.operands.size(); ++f)
+      if (epi.fullArea[f] >= 0)
+        loadAcc(t.fullAreaBase + uint32_t(epi.fullArea[f]) * t.accSlotSize,
+                opElem[f] + tileElem, std::nullopt);
+    if (!t.rowWhole && rowsLoadedFor != ot) {
+      for (size_t r = 0; r < op.operands.size(); ++r)
+        if (epi.rowArea[r] >= 0)
+          prog.add(Instruction::load(MemType::Acc,
+                                     t.rowAreaBase + uint32_t(epi.rowArea[r]) *
+                                                         t.rowAreaSize,
+                                     uint32_t(opElem[r] + ob0), 1, tO, tO));
+      rowsLoadedFor = ot;
+    }
+    for (size_t st = epi.fusedInit ? 1 : 0; st < epi.steps.size(); ++st) {
+      const EpilogueStep &step = epi.steps[st];
+      AluInsn alu;
+      alu.op = step.op;
+      uint32_t src = 0, srcOut = 0, srcIn = 0;
+      if (step.useImm) {
+        alu.useImm = true;
+        alu.imm = step.imm;
+      } else if (op.operands[step.operand] == OperandShape::Full) {
+        src = t.fullAreaBase +
+              uint32_t(epi.fullArea[step.operand]) * t.accSlotSize;
+        srcOut = tO, srcIn = 1;
+      } else { // a bias: one ACC element per o block, for every pixel
+        src = t.rowAreaBase +
+              uint32_t(epi.rowArea[step.operand]) * t.rowAreaSize +
+              (t.rowWhole ? ob0 : 0);
+        srcIn = 1;
+      }
+      uint32_t u = uops.single(accBase, src);
+      alu.loop = loop(u, u + 1, pixels, tO, tO, 1, srcOut, srcIn);
+      last = prog.add(Instruction::aluOp(alu));
+    }
+    for (const Transfer &x : transfers)
+      slotStore =
+          prog.add(Instruction::store(accBase + x.sram,
+                                      uint32_t(yElem + tileElem + x.dram), x.y,
+                                      x.x, x.stride),
+                   {last});
+  };
+
+  const uint64_t pixelTiles = t.pixelTiles();
+  if (s.order == ConvOrder::PixelsOuter) {
+    for (uint64_t p = 0; p < pixelTiles; ++p)
+      for (uint32_t ot = 0; ot < t.oTiles; ++ot)
+        body(p, ot);
+  } else {
+    for (uint32_t ot = 0; ot < t.oTiles; ++ot)
+      for (uint64_t p = 0; p < pixelTiles; ++p)
+        body(p, ot);
+  }
+  return prog.finish(uopLoad, std::move(uops.uops), config, s.describe());
+}
+
+} // namespace tdl::accel

@@ -1,0 +1,184 @@
+//===- ConvRun.cpp - packing, running a planned conv, unpacking ----------===//
+#include "backends/accel/mapping/conv/ConvCodegen.h"
+#include "backends/accel/mapping/conv/ConvPlan.h"
+#include "backends/accel/isa/Dram.h"
+#include "backends/accel/isa/Encoding.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace tdl::accel {
+
+namespace {
+
+void writeI32(uint8_t *p, int32_t v) {
+  uint32_t u = uint32_t(v); // little-endian, whatever the host is
+  for (int i = 0; i < 4; ++i)
+    p[i] = uint8_t(u >> (8 * i));
+}
+
+/// Byte offset of value (n, o, i, j) among OUT elements (nb, oh, ow, ob);
+/// times 4 for ACC elements of the same layout.
+uint64_t outValue(const Config &config, const ConvLayout &l, uint32_t oh,
+                  uint32_t ow, uint32_t n, uint32_t o, uint32_t i, uint32_t j) {
+  uint64_t elem = ((uint64_t(n / config.batch) * oh + i) * ow + j) * l.oBlocks +
+                  o / config.blockOut;
+  return elem * config.outElemBytes() +
+         uint64_t(n % config.batch) * config.blockOut + o % config.blockOut;
+}
+
+/// Packs the tensors of `op` (the plan's op after stripConvOp).
+void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
+              llvm::ArrayRef<int8_t> x, llvm::ArrayRef<int8_t> w,
+              llvm::ArrayRef<std::vector<int32_t>> operands) {
+  const Config &config = plan.config;
+  const ConvLayout &l = plan.layout;
+  uint64_t base = dram.allocate(l.totalBytes, config.maxElemBytes());
+  (void)base;
+  assert(base == 0 && "the layout starts at address 0");
+  const uint32_t bi = config.blockIn, bo = config.blockOut,
+                 batch = config.batch;
+  uint8_t *xm = dram.data(l.xAddr);
+  for (uint32_t n = 0; n < op.n; ++n)
+    for (uint32_t c = 0; c < op.c; ++c)
+      for (uint32_t i = 0; i < op.h; ++i)
+        for (uint32_t j = 0; j < op.w; ++j) {
+          uint64_t elem =
+              ((uint64_t(n / batch) * l.cBlocks + c / bi) * op.h + i) * op.w +
+              j;
+          xm[elem * config.inpElemBytes() + (n % batch) * bi + c % bi] =
+              uint8_t(x[((size_t(n) * op.c + c) * op.h + i) * op.w + j]);
+        }
+  uint8_t *wm = dram.data(l.wAddr);
+  for (uint32_t o = 0; o < op.o; ++o)
+    for (uint32_t c = 0; c < op.c; ++c)
+      for (uint32_t a = 0; a < op.kh; ++a)
+        for (uint32_t b = 0; b < op.kw; ++b) {
+          uint64_t elem =
+              ((uint64_t(o / bo) * l.cBlocks + c / bi) * op.kh + a) * op.kw + b;
+          wm[elem * config.wgtElemBytes() + (o % bo) * bi + c % bi] =
+              uint8_t(w[((size_t(o) * op.c + c) * op.kh + a) * op.kw + b]);
+        }
+  EpilogueUse epi = analyzeConvEpilogue(op);
+  const uint32_t oh = op.outH(), ow = op.outW();
+  for (size_t k = 0; k < op.operands.size(); ++k) {
+    const std::vector<int32_t> &v = operands[k];
+    auto value = [&](size_t i) {
+      return int32_t(uint32_t(v[i]) + uint32_t(epi.packAdd[k]));
+    };
+    uint8_t *dst = dram.data(l.operandAddrs[k]);
+    if (op.operands[k] == OperandShape::Row) {
+      // One ACC element per o block, every batch row holding the values.
+      for (uint32_t o = 0; o < op.o; ++o)
+        for (uint32_t b = 0; b < batch; ++b)
+          writeI32(dst + (uint64_t(o / bo) * batch * bo + b * bo + o % bo) * 4,
+                   value(o));
+      continue;
+    }
+    for (uint32_t n = 0; n < op.n; ++n)
+      for (uint32_t o = 0; o < op.o; ++o)
+        for (uint32_t i = 0; i < oh; ++i)
+          for (uint32_t j = 0; j < ow; ++j)
+            writeI32(dst + 4 * outValue(config, l, oh, ow, n, o, i, j),
+                     value(((size_t(n) * op.o + o) * oh + i) * ow + j));
+  }
+  for (size_t u = 0; u < plan.uops.size(); ++u) {
+    uint32_t word = llvm::cantFail(encodeUop(plan.uops[u]));
+    std::memcpy(dram.data(l.uopAddr + 4 * u), &word, 4);
+  }
+}
+
+} // namespace
+
+llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
+                                llvm::ArrayRef<int8_t> x,
+                                llvm::ArrayRef<int8_t> w,
+                                llvm::ArrayRef<std::vector<int32_t>> operands,
+                                TraceWriter *trace) {
+  auto error = [](std::string message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  const ConvOp &op = plan.op;
+  if (configToJson(sim.getConfig()) != configToJson(plan.config))
+    return error("the simulator's configuration differs from the plan's");
+  size_t xSize = size_t(op.n) * op.c * op.h * op.w;
+  size_t wSize = size_t(op.o) * op.c * op.kh * op.kw;
+  if (x.size() != xSize || w.size() != wSize)
+    return error(fmt::format("conv inputs must have {} and {} elements (got "
+                             "{} and {})",
+                             xSize, wSize, x.size(), w.size()));
+  if (operands.size() != op.operands.size())
+    return error(fmt::format("the conv has {} epilogue operands (got {})",
+                             op.operands.size(), operands.size()));
+  for (size_t i = 0; i < operands.size(); ++i)
+    if (operands[i].size() != op.operandSize(unsigned(i)))
+      return error(fmt::format("epilogue operand {} must have {} elements "
+                               "(got {})",
+                               i, op.operandSize(unsigned(i)),
+                               operands[i].size()));
+  // Row strips: each image becomes `strips` virtual images of the input
+  // rows a strip of output rows reads (zeros outside the image).
+  const uint32_t strips = plan.schedule.strips;
+  const ConvOp mapped = stripConvOp(op, strips);
+  const uint32_t oh = op.outH(), ow = op.outW(), stripRows = mapped.outH();
+  std::vector<int8_t> xs;
+  std::vector<std::vector<int32_t>> opsStripped;
+  if (strips > 1) {
+    xs.assign(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
+    for (uint32_t n = 0; n < op.n; ++n)
+      for (uint32_t k = 0; k < strips; ++k)
+        for (uint32_t c = 0; c < op.c; ++c)
+          for (uint32_t r = 0; r < mapped.h; ++r) {
+            int64_t src =
+                int64_t(k) * stripRows * op.strideH - op.padTop + int64_t(r);
+            if (src < 0 || src >= op.h)
+              continue;
+            std::memcpy(
+                &xs[((size_t(n * strips + k) * op.c + c) * mapped.h + r) *
+                    op.w],
+                &x[((size_t(n) * op.c + c) * op.h + size_t(src)) * op.w], op.w);
+          }
+    for (size_t f = 0; f < operands.size(); ++f) {
+      if (op.operands[f] == OperandShape::Row) {
+        opsStripped.push_back(operands[f]);
+        continue;
+      }
+      std::vector<int32_t> v(mapped.operandSize(unsigned(f)), 0);
+      for (uint32_t n = 0; n < op.n; ++n)
+        for (uint32_t k = 0; k < strips; ++k)
+          for (uint32_t o = 0; o < op.o; ++o)
+            for (uint32_t i = 0; i < stripRows && k * stripRows + i < oh; ++i)
+              std::memcpy(
+                  &v[((size_t(n * strips + k) * op.o + o) * stripRows + i) *
+                     ow],
+                  &operands[f]
+                           [((size_t(n) * op.o + o) * oh + k * stripRows + i) *
+                            ow],
+                  ow * sizeof(int32_t));
+      opsStripped.push_back(std::move(v));
+    }
+  }
+  Dram dram;
+  if (strips > 1)
+    packConv(dram, plan, mapped, xs, w, opsStripped);
+  else
+    packConv(dram, plan, op, x, w, operands);
+  RunResult result = sim.run(plan.insns, dram, trace);
+  if (!result.ok())
+    return error("accelerator fault at " + formatFault(*result.fault));
+  ConvRun run;
+  run.stats = result.stats;
+  run.y.resize(size_t(op.n) * op.o * oh * ow);
+  const uint8_t *ym = dram.data(plan.layout.yAddr);
+  for (uint32_t n = 0; n < op.n; ++n)
+    for (uint32_t o = 0; o < op.o; ++o)
+      for (uint32_t i = 0; i < oh; ++i)
+        for (uint32_t j = 0; j < ow; ++j)
+          run.y[((size_t(n) * op.o + o) * oh + i) * ow + j] = int8_t(
+              ym[outValue(plan.config, plan.layout, stripRows, ow,
+                          n * strips + i / stripRows, o, i % stripRows, j)]);
+  return run;
+}
+
+} // namespace tdl::accel

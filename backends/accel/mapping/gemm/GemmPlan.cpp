@@ -1,0 +1,220 @@
+//===- GemmPlan.cpp - planGemm: the search over schedules ----------------===//
+//
+// 1. enumerate every schedule that fits the SRAMs, with an analytic lower
+//    bound of its cycles (GemmSearch.h);
+// 2. build the program of the fixed template (the baseline) and of the
+//    candidates in increasing order of bound, time each with the timing
+//    model alone (no functional execution), keep the fastest;
+// 3. stop after maxCandidates programs (or ~instructionBudget simulated
+//    instructions), or as soon as the next bound is no better than the best
+//    time (branch and bound: nothing left can win). A candidate that needs
+//    more micro-ops than the UOP buffer holds is skipped, not counted.
+//
+//===----------------------------------------------------------------------===//
+#include "backends/accel/mapping/gemm/GemmPlan.h"
+
+#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/gemm/GemmCodegen.h"
+#include "backends/accel/mapping/gemm/GemmEpilogue.h"
+#include "backends/accel/mapping/gemm/GemmLayout.h"
+#include "backends/accel/mapping/gemm/GemmSearch.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <fmt/format.h>
+
+namespace tdl::accel {
+
+std::string GemmSchedule::describe() const {
+  std::string text = transposed ? "C^T = B^T·A^T, " : "";
+  text += fmt::format("tiles {}x{}x{} blocks, {} outer, ", tileM, tileN, tileK,
+                      order == TileOrder::MOuter ? "M" : "N");
+  if (outerResident)
+    text += fmt::format("{} panel resident ({} slot{}), ",
+                        (order == TileOrder::MOuter) != transposed ? "A" : "B",
+                        panelSlots, panelSlots == 1 ? "" : "s");
+  text += fmt::format("slots load {} acc {}", loadSlots, accSlots);
+  if (!reuseLoaded)
+    text += ", no reuse";
+  return text;
+}
+
+std::string GemmPlan::describeSchedule() const {
+  GemmTiling t = computeTiling(config, op, analyzeEpilogue(op), schedule);
+  GemmSchedule used = schedule;
+  used.tileM = t.tileM;
+  used.tileN = t.tileN;
+  used.tileK = t.tileK;
+  return used.describe();
+}
+
+GemmSchedule baselineSchedule(const Config &config, const GemmOp &op) {
+  // TiledGemm's schedule (bench/accel_gemm.cpp): 64×16×16 blocks, M outer,
+  // both operands streamed every step, double buffered.
+  GemmSchedule s;
+  s.tileM = 64, s.tileN = 16, s.tileK = 16;
+  s.order = TileOrder::MOuter;
+  s.outerResident = false;
+  s.loadSlots = s.accSlots = 2;
+  s.reuseLoaded = false;
+  EpilogueUse epi = analyzeEpilogue(op);
+  // Shrink until it fits a smaller machine: M first, then K, then N, then
+  // give up double buffering.
+  while (!tilingFits(computeTiling(config, op, epi, s), config)) {
+    GemmTiling t = computeTiling(config, op, epi, s);
+    if (t.tileM > 1)
+      s.tileM = t.tileM / 2;
+    else if (t.tileK > 1)
+      s.tileK = t.tileK / 2;
+    else if (t.tileN > 1)
+      s.tileN = t.tileN / 2;
+    else if (s.loadSlots > 1 || s.accSlots > 1)
+      s.loadSlots = s.accSlots = 1;
+    else
+      break; // nothing fits: planning reports why
+  }
+  return s;
+}
+
+namespace {
+
+/// Builds the program of `schedule` and times it; layout without the
+/// micro-op count (it is last in DRAM: nothing else depends on it).
+llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
+                                   const GemmSchedule &schedule,
+                                   Simulator &timer) {
+  GemmLayout layout = computeGemmLayout(config, op, schedule.transposed, 0);
+  llvm::Expected<GemmProgram> program =
+      buildGemmProgram(config, op, layout, schedule);
+  if (!program)
+    return program.takeError();
+  RunResult timed = timer.runTimingOnly(program->insns);
+  if (!timed.ok())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "internal error: planned program faults: " +
+                                       formatFault(*timed.fault));
+  GemmPlan plan;
+  plan.config = config;
+  plan.op = op;
+  plan.schedule = schedule;
+  plan.layout =
+      computeGemmLayout(config, op, schedule.transposed, program->uops.size());
+  plan.insns = std::move(program->insns);
+  plan.uops = std::move(program->uops);
+  plan.estimate = timed.stats;
+  plan.candidatesTimed = 1;
+  return plan;
+}
+
+/// Every instruction of the chosen plan must encode (what `tdlc sim` and
+/// the host runtime execute is the binary form).
+llvm::Error checkEncodable(const GemmPlan &plan) {
+  for (size_t i = 0; i < plan.insns.size(); ++i)
+    if (llvm::Expected<InsnWord> word = encode(plan.insns[i]); !word)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("schedule ({}): instruction {} does not encode: {}",
+                      plan.schedule.describe(), i,
+                      llvm::toString(word.takeError())));
+  return llvm::Error::success();
+}
+
+/// The plan, or an error when it does not encode.
+llvm::Expected<GemmPlan> encodable(llvm::Expected<GemmPlan> plan) {
+  if (!plan)
+    return plan;
+  if (llvm::Error e = checkEncodable(*plan))
+    return e;
+  return plan;
+}
+
+} // namespace
+
+llvm::Expected<GemmPlan> planGemmWithSchedule(const Config &config,
+                                              const GemmOp &op,
+                                              const GemmSchedule &schedule) {
+  if (llvm::Error e = verifyGemmOp(op))
+    return e;
+  Simulator timer(config);
+  return encodable(buildPlan(config, op, schedule, timer));
+}
+
+llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
+                                  const PlanOptions &options) {
+  if (llvm::Error e = verifyGemmOp(op))
+    return e;
+  Simulator timer(config);
+  // The baseline first: with search it is a candidate too, so the search
+  // is never worse than the template.
+  GemmSchedule base = baselineSchedule(config, op);
+  llvm::Expected<GemmPlan> best = buildPlan(config, op, base, timer);
+  // Its micro-op sets grow with tileK and the slots: on a small UOP
+  // buffer, shrink those until it builds.
+  while (!best && (base.tileK > 1 || base.loadSlots > 1 || base.accSlots > 1)) {
+    llvm::consumeError(best.takeError());
+    if (base.tileK > 1)
+      base.tileK /= 2;
+    else
+      base.loadSlots = base.accSlots = 1;
+    best = buildPlan(config, op, base, timer);
+  }
+  if (!options.search) {
+    best = encodable(std::move(best));
+    if (!best)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("cannot map {} onto the accelerator: {}", op.describe(),
+                      llvm::toString(best.takeError())));
+    return best;
+  }
+  std::string firstError;
+  if (!best) {
+    firstError = llvm::toString(best.takeError());
+  }
+  std::vector<ScoredSchedule> candidates =
+      enumerateSchedules(config, op, options.maxCandidates);
+  unsigned timed = best ? 1 : 0, builds = 0;
+  uint64_t instructions = best ? best->insns.size() : 0;
+  size_t sorted = std::min(candidates.size(), size_t(options.maxCandidates));
+  // A candidate that fits the SRAMs may still need more micro-ops than the
+  // UOP buffer holds (known only once built): it does not count as timed,
+  // and the next ones get sorted as the search reaches them.
+  for (size_t i = 0; i < candidates.size() && timed < options.maxCandidates &&
+                     builds < 4 * options.maxCandidates;
+       ++i) {
+    if (i == sorted) {
+      sortCandidates(candidates, sorted, options.maxCandidates);
+      sorted = std::min(candidates.size(), sorted + options.maxCandidates);
+    }
+    const ScoredSchedule &c = candidates[i];
+    if (best && c.lowerBound >= best->estimate.cycles)
+      break; // sorted by bound: no later candidate can be faster
+    if (best && c.schedule == best->schedule)
+      continue;
+    if (timed >= 8 && instructions > options.instructionBudget)
+      break;
+    ++builds;
+    llvm::Expected<GemmPlan> plan = buildPlan(config, op, c.schedule, timer);
+    if (!plan) {
+      if (firstError.empty())
+        firstError = llvm::toString(plan.takeError());
+      else
+        llvm::consumeError(plan.takeError());
+      continue;
+    }
+    ++timed;
+    instructions += plan->insns.size();
+    if (!best || plan->estimate.cycles < best->estimate.cycles)
+      best = std::move(plan);
+  }
+  if (!best)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        fmt::format("cannot map {} onto the accelerator: {}", op.describe(),
+                    firstError.empty() ? "no schedule fits the SRAMs"
+                                       : firstError));
+  best->candidatesTimed = timed;
+  return encodable(std::move(best));
+}
+
+} // namespace tdl::accel

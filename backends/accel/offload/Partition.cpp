@@ -1,0 +1,120 @@
+//===- Partition.cpp - offload what the accelerator supports --------------===//
+#include "backends/accel/offload/Partition.h"
+#include "backends/accel/offload/ConvGeometry.h"
+#include "backends/accel/offload/Outline.h"
+
+#include <fmt/format.h>
+
+namespace tdl::accel {
+
+const OffloadRegion *Partition::lookup(llvm::StringRef function) const {
+  auto it = byFunction.find(function);
+  return it == byFunction.end() ? nullptr : &offloaded[it->second];
+}
+
+/// Host cycles (at the accelerator's clock) for the region's MACs.
+static uint64_t hostCycles(const RegionShape &s, const Config &config) {
+  double macs = double(s.m) * s.n * s.k * s.numGemms;
+  return uint64_t(macs / HostMacsPerSecond * config.clockMhz * 1e6);
+}
+
+/// Plans the region's GEMM and, for a conv2d, its direct convolution, and
+/// keeps the one the timing model finds faster (a search across mappings,
+/// ACCEL.md §6). Fails only when neither can be planned.
+static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
+  uint64_t runs = region.shape.numGemms; // GEMMs or groups per call
+  llvm::Expected<GemmPlan> gemm = planGemm(config, region.gemm);
+  std::optional<ConvPlan> conv;
+  std::string convError;
+  if (region.shape.kind == RegionKind::Conv2D) {
+    llvm::Expected<ConvPlan> c =
+        planConv(config, convOpOf(region.shape, region.gemm));
+    if (c)
+      conv = std::move(*c);
+    else
+      convError = llvm::toString(c.takeError());
+  }
+  if (!gemm && !conv) {
+    std::string why = llvm::toString(gemm.takeError());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "%s",
+        (convError.empty() ? why : why + "; as a direct conv: " + convError)
+            .c_str());
+  }
+  if (conv && (!gemm || conv->estimate.cycles < gemm->estimate.cycles)) {
+    region.acceleratorCycles = conv->estimate.cycles * runs;
+    region.convPlan = std::move(conv);
+  } else {
+    region.acceleratorCycles = gemm->estimate.cycles * runs;
+  }
+  if (gemm)
+    region.plan = std::move(*gemm);
+  else
+    llvm::consumeError(gemm.takeError());
+  return llvm::Error::success();
+}
+
+std::string OffloadRegion::describeMapping() const {
+  if (convPlan)
+    return fmt::format("direct conv x{}, {}", shape.numGemms,
+                       convPlan->schedule.describe());
+  return fmt::format("{} x{} {}x{}x{}, {}",
+                     shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
+                     shape.numGemms, shape.m, shape.n, shape.k,
+                     plan.describeSchedule());
+}
+
+/// A fresh `@<parent>.accel<N>` name.
+static std::string outlinedName(const ir::Module &m, llvm::StringRef parent) {
+  for (unsigned i = 0;; ++i) {
+    std::string name = fmt::format("{}.accel{}", parent.str(), i);
+    if (!m.lookup(name))
+      return name;
+  }
+}
+
+Partition partitionModule(ir::Module &m, const Config &config,
+                          OffloadPolicy policy) {
+  Partition result;
+  std::vector<ir::Function *> functions;
+  for (auto &f : m.getFunctions())
+    functions.push_back(f.get());
+  for (ir::Function *f : functions) {
+    for (CandidateRegion &candidate : findOffloadableRegions(*f)) {
+      KeptRegion kept{f->getName().str(), candidate.seed->getLoc(), ""};
+      if (policy == OffloadPolicy::Never) {
+        kept.reason = "offloading disabled";
+        result.kept.push_back(std::move(kept));
+        continue;
+      }
+      OffloadRegion region;
+      region.parent = f->getName().str();
+      region.loc = candidate.seed->getLoc();
+      region.shape = candidate.shape;
+      region.gemm = candidate.gemm;
+      region.operandNegated = candidate.operandNegated;
+      if (llvm::Error err = chooseMapping(config, region)) {
+        kept.reason = llvm::toString(std::move(err));
+        result.kept.push_back(std::move(kept));
+        continue;
+      }
+      region.hostCycles = hostCycles(candidate.shape, config);
+      if (policy == OffloadPolicy::Auto &&
+          region.acceleratorCycles >= region.hostCycles) {
+        kept.reason =
+            fmt::format("cheaper on the host: {} accelerator cycles (transfers "
+                        "included) against about {} on the host",
+                        region.acceleratorCycles, region.hostCycles);
+        result.kept.push_back(std::move(kept));
+        continue;
+      }
+      region.function = outlinedName(m, f->getName());
+      outlineRegion(m, candidate, region.function);
+      result.byFunction[region.function] = result.offloaded.size();
+      result.offloaded.push_back(std::move(region));
+    }
+  }
+  return result;
+}
+
+} // namespace tdl::accel

@@ -1,0 +1,54 @@
+//===- Partition.h - offload what the accelerator supports -------*- C++
+//-*-===//
+//
+// BYOC-style partitioning (ACCEL.md §6): every region RegionMatcher finds is
+// planned (GemmPlan: the mapping search on the timing model); under the
+// cost-based policy a region is offloaded only if the accelerator, transfers
+// included, is estimated faster than the host. Offloaded regions are
+// outlined into functions `@<parent>.accel<N>` and called in their place.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_BACKENDS_ACCEL_OFFLOAD_PARTITION_H
+#define TDL_BACKENDS_ACCEL_OFFLOAD_PARTITION_H
+
+#include "backends/accel/isa/Config.h"
+#include "backends/accel/offload/OffloadRegion.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+namespace tdl::accel {
+
+enum class OffloadPolicy : uint8_t {
+  Auto,   // offload where the cost model says the accelerator is faster
+  Always, // offload every supported region
+  Never,  // keep everything on the host
+};
+
+/// The host's assumed int8 throughput for the cost model: one core with
+/// 256-bit SIMD sustains about 8 G multiply-accumulates per second on int8
+/// GEMMs (docs/accel.md, "Partitioning").
+inline constexpr double HostMacsPerSecond = 8e9;
+
+struct KeptRegion {
+  std::string parent; // the function it stays in
+  ir::Location loc;   // the matmul / conv2d
+  std::string reason;
+};
+
+struct Partition {
+  std::vector<OffloadRegion> offloaded;
+  std::vector<KeptRegion> kept;
+  /// The offloaded region outlined as `function`, or null. Asked on every
+  /// call the interpreter makes, hence the index.
+  const OffloadRegion *lookup(llvm::StringRef function) const;
+  llvm::StringMap<size_t> byFunction; // function -> index in `offloaded`
+};
+
+/// Partitions every function of `m` in place.
+Partition partitionModule(ir::Module &m, const Config &config,
+                          OffloadPolicy policy);
+
+} // namespace tdl::accel
+
+#endif
