@@ -10,7 +10,7 @@
 #ifndef TDL_AUTODIFF_AUTODIFF_H
 #define TDL_AUTODIFF_AUTODIFF_H
 
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 
 namespace tdl::ad {
 

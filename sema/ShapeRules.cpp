@@ -52,7 +52,7 @@ std::variant<Shape, std::string> matmul(llvm::ArrayRef<int64_t> a,
   llvm::ArrayRef<int64_t> batchB =
       vecB ? llvm::ArrayRef<int64_t>() : b.drop_back(2);
   auto batch = broadcast(batchA, batchB);
-  if (auto *clash = std::get_if<BroadcastClash>(&batch))
+  if (std::holds_alternative<BroadcastClash>(batch))
     return fmt::format("batch dims {} and {} do not broadcast",
                        shapeToString(batchA), shapeToString(batchB));
   Shape out = std::get<Shape>(batch);

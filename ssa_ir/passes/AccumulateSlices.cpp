@@ -30,7 +30,7 @@
 // and report the same message at the same location.
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/ADT/DenseSet.h"

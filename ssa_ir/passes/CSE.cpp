@@ -15,7 +15,7 @@
 // impure). print and calls to impure functions are never merged.
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/ADT/DenseMap.h"

@@ -30,7 +30,7 @@
 // replaces).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Kernels.h"
 #include "ssa_ir/passes/PassUtils.h"
 

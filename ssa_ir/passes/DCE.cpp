@@ -24,7 +24,7 @@
 //     all unmarked too), innermost and last first.
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"

@@ -35,7 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/FusedIndexing.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/ADT/DenseSet.h"

@@ -18,7 +18,7 @@
 // kept (they are entry points).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/ADT/SetVector.h"

@@ -17,7 +17,7 @@
 // the loop (those run conditionally).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 namespace tdl::ir {

@@ -14,7 +14,7 @@
 // them alone. i8 chains are not chains (i8 x i8 widens to i32).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include <functional>

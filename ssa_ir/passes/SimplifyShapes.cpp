@@ -16,7 +16,7 @@
 // independently, so the rewrite is exact.
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 namespace tdl::ir {

@@ -14,7 +14,7 @@
 #include "lang/VerifyDiagnosticConsumer.h"
 #include "ssa_ir/DotWriter.h"
 #include "ssa_ir/Parser.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/interp/Interpreter.h"

@@ -5,7 +5,7 @@
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Verbs.h"
 
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

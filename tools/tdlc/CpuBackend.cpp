@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/CpuBackend.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 

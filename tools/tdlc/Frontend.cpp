@@ -6,7 +6,7 @@
 #include "autodiff/Autodiff.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Verifier.h"
 
 #include "llvm/Pass.h"

@@ -21,7 +21,7 @@
 #include "backends/accel/offload/Executor.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
 
 #include "llvm/Support/raw_ostream.h"

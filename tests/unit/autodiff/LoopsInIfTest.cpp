@@ -13,7 +13,7 @@
 
 #include "autodiff/CostModel.h"
 #include "lang/Diagnostic.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
 
 #include <fmt/format.h>

@@ -4,7 +4,7 @@
 #define TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 
 #include "lang/Diagnostic.h"
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/interp/Interpreter.h"

@@ -1,5 +1,5 @@
 //===- Pipeline.cpp - the -O pipelines, in one readable function ----------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 
 namespace tdl::ir {
 

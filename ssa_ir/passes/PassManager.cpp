@@ -1,5 +1,5 @@
 //===- PassManager.cpp ----------------------------------------------------===//
-#include "ssa_ir/PassManager.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 
@@ -19,7 +19,7 @@ Pass::~Pass() = default;
 static std::vector<PassInfo> &passRegistry() {
   static std::vector<PassInfo> passInfos = {
 #define PASS(ID, NAME, DESCRIPTION) {NAME, DESCRIPTION, create##ID##Pass},
-#include "ssa_ir/Passes.def"
+#include "ssa_ir/passes/Passes.def"
   };
   return passInfos;
 }

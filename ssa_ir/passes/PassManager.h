@@ -7,8 +7,8 @@
 // --time-passes. buildPipeline(optLevel) is the -O pipeline, in one place.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TDL_SSA_IR_PASSMANAGER_H
-#define TDL_SSA_IR_PASSMANAGER_H
+#ifndef TDL_SSA_IR_PASSES_PASSMANAGER_H
+#define TDL_SSA_IR_PASSES_PASSMANAGER_H
 
 #include "lang/Diagnostic.h"
 #include "ssa_ir/IR.h"
@@ -41,7 +41,7 @@ void registerPass(PassInfo info);
 void printRegisteredPasses(llvm::raw_ostream &os);
 
 #define PASS(ID, NAME, DESCRIPTION) std::unique_ptr<Pass> create##ID##Pass();
-#include "ssa_ir/Passes.def"
+#include "ssa_ir/passes/Passes.def"
 
 /// Forms the `fused` groups (the `fuse` pass) in every function; for
 /// backends that run it after the -O pipeline (backends/cpu).
