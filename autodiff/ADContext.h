@@ -11,7 +11,7 @@
 #ifndef TDL_AUTODIFF_ADCONTEXT_H
 #define TDL_AUTODIFF_ADCONTEXT_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/IR.h"
 
 #include "llvm/ADT/DenseMap.h"

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "lang/ASTDumper.h"
 
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include <fmt/format.h>
 

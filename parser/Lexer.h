@@ -18,7 +18,7 @@
 #ifndef TDL_PARSER_LEXER_H
 #define TDL_PARSER_LEXER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "parser/Token.h"
 
 namespace tdl::parser {

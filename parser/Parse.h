@@ -15,7 +15,7 @@
 #define TDL_PARSER_PARSE_H
 
 #include "lang/ASTContext.h"
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include "llvm/Support/raw_ostream.h"
 

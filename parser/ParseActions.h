@@ -18,7 +18,7 @@
 #define TDL_PARSER_PARSEACTIONS_H
 
 #include "lang/ASTContext.h"
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "parser/TokenFilter.h"
 
 #include "llvm/ADT/DenseSet.h"

@@ -12,7 +12,7 @@
 #define TDL_SEMA_SEMA_H
 
 #include "lang/ASTContext.h"
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "sema/Program.h"
 
 #include "llvm/Support/raw_ostream.h"

@@ -2,7 +2,7 @@
 //-*-===//
 //
 // Parses the text written by Printer.h (grammar there and in docs/ir.md).
-// Errors are located diagnostics (lang/diags/IR.def) through the engine;
+// Errors are located diagnostics (basic/diags/IR.def) through the engine;
 // `//` comments are skipped (so -verify-diagnostics directives can live in
 // .tir files). Types of op results are checked by the verifier, not here.
 //
@@ -10,7 +10,7 @@
 #ifndef TDL_SSA_IR_PARSER_H
 #define TDL_SSA_IR_PARSER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/IR.h"
 
 #include <memory>

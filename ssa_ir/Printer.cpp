@@ -1,7 +1,7 @@
 //===- Printer.cpp - the IR text form (output) ----------------------------===//
 #include "ssa_ir/Printer.h"
 
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"

@@ -3,7 +3,7 @@
 #ifndef TDL_SSA_IR_VERIFIER_H
 #define TDL_SSA_IR_VERIFIER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/IR.h"
 
 namespace tdl::ir {

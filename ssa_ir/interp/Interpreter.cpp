@@ -9,7 +9,7 @@
 #include "ssa_ir/interp/Interpreter.h"
 #include "ssa_ir/interp/Kernels.h"
 
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include "llvm/ADT/DenseMap.h"
 

@@ -10,7 +10,7 @@
 #ifndef TDL_SSA_IR_PASSES_PASSMANAGER_H
 #define TDL_SSA_IR_PASSES_PASSMANAGER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/IR.h"
 
 #include <memory>

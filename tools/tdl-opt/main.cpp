@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/Autodiff.h"
-#include "lang/DiagnosticPrinters.h"
-#include "lang/VerifyDiagnosticConsumer.h"
+#include "basic/DiagnosticPrinters.h"
+#include "basic/VerifyDiagnosticConsumer.h"
 #include "ssa_ir/DotWriter.h"
 #include "ssa_ir/Parser.h"
 #include "ssa_ir/passes/PassManager.h"

@@ -20,7 +20,7 @@
 #include "tools/tdlc/repl/ReplCommands.h"
 #include "tools/tdlc/repl/ReplSession.h"
 
-#include "lang/DiagnosticPrinters.h"
+#include "basic/DiagnosticPrinters.h"
 
 #include "llvm/LineEditor/LineEditor.h"
 #include "llvm/Support/Path.h"

@@ -1,8 +1,8 @@
 //===- Session.cpp --------------------------------------------------------===//
 #include "tools/tdlc/Session.h"
 
-#include "lang/DiagnosticPrinters.h"
-#include "lang/VerifyDiagnosticConsumer.h"
+#include "basic/DiagnosticPrinters.h"
+#include "basic/VerifyDiagnosticConsumer.h"
 #include "tools/tdlc/DriverOptions.h"
 
 #include "llvm/ADT/STLExtras.h"

@@ -9,8 +9,8 @@
 #ifndef TDL_TOOLS_SESSION_H
 #define TDL_TOOLS_SESSION_H
 
-#include "lang/Diagnostic.h"
-#include "lang/SourceManager.h"
+#include "basic/Diagnostic.h"
+#include "basic/SourceManager.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"

@@ -8,7 +8,7 @@
 #ifndef TDL_BACKENDS_ACCEL_ASM_ASMLEXER_H
 #define TDL_BACKENDS_ACCEL_ASM_ASMLEXER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include "llvm/ADT/StringRef.h"
 

@@ -13,7 +13,7 @@
 #include "backends/accel/isa/DataType.h"
 #include "backends/accel/isa/Dram.h"
 #include "backends/accel/isa/ISA.h"
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include <optional>
 #include <string>

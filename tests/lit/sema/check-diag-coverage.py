@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when a diagnostic kind of lang/diags/Sema.def has no test.
+"""Fails when a diagnostic kind of basic/diags/Sema.def has no test.
 
 Runs `tdlc check --diagnostics-format=json` on every tests/lit/sema/*.tdl
 (with the -I / --stdlib flags of the file's own `%tdlc` RUN line), collects

@@ -3,8 +3,8 @@
 #define TDL_TESTS_UNIT_ACCEL_ASMTESTHELPERS_H
 
 #include "backends/accel/asm/Assembler.h"
-#include "lang/Diagnostic.h"
-#include "lang/SourceManager.h"
+#include "basic/Diagnostic.h"
+#include "basic/SourceManager.h"
 
 #include <memory>
 #include <string>

@@ -2,8 +2,8 @@
 #include "GradCheck.h"
 
 #include "autodiff/Autodiff.h"
-#include "lang/Diagnostic.h"
-#include "lang/DiagnosticPrinters.h"
+#include "basic/Diagnostic.h"
+#include "basic/DiagnosticPrinters.h"
 #include "ssa_ir/Parser.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"

@@ -12,7 +12,7 @@
 #include "GradCheck.h"
 
 #include "autodiff/CostModel.h"
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
 

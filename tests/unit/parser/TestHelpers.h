@@ -2,7 +2,7 @@
 #ifndef TDL_TESTS_UNIT_PARSER_TESTHELPERS_H
 #define TDL_TESTS_UNIT_PARSER_TESTHELPERS_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include <memory>
 #include <string>

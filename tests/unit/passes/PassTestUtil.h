@@ -3,7 +3,7 @@
 #ifndef TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 #define TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"

@@ -5,7 +5,7 @@
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 
-#include "lang/DiagnosticPrinters.h"
+#include "basic/DiagnosticPrinters.h"
 
 #include <gtest/gtest.h>
 

@@ -15,7 +15,7 @@
 #ifndef TDL_TOOLS_REPL_SOURCEMAP_H
 #define TDL_TOOLS_REPL_SOURCEMAP_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include <string>
 #include <vector>

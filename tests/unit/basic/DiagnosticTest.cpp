@@ -1,6 +1,6 @@
-#include "lang/Diagnostic.h"
-#include "lang/DiagnosticPrinters.h"
-#include "lang/VerifyDiagnosticConsumer.h"
+#include "basic/Diagnostic.h"
+#include "basic/DiagnosticPrinters.h"
+#include "basic/VerifyDiagnosticConsumer.h"
 
 #include "llvm/Support/JSON.h"
 

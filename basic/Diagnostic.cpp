@@ -1,5 +1,5 @@
 //===- Diagnostic.cpp - the diagnostics engine ----------------------------===//
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include <cassert>
 
@@ -7,7 +7,7 @@ namespace tdl {
 
 static const DiagInfo diagInfos[] = {
 #define DIAG(SEVERITY, ID, TEXT, SIGNATURE) {Severity::SEVERITY, #ID, TEXT},
-#include "lang/DiagnosticKinds.def"
+#include "basic/DiagnosticKinds.def"
 };
 static_assert(std::size(diagInfos) == size_t(DiagId::NumDiagIds),
               "one DiagInfo per DiagId");

@@ -1,5 +1,5 @@
 //===- JsonDiagnosticPrinter.cpp - --diagnostics-format=json --------------===//
-#include "lang/DiagnosticPrinters.h"
+#include "basic/DiagnosticPrinters.h"
 
 #include "llvm/Support/JSON.h"
 

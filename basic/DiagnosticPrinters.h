@@ -1,9 +1,9 @@
 //===- DiagnosticPrinters.h - text and JSON diagnostic output ----*- C++
 //-*-===//
-#ifndef TDL_LANG_DIAGNOSTICPRINTERS_H
-#define TDL_LANG_DIAGNOSTICPRINTERS_H
+#ifndef TDL_BASIC_DIAGNOSTICPRINTERS_H
+#define TDL_BASIC_DIAGNOSTICPRINTERS_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 #include "llvm/Support/raw_ostream.h"
 

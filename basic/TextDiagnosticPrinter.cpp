@@ -4,7 +4,7 @@
 // file only maps our severities and handles diagnostics without a location.
 //
 //===----------------------------------------------------------------------===//
-#include "lang/DiagnosticPrinters.h"
+#include "basic/DiagnosticPrinters.h"
 
 namespace tdl {
 

@@ -1,4 +1,4 @@
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include <gtest/gtest.h>
 

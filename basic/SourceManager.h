@@ -6,8 +6,8 @@
 // and answers "which file, line and column is this location".
 //
 //===----------------------------------------------------------------------===//
-#ifndef TDL_LANG_SOURCEMANAGER_H
-#define TDL_LANG_SOURCEMANAGER_H
+#ifndef TDL_BASIC_SOURCEMANAGER_H
+#define TDL_BASIC_SOURCEMANAGER_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -14,10 +14,10 @@
 // printer it wraps) and fails iff there was any.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TDL_LANG_VERIFYDIAGNOSTICCONSUMER_H
-#define TDL_LANG_VERIFYDIAGNOSTICCONSUMER_H
+#ifndef TDL_BASIC_VERIFYDIAGNOSTICCONSUMER_H
+#define TDL_BASIC_VERIFYDIAGNOSTICCONSUMER_H
 
-#include "lang/Diagnostic.h"
+#include "basic/Diagnostic.h"
 
 namespace tdl {
 

@@ -1,5 +1,5 @@
 //===- SourceManager.cpp --------------------------------------------------===//
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

@@ -2,7 +2,7 @@
 //-*-===//
 //
 // Phases report user errors through DiagnosticEngine::report with a kind from
-// lang/DiagnosticKinds.def. The engine counts, applies -Werror and the error
+// basic/DiagnosticKinds.def. The engine counts, applies -Werror and the error
 // limit, and hands finished diagnostics (with their notes) to a consumer:
 // clang-style text, JSON lines, or the -verify checker.
 //
@@ -11,10 +11,10 @@
 //       .note(diag::ToMatchThis, openLoc, "(");
 //
 //===----------------------------------------------------------------------===//
-#ifndef TDL_LANG_DIAGNOSTIC_H
-#define TDL_LANG_DIAGNOSTIC_H
+#ifndef TDL_BASIC_DIAGNOSTIC_H
+#define TDL_BASIC_DIAGNOSTIC_H
 
-#include "lang/SourceManager.h"
+#include "basic/SourceManager.h"
 
 #include <fmt/format.h>
 
@@ -31,7 +31,7 @@ enum class Severity : uint8_t { Note, Warning, Error };
 
 enum class DiagId : uint16_t {
 #define DIAG(SEVERITY, ID, TEXT, SIGNATURE) ID,
-#include "lang/DiagnosticKinds.def"
+#include "basic/DiagnosticKinds.def"
   NumDiagIds
 };
 
@@ -49,7 +49,7 @@ template <typename Signature> struct Kind;
 template <typename... Args> struct Kind<void(Args...)> { DiagId id; };
 #define DIAG(SEVERITY, ID, TEXT, SIGNATURE)                                    \
   inline constexpr Kind<void SIGNATURE> ID{DiagId::ID};
-#include "lang/DiagnosticKinds.def"
+#include "basic/DiagnosticKinds.def"
 } // namespace diag
 
 /// A finished diagnostic. Notes are children of the diagnostic they explain.

@@ -1,5 +1,5 @@
 //===- VerifyDiagnosticConsumer.cpp - `-verify` test mode -----------------===//
-#include "lang/VerifyDiagnosticConsumer.h"
+#include "basic/VerifyDiagnosticConsumer.h"
 
 #include "llvm/ADT/StringExtras.h"
 
