@@ -19,8 +19,8 @@
 // Dtype codes are ir::DType's: 0 bool, 1 i8, 2 i32, 3 i64, 4 f32, 5 f64.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/Philox.h"
-#include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/Philox.h"
+#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/cpu/Gemm.h"
 #include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/Reduce.h"

@@ -17,7 +17,7 @@
 #ifndef TDL_RUNTIME_KERNELS_ELEMENTWISE_H
 #define TDL_RUNTIME_KERNELS_ELEMENTWISE_H
 
-#include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/kernels/Math.h"
 
 #include <stdint.h>

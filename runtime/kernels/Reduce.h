@@ -23,7 +23,7 @@
 #ifndef TDL_RUNTIME_KERNELS_REDUCE_H
 #define TDL_RUNTIME_KERNELS_REDUCE_H
 
-#include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/ScalarSemantics.h"
 
 #include <limits>
 #include <stdint.h>

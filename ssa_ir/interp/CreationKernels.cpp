@@ -1,5 +1,5 @@
 //===- CreationKernels.cpp - iota, constant, rng_uniform, rng_normal ------===//
-#include "runtime/Philox.h"
+#include "runtime/kernels/Philox.h"
 #include "ssa_ir/interp/Kernels.h"
 
 namespace tdl::ir::kernels {

@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/interp/Kernels.h"
 
-#include "runtime/ScalarSemantics.h"
+#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/kernels/Elementwise.h"
 
 #include <cmath>

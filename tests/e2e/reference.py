@@ -66,7 +66,7 @@ def numgrad(fun, args, i, eps=1e-6):
 
 
 # Philox4x32-10 (Salmon et al., SC'11) and the element mapping of
-# runtime/Philox.h's header comment, written independently for the tests.
+# runtime/kernels/Philox.h's header comment, written independently for the tests.
 M32 = 0xFFFFFFFF
 
 

@@ -3,7 +3,7 @@
 // From Random123's kat_vectors (philox4x32_10).
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/Philox.h"
+#include "runtime/kernels/Philox.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 // step.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TDL_RUNTIME_SCALARSEMANTICS_H
-#define TDL_RUNTIME_SCALARSEMANTICS_H
+#ifndef TDL_RUNTIME_KERNELS_SCALARSEMANTICS_H
+#define TDL_RUNTIME_KERNELS_SCALARSEMANTICS_H
 
 #include <limits>
 #include <stdint.h>

@@ -20,8 +20,8 @@
  *                output only).
  *
  *===----------------------------------------------------------------------===*/
-#ifndef TDL_RUNTIME_PHILOX_H
-#define TDL_RUNTIME_PHILOX_H
+#ifndef TDL_RUNTIME_KERNELS_PHILOX_H
+#define TDL_RUNTIME_KERNELS_PHILOX_H
 
 #include "runtime/kernels/Math.h"
 
