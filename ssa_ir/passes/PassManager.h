@@ -75,7 +75,7 @@ private:
   std::vector<std::unique_ptr<Pass>> passes;
 };
 
-/// The optimization pipeline for -O0..-O3 (ssa_ir/Pipeline.cpp). With
+/// The optimization pipeline for -O0..-O3 (ssa_ir/passes/Pipeline.cpp). With
 /// `fastMath`, float rewrites that are not exact for every input (x*0 -> 0,
 /// reassociated matmul chains) are allowed (docs/ir.md).
 void buildPipeline(PassManager &pm, unsigned optLevel, bool fastMath = false);
