@@ -24,6 +24,7 @@
 #include "ssa_ir/Attributes.h"
 #include "ssa_ir/Ops.h"
 #include "ssa_ir/Types.h"
+#include "ssa_ir/SourceSignature.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
@@ -31,6 +32,7 @@
 
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -282,9 +284,17 @@ public:
   llvm::StringRef getCustomVjp() const { return customVjp; }
   void setCustomVjp(std::string f) { customVjp = std::move(f); }
 
+  /// For an exported function from the front end: how its leaves group into
+  /// the source's structs and tuples (the generated header's structs).
+  const SourceSignature *getSourceSignature() const {
+    return sourceSignature ? &*sourceSignature : nullptr;
+  }
+  void setSourceSignature(SourceSignature s) { sourceSignature = std::move(s); }
+
 private:
   friend class Module;
   std::string customVjp;
+  std::optional<SourceSignature> sourceSignature;
   std::string name;
   bool exported = false;
   llvm::SmallVector<Type, 4> argTypes;

@@ -543,8 +543,14 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
     emitJitEntry(me, *entry);
     keep.push_back("tdl_jit_entry");
   }
-  keep.push_back("tdl_last_error");
-  me.rt("tdl_last_error");
+  // The error accessors and the state every object's runtime shares (weak
+  // definitions: objects of several modules link into one program).
+  for (const char *shared : {"tdl_last_error", "tdl_set_last_error"}) {
+    keep.push_back(shared);
+    me.rt(shared);
+  }
+  keep.push_back("tdl_rt_last_error_text");
+  keep.push_back("tdl_rt_requested_threads");
   // The pool's workers run the runtime's code: they are stopped before it
   // goes away: by the JIT's owner (Jit.cpp) or, for an object, by a
   // destructor (at exit, or when a shared library is unloaded).
@@ -558,9 +564,10 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
     // PREFIX tdl_set_num_threads(n): each object has its own pool.
     std::string name = options.prefix + "tdl_set_num_threads";
     llvm::IRBuilder<> b(context);
+    // Weak: it sets the count all objects share (Parallel.cpp).
     auto *fn = llvm::Function::Create(
         llvm::FunctionType::get(b.getVoidTy(), {b.getInt32Ty()}, false),
-        llvm::GlobalValue::ExternalLinkage, name, *out.module);
+        llvm::GlobalValue::WeakAnyLinkage, name, *out.module);
     b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
     b.CreateCall(me.rt("tdl_rt_set_num_threads"), {fn->getArg(0)});
     b.CreateRetVoid();

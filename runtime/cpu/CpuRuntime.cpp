@@ -19,11 +19,11 @@
 // Dtype codes are ir::DType's: 0 bool, 1 i8, 2 i32, 3 i64, 4 f32, 5 f64.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/kernels/Philox.h"
-#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/cpu/Gemm.h"
 #include "runtime/kernels/Elementwise.h"
+#include "runtime/kernels/Philox.h"
 #include "runtime/kernels/Reduce.h"
+#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/kernels/Window.h"
 
 #include <stdint.h>
@@ -37,9 +37,17 @@
 #define TDL_RT extern "C" __attribute__((visibility("default")))
 #define TDL_INLINE extern "C" __attribute__((always_inline))
 
-namespace {
+/// The message of the last run-time error on this thread. Every tdlc object
+/// of a program carries a copy of the runtime; this one buffer (a weak
+/// definition the runtime linker keeps, docs/cpu-backend.md "Several
+/// modules in one program") is shared by all of them, so whichever
+/// object's tdl_last_error the program calls sees every module's errors.
+extern "C" __attribute__((
+    weak,
+    visibility("default"))) thread_local char tdl_rt_last_error_text[256] = {};
+#define errorMessage tdl_rt_last_error_text
 
-thread_local char errorMessage[256];
+namespace {
 
 template <typename F> void dispatch(int32_t dtype, F &&f) {
   switch (dtype) {
@@ -69,8 +77,16 @@ template <typename F> void dispatch(int32_t dtype, F &&f) {
 //===-- Errors ------------------------------------------------------------===//
 
 /// The message of the last run-time error on this thread (`--prefix`
-/// renames it with the exported functions).
-TDL_RT const char *tdl_last_error(void) { return errorMessage; }
+/// renames it with the exported functions; weak, so objects of several
+/// modules link together: every copy reads the shared buffer).
+TDL_RT __attribute__((weak)) const char *tdl_last_error(void) {
+  return errorMessage;
+}
+
+/// Sets the message (the header's wrappers report a size mismatch here).
+TDL_RT __attribute__((weak)) void tdl_set_last_error(const char *message) {
+  snprintf(errorMessage, sizeof(errorMessage), "%s", message ? message : "");
+}
 
 TDL_RT void tdl_rt_error_index(int64_t i, int64_t dim, int64_t size,
                                int64_t window) {

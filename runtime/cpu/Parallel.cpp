@@ -41,7 +41,7 @@ struct Pool {
   pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
   pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
   int32_t workers = 0; // threads started
-  int32_t threads = 0; // threads to use (0: not decided yet)
+  int32_t threads = 0; // the default (0: not decided yet)
   uint64_t generation = 0;
   int32_t busy = 0;     // workers still in the current loop
   int32_t running = 0;  // a loop is in progress (one at a time)
@@ -132,14 +132,27 @@ void *workerMain(void *arg) {
 
 } // namespace
 
+/// The thread count tdl_set_num_threads asked for (0: none). Shared by the
+/// runtime copies of every tdlc object in a program (a weak definition the
+/// runtime linker keeps), so one call sets it for all modules; each module
+/// still has its own pool.
+extern "C" __attribute__((weak, visibility("default")))
+int32_t tdl_rt_requested_threads = 0;
+
 /// Threads the next parallel loops use (at least 1).
 TDL_RT void tdl_rt_set_num_threads(int32_t n) {
-  pthread_mutex_lock(&pool.mu);
-  pool.threads = n < 1 ? 1 : n > kMaxThreads ? kMaxThreads : n;
-  pthread_mutex_unlock(&pool.mu);
+  __atomic_store_n(&tdl_rt_requested_threads,
+                   n < 1             ? 1
+                   : n > kMaxThreads ? kMaxThreads
+                                     : n,
+                   __ATOMIC_RELAXED);
 }
 
 TDL_RT int32_t tdl_rt_num_threads(void) {
+  int32_t requested =
+      __atomic_load_n(&tdl_rt_requested_threads, __ATOMIC_RELAXED);
+  if (requested > 0)
+    return requested;
   pthread_mutex_lock(&pool.mu);
   if (pool.threads == 0)
     pool.threads = defaultThreads();

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sema/irgen/IRGen.h"
+#include "sema/irgen/SourceSignatures.h"
 #include "sema/irgen/FunctionLowering.h"
 
 #include "ssa_ir/Builder.h"
@@ -208,6 +209,7 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
     b.ret(call->getResults());
   }
 
+  recordSourceSignatures(program, *out.module);
   out.functions = std::move(ctx.functions);
   return out;
 }

@@ -12,7 +12,7 @@
 #include "tools/tdlc/Frontend.h"
 
 #include "backends/cpu/Codegen.h"
-#include "backends/cpu/Header.h"
+#include "backends/cpu/header/Header.h"
 #include "backends/cpu/Target.h"
 
 #include "llvm/ADT/SmallString.h"

@@ -1,7 +1,7 @@
 //===- Header.h - the generated C/C++ header (LANGUAGE.md §8) ------*- C++
 //-*-===//
-#ifndef TDL_BACKENDS_CPU_HEADER_H
-#define TDL_BACKENDS_CPU_HEADER_H
+#ifndef TDL_BACKENDS_CPU_HEADER_HEADER_H
+#define TDL_BACKENDS_CPU_HEADER_HEADER_H
 
 #include "ssa_ir/IR.h"
 
