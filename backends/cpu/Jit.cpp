@@ -19,6 +19,7 @@
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 
 #include <cstring>
+#include <functional>
 
 namespace tdl::cpu {
 
@@ -42,19 +43,23 @@ struct PrintContext {
   const std::vector<ir::Type> *types;
   llvm::raw_ostream *os;
   int precision;
+  int64_t threshold;
 };
 PrintContext *printContext = nullptr; // `tdlc run` runs one program at a time
 
 extern "C" void tdlJitPrint(int64_t id, void *const *leaves) {
   ir::RuntimeValue v = fromLeaves((*printContext->types)[id], leaves);
-  *printContext->os << v.format(printContext->precision) << '\n';
+  *printContext->os << v.format(printContext->precision,
+                                printContext->threshold)
+                    << '\n';
 }
 
 } // namespace
 
 llvm::Expected<std::vector<ir::RuntimeValue>>
 runJit(const ir::Module &module, llvm::StringRef entry,
-       llvm::raw_ostream &printOut, const JitOptions &options) {
+       llvm::ArrayRef<ir::RuntimeValue> args, llvm::raw_ostream &printOut,
+       const JitOptions &options) {
   const ir::Function *fn = module.lookup(entry);
   if (!fn)
     return llvm::make_error<ir::RuntimeError>(
@@ -122,12 +127,35 @@ runJit(const ir::Module &module, llvm::StringRef entry,
     flattenType(t, leaves);
   std::vector<std::vector<uint64_t>> buffers;
   std::vector<void *> pointers;
+  // The arguments' leaves first (read only: exported and internal functions
+  // never write their parameters).
+  std::function<void(const ir::RuntimeValue &)> addLeaves =
+      [&](const ir::RuntimeValue &v) {
+        if (v.getType().isTuple()) {
+          for (const ir::RuntimeValue &e : v.getElements())
+            addLeaves(e);
+          return;
+        }
+        pointers.push_back(const_cast<uint8_t *>(v.rawData()));
+      };
+  for (const ir::RuntimeValue &a : args)
+    addLeaves(a);
+  llvm::SmallVector<ir::Type, 8> argLeaves;
+  for (const ir::Type &t : fn->getArgTypes())
+    flattenType(t, argLeaves);
+  if (argLeaves.size() != pointers.size())
+    return llvm::make_error<ir::RuntimeError>(
+        ir::Location(), "'@" + entry.str() + "' takes " +
+                            std::to_string(argLeaves.size()) +
+                            " tensor leaves, but " +
+                            std::to_string(pointers.size()) + " were given");
   for (const ir::Type &t : leaves) {
     size_t bytes = t.getNumElements() * ir::dtypeSize(t.getDType());
     buffers.emplace_back(bytes / 8 + 1);
     pointers.push_back(buffers.back().data());
   }
-  PrintContext pc{&printTypes, &printOut, options.printPrecision};
+  PrintContext pc{&printTypes, &printOut, options.printPrecision,
+                  options.printThreshold};
   printContext = &pc;
   auto *run = entryAddr->toPtr<int32_t (*)(void **)>();
   int32_t code = run(pointers.data());
@@ -141,7 +169,7 @@ runJit(const ir::Module &module, llvm::StringRef entry,
     return llvm::make_error<ir::RuntimeError>(loc, lastError());
   }
   std::vector<ir::RuntimeValue> results;
-  void *const *cursor = pointers.data();
+  void *const *cursor = pointers.data() + argLeaves.size();
   for (const ir::Type &t : fn->getResultTypes())
     results.push_back(fromLeaves(t, cursor));
   return results;

@@ -16,18 +16,21 @@ namespace tdl::cpu {
 struct JitOptions {
   unsigned optLevel = 2;
   int printPrecision = 8;
+  int64_t printThreshold = 1000; // `print` summarizes beyond it
   /// -ffast-math (CodegenOptions::fastMath).
   bool fastMath = false;
 };
 
-/// Compiles `module` for the host, runs `entry` (no parameters) and returns
-/// its results as the interpreter would. `print` ops write one line each to
+/// Compiles `module` for the host, runs `entry` on `args` (one value per IR
+/// parameter, as the interpreter takes them) and returns its results as the
+/// interpreter would. `print` ops write one line each to
 /// `printOut` (formatted like the interpreter). A run-time error is an
 /// ir::RuntimeError at the failing op; an op the backend cannot compile is
 /// a CodegenError.
 llvm::Expected<std::vector<ir::RuntimeValue>>
 runJit(const ir::Module &module, llvm::StringRef entry,
-       llvm::raw_ostream &printOut, const JitOptions &options);
+       llvm::ArrayRef<ir::RuntimeValue> args, llvm::raw_ostream &printOut,
+       const JitOptions &options);
 
 } // namespace tdl::cpu
 

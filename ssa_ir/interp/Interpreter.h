@@ -46,6 +46,8 @@ llvm::Error makeRuntimeError(const Operation &op, std::string message);
 
 struct InterpreterOptions {
   int printPrecision = 8;
+  /// `print` summarizes tensors of more elements (tdlc run --print-full).
+  int64_t printThreshold = 1000;
   unsigned maxCallDepth = 512;
   /// When set, counts the executed ops per opcode (index: the Opcode), e.g.
   /// to test that a derivative does not recompute primal work.

@@ -57,7 +57,7 @@ int64_t RuntimeValue::getScalarInt() const {
   });
 }
 
-static rt::ElemType elemType(DType d) {
+rt::ElemType toElemType(DType d) {
   switch (d) {
   case DType::Bool:
     return rt::ElemType::Bool;
@@ -75,22 +75,23 @@ static rt::ElemType elemType(DType d) {
   llvm_unreachable("bad dtype");
 }
 
-std::string RuntimeValue::format(int precision) const {
+std::string RuntimeValue::format(int precision, int64_t threshold) const {
   if (isTape()) { // the stack, top first
     std::string s = type.str() + " [";
     for (const RuntimeValue *t = this; !t->isEmptyTape(); t = &t->tapeRest())
-      s += (t == this ? "" : ", ") + t->tapeTop().format(precision);
+      s += (t == this ? "" : ", ") + t->tapeTop().format(precision, threshold);
     return s + "]";
   }
   if (isTuple()) {
     std::string s = "(";
     for (size_t i = 0; i < elements->size(); ++i)
-      s += (i ? ", " : "") + (*elements)[i].format(precision);
+      s += (i ? ", " : "") + (*elements)[i].format(precision, threshold);
     return s + ")";
   }
   rt::FormatOptions opts;
   opts.precision = precision;
-  return rt::formatTensor(elemType(getDType()), getShape().data(),
+  opts.threshold = threshold;
+  return rt::formatTensor(toElemType(getDType()), getShape().data(),
                           getShape().size(), buf.get(), opts);
 }
 

@@ -12,6 +12,7 @@
 #define TDL_SSA_IR_INTERP_RUNTIMEVALUE_H
 
 #include "ssa_ir/Types.h"
+#include "runtime/TensorFormat.h"
 
 #include <cassert>
 #include <cstring>
@@ -47,6 +48,9 @@ template <typename F> decltype(auto) dispatchDType(DType dt, F &&f) {
   }
   llvm_unreachable("bad dtype");
 }
+
+/// The element type runtime/ (TensorFormat, Npy) calls `d`.
+rt::ElemType toElemType(DType d);
 
 class RuntimeValue {
 public:
@@ -124,7 +128,8 @@ public:
   int64_t getScalarInt() const;
 
   /// NumPy style: `f32[2] [1, 2]`; tuples as `(f32 1, i64 2)`.
-  std::string format(int precision = 8) const;
+  /// More than `threshold` elements are summarized with `...`.
+  std::string format(int precision = 8, int64_t threshold = 1000) const;
 
 private:
   bool isTensor() const { return type.isTensor(); }

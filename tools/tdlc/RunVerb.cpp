@@ -2,7 +2,8 @@
 //----===//
 //
 // Compiles the file to IR (the shared front end), runs the -O pipeline and
-// calls the entry function (default `main`, no parameters) on the chosen
+// calls the entry function (default `main`; parameters from --arg,
+// RunArguments.cpp) on the chosen
 // backend: `cpu` (the default: LLVM JIT, backends/cpu) or `interp`. `print`
 // output comes first, in program order; then each result on its own line,
 // NumPy style (runtime/TensorFormat). A tuple or struct
@@ -15,16 +16,19 @@
 #include "tools/tdlc/CpuBackend.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/RunArguments.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "backends/accel/offload/Executor.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/Support/raw_ostream.h"
+
+#include <limits>
 
 namespace cl = llvm::cl;
 
@@ -77,6 +81,26 @@ static cl::opt<int> printPrecision(
     "print-precision",
     cl::desc("Fraction digits when printing floats (NumPy's precision)"),
     cl::init(8), cl::sub(RunCommand));
+static cl::list<std::string> runArgs(
+    "arg",
+    cl::desc("A parameter of the entry function: NAME=FILE.npy for a tensor, "
+             "NAME=LITERAL for a scalar, NAME=DIR for a struct (one "
+             "<field>.npy per leaf); struct fields as NAME.FIELD"),
+    cl::value_desc("name=value"), cl::sub(RunCommand));
+static cl::opt<std::string>
+    saveDir("save",
+            cl::desc("Also write every result leaf as <dir>/<leaf>.npy at "
+                     "full size (out0.npy, out1/w.npy, ...)"),
+            cl::value_desc("dir"), cl::sub(RunCommand));
+static cl::opt<bool> printFull(
+    "print-full",
+    cl::desc("Print every element of large tensors (no '...' summary)"),
+    cl::sub(RunCommand));
+
+/// Elements beyond which printed tensors are summarized.
+static int64_t printThreshold() {
+  return printFull ? std::numeric_limits<int64_t>::max() : 1000;
+}
 
 /// The instance `tdlc run` calls, or null after reporting why there is none.
 static const sema::FuncInstance *findEntry(Session &session,
@@ -96,13 +120,6 @@ static const sema::FuncInstance *findEntry(Session &session,
   if (decl->isGeneric()) {
     session.diags.report(diag::RunEntryGeneric, decl->getName().getRange(),
                          entryName.getValue());
-    return nullptr;
-  }
-  if (!decl->getParams().empty()) {
-    session.diags
-        .report(diag::RunEntryTakesParameters, decl->getName().getRange(),
-                entryName.getValue(), int64_t(decl->getParams().size()))
-        .note(diag::RunEntryHint, llvm::SMLoc());
     return nullptr;
   }
   for (const auto &inst : fe.program->functions)
@@ -149,6 +166,8 @@ static int reportRunTimeError(Session &session, llvm::Error err) {
 /// interpreter and each offloaded region on the simulator.
 static llvm::Expected<std::vector<ir::RuntimeValue>>
 runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
+                 const sema::FuncInstance *entry,
+                 llvm::ArrayRef<ir::RuntimeValue> args,
                  const accel::Config &config, int &status) {
   std::optional<accel::Partition> partition =
       partitionForAccelerator(session, module, config);
@@ -164,7 +183,8 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
                              std::vector<ir::RuntimeValue> &results) {
     return executor.call(callee, args, results);
   };
-  auto results = ir::interpret(module, fnName, {}, llvm::outs(), options);
+  options.printThreshold = printThreshold();
+  auto results = ir::interpret(module, fnName, args, llvm::outs(), options);
   if (!results)
     return results;
   if (!runTrace.empty() &&
@@ -173,7 +193,10 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
       }))
     status = ExitUsageOrIOError;
   for (const ir::RuntimeValue &v : *results)
-    llvm::outs() << v.format(printPrecision) << '\n';
+    llvm::outs() << v.format(printPrecision, printThreshold()) << '\n';
+  if (!saveDir.empty() &&
+      !saveResults(saveDir, resultLeafNames(*entry), *results))
+    status = ExitUsageOrIOError;
   results->clear(); // printed here, before the statistics
   if (runStats)
     executor.printStats(llvm::outs(), [&](const ir::Location &l) {
@@ -215,6 +238,12 @@ int runRunVerb() {
     return session.diags.hasErrors() ? session.finish() : ExitInternalError;
   }
   std::string fnName = fn->getName().str();
+  std::optional<std::vector<ir::RuntimeValue>> args =
+      buildRunArguments(session, *entry, *fn, runArgs);
+  if (!args) {
+    session.finish();
+    return ExitUsageOrIOError;
+  }
   status = runOptimizationPipeline(session, *fe.ir.module, opts::optLevel());
   if (status == ExitCompileError)
     return session.finish();
@@ -223,6 +252,7 @@ int runRunVerb() {
 
   ir::InterpreterOptions options;
   options.printPrecision = printPrecision;
+  options.printThreshold = printThreshold();
   llvm::Expected<std::vector<ir::RuntimeValue>> results =
       std::vector<ir::RuntimeValue>();
   if (backend == Backend::Cpu) {
@@ -234,27 +264,32 @@ int runRunVerb() {
     cpu::JitOptions jit;
     jit.optLevel = opts::optLevel();
     jit.printPrecision = printPrecision;
+    jit.printThreshold = printThreshold();
     jit.fastMath = opts::fastMath();
-    results = cpu::runJit(*fe.ir.module, fnName, llvm::outs(), jit);
+    results = cpu::runJit(*fe.ir.module, fnName, *args, llvm::outs(), jit);
     if (!results && results.errorIsA<cpu::CodegenError>()) {
       reportCodegenError(session, results.takeError());
       return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
     }
   } else if (backend == Backend::Accel) {
-    results =
-        runOnAccelerator(session, *fe.ir.module, fnName, *accelConfig, status);
+    results = runOnAccelerator(session, *fe.ir.module, fnName, entry, *args,
+                               *accelConfig, status);
     if (status != ExitOk && results) {
       llvm::outs().flush();
       return status;
     }
   } else {
-    results = ir::interpret(*fe.ir.module, fnName, {}, llvm::outs(), options);
+    results =
+        ir::interpret(*fe.ir.module, fnName, *args, llvm::outs(), options);
   }
   if (!results)
     return reportRunTimeError(session, results.takeError());
   for (const ir::RuntimeValue &v : *results)
-    llvm::outs() << v.format(printPrecision) << '\n';
+    llvm::outs() << v.format(printPrecision, printThreshold()) << '\n';
   llvm::outs().flush();
+  if (!saveDir.empty() && !results->empty() &&
+      !saveResults(saveDir, resultLeafNames(*entry), *results))
+    return ExitUsageOrIOError;
   return session.finish();
 }
 
