@@ -8,6 +8,7 @@
 //
 //   diags.report(diag::ExpectedToken, loc, "')'")
 //       .range(parenRange)
+//       .insertion(loc, ")")
 //       .note(diag::ToMatchThis, openLoc, "(");
 //
 //===----------------------------------------------------------------------===//
@@ -52,6 +53,14 @@ template <typename... Args> struct Kind<void(Args...)> { DiagId id; };
 #include "basic/DiagnosticKinds.def"
 } // namespace diag
 
+/// A suggested edit, as clang's FixItHint: replace the text of `range` with
+/// `text`. An empty range (Start == End) is an insertion before Start.
+/// Machine-readable outputs (JSON, SARIF) carry it so tools can apply it.
+struct FixIt {
+  SourceRange range;
+  std::string text;
+};
+
 /// A finished diagnostic. Notes are children of the diagnostic they explain.
 struct Diagnostic {
   DiagId id = DiagId::NumDiagIds;
@@ -60,6 +69,7 @@ struct Diagnostic {
   SourceLoc loc;                   // may be invalid (command line, I/O)
   std::vector<SourceRange> ranges; // highlighted with ~~~
   std::vector<Diagnostic> notes;
+  std::vector<FixIt> fixIts; // all apply together, in order
 };
 
 class DiagnosticConsumer {
@@ -90,6 +100,16 @@ public:
     if (r.isValid())
       diag.ranges.push_back(r);
     return *this;
+  }
+  /// Suggests replacing `r` with `text`; ignored without a valid range.
+  DiagnosticBuilder &fixIt(SourceRange r, std::string text) {
+    if (r.isValid())
+      diag.fixIts.push_back(FixIt{r, std::move(text)});
+    return *this;
+  }
+  /// Suggests inserting `text` before `at`.
+  DiagnosticBuilder &insertion(SourceLoc at, std::string text) {
+    return fixIt(SourceRange(at, at), std::move(text));
   }
   template <typename... Args>
   DiagnosticBuilder &note(diag::Kind<void(Args...)> kind, SourceLoc loc,

@@ -10,6 +10,11 @@ static llvm::json::Object position(SourceManager &sources, SourceLoc loc) {
   return llvm::json::Object{{"line", lc.line}, {"column", lc.column}};
 }
 
+static llvm::json::Object span(SourceManager &sources, SourceRange r) {
+  return llvm::json::Object{{"start", position(sources, r.Start)},
+                            {"end", position(sources, r.End)}};
+}
+
 static llvm::json::Object toJson(SourceManager &sources, const Diagnostic &d) {
   llvm::json::Object o;
   o["kind"] = std::string(severityName(d.severity));
@@ -22,9 +27,15 @@ static llvm::json::Object toJson(SourceManager &sources, const Diagnostic &d) {
   o["column"] = lc.column;
   llvm::json::Array ranges;
   for (SourceRange r : d.ranges)
-    ranges.push_back(llvm::json::Object{{"start", position(sources, r.Start)},
-                                        {"end", position(sources, r.End)}});
+    ranges.push_back(span(sources, r));
   o["ranges"] = std::move(ranges);
+  // Always present, like "ranges" and "notes", so readers need no special
+  // case; an insertion has start == end.
+  llvm::json::Array fixIts;
+  for (const FixIt &f : d.fixIts)
+    fixIts.push_back(llvm::json::Object{{"range", span(sources, f.range)},
+                                        {"text", f.text}});
+  o["fixits"] = std::move(fixIts);
   llvm::json::Array notes;
   for (const Diagnostic &n : d.notes)
     notes.push_back(toJson(sources, n));

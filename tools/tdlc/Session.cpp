@@ -70,6 +70,7 @@ void reportUsageError(llvm::StringRef message) {
                          {"line", 0},
                          {"column", 0},
                          {"ranges", llvm::json::Array()},
+                         {"fixits", llvm::json::Array()},
                          {"notes", llvm::json::Array()}};
     llvm::errs() << llvm::json::Value(std::move(o)) << '\n';
     return;

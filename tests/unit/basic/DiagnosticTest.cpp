@@ -85,6 +85,44 @@ TEST(Diagnostics, JsonIsOneObjectPerLine) {
   EXPECT_EQ(o->getArray("notes")->size(), 1u);
 }
 
+TEST(Diagnostics, JsonCarriesFixIts) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer("f.tdl", "return x }\n");
+  DiagnosticEngine de(sm);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  de.setConsumer(std::make_unique<JsonDiagnosticPrinter>(os, sm));
+  de.report(diag::ParseExpectedFound, at(sm, id, 8), "';'", "'}'")
+      .insertion(at(sm, id, 8), ";")
+      .fixIt(SourceRange(at(sm, id, 0), at(sm, id, 6)), "yield");
+  auto parsed = llvm::json::parse(out);
+  ASSERT_TRUE(bool(parsed)) << out;
+  const llvm::json::Array *fixIts = parsed->getAsObject()->getArray("fixits");
+  ASSERT_TRUE(fixIts) << out;
+  ASSERT_EQ(fixIts->size(), 2u) << out;
+  const llvm::json::Object *insert = (*fixIts)[0].getAsObject();
+  EXPECT_EQ(insert->getString("text"), ";");
+  const llvm::json::Object *range = insert->getObject("range");
+  EXPECT_EQ(range->getObject("start")->getInteger("column"), 9);
+  EXPECT_EQ(range->getObject("end")->getInteger("column"), 9);
+  const llvm::json::Object *replace = (*fixIts)[1].getAsObject();
+  EXPECT_EQ(replace->getString("text"), "yield");
+  EXPECT_EQ(replace->getObject("range")->getObject("end")->getInteger("column"),
+            7);
+}
+
+TEST(Diagnostics, FixItsNeedAValidRange) {
+  SourceManager sm;
+  DiagnosticEngine de(sm);
+  auto c = std::make_unique<Collector>();
+  Collector *col = c.get();
+  de.setConsumer(std::move(c));
+  de.report(diag::ArgumentUnused, SourceLoc(), "-o x", "check")
+      .insertion(SourceLoc(), ";");
+  ASSERT_EQ(col->seen.size(), 1u);
+  EXPECT_TRUE(col->seen[0].fixIts.empty());
+}
+
 TEST(Diagnostics, WerrorPromotesWarnings) {
   SourceManager sm;
   DiagnosticEngine de(sm);
