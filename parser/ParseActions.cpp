@@ -228,7 +228,8 @@ void ParseState::settle(Stmt *s) {
 BlockStmt *ParseState::stmtBlock(BlockStmt *b) {
   if (Expr *v = b->getValue()) {
     diags.report(diag::ParseExpectedSemiAfterExpr, v->getRange().End)
-        .range(v->getRange());
+        .range(v->getRange())
+        .insertion(v->getRange().End, ";");
     std::vector<Stmt *> stmts(b->getStmts().begin(), b->getStmts().end());
     stmts.push_back(ctx.create<ExprStmt>(v->getRange(), v));
     b->setContents(copy(stmts), nullptr);
@@ -453,8 +454,10 @@ void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
   if (expected.size() > 6 && preferSemi && !closerExpected) {
     // A statement ended without ';' before the next one (or a '}'): say so
     // right after it, as clang does.
-    diags.report(diag::ParseExpectedFound, filter.getPrevTokenEnd(), "';'",
-                 found);
+    diags
+        .report(diag::ParseExpectedFound, filter.getPrevTokenEnd(), "';'",
+                found)
+        .insertion(filter.getPrevTokenEnd(), ";");
     return;
   }
   if (expected.size() > 6) {
