@@ -4,7 +4,7 @@
 // Phases report user errors through DiagnosticEngine::report with a kind from
 // basic/DiagnosticKinds.def. The engine counts, applies -Werror and the error
 // limit, and hands finished diagnostics (with their notes) to a consumer:
-// clang-style text, JSON lines, or the -verify checker.
+// clang-style text, JSON lines, a SARIF log, or the -verify checker.
 //
 //   diags.report(diag::ExpectedToken, loc, "')'")
 //       .range(parenRange)

@@ -1,4 +1,4 @@
-//===- DiagnosticPrinters.h - text and JSON diagnostic output ----*- C++
+//===- DiagnosticPrinters.h - text, JSON and SARIF diagnostic output -*- C++
 //-*-===//
 #ifndef TDL_BASIC_DIAGNOSTICPRINTERS_H
 #define TDL_BASIC_DIAGNOSTICPRINTERS_H
@@ -8,6 +8,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace tdl {
+
+class SarifLog;
 
 /// clang-style: `file:line:col: error: text`, the source line, a caret and
 /// `~~~` under the ranges, then the notes the same way.
@@ -36,6 +38,20 @@ public:
 
 private:
   llvm::raw_ostream &os;
+  SourceManager &sources;
+};
+
+/// --diagnostics-format=sarif: each diagnostic becomes a result of `log`,
+/// its notes relatedLocations and its fix-its a fix. Prints nothing itself:
+/// one log serves the whole invocation, and the driver writes it at the end.
+class SarifDiagnosticPrinter : public DiagnosticConsumer {
+public:
+  SarifDiagnosticPrinter(SarifLog &log, SourceManager &sources)
+      : log(log), sources(sources) {}
+  void handle(const Diagnostic &d) override;
+
+private:
+  SarifLog &log;
   SourceManager &sources;
 };
 

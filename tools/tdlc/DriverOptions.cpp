@@ -12,8 +12,9 @@ cl::OptionCategory Category("tdlc options");
 cl::opt<DiagFormat> DiagnosticsFormat(
     "diagnostics-format", cl::desc("How diagnostics are printed"),
     cl::values(clEnumValN(DiagFormat::Text, "text", "clang-style text"),
-               clEnumValN(DiagFormat::Json, "json",
-                          "one JSON object per line")),
+               clEnumValN(DiagFormat::Json, "json", "one JSON object per line"),
+               clEnumValN(DiagFormat::Sarif, "sarif",
+                          "one SARIF 2.1.0 log for the invocation")),
     cl::init(DiagFormat::Text), cl::sub(cl::SubCommand::getAll()),
     cl::cat(Category));
 

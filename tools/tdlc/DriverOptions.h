@@ -9,7 +9,7 @@
 
 namespace tdl::opts {
 
-enum class DiagFormat { Text, Json };
+enum class DiagFormat { Text, Json, Sarif };
 enum class ColorMode { Auto, Always, Never };
 
 extern llvm::cl::OptionCategory Category;

@@ -2,12 +2,13 @@
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/SarifOutput.h"
 
 #include "autodiff/Autodiff.h"
 #include "parser/Parse.h"
 #include "sema/Sema.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Verifier.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/Pass.h"
 #include "llvm/Support/WithColor.h"
@@ -16,6 +17,12 @@
 namespace tdl {
 
 void reportInternalError(llvm::StringRef stage, llvm::StringRef message) {
+  if (sarifRequested()) { // stderr holds the SARIF log only
+    invocationSarifLog().addToolNotification(
+        "InternalError", Severity::Error,
+        ("internal compiler error during " + stage + ": " + message).str());
+    return;
+  }
   llvm::WithColor::error(llvm::errs(), "tdlc")
       << "internal compiler error during " << stage << ": " << message << '\n';
 }

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/SarifOutput.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/repl/Completion.h"
@@ -129,6 +130,9 @@ static std::string historyPath() {
 static std::unique_ptr<DiagnosticConsumer> makePrinter(SourceManager &sources) {
   if (opts::DiagnosticsFormat == opts::DiagFormat::Json)
     return std::make_unique<JsonDiagnosticPrinter>(llvm::errs(), sources);
+  if (sarifRequested())
+    return std::make_unique<SarifDiagnosticPrinter>(invocationSarifLog(),
+                                                    sources);
   bool colors = opts::color() == opts::ColorMode::Always ||
                 (opts::color() == opts::ColorMode::Auto &&
                  llvm::sys::Process::StandardErrHasColors());

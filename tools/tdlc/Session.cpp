@@ -4,6 +4,7 @@
 #include "basic/DiagnosticPrinters.h"
 #include "basic/VerifyDiagnosticConsumer.h"
 #include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/SarifOutput.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -30,6 +31,9 @@ Session::Session() : diags(sources) {
   std::unique_ptr<DiagnosticConsumer> printer;
   if (opts::DiagnosticsFormat == opts::DiagFormat::Json)
     printer = std::make_unique<JsonDiagnosticPrinter>(llvm::errs(), sources);
+  else if (sarifRequested())
+    printer =
+        std::make_unique<SarifDiagnosticPrinter>(invocationSarifLog(), sources);
   else
     printer = std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
                                                       useColors());
@@ -73,6 +77,12 @@ void reportUsageError(llvm::StringRef message) {
                          {"fixits", llvm::json::Array()},
                          {"notes", llvm::json::Array()}};
     llvm::errs() << llvm::json::Value(std::move(o)) << '\n';
+    return;
+  }
+  // --diagnostics-format=sarif: a problem of the run, not of a source file.
+  if (sarifRequested()) {
+    invocationSarifLog().addToolNotification("UsageError", Severity::Error,
+                                             message);
     return;
   }
   llvm::WithColor::error(llvm::errs(), "tdlc") << message << '\n';

@@ -9,6 +9,7 @@
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/SarifOutput.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
@@ -25,6 +26,8 @@ static void printVersion(llvm::raw_ostream &os) {
 static cl::opt<bool> printPasses("print-passes",
                                  cl::desc("List the IR passes and exit"),
                                  cl::cat(tdl::opts::Category));
+
+static int runInvocation();
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
@@ -45,9 +48,17 @@ int main(int argc, char **argv) {
           "language\n\n  tdlc FILE.tdl [options]       compile\n"
           "  tdlc check FILE.tdl           diagnostics only\n",
           &errorStream)) {
+    // No SARIF log here: the command line that would ask for one is wrong.
     llvm::errs() << errorStream.str();
     return tdl::ExitUsageOrIOError;
   }
+  int status = runInvocation();
+  tdl::writeInvocationSarifLog(status);
+  return status;
+}
+
+/// Everything after the command line parsed: the verb, or --print-passes.
+static int runInvocation() {
   if (tdl::opts::OptLevel < '0' || tdl::opts::OptLevel > '3') {
     tdl::reportUsageError(std::string("invalid optimization level '-O") +
                           tdl::opts::OptLevel.getValue() + "'; use -O0..-O3");
