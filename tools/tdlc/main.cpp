@@ -13,14 +13,22 @@
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 namespace cl = llvm::cl;
 
+/// What a bug report needs: which tdlc, built against which LLVM and how,
+/// and what it compiles for by default on this machine.
 static void printVersion(llvm::raw_ostream &os) {
   os << "tdlc version " TDLC_VERSION "\n"
-     << "  the TDL differentiable tensor language compiler\n";
+     << "  the TDL differentiable tensor language compiler\n"
+     << "  LLVM version: " LLVM_VERSION_STRING "\n"
+     << "  default target: " << llvm::sys::getDefaultTargetTriple() << '\n'
+     << "  host CPU: " << llvm::sys::getHostCPUName() << '\n'
+     << "  build type: " TDLC_BUILD_TYPE "\n";
 }
 
 static cl::opt<bool> printPasses("print-passes",
