@@ -4,6 +4,7 @@
 #   ./build.sh build   deps + configure + build (incremental)
 #   ./build.sh test    build + every test (ctest)
 #   ./build.sh demo    build + the main job: compile and run the example programs
+#   ./build.sh install PREFIX   build + install tdlc, the docs and the CMake package
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,6 +14,7 @@ jobs="${TDLC_JOBS:-$(nproc)}"
 # Debian packages, one per line: what the build, the tests and the demo need.
 packages=(
   cmake ninja-build g++ python3 python3-numpy
+  pkg-config  # tests/install: the installed tdl.pc
   llvm-19-dev llvm-19-tools
   clang-19         # compiles the cpu backend's kernel runtime to bitcode
   libopenblas-dev  # the baseline of bench/bench_cpu_matmul
@@ -83,10 +85,18 @@ demo() {
   "$root/examples/run-demo.sh" "$build_dir"
 }
 
+install() {
+  [ -n "${1:-}" ] || die "usage: ./build.sh install PREFIX"
+  build
+  log "installing into $1"
+  cmake --install "$build_dir" --prefix "$1"
+}
+
 case "${1:-}" in
   deps) deps ;;
   build) build ;;
   test) run_tests ;;
   demo) demo ;;
-  *) echo "usage: ./build.sh deps|build|test|demo" >&2; exit 2 ;;
+  install) install "${2:-}" ;;
+  *) echo "usage: ./build.sh deps|build|test|demo|install PREFIX" >&2; exit 2 ;;
 esac

@@ -8,12 +8,13 @@
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/CpuBackend.h"
 #include "ssa_ir/passes/PassManager.h"
+#include "tools/tdlc/Depfile.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 
 #include "backends/cpu/Codegen.h"
-#include "backends/cpu/header/Header.h"
 #include "backends/cpu/Target.h"
+#include "backends/cpu/header/Header.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -143,6 +144,13 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
                        [&](llvm::raw_ostream &os) { os << header; })) {
     if (out != "-")
       llvm::sys::fs::remove(out); // no partial set of outputs
+    return ExitUsageOrIOError;
+  }
+  if (depfileRequested() && !writeDepfile(session, out)) {
+    if (out != "-")
+      llvm::sys::fs::remove(out);
+    if (!headerFile.empty())
+      llvm::sys::fs::remove(headerFile);
     return ExitUsageOrIOError;
   }
   return status;
