@@ -24,7 +24,27 @@ FunctionChecker::FunctionChecker(Sema &sema, FuncInstance &instance,
   }
 }
 
+/// "more than 2^40", or the exact count when it fits in an int64.
+static std::string elementCountText(llvm::ArrayRef<int64_t> shape) {
+  unsigned __int128 n = 1;
+  for (int64_t d : shape) {
+    n *= uint64_t(d);
+    if (n > uint64_t(INT64_MAX))
+      return "more than 2^63";
+  }
+  return std::to_string(uint64_t(n));
+}
+
 void FunctionChecker::setType(const ast::Expr *e, const Type *t) {
+  // A value too large for any memory is an error where it appears (a
+  // broadcast, an outer product, zeros([...])), not an allocation failure
+  // at run time (docs/language.md "Limits").
+  if (const Type *big = oversizedTensorIn(t)) {
+    error(diag::TensorTooLarge, e->getRange(),
+          "this value of type " + big->str(),
+          elementCountText(big->getShape()));
+    t = sema.types.error();
+  }
   instance.exprTypes[e] = t;
   // The AST slot is shared by every instance: only non-generic code owns it.
   if (decl && !decl->isGeneric() && !t->hasUntyped())

@@ -318,6 +318,12 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
     bool ok = elem.has_value();
     for (const ast::TypeExpr *d : tt->getDims())
       ok &= appendDims(d, env, shape);
+    if (ok && !boundedNumElements(shape)) {
+      const Type *big = types.tensor(*elem, shape);
+      diags.report(diag::TensorTooLarge, t->getRange(), "type " + big->str(),
+                   "more than 2^40");
+      return types.error();
+    }
     return ok ? types.tensor(*elem, shape) : types.error();
   }
   case ast::NodeKind::TupleTypeExpr: {

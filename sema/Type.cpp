@@ -75,6 +75,39 @@ std::string shapeToString(llvm::ArrayRef<int64_t> shape) {
   return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
+std::optional<int64_t> boundedNumElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d == 0)
+      return 0;
+    if (d < 0 || n > kMaxTensorElements / d)
+      n = kMaxTensorElements + 1; // keep scanning: a later 0 makes it empty
+    else
+      n *= d;
+  }
+  if (n > kMaxTensorElements)
+    return std::nullopt;
+  return n;
+}
+
+const Type *oversizedTensorIn(const Type *t) {
+  if (!t)
+    return nullptr;
+  if (t->isTensor())
+    return boundedNumElements(t->getShape()) ? nullptr : t;
+  if (t->isStruct()) {
+    for (const Type *f : t->getStruct()->fieldTypes)
+      if (const Type *big = oversizedTensorIn(f))
+        return big;
+    return nullptr;
+  }
+  if (t->isTuple())
+    for (const Type *e : t->getElements())
+      if (const Type *big = oversizedTensorIn(e))
+        return big;
+  return nullptr;
+}
+
 int64_t Type::getNumElements() const {
   int64_t n = 1;
   for (int64_t d : shape)

@@ -66,6 +66,19 @@ inline bool isUntyped(Elem e) {
 Elem defaultElem(Elem e);
 
 using Shape = llvm::SmallVector<int64_t, 4>;
+/// The most elements a tensor type may have (docs/language.md "Limits"):
+/// 2^40, beyond any memory, and far from int64 overflow in byte counts.
+constexpr int64_t kMaxTensorElements = int64_t(1) << 40;
+
+/// The element count of `shape`, or nullopt when it exceeds
+/// kMaxTensorElements (no overflow on the way).
+std::optional<int64_t> boundedNumElements(llvm::ArrayRef<int64_t> shape);
+
+class Type;
+/// The first tensor in `t` (a tensor, or inside a tuple or struct) whose
+/// element count exceeds the limit, or null.
+const Type *oversizedTensorIn(const Type *t);
+
 std::string shapeToString(llvm::ArrayRef<int64_t> shape); // "[2, 3]"
 
 class StructInstance;

@@ -30,8 +30,8 @@
 // replaces).
 //
 //===----------------------------------------------------------------------===//
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Kernels.h"
+#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include "llvm/Support/Error.h"
@@ -154,8 +154,15 @@ private:
   }
 
   bool fold(Operation *op) {
+    // Folding evaluates the operands at full size: a reduction of a huge
+    // splat is left to run time (which may report that it is out of
+    // memory) rather than exhausting the compiler's.
     if (op->getResult(0)->getType().getNumElements() > kMaxFoldEvaluation)
       return false;
+    for (Value *v : op->getOperands())
+      if (v->getType().isTensor() &&
+          v->getType().getNumElements() > kMaxFoldEvaluation)
+        return false;
     llvm::SmallVector<RuntimeValue, 3> in;
     for (Value *v : op->getOperands())
       in.push_back(evalConstant(*getConstantOp(v)));
