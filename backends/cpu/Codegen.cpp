@@ -300,10 +300,49 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   return llvm::Error::success();
 }
 
+/// For tdl_rt_print (runtime/cpu/Print.cpp): the nesting of `t` ('L' per
+/// leaf, tuples as "(L,L)") and, per leaf, its dtype, rank and dims.
+static void describePrinted(const ir::Type &t, std::string &layout,
+                            std::vector<int64_t> &info) {
+  if (t.isTuple()) {
+    layout += '(';
+    for (size_t i = 0; i < t.getElements().size(); ++i) {
+      if (i)
+        layout += ',';
+      describePrinted(t.getElements()[i], layout, info);
+    }
+    layout += ')';
+    return;
+  }
+  layout += 'L';
+  info.push_back(int64_t(t.getDType()));
+  info.push_back(t.getRank());
+  for (int64_t d : t.getShape())
+    info.push_back(d);
+}
+
 llvm::Error FunctionEmitter::emitPrint(const ir::Operation &op) {
-  if (!me.options.jit)
-    return llvm::Error::success(); // objects have no output stream: no-op
   const ir::Value *v = op.getOperand(0);
+  if (!me.options.jit) {
+    // Objects format in the runtime and write to the application's
+    // callback or stderr (docs/cpu-backend.md "print in objects").
+    std::string layout;
+    std::vector<int64_t> info;
+    describePrinted(v->getType(), layout, info);
+    Leaves &l = leavesOf(v);
+    llvm::AllocaInst *array = entryBuilder.CreateAlloca(
+        b.getPtrTy(), i64(std::max<size_t>(l.size(), 1)), "print.leaves");
+    for (size_t i = 0; i < l.size(); ++i)
+      b.CreateStore(l[i], b.CreateConstGEP1_64(b.getPtrTy(), array, i));
+    llvm::Constant *infoArray = llvm::ConstantDataArray::get(ctx, info);
+    auto *infoGlobal = new llvm::GlobalVariable(
+        me.m, infoArray->getType(), true, llvm::GlobalValue::PrivateLinkage,
+        infoArray, "print.info");
+    b.CreateCall(
+        me.rt("tdl_rt_print"),
+        {b.CreateGlobalStringPtr(layout, "print.layout"), infoGlobal, array});
+    return llvm::Error::success();
+  }
   Leaves &l = leavesOf(v);
   llvm::AllocaInst *array = entryBuilder.CreateAlloca(
       b.getPtrTy(), i64(std::max<size_t>(l.size(), 1)), "print.leaves");
@@ -545,12 +584,15 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   }
   // The error accessors and the state every object's runtime shares (weak
   // definitions: objects of several modules link into one program).
-  for (const char *shared : {"tdl_last_error", "tdl_set_last_error"}) {
+  for (const char *shared :
+       {"tdl_last_error", "tdl_set_last_error", "tdl_set_print_callback"}) {
     keep.push_back(shared);
     me.rt(shared);
   }
-  keep.push_back("tdl_rt_last_error_text");
-  keep.push_back("tdl_rt_requested_threads");
+  for (const char *state :
+       {"tdl_rt_last_error_text", "tdl_rt_requested_threads",
+        "tdl_rt_print_callback", "tdl_rt_print_user"})
+    keep.push_back(state);
   // The pool's workers run the runtime's code: they are stopped before it
   // goes away: by the JIT's owner (Jit.cpp) or, for an object, by a
   // destructor (at exit, or when a shared library is unloaded).

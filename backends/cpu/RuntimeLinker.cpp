@@ -81,7 +81,8 @@ llvm::Error linkRuntime(llvm::Module &dest,
       for (llvm::User *u : fn.users())
         if (auto *call = llvm::dyn_cast<llvm::CallInst>(u))
           call->addFnAttr(llvm::Attribute::NoBuiltin);
-  for (const char *name : {"tdl_last_error", "tdl_set_last_error"})
+  for (const char *name :
+       {"tdl_last_error", "tdl_set_last_error", "tdl_set_print_callback"})
     if (llvm::Function *fn = dest.getFunction(name))
       fn->setName(prefix + name);
   return llvm::Error::success();

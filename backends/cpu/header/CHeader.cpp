@@ -54,6 +54,11 @@ static void writeFlatDeclarations(const AbiModule &abi, llvm::raw_ostream &os) {
   os << "const char *" << abi.prefix << "tdl_last_error(void);\n";
   os << "void " << abi.prefix << "tdl_set_last_error(const char *message);\n";
   os << "void " << abi.prefix << "tdl_set_num_threads(int32_t n);\n";
+  // `print` in the model: one line per value, to stderr unless a callback is
+  // installed (null restores stderr).
+  os << "void " << abi.prefix
+     << "tdl_set_print_callback(void (*callback)(const char *text, void "
+        "*user), void *user);\n";
 }
 
 /// A field or parameter declaration: `const float *w`, `float lr`,

@@ -111,6 +111,9 @@ public:
        << "tdl_last_error(); }\n"
        << "inline void set_num_threads(int32_t n) { ::" << abi.prefix
        << "tdl_set_num_threads(n); }\n"
+       << "inline void set_print_callback(void (*callback)(const char *, "
+          "void *), void *user) {\n  ::"
+       << abi.prefix << "tdl_set_print_callback(callback, user);\n}\n"
        << "} // namespace " << abi.moduleName << "\n";
   }
 
