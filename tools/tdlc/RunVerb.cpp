@@ -28,7 +28,12 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 namespace cl = llvm::cl;
 
@@ -96,6 +101,54 @@ static cl::opt<bool> printFull(
     "print-full",
     cl::desc("Print every element of large tensors (no '...' summary)"),
     cl::sub(RunCommand));
+
+static cl::opt<unsigned> runTimeout(
+    "timeout",
+    cl::desc("Stop the program after this many seconds of wall time with a "
+             "run-time error (default: no limit)"),
+    cl::value_desc("seconds"), cl::init(0), cl::sub(RunCommand));
+
+namespace {
+/// --timeout: a watchdog thread that ends the process with a run-time error
+/// when the program is still running after the limit. Nothing can be
+/// unwound from inside a JIT'd loop or a kernel, so it exits directly
+/// (after flushing what the program printed).
+class Watchdog {
+public:
+  explicit Watchdog(unsigned seconds) {
+    if (seconds == 0)
+      return;
+    thread = std::thread([this, seconds] {
+      std::unique_lock<std::mutex> lock(mu);
+      if (cv.wait_for(lock, std::chrono::seconds(seconds),
+                      [this] { return done; }))
+        return;
+      llvm::outs().flush();
+      llvm::errs() << "tdlc: error: the program did not finish within "
+                      "--timeout="
+                   << seconds << " seconds\n";
+      llvm::errs().flush();
+      std::_Exit(1);
+    });
+  }
+  ~Watchdog() {
+    if (!thread.joinable())
+      return;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+    thread.join();
+  }
+
+private:
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread thread;
+};
+} // namespace
 
 /// Elements beyond which printed tensors are summarized.
 static int64_t printThreshold() {
@@ -250,6 +303,7 @@ int runRunVerb() {
   if (status != ExitOk)
     return status;
 
+  Watchdog watchdog(runTimeout);
   ir::InterpreterOptions options;
   options.printPrecision = printPrecision;
   options.printThreshold = printThreshold();
