@@ -9,15 +9,9 @@
 namespace tdl {
 
 llvm::StringRef sarifLevel(Severity s) {
-  switch (s) {
-  case Severity::Note:
-    return "note";
-  case Severity::Warning:
-    return "warning";
-  case Severity::Error:
-    return "error";
-  }
-  return "error";
+  // SARIF's levels for these are the names the text printer uses.
+  std::string_view name = severityName(s);
+  return llvm::StringRef(name.data(), name.size());
 }
 
 std::string sarifMessageText(llvm::StringRef text) {
