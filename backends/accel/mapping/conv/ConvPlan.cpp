@@ -10,9 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/mapping/conv/ConvPlan.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 
-#include "backends/accel/mapping/conv/ConvCodegen.h"
 #include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/conv/ConvCodegen.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -161,50 +162,23 @@ llvm::Expected<ConvPlan> planConv(const Config &config, const ConvOp &op,
     return e;
   Simulator timer(config);
   ConvSchedule base = defaultConvSchedule(config, op);
-  llvm::Expected<ConvPlan> best = buildPlan(config, op, base, timer);
-  std::string firstError;
-  if (!best)
-    firstError = llvm::toString(best.takeError());
-  if (options.search || !best) {
-    // Without search, the candidates still stand in when the default
-    // schedule does not build (e.g. its micro-ops overflow the buffer).
-    unsigned timed = best ? 1 : 0, builds = 0;
-    unsigned limit = options.search ? options.maxCandidates : 1;
-    const unsigned maxBuilds = 4 * options.maxCandidates + 64;
-    std::vector<ScoredConvSchedule> candidates =
-        enumerateConvSchedules(config, op, maxBuilds);
-    uint64_t instructions = best ? best->insns.size() : 0;
-    for (const ScoredConvSchedule &c : candidates) {
-      if (timed >= limit || builds >= maxBuilds)
-        break;
-      if (timed >= 8 && instructions > options.instructionBudget)
-        break;
-      if (best && c.schedule == best->schedule)
-        continue;
-      ++builds;
-      llvm::Expected<ConvPlan> plan = buildPlan(config, op, c.schedule, timer);
-      if (!plan) {
-        if (firstError.empty())
-          firstError = llvm::toString(plan.takeError());
-        else
-          llvm::consumeError(plan.takeError());
-        continue;
-      }
-      ++timed;
-      instructions += plan->insns.size();
-      if (!best || plan->estimate.cycles < best->estimate.cycles)
-        best = std::move(plan);
-    }
-    if (best)
-      best->candidatesTimed = timed;
+  llvm::Expected<ConvPlan> first = buildPlan(config, op, base, timer);
+  if (!options.search && first)
+    return first;
+  // Without search, the candidates still stand in when the default
+  // schedule does not build (e.g. its micro-ops overflow the buffer).
+  ScheduleSearch<ConvPlan> search(std::move(first));
+  const SearchLimits limits{options.search ? options.maxCandidates : 1,
+                            4 * options.maxCandidates + 64,
+                            options.instructionBudget};
+  for (const ScoredConvSchedule &c :
+       enumerateConvSchedules(config, op, limits.maxBuilds)) {
+    if (search.exhausted(limits))
+      break;
+    if (!search.isBest(c.schedule))
+      search.offer(buildPlan(config, op, c.schedule, timer));
   }
-  if (!best)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        fmt::format("cannot map {} onto the accelerator: {}", op.describe(),
-                    firstError.empty() ? "no schedule fits the SRAMs"
-                                       : firstError));
-  return best;
+  return search.finish(op.describe());
 }
 
 } // namespace tdl::accel

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/mapping/gemm/GemmPlan.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 
 #include "backends/accel/isa/Encoding.h"
 #include "backends/accel/mapping/gemm/GemmCodegen.h"
@@ -167,54 +168,27 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
                       llvm::toString(best.takeError())));
     return best;
   }
-  std::string firstError;
-  if (!best) {
-    firstError = llvm::toString(best.takeError());
-  }
+  ScheduleSearch<GemmPlan> search(std::move(best));
+  const SearchLimits limits{options.maxCandidates, 4 * options.maxCandidates,
+                            options.instructionBudget};
   std::vector<ScoredSchedule> candidates =
       enumerateSchedules(config, op, options.maxCandidates);
-  unsigned timed = best ? 1 : 0, builds = 0;
-  uint64_t instructions = best ? best->insns.size() : 0;
   size_t sorted = std::min(candidates.size(), size_t(options.maxCandidates));
   // A candidate that fits the SRAMs may still need more micro-ops than the
   // UOP buffer holds (known only once built): it does not count as timed,
   // and the next ones get sorted as the search reaches them.
-  for (size_t i = 0; i < candidates.size() && timed < options.maxCandidates &&
-                     builds < 4 * options.maxCandidates;
-       ++i) {
+  for (size_t i = 0; i < candidates.size() && !search.exhausted(limits); ++i) {
     if (i == sorted) {
       sortCandidates(candidates, sorted, options.maxCandidates);
       sorted = std::min(candidates.size(), sorted + options.maxCandidates);
     }
     const ScoredSchedule &c = candidates[i];
-    if (best && c.lowerBound >= best->estimate.cycles)
+    if (search.cannotBeat(c.lowerBound))
       break; // sorted by bound: no later candidate can be faster
-    if (best && c.schedule == best->schedule)
-      continue;
-    if (timed >= 8 && instructions > options.instructionBudget)
-      break;
-    ++builds;
-    llvm::Expected<GemmPlan> plan = buildPlan(config, op, c.schedule, timer);
-    if (!plan) {
-      if (firstError.empty())
-        firstError = llvm::toString(plan.takeError());
-      else
-        llvm::consumeError(plan.takeError());
-      continue;
-    }
-    ++timed;
-    instructions += plan->insns.size();
-    if (!best || plan->estimate.cycles < best->estimate.cycles)
-      best = std::move(plan);
+    if (!search.isBest(c.schedule))
+      search.offer(buildPlan(config, op, c.schedule, timer));
   }
-  if (!best)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        fmt::format("cannot map {} onto the accelerator: {}", op.describe(),
-                    firstError.empty() ? "no schedule fits the SRAMs"
-                                       : firstError));
-  best->candidatesTimed = timed;
-  return encodable(std::move(best));
+  return encodable(search.finish(op.describe()));
 }
 
 } // namespace tdl::accel
