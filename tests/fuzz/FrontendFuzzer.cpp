@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "lang/ASTDumper.h"
 #include "parser/Parse.h"
+#include "tests/fuzz/QuietDiagnostics.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -15,21 +16,12 @@
 #include <cstdint>
 #include <string>
 
-namespace {
-/// Counts diagnostics without printing them (fuzzing runs millions of
-/// inputs).
-struct NullConsumer : tdl::DiagnosticConsumer {
-  void handle(const tdl::Diagnostic &) override {}
-};
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
   tdl::SourceManager sources;
   unsigned id = sources.addBuffer("fuzz.tdl", text);
   tdl::DiagnosticEngine diags(sources);
-  diags.setConsumer(std::make_unique<NullConsumer>());
-  diags.setErrorLimit(0);
+  tdl::fuzz::silence(diags);
 
   llvm::raw_null_ostream sink;
   tdl::parser::dumpTokens(sources, id, diags, sink);

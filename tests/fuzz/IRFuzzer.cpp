@@ -10,22 +10,16 @@
 #include "ssa_ir/Parser.h"
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/passes/PassManager.h"
+#include "tests/fuzz/QuietDiagnostics.h"
 
 #include <cstdint>
-
-namespace {
-struct NullConsumer : tdl::DiagnosticConsumer {
-  void handle(const tdl::Diagnostic &) override {}
-};
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(reinterpret_cast<const char *>(data), size);
   tdl::SourceManager sources;
   unsigned id = sources.addBuffer("fuzz.tir", text);
   tdl::DiagnosticEngine diags(sources);
-  diags.setConsumer(std::make_unique<NullConsumer>());
-  diags.setErrorLimit(0);
+  tdl::fuzz::silence(diags);
   std::unique_ptr<tdl::ir::Module> module = tdl::ir::parseModule(id, diags);
   if (!module || !tdl::ir::verifyModule(*module, diags, false))
     return 0;

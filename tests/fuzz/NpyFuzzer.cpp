@@ -18,9 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       std::abort(); // a refusal must say why
     return 0;
   }
-  std::string written =
-      tdl::rt::writeNpy(array.type, array.shape.data(), array.shape.size(),
-                        array.data.data());
+  std::string written = tdl::rt::writeNpy(
+      array.type, array.shape.data(), array.shape.size(), array.data.data());
   tdl::rt::NpyArray again;
   if (!tdl::rt::parseNpy(reinterpret_cast<const uint8_t *>(written.data()),
                          written.size(), again, error) ||
