@@ -7,7 +7,7 @@
 
 namespace tdl::ir {
 
-// Type rules, defined in TypeRules.cpp.
+// Type rules, defined in TypeRules.cpp, NNTypeRules.cpp and TapeTypeRules.cpp.
 #define OP(ID, NAME, NOPERANDS, NRESULTS, NREGIONS, TRAITS, RULE)              \
   TypeRuleResult rule##RULE(const TypeRuleInput &in);
 #include "ssa_ir/Ops.def"
