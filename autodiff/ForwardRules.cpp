@@ -45,6 +45,13 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   Value *t0 = dxs.empty() ? nullptr : dxs[0];
   Value *t1 = dxs.size() > 1 ? dxs[1] : nullptr;
   Value *&dy = dys.empty() ? t0 : dys[0];
+  // What is not differentiable comes from the op table (Ops.def): ops
+  // without the Differentiable trait, except terminators and the
+  // compiler's Internal ops, which no rule handles.
+  if (!op.hasTrait(ir::Differentiable))
+    return op.hasTrait(ir::Terminator) || op.hasTrait(ir::Internal)
+               ? RuleStatus::Unsupported
+               : RuleStatus::NotDifferentiable;
   switch (op.getOpcode()) {
   case Opcode::Neg:
     dy = t0 ? neg(b, t0) : nullptr;
@@ -161,45 +168,13 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
     dy = t ? b.create1(op.getOpcode(), operands, op.getAttrs()) : nullptr;
     return RuleStatus::Ok;
   }
-  case Opcode::Sign:
-  case Opcode::Floor:
-  case Opcode::Ceil:
-  case Opcode::Round:
-  case Opcode::RngUniform:
-  case Opcode::RngNormal:
-  case Opcode::Iota:
-  case Opcode::Constant:
-  case Opcode::Not:
-  case Opcode::IsNaN:
-  case Opcode::Eq:
-  case Opcode::Ne:
-  case Opcode::Lt:
-  case Opcode::Le:
-  case Opcode::Gt:
-  case Opcode::Ge:
-  case Opcode::And:
-  case Opcode::Or:
-  case Opcode::Xor:
-  case Opcode::Shl:
-  case Opcode::Shr:
-  case Opcode::ArgMax:
-  case Opcode::ArgMin:
-  case Opcode::Print:
-    return RuleStatus::NotDifferentiable;
-  case Opcode::TapeNew:
-  case Opcode::TapePush:
-  case Opcode::TapeTop:
-  case Opcode::TapePop:
   case Opcode::Tuple:
   case Opcode::Get:
   case Opcode::Call:
   case Opcode::If:
   case Opcode::For:
   case Opcode::While:
-  case Opcode::Fused: // made by the fusion pass, which runs after autodiff
-  case Opcode::Yield:
-  case Opcode::Return:
-  case Opcode::NumOpcodes:
+  default: // not Differentiable, terminators and Internal ops: above
     return RuleStatus::Unsupported;
   }
   return RuleStatus::Unsupported;

@@ -59,6 +59,13 @@ RuleStatus pullback(Builder &b, const PrimalView &p,
   Value *dy = dys.empty() ? nullptr : dys[0];
   if (!dy)
     return RuleStatus::Ok;
+  // What is not differentiable comes from the op table (Ops.def): ops
+  // without the Differentiable trait, except terminators and the
+  // compiler's Internal ops, which no rule handles.
+  if (!op.hasTrait(ir::Differentiable))
+    return op.hasTrait(ir::Terminator) || op.hasTrait(ir::Internal)
+               ? RuleStatus::Unsupported
+               : RuleStatus::NotDifferentiable;
   Value *x = p.operands.empty() ? nullptr : p.operands[0];
   Value *y = p.results.empty() ? nullptr : p.results[0];
   switch (op.getOpcode()) {
@@ -240,48 +247,14 @@ RuleStatus pullback(Builder &b, const PrimalView &p,
   case Opcode::AvgPool2DGrad:
     dxs[1] = poolPushforward(b, op, x, p.operands[1], dy);
     return RuleStatus::Ok;
-  // Ops whose results carry no derivative (integer or bool results) never
-  // receive a cotangent; these float-valued ones have none to give.
-  case Opcode::Sign:
-  case Opcode::Floor:
-  case Opcode::Ceil:
-  case Opcode::Round:
-  case Opcode::RngUniform:
-  case Opcode::RngNormal:
-  case Opcode::Iota:
-  case Opcode::Constant:
-  case Opcode::Not:
-  case Opcode::IsNaN:
-  case Opcode::Eq:
-  case Opcode::Ne:
-  case Opcode::Lt:
-  case Opcode::Le:
-  case Opcode::Gt:
-  case Opcode::Ge:
-  case Opcode::And:
-  case Opcode::Or:
-  case Opcode::Xor:
-  case Opcode::Shl:
-  case Opcode::Shr:
-  case Opcode::ArgMax:
-  case Opcode::ArgMin:
-  case Opcode::Print:
-    return RuleStatus::NotDifferentiable;
   // Handled by the transforms themselves.
-  case Opcode::TapeNew:
-  case Opcode::TapePush:
-  case Opcode::TapeTop:
-  case Opcode::TapePop:
   case Opcode::Tuple:
   case Opcode::Get:
   case Opcode::Call:
   case Opcode::If:
   case Opcode::For:
   case Opcode::While:
-  case Opcode::Fused: // made by the fusion pass, which runs after autodiff
-  case Opcode::Yield:
-  case Opcode::Return:
-  case Opcode::NumOpcodes:
+  default: // not Differentiable, terminators and Internal ops: above
     return RuleStatus::Unsupported;
   }
   return RuleStatus::Unsupported;

@@ -29,6 +29,10 @@ enum OpTrait : unsigned {
   Differentiable = 1u << 3,
   Terminator = 1u << 4,
   SideEffect = 1u << 5,
+  /// Made by the compiler's own transforms after the front end (tapes by
+  /// autodiff, fused groups by the fusion pass): autodiff never meets them
+  /// in a program it differentiates.
+  Internal = 1u << 6,
 };
 
 inline constexpr int Variadic = -1;
