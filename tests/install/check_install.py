@@ -3,7 +3,8 @@
 
 1. `cmake --install BUILD --prefix WORK/prefix`;
 2. configures and builds tests/install/consumer (find_package(TDL),
-   tdlc_add_library) with Ninja, runs its C99, C++17 and C++20 programs;
+   tdlc_add_library) with Ninja and with Unix Makefiles, runs its C99,
+   C++17 and C++20 programs;
 3. edits the file the model imports and rebuilds: only the depfile tells
    the build about that file, so the new output proves the rebuild;
 4. builds the same model without CMake through pkg-config.
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 BUILD, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,13 +31,6 @@ def run(cmd, **kw):
     return done.stdout
 
 
-def expect_outputs(label, want):
-    for app in ('app_c', 'app_cxx17', 'app_cxx20'):
-        got = run([os.path.join(WORK, 'build', app)]).strip()
-        if got != want:
-            failures.append(f'{label}: {app} printed {got!r}, wanted {want!r}')
-
-
 shutil.rmtree(WORK, ignore_errors=True)
 prefix = os.path.join(WORK, 'prefix')
 run(['cmake', '--install', BUILD, '--prefix', prefix])
@@ -45,24 +40,37 @@ for f in ('bin/tdlc', 'bin/tdl-opt', 'lib/cmake/TDL/TDLConfig.cmake',
     if not os.path.exists(os.path.join(prefix, f)):
         failures.append('not installed: ' + f)
 
-source = os.path.join(WORK, 'consumer')
-shutil.copytree(os.path.join(HERE, 'consumer'), source)
-build = os.path.join(WORK, 'build')
-run(['cmake', '-S', source, '-B', build, '-G', 'Ninja',
-     '-DCMAKE_PREFIX_PATH=' + prefix])
-run(['cmake', '--build', build])
-# y = 2 * (w * x + b) = [3, 4, 4]
-expect_outputs('first build', '3 4 4 sum 11')
+def expect_outputs(build, label, want):
+    for app in ('app_c', 'app_cxx17', 'app_cxx20'):
+        got = run([os.path.join(build, app)]).strip()
+        if got != want:
+            failures.append(f'{label}: {app} printed {got!r}, wanted {want!r}')
 
-with open(os.path.join(source, 'layers', 'affine.tdl'), 'w') as f:
-    f.write('fn scaled(x: f32[3]) -> f32[3] {\n    return x * 3.0;\n}\n')
-rebuilt = run(['cmake', '--build', build])
-if 'tdlc model.tdl' not in rebuilt or 'tdlc stats.tdl' in rebuilt:
-    failures.append('editing the imported file did not rebuild exactly the '
-                    'model that imports it:\n' + rebuilt)
-expect_outputs('after editing the import', '4.5 6 6 sum 16.5')
-if 'no work to do' not in run(['cmake', '--build', build]):
-    failures.append('a second rebuild was not a no-op')
+
+# Ninja and CMake's default generator on Linux (Makefiles), each from a
+# fresh copy of the consumer.
+for generator in ('Ninja', 'Unix Makefiles'):
+    tag = generator.split()[-1].lower()
+    source = os.path.join(WORK, 'consumer-' + tag)
+    shutil.copytree(os.path.join(HERE, 'consumer'), source)
+    build = os.path.join(WORK, 'build-' + tag)
+    run(['cmake', '-S', source, '-B', build, '-G', generator,
+         '-DCMAKE_PREFIX_PATH=' + prefix])
+    run(['cmake', '--build', build])
+    # y = 2 * (w * x + b) = [3, 4, 4]
+    expect_outputs(build, generator + ', first build', '3 4 4 sum 11')
+    time.sleep(1.1)  # a new mtime even on coarse file systems
+    with open(os.path.join(source, 'layers', 'affine.tdl'), 'w') as f:
+        f.write('fn scaled(x: f32[3]) -> f32[3] {\n    return x * 3.0;\n}\n')
+    rebuilt = run(['cmake', '--build', build])
+    if 'tdlc model.tdl' not in rebuilt or 'tdlc stats.tdl' in rebuilt:
+        failures.append(f'{generator}: editing the imported file did not '
+                        'rebuild exactly the model that imports it:\n' +
+                        rebuilt)
+    expect_outputs(build, generator + ', after editing the import',
+                   '4.5 6 6 sum 16.5')
+    if 'tdlc ' in run(['cmake', '--build', build]):
+        failures.append(f'{generator}: a second rebuild ran tdlc again')
 
 # Without CMake: pkg-config names tdlc and the link flags.
 env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, 'lib',
