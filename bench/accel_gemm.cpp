@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/isa/Encoding.h"
-#include "backends/accel/sim/Simulator.h"
 #include "backends/accel/mapping/TiledGemm.h"
+#include "backends/accel/sim/Simulator.h"
 
 #include <benchmark/benchmark.h>
 

@@ -14,8 +14,8 @@
 #ifndef TDL_PARSER_PARSE_H
 #define TDL_PARSER_PARSE_H
 
-#include "lang/ASTContext.h"
 #include "basic/Diagnostic.h"
+#include "lang/ASTContext.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -17,8 +17,8 @@
 #ifndef TDL_PARSER_PARSEACTIONS_H
 #define TDL_PARSER_PARSEACTIONS_H
 
-#include "lang/ASTContext.h"
 #include "basic/Diagnostic.h"
+#include "lang/ASTContext.h"
 #include "parser/TokenFilter.h"
 
 #include "llvm/ADT/DenseSet.h"

@@ -11,8 +11,8 @@
 #ifndef TDL_SEMA_SEMA_H
 #define TDL_SEMA_SEMA_H
 
-#include "lang/ASTContext.h"
 #include "basic/Diagnostic.h"
+#include "lang/ASTContext.h"
 #include "sema/Program.h"
 
 #include "llvm/Support/raw_ostream.h"

@@ -23,8 +23,8 @@
 
 #include "ssa_ir/Attributes.h"
 #include "ssa_ir/Ops.h"
-#include "ssa_ir/Types.h"
 #include "ssa_ir/SourceSignature.h"
+#include "ssa_ir/Types.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"

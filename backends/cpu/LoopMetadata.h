@@ -17,8 +17,8 @@ namespace tdl::cpu {
 /// whose back edge leaves `latch`: no unrolling, vectorized `width` wide,
 /// and, when the body is straight-line code, its accesses declared parallel
 /// (the accesses get their access group here).
-llvm::MDNode *laneLoopMetadata(llvm::BasicBlock *first,
-                               llvm::BasicBlock *latch, int64_t width);
+llvm::MDNode *laneLoopMetadata(llvm::BasicBlock *first, llvm::BasicBlock *latch,
+                               int64_t width);
 
 } // namespace tdl::cpu
 

@@ -17,8 +17,8 @@
 #ifndef TDL_RUNTIME_KERNELS_ELEMENTWISE_H
 #define TDL_RUNTIME_KERNELS_ELEMENTWISE_H
 
-#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/kernels/Math.h"
+#include "runtime/kernels/ScalarSemantics.h"
 
 #include <stdint.h>
 #include <type_traits>

@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sema/irgen/IRGen.h"
-#include "sema/irgen/SourceSignatures.h"
 #include "sema/irgen/FunctionLowering.h"
+#include "sema/irgen/SourceSignatures.h"
 
 #include "ssa_ir/Builder.h"
 

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/interp/Kernels.h"
 
-#include "runtime/kernels/ScalarSemantics.h"
 #include "runtime/kernels/Elementwise.h"
+#include "runtime/kernels/ScalarSemantics.h"
 
 #include <cmath>
 #include <limits>

@@ -135,8 +135,7 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
     in.push_back(frame.lookup(v));
   switch (op.getOpcode()) {
   case Opcode::Print:
-    printOut << in[0].format(opts.printPrecision, opts.printThreshold)
-             << '\n';
+    printOut << in[0].format(opts.printPrecision, opts.printThreshold) << '\n';
     return llvm::Error::success();
   case Opcode::Call: {
     const Function *f = module.lookup(op.getAttrs().getSymbol("callee")->name);

@@ -11,8 +11,8 @@
 #ifndef TDL_SSA_IR_INTERP_RUNTIMEVALUE_H
 #define TDL_SSA_IR_INTERP_RUNTIMEVALUE_H
 
-#include "ssa_ir/Types.h"
 #include "runtime/TensorFormat.h"
+#include "ssa_ir/Types.h"
 
 #include <cassert>
 #include <cstring>

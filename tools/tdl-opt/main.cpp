@@ -14,10 +14,10 @@
 #include "basic/VerifyDiagnosticConsumer.h"
 #include "ssa_ir/DotWriter.h"
 #include "ssa_ir/Parser.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"

@@ -12,9 +12,9 @@
 #ifndef TDL_BACKENDS_ACCEL_OFFLOAD_EXECUTOR_H
 #define TDL_BACKENDS_ACCEL_OFFLOAD_EXECUTOR_H
 
+#include "backends/accel/offload/Partition.h"
 #include "backends/accel/sim/Simulator.h"
 #include "backends/accel/sim/Trace.h"
-#include "backends/accel/offload/Partition.h"
 #include "ssa_ir/interp/RuntimeValue.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"

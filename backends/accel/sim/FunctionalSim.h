@@ -12,8 +12,8 @@
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/Dram.h"
-#include "backends/accel/sim/Fault.h"
 #include "backends/accel/isa/ISA.h"
+#include "backends/accel/sim/Fault.h"
 
 #include <optional>
 #include <vector>

@@ -28,9 +28,9 @@
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/Dram.h"
 #include "backends/accel/isa/Encoding.h"
+#include "backends/accel/isa/ISA.h"
 #include "backends/accel/sim/Fault.h"
 #include "backends/accel/sim/FunctionalSim.h"
-#include "backends/accel/isa/ISA.h"
 #include "backends/accel/sim/Stats.h"
 
 #include "llvm/ADT/ArrayRef.h"

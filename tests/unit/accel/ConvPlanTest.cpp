@@ -10,8 +10,8 @@
 #include "ConvTestHelpers.h"
 #include "GemmTestHelpers.h"
 
-#include "backends/accel/mapping/conv/ConvCodegen.h"
 #include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/conv/ConvCodegen.h"
 
 #include "llvm/Support/MathExtras.h"
 

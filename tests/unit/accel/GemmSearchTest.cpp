@@ -9,10 +9,10 @@
 #include "AsmTestHelpers.h"
 #include "GemmTestHelpers.h"
 
+#include "backends/accel/mapping/TiledGemm.h"
 #include "backends/accel/mapping/gemm/GemmCodegen.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 #include "backends/accel/mapping/gemm/GemmSearch.h"
-#include "backends/accel/mapping/TiledGemm.h"
 #include "backends/accel/sim/Trace.h"
 
 #include "llvm/Support/JSON.h"

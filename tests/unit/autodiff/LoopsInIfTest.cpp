@@ -13,8 +13,8 @@
 
 #include "autodiff/CostModel.h"
 #include "basic/Diagnostic.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include <fmt/format.h>
 

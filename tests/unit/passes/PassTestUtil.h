@@ -4,10 +4,10 @@
 #define TDL_TESTS_UNIT_PASSES_PASSTESTUTIL_H
 
 #include "basic/Diagnostic.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include <gtest/gtest.h>
 

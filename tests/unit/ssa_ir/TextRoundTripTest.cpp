@@ -1,9 +1,9 @@
 //===- TextRoundTripTest.cpp - printer/parser on built and edge-case IR ---===//
 #include "ssa_ir/Builder.h"
 #include "ssa_ir/Parser.h"
-#include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/Printer.h"
 #include "ssa_ir/Verifier.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "basic/DiagnosticPrinters.h"
 

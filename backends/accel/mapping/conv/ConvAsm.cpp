@@ -5,8 +5,8 @@
 // element addresses printed in the instructions stay valid.
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/mapping/conv/ConvPlan.h"
 #include "backends/accel/isa/Printer.h"
+#include "backends/accel/mapping/conv/ConvPlan.h"
 
 #include <fmt/format.h>
 

@@ -25,11 +25,11 @@
 #define TDL_BACKENDS_ACCEL_MAPPING_CONV_CONVCODEGEN_H
 
 #include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvOp.h"
 #include "backends/accel/mapping/conv/ConvPlan.h"
 #include "backends/accel/mapping/gemm/GemmEpilogue.h"
-#include "backends/accel/isa/ISA.h"
-#include "backends/accel/mapping/TokenSync.h"
 
 #include "llvm/Support/Error.h"
 

@@ -30,9 +30,9 @@
 #define TDL_BACKENDS_ACCEL_MAPPING_CONV_CONVPLAN_H
 
 #include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/ISA.h"
 #include "backends/accel/mapping/conv/ConvOp.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
-#include "backends/accel/isa/ISA.h"
 #include "backends/accel/sim/Simulator.h"
 #include "backends/accel/sim/Stats.h"
 

@@ -1,8 +1,8 @@
 //===- ConvRun.cpp - packing, running a planned conv, unpacking ----------===//
-#include "backends/accel/mapping/conv/ConvCodegen.h"
-#include "backends/accel/mapping/conv/ConvPlan.h"
 #include "backends/accel/isa/Dram.h"
 #include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/conv/ConvCodegen.h"
+#include "backends/accel/mapping/conv/ConvPlan.h"
 
 #include <fmt/format.h>
 

@@ -5,9 +5,9 @@
 // element addresses printed in the instructions stay valid.
 //
 //===----------------------------------------------------------------------===//
+#include "backends/accel/isa/Printer.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
-#include "backends/accel/isa/Printer.h"
 
 #include <fmt/format.h>
 

@@ -2,9 +2,9 @@
 #include "backends/accel/mapping/gemm/GemmCodegen.h"
 
 #include "backends/accel/isa/Encoding.h"
-#include "backends/accel/mapping/gemm/GemmLayout.h"
 #include "backends/accel/isa/Printer.h"
 #include "backends/accel/mapping/TokenSync.h"
+#include "backends/accel/mapping/gemm/GemmLayout.h"
 
 #include "llvm/Support/MathExtras.h"
 

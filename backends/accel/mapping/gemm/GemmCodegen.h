@@ -17,12 +17,12 @@
 #define TDL_BACKENDS_ACCEL_MAPPING_GEMM_GEMMCODEGEN_H
 
 #include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/gemm/GemmEpilogue.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 #include "backends/accel/mapping/gemm/GemmOp.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
-#include "backends/accel/isa/ISA.h"
-#include "backends/accel/mapping/TokenSync.h"
 
 #include "llvm/Support/Error.h"
 

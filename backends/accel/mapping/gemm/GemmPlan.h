@@ -16,8 +16,8 @@
 #define TDL_BACKENDS_ACCEL_MAPPING_GEMM_GEMMPLAN_H
 
 #include "backends/accel/isa/Config.h"
-#include "backends/accel/mapping/gemm/GemmOp.h"
 #include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/gemm/GemmOp.h"
 #include "backends/accel/sim/Simulator.h"
 #include "backends/accel/sim/Stats.h"
 
