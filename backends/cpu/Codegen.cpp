@@ -323,37 +323,33 @@ static void describePrinted(const ir::Type &t, std::string &layout,
 
 llvm::Error FunctionEmitter::emitPrint(const ir::Operation &op) {
   const ir::Value *v = op.getOperand(0);
-  if (!me.options.jit) {
-    // Objects format in the runtime and write to the application's
-    // callback or stderr (docs/cpu-backend.md "print in objects").
-    std::string layout;
-    std::vector<int64_t> info;
-    describePrinted(v->getType(), layout, info);
-    Leaves &l = leavesOf(v);
-    llvm::AllocaInst *array = entryBuilder.CreateAlloca(
-        b.getPtrTy(), i64(std::max<size_t>(l.size(), 1)), "print.leaves");
-    for (size_t i = 0; i < l.size(); ++i)
-      b.CreateStore(l[i], b.CreateConstGEP1_64(b.getPtrTy(), array, i));
-    llvm::Constant *infoArray = llvm::ConstantDataArray::get(ctx, info);
-    auto *infoGlobal = new llvm::GlobalVariable(
-        me.m, infoArray->getType(), true, llvm::GlobalValue::PrivateLinkage,
-        infoArray, "print.info");
-    b.CreateCall(
-        me.rt("tdl_rt_print"),
-        {b.CreateGlobalStringPtr(layout, "print.layout"), infoGlobal, array});
-    return llvm::Error::success();
-  }
   Leaves &l = leavesOf(v);
   llvm::AllocaInst *array = entryBuilder.CreateAlloca(
       b.getPtrTy(), i64(std::max<size_t>(l.size(), 1)), "print.leaves");
   for (size_t i = 0; i < l.size(); ++i)
     b.CreateStore(l[i], b.CreateConstGEP1_64(b.getPtrTy(), array, i));
-  unsigned id = me.addPrintType(v->getType());
-  llvm::FunctionCallee hook = me.m.getOrInsertFunction(
-      "tdl_jit_print",
-      llvm::FunctionType::get(b.getVoidTy(), {b.getInt64Ty(), b.getPtrTy()},
-                              false));
-  b.CreateCall(hook, {i64(id), array});
+  if (me.options.jit) {
+    // The JIT calls back into tdlc, which formats like the interpreter.
+    unsigned id = me.addPrintType(v->getType());
+    llvm::FunctionCallee hook = me.m.getOrInsertFunction(
+        "tdl_jit_print",
+        llvm::FunctionType::get(b.getVoidTy(), {b.getInt64Ty(), b.getPtrTy()},
+                                false));
+    b.CreateCall(hook, {i64(id), array});
+    return llvm::Error::success();
+  }
+  // Objects format in the runtime and write to the application's callback
+  // or stderr (docs/cpu-backend.md "print in objects").
+  std::string layout;
+  std::vector<int64_t> info;
+  describePrinted(v->getType(), layout, info);
+  llvm::Constant *infoArray = llvm::ConstantDataArray::get(ctx, info);
+  auto *infoGlobal = new llvm::GlobalVariable(me.m, infoArray->getType(), true,
+                                              llvm::GlobalValue::PrivateLinkage,
+                                              infoArray, "print.info");
+  b.CreateCall(
+      me.rt("tdl_rt_print"),
+      {b.CreateGlobalStringPtr(layout, "print.layout"), infoGlobal, array});
   return llvm::Error::success();
 }
 

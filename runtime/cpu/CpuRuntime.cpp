@@ -45,7 +45,6 @@
 extern "C" __attribute__((
     weak,
     visibility("default"))) thread_local char tdl_rt_last_error_text[256] = {};
-#define errorMessage tdl_rt_last_error_text
 
 namespace {
 
@@ -80,24 +79,26 @@ template <typename F> void dispatch(int32_t dtype, F &&f) {
 /// renames it with the exported functions; weak, so objects of several
 /// modules link together: every copy reads the shared buffer).
 TDL_RT __attribute__((weak)) const char *tdl_last_error(void) {
-  return errorMessage;
+  return tdl_rt_last_error_text;
 }
 
 /// Sets the message (the header's wrappers report a size mismatch here).
 TDL_RT __attribute__((weak)) void tdl_set_last_error(const char *message) {
-  snprintf(errorMessage, sizeof(errorMessage), "%s", message ? message : "");
+  snprintf(tdl_rt_last_error_text, sizeof(tdl_rt_last_error_text), "%s",
+           message ? message : "");
 }
 
 TDL_RT void tdl_rt_error_index(int64_t i, int64_t dim, int64_t size,
                                int64_t window) {
-  snprintf(errorMessage, sizeof(errorMessage),
+  snprintf(tdl_rt_last_error_text, sizeof(tdl_rt_last_error_text),
            "index %lld out of range for dim %lld of size %lld (window size "
            "%lld)",
            (long long)i, (long long)dim, (long long)size, (long long)window);
 }
 
+/// Generated code's error messages (a constant per failing op).
 TDL_RT void tdl_rt_error_message(const char *message) {
-  snprintf(errorMessage, sizeof(errorMessage), "%s", message);
+  tdl_set_last_error(message);
 }
 
 /// 1 if one of the n divisors is zero (integer div / rem fail on it).

@@ -43,12 +43,6 @@ void leafPaths(const sema::Type *t, const std::string &path, unsigned param,
     leafPaths(elements[i], path + "." + std::to_string(i), param, out);
 }
 
-std::string typeText(const ir::Type &t) {
-  std::string s;
-  llvm::raw_string_ostream(s) << t;
-  return s;
-}
-
 std::string npyTypeText(const rt::NpyArray &a) {
   std::string s = rt::elemTypeName(a.type);
   if (a.shape.empty())
@@ -88,8 +82,8 @@ bool loadNpy(const std::string &file, const ir::Type &type,
   }
   if (array.type != ir::toElemType(type.getDType()) ||
       llvm::ArrayRef<int64_t>(array.shape) != type.getShape()) {
-    error = "the parameter is " + typeText(type) + ", but '" + file +
-            "' holds " + npyTypeText(array);
+    error = "the parameter is " + type.str() + ", but '" + file + "' holds " +
+            npyTypeText(array);
     return false;
   }
   out = ir::RuntimeValue::zeros(type);
@@ -123,7 +117,7 @@ bool parseScalar(const std::string &text, const ir::Type &type,
     if (text.empty() || *end != '\0')
       break;
     if (errno == ERANGE || v < lo || v > hi) {
-      error = "'" + text + "' is out of range for " + typeText(type);
+      error = "'" + text + "' is out of range for " + type.str();
       return false;
     }
     if (dt == ir::DType::I8)
@@ -152,7 +146,7 @@ bool parseScalar(const std::string &text, const ir::Type &type,
     return true;
   }
   }
-  error = "'" + text + "' is not a literal of type " + typeText(type);
+  error = "'" + text + "' is not a literal of type " + type.str();
   return false;
 }
 
@@ -163,7 +157,7 @@ bool loadLeaf(const std::string &value, const ir::Type &type,
       llvm::sys::fs::is_regular_file(value))
     return loadNpy(value, type, out, error);
   if (type.getRank() != 0) {
-    error = "the parameter is " + typeText(type) +
+    error = "the parameter is " + type.str() +
             ": give a .npy file (or a directory for a struct)";
     return false;
   }
@@ -242,7 +236,7 @@ buildRunArguments(Session &session, const sema::FuncInstance &entry,
     if (!matched) {
       std::vector<std::string> described;
       for (size_t i = 0; i < leaves.size(); ++i)
-        described.push_back(leaves[i].path + ": " + typeText(types[i]));
+        described.push_back(leaves[i].path + ": " + types[i].str());
       session.diags
           .report(diag::RunArgUnknown, fnName, name, entry.decl->getName().name)
           .note(diag::RunArgParameters, fnName, entry.decl->getName().name,

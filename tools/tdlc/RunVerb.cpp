@@ -19,6 +19,7 @@
 #include "tools/tdlc/RunArguments.h"
 #include "tools/tdlc/Session.h"
 #include "tools/tdlc/Verbs.h"
+#include "tools/tdlc/Watchdog.h"
 
 #include "backends/accel/offload/Executor.h"
 #include "backends/cpu/Codegen.h"
@@ -28,12 +29,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdlib>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 namespace cl = llvm::cl;
 
@@ -107,48 +103,6 @@ static cl::opt<unsigned> runTimeout(
     cl::desc("Stop the program after this many seconds of wall time with a "
              "run-time error (default: no limit)"),
     cl::value_desc("seconds"), cl::init(0), cl::sub(RunCommand));
-
-namespace {
-/// --timeout: a watchdog thread that ends the process with a run-time error
-/// when the program is still running after the limit. Nothing can be
-/// unwound from inside a JIT'd loop or a kernel, so it exits directly
-/// (after flushing what the program printed).
-class Watchdog {
-public:
-  explicit Watchdog(unsigned seconds) {
-    if (seconds == 0)
-      return;
-    thread = std::thread([this, seconds] {
-      std::unique_lock<std::mutex> lock(mu);
-      if (cv.wait_for(lock, std::chrono::seconds(seconds),
-                      [this] { return done; }))
-        return;
-      llvm::outs().flush();
-      llvm::errs() << "tdlc: error: the program did not finish within "
-                      "--timeout="
-                   << seconds << " seconds\n";
-      llvm::errs().flush();
-      std::_Exit(1);
-    });
-  }
-  ~Watchdog() {
-    if (!thread.joinable())
-      return;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      done = true;
-    }
-    cv.notify_all();
-    thread.join();
-  }
-
-private:
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  std::thread thread;
-};
-} // namespace
 
 /// Elements beyond which printed tensors are summarized.
 static int64_t printThreshold() {
@@ -341,7 +295,8 @@ int runRunVerb() {
   for (const ir::RuntimeValue &v : *results)
     llvm::outs() << v.format(printPrecision, printThreshold()) << '\n';
   llvm::outs().flush();
-  if (!saveDir.empty() && !results->empty() &&
+  // (--backend=accel saved them in runOnAccelerator, before its stats.)
+  if (!saveDir.empty() && backend != Backend::Accel &&
       !saveResults(saveDir, resultLeafNames(*entry), *results))
     return ExitUsageOrIOError;
   return session.finish();

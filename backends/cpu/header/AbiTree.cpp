@@ -27,12 +27,6 @@ const char *cType(ir::DType t) {
   return "void";
 }
 
-std::string typeText(const ir::Type &t) {
-  std::string s;
-  llvm::raw_string_ostream(s) << t;
-  return s;
-}
-
 std::string cIdentifier(llvm::StringRef name) {
   std::string out;
   for (char c : name) {

@@ -77,8 +77,6 @@ AbiModule buildAbiModule(const ir::Module &module, llvm::StringRef moduleName,
 
 /// `float`, `int32_t`, ...
 const char *cType(ir::DType t);
-/// `f32[4,3]` as TDL spells the type.
-std::string typeText(const ir::Type &t);
 /// A C identifier from any name (`Dense<4, 3>` -> `Dense_4_3`).
 std::string cIdentifier(llvm::StringRef name);
 

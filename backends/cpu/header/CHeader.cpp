@@ -34,7 +34,7 @@ static std::string flatParamList(const AbiFunction &fn) {
       list += fmt::format("{} {}", t, p.name);
     else
       list += fmt::format("const {} *{}", t, p.name);
-    list += " /*" + typeText(p.type) + "*/";
+    list += " /*" + p.type.str() + "*/";
   }
   return list.empty() ? "void" : list;
 }
@@ -73,7 +73,7 @@ static std::string declare(const AbiNode &n, bool output, bool byValueScalar) {
 }
 
 static std::string comment(const AbiNode &n) {
-  return n.kind == AbiNode::Kind::Leaf ? " /* " + typeText(n.type) + " */" : "";
+  return n.kind == AbiNode::Kind::Leaf ? " /* " + n.type.str() + " */" : "";
 }
 
 static void writeStructs(const AbiModule &abi, llvm::raw_ostream &os) {

@@ -130,7 +130,7 @@ private:
         "  if ({0}.size() != {1})\n"
         "    return ::tdl_abi::size_error(\"{2}\", \"{0}\", \"{3}\", {1}, "
         "{0}.size(), ::{4}tdl_set_last_error);\n",
-        name, type.getNumElements(), fn, typeText(type), abi.prefix);
+        name, type.getNumElements(), fn, type.str(), abi.prefix);
     return {fmt::format("span<{}{}> {}", output ? "" : "const ", t, name),
             name + ".data()", check};
   }
