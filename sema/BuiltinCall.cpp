@@ -24,15 +24,18 @@ const Type *FunctionChecker::callBuiltin(BuiltinId id,
   out.kind = ResolvedCall::Kind::Builtin;
   out.builtin = id;
   BuiltinCall b(*this, id, call, args, out);
+  const Type *t = types.error();
   switch (id) {
 #define BUILTIN(ID, NAME, RULE)                                                \
   case BuiltinId::ID:                                                          \
-    return rule##RULE(b);
+    t = rule##RULE(b);                                                         \
+    break;
 #include "sema/Builtins.def"
   case BuiltinId::NumBuiltins:
     break;
   }
-  return types.error();
+  out.untypedResult = t->isTensor() && isUntyped(t->getElem());
+  return t;
 }
 
 BuiltinCall::BuiltinCall(FunctionChecker &c, BuiltinId id,
@@ -124,7 +127,8 @@ const Type *BuiltinCall::floatTensor(const ast::Expr *e, llvm::StringRef what) {
   if (t->isError())
     return t;
   if (isUntyped(t->getElem()))
-    return toElem(e, t, Elem::F32);
+    return keepUntyped ? types.withElem(t, Elem::UntypedFloat)
+                       : toElem(e, t, Elem::F32);
   if (!isFloat(t->getElem())) {
     argType(e, what, "a float tensor", t);
     return types.error();
@@ -137,7 +141,7 @@ const Type *BuiltinCall::numTensor(const ast::Expr *e, llvm::StringRef what) {
   if (t->isError())
     return t;
   if (isUntyped(t->getElem()))
-    return toElem(e, t, defaultElem(t->getElem()));
+    return keepUntyped ? t : toElem(e, t, defaultElem(t->getElem()));
   if (t->getElem() == Elem::Bool) {
     argType(e, what, "a numeric tensor", t);
     return types.error();
@@ -155,12 +159,15 @@ BuiltinCall::elementwise(llvm::ArrayRef<const ast::Expr *> es,
       el = t->getElem();
       break;
     }
+  bool untyped = !el;
   if (!el) {
     bool anyFloat = llvm::any_of(
         ts, [](const Type *t) { return t->getElem() == Elem::UntypedFloat; });
-    el = anyFloat ? Elem::F32 : Elem::I32;
+    el = keepUntyped ? (anyFloat ? Elem::UntypedFloat : Elem::UntypedInt)
+         : anyFloat  ? Elem::F32
+                     : Elem::I32;
   }
-  for (size_t i = 0; i < ts.size(); ++i) {
+  for (size_t i = 0; i < ts.size() && !(untyped && keepUntyped); ++i) {
     ts[i] = toElem(es[i], ts[i], *el);
     if (ts[i]->isError())
       return std::nullopt;

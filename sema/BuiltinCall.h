@@ -40,6 +40,10 @@ public:
   const Type *tensor(const ast::Expr *e, llvm::StringRef what);
   /// Fixes the dtype of an operand (untyped literals adapt).
   const Type *toElem(const ast::Expr *e, const Type *t, Elem el);
+  /// Set by the elementwise rules whose result has their operands' dtype:
+  /// operands that are all untyped literal expressions stay untyped (and
+  /// so does the result), instead of taking the defaults below.
+  bool keepUntyped = false;
   /// A float operand: untyped literals become f32, integers are an error.
   const Type *floatTensor(const ast::Expr *e, llvm::StringRef what);
   /// A numeric (non-bool) operand, untyped literals defaulted.

@@ -6,12 +6,14 @@ namespace tdl::sema {
 const Type *ruleUnaryFloat(BuiltinCall &b) {
   if (!b.accept(1, 1, {}))
     return b.types.error();
+  b.keepUntyped = true;
   return b.floatTensor(b.pos(0), "x");
 }
 
 const Type *ruleUnaryNum(BuiltinCall &b) {
   if (!b.accept(1, 1, {}))
     return b.types.error();
+  b.keepUntyped = true;
   return b.numTensor(b.pos(0), "x");
 }
 
@@ -48,6 +50,7 @@ static const Type *elementwiseNum(BuiltinCall &b, unsigned first, unsigned n,
 const Type *ruleBinaryNum(BuiltinCall &b) {
   if (!b.accept(2, 2, {}))
     return b.types.error();
+  b.keepUntyped = true;
   return elementwiseNum(b, 0, 2);
 }
 
@@ -80,6 +83,7 @@ const Type *ruleMaxMin(BuiltinCall &b) {
   if (b.numPositional() == 2) {
     if (!b.accept(2, 2, {}))
       return b.types.error();
+    b.keepUntyped = true;
     return elementwiseNum(b, 0, 2);
   }
   return reduce(b, false);
@@ -125,6 +129,7 @@ const Type *ruleArgReduce(BuiltinCall &b) {
 const Type *ruleClamp(BuiltinCall &b) {
   if (!b.accept(3, 3, {}))
     return b.types.error();
+  b.keepUntyped = true;
   return elementwiseNum(b, 0, 3);
 }
 

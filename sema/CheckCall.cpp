@@ -400,9 +400,12 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
     } else {
       arg.expr = slots[i].expr;
       Conversion conv = convertTo(slots[i].expr, slots[i].type, pt);
-      if (conv == Conversion::Mismatch)
-        error(diag::ArgTypeMismatch, slots[i].range, params[i]->getName().name,
-              c.name, pt->str(), slots[i].type->str());
+      if (conv == Conversion::Mismatch) {
+        DiagnosticBuilder d = error(diag::ArgTypeMismatch, slots[i].range,
+                                    params[i]->getName().name, c.name,
+                                    pt->str(), slots[i].type->str());
+        noteLiteralDefault(d, slots[i].expr);
+      }
       if (conv != Conversion::Ok)
         return nullptr;
       arg.value = constantOf(slots[i].expr);

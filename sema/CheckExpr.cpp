@@ -103,6 +103,9 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
     e->resolved = l->decl;
     if (l->value)
       c.instance.constants[e] = *l->value;
+    if (l->type->isTensor() && isUntyped(l->type->getElem()))
+      if (auto *v = llvm::dyn_cast<ast::VarDecl>(l->decl))
+        c.untypedLocals[v].uses.push_back(e);
     return l->type;
   }
   if (const ast::GenericParamDecl *p = c.env.findParam(e->getName())) {
@@ -426,7 +429,7 @@ static const Type *checkIfExpr(FunctionChecker &c, const ast::IfExpr *e) {
     c.scopes.emplace_back();
     c.checkBlock(b, false);
     const Type *t = b->getValue() ? c.checkExpr(b->getValue()) : types.unit();
-    c.scopes.pop_back();
+    c.popScope();
     return t;
   };
   const Type *a = branch(e->getThen());
@@ -441,21 +444,12 @@ static const Type *checkIfExpr(FunctionChecker &c, const ast::IfExpr *e) {
   if (b->hasUntyped() && !a->hasUntyped() && bv &&
       c.convertTo(bv, b, a) == FunctionChecker::Conversion::Ok)
     return a;
-  // Literal branches of both kinds: the float kind wins, as in Go.
-  auto kind = [](const Type *t) {
-    return t->isTensor() ? t->getElem() : Elem::Bool;
-  };
-  if (av && bv &&
-      ((kind(a) == Elem::UntypedFloat && kind(b) == Elem::UntypedInt) ||
-       (kind(a) == Elem::UntypedInt && kind(b) == Elem::UntypedFloat))) {
-    const Type *fa = types.withElem(a, Elem::F32);
-    const Type *fb = types.withElem(b, Elem::F32);
-    if (c.convertTo(av, a, fa) == FunctionChecker::Conversion::Ok &&
-        c.convertTo(bv, b, fb) == FunctionChecker::Conversion::Ok) {
-      a = fa;
-      b = fb;
-    }
-  }
+  // Two untyped branches of one shape: the `if` stays untyped, so the type
+  // its context expects reaches both (`let w: f64 = if c { 4.0 } else
+  // { 2 }`); the float kind wins, as in Go.
+  if (av && bv && a->isTensor() && b->isTensor() && isUntyped(a->getElem()) &&
+      isUntyped(b->getElem()) && a->getShape() == b->getShape())
+    return a->getElem() == Elem::UntypedFloat ? a : b;
   if (av)
     a = c.materialize(av, a);
   if (bv)

@@ -42,7 +42,10 @@ FunctionChecker::unifyElems(const ast::Expr *a, const Type *&ta,
   if (isUntyped(eb))
     return adapt(b, tb, ea) ? std::optional(ea) : std::nullopt;
   if (ea != eb) {
-    error(diag::DTypeMismatch, where, elemName(ea), elemName(eb), op);
+    DiagnosticBuilder d =
+        error(diag::DTypeMismatch, where, elemName(ea), elemName(eb), op);
+    noteLiteralDefault(d, a);
+    noteLiteralDefault(d, b);
     return std::nullopt;
   }
   return ea;
@@ -284,6 +287,10 @@ const Type *FunctionChecker::checkCast(const ast::CastExpr *e) {
   }
   Elem to = target->getElem();
   const Type *result = types.withElem(t, to);
+  // Only a constant converts as a literal; an untyped local (`let i = 5;
+  // i as f32`) or call takes its default first, as a cast gives it no type.
+  if (isUntyped(t->getElem()) && !constantOf(e->getOperand()))
+    t = materialize(e->getOperand(), t);
   if (isUntyped(t->getElem())) {
     // `300 as i8`: the literal itself must fit, as in Go.
     Conversion c = convertTo(e->getOperand(), t, result);

@@ -54,7 +54,7 @@ void FunctionChecker::checkBlock(const ast::BlockStmt *b, bool newScope) {
     checkStmt(s);
   }
   if (newScope)
-    scopes.pop_back();
+    popScope();
 }
 
 void FunctionChecker::declareLocal(const ast::VarDecl *v, const Type *t) {
@@ -128,7 +128,12 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
       if (t->isError() && !declared->isError())
         t = declared; // keep checking uses with the declared type
     } else {
-      t = checkValue(l->getInit());
+      t = checkExpr(l->getInit());
+      auto *name = llvm::dyn_cast<ast::NamePattern>(l->getPattern());
+      if (name && t->isTensor() && isUntyped(t->getElem()))
+        untypedLocals[name->getVar()].values.push_back(l->getInit());
+      else
+        t = materialize(l->getInit(), t);
     }
     bindPattern(l->getPattern(), t, l->isVar());
     propagateOrigin(l->getPattern(), l->getInit());
@@ -159,6 +164,30 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
     }
     if (tt->isError()) {
       checkExpr(a->getValue());
+      return;
+    }
+    if (!idx && tt->isTensor() && isUntyped(tt->getElem())) {
+      // `var k = 0; ... k = v;`: a typed v gives k its dtype; an untyped v
+      // takes the dtype k takes later.
+      const Type *vt = checkExpr(a->getValue());
+      if (vt->isError())
+        return;
+      auto *v = llvm::cast<ast::VarDecl>(l->decl);
+      if (vt->isTensor() && isUntyped(vt->getElem()) &&
+          vt->getShape() == tt->getShape()) {
+        UntypedLocal &u = untypedLocals[v];
+        if (u.fixed)
+          convertTo(a->getValue(), vt, types.withElem(vt, *u.fixed));
+        else
+          u.values.push_back(a->getValue());
+        return;
+      }
+      if (vt->isTensor() && vt->getShape() == tt->getShape())
+        fixLocal(name->getRange(), v, vt->getElem());
+      tt = lookupLocal(name->getName())->type;
+      if (vt != tt)
+        error(diag::TypeMismatch, a->getValue()->getRange(), tt->str(),
+              vt->str());
       return;
     }
     if (!idx) {
@@ -196,14 +225,16 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
     const Type *i64 = types.scalar(Elem::I64);
     for (const ast::Expr *bound : {f->getLo(), f->getHi()})
       checkAgainst(*this, bound, i64, [&](const Type *found) {
-        error(diag::TypeMismatch, bound->getRange(), "i64", found->str());
+        DiagnosticBuilder d =
+            error(diag::TypeMismatch, bound->getRange(), "i64", found->str());
+        noteLiteralDefault(d, bound);
       });
     scopes.emplace_back();
     declareLocal(f->getIndexVar(), i64);
     ++loopDepth;
     checkBlock(f->getBody());
     --loopDepth;
-    scopes.pop_back();
+    popScope();
     return;
   }
   case ast::NodeKind::WhileStmt: {

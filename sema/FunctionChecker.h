@@ -50,6 +50,29 @@ public:
   /// Fixes an untyped subtree to `elem` (shapes unchanged).
   void finalize(const ast::Expr *e, Elem elem, bool checkRange);
   bool checkLiteralRange(const ast::Expr *e, const ConstValue &v, Elem elem);
+  /// `let n = 200;`: a local bound (by `let`/`var` without a type) to an
+  /// untyped value stays untyped until a use gives it a dtype, as Rust
+  /// infers integer literals; a use that needs a dtype and gives none, or
+  /// the end of its scope, applies the default (docs/language.md).
+  struct UntypedLocal {
+    /// The initializer and every value assigned while it was untyped: they
+    /// take the dtype the local takes.
+    llvm::SmallVector<const ast::Expr *, 2> values;
+    /// Its names checked while it was untyped (assignment targets too).
+    llvm::SmallVector<const ast::Expr *, 4> uses;
+    std::optional<Elem> fixed;
+    bool defaulted = false;
+    llvm::SMRange fixedAt; // the use that gave the dtype
+  };
+  llvm::DenseMap<const ast::VarDecl *, UntypedLocal> untypedLocals;
+  bool defaulting = false; // inside materialize()
+  /// Gives the untyped local `v`, used at `use`, the dtype `elem`.
+  void fixLocal(llvm::SMRange use, const ast::VarDecl *v, Elem elem);
+  /// Defaults the untyped locals of the innermost scope and leaves it.
+  void popScope();
+  /// "'n' has type i32: its literal took the default at its first use
+  /// here", when `operand` names such a local.
+  void noteLiteralDefault(DiagnosticBuilder &d, const ast::Expr *operand);
   /// Folds an operator over untyped constants; nullopt if not foldable.
   std::optional<ConstValue> foldBinary(const ast::BinaryExpr *e,
                                        const ConstValue &a, const ConstValue &b,

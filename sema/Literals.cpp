@@ -80,6 +80,20 @@ void FunctionChecker::finalize(const ast::Expr *e, Elem elem, bool checkRange) {
          llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
       finalize(x, elem, true);
     break;
+  case ast::NodeKind::CallExpr: {
+    // `exp(-4.0)`: an elementwise builtin of untyped operands.
+    auto it = instance.calls.find(llvm::cast<ast::CallExpr>(e));
+    if (it == instance.calls.end() || !it->second.untypedResult)
+      break;
+    it->second.untypedResult = false;
+    for (CallArg &a : it->second.args)
+      if (a.expr && a.type && a.type->isTensor() &&
+          isUntyped(a.type->getElem())) {
+        finalize(a.expr, elem, true);
+        a.type = types.withElem(a.type, elem);
+      }
+    break;
+  }
   case ast::NodeKind::IfExpr: {
     auto *i = llvm::cast<ast::IfExpr>(e);
     if (i->getThen()->getValue())
@@ -88,9 +102,98 @@ void FunctionChecker::finalize(const ast::Expr *e, Elem elem, bool checkRange) {
       finalize(i->getElse()->getValue(), elem, true);
     break;
   }
+  case ast::NodeKind::NameExpr:
+    if (auto *v = llvm::dyn_cast_or_null<ast::VarDecl>(
+            llvm::cast<ast::NameExpr>(e)->resolved))
+      fixLocal(e->getRange(), v, elem);
+    break;
   default:
     break; // literals and names of untyped constants
   }
+}
+
+void FunctionChecker::fixLocal(llvm::SMRange use, const ast::VarDecl *v,
+                               Elem elem) {
+  auto it = untypedLocals.find(v);
+  if (it == untypedLocals.end())
+    return;
+  UntypedLocal &u = it->second;
+  llvm::StringRef name = v->getName().name;
+  if (u.fixed) {
+    // A use checked while the local was still untyped, given another dtype
+    // later: `let a = n; let b: i32 = n; let c: i64 = a;`.
+    if (*u.fixed != elem) {
+      DiagnosticBuilder d =
+          error(diag::TypeMismatch, use, elemName(elem), elemName(*u.fixed));
+      d.note(diag::UntypedLocalFixed, u.fixedAt, name, elemName(*u.fixed));
+    }
+    return;
+  }
+  const Type *t = instance.varTypes.lookup(v);
+  if (t && t->isTensor() && t->getElem() == Elem::UntypedFloat && isInt(elem)) {
+    error(diag::FloatLiteralToInt, use, elemName(elem))
+        .note(diag::DeclaredHere, v->getName().getRange(), name);
+    elem = Elem::F32; // keep going with the float default
+  }
+  u.fixed = elem;
+  u.defaulted = defaulting;
+  u.fixedAt = use;
+  const Type *typed = t ? types.withElem(t, elem) : types.error();
+  instance.varTypes[v] = typed;
+  if (decl && !decl->isGeneric())
+    v->type = typed;
+  for (auto &scope : scopes)
+    for (auto &entry : scope)
+      if (entry.second.decl == v)
+        entry.second.type = typed;
+  for (const ast::Expr *name : u.uses)
+    if (const Type *nt = typeOf(name); nt && nt->hasUntyped())
+      setType(name, types.withElem(nt, elem));
+  bool saved = defaulting;
+  defaulting = false;
+  for (const ast::Expr *value : u.values) {
+    // A value naming another local that took its dtype meanwhile.
+    const Type *vt = typeOf(value);
+    if (vt && vt->isTensor() && !isUntyped(vt->getElem()) &&
+        vt->getElem() != elem) {
+      DiagnosticBuilder d = error(diag::TypeMismatch, use, elemName(elem),
+                                  elemName(vt->getElem()));
+      noteLiteralDefault(d, value);
+      continue;
+    }
+    finalize(value, elem, true);
+  }
+  defaulting = saved;
+}
+
+void FunctionChecker::popScope() {
+  for (auto &entry : scopes.back()) {
+    auto *v = llvm::dyn_cast_or_null<ast::VarDecl>(entry.second.decl);
+    auto it = v ? untypedLocals.find(v) : untypedLocals.end();
+    if (it == untypedLocals.end() || it->second.fixed)
+      continue;
+    defaulting = true;
+    fixLocal(v->getName().getRange(), v,
+             defaultElem(entry.second.type->getElem()));
+    defaulting = false;
+  }
+  scopes.pop_back();
+}
+
+void FunctionChecker::noteLiteralDefault(DiagnosticBuilder &d,
+                                         const ast::Expr *operand) {
+  auto *n = llvm::dyn_cast<ast::NameExpr>(operand);
+  auto *v = n ? llvm::dyn_cast_or_null<ast::VarDecl>(n->resolved) : nullptr;
+  auto it = v ? untypedLocals.find(v) : untypedLocals.end();
+  if (it == untypedLocals.end() || !it->second.fixed)
+    return;
+  const UntypedLocal &u = it->second;
+  if (u.defaulted)
+    d.note(diag::UntypedLocalDefaulted, u.fixedAt, v->getName().name,
+           elemName(*u.fixed));
+  else
+    d.note(diag::UntypedLocalFixed, u.fixedAt, v->getName().name,
+           elemName(*u.fixed));
 }
 
 FunctionChecker::Conversion FunctionChecker::convertTo(const ast::Expr *e,
@@ -139,7 +242,11 @@ const Type *FunctionChecker::materialize(const ast::Expr *e,
   if (!actual->hasUntyped())
     return actual;
   const Type *target = types.defaulted(actual);
-  if (convertTo(e, actual, target) == Conversion::Ok)
+  bool saved = defaulting;
+  defaulting = true;
+  Conversion c = convertTo(e, actual, target);
+  defaulting = saved;
+  if (c == Conversion::Ok)
     return target;
   // A tuple value that is not written out (e.g. a const): just default it.
   if (!actual->isTensor()) {

@@ -139,6 +139,10 @@ struct ResolvedCall {
   /// Function/Derived: one entry per callee parameter. Builtin: the tensor
   /// operands in the order Builtins.def lists them.
   std::vector<CallArg> args;
+  /// Builtin: an elementwise call whose operands are all untyped literal
+  /// expressions (`exp(-4.0)`). The call stays untyped and its operands take
+  /// the dtype its context gives it (Literals.cpp, finalize).
+  bool untypedResult = false;
 };
 
 struct FieldAccess {

@@ -133,6 +133,7 @@ void FunctionChecker::noteOrigin(DiagnosticBuilder &d, const ast::Expr *operand,
   auto *name = llvm::dyn_cast<ast::NameExpr>(operand);
   if (!name || !name->resolved)
     return;
+  noteLiteralDefault(d, operand);
   std::string quoted = "'" + name->getName().str() + "'";
   if (auto it = localOrigins.find(name->resolved); it != localOrigins.end()) {
     d.note(diag::ShapeFromCall, it->second.call, quoted, t->str(),
