@@ -1,4 +1,4 @@
-//===- Verbs.h - the tdlc verbs (compile, check, run, sim, repl) --*- C++
+//===- Verbs.h - the tdlc verbs (compile, check, run, sim, repl, lsp) --*- C++
 //-*-===//
 //
 // Each verb lives in its own file: an llvm::cl::SubCommand with its options and
@@ -30,6 +30,10 @@ int runSimVerb();
 /// `tdlc repl`: the interactive read-eval-print loop.
 extern llvm::cl::SubCommand ReplCommand;
 int runReplVerb();
+
+/// `tdlc lsp`: the language server (LSP over stdio).
+extern llvm::cl::SubCommand LspCommand;
+int runLspVerb();
 
 } // namespace tdl
 

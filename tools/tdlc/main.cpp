@@ -87,6 +87,7 @@ static int runInvocation() {
       {tdl::SimCommand, tdl::runSimVerb},
       {tdl::RunCommand, tdl::runRunVerb},
       {tdl::ReplCommand, tdl::runReplVerb},
+      {tdl::LspCommand, tdl::runLspVerb},
   };
   for (const Verb &verb : verbs)
     if (verb.command)
