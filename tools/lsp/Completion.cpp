@@ -130,10 +130,26 @@ static const sema::Type *typeOfNameBefore(const Analysis &now,
                                           llvm::SMLoc loc) {
   if (!now.module || !before.module)
     return nullptr;
-  const ast::FuncDecl *f = enclosingFunction(*now.module, loc);
-  if (f) {
+  // The enclosing function's name: from the AST, or (when the edit broke
+  // the function so that it did not parse) the last `fn NAME` before.
+  llvm::StringRef fnName;
+  if (const ast::FuncDecl *f = enclosingFunction(*now.module, loc)) {
+    fnName = f->getName().name;
+  } else {
+    llvm::StringRef text = now.text().take_front(now.offsetOf(loc));
+    for (size_t at = text.rfind("fn "); at != llvm::StringRef::npos;
+         at = text.take_front(at).rfind("fn ")) {
+      if (at > 0 && (llvm::isAlnum(text[at - 1]) || text[at - 1] == '_'))
+        continue;
+      llvm::StringRef rest = text.drop_front(at + 3).ltrim();
+      fnName = rest.take_while(
+          [](char ch) { return llvm::isAlnum(ch) || ch == '_'; });
+      break;
+    }
+  }
+  if (!fnName.empty()) {
     for (const ast::FuncDecl *g : before.module->declsOf<ast::FuncDecl>()) {
-      if (g->getName().name != f->getName().name)
+      if (g->getName().name != fnName)
         continue;
       const sema::Type *found = nullptr;
       walk(g, [&](const ast::Node *n) {
@@ -207,8 +223,12 @@ static void namedArgumentItems(const Analysis &a, const CallSite &call,
     target = lookupName(a, call.callee[0], loc);
   else if (call.callee.size() == 2)
     target = a.lookupQualified(call.callee[0], call.callee[1]);
+  // Parameters already filled by the positional arguments are skipped.
   if (auto *f = llvm::dyn_cast_or_null<ast::FuncDecl>(target)) {
-    for (const ast::ParamDecl *p : f->getParams())
+    auto params = f->getParams();
+    for (const ast::ParamDecl *p :
+         params.drop_front(std::min<size_t>(call.positionalBefore,
+                                            params.size())))
       if (!given(p->getName().name))
         items.add(p->getName().name.str() + ":", KProperty, paramText(*p), '0',
                   p->getName().name.str() + ": ");
@@ -225,11 +245,15 @@ static void namedArgumentItems(const Analysis &a, const CallSite &call,
                   "wrt: ");
     return;
   }
-  for (const sema::BuiltinSignature &sig : sema::getBuiltinSignatures(*b))
-    for (const sema::BuiltinParam &p : sig.params)
-      if (p.byName && !given(p.name))
+  for (const sema::BuiltinSignature &sig : sema::getBuiltinSignatures(*b)) {
+    unsigned positional = 0;
+    for (const sema::BuiltinParam &p : sig.params) {
+      bool filled = !p.nameOnly && positional++ < call.positionalBefore;
+      if (p.byName && !filled && !given(p.name))
         items.add(p.name.str() + ":", KProperty, p.label, '0',
                   p.name.str() + ": ");
+    }
+  }
 }
 
 llvm::json::Value completion(const FeatureContext &c, Position p) {

@@ -139,8 +139,8 @@ std::string bindingsText(const sema::FuncInstance &inst) {
 std::string typesText(llvm::ArrayRef<TypedIn> types) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const TypedIn &t : types) {
-    if (!t.type)
-      continue;
+    if (!t.type || sema::containsError(t.type))
+      continue; // after an error: nothing worth showing
     std::string text = t.type->str();
     auto it = llvm::find_if(groups, [&](auto &g) { return g.first == text; });
     if (it == groups.end()) {

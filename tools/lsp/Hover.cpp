@@ -82,6 +82,23 @@ static std::string constantValues(const Analysis &a, const ast::Expr *e) {
   return llvm::join(parts, ", ");
 }
 
+/// The values a generic parameter of a function takes, per instance.
+static std::string genericValues(const Analysis &a,
+                                 const ast::GenericParamDecl *g) {
+  if (!a.program)
+    return "";
+  std::vector<std::string> parts;
+  for (const auto &inst : a.program->functions) {
+    if (!inst->decl)
+      continue;
+    auto params = inst->decl->getGenericParams();
+    for (size_t i = 0; i < params.size() && i < inst->genericArgs.size(); ++i)
+      if (params[i] == g)
+        parts.push_back(inst->genericArgs[i].str() + " in " + inst->name);
+  }
+  return llvm::join(parts, ", ");
+}
+
 static HoverText describe(const FeatureContext &c, const SymbolRef &s) {
   const Analysis &a = c.analysis;
   HoverText h;
@@ -103,8 +120,8 @@ static HoverText describe(const FeatureContext &c, const SymbolRef &s) {
       std::string t = typesText(a.typesOf(s.expr));
       if (!t.empty())
         h.add("// " + t);
-    } else if (llvm::isa<ast::GenericParamDecl>(&d) && s.expr) {
-      std::string v = constantValues(a, s.expr);
+    } else if (auto *g = llvm::dyn_cast<ast::GenericParamDecl>(&d)) {
+      std::string v = s.expr ? constantValues(a, s.expr) : genericValues(a, g);
       if (!v.empty())
         h.add("// = " + v);
     } else if (llvm::isa<ast::DerivedFuncDecl>(&d) && s.call) {

@@ -22,7 +22,8 @@ class SignatureBuilder {
 public:
   explicit SignatureBuilder(OffsetEncoding e) : encoding(e) {}
   void text(llvm::StringRef s) { label += s; }
-  void param(llvm::StringRef s, llvm::StringRef name) {
+  void param(llvm::StringRef s, llvm::StringRef name, bool nameOnly = false) {
+    positional.push_back(!nameOnly);
     if (!params.empty())
       label += ", ";
     int start = units(label);
@@ -37,6 +38,13 @@ public:
     if (!doc.empty())
       o["documentation"] = jsonText(doc);
     return o;
+  }
+  /// Index of the `n`th parameter that may be passed positionally, or -1.
+  int positionalIndex(unsigned n) const {
+    for (size_t i = 0; i < positional.size(); ++i)
+      if (positional[i] && n-- == 0)
+        return int(i);
+    return -1;
   }
   /// Index of the parameter `name`, or -1.
   int indexOf(llvm::StringRef name) const {
@@ -59,6 +67,7 @@ private:
   std::string label;
   llvm::json::Array params;
   std::vector<std::string> names;
+  std::vector<bool> positional;
 };
 } // namespace
 
@@ -81,7 +90,10 @@ llvm::json::Value signatureHelp(const FeatureContext &c, Position p) {
   auto activeIn = [&](const SignatureBuilder &b) {
     if (call.activeName)
       return b.indexOf(*call.activeName);
-    return int(call.positionalBefore);
+    // After a named argument only named ones may follow.
+    if (!call.namedGiven.empty())
+      return -1;
+    return b.positionalIndex(call.positionalBefore);
   };
 
   if (auto *f = llvm::dyn_cast_or_null<ast::FuncDecl>(target)) {
@@ -109,7 +121,7 @@ llvm::json::Value signatureHelp(const FeatureContext &c, Position p) {
         SignatureBuilder b(c.encoding);
         b.text(name.str() + "(");
         for (const sema::BuiltinParam &param : sigs[i].params)
-          b.param(param.label, param.name);
+          b.param(param.label, param.name, param.nameOnly);
         b.text(") -> " + sigs[i].result.str());
         // max/min: the reduction form once `axis:`/`keepdims:` appears or
         // only one positional argument is there and a name is being typed.
@@ -123,7 +135,7 @@ llvm::json::Value signatureHelp(const FeatureContext &c, Position p) {
       if (activeSignature == 1) {
         SignatureBuilder b(c.encoding);
         for (const sema::BuiltinParam &param : sigs[1].params)
-          b.param(param.label, param.name);
+          b.param(param.label, param.name, param.nameOnly);
         activeParameter = activeIn(b);
       }
     } else if (name == "grad" || name == "value_and_grad" || name == "vjp" ||
