@@ -226,9 +226,8 @@ static void namedArgumentItems(const Analysis &a, const CallSite &call,
   // Parameters already filled by the positional arguments are skipped.
   if (auto *f = llvm::dyn_cast_or_null<ast::FuncDecl>(target)) {
     auto params = f->getParams();
-    for (const ast::ParamDecl *p :
-         params.drop_front(std::min<size_t>(call.positionalBefore,
-                                            params.size())))
+    for (const ast::ParamDecl *p : params.drop_front(
+             std::min<size_t>(call.positionalBefore, params.size())))
       if (!given(p->getName().name))
         items.add(p->getName().name.str() + ":", KProperty, paramText(*p), '0',
                   p->getName().name.str() + ": ");

@@ -79,9 +79,9 @@ static const CallExpr *callOf(const std::vector<const Node *> &path, size_t i) {
 
 /// A use of a plain name: sema's resolution, else the scoping rules, else
 /// a builtin or transform.
-static SymbolRef nameRef(const Analysis &a, llvm::StringRef name,
-                         const Decl *resolved, llvm::SMRange range,
-                         llvm::SMLoc loc) {
+static std::optional<SymbolRef> nameRef(const Analysis &a, llvm::StringRef name,
+                                        const Decl *resolved,
+                                        llvm::SMRange range, llvm::SMLoc loc) {
   SymbolRef r;
   r.name = name;
   r.range = range;
@@ -97,6 +97,8 @@ static SymbolRef nameRef(const Analysis &a, llvm::StringRef name,
       r.builtin = *b;
     } else if (isTransform(name)) {
       r.kind = SymbolRef::Kind::Transform;
+    } else {
+      return std::nullopt; // an unknown name
     }
   }
   return r;
@@ -109,10 +111,12 @@ static std::optional<SymbolRef> refInNode(const Analysis &a,
   if (auto *ne = llvm::dyn_cast<NameExpr>(n)) {
     if (!identHolds(ne->getIdent(), loc))
       return std::nullopt;
-    SymbolRef r =
+    std::optional<SymbolRef> r =
         nameRef(a, ne->getName(), ne->resolved, ne->getIdent().getRange(), loc);
-    r.expr = ne;
-    r.call = callOf(path, i);
+    if (r) {
+      r->expr = ne;
+      r->call = callOf(path, i);
+    }
     return r;
   }
   if (auto *fe = llvm::dyn_cast<FieldExpr>(n)) {
