@@ -1,0 +1,2 @@
+" .tdl files are TDL (the tdlc tensor language).
+autocmd BufRead,BufNewFile *.tdl setfiletype tdl
