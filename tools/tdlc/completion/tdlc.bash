@@ -1,6 +1,6 @@
 # bash completion for tdlc                                  -*- shell-script -*-
 #
-# Completes verbs (tdlc check|run|sim|repl), options, the values of options
+# Completes verbs (tdlc check|run|sim|repl|lsp), options, the values of options
 # that take one of a fixed set (--emit=, --backend=, --diagnostics-format=,
 # ...) and input files (*.tdl; *.tasm after `sim`).
 #
@@ -185,7 +185,7 @@ _tdlc() {
   fi
   case $verb in
   sim) _tdlc_files "*.tasm" "$cur" ;;
-  repl) ;;
+  repl | lsp) ;;
   *) _tdlc_files "*.tdl" "$cur" ;;
   esac
 }
