@@ -182,6 +182,112 @@ std::optional<bool> floatLeaves(const ast::TypeExpr *t, const TypeEnv &env) {
 }
 } // namespace
 
+void Sema::collectDerivativeRules() {
+  for (auto &m : modules)
+    for (const ast::FuncDecl *f : m->module->declsOf<ast::FuncDecl>()) {
+      const ast::Attribute *a = f->getDerivativeAttr();
+      if (!a)
+        continue;
+      const ast::Expr *of = nullptr;
+      for (const ast::Argument &arg : a->args)
+        if (arg.label.name == "of" || (!arg.isNamed() && !of))
+          of = arg.value;
+      const ast::Decl *target = nullptr;
+      if (auto *n = llvm::dyn_cast_or_null<ast::NameExpr>(of)) {
+        bool ambiguous = false;
+        target = lookupTopLevel(m.get(), n->getIdent(), ambiguous);
+        if (!target && !ambiguous) {
+          std::vector<llvm::StringRef> names;
+          collectTopLevelNames(m.get(), names);
+          reportUnknown(n->getIdent(), names);
+          continue;
+        }
+      } else if (auto *fe = llvm::dyn_cast_or_null<ast::FieldExpr>(of)) {
+        if (auto *base = llvm::dyn_cast<ast::NameExpr>(fe->getBase()))
+          target =
+              lookupQualified(m.get(), base->getIdent(), fe->getField(), true);
+      }
+      auto *primal = llvm::dyn_cast_or_null<ast::FuncDecl>(target);
+      if (!primal) {
+        if (target || !of)
+          diags.report(diag::DerivativeRuleInvalid, a->range, f->getName().name,
+                       of ? textOf(of->getRange()) : "?",
+                       "'of:' must name a function");
+        continue;
+      }
+      if (const ast::FuncDecl *first = derivativeRules.lookup(primal)) {
+        diags
+            .report(diag::DerivativeRuleInvalid, f->getName().getRange(),
+                    f->getName().name, primal->getName().name,
+                    "'" + primal->getName().name.str() +
+                        "' already has the derivative rule '" +
+                        first->getName().name.str() + "'")
+            .note(diag::PreviousDefinition, first->getName().getRange(),
+                  first->getName().name);
+        continue;
+      }
+      if (primal->isGeneric() && !checkDerivativeRuleGeneric(primal, f))
+        continue;
+      derivativeRules[primal] = f;
+    }
+}
+
+void Sema::checkDerivativeRule(FuncInstance *primal) {
+  const ast::FuncDecl *rule = derivativeRules.lookup(primal->decl);
+  if (!rule || primal->hasErrors)
+    return;
+  auto fail = [&](std::string why) {
+    diags.report(diag::DerivativeRuleInvalid, rule->getName().getRange(),
+                 rule->getName().name, primal->name, why);
+  };
+  // Expected: the primal's parameters, then dy of the primal's result type.
+  std::vector<const Type *> expected(primal->paramTypes);
+  expected.push_back(primal->resultType);
+  auto params = rule->getParams();
+  if (params.size() != expected.size()) {
+    fail(fmt::format("it must take {} parameters (the primal's and 'dy'), "
+                     "not {}",
+                     expected.size(), params.size()));
+    return;
+  }
+  Bindings b;
+  ModuleInfo *mi = moduleOf(rule);
+  TypeEnv env{mi, rule->getGenericParams(), &b};
+  untypedDTypes.clear();
+  deferredDims.clear();
+  for (size_t i = 0; i < params.size(); ++i)
+    if (!unify(params[i]->getParamType(), expected[i], env, b,
+               rule->getName().name, params[i]->getName().name,
+               params[i]->getRange()))
+      return;
+  if (!solveDeferred(env, b, rule->getName().name))
+    return;
+  for (const ast::GenericParamDecl *p : rule->getGenericParams())
+    if (!b.count(p)) {
+      fail(fmt::format("generic parameter '{}' is not determined by the "
+                       "primal's types",
+                       p->getName().name.str()));
+      return;
+    }
+  FuncInstance *inst = getInstance(
+      rule, b, std::vector<std::optional<ConstValue>>(params.size()),
+      rule->getName().getRange());
+  if (!inst || inst->hasErrors)
+    return;
+  std::vector<const Type *> cot;
+  for (const Type *t : primal->paramTypes)
+    if (isFloatLeaves(t))
+      cot.push_back(t);
+  const Type *want = cot.size() == 1 ? cot[0] : types.tuple(cot);
+  if (inst->resultType != want) {
+    fail(fmt::format("it must return the cotangents {} of the primal's float "
+                     "parameters, not {}",
+                     want->str(), inst->resultType->str()));
+    return;
+  }
+  primal->customDerivative = inst;
+}
+
 bool Sema::checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
                                       const ast::FuncDecl *rule) {
   ModuleInfo *rm = moduleOf(rule), *pm = moduleOf(primal);

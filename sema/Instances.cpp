@@ -59,53 +59,7 @@ void Sema::run(const ast::Module &main) {
       }
 
   // @derivative(of: f) rules, before any primal is instantiated.
-  for (auto &m : modules)
-    for (const ast::FuncDecl *f : m->module->declsOf<ast::FuncDecl>()) {
-      const ast::Attribute *a = f->getDerivativeAttr();
-      if (!a)
-        continue;
-      const ast::Expr *of = nullptr;
-      for (const ast::Argument &arg : a->args)
-        if (arg.label.name == "of" || (!arg.isNamed() && !of))
-          of = arg.value;
-      const ast::Decl *target = nullptr;
-      if (auto *n = llvm::dyn_cast_or_null<ast::NameExpr>(of)) {
-        bool ambiguous = false;
-        target = lookupTopLevel(m.get(), n->getIdent(), ambiguous);
-        if (!target && !ambiguous) {
-          std::vector<llvm::StringRef> names;
-          collectTopLevelNames(m.get(), names);
-          reportUnknown(n->getIdent(), names);
-          continue;
-        }
-      } else if (auto *fe = llvm::dyn_cast_or_null<ast::FieldExpr>(of)) {
-        if (auto *base = llvm::dyn_cast<ast::NameExpr>(fe->getBase()))
-          target =
-              lookupQualified(m.get(), base->getIdent(), fe->getField(), true);
-      }
-      auto *primal = llvm::dyn_cast_or_null<ast::FuncDecl>(target);
-      if (!primal) {
-        if (target || !of)
-          diags.report(diag::DerivativeRuleInvalid, a->range, f->getName().name,
-                       of ? textOf(of->getRange()) : "?",
-                       "'of:' must name a function");
-        continue;
-      }
-      if (const ast::FuncDecl *first = derivativeRules.lookup(primal)) {
-        diags
-            .report(diag::DerivativeRuleInvalid, f->getName().getRange(),
-                    f->getName().name, primal->getName().name,
-                    "'" + primal->getName().name.str() +
-                        "' already has the derivative rule '" +
-                        first->getName().name.str() + "'")
-            .note(diag::PreviousDefinition, first->getName().getRange(),
-                  first->getName().name);
-        continue;
-      }
-      if (primal->isGeneric() && !checkDerivativeRuleGeneric(primal, f))
-        continue;
-      derivativeRules[primal] = f;
-    }
+  collectDerivativeRules();
 
   for (auto &m : modules)
     checkTopLevel(m.get(), m.get() == mainInfo);

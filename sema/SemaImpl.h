@@ -220,6 +220,10 @@ public:
   std::vector<std::pair<const ast::FuncDecl *, llvm::SMRange>> activeCalls;
   std::vector<std::pair<const ast::FuncDecl *, FuncInstance *>> instanceList;
   llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *> derivativeRules;
+  /// DerivativeRules.cpp: finds the @derivative(of: f) rules of every
+  /// module (before any primal is instantiated).
+  void collectDerivativeRules();
+  /// DerivativeRules.cpp: the rule of an instance of its primal.
   void checkDerivativeRule(FuncInstance *primal);
   /// DerivativeRules.cpp: the rule's signature against a generic primal's,
   /// on the written types, at the declaration. False if reported.
