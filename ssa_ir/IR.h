@@ -283,6 +283,17 @@ public:
   /// Text: `func @f(...) -> T custom_vjp @f_vjp {`. Empty when none.
   llvm::StringRef getCustomVjp() const { return customVjp; }
   void setCustomVjp(std::string f) { customVjp = std::move(f); }
+  /// A user forward rule (`@derivative(of: f, mode: forward)`): the name of
+  /// a function taking f's parameters and one tangent per differentiable
+  /// parameter and returning f's results followed by their tangents (the
+  /// signature of `jvp @f` with every differentiable parameter in `wrt`).
+  /// Text: `custom_jvp @f_jvp`, after custom_vjp when both are given.
+  llvm::StringRef getCustomJvp() const { return customJvp; }
+  void setCustomJvp(std::string f) { customJvp = std::move(f); }
+  /// True when a user rule of either mode replaces autodiff of f's body.
+  bool hasCustomRule() const {
+    return !customVjp.empty() || !customJvp.empty();
+  }
 
   /// For an exported function from the front end: how its leaves group into
   /// the source's structs and tuples (the generated header's structs).
@@ -293,7 +304,7 @@ public:
 
 private:
   friend class Module;
-  std::string customVjp;
+  std::string customVjp, customJvp;
   std::optional<SourceSignature> sourceSignature;
   std::string name;
   bool exported = false;

@@ -608,6 +608,13 @@ bool Parser::parseFunction(Module &m) {
     f->setCustomVjp(tok.text.str());
     advance();
   }
+  if (tok.isIdent("custom_jvp")) { // a user forward rule (docs/ir.md)
+    advance();
+    if (!tok.is(Token::Symbol))
+      return error(tok.loc(), "the derivative function '@name'");
+    f->setCustomJvp(tok.text.str());
+    advance();
+  }
   Location loc(start);
   if (!parseLoc(loc))
     return false;

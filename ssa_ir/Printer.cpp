@@ -207,6 +207,8 @@ void FunctionPrinter::printFunction() {
   printTypeList(os, fn.getResultTypes());
   if (!fn.getCustomVjp().empty())
     os << " custom_vjp @" << fn.getCustomVjp();
+  if (!fn.getCustomJvp().empty())
+    os << " custom_jvp @" << fn.getCustomJvp();
   printLoc(fn.getLoc());
   os << " {\n";
   for (const auto &op : fn.getBody().getOps())

@@ -7,15 +7,15 @@
 // the callee
 //   * is a definition (not a derived declaration still waiting for autodiff)
 //     that cannot reach itself through calls (no recursion), and
-//   * has no custom_vjp (inlining would hide the user's derivative rule from
-//     autodiff), and
+//   * has no custom_vjp / custom_jvp (inlining would hide the user's
+//     derivative rule from autodiff), and
 //   * is small (at most kAlwaysInlineOps ops), or has a single call site in
 //     the module, or all its call sites together grow the module by at most
 //     kGrowthBudget ops.
 // A function whose every call was inlined is erased unless it is exported,
 // is the base of a derived-function declaration, or is some function's
-// custom_vjp: those are still needed by name. Functions never called are
-// kept (they are entry points).
+// custom_vjp or custom_jvp: those are still needed by name. Functions never
+// called are kept (they are entry points).
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/passes/PassManager.h"
@@ -55,6 +55,8 @@ public:
         neededByName.insert(f->getDerivedBase());
       if (!f->getCustomVjp().empty())
         neededByName.insert(f->getCustomVjp());
+      if (!f->getCustomJvp().empty())
+        neededByName.insert(f->getCustomJvp());
     }
   }
 
@@ -117,7 +119,7 @@ private:
   }
 
   bool shouldInline(Function &callee) {
-    if (callee.isDerivedDeclaration() || !callee.getCustomVjp().empty())
+    if (callee.isDerivedDeclaration() || callee.hasCustomRule())
       return false;
     llvm::StringSet<> seen;
     if (reaches(callee, callee.getName(), seen))
