@@ -77,32 +77,6 @@ Function *ADContext::getDerived(Function &callee, DerivedKind kind,
   return fn;
 }
 
-Function *ADContext::getCustomVjp(const Function &f) {
-  Function *rule = module.lookup(f.getCustomVjp());
-  if (!rule) {
-    reportBadCustomRule(f, f.getCustomVjp(), "no such function");
-    return nullptr;
-  }
-  if (rule->isDerivedDeclaration() && !fill(*rule))
-    return nullptr;
-  llvm::SmallVector<Type, 6> args(f.getArgTypes()), results;
-  args.append(f.getResultTypes().begin(), f.getResultTypes().end());
-  for (const Type &t : f.getArgTypes())
-    if (isDifferentiableType(t))
-      results.push_back(t);
-  if (llvm::ArrayRef<Type>(args) != rule->getArgTypes() ||
-      llvm::ArrayRef<Type>(results) != rule->getResultTypes()) {
-    reportBadCustomRule(f, rule->getName(),
-                        fmt::format("expected type {} -> {}, it has {} -> {}",
-                                    typeListToString(args),
-                                    typeListToString(results),
-                                    typeListToString(rule->getArgTypes()),
-                                    typeListToString(rule->getResultTypes())));
-    return nullptr;
-  }
-  return rule;
-}
-
 void ADContext::addNotes(DiagnosticBuilder &b) {
   // Innermost first; each function with the place its transform was
   // requested (a `fn g = grad(f)` declaration or a `grad(f)` expression)

@@ -12,6 +12,7 @@
 #define TDL_AUTODIFF_ADCONTEXT_H
 
 #include "basic/Diagnostic.h"
+#include "ssa_ir/Builder.h"
 #include "ssa_ir/IR.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -78,10 +79,34 @@ public:
     return splitCalls.lookup(&call);
   }
 
-  /// The user rule of `f` (custom_vjp), checked against f's signature:
+  /// The user vjp rule of `f` (custom_vjp), checked against f's signature:
   /// (f's params, one cotangent per result) -> one cotangent per
-  /// differentiable param. Null after reporting a mismatch.
+  /// differentiable param, and for linearity in the cotangents
+  /// (Linearity.h). Null after reporting an error.
   ir::Function *getCustomVjp(const ir::Function &f);
+  /// The user forward rule of `f` (custom_jvp), checked the same way:
+  /// (f's params, one tangent per differentiable param) -> (f's results,
+  /// one tangent per result), the tangents linear in the parameter tangents
+  /// and the results independent of them. Null after reporting an error.
+  ir::Function *getCustomJvp(const ir::Function &f);
+
+  /// Reverse mode through f's user rule (CustomRules.cpp): the cotangents
+  /// of f's differentiable parameters, in order, for the materialized result
+  /// cotangents `dys`. Calls the vjp rule, or else the transpose of the
+  /// forward rule (`vjp` of it w.r.t. its tangents). False after an error.
+  bool emitRuleReverse(ir::Builder &b, const ir::Function &f,
+                       llvm::ArrayRef<ir::Value *> args,
+                       llvm::ArrayRef<ir::Value *> dys,
+                       llvm::SmallVectorImpl<ir::Value *> &cots);
+  /// Forward mode through f's user rule: f's results and their tangents for
+  /// the tangents `ts` of f's differentiable parameters, in order (null
+  /// means zero). Calls the forward rule, or else f and the transpose of the
+  /// vjp rule (`vjp` of it w.r.t. its cotangents). False after an error.
+  bool emitRuleForward(ir::Builder &b, ir::Function &f,
+                       llvm::ArrayRef<ir::Value *> args,
+                       llvm::ArrayRef<ir::Value *> ts,
+                       llvm::SmallVectorImpl<ir::Value *> &results,
+                       llvm::SmallVectorImpl<ir::Value *> &tangents);
 
   /// Reports `op` as not differentiable, with notes naming every function
   /// being differentiated.
@@ -104,6 +129,12 @@ public:
 
 private:
   void addNotes(DiagnosticBuilder &b);
+  /// The rule `name` of `f` with the expected signature and linear in its
+  /// arguments from `firstLinear` on; `mode` is "vjp" or "jvp".
+  ir::Function *getCheckedRule(const ir::Function &f, llvm::StringRef name,
+                               llvm::StringRef mode,
+                               llvm::ArrayRef<ir::Type> args,
+                               llvm::ArrayRef<ir::Type> results);
   bool fillBody(ir::Function &decl, ir::Function &base);
 
   ir::Module &module;
@@ -114,6 +145,7 @@ private:
   std::map<std::string, std::unique_ptr<SplitCallee>> splits;
   std::set<std::string> splitting;
   llvm::DenseMap<const ir::Operation *, const SplitCallee *> splitCalls;
+  std::map<std::string, bool> checkedRules; // rule name -> linear
   bool failed = false;
 };
 

@@ -9,8 +9,9 @@
 // callee's jvp instead (made once per callee and wrt pattern), which also
 // returns the primal results, so the primal is not computed twice.
 //
-// A callee with only a custom vjp is differentiated from its body (the custom
-// rule replaces reverse mode only); docs/autodiff.md.
+// A function with a user rule is not differentiated from its body: its jvp
+// calls the forward rule, or f and the transpose of its vjp rule
+// (CustomRules.cpp); docs/autodiff.md, "Custom rules".
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
@@ -250,7 +251,38 @@ bool ForwardEmitter::emitLoop(Builder &b, Operation &op) {
 
 } // namespace
 
+/// `jvp @f` where f has a user rule (forward, or vjp transposed).
+static bool generateFromCustomRule(ADContext &ctx, Function &decl,
+                                   Function &base) {
+  Region &body = decl.getBody();
+  Builder b(body);
+  b.setLoc(base.getLoc());
+  llvm::SmallVector<Value *, 6> args, ts, results, tangents;
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i) {
+    args.push_back(body.addArgument(base.getArgTypes()[i]));
+    args.back()->setNameHint(base.getBody().getArgument(i)->getNameHint());
+  }
+  llvm::ArrayRef<int64_t> wrt = decl.getDerivedWrt();
+  llvm::SmallVector<Value *, 6> wrtTangent(base.getArgTypes().size());
+  for (int64_t w : wrt) {
+    wrtTangent[w] = body.addArgument(base.getArgTypes()[w]);
+    llvm::StringRef hint = base.getBody().getArgument(w)->getNameHint();
+    if (!hint.empty())
+      wrtTangent[w]->setNameHint(("t_" + hint).str());
+  }
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i)
+    if (isDifferentiableType(base.getArgTypes()[i]))
+      ts.push_back(wrtTangent[i]);
+  if (!ctx.emitRuleForward(b, base, args, ts, results, tangents))
+    return false;
+  results.append(tangents.begin(), tangents.end());
+  b.ret(results);
+  return true;
+}
+
 bool generateForward(ADContext &ctx, Function &decl, Function &base) {
+  if (base.hasCustomRule())
+    return generateFromCustomRule(ctx, decl, base);
   Region &body = decl.getBody();
   Builder b(body);
   b.setLoc(base.getLoc());

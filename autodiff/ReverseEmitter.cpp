@@ -166,21 +166,20 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
   Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
   if (callee->isDerivedDeclaration() && !ctx.fill(*callee))
     return false;
-  llvm::SmallVector<Value *, 6> args;
+  llvm::SmallVector<Value *, 6> args, dys;
   for (Value *v : op.getOperands())
     args.push_back(primal(v));
   for (Value *res : op.getResults())
-    args.push_back(orZeros(b, getAdjoint(b, res), res->getType()));
+    dys.push_back(orZeros(b, getAdjoint(b, res), res->getType()));
 
-  if (!callee->getCustomVjp().empty()) {
-    Function *rule = ctx.getCustomVjp(*callee);
-    if (!rule)
+  if (callee->hasCustomRule()) {
+    llvm::SmallVector<Value *, 6> cots;
+    if (!ctx.emitRuleReverse(b, *callee, args, dys, cots))
       return false;
-    Operation *c = b.call(*rule, args);
     unsigned k = 0;
     for (unsigned i = 0; i < op.getNumOperands(); ++i)
       if (isDifferentiableType(op.getOperand(i)->getType()))
-        accumulate(b, op.getOperand(i), c->getResult(k++));
+        accumulate(b, op.getOperand(i), cots[k++]);
     return true;
   }
   llvm::SmallVector<int64_t, 4> wrt;
@@ -192,6 +191,7 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
   Function *vjp = ctx.getDerived(*callee, DerivedKind::Vjp, wrt);
   if (!vjp)
     return false;
+  args.append(dys.begin(), dys.end());
   Operation *c = b.call(*vjp, args);
   for (size_t k = 0; k < wrt.size(); ++k)
     accumulate(b, op.getOperand(wrt[k]), c->getResult(k));

@@ -22,14 +22,12 @@ namespace tdl::ad {
 
 using namespace ir;
 
-/// `vjp @f` where f has a user rule: call the rule and pick the wrt
-/// cotangents (value_and_grad also calls f for the value).
+/// `vjp @f` where f has a user rule (vjp or forward, CustomRules.cpp): the
+/// rule gives the cotangents, the wrt ones are returned (value_and_grad also
+/// calls f for the value).
 static bool generateFromCustomRule(ADContext &ctx, Function &decl,
                                    Function &base,
                                    llvm::SmallVectorImpl<Value *> &seeds) {
-  Function *rule = ctx.getCustomVjp(base);
-  if (!rule)
-    return false;
   Region &body = decl.getBody();
   Builder b(body);
   b.setLoc(base.getLoc());
@@ -44,16 +42,17 @@ static bool generateFromCustomRule(ADContext &ctx, Function &decl,
       outs.push_back(value);
     seeds.push_back(b.constant(base.getResultTypes()[0], 1.0));
   }
-  args.append(seeds.begin(), seeds.end());
-  Operation *c = b.call(*rule, args);
-  // The rule returns one cotangent per differentiable parameter.
+  llvm::SmallVector<Value *, 6> cots;
+  if (!ctx.emitRuleReverse(b, base, args, seeds, cots))
+    return false;
+  // One cotangent per differentiable parameter.
   llvm::SmallVector<int64_t, 6> slot(base.getArgTypes().size(), -1);
   unsigned k = 0;
   for (unsigned i = 0; i < base.getArgTypes().size(); ++i)
     if (isDifferentiableType(base.getArgTypes()[i]))
       slot[i] = k++;
   for (int64_t w : decl.getDerivedWrt())
-    outs.push_back(c->getResult(slot[w]));
+    outs.push_back(cots[slot[w]]);
   b.ret(outs);
   return true;
 }
@@ -121,7 +120,7 @@ bool emitReverse(ADContext &ctx, Region &body, Function &base, DerivedKind kind,
 }
 
 bool generateReverse(ADContext &ctx, Function &decl, Function &base) {
-  if (!base.getCustomVjp().empty()) {
+  if (base.hasCustomRule()) {
     Region &body = decl.getBody();
     unsigned nargs = base.getArgTypes().size();
     for (unsigned i = 0; i < nargs; ++i)

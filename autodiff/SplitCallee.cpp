@@ -250,7 +250,7 @@ bool isRecursive(Module &m, const Function &f) {
 /// the callee's primal still runs once. Callees with a user rule, recursive
 /// ones and derived declarations keep their call.
 bool shouldInlineForSplit(Module &m, const Function &callee) {
-  if (callee.isDerivedDeclaration() || !callee.getCustomVjp().empty() ||
+  if (callee.isDerivedDeclaration() || callee.hasCustomRule() ||
       isRecursive(m, callee))
     return false;
   llvm::StringSet<> seen;
@@ -304,7 +304,7 @@ void inlineLoopCallees(Module &m, Region &body) {
 
 const SplitCallee *ADContext::getSplit(Function &callee,
                                        llvm::ArrayRef<int64_t> wrt) {
-  if (!callee.getCustomVjp().empty() || inProgress.count(&callee))
+  if (callee.hasCustomRule() || inProgress.count(&callee))
     return nullptr;
   if (callee.isDerivedDeclaration() && !fill(callee))
     return nullptr;
