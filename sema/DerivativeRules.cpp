@@ -1,20 +1,24 @@
-//===- DerivativeRules.cpp - @derivative signatures checked generically ---===//
+//===- DerivativeRules.cpp - @derivative rules: finding and checking them -===//
 //
-// `@derivative(of: f) fn r(...)` must take f's parameters, then one
-// cotangent `dy` of f's result type, and return one cotangent per
-// differentiable (float) parameter of f, with that parameter's type.
-// Transforms.cpp checks this for every instance of f that is used; for a
-// generic f this file also checks it once, at the declaration, on the
-// written types, so a rule that is wrong for some instance is reported even
-// if no such instance is used.
+// `@derivative(of: f) fn r(...)` (or `mode: reverse`) must take f's
+// parameters, then one cotangent `dy` of f's result type, and return one
+// cotangent per differentiable (float) parameter of f, with that parameter's
+// type. `@derivative(of: f, mode: forward) fn r(...)` must take f's
+// parameters, then one tangent per float parameter of f (with its type, in
+// order), and return `(R, R)`: f's result and its tangent. f may have one
+// rule of each mode. checkDerivativeRule checks this for every instance of
+// f that is used; for a generic f this file also checks it once, at the
+// declaration, on the written types, so a rule that is wrong for some
+// instance is reported even if no such instance is used.
 //
 // The rule's generic parameters are mapped to f's by matching the rule's
 // primal-parameter types against f's, structurally: a generic parameter of
 // the rule matches one of f's of the same kind (a renaming; two rule
 // parameters cannot map to one of f's), everything else must be written the
-// same way (`N + 1` does not match `1 + N`). Then `dy` and the result are
-// compared under that mapping. A parameter whose floatness depends on an
-// unconstrained dtype parameter leaves the result to the per-instance check.
+// same way (`N + 1` does not match `1 + N`). Then the (co)tangents and the
+// result are compared under that mapping. A parameter whose floatness
+// depends on an unconstrained dtype parameter leaves the result to the
+// per-instance check.
 //
 //===----------------------------------------------------------------------===//
 #include "sema/SemaImpl.h"
@@ -180,6 +184,41 @@ std::optional<bool> floatLeaves(const ast::TypeExpr *t, const TypeEnv &env) {
   }
   return std::nullopt;
 }
+/// The rest of a forward rule's generic check, after the primal's
+/// parameters: one tangent per float parameter with its type, and the
+/// result `(R, R)`.
+template <typename Fail>
+bool checkForwardRuleTail(
+    RuleMatcher &m,
+    const std::optional<std::vector<const ast::ParamDecl *>> &floats,
+    Fail fail) {
+  if (!floats)
+    return true; // depends on the instance: checked per instance
+  auto rps = m.rule->getParams();
+  size_t first = m.primal->getParams().size();
+  for (size_t j = 0; j < floats->size(); ++j) {
+    const ast::ParamDecl *t = rps[first + j], *p = (*floats)[j];
+    if (!m.same(t->getParamType(), p->getParamType()))
+      return fail(fmt::format("the tangent '{}' must have the type {} of the "
+                              "primal's parameter '{}', not {}",
+                              t->getName().name.str(),
+                              m.show(p->getParamType()),
+                              p->getName().name.str(),
+                              textOf(t->getParamType()->getRange()).str()));
+  }
+  const ast::TypeExpr *r = m.primal->getResultType();
+  auto *tu =
+      llvm::dyn_cast_or_null<ast::TupleTypeExpr>(m.rule->getResultType());
+  if (!tu || tu->getElements().size() != 2 ||
+      !m.same(tu->getElements()[0], r) || !m.same(tu->getElements()[1], r)) {
+    const ast::TypeExpr *got = m.rule->getResultType();
+    return fail(fmt::format("it must return the primal's result and its "
+                            "tangent ({0}, {0}), not {1}",
+                            m.show(r),
+                            got ? textOf(got->getRange()).str() : "()"));
+  }
+  return true;
+}
 } // namespace
 
 void Sema::collectDerivativeRules() {
@@ -188,10 +227,41 @@ void Sema::collectDerivativeRules() {
       const ast::Attribute *a = f->getDerivativeAttr();
       if (!a)
         continue;
-      const ast::Expr *of = nullptr;
-      for (const ast::Argument &arg : a->args)
-        if (arg.label.name == "of" || (!arg.isNamed() && !of))
+      const ast::Expr *of = nullptr, *mode = nullptr;
+      bool badArg = false;
+      for (const ast::Argument &arg : a->args) {
+        if (arg.label.name == "of" || (!arg.isNamed() && !of)) {
           of = arg.value;
+        } else if (arg.label.name == "mode") {
+          mode = arg.value;
+        } else {
+          diags.report(
+              diag::DerivativeAttrInvalid,
+              arg.isNamed() ? arg.label.getRange() : arg.value->getRange(),
+              arg.isNamed() ? fmt::format("unknown argument '{}:' (it takes "
+                                          "'of:' and 'mode:')",
+                                          arg.label.name.str())
+                            : std::string("unexpected second function (it "
+                                          "takes 'of:' and 'mode:')"));
+          badArg = true;
+        }
+      }
+      bool forward = false;
+      if (mode) {
+        auto *n = llvm::dyn_cast<ast::NameExpr>(mode);
+        llvm::StringRef name = n ? n->getIdent().name : "";
+        if (name == "forward" || name == "reverse") {
+          forward = name == "forward";
+        } else {
+          diags.report(diag::DerivativeAttrInvalid, mode->getRange(),
+                       fmt::format("unknown mode '{}' (it is 'forward' or "
+                                   "'reverse')",
+                                   textOf(mode->getRange()).str()));
+          badArg = true;
+        }
+      }
+      if (badArg)
+        continue;
       const ast::Decl *target = nullptr;
       if (auto *n = llvm::dyn_cast_or_null<ast::NameExpr>(of)) {
         bool ambiguous = false;
@@ -215,41 +285,38 @@ void Sema::collectDerivativeRules() {
                        "'of:' must name a function");
         continue;
       }
-      if (const ast::FuncDecl *first = derivativeRules.lookup(primal)) {
+      auto &rules = forward ? forwardDerivativeRules : derivativeRules;
+      if (const ast::FuncDecl *first = rules.lookup(primal)) {
         diags
             .report(diag::DerivativeRuleInvalid, f->getName().getRange(),
                     f->getName().name, primal->getName().name,
-                    "'" + primal->getName().name.str() +
-                        "' already has the derivative rule '" +
+                    "'" + primal->getName().name.str() + "' already has the " +
+                        (forward ? "forward " : "") + "derivative rule '" +
                         first->getName().name.str() + "'")
             .note(diag::PreviousDefinition, first->getName().getRange(),
                   first->getName().name);
         continue;
       }
-      if (primal->isGeneric() && !checkDerivativeRuleGeneric(primal, f))
+      if (primal->isGeneric() &&
+          !checkDerivativeRuleGeneric(primal, f, forward))
         continue;
-      derivativeRules[primal] = f;
+      rules[primal] = f;
     }
 }
 
-void Sema::checkDerivativeRule(FuncInstance *primal) {
-  const ast::FuncDecl *rule = derivativeRules.lookup(primal->decl);
-  if (!rule || primal->hasErrors)
-    return;
+FuncInstance *Sema::instantiateRule(FuncInstance *primal,
+                                    const ast::FuncDecl *rule,
+                                    const std::vector<const Type *> &expected,
+                                    llvm::StringRef paramsWhat) {
   auto fail = [&](std::string why) {
     diags.report(diag::DerivativeRuleInvalid, rule->getName().getRange(),
                  rule->getName().name, primal->name, why);
+    return nullptr;
   };
-  // Expected: the primal's parameters, then dy of the primal's result type.
-  std::vector<const Type *> expected(primal->paramTypes);
-  expected.push_back(primal->resultType);
   auto params = rule->getParams();
-  if (params.size() != expected.size()) {
-    fail(fmt::format("it must take {} parameters (the primal's and 'dy'), "
-                     "not {}",
-                     expected.size(), params.size()));
-    return;
-  }
+  if (params.size() != expected.size())
+    return fail(fmt::format("it must take {} parameters ({}), not {}",
+                            expected.size(), paramsWhat.str(), params.size()));
   Bindings b;
   ModuleInfo *mi = moduleOf(rule);
   TypeEnv env{mi, rule->getGenericParams(), &b};
@@ -259,37 +326,68 @@ void Sema::checkDerivativeRule(FuncInstance *primal) {
     if (!unify(params[i]->getParamType(), expected[i], env, b,
                rule->getName().name, params[i]->getName().name,
                params[i]->getRange()))
-      return;
+      return nullptr;
   if (!solveDeferred(env, b, rule->getName().name))
-    return;
+    return nullptr;
   for (const ast::GenericParamDecl *p : rule->getGenericParams())
-    if (!b.count(p)) {
-      fail(fmt::format("generic parameter '{}' is not determined by the "
-                       "primal's types",
-                       p->getName().name.str()));
-      return;
-    }
+    if (!b.count(p))
+      return fail(fmt::format("generic parameter '{}' is not determined by "
+                              "the primal's types",
+                              p->getName().name.str()));
   FuncInstance *inst = getInstance(
       rule, b, std::vector<std::optional<ConstValue>>(params.size()),
       rule->getName().getRange());
   if (!inst || inst->hasErrors)
+    return nullptr;
+  return inst;
+}
+
+void Sema::checkDerivativeRule(FuncInstance *primal) {
+  if (primal->hasErrors)
     return;
-  std::vector<const Type *> cot;
+  std::vector<const Type *> floats;
   for (const Type *t : primal->paramTypes)
     if (isFloatLeaves(t))
-      cot.push_back(t);
-  const Type *want = cot.size() == 1 ? cot[0] : types.tuple(cot);
-  if (inst->resultType != want) {
-    fail(fmt::format("it must return the cotangents {} of the primal's float "
-                     "parameters, not {}",
-                     want->str(), inst->resultType->str()));
-    return;
+      floats.push_back(t);
+  auto fail = [&](const ast::FuncDecl *rule, std::string why) {
+    diags.report(diag::DerivativeRuleInvalid, rule->getName().getRange(),
+                 rule->getName().name, primal->name, why);
+  };
+  if (const ast::FuncDecl *rule = derivativeRules.lookup(primal->decl)) {
+    // The primal's parameters, then dy of the primal's result type.
+    std::vector<const Type *> expected(primal->paramTypes);
+    expected.push_back(primal->resultType);
+    if (FuncInstance *inst =
+            instantiateRule(primal, rule, expected, "the primal's and 'dy'")) {
+      const Type *want = floats.size() == 1 ? floats[0] : types.tuple(floats);
+      if (inst->resultType != want)
+        fail(rule, fmt::format("it must return the cotangents {} of the "
+                               "primal's float parameters, not {}",
+                               want->str(), inst->resultType->str()));
+      else
+        primal->customDerivative = inst;
+    }
   }
-  primal->customDerivative = inst;
+  if (const ast::FuncDecl *rule = forwardDerivativeRules.lookup(primal->decl)) {
+    // The primal's parameters, then one tangent per float parameter.
+    std::vector<const Type *> expected(primal->paramTypes);
+    expected.insert(expected.end(), floats.begin(), floats.end());
+    if (FuncInstance *inst = instantiateRule(
+            primal, rule, expected,
+            "the primal's and one tangent per float parameter")) {
+      const Type *want = types.tuple({primal->resultType, primal->resultType});
+      if (inst->resultType != want)
+        fail(rule, fmt::format("it must return the primal's result and its "
+                               "tangent {}, not {}",
+                               want->str(), inst->resultType->str()));
+      else
+        primal->customForwardDerivative = inst;
+    }
+  }
 }
 
 bool Sema::checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
-                                      const ast::FuncDecl *rule) {
+                                      const ast::FuncDecl *rule, bool forward) {
   ModuleInfo *rm = moduleOf(rule), *pm = moduleOf(primal);
   RuleMatcher m{rule,
                 primal,
@@ -307,10 +405,29 @@ bool Sema::checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
   };
   auto rps = rule->getParams();
   auto pps = primal->getParams();
-  if (rps.size() != pps.size() + 1)
+  // The primal's float parameters (their cotangents or tangents); unknown
+  // when one depends on an unconstrained dtype parameter.
+  std::optional<std::vector<const ast::ParamDecl *>> floats =
+      std::vector<const ast::ParamDecl *>();
+  for (const ast::ParamDecl *p : pps) {
+    std::optional<bool> f = floatLeaves(p->getParamType(), m.primalEnv);
+    if (!f)
+      floats.reset();
+    else if (*f && floats)
+      floats->push_back(p);
+    if (!floats)
+      break;
+  }
+  if (!forward && rps.size() != pps.size() + 1)
     return fail(fmt::format("it must take {} parameters (the primal's and "
                             "'dy'), not {}",
                             pps.size() + 1, rps.size()));
+  if (forward && floats && rps.size() != pps.size() + floats->size())
+    return fail(fmt::format("it must take {} parameters (the primal's and "
+                            "one tangent per float parameter), not {}",
+                            pps.size() + floats->size(), rps.size()));
+  if (rps.size() < pps.size())
+    return true; // forward, floatness unknown: checked per instance
   for (size_t i = 0; i < pps.size(); ++i)
     if (!m.same(rps[i]->getParamType(), pps[i]->getParamType()))
       return fail(fmt::format(
@@ -331,6 +448,8 @@ bool Sema::checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
       return fail(fmt::format("generic parameter '{}' is not determined by "
                               "the primal's parameter types",
                               r->getName().name.str()));
+  if (forward)
+    return checkForwardRuleTail(m, floats, fail);
   const ast::ParamDecl *dy = rps.back();
   if (!m.same(dy->getParamType(), primal->getResultType()))
     return fail(fmt::format("the cotangent '{}' must have the primal's "
@@ -338,14 +457,11 @@ bool Sema::checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
                             dy->getName().name.str(),
                             m.show(primal->getResultType()),
                             textOf(dy->getParamType()->getRange()).str()));
+  if (!floats)
+    return true; // depends on the instance: checked per instance
   std::vector<const ast::TypeExpr *> cot;
-  for (const ast::ParamDecl *p : pps) {
-    std::optional<bool> f = floatLeaves(p->getParamType(), m.primalEnv);
-    if (!f)
-      return true; // depends on the instance: checked per instance
-    if (*f)
-      cot.push_back(p->getParamType());
-  }
+  for (const ast::ParamDecl *p : *floats)
+    cot.push_back(p->getParamType());
   const ast::TypeExpr *result = rule->getResultType();
   bool ok;
   std::string want;

@@ -143,7 +143,7 @@ Sema::getInstance(const ast::FuncDecl *decl, const Bindings &b,
   inst->checked = true;
   activeCalls.pop_back();
 
-  if (derivativeRules.count(decl))
+  if (derivativeRules.count(decl) || forwardDerivativeRules.count(decl))
     checkDerivativeRule(inst);
   return inst;
 }

@@ -169,6 +169,8 @@ public:
   const Type *resultType = nullptr;
   /// The @derivative rule instance for this primal instance, if any.
   FuncInstance *customDerivative = nullptr;
+  /// The @derivative(of: f, mode: forward) rule instance, if any.
+  FuncInstance *customForwardDerivative = nullptr;
   bool checked = false; // the body was type-checked (once per instance)
   bool hasErrors = false;
 

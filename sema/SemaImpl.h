@@ -220,15 +220,23 @@ public:
   std::vector<std::pair<const ast::FuncDecl *, llvm::SMRange>> activeCalls;
   std::vector<std::pair<const ast::FuncDecl *, FuncInstance *>> instanceList;
   llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *> derivativeRules;
+  /// The `mode: forward` rules.
+  llvm::DenseMap<const ast::FuncDecl *, const ast::FuncDecl *>
+      forwardDerivativeRules;
   /// DerivativeRules.cpp: finds the @derivative(of: f) rules of every
   /// module (before any primal is instantiated).
   void collectDerivativeRules();
-  /// DerivativeRules.cpp: the rule of an instance of its primal.
+  /// DerivativeRules.cpp: the rules of an instance of their primal.
   void checkDerivativeRule(FuncInstance *primal);
   /// DerivativeRules.cpp: the rule's signature against a generic primal's,
   /// on the written types, at the declaration. False if reported.
   bool checkDerivativeRuleGeneric(const ast::FuncDecl *primal,
-                                  const ast::FuncDecl *rule);
+                                  const ast::FuncDecl *rule, bool forward);
+  /// DerivativeRules.cpp: instantiates `rule` for `primal` from the
+  /// expected parameter types; null after reporting.
+  FuncInstance *instantiateRule(FuncInstance *primal, const ast::FuncDecl *rule,
+                                const std::vector<const Type *> &expected,
+                                llvm::StringRef paramsWhat);
   void checkTopLevel(ModuleInfo *mi, bool isMain);
   /// GenericBodyNames.cpp: resolves the names of generic functions that no
   /// call instantiated (their bodies are otherwise unchecked).

@@ -55,6 +55,8 @@ private:
     os << ") -> " << f.resultType->str();
     if (f.customDerivative)
       os << " derivative '" << f.customDerivative->name << "'";
+    if (f.customForwardDerivative)
+      os << " forward derivative '" << f.customForwardDerivative->name << "'";
     os << "\n";
     ++indent;
     for (size_t i = 0; i < f.decl->getParams().size(); ++i) {

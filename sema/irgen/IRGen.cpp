@@ -127,15 +127,25 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   // sides are flattened to leaves the same way, which is the rule's IR
   // signature (f's parameters, one cotangent per result leaf ->
   // one cotangent per differentiable parameter leaf).
+  // A `mode: forward` rule is recorded as `custom_jvp @rule` (its IR
+  // signature: f's parameters, one tangent per differentiable parameter leaf
+  // -> f's result leaves, then their tangents).
   for (const auto &inst : program.functions) {
-    if (!inst->customDerivative)
-      continue;
     ir::Function *primal = ctx.functions.lookup(inst.get());
-    ir::Function *rule = ctx.functions.lookup(inst->customDerivative);
-    if (!primal || !rule)
-      return fail("derivative rule '" + inst->customDerivative->name +
-                  "' of '" + inst->name + "' has no IR function");
-    primal->setCustomVjp(rule->getName().str());
+    for (bool forward : {false, true}) {
+      const sema::FuncInstance *r =
+          forward ? inst->customForwardDerivative : inst->customDerivative;
+      if (!r)
+        continue;
+      ir::Function *rule = ctx.functions.lookup(r);
+      if (!primal || !rule)
+        return fail("derivative rule '" + r->name + "' of '" + inst->name +
+                    "' has no IR function");
+      if (forward)
+        primal->setCustomJvp(rule->getName().str());
+      else
+        primal->setCustomVjp(rule->getName().str());
+    }
   }
 
   // (3) Derived declarations, in creation order (a primal before the
