@@ -214,6 +214,9 @@ void Dumper::payload(const Node *n) {
   case NodeKind::DimPackExpr:
     os << ' ' << quoted(llvm::cast<DimPackExpr>(n)->getPack().name);
     return;
+  case NodeKind::PackSpliceExpr:
+    os << ' ' << quoted(llvm::cast<PackSpliceExpr>(n)->getPack().name);
+    return;
   default:
     return; // no payload
   }
@@ -412,6 +415,10 @@ void Dumper::children(const Node *n) {
   }
   case NodeKind::TupleTypeExpr:
     for (const TypeExpr *t : llvm::cast<TupleTypeExpr>(n)->getElements())
+      dump(t);
+    return;
+  case NodeKind::DimListExpr:
+    for (const TypeExpr *t : llvm::cast<DimListExpr>(n)->getDims())
       dump(t);
     return;
   case NodeKind::DimBinaryExpr:

@@ -299,6 +299,21 @@ private:
   llvm::ArrayRef<Expr *> elements;
 };
 
+/// `..S` as an element of a tensor literal: the dims of the shape pack S
+/// (an i64 per dim), spliced into the list: `reshape(x, [B, ..S])`.
+class PackSpliceExpr : public Expr {
+public:
+  PackSpliceExpr(llvm::SMRange r, Ident pack)
+      : Expr(NodeKind::PackSpliceExpr, r), pack(pack) {}
+  const Ident &getPack() const { return pack; }
+  static bool classof(const Node *n) {
+    return n->getKind() == NodeKind::PackSpliceExpr;
+  }
+
+private:
+  Ident pack;
+};
+
 /// One `name: value` of a struct literal.
 struct FieldInit {
   Ident name;

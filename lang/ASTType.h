@@ -177,6 +177,21 @@ private:
   Ident pack;
 };
 
+/// `[3, 4]`, `[B, ..S]`: a list of dims (packs spliced in) given as the
+/// explicit argument of a shape-pack parameter: `flatten<2, [3, 4]>`.
+class DimListExpr : public TypeExpr {
+public:
+  DimListExpr(llvm::SMRange r, llvm::ArrayRef<TypeExpr *> dims)
+      : TypeExpr(NodeKind::DimListExpr, r), dims(dims) {}
+  llvm::ArrayRef<TypeExpr *> getDims() const { return dims; }
+  static bool classof(const Node *n) {
+    return n->getKind() == NodeKind::DimListExpr;
+  }
+
+private:
+  llvm::ArrayRef<TypeExpr *> dims;
+};
+
 /// Stands in for a type that failed to parse (already diagnosed).
 class ErrorTypeExpr : public TypeExpr {
 public:

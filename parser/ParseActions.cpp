@@ -353,6 +353,12 @@ TypeExpr *ParseState::makeDimCall(const Ident &callee, const Ident &pack,
   return ctx.create<DimCallExpr>(range(all), callee, pack);
 }
 
+TypeExpr *ParseState::makeDimList(std::vector<TypeExpr *> &dims,
+                                  const Loc &all) {
+  auto *t = ctx.create<DimListExpr>(range(all), copy(dims));
+  return depthList(t, llvm::ArrayRef<TypeExpr *>(dims));
+}
+
 TypeExpr *ParseState::makeTupleType(std::vector<TypeExpr *> &elems,
                                     const Loc &all) {
   auto *t = ctx.create<TupleTypeExpr>(range(all), copy(elems));

@@ -125,6 +125,8 @@ public:
                                const Loc &all);
   ast::TypeExpr *makeDimCall(const ast::Ident &callee, const ast::Ident &pack,
                              const Loc &all);
+  ast::TypeExpr *makeDimList(std::vector<ast::TypeExpr *> &dims,
+                             const Loc &all);
   ast::TypeExpr *makeTupleType(std::vector<ast::TypeExpr *> &elems,
                                const Loc &all);
 

@@ -180,10 +180,84 @@ static const Type *checkName(FunctionChecker &c, const ast::NameExpr *e) {
   return types.error();
 }
 
+/// `..S` in a tensor literal: S's dims as an i64 constant vector.
+static const Type *checkPackSplice(FunctionChecker &c,
+                                   const ast::PackSpliceExpr *e) {
+  const ast::GenericParamDecl *p = c.env.findParam(e->getPack().name);
+  if (!p || c.sema.roleOf(p) != GenericRole::Pack) {
+    c.error(diag::PackSpliceNotPack, e->getRange(), e->getPack().name);
+    return c.types.error();
+  }
+  const GenericValue *v = nullptr;
+  if (c.env.bindings)
+    if (auto it = c.env.bindings->find(p); it != c.env.bindings->end())
+      v = &it->second;
+  if (!v)
+    return c.types.error();
+  ConstValue dims;
+  dims.kind = ConstValue::Kind::Tuple;
+  for (int64_t d : v->pack)
+    dims.elems.push_back(ConstValue::ofInt(d));
+  c.instance.constants[e] = dims;
+  return c.types.tensor(Elem::I64, {int64_t(v->pack.size())});
+}
+
+/// `[B, ..S]`, `[..S, 1]`: a list of i64 scalars with packs spliced in.
+static const Type *checkSplicedList(FunctionChecker &c,
+                                    const ast::TensorLiteralExpr *e) {
+  TypeContext &types = c.types;
+  const Type *i64 = types.scalar(Elem::I64);
+  ConstValue value;
+  value.kind = ConstValue::Kind::Tuple;
+  bool allConst = true, ok = true;
+  int64_t count = 0;
+  for (const ast::Expr *x : e->getElements()) {
+    if (auto *splice = llvm::dyn_cast<ast::PackSpliceExpr>(x)) {
+      const Type *t = checkPackSplice(c, splice);
+      c.setType(x, t);
+      if (t->isError()) {
+        ok = false;
+        continue;
+      }
+      count += t->getShape()[0];
+      std::optional<ConstValue> dims = c.constantOf(x);
+      value.elems.insert(value.elems.end(), dims->elems.begin(),
+                         dims->elems.end());
+      continue;
+    }
+    const Type *t = c.checkExpr(x);
+    if (t->isError()) {
+      ok = false;
+      continue;
+    }
+    auto conv = c.convertTo(x, t, i64);
+    if (conv == FunctionChecker::Conversion::Mismatch)
+      c.error(diag::PackSpliceElement, x->getRange(), t->str());
+    if (conv != FunctionChecker::Conversion::Ok) {
+      ok = false;
+      continue;
+    }
+    ++count;
+    if (auto v = c.constantOf(x))
+      value.elems.push_back(*v);
+    else
+      allConst = false;
+  }
+  if (!ok)
+    return types.error();
+  if (allConst)
+    c.instance.constants[e] = value;
+  return types.tensor(Elem::I64, {count});
+}
+
 static const Type *checkTensorLiteral(FunctionChecker &c,
                                       const ast::TensorLiteralExpr *e) {
   TypeContext &types = c.types;
   auto elems = e->getElements();
+  if (llvm::any_of(elems, [](const ast::Expr *x) {
+        return llvm::isa<ast::PackSpliceExpr>(x);
+      }))
+    return checkSplicedList(c, e);
   if (elems.empty()) {
     c.error(diag::TensorLiteralEmpty, e->getRange());
     return types.error();
@@ -540,6 +614,11 @@ const Type *FunctionChecker::checkExpr(const ast::Expr *e) {
   }
   case ast::NodeKind::StructLiteralExpr:
     t = checkStructLiteral(llvm::cast<ast::StructLiteralExpr>(e));
+    break;
+  case ast::NodeKind::PackSpliceExpr:
+    // The grammar allows `..S` only among a tensor literal's elements,
+    // where checkSplicedList handles it.
+    t = checkPackSplice(*this, llvm::cast<ast::PackSpliceExpr>(e));
     break;
   case ast::NodeKind::ErrorExpr:
     instance.hasErrors = true;

@@ -131,6 +131,12 @@ private:
            llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
         expr(x);
       break;
+    case ast::NodeKind::PackSpliceExpr: {
+      const ast::Ident &pack = llvm::cast<ast::PackSpliceExpr>(e)->getPack();
+      if (!known(pack.name))
+        s.reportUnknown(pack, {});
+      break;
+    }
     case ast::NodeKind::CallExpr:
       expr(llvm::cast<ast::CallExpr>(e)->getCallee());
       for (const ast::Argument &a : llvm::cast<ast::CallExpr>(e)->getArgs())

@@ -257,6 +257,9 @@ std::optional<int64_t> Sema::evalDim(const ast::TypeExpr *t,
     return std::nullopt;
   case ast::NodeKind::ErrorTypeExpr:
     return std::nullopt;
+  case ast::NodeKind::DimListExpr:
+    diags.report(diag::DimListNotPackArg, t->getRange());
+    return std::nullopt;
   default:
     diags.report(diag::GenericArgKind, t->getRange(), typeExprText(t), "a dim");
     return std::nullopt;
@@ -382,6 +385,9 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
   }
   case ast::NodeKind::ErrorTypeExpr:
     return types.error();
+  case ast::NodeKind::DimListExpr:
+    diags.report(diag::DimListNotPackArg, t->getRange());
+    return types.error();
   default:
     diags.report(diag::NotAType, t->getRange(), typeExprText(t));
     return types.error();
@@ -424,11 +430,22 @@ bool Sema::evalGenericArgs(llvm::ArrayRef<ast::TypeExpr *> args,
     }
     case GenericRole::Pack: {
       v.kind = GenericValue::Kind::Pack;
-      // `..S` forwards a pack in scope; `[2, 3]`-style lists do not exist
-      // in the type grammar, so a pack is otherwise inferred.
+      // `..S` forwards a pack in scope; `[2, 3]` or `[B, ..S]` lists the
+      // dims (the form diagnostics print instances in).
+      if (auto *list = llvm::dyn_cast<ast::DimListExpr>(args[i])) {
+        bool dimsOk = true;
+        for (const ast::TypeExpr *d : list->getDims())
+          dimsOk &= appendDims(d, env, v.pack);
+        if (!dimsOk) {
+          ok = false;
+          continue;
+        }
+        break;
+      }
       if (!llvm::isa<ast::DimPackExpr>(args[i])) {
         diags.report(diag::GenericArgKind, args[i]->getRange(),
-                     params[i]->getName().name, "a shape pack '..S'");
+                     params[i]->getName().name,
+                     "a shape pack: '..S' or a dims list '[2, 3]'");
         ok = false;
         continue;
       }

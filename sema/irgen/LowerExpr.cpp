@@ -226,6 +226,11 @@ FunctionLowering::lowerTensorLiteral(const ast::TensorLiteralExpr *e) {
   slab.append(elemShape.begin(), elemShape.end());
   llvm::SmallVector<ir::Value *, 8> parts;
   for (const ast::Expr *x : e->getElements()) {
+    // `..S` (a list of i64 scalars): already its i64[rank(S)] run of dims.
+    if (llvm::isa<ast::PackSpliceExpr>(x)) {
+      parts.push_back(lowerTensor(x));
+      continue;
+    }
     ir::Value *v =
         coerceTensor(lowerTensor(x), ir::Type::tensor(t.getDType(), elemShape));
     parts.push_back(b.reshape(v, slab));

@@ -198,6 +198,11 @@ void forEachChild(const Node *n, llvm::function_ref<void(const Node *)> f) {
   case NodeKind::DimCallExpr:
   case NodeKind::DimPackExpr:
   case NodeKind::ErrorTypeExpr:
+  case NodeKind::PackSpliceExpr:
+    break;
+  case NodeKind::DimListExpr:
+    for (const TypeExpr *t : llvm::cast<DimListExpr>(n)->getDims())
+      visit(t);
     break;
   case NodeKind::NamedTypeExpr:
     for (const TypeExpr *t : llvm::cast<NamedTypeExpr>(n)->getGenericArgs())
