@@ -90,10 +90,20 @@ TDL_RT __attribute__((weak)) void tdl_set_last_error(const char *message) {
 
 TDL_RT void tdl_rt_error_index(int64_t i, int64_t dim, int64_t size,
                                int64_t window) {
-  snprintf(tdl_rt_last_error_text, sizeof(tdl_rt_last_error_text),
-           "index %lld out of range for dim %lld of size %lld (window size "
-           "%lld)",
-           (long long)i, (long long)dim, (long long)size, (long long)window);
+  // The interpreter's words (MovementKernels.cpp): a scalar index names
+  // the valid range, a window the last index where it still fits.
+  if (window == 1)
+    snprintf(tdl_rt_last_error_text, sizeof(tdl_rt_last_error_text),
+             "index %lld out of range for dim %lld of size %lld (valid: 0 to "
+             "%lld)",
+             (long long)i, (long long)dim, (long long)size,
+             (long long)(size - 1));
+  else
+    snprintf(tdl_rt_last_error_text, sizeof(tdl_rt_last_error_text),
+             "index %lld out of range for dim %lld of size %lld: a window of "
+             "%lld starting there needs an index from 0 to %lld",
+             (long long)i, (long long)dim, (long long)size, (long long)window,
+             (long long)(size - window));
 }
 
 /// Generated code's error messages (a constant per failing op).

@@ -167,9 +167,14 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
       int64_t i = in[firstIndex + d].getScalarInt();
       if (i < 0 || i + window[d] > xs[d])
         return makeRuntimeError(
-            op, fmt::format("index {} out of range for dim {} of size {} "
-                            "(window size {})",
-                            i, d, xs[d], window[d]));
+            op, window[d] == 1
+                    ? fmt::format("index {} out of range for dim {} of size "
+                                  "{} (valid: 0 to {})",
+                                  i, d, xs[d], xs[d] - 1)
+                    : fmt::format("index {} out of range for dim {} of size "
+                                  "{}: a window of {} starting there needs "
+                                  "an index from 0 to {}",
+                                  i, d, xs[d], window[d], xs[d] - window[d]));
       base += i * xStrides[d];
     }
     if (!update)

@@ -100,10 +100,10 @@ TEST(CpuAbi, OutOfRangeIndexReturnsAnError) {
   float v[4] = {1, 2, 3, 4}, out = 0;
   EXPECT_NE(pick(v, 4, &out), 0);
   EXPECT_STREQ(tdl_last_error(),
-               "index 4 out of range for dim 0 of size 4 (window size 1)");
+               "index 4 out of range for dim 0 of size 4 (valid: 0 to 3)");
   EXPECT_NE(pick(v, -1, &out), 0);
   EXPECT_STREQ(tdl_last_error(),
-               "index -1 out of range for dim 0 of size 4 (window size 1)");
+               "index -1 out of range for dim 0 of size 4 (valid: 0 to 3)");
   EXPECT_EQ(pick(v, 3, &out), 0);
   EXPECT_EQ(out, 4.0f);
 }
@@ -119,8 +119,8 @@ TEST(CpuAbi, ErrorMessagesAreThreadLocal) {
   });
   t.join();
   EXPECT_STREQ(tdl_last_error(),
-               "index 9 out of range for dim 0 of size 4 (window size 1)");
-  EXPECT_EQ(other, "index 5 out of range for dim 0 of size 4 (window size 1)");
+               "index 9 out of range for dim 0 of size 4 (valid: 0 to 3)");
+  EXPECT_EQ(other, "index 5 out of range for dim 0 of size 4 (valid: 0 to 3)");
 }
 
 //===-- The planned frame (docs/cpu-backend.md "Memory") ------------------===//
@@ -162,7 +162,7 @@ TEST(CpuFrame, ErrorsPopTheFrame) {
   EXPECT_EQ(mallocCalls - before, 0);
   EXPECT_STREQ(
       tdl_last_error(),
-      "index 1024 out of range for dim 0 of size 1024 (window size 1)");
+      "index 1024 out of range for dim 0 of size 1024 (valid: 0 to 1023)");
   std::vector<float> fx = frameXs(), r(64), s(64 * 256);
   ASSERT_EQ(frame_work(fx.data(), 3, r.data(), s.data()), 0);
   EXPECT_EQ(line(tdl::rt::ElemType::F32, {64}, r.data()) +

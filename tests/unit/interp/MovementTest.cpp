@@ -132,12 +132,12 @@ TEST(InterpMovement, DynamicSliceOutOfRangeIsARuntimeError) {
   RuntimeValue x = tensor<int32_t>(DType::I32, {3, 4}, iotaVec(12));
   EXPECT_EQ(runOpError(Opcode::DynamicSlice, {x, i64(2), i64(0)},
                        {{"sizes", Attribute(IntArray{2, 2})}}),
-            "runtime error: index 2 out of range for dim 0 of size 3 (window "
-            "size 2)");
+            "runtime error: index 2 out of range for dim 0 of size 3: a window "
+            "of 2 starting there needs an index from 0 to 1");
   EXPECT_EQ(runOpError(Opcode::DynamicSlice, {x, i64(0), i64(-1)},
                        {{"sizes", Attribute(IntArray{1, 1})}}),
-            "runtime error: index -1 out of range for dim 1 of size 4 (window "
-            "size 1)");
+            "runtime error: index -1 out of range for dim 1 of size 4 (valid: "
+            "0 to 3)");
 }
 
 TEST(InterpMovement, DynamicUpdateSlice) {
