@@ -1,11 +1,11 @@
 //===- AsmFuzzer.cpp - the .tasm assembler and the timing model -----------===//
 //
-// `tdlc sim`'s front half on arbitrary text: assemble with the default
-// configuration, then run what assembles on the timing model (its cost is
-// per instruction, not per iteration, so a fuzzed loop count cannot make an
-// input run long; the functional simulator is left to the lit tests). Any
-// input must end in diagnostics, a fault or a cycle count -- never a crash
-// or a huge allocation (the assembler bounds buffer sizes).
+// `tdlc sim` on arbitrary text: assemble with the default configuration,
+// then run what assembles on the timing model alone and on the functional
+// simulator with a cycle budget of 2^20 (Simulator::setCycleBudget), so a
+// fuzzed loop count cannot make an input run long. Any input must end in
+// diagnostics, a fault or a cycle count -- never a crash or a huge
+// allocation (the assembler bounds buffer sizes).
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/asm/Assembler.h"
@@ -27,5 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   tdl::accel::Simulator simulator(config);
   simulator.runTimingOnly(program->insns);
+  // The functional simulator too, within a cycle budget: a fuzzed loop
+  // count cannot make an input run long.
+  tdl::accel::Dram dram;
+  program->loadInto(dram, config);
+  simulator.setCycleBudget(1 << 20);
+  simulator.run(program->insns, dram);
   return 0;
 }

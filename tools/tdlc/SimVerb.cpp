@@ -44,6 +44,11 @@ static cl::opt<bool> simStats("stats",
 static cl::opt<std::string>
     simTrace("trace", cl::desc("Write a Chrome trace (Perfetto) of the run"),
              cl::value_desc("file.json"), cl::sub(SimCommand));
+static cl::opt<uint64_t> simMaxCycles(
+    "max-cycles",
+    cl::desc("Stop with a fault when the run would pass this many simulated "
+             "cycles (0: no limit; default 10^9)"),
+    cl::init(accel::Simulator::DefaultCycleBudget), cl::sub(SimCommand));
 static cl::opt<bool>
     simPrintProgram("print-program",
                     cl::desc("Print the assembled program (disassembly of "
@@ -103,6 +108,7 @@ int runSimVerb() {
   accel::Dram dram;
   program->loadInto(dram, *config);
   accel::Simulator simulator(*config);
+  simulator.setCycleBudget(simMaxCycles);
   std::optional<accel::TraceWriter> trace;
   if (!simTrace.empty())
     trace.emplace(*config);

@@ -21,6 +21,8 @@ llvm::StringRef faultKindName(FaultKind kind) {
     return "missing-finish";
   case FaultKind::AfterFinish:
     return "after-finish";
+  case FaultKind::BudgetExceeded:
+    return "budget-exceeded";
   case FaultKind::Deadlock:
     return "deadlock";
   }

@@ -24,6 +24,7 @@ enum class FaultKind : uint8_t {
   MissingFinish,     // the program does not end with FINISH
   AfterFinish,       // an instruction follows FINISH
   Deadlock,          // no module can make progress
+  BudgetExceeded,    // the run would pass its cycle budget
 };
 
 struct Fault {

@@ -250,6 +250,20 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
     uint64_t index = queue[m][next[m]];
     const Instruction &insn = program[index];
     const QueueUse &use = uses[index];
+    if (cycleBudget) {
+      // An upper bound of its end: after the channel frees for a DMA.
+      uint64_t end = isDma(insn) ? std::max(bestStart, channelFree) +
+                                       dmaCycles(transferBytes(insn))
+                                 : bestStart + computeCycles(insn);
+      if (end > cycleBudget) {
+        result.fault = Fault{
+            FaultKind::BudgetExceeded, index,
+            fmt::format("the run would end at cycle {} or later, past its "
+                        "budget of {} cycles (tdlc sim --max-cycles)",
+                        end, cycleBudget)};
+        break;
+      }
+    }
     if (dram && (result.fault = functional.execute(insn, index, *dram)))
       break;
     for (TokenQueue q : use.pops)

@@ -75,6 +75,16 @@ public:
   RunResult runBinary(llvm::ArrayRef<InsnWord> program, Dram &dram,
                       TraceWriter *trace = nullptr);
 
+  /// A run stops with a BudgetExceeded fault, before executing it, at the
+  /// first instruction that would end after `maxCycles` simulated cycles
+  /// (0: no limit). The functional work of an instruction is proportional
+  /// to its cycles, so this bounds how long any program can take to
+  /// simulate — a GEMM's loop counts alone allow ~2^40 cycles.
+  void setCycleBudget(uint64_t maxCycles) { cycleBudget = maxCycles; }
+  /// `tdlc sim`'s default: 10^9 cycles, 10 s of device time at 100 MHz
+  /// (~60x a whole ResNet-50 at full utilization), minutes of simulation.
+  static constexpr uint64_t DefaultCycleBudget = 1000000000;
+
   /// Cycles of a DMA of `bytes` once it holds the channel.
   uint64_t dmaCycles(uint64_t bytes) const;
   /// Cycles of a GEMM or ALU instruction.
@@ -91,6 +101,7 @@ private:
                      TraceWriter *trace);
   Config config;
   FunctionalSim functional;
+  uint64_t cycleBudget = 0;
 };
 
 } // namespace tdl::accel
