@@ -22,6 +22,7 @@ packages=(
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
   zlib1g-dev libzstd-dev libxml2-dev libffi-dev
   tmux  # the REPL's interactive test (tests/lit/repl)
+  neovim  # a real LSP client for tdlc lsp (tests/lit/editors/neovim-lsp.test)
   dataset-fashion-mnist  # examples/fashion_mnist (zlib1g-dev above reads its .gz files)
 )
 
