@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/SemaImpl.h"
 
+#include "basic/Suggest.h"
+
 namespace tdl::sema {
 
 llvm::StringRef textOf(llvm::SMRange r) {
@@ -69,23 +71,8 @@ void Sema::collectTopLevelNames(ModuleInfo *mi,
 
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
-  // The closest candidate within about a third of the name's length.
-  // Names of one or two letters get no suggestion (every short name would
-  // be "close").
-  unsigned limit = (id.name.size() + 1) / 3;
-  llvm::StringRef best;
-  unsigned bestDist = limit + 1;
-  for (llvm::StringRef c : candidates) {
-    if (c == id.name || c.empty())
-      continue;
-    unsigned d = id.name.edit_distance(c, true, limit);
-    // Ties go to the alphabetically first, for deterministic output.
-    if (d < bestDist || (d == bestDist && !best.empty() && c < best)) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  if (limit > 0 && !best.empty() && bestDist <= limit)
+  llvm::StringRef best = closestName(id.name, candidates);
+  if (!best.empty())
     diags.report(diag::UnknownNameSuggest, id.getRange(), id.name, best);
   else
     diags.report(diag::UnknownName, id.getRange(), id.name);
