@@ -70,6 +70,7 @@ struct Diagnostic {
   std::vector<SourceRange> ranges; // highlighted with ~~~
   std::vector<Diagnostic> notes;
   std::vector<FixIt> fixIts; // all apply together, in order
+  // A note's fix-its are an alternative of their own (noteFixIt).
 };
 
 class DiagnosticConsumer {
@@ -110,6 +111,14 @@ public:
   /// Suggests inserting `text` before `at`.
   DiagnosticBuilder &insertion(SourceLoc at, std::string text) {
     return fixIt(SourceRange(at, at), std::move(text));
+  }
+  /// A fix-it of the last note: an edit where the note points that the
+  /// note proposes (`change 'let' to 'var'`), rather than the repair of the
+  /// diagnostic itself. Ignored without a note or a valid range.
+  DiagnosticBuilder &noteFixIt(SourceRange r, std::string text) {
+    if (!diag.notes.empty() && r.isValid())
+      diag.notes.back().fixIts.push_back(FixIt{r, std::move(text)});
+    return *this;
   }
   template <typename... Args>
   DiagnosticBuilder &note(diag::Kind<void(Args...)> kind, SourceLoc loc,

@@ -12,7 +12,8 @@ namespace tdl {
 class SarifLog;
 
 /// clang-style: `file:line:col: error: text`, the source line, a caret and
-/// `~~~` under the ranges, then the notes the same way.
+/// `~~~` under the ranges, the text of the fix-its on that line under them,
+/// then the notes the same way.
 class TextDiagnosticPrinter : public DiagnosticConsumer {
 public:
   TextDiagnosticPrinter(llvm::raw_ostream &os, SourceManager &sources,
@@ -20,12 +21,16 @@ public:
       : os(os), sources(sources), colors(colors),
         programName(std::move(programName)) {}
   void handle(const Diagnostic &d) override;
+  /// -fdiagnostics-parseable-fixits: after each diagnostic, one line per
+  /// fix-it, `fix-it:"file":{l:c-l:c}:"text"` (clang's form, end exclusive).
+  void setParseableFixIts(bool on) { parseableFixIts = on; }
 
 private:
   void print(const Diagnostic &d);
   llvm::raw_ostream &os;
   SourceManager &sources;
   bool colors;
+  bool parseableFixIts = false;
   std::string programName;
 };
 
@@ -42,8 +47,9 @@ private:
 };
 
 /// --diagnostics-format=sarif: each diagnostic becomes a result of `log`,
-/// its notes relatedLocations and its fix-its a fix. Prints nothing itself:
-/// one log serves the whole invocation, and the driver writes it at the end.
+/// its notes relatedLocations, its fix-its and each note's a fix. Prints
+/// nothing itself: one log serves the whole invocation, and the driver writes
+/// it at the end.
 class SarifDiagnosticPrinter : public DiagnosticConsumer {
 public:
   SarifDiagnosticPrinter(SarifLog &log, SourceManager &sources)

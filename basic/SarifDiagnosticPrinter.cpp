@@ -2,7 +2,7 @@
 //
 // Turns each diagnostic into a SARIF result of the invocation's SarifLog:
 // the location (region with an end when a range starts there), notes as
-// relatedLocations, fix-its as one fix. Everything is resolved to URIs,
+// relatedLocations, fix-its as fixes. Everything is resolved to URIs,
 // lines and columns here, while the SourceManager still exists.
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +24,7 @@ private:
   llvm::json::Object region(SourceLoc start, SourceLoc end);
   std::optional<llvm::json::Object> physicalLocation(const Diagnostic &d);
   unsigned column(SourceLoc loc, LineColumn lc);
+  std::optional<llvm::json::Object> fix(llvm::ArrayRef<FixIt> fixIts);
   llvm::json::Array fixes(const Diagnostic &d);
 
   SourceManager &sources;
@@ -76,11 +77,13 @@ ResultBuilder::physicalLocation(const Diagnostic &d) {
       {"region", region(d.loc, end)}};
 }
 
-/// The fix-its apply together, so they form one fix: one artifactChange per
-/// file, its replacements in order. An insertion is an empty deletedRegion.
-llvm::json::Array ResultBuilder::fixes(const Diagnostic &d) {
+/// The fix-its of one diagnostic or note apply together, so they form one
+/// fix: one artifactChange per file, its replacements in order. An
+/// insertion is an empty deletedRegion. None without a fix-it in a file.
+std::optional<llvm::json::Object>
+ResultBuilder::fix(llvm::ArrayRef<FixIt> fixIts) {
   llvm::MapVector<unsigned, llvm::json::Array> byBuffer;
-  for (const FixIt &f : d.fixIts) {
+  for (const FixIt &f : fixIts) {
     unsigned buffer = sources.findBuffer(f.range.Start);
     if (!buffer)
       continue;
@@ -89,15 +92,29 @@ llvm::json::Array ResultBuilder::fixes(const Diagnostic &d) {
         {"insertedContent", llvm::json::Object{{"text", f.text}}}});
   }
   if (byBuffer.empty())
-    return {};
+    return std::nullopt;
   llvm::json::Array changes;
   for (auto &[buffer, replacements] : byBuffer)
     changes.push_back(llvm::json::Object{
         {"artifactLocation",
          llvm::json::Object{{"uri", sarifUri(sources.getBufferName(buffer))}}},
         {"replacements", std::move(replacements)}});
-  return llvm::json::Array{
-      llvm::json::Object{{"artifactChanges", std::move(changes)}}};
+  return llvm::json::Object{{"artifactChanges", std::move(changes)}};
+}
+
+/// SARIF's fixes are alternatives: the diagnostic's own fix-its first, then
+/// each note's (`change 'let' to 'var'`), described by the note's text.
+llvm::json::Array ResultBuilder::fixes(const Diagnostic &d) {
+  llvm::json::Array out;
+  if (auto f = fix(d.fixIts))
+    out.push_back(std::move(*f));
+  for (const Diagnostic &n : d.notes)
+    if (auto f = fix(n.fixIts)) {
+      (*f)["description"] =
+          llvm::json::Object{{"text", sarifMessageText(n.message)}};
+      out.push_back(std::move(*f));
+    }
+  return out;
 }
 
 llvm::json::Object ResultBuilder::result(const Diagnostic &d) {

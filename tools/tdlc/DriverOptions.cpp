@@ -87,6 +87,12 @@ cl::opt<bool> WarningsAsErrors("Werror", cl::desc("Treat warnings as errors"),
                                cl::sub(cl::SubCommand::getAll()),
                                cl::cat(Category));
 
+cl::opt<bool> ParseableFixIts(
+    "fdiagnostics-parseable-fixits",
+    cl::desc("Text diagnostics: print each fix-it as a machine-parseable "
+             "line, fix-it:\"file\":{l:c-l:c}:\"text\""),
+    cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
+
 cl::opt<unsigned> ErrorLimit(
     "ferror-limit", cl::desc("Stop after this many errors (0: no limit)"),
     cl::init(20), cl::sub(cl::SubCommand::getAll()), cl::cat(Category));

@@ -15,6 +15,7 @@ enum class ColorMode { Auto, Always, Never };
 extern llvm::cl::OptionCategory Category;
 extern llvm::cl::opt<DiagFormat> DiagnosticsFormat;
 extern llvm::cl::opt<bool> WarningsAsErrors;
+extern llvm::cl::opt<bool> ParseableFixIts;
 extern llvm::cl::opt<unsigned> ErrorLimit;
 extern llvm::cl::opt<bool> Verify;
 extern llvm::cl::opt<char> OptLevel;

@@ -34,9 +34,12 @@ Session::Session() : diags(sources) {
   else if (sarifRequested())
     printer =
         std::make_unique<SarifDiagnosticPrinter>(invocationSarifLog(), sources);
-  else
-    printer = std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
-                                                      useColors());
+  else {
+    auto text = std::make_unique<TextDiagnosticPrinter>(llvm::errs(), sources,
+                                                        useColors());
+    text->setParseableFixIts(opts::ParseableFixIts);
+    printer = std::move(text);
+  }
   if (opts::Verify) {
     diags.setConsumer(std::make_unique<VerifyDiagnosticConsumer>(
         sources, std::move(printer)));

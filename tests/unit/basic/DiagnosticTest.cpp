@@ -64,6 +64,38 @@ TEST(Diagnostics, TextRendersCaretAndRange) {
   EXPECT_NE(out.find("t.tdl:1:1: note:"), std::string::npos) << out;
 }
 
+TEST(Diagnostics, TextShowsFixItsUnderTheCaret) {
+  SourceManager sm;
+  unsigned id = sm.addBuffer("t.tdl", "let x = l.wieght\nfn f() {}\n");
+  DiagnosticEngine de(sm);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  auto printer = std::make_unique<TextDiagnosticPrinter>(os, sm, false);
+  printer->setParseableFixIts(true);
+  de.setConsumer(std::move(printer));
+  SourceRange typo(at(sm, id, 10), at(sm, id, 16));
+  de.report(diag::CannotOpenFile, typo, "a", "b")
+      .fixIt(typo, "weight")
+      .insertion(at(sm, id, 16), ";")
+      .note(diag::DeclaredHere, at(sm, id, 17), "f")
+      .noteFixIt(SourceRange(at(sm, id, 17), at(sm, id, 17)), "import m;\n");
+  // The replacement and the insertion under the source line, the note's
+  // inserted line without its newline; then clang's parseable lines.
+  EXPECT_NE(out.find("let x = l.wieght\n"
+                     "          ^~~~~~\n"
+                     "          weight;\n"
+                     "fix-it:\"t.tdl\":{1:11-1:17}:\"weight\"\n"
+                     "fix-it:\"t.tdl\":{1:17-1:17}:\";\"\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("fn f() {}\n"
+                     "^\n"
+                     "import m;\n"
+                     "fix-it:\"t.tdl\":{2:1-2:1}:\"import m;\\n\"\n"),
+            std::string::npos)
+      << out;
+}
+
 TEST(Diagnostics, JsonIsOneObjectPerLine) {
   SourceManager sm;
   unsigned id = sm.addBuffer("j.tdl", "abc\ndef\n");

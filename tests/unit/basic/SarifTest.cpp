@@ -130,6 +130,27 @@ TEST_F(SarifFixture, NotesAreRelatedLocationsAndFixItsAFix) {
   EXPECT_EQ(replacement.getObject("insertedContent")->getString("text"), ")");
 }
 
+TEST_F(SarifFixture, NoteFixItsAreAFixOfTheirOwn) {
+  unsigned id = sm.addBuffer("v.tdl", "let x = 1;\nx = 2;\n");
+  de.report(diag::CannotOpenFile, at(sm, id, 11), "a", "b")
+      .note(diag::DeclaredHere, SourceRange(at(sm, id, 0), at(sm, id, 3)), "x")
+      .noteFixIt(SourceRange(at(sm, id, 0), at(sm, id, 3)), "var");
+  llvm::json::Value doc = document();
+  const llvm::json::Array &fixes = *result(doc, 0).getArray("fixes");
+  ASSERT_EQ(fixes.size(), 1u); // the diagnostic itself has none
+  const llvm::json::Object &fix = *fixes[0].getAsObject();
+  EXPECT_EQ(fix.getObject("description")->getString("text"),
+            "'x' declared here");
+  const llvm::json::Object &replacement = *fix.getArray("artifactChanges")
+                                               ->front()
+                                               .getAsObject()
+                                               ->getArray("replacements")
+                                               ->front()
+                                               .getAsObject();
+  EXPECT_EQ(replacement.getObject("deletedRegion")->getInteger("endColumn"), 4);
+  EXPECT_EQ(replacement.getObject("insertedContent")->getString("text"), "var");
+}
+
 TEST(Sarif, MessageTextDoublesBraces) {
   // Single braces are placeholders in SARIF messages (§3.11.5).
   EXPECT_EQ(sarifMessageText("found '}' in {x}"), "found '}}' in {{x}}");

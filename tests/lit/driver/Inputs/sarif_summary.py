@@ -14,6 +14,7 @@ source rather than against numbers alone:
   result ParseExpectedFound error 1:22-1:23 '(' "expected ')', found ';'"
   related 1:18 '(' "to match this '('"
   fix 1:31-1:31 '' -> ';'
+  fix 1:1-1:1 '' -> 'import std.nn;\n' "<the note that proposes it>"
 """
 import json
 import sys
@@ -127,7 +128,9 @@ def main():
                         uri, need(rep, "deletedRegion", dict, w), w)
                     new = need(need(rep, "insertedContent", dict, w), "text",
                                str, w)
-                    print(f"fix {span} {covered!r} -> {new!r}")
+                    why = fix.get("description", {}).get("text")
+                    print(f"fix {span} {covered!r} -> {new!r}"
+                          + (f" {json.dumps(why)}" if why else ""))
     if used != set(rule_ids):
         fail(f"rules without results: {sorted(set(rule_ids) - used)}")
     invocations = need(run, "invocations", list, "run")
