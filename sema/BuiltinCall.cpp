@@ -45,7 +45,7 @@ BuiltinCall::BuiltinCall(FunctionChecker &c, BuiltinId id,
       out(out), attrs(out.attrs) {
   for (const ast::Argument &a : args) {
     if (a.isNamed())
-      namedArgs.push_back({a.label.name, a.value});
+      namedArgs.push_back({a.label, a.value});
     else
       positional.push_back(a.value);
   }
@@ -65,12 +65,15 @@ bool BuiltinCall::accept(unsigned minPositional, unsigned maxPositional,
   }
   for (size_t i = 0; i < namedArgs.size(); ++i) {
     auto &[k, v] = namedArgs[i];
-    if (!llvm::is_contained(names, k)) {
-      c.error(diag::BuiltinUnknownNamedArg, v->getRange(), name, k);
+    if (!llvm::is_contained(names, k.name)) {
+      c.errorMisspelled(diag::BuiltinUnknownNamedArg,
+                        diag::BuiltinUnknownNamedArgSuggest, k, names, name,
+                        k.name);
       ok = false;
-    } else if (llvm::any_of(llvm::ArrayRef(namedArgs).take_front(i),
-                            [&](auto &prev) { return prev.first == k; })) {
-      c.error(diag::CallDuplicateArg, v->getRange(), k);
+    } else if (llvm::any_of(
+                   llvm::ArrayRef(namedArgs).take_front(i),
+                   [&](auto &prev) { return prev.first.name == k.name; })) {
+      c.error(diag::CallDuplicateArg, v->getRange(), k.name);
       ok = false;
     }
   }

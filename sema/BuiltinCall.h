@@ -29,7 +29,7 @@ public:
   }
   const ast::Expr *named(llvm::StringRef n) const {
     for (auto &[k, v] : namedArgs)
-      if (k == n)
+      if (k.name == n)
         return v;
     return nullptr;
   }
@@ -80,7 +80,7 @@ public:
 
 private:
   llvm::SmallVector<const ast::Expr *, 4> positional;
-  llvm::SmallVector<std::pair<llvm::StringRef, const ast::Expr *>, 4> namedArgs;
+  llvm::SmallVector<std::pair<ast::Ident, const ast::Expr *>, 4> namedArgs;
 };
 
 // One rule per distinct RULE of Builtins.def.

@@ -151,10 +151,14 @@ Callable FunctionChecker::resolveCallee(const ast::Expr *callee) {
           out.wrt = a.value;
         else if (!a.isNamed() && !fn)
           fn = a.value;
-        else {
+        else if (a.isNamed()) {
+          errorMisspelled(diag::BuiltinUnknownNamedArg,
+                          diag::BuiltinUnknownNamedArgSuggest, a.label, {"wrt"},
+                          getTransformName(*kind), a.label.name);
+          return Callable();
+        } else {
           error(diag::BuiltinUnknownNamedArg, a.value->getRange(),
-                getTransformName(*kind),
-                a.isNamed() ? a.label.name : "<positional>");
+                getTransformName(*kind), "<positional>");
           return Callable();
         }
       }
@@ -274,8 +278,12 @@ FuncInstance *FunctionChecker::callFunction(const Callable &c,
         return p->getName().name == a.label.name;
       });
       if (it == params.end()) {
-        error(diag::CallUnknownNamedArg, a.label.getRange(), c.name,
-              a.label.name);
+        std::vector<llvm::StringRef> names;
+        for (const ast::ParamDecl *p : params)
+          names.push_back(p->getName().name);
+        errorMisspelled(diag::CallUnknownNamedArg,
+                        diag::CallUnknownNamedArgSuggest, a.label, names,
+                        c.name, a.label.name);
         ok = false;
         checkExpr(a.value);
         continue;
@@ -535,8 +543,11 @@ FunctionChecker::checkStructLiteral(const ast::StructLiteralExpr *e) {
       return f->getName().name == fi.name.name;
     });
     if (it == fields.end()) {
-      error(diag::StructFieldUnknown, fi.name.getRange(), sd->getName().name,
-            fi.name.name);
+      std::vector<llvm::StringRef> names;
+      for (const ast::FieldDecl *f : fields)
+        names.push_back(f->getName().name);
+      errorMisspelled(diag::StructFieldUnknown, diag::StructFieldUnknownSuggest,
+                      fi.name, names, sd->getName().name, fi.name.name);
       ok = false;
       continue;
     }

@@ -378,8 +378,11 @@ static const Type *checkField(FunctionChecker &c, const ast::FieldExpr *e) {
     c.instance.fields[e] = {FieldAccess::Kind::Transpose, 0};
     return types.tensor(bt->getElem(), {bt->getShape()[1], bt->getShape()[0]});
   }
-  c.error(diag::NoSuchField, e->getField().getRange(), bt->str(),
-          e->getField().name);
+  std::vector<llvm::StringRef> fields;
+  if (bt->isStruct())
+    fields = bt->getStruct()->fieldNames;
+  c.errorMisspelled(diag::NoSuchField, diag::NoSuchFieldSuggest, e->getField(),
+                    fields, bt->str(), e->getField().name);
   return types.error();
 }
 

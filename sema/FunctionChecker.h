@@ -175,6 +175,21 @@ public:
     return b;
   }
 
+  /// reportMisspelled through error().
+  template <typename... Args>
+  DiagnosticBuilder errorMisspelled(
+      diag::Kind<void(Args...)> plain,
+      std::type_identity_t<diag::Kind<void(Args..., std::string_view)>>
+          suggesting,
+      const ast::Ident &typo, llvm::ArrayRef<llvm::StringRef> candidates,
+      std::type_identity_t<Args>... args) {
+    auto report = [&](auto kind, llvm::SMRange r, auto... a) {
+      return error(kind, r, a...);
+    };
+    return reportMisspelled(report, plain, suggesting, typo, candidates,
+                            args...);
+  }
+
   Sema &sema;
   TypeContext &types;
   FuncInstance &instance;

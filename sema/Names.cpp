@@ -9,8 +9,6 @@
 //===----------------------------------------------------------------------===//
 #include "sema/SemaImpl.h"
 
-#include "basic/Suggest.h"
-
 namespace tdl::sema {
 
 llvm::StringRef textOf(llvm::SMRange r) {
@@ -50,9 +48,13 @@ const ast::Decl *Sema::lookupQualified(ModuleInfo *mi, const ast::Ident &module,
     return nullptr;
   if (const ast::Decl *d = target->decls.lookup(name.name))
     return d;
-  if (report)
-    diags.report(diag::UnknownInModule, name.getRange(), target->dottedName,
-                 name.name);
+  if (report) {
+    std::vector<llvm::StringRef> members;
+    for (auto &e : target->decls)
+      members.push_back(e.getKey());
+    reportMisspelled(diag::UnknownInModule, diag::UnknownInModuleSuggest, name,
+                     members, target->dottedName, name.name);
+  }
   return nullptr;
 }
 
@@ -71,11 +73,8 @@ void Sema::collectTopLevelNames(ModuleInfo *mi,
 
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
-  llvm::StringRef best = closestName(id.name, candidates);
-  if (!best.empty())
-    diags.report(diag::UnknownNameSuggest, id.getRange(), id.name, best);
-  else
-    diags.report(diag::UnknownName, id.getRange(), id.name);
+  reportMisspelled(diag::UnknownName, diag::UnknownNameSuggest, id, candidates,
+                   id.name);
 }
 
 } // namespace tdl::sema

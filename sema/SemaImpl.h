@@ -25,6 +25,8 @@
 
 #include "sema/Sema.h"
 
+#include "basic/Suggest.h"
+
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -51,6 +53,26 @@ struct ModuleInfo {
     return nullptr;
   }
 };
+
+/// Reports the misspelled name `typo` through `report` (Sema's
+/// diags.report or FunctionChecker::error): the kind `plain`, or, when one
+/// of `candidates` is close (closestName), `suggesting` with that candidate
+/// as its last argument and a fix-it replacing the typo with it.
+template <typename Report, typename... Args>
+DiagnosticBuilder reportMisspelled(
+    Report &&report, diag::Kind<void(Args...)> plain,
+    std::type_identity_t<diag::Kind<void(Args..., std::string_view)>>
+        suggesting,
+    const ast::Ident &typo, llvm::ArrayRef<llvm::StringRef> candidates,
+    std::type_identity_t<Args>... args) {
+  llvm::StringRef best = closestName(typo.name, candidates);
+  if (best.empty())
+    return report(plain, typo.getRange(), args...);
+  DiagnosticBuilder b =
+      report(suggesting, typo.getRange(), args..., std::string_view(best));
+  b.fixIt(typo.getRange(), best.str());
+  return b;
+}
 
 enum class GenericRole : uint8_t { Dim, Pack, DType };
 using Bindings = std::map<const ast::GenericParamDecl *, GenericValue>;
@@ -144,6 +166,20 @@ public:
   /// Reports an unknown name with the closest candidate, if any is close.
   void reportUnknown(const ast::Ident &id,
                      const std::vector<llvm::StringRef> &candidates);
+  /// reportMisspelled through diags.report.
+  template <typename... Args>
+  DiagnosticBuilder reportMisspelled(
+      diag::Kind<void(Args...)> plain,
+      std::type_identity_t<diag::Kind<void(Args..., std::string_view)>>
+          suggesting,
+      const ast::Ident &typo, llvm::ArrayRef<llvm::StringRef> candidates,
+      std::type_identity_t<Args>... args) {
+    auto report = [&](auto kind, llvm::SMRange r, auto... a) {
+      return diags.report(kind, r, a...);
+    };
+    return sema::reportMisspelled(report, plain, suggesting, typo, candidates,
+                                  args...);
+  }
   void collectTopLevelNames(ModuleInfo *mi, std::vector<llvm::StringRef> &out);
 
   // Generics.cpp

@@ -72,8 +72,15 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
       auto *n = llvm::dyn_cast<ast::NameExpr>(item);
       auto it = n ? llvm::find(names, n->getName().str()) : names.end();
       if (it == names.end()) {
-        diags.report(diag::CallUnknownNamedArg, item->getRange(), primalName,
-                     textOf(item->getRange()));
+        if (!n) {
+          diags.report(diag::CallUnknownNamedArg, item->getRange(), primalName,
+                       textOf(item->getRange()));
+          return nullptr;
+        }
+        std::vector<llvm::StringRef> candidates(names.begin(), names.end());
+        reportMisspelled(diag::CallUnknownNamedArg,
+                         diag::CallUnknownNamedArgSuggest, n->getIdent(),
+                         candidates, primalName, n->getName());
         return nullptr;
       }
       unsigned i = it - names.begin();
