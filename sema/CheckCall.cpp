@@ -529,8 +529,11 @@ FunctionChecker::checkStructLiteral(const ast::StructLiteralExpr *e) {
   if (!sd) {
     if (d)
       error(diag::NotAType, nt->getRange(), textOf(nt->getRange()));
-    else if (!ambiguous && !nt->isQualified())
-      error(diag::UnknownType, nt->getRange(), textOf(nt->getRange()));
+    else if (!ambiguous && !nt->isQualified()) {
+      DiagnosticBuilder b =
+          error(diag::UnknownType, nt->getRange(), textOf(nt->getRange()));
+      sema.noteMissingImport(b, nt->getName());
+    }
     return checkFieldsOnly();
   }
   nt->resolved = sd;

@@ -360,8 +360,11 @@ const Type *Sema::resolveType(const ast::TypeExpr *t, const TypeEnv &env) {
       return types.error();
     if (!d) {
       if (!n->isQualified() ||
-          env.module->findImport(n->getPath()[0].name) == nullptr)
-        diags.report(diag::UnknownType, n->getRange(), typeExprText(n));
+          env.module->findImport(n->getPath()[0].name) == nullptr) {
+        DiagnosticBuilder b =
+            diags.report(diag::UnknownType, n->getRange(), typeExprText(n));
+        noteMissingImport(b, n->isQualified() ? n->getPath()[0] : n->getName());
+      }
       return types.error();
     }
     n->resolved = d;

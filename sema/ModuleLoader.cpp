@@ -177,4 +177,49 @@ void Sema::loadImports(ModuleInfo *mi, std::vector<ModuleInfo *> &loadStack) {
   loadStack.pop_back();
 }
 
+const std::vector<Sema::StdlibModule> &Sema::stdlibModules() {
+  if (stdlibCache)
+    return *stdlibCache;
+  stdlibCache.emplace();
+  for (llvm::StringRef rel : embeddedStdlibPaths()) {
+    // The file findOrLoad would read for `import std.<name>;` from a
+    // module of the standard library (no -I path applies there).
+    std::string key;
+    std::optional<unsigned> buffer;
+    if (!options.stdlibDir.empty()) {
+      llvm::SmallString<256> p(options.stdlibDir);
+      llvm::sys::path::append(p, rel);
+      llvm::SmallString<256> real;
+      key = llvm::sys::fs::real_path(p, real) ? std::string(p)
+                                              : std::string(real);
+      if (!modulesByKey.lookup(key) && llvm::sys::fs::is_regular_file(p)) {
+        auto id = sources.addFile(p);
+        if (id)
+          buffer = *id;
+        else
+          llvm::consumeError(id.takeError());
+      }
+    } else {
+      key = ("<stdlib>/" + rel).str();
+      if (!modulesByKey.lookup(key))
+        buffer = sources.addBuffer(key, findEmbeddedStdlibSource(rel));
+    }
+    std::string dotted = rel.drop_back(4).str(); // "std/nn"
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    StdlibModule m{dotted, {}};
+    const ast::Module *ast = nullptr;
+    if (ModuleInfo *known = modulesByKey.lookup(key))
+      ast = known->module;
+    else if (buffer)
+      ast = parse(*buffer);
+    if (!ast)
+      continue;
+    for (const ast::Decl *d : ast->getDecls())
+      if (!llvm::isa<ast::ImportDecl>(d))
+        m.names.push_back(d->getName().name);
+    stdlibCache->push_back(std::move(m));
+  }
+  return *stdlibCache;
+}
+
 } // namespace tdl::sema

@@ -71,8 +71,72 @@ void Sema::collectTopLevelNames(ModuleInfo *mi,
     out.push_back(getBuiltinName(BuiltinId(i)));
 }
 
+/// Where `import <dotted>;` goes in `m`: on the line after its last import,
+/// else at the top of the file. The location and the text to insert.
+static std::pair<llvm::SMLoc, std::string>
+importInsertion(SourceManager &sources, const ast::Module &m,
+                llvm::StringRef dotted) {
+  std::string line = "import " + dotted.str() + ";";
+  llvm::StringRef text = sources.getBufferText(m.getBufferId());
+  const char *afterImports = nullptr;
+  for (const ast::ImportDecl *i : m.declsOf<ast::ImportDecl>())
+    afterImports = std::max(afterImports, i->getRange().End.getPointer());
+  if (!afterImports)
+    return {llvm::SMLoc::getFromPointer(text.begin()), line + "\n"};
+  size_t newline = text.find('\n', afterImports - text.begin());
+  if (newline == llvm::StringRef::npos)
+    return {llvm::SMLoc::getFromPointer(text.end()), "\n" + line};
+  return {llvm::SMLoc::getFromPointer(text.begin() + newline + 1), line + "\n"};
+}
+
+std::optional<Sema::ImportHint> Sema::findMissingImport(const ast::Ident &id) {
+  unsigned buffer = sources.findBuffer(id.loc);
+  auto where = llvm::find_if(modules, [&](const auto &m) {
+    return m->module->getBufferId() == buffer;
+  });
+  if (where == modules.end())
+    return std::nullopt;
+  const ModuleInfo &mi = **where;
+  auto missing = [&](const StdlibModule &m) {
+    return llvm::none_of(mi.imports, [&](const ModuleInfo::Import &i) {
+      return i.module->dottedName == m.dottedName;
+    });
+  };
+  // `nn` of `nn.softmax` first, then a declaration of a module (in the
+  // modules' sorted order: std.math before std.nn).
+  for (const StdlibModule &m : stdlibModules())
+    if (missing(m) && !mi.findImport(id.name) &&
+        llvm::StringRef(m.dottedName).rsplit('.').second == id.name)
+      return ImportHint{&mi, &m, true};
+  for (const StdlibModule &m : stdlibModules())
+    if (missing(m) && llvm::is_contained(m.names, id.name))
+      return ImportHint{&mi, &m, false};
+  return std::nullopt;
+}
+
+bool Sema::noteMissingImport(DiagnosticBuilder &b, const ast::Ident &id) {
+  std::optional<ImportHint> hint = findMissingImport(id);
+  if (!hint)
+    return false;
+  llvm::StringRef dotted = hint->module->dottedName;
+  auto [at, text] = importInsertion(sources, *hint->in->module, dotted);
+  if (hint->namesModule)
+    b.note(diag::ModuleNotImported, at, id.name, dotted);
+  else
+    b.note(diag::DeclaredInUnimportedModule, at, id.name, dotted);
+  b.noteFixIt(llvm::SMRange(at, at), text);
+  return true;
+}
+
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
+  // A declaration of a module that is not imported is no typo.
+  if (findMissingImport(id)) {
+    DiagnosticBuilder b =
+        diags.report(diag::UnknownName, id.getRange(), id.name);
+    noteMissingImport(b, id);
+    return;
+  }
   reportMisspelled(diag::UnknownName, diag::UnknownNameSuggest, id, candidates,
                    id.name);
 }

@@ -49,6 +49,8 @@ void printTypedProgram(const Program &program, const SourceManager &sources,
 
 /// The embedded copy of a standard library file ("std/nn.tdl"), or empty.
 llvm::StringRef findEmbeddedStdlibSource(llvm::StringRef relativePath);
+/// The paths of every embedded standard library file, sorted.
+llvm::ArrayRef<llvm::StringRef> embeddedStdlibPaths();
 
 } // namespace tdl::sema
 

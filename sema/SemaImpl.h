@@ -152,6 +152,15 @@ public:
   llvm::StringMap<ModuleInfo *> modulesByKey;
   void loadImports(ModuleInfo *mi, std::vector<ModuleInfo *> &loadStack);
   ModuleInfo *moduleOf(const ast::Decl *d) const;
+  /// A standard library module ("std.nn") with its top-level names.
+  struct StdlibModule {
+    std::string dottedName;
+    std::vector<llvm::StringRef> names;
+  };
+  /// Every standard library module, read (--stdlib DIR, else the embedded
+  /// copy) and parsed on first use: only a name that is not found needs it.
+  const std::vector<StdlibModule> &stdlibModules();
+  std::optional<std::vector<StdlibModule>> stdlibCache;
 
   // Names.cpp
   /// Resolves an unqualified top-level name seen from `mi`: the module's own
@@ -181,6 +190,17 @@ public:
                                   args...);
   }
   void collectTopLevelNames(ModuleInfo *mi, std::vector<llvm::StringRef> &out);
+  /// When `id`, unknown where it is written, names a standard library
+  /// module or one of its declarations and that module is not imported:
+  /// adds a note at the place for the import, with a fix-it inserting
+  /// `import std.nn;` there. Returns whether it did.
+  bool noteMissingImport(DiagnosticBuilder &b, const ast::Ident &id);
+  struct ImportHint {
+    const ModuleInfo *in;       // where `id` is written
+    const StdlibModule *module; // what it should import
+    bool namesModule;           // `nn` rather than `softmax`
+  };
+  std::optional<ImportHint> findMissingImport(const ast::Ident &id);
 
   // Generics.cpp
   GenericRole roleOf(const ast::GenericParamDecl *p);
