@@ -216,16 +216,21 @@ private:
 class VarDecl : public Decl {
 public:
   enum class Kind : uint8_t { Let, Var, ForIndex };
-  VarDecl(llvm::SMRange r, Ident name, Kind kind)
-      : Decl(NodeKind::VarDecl, r, name), kind(kind) {}
+  VarDecl(llvm::SMRange r, Ident name, Kind kind,
+          llvm::SMLoc keywordLoc = llvm::SMLoc())
+      : Decl(NodeKind::VarDecl, r, name), keywordLoc(keywordLoc), kind(kind) {}
   Kind getVarKind() const { return kind; }
   bool isMutable() const { return kind == Kind::Var; }
+  /// The `let` or `var` of the statement that binds it (invalid for a `for`
+  /// index): where "change 'let' to 'var'" applies.
+  llvm::SMLoc getKeywordLoc() const { return keywordLoc; }
   static bool classof(const Node *n) {
     return n->getKind() == NodeKind::VarDecl;
   }
   mutable const sema::Type *type = nullptr; // filled in by sema
 
 private:
+  llvm::SMLoc keywordLoc;
   Kind kind;
 };
 

@@ -286,20 +286,21 @@ Pattern *ParseState::makeNamePattern(const Ident &id, const Loc &all) {
   return ctx.create<NamePattern>(range(all), var);
 }
 
-void ParseState::setPatternKind(Pattern *p, VarDecl::Kind kind) {
+void ParseState::setPatternKind(Pattern *p, VarDecl::Kind kind,
+                                llvm::SMLoc keyword) {
   if (auto *n = llvm::dyn_cast<NamePattern>(p)) {
     *n->getVar() =
-        VarDecl(n->getVar()->getRange(), n->getVar()->getName(), kind);
+        VarDecl(n->getVar()->getRange(), n->getVar()->getName(), kind, keyword);
   } else if (auto *t = llvm::dyn_cast<TuplePattern>(p)) {
     for (Pattern *e : t->getElements())
-      setPatternKind(e, kind);
+      setPatternKind(e, kind, keyword);
   }
 }
 
 Stmt *ParseState::makeLet(bool isVar, Pattern *p, TypeExpr *t, Expr *init,
                           const Loc &all) {
-  if (isVar)
-    setPatternKind(p, VarDecl::Kind::Var);
+  setPatternKind(p, isVar ? VarDecl::Kind::Var : VarDecl::Kind::Let,
+                 range(all).Start);
   return depth(ctx.create<LetStmt>(range(all), isVar, p, t, init),
                {p, t, init});
 }

@@ -143,8 +143,9 @@ public:
                      ast::Expr *init, const Loc &all);
   ast::Pattern *makeNamePattern(const ast::Ident &id, const Loc &all);
   /// Patterns are built before the let/var keyword is known to apply;
-  /// this fixes up the VarDecls' kind.
-  void setPatternKind(ast::Pattern *p, ast::VarDecl::Kind kind);
+  /// this fixes up the VarDecls' kind and keyword location.
+  void setPatternKind(ast::Pattern *p, ast::VarDecl::Kind kind,
+                      llvm::SMLoc keyword);
 
   //===-- Declarations
   //-----------------------------------------------------===//

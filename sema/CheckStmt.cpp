@@ -150,9 +150,9 @@ void FunctionChecker::checkStmt(const ast::Stmt *s) {
     }
     const Local *l = lookupLocal(name->getName());
     if (l && !l->isMutable) {
-      error(diag::AssignToImmutable, name->getRange(), name->getName())
-          .note(diag::DeclaredHere, l->decl->getName().getRange(),
-                name->getName());
+      DiagnosticBuilder b =
+          error(diag::AssignToImmutable, name->getRange(), name->getName());
+      noteImmutable(b, l->decl, name->getName());
       checkExpr(a->getValue());
       return;
     }

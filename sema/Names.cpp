@@ -128,6 +128,19 @@ bool Sema::noteMissingImport(DiagnosticBuilder &b, const ast::Ident &id) {
   return true;
 }
 
+void noteImmutable(DiagnosticBuilder &b, const ast::Decl *decl,
+                   llvm::StringRef name) {
+  auto *v = llvm::dyn_cast<ast::VarDecl>(decl);
+  if (!v || v->getVarKind() != ast::VarDecl::Kind::Let ||
+      !v->getKeywordLoc().isValid()) {
+    b.note(diag::DeclaredHere, decl->getName().getRange(), name);
+    return;
+  }
+  llvm::SMLoc let = v->getKeywordLoc();
+  llvm::SMRange keyword(let, llvm::SMLoc::getFromPointer(let.getPointer() + 3));
+  b.note(diag::ChangeLetToVar, keyword, name).noteFixIt(keyword, "var");
+}
+
 void Sema::reportUnknown(const ast::Ident &id,
                          const std::vector<llvm::StringRef> &candidates) {
   // A declaration of a module that is not imported is no typo.

@@ -341,6 +341,11 @@ private:
                     llvm::ArrayRef<const ast::TypeExpr *> uses, ModuleInfo *mi);
 };
 
+/// Explains why the local `decl` cannot be assigned: a `let` binding gets
+/// "change 'let' to 'var'" with that fix-it, others "declared here".
+void noteImmutable(DiagnosticBuilder &b, const ast::Decl *decl,
+                   llvm::StringRef name);
+
 /// `grad`, `value_and_grad`, `vjp`, `jvp`.
 std::optional<TransformKind> transformNamed(llvm::StringRef name);
 
