@@ -17,6 +17,44 @@ static llvm::SMRange opRange(const ast::BinaryExpr *e) {
           llvm::SMLoc::getFromPointer(e->getOpLoc().getPointer() + s.size())};
 }
 
+/// Where `x` ends in the source, after its closing parenthesis if it is
+/// written in parentheses (the node of `(a + b)` spans only `a + b`).
+static llvm::SMLoc endWithParens(const SourceManager &sources,
+                                 const ast::Expr *x) {
+  llvm::SMRange r = x->getRange();
+  llvm::StringRef text = sources.getBufferText(sources.findBuffer(r.Start));
+  llvm::StringRef before(text.begin(), r.Start.getPointer() - text.begin());
+  llvm::StringRef after(r.End.getPointer(), text.end() - r.End.getPointer());
+  llvm::StringRef rest = after.ltrim();
+  if (!before.rtrim().ends_with("(") || !rest.starts_with(")"))
+    return r.End;
+  return llvm::SMLoc::getFromPointer(rest.data() + 1);
+}
+
+/// The fix-it of an `f32 + f64` mix: convert the operand of the narrower
+/// dtype (an integer one when mixed with a float one) with `as`, wrapping
+/// it in parentheses unless it binds tighter than `as` (a name, a literal,
+/// a call, an index, a field, a unary operator, `**`, anything in parens).
+static void suggestCast(const SourceManager &sources, DiagnosticBuilder &d,
+                        const ast::Expr *a, Elem ea, const ast::Expr *b,
+                        Elem eb) {
+  if (ea == Elem::Bool || eb == Elem::Bool)
+    return;
+  bool convertA = isInt(ea) == isInt(eb) ? ea < eb : isInt(ea);
+  const ast::Expr *x = convertA ? a : b;
+  llvm::StringRef to = elemName(convertA ? eb : ea);
+  auto *bin = llvm::dyn_cast<ast::BinaryExpr>(x);
+  bool parens = (bin && bin->getOp() != ast::BinaryOp::Pow) ||
+                llvm::isa<ast::CastExpr, ast::IfExpr>(x);
+  llvm::SMLoc end = endWithParens(sources, x);
+  if (parens && end == x->getRange().End) {
+    d.insertion(x->getRange().Start, "(");
+    d.insertion(end, (") as " + to).str());
+    return;
+  }
+  d.insertion(end, (" as " + to).str());
+}
+
 std::optional<Elem>
 FunctionChecker::unifyElems(const ast::Expr *a, const Type *&ta,
                             const ast::Expr *b, const Type *&tb,
@@ -44,6 +82,7 @@ FunctionChecker::unifyElems(const ast::Expr *a, const Type *&ta,
   if (ea != eb) {
     DiagnosticBuilder d =
         error(diag::DTypeMismatch, where, elemName(ea), elemName(eb), op);
+    suggestCast(sema.sources, d, a, ea, b, eb);
     noteLiteralDefault(d, a);
     noteLiteralDefault(d, b);
     return std::nullopt;
