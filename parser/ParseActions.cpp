@@ -458,7 +458,16 @@ void ParseState::reportSyntaxError(llvm::SMRange at, llvm::StringRef found,
   };
   bool closerExpected = open && closerOf(open->kind) &&
                         expectedCloser.contains(closerOf(open->kind));
-  if (expected.size() > 6 && preferSemi && !closerExpected) {
+  // The next statement or declaration starts on a later line: the one
+  // before it is missing its ';' (`import std.nn` then `fn`), whatever
+  // else could have continued it.
+  llvm::SMLoc prevEnd = filter.getPrevTokenEnd();
+  bool onLaterLine =
+      prevEnd.getPointer() && prevEnd.getPointer() < at.Start.getPointer() &&
+      llvm::StringRef(prevEnd.getPointer(),
+                      at.Start.getPointer() - prevEnd.getPointer())
+          .contains('\n');
+  if ((expected.size() > 6 || onLaterLine) && preferSemi && !closerExpected) {
     // A statement ended without ';' before the next one (or a '}'): say so
     // right after it, as clang does.
     diags
