@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/Autodiff.h"
+#include "basic/Suggest.h"
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CrashHandler.h"
 #include "tools/tdlc/DriverOptions.h"
@@ -14,6 +15,7 @@
 #include "tools/tdlc/Verbs.h"
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
@@ -37,6 +39,48 @@ static cl::opt<bool> printPasses("print-passes",
 
 static int runInvocation();
 
+namespace {
+struct Verb {
+  cl::SubCommand &command;
+  int (*run)();
+};
+} // namespace
+
+static llvm::ArrayRef<Verb> verbs() {
+  static const Verb table[] = {
+      {tdl::CheckCommand, tdl::runCheckVerb},
+      {tdl::SimCommand, tdl::runSimVerb},
+      {tdl::RunCommand, tdl::runRunVerb},
+      {tdl::ReplCommand, tdl::runReplVerb},
+      {tdl::LspCommand, tdl::runLspVerb},
+  };
+  return table;
+}
+
+/// `tdlc runn x.tdl`: a first argument that is not an option, not a file
+/// and not a file name (no '.' or '/'), but close to a verb's name, is a
+/// mistyped verb; LLVM's parser would take it for the input file. Reported
+/// before the options are parsed, so as text, like other command lines that
+/// do not parse.
+static bool reportMistypedVerb(int argc, char **argv) {
+  if (argc < 2)
+    return false;
+  llvm::StringRef word = argv[1];
+  if (word.empty() || word.starts_with("-") ||
+      word.find_first_of("./\\") != llvm::StringRef::npos ||
+      llvm::sys::fs::exists(word))
+    return false;
+  std::vector<llvm::StringRef> names;
+  for (const Verb &verb : verbs())
+    names.push_back(verb.command.getName());
+  llvm::StringRef best = tdl::closestName(word, names);
+  if (best.empty())
+    return false;
+  tdl::reportUsageError(
+      ("unknown verb '" + word + "'; did you mean '" + best + "'?").str());
+  return true;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   tdl::installCrashHandler("tdlc");
@@ -48,6 +92,8 @@ int main(int argc, char **argv) {
   // like clang, `tdlc --help` lists only tdlc's (they still parse).
   cl::HideUnrelatedOptions(tdl::opts::Category);
 
+  if (reportMistypedVerb(argc, argv))
+    return tdl::ExitUsageOrIOError;
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
   if (!cl::ParseCommandLineOptions(
@@ -78,18 +124,7 @@ static int runInvocation() {
     return tdl::ExitOk;
   }
 
-  struct Verb {
-    cl::SubCommand &command;
-    int (*run)();
-  };
-  const Verb verbs[] = {
-      {tdl::CheckCommand, tdl::runCheckVerb},
-      {tdl::SimCommand, tdl::runSimVerb},
-      {tdl::RunCommand, tdl::runRunVerb},
-      {tdl::ReplCommand, tdl::runReplVerb},
-      {tdl::LspCommand, tdl::runLspVerb},
-  };
-  for (const Verb &verb : verbs)
+  for (const Verb &verb : verbs())
     if (verb.command)
       return verb.run();
   return tdl::runCompileVerb();
