@@ -7,7 +7,8 @@
 // bindings. The files of sema/ each implement one part:
 //
 //   ModuleLoader.cpp   imports, the module graph, top-level name tables
-//   Names.cpp          top-level lookup, ambiguity, "did you mean"
+//   Names.cpp          top-level lookup, ambiguity, "did you mean", imports
+//                      to suggest, `let` to make `var`
 //   Generics.cpp       generic roles, type resolution, dim evaluation
 //   Unify.cpp          inference of generic arguments at a call
 //   DimSolver.cpp      dim-expression constraints (`2 * N + 1 == 7`)
