@@ -21,7 +21,32 @@ bool ADContext::fill(Function &decl) {
   return fillBody(decl, *base);
 }
 
+/// `checkpoint @base`: a function calling base, marked so that reverse mode
+/// over a call of it keeps only the arguments and recomputes base in the
+/// pullback (its vjp; docs/autodiff.md, "Checkpointing").
+static void fillCheckpoint(Function &decl, Function &base) {
+  Region &body = decl.getBody();
+  Builder b(body);
+  b.setLoc(decl.getLoc());
+  llvm::SmallVector<Value *, 6> args;
+  for (unsigned i = 0; i < base.getArgTypes().size(); ++i) {
+    args.push_back(body.addArgument(base.getArgTypes()[i]));
+    args.back()->setNameHint(base.getBody().getNumArguments() > i
+                                 ? base.getBody().getArgument(i)->getNameHint()
+                                 : "");
+  }
+  Operation *c = b.call(base, args);
+  llvm::SmallVector<Value *, 4> results(c->getResults());
+  b.ret(results);
+  decl.setCheckpoint(true);
+  decl.markDefined();
+}
+
 bool ADContext::fillBody(Function &decl, Function &base) {
+  if (decl.getDerivedKind() == DerivedKind::Checkpoint) {
+    fillCheckpoint(decl, base);
+    return true;
+  }
   // A derived function already being generated is referenced by a recursive
   // call: calling it is fine, its body is on the way.
   if (!inProgress.insert(&decl).second)

@@ -25,8 +25,10 @@
 //
 // Derived functions called in the body are filled first, so they are split
 // or inlined like any callee. No split (the call keeps the vjp path, which
-// recomputes g) for callees with a user rule (the rule decides) and for
-// recursive calls (the residuals would be unbounded).
+// recomputes g) for callees with a user rule (the rule decides), for
+// recursive calls (the residuals would be unbounded) and for checkpointed
+// callees (`checkpoint(g)`: recomputing is the point; their residuals are
+// the arguments, so a call of one with a loop is not inlined either).
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/ADContext.h"
@@ -216,7 +218,8 @@ bool reachesLoop(Module &m, const Function &f, llvm::StringSet<> &seen) {
       found = true;
     else if (op.getOpcode() == Opcode::Call)
       if (const Function *g = m.lookup(op.getAttrs().getSymbol("callee")->name))
-        found = !g->isDerivedDeclaration() && reachesLoop(m, *g, seen);
+        found = !g->isDerivedDeclaration() && !g->isCheckpoint() &&
+                reachesLoop(m, *g, seen);
   });
   return found;
 }
@@ -251,7 +254,7 @@ bool isRecursive(Module &m, const Function &f) {
 /// ones and derived declarations keep their call.
 bool shouldInlineForSplit(Module &m, const Function &callee) {
   if (callee.isDerivedDeclaration() || callee.hasCustomRule() ||
-      isRecursive(m, callee))
+      callee.isCheckpoint() || isRecursive(m, callee))
     return false;
   llvm::StringSet<> seen;
   return reachesLoop(m, callee, seen);
@@ -307,6 +310,10 @@ const SplitCallee *ADContext::getSplit(Function &callee,
   if (callee.hasCustomRule() || inProgress.count(&callee))
     return nullptr;
   if (callee.isDerivedDeclaration() && !fill(callee))
+    return nullptr;
+  // A checkpointed callee keeps its call: the pullback calls its vjp, which
+  // recomputes it, so only the arguments are residuals.
+  if (callee.isCheckpoint())
     return nullptr;
   std::string key = callee.getName().str() + wrtSuffix(wrt);
   auto it = splits.find(key);

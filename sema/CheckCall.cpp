@@ -23,6 +23,7 @@ std::optional<TransformKind> transformNamed(llvm::StringRef n) {
       .Case("value_and_grad", TransformKind::ValueAndGrad)
       .Case("vjp", TransformKind::VJP)
       .Case("jvp", TransformKind::JVP)
+      .Case("checkpoint", TransformKind::Checkpoint)
       .Default(std::nullopt);
 }
 
@@ -147,7 +148,7 @@ Callable FunctionChecker::resolveCallee(const ast::Expr *callee) {
       out.transform = *kind;
       const ast::Expr *fn = nullptr;
       for (const ast::Argument &a : call->getArgs()) {
-        if (a.label.name == "wrt")
+        if (a.label.name == "wrt" && *kind != TransformKind::Checkpoint)
           out.wrt = a.value;
         else if (!a.isNamed() && !fn)
           fn = a.value;

@@ -190,7 +190,9 @@ public:
   }
 };
 
-enum class TransformKind : uint8_t { Grad, ValueAndGrad, VJP, JVP };
+/// `checkpoint(f)` is f whose calls reverse mode recomputes instead of
+/// storing its residuals (docs/autodiff.md, "Checkpointing").
+enum class TransformKind : uint8_t { Grad, ValueAndGrad, VJP, JVP, Checkpoint };
 llvm::StringRef getTransformName(TransformKind k);
 
 class DerivedInstance {

@@ -7,6 +7,8 @@
 //   value_and_grad fn(P1..Pn) -> (R, G)       R must be a float scalar
 //   vjp            fn(P1..Pn, dy: R) -> G
 //   jvp            fn(P1..Pn, t_w: Pw for w in W) -> (R, R)
+//   checkpoint     fn(P1..Pn) -> R            no wrt; f with its residuals
+//                                             recomputed by reverse mode
 // where G is Pw for a single w and the tuple (Pw...) otherwise. A struct or
 // tuple parameter's gradient has its own type. Transforms compose: the
 // primal may itself be a derived function.
@@ -28,6 +30,8 @@ llvm::StringRef getTransformName(TransformKind k) {
     return "vjp";
   case TransformKind::JVP:
     return "jvp";
+  case TransformKind::Checkpoint:
+    return "checkpoint";
   }
   return "?";
 }
@@ -62,7 +66,9 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
   const Type *result = primalType->getResult();
 
   std::vector<unsigned> w;
-  if (wrt) {
+  if (kind == TransformKind::Checkpoint) {
+    // f itself: no wrt (resolveCallee rejects `wrt:`), f's signature.
+  } else if (wrt) {
     std::vector<const ast::Expr *> items;
     if (auto *t = llvm::dyn_cast<ast::TupleExpr>(wrt))
       items.assign(t->getElements().begin(), t->getElements().end());
@@ -136,6 +142,9 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
       outParams.push_back(params[i]);
     out = types.tuple({result, result});
     break;
+  case TransformKind::Checkpoint:
+    out = result;
+    break;
   }
   auto d = std::make_unique<DerivedInstance>();
   d->kind = kind;
@@ -149,8 +158,10 @@ DerivedInstance *Sema::makeDerived(TransformKind kind, FuncInstance *primalFn,
   std::vector<std::string> wrtNames;
   for (unsigned i : w)
     wrtNames.push_back(names[i]);
-  d->name = fmt::format("{}({}, wrt: ({}))", getTransformName(kind).str(),
-                        primalName, fmt::join(wrtNames, ", "));
+  d->name = kind == TransformKind::Checkpoint
+                ? fmt::format("checkpoint({})", primalName)
+                : fmt::format("{}({}, wrt: ({}))", getTransformName(kind).str(),
+                              primalName, fmt::join(wrtNames, ", "));
   program.derived.push_back(std::move(d));
   return program.derived.back().get();
 }

@@ -229,13 +229,16 @@ llvm::StringRef derivedKindName(DerivedKind k) {
     return "vjp";
   case DerivedKind::Jvp:
     return "jvp";
+  case DerivedKind::Checkpoint:
+    return "checkpoint";
   }
   llvm_unreachable("bad derived kind");
 }
 
 std::optional<DerivedKind> parseDerivedKind(llvm::StringRef name) {
-  for (DerivedKind k : {DerivedKind::Grad, DerivedKind::ValueAndGrad,
-                        DerivedKind::Vjp, DerivedKind::Jvp})
+  for (DerivedKind k :
+       {DerivedKind::Grad, DerivedKind::ValueAndGrad, DerivedKind::Vjp,
+        DerivedKind::Jvp, DerivedKind::Checkpoint})
     if (derivedKindName(k) == name)
       return k;
   return std::nullopt;
@@ -286,6 +289,13 @@ std::string computeDerivedSignature(DerivedKind kind, const Function &base,
                                     llvm::SmallVectorImpl<Type> &results) {
   llvm::ArrayRef<Type> baseArgs = base.getArgTypes();
   llvm::ArrayRef<Type> baseResults = base.getResultTypes();
+  if (kind == DerivedKind::Checkpoint) {
+    if (!wrt.empty())
+      return "'checkpoint' takes no wrt list";
+    args.assign(baseArgs.begin(), baseArgs.end());
+    results.assign(baseResults.begin(), baseResults.end());
+    return "";
+  }
   llvm::SmallVector<Type, 4> wrtTypes;
   for (size_t i = 0; i < wrt.size(); ++i) {
     int64_t w = wrt[i];
@@ -341,6 +351,8 @@ std::string computeDerivedSignature(DerivedKind kind, const Function &base,
     results.append(baseResults.begin(), baseResults.end());
     results.append(baseResults.begin(), baseResults.end());
     return "";
+  case DerivedKind::Checkpoint:
+    break; // handled above
   }
   llvm_unreachable("bad derived kind");
 }

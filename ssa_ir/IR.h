@@ -238,7 +238,16 @@ private:
 };
 
 /// Derived functions (automatic differentiation), see docs/ir.md.
-enum class DerivedKind : uint8_t { None, Grad, ValueAndGrad, Vjp, Jvp };
+/// `checkpoint @f` is f itself whose calls autodiff reverses by recomputing
+/// f in the pullback instead of storing its residuals (docs/autodiff.md).
+enum class DerivedKind : uint8_t {
+  None,
+  Grad,
+  ValueAndGrad,
+  Vjp,
+  Jvp,
+  Checkpoint
+};
 llvm::StringRef derivedKindName(DerivedKind k);
 std::optional<DerivedKind> parseDerivedKind(llvm::StringRef name);
 
@@ -294,6 +303,12 @@ public:
   bool hasCustomRule() const {
     return !customVjp.empty() || !customJvp.empty();
   }
+  /// A filled `checkpoint @g` (its body calls g): reverse mode over a call
+  /// of it stores only the arguments and recomputes g in the pullback
+  /// (docs/autodiff.md, "Checkpointing"). Text: `checkpoint` after the
+  /// result types (and custom rules).
+  bool isCheckpoint() const { return checkpoint; }
+  void setCheckpoint(bool c) { checkpoint = c; }
 
   /// For an exported function from the front end: how its leaves group into
   /// the source's structs and tuples (the generated header's structs).
@@ -305,6 +320,7 @@ public:
 private:
   friend class Module;
   std::string customVjp, customJvp;
+  bool checkpoint = false;
   std::optional<SourceSignature> sourceSignature;
   std::string name;
   bool exported = false;
@@ -348,6 +364,7 @@ private:
 ///   vjp:            (args, cotangents of results) -> (cotangent of wrt_i ...)
 ///   jvp:            (args, tangent of wrt_i ...) -> (results, tangents of
 ///   results)
+///   checkpoint:     base's own signature; wrt must be empty
 /// wrt indices must name distinct floating-point tensor parameters.
 /// Returns an error message on failure (empty string on success).
 std::string computeDerivedSignature(DerivedKind kind, const Function &base,

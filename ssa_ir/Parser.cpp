@@ -542,7 +542,7 @@ bool Parser::parseFunction(Module &m) {
   groups.clear();
   if (consume(Token::Equal)) {
     if (!tok.is(Token::Ident))
-      return error(tok.loc(), "grad, value_and_grad, vjp or jvp");
+      return error(tok.loc(), "grad, value_and_grad, vjp, jvp or checkpoint");
     std::optional<DerivedKind> kind = parseDerivedKind(tok.text);
     if (!kind) {
       diags.report(diag::IRUnknownDerivedKind, tok.loc(), tok.text);
@@ -554,12 +554,14 @@ bool Parser::parseFunction(Module &m) {
       return error(tok.loc(), "the base function '@name'");
     std::string base = tok.text.str();
     advance();
-    if (!tok.isIdent("wrt"))
-      return error(tok.loc(), "'wrt'");
-    advance();
     IntArray wrt;
-    if (!parseIntList(wrt))
-      return false;
+    if (*kind != DerivedKind::Checkpoint) { // checkpoint has no wrt list
+      if (!tok.isIdent("wrt"))
+        return error(tok.loc(), "'wrt'");
+      advance();
+      if (!parseIntList(wrt))
+        return false;
+    }
     Location loc(start);
     if (!parseLoc(loc))
       return false;
@@ -614,6 +616,10 @@ bool Parser::parseFunction(Module &m) {
       return error(tok.loc(), "the derivative function '@name'");
     f->setCustomJvp(tok.text.str());
     advance();
+  }
+  if (tok.isIdent("checkpoint")) { // a filled `checkpoint @g` (docs/ir.md)
+    advance();
+    f->setCheckpoint(true);
   }
   Location loc(start);
   if (!parseLoc(loc))

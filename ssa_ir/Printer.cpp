@@ -192,11 +192,14 @@ void FunctionPrinter::printFunction() {
   os << "func @" << fn.getName();
   if (fn.isDerivedDeclaration()) {
     os << " = " << derivedKindName(fn.getDerivedKind()) << " @"
-       << fn.getDerivedBase() << " wrt [";
-    llvm::ArrayRef<int64_t> wrt = fn.getDerivedWrt();
-    for (size_t i = 0; i < wrt.size(); ++i)
-      os << (i ? ", " : "") << wrt[i];
-    os << ']';
+       << fn.getDerivedBase();
+    if (fn.getDerivedKind() != DerivedKind::Checkpoint) {
+      os << " wrt [";
+      llvm::ArrayRef<int64_t> wrt = fn.getDerivedWrt();
+      for (size_t i = 0; i < wrt.size(); ++i)
+        os << (i ? ", " : "") << wrt[i];
+      os << ']';
+    }
     printLoc(fn.getLoc());
     os << '\n';
     return;
@@ -209,6 +212,8 @@ void FunctionPrinter::printFunction() {
     os << " custom_vjp @" << fn.getCustomVjp();
   if (!fn.getCustomJvp().empty())
     os << " custom_jvp @" << fn.getCustomJvp();
+  if (fn.isCheckpoint())
+    os << " checkpoint";
   printLoc(fn.getLoc());
   os << " {\n";
   for (const auto &op : fn.getBody().getOps())

@@ -66,6 +66,8 @@ static ir::DerivedKind toIRKind(sema::TransformKind k) {
     return ir::DerivedKind::Vjp;
   case sema::TransformKind::JVP:
     return ir::DerivedKind::Jvp;
+  case sema::TransformKind::Checkpoint:
+    return ir::DerivedKind::Checkpoint;
   }
   llvm_unreachable("bad transform kind");
 }
