@@ -106,6 +106,15 @@ Interpreter::runRegion(const Region &r, llvm::ArrayRef<RuntimeValue> args,
       std::vector<RuntimeValue> out;
       for (Value *v : op->getOperands())
         out.push_back(frame.lookup(v));
+      // The region's values die here (a loop body's before the next
+      // iteration): tensors and tape cells are freed when unreachable, so
+      // memory follows what the program keeps (docs/autodiff.md,
+      // "Checkpointing", counts tape bytes this way).
+      for (unsigned i = 0; i < r.getNumArguments(); ++i)
+        frame.erase(r.getArgument(i));
+      for (const auto &o : r.getOps())
+        for (unsigned i = 0; i < o->getNumResults(); ++i)
+          frame.erase(o->getResult(i));
       return out;
     }
     if (llvm::Error e = runOp(*op, frame))

@@ -3,6 +3,7 @@
 
 #include "runtime/TensorFormat.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <new>
 
@@ -26,6 +27,49 @@ RuntimeValue RuntimeValue::zeros(const Type &t) {
     throw std::bad_alloc();
   v.buf = std::shared_ptr<uint8_t[]>(static_cast<uint8_t *>(p),
                                      [](uint8_t *q) { std::free(q); });
+  return v;
+}
+
+namespace {
+std::atomic<int64_t> liveTapeBytes{0}, peakTapeBytes{0};
+
+int64_t payloadBytes(const RuntimeValue &v) {
+  const Type &t = v.getType();
+  if (t.isTensor())
+    return t.getNumElements() * int64_t(dtypeSize(t.getDType()));
+  int64_t n = 0;
+  if (t.isTuple())
+    for (const RuntimeValue &e : v.getElements())
+      n += payloadBytes(e);
+  return n;
+}
+} // namespace
+
+TapeMemory tapeMemory() {
+  return {liveTapeBytes.load(std::memory_order_relaxed),
+          peakTapeBytes.load(std::memory_order_relaxed)};
+}
+
+void resetTapePeak() {
+  peakTapeBytes.store(liveTapeBytes.load(std::memory_order_relaxed),
+                      std::memory_order_relaxed);
+}
+
+RuntimeValue RuntimeValue::tapePushed(RuntimeValue top) const {
+  int64_t bytes = payloadBytes(top);
+  int64_t now =
+      liveTapeBytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  int64_t peak = peakTapeBytes.load(std::memory_order_relaxed);
+  while (now > peak && !peakTapeBytes.compare_exchange_weak(
+                           peak, now, std::memory_order_relaxed))
+    ;
+  RuntimeValue v = emptyTape(type);
+  v.elements = std::shared_ptr<std::vector<RuntimeValue>>(
+      new std::vector<RuntimeValue>{std::move(top), *this},
+      [bytes](std::vector<RuntimeValue> *cell) {
+        liveTapeBytes.fetch_sub(bytes, std::memory_order_relaxed);
+        delete cell;
+      });
   return v;
 }
 

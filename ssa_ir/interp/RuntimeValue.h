@@ -52,6 +52,15 @@ template <typename F> decltype(auto) dispatchDType(DType dt, F &&f) {
 /// The element type runtime/ (TensorFormat, Npy) calls `d`.
 rt::ElemType toElemType(DType d);
 
+/// Tape memory: the bytes of the values held by live tape cells (a pushed
+/// value's tensor bytes, which the cpu backend copies into its cell), now
+/// and at most since the last resetTapePeak(). Process-wide.
+struct TapeMemory {
+  int64_t live = 0, peak = 0;
+};
+TapeMemory tapeMemory();
+void resetTapePeak();
+
 class RuntimeValue {
 public:
   RuntimeValue() = default;
@@ -69,12 +78,9 @@ public:
   }
   bool isTape() const { return type.isTape(); }
   bool isEmptyTape() const { return isTape() && !elements; }
-  RuntimeValue tapePushed(RuntimeValue top) const {
-    RuntimeValue v = emptyTape(type);
-    v.elements = std::make_shared<std::vector<RuntimeValue>>(
-        std::vector<RuntimeValue>{std::move(top), *this});
-    return v;
-  }
+  /// The cell holding `top` counts its bytes in tapeMemory() while it
+  /// lives.
+  RuntimeValue tapePushed(RuntimeValue top) const;
   /// The top value / the tape below it (assert the tape is not empty).
   const RuntimeValue &tapeTop() const {
     assert(!isEmptyTape() && "top of an empty tape");
