@@ -46,9 +46,49 @@ struct ReverseParts {
   llvm::SmallVector<ir::Value *, 4> primalResults;
 };
 
+/// What autodiff did with one `for` loop under a memory budget
+/// (LoopCheckpoint.cpp); `tdlc --stats` prints one line per loop.
+struct LoopCheckpointReport {
+  std::string function; // the function being differentiated
+  ir::Location loc;     // the loop
+  int64_t budget = -1;  // bytes
+  int64_t trips = -1;   // -1: known at run time only
+  /// Segment lengths, outermost level first (the last one is the length
+  /// of the segments whose tape is recorded); empty: not checkpointed.
+  llvm::SmallVector<int64_t, 4> segments;
+  bool dynamicSegments = false; // one level, its length computed at run time
+  int64_t snapshotBytes = 0;    // one snapshot of the carried state
+  int64_t iterationBytes = 0;   // what one iteration stores on the tape
+  int64_t snapshots = 0;        // at most live at once
+  int64_t uncheckedBytes = -1;  // the tape without checkpointing
+  int64_t peakBytes = -1;       // snapshots and the tape of one segment
+  double recompute = 1.0;       // forward iterations run / trips
+  std::string note;             // why not checkpointed, or over budget
+};
+
+/// Options of the autodiff pass (tdlc's --ad-loop-memory, --stats).
+struct AutodiffOptions {
+  /// The tape budget of every `for` loop reversed (bytes; -1: none). A
+  /// loop's `ad_memory` attribute overrides it.
+  int64_t loopMemory = -1;
+  /// Receives one report per loop reversed under a budget, if set.
+  std::vector<LoopCheckpointReport> *reports = nullptr;
+};
+
 class ADContext {
 public:
-  ADContext(ir::Module &m, DiagnosticEngine &diags) : module(m), diags(diags) {}
+  ADContext(ir::Module &m, DiagnosticEngine &diags,
+            AutodiffOptions options = {})
+      : module(m), diags(diags), options(options) {}
+  const AutodiffOptions &getOptions() const { return options; }
+  /// Bytes a reversed loop op (its forward loop, or its checkpointing
+  /// sweep) leaves on tapes per execution, for the enclosing loop's
+  /// budget; -1 when only known at run time.
+  llvm::DenseMap<const ir::Operation *, int64_t> loopTapeBytes;
+  void report(LoopCheckpointReport r) {
+    if (options.reports)
+      options.reports->push_back(std::move(r));
+  }
 
   ir::Module &getModule() { return module; }
 
@@ -139,6 +179,7 @@ private:
 
   ir::Module &module;
   DiagnosticEngine &diags;
+  AutodiffOptions options;
   std::map<std::string, ir::Function *> cache;
   std::set<const ir::Function *> inProgress;
   std::set<const ir::Function *> madeHere; // by getDerived, not the user

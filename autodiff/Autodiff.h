@@ -10,15 +10,22 @@
 #ifndef TDL_AUTODIFF_AUTODIFF_H
 #define TDL_AUTODIFF_AUTODIFF_H
 
+#include "autodiff/ADContext.h"
+#include "basic/SourceManager.h"
 #include "ssa_ir/passes/PassManager.h"
 
 namespace tdl::ad {
 
 /// Fills every derived declaration of `m`. Returns false after reporting
 /// diagnostics (non-differentiable op on a gradient path, bad custom rule).
-bool differentiateModule(ir::Module &m, DiagnosticEngine &diags);
+bool differentiateModule(ir::Module &m, DiagnosticEngine &diags,
+                         AutodiffOptions options = {});
 
-std::unique_ptr<ir::Pass> createAutodiffPass();
+std::unique_ptr<ir::Pass> createAutodiffPass(AutodiffOptions options = {});
+/// One line per report (`tdlc --stats`), after a header line.
+void printLoopReports(llvm::raw_ostream &os,
+                      llvm::ArrayRef<LoopCheckpointReport> reports,
+                      const SourceManager *sources);
 /// Adds "autodiff" to the pass registry (tdl-opt --autodiff, pipelines).
 void registerAutodiffPass();
 

@@ -272,6 +272,8 @@ void ReverseEmitter::forwardAugmentedOps(
     if (!ok)
       continue;
     Operation *copy = cloneOp(fb, *re, map);
+    if (auto it = ctx.loopTapeBytes.find(re); it != ctx.loopTapeBytes.end())
+      ctx.loopTapeBytes[copy] = it->second;
     for (unsigned k = 0; k < n; ++k) {
       f->getResult(k)->replaceAllUsesWith(copy->getResult(k));
       forwardValue[inOp->getResult(k)] = copy->getResult(k);
@@ -352,8 +354,16 @@ bool ReverseEmitter::reverseIf(Builder &b, Operation &op) {
     Operation *yield = branch.getTerminator();
     for (unsigned k = 0; k < yield->getNumOperands(); ++k)
       accumulate(inner, yield->getOperand(k), dys[k]);
+    // Loops of this branch that a checkpointed reversal replaced by their
+    // sweep (the entries of this branch only: erased ops' addresses).
+    auto outerReplaced = std::move(replaced);
+    replaced.clear();
     if (!reverseRegion(inner, branch))
       return false;
+    for (auto [old, now] : replaced)
+      if (recomputed.erase(old))
+        recomputed.insert(now);
+    replaced = std::move(outerReplaced);
     llvm::SmallVector<Value *, 4> outs;
     for (Value *c : caps)
       outs.push_back(orZeros(inner, getAdjoint(inner, c), c->getType()));

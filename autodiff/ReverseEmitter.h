@@ -53,6 +53,13 @@ public:
   /// in first-use order: the values whose adjoints a region op produces.
   llvm::SmallVector<ir::Value *, 4> capturedVaried(ir::Operation &op);
 
+  /// A loop reversal erased the forward loop `old` and computes its primal
+  /// results with `now` (a checkpointed loop's sweep): an `if` reversal
+  /// that re-emitted `old` in its reverse branch treats `now` as that copy.
+  void noteReplaced(ir::Operation *old, ir::Operation *now) {
+    replaced[old] = now;
+  }
+
 private:
   bool reverseOp(ir::Builder &b, ir::Operation &op);
   bool reverseCall(ir::Builder &b, ir::Operation &op);
@@ -69,6 +76,7 @@ private:
   ADContext &ctx;
   const Activity &act;
   ValueMap &fwd;
+  llvm::DenseMap<ir::Operation *, ir::Operation *> replaced;
   llvm::DenseMap<ir::Value *, ir::Value *> adj;
   llvm::DenseMap<ir::Value *, llvm::SmallVector<ir::Value *, 4>> tupleAdj;
 };

@@ -17,6 +17,7 @@
 // TapeRules.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "autodiff/LoopCheckpoint.h"
 #include "autodiff/ReverseEmitter.h"
 
 #include "llvm/ADT/SetVector.h"
@@ -303,6 +304,17 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
       return false;
     }
 
+  // Under a memory budget a `for` may be checkpointed (LoopCheckpoint.cpp):
+  // its primal sweep is a copy of the forward loop before it gets a tape.
+  ForReversal fr;
+  int64_t budget = s.isFor ? loopBudget(e.getContext(), loop) : -1;
+  if (budget >= 0 && isCheckpointable(loop)) {
+    Builder sb;
+    sb.setInsertionPoint(lt.fwdLoop);
+    ValueMap copy;
+    fr.sweep = cloneOp(sb, *lt.fwdLoop, copy);
+  }
+
   // Forward: push a tuple per iteration (its elements are decided at the
   // end, when the reverse body is known; `tape<()>` until then).
   Type placeholder = Type::tape(Type::tuple({}));
@@ -310,6 +322,9 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   pre.setInsertionPoint(lt.fwdLoop);
   pre.setLoc(loop.getLoc());
   lt.tape0 = pre.create1(Opcode::TapeNew, {}, {}, {placeholder});
+  // Its iterations now push cells that outlive them (a checkpointed
+  // segment loop differentiated again).
+  lt.fwdLoop->getAttrs().erase("reclaim_tapes");
   lt.tapeEnd = addCarried(*lt.fwdLoop, lt.tape0, [&](Builder &ib, Value *t) {
     lt.fwdTapeArg = t;
     lt.pushed = ib.create1(Opcode::TapePush, {t, ib.tuple({})});
@@ -369,6 +384,7 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
     Value *last = rb.binary(Opcode::Sub, e.primal(loop.getOperand(1)), one);
     fwd[body.getArgument(0)] =
         rb.binary(Opcode::Sub, last, rbody.getArgument(0));
+    fr.last = last;
   }
 
   // Outer adjoints are accumulated by the loop: start them at zero inside.
@@ -396,12 +412,34 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
   rb.yield(outs);
   // Copies re-emitted by nested `if` reversals that ended up unread must
   // not be stored.
+  Operation *lastOp = fr.last ? fr.last->getDefiningOp() : nullptr;
   eraseDeadOps(rbody);
+  if (lastOp && llvm::none_of(rbody.getOps(),
+                              [&](auto &op) { return op.get() == lastOp; }))
+    fr.last = nullptr; // the pullback does not read the index
   if (Value *bad = storeEscapingValues(lt)) {
     e.getContext().reportUnsupported(
         bad->getDefiningOp() ? *bad->getDefiningOp() : loop,
         "reverse mode cannot store this value of a loop iteration");
     return false;
+  }
+  if (s.isFor) {
+    fr.primal = &loop;
+    fr.fwd = lt.fwdLoop;
+    fr.rev = lt.rev;
+    fr.numCarried = s.numCarried;
+    fr.numAdjoints = activeK.size() + caps.size();
+    Operation *oldFwd = lt.fwdLoop;
+    if (checkpointLoop(e, fr, budget)) {
+      // The sweep computes the loop's results; the loop over the segments
+      // gives the adjoints.
+      lt.rev = fr.rev;
+      for (unsigned k = 0; k < s.numCarried; ++k)
+        fwd[loop.getResult(k)] = fr.sweep->getResult(k);
+      e.noteReplaced(oldFwd, fr.sweep);
+    }
+  } else {
+    e.getContext().loopTapeBytes[lt.fwdLoop] = -1; // run-time trip count
   }
 
   for (Value *c : caps) {

@@ -17,7 +17,8 @@ namespace tdl::ad::test {
 
 using namespace ir;
 
-Parsed parseAndDifferentiate(const std::string &text) {
+Parsed parseAndDifferentiate(const std::string &text,
+                             const AutodiffOptions &options) {
   Parsed p;
   SourceManager sources;
   DiagnosticEngine diags(sources);
@@ -29,7 +30,7 @@ Parsed parseAndDifferentiate(const std::string &text) {
   if (!p.module)
     return p;
   if (!verifyModule(*p.module, diags) ||
-      !differentiateModule(*p.module, diags) ||
+      !differentiateModule(*p.module, diags, options) ||
       !verifyModule(*p.module, diags)) {
     std::string ir;
     llvm::raw_string_ostream os(ir);
@@ -162,7 +163,7 @@ void checkGradients(const std::string &text, const std::string &fn,
       fmt::format("\nfunc @{0}__vjp = vjp @{0} wrt [{1}]\n", fn, wrtText);
   if (opts.checkJvp)
     full += fmt::format("func @{0}__jvp = jvp @{0} wrt [{1}]\n", fn, wrtText);
-  Parsed p = parseAndDifferentiate(full);
+  Parsed p = parseAndDifferentiate(full, opts.autodiff);
   ASSERT_TRUE(p.module) << p.errors;
   const Module &m = *p.module;
   const Function *f = m.lookup(fn);

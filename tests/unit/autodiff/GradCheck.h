@@ -13,6 +13,7 @@
 #ifndef TDL_TESTS_AUTODIFF_GRADCHECK_H
 #define TDL_TESTS_AUTODIFF_GRADCHECK_H
 
+#include "autodiff/ADContext.h"
 #include "ssa_ir/IR.h"
 #include "ssa_ir/Parser.h"
 #include "ssa_ir/interp/RuntimeValue.h"
@@ -32,7 +33,8 @@ struct Parsed {
 };
 
 /// Parses `text`, runs the autodiff pass and verifies the result.
-Parsed parseAndDifferentiate(const std::string &text);
+Parsed parseAndDifferentiate(const std::string &text,
+                             const AutodiffOptions &options = {});
 
 /// Runs a function of the module; fails the test on a runtime error.
 std::vector<ir::RuntimeValue> run(const ir::Module &m, const std::string &fn,
@@ -55,6 +57,8 @@ struct CheckOptions {
   bool checkJvp = true;
   /// Fixed inputs (overrides random ones) for checks at kinks.
   std::vector<ir::RuntimeValue> inputs;
+  /// The autodiff pass's options (a loop memory budget).
+  AutodiffOptions autodiff;
 };
 
 /// Checks vjp (and jvp) of `fn` in `text` w.r.t. `wrt` on random inputs.
