@@ -424,7 +424,7 @@ llvm::Error FunctionEmitter::emit() {
 static llvm::Value *callWithArena(ModuleEmitter &me, llvm::IRBuilder<> &b,
                                   llvm::Function *inner,
                                   llvm::SmallVectorImpl<llvm::Value *> &args) {
-  llvm::Value *mark = b.CreateAlloca(b.getPtrTy(), b.getInt64(2), "tapes");
+  llvm::Value *mark = b.CreateAlloca(b.getPtrTy(), b.getInt64(3), "tapes");
   b.CreateCall(me.rt("tdl_rt_tape_mark"), {mark});
   args.push_back(mark);
   llvm::Value *code = b.CreateCall(inner, args);
@@ -593,11 +593,14 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
   // goes away: by the JIT's owner (Jit.cpp) or, for an object, by a
   // destructor (at exit, or when a shared library is unloaded).
   llvm::FunctionCallee shutdown = me.rt("tdl_rt_shutdown");
-  if (options.jit)
+  if (options.jit) {
     keep.push_back("tdl_rt_shutdown");
-  else
+    me.rt("tdl_rt_tape_peak"); // read by the JIT's caller (--stats)
+    keep.push_back("tdl_rt_tape_peak");
+  } else {
     llvm::appendToGlobalDtors(
         *out.module, llvm::cast<llvm::Function>(shutdown.getCallee()), 65535);
+  }
   if (!options.jit) {
     // PREFIX tdl_set_num_threads(n): each object has its own pool.
     std::string name = options.prefix + "tdl_set_num_threads";

@@ -253,6 +253,24 @@ static void swapSets(FunctionEmitter &fe, Carried &c,
   }
 }
 
+/// True if every tape loop body `r` yields is one of its arguments or a
+/// pop of one: no tape cell pushed by an iteration outlives it, so
+/// `reclaim_tapes` is safe (whatever else yielded is copied out).
+static bool yieldsNoNewTapeCell(const ir::Region &r) {
+  for (const ir::Value *v : r.getTerminator()->getOperands()) {
+    if (!v->getType().isTape())
+      continue;
+    while (const ir::Operation *def = v->getDefiningOp()) {
+      if (def->getOpcode() != ir::Opcode::TapePop)
+        return false;
+      v = def->getOperand(0);
+    }
+    if (v->getParentRegion() != &r)
+      return false; // an outer tape (never yielded by generated code)
+  }
+  return true;
+}
+
 llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   llvm::Value *lb = loadScalar(op.getOperand(0));
   llvm::Value *ub = loadScalar(op.getOperand(1));
@@ -276,11 +294,23 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   bindArgs(*this, r, c.cur, 1);
   llvm::SmallVector<bool, 8> stays;
   placeYields(*this, r, c, stays, 0, 1);
+  // `reclaim_tapes` (autodiff's loop over checkpointed segments): nothing
+  // an iteration pushes outlives it, so its tape cells are dropped at its
+  // end, after the yield has copied whatever aliases them.
+  llvm::Value *tapeMark = nullptr;
+  if (std::optional<bool> reclaim = op.getAttrs().getBool("reclaim_tapes");
+      reclaim && *reclaim && yieldsNoNewTapeCell(r)) {
+    tapeMark =
+        entryBuilder.CreateAlloca(b.getPtrTy(), b.getInt64(3), "tape.mark");
+    b.CreateCall(me.rt("tdl_rt_tape_mark"), {tapeMark});
+  }
   pushScope();
   if (llvm::Error e = emitRegionOps(r))
     return e;
   copyLeaves(yieldLeaves(*this, r), yieldTargets(c, stays), types);
   popScope();
+  if (tapeMark)
+    b.CreateCall(me.rt("tdl_rt_tape_reset"), {tapeMark});
   swapSets(*this, c, stays);
   iv->addIncoming(b.CreateAdd(iv, i64(1), "", true, true), b.GetInsertBlock());
   b.CreateBr(header);

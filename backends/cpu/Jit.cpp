@@ -157,8 +157,15 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   PrintContext pc{&printTypes, &printOut, options.printPrecision,
                   options.printThreshold};
   printContext = &pc;
+  auto peakAddr = (*jit)->lookup("tdl_rt_tape_peak");
+  if (!peakAddr)
+    return peakAddr.takeError();
+  auto *tapePeak = peakAddr->toPtr<int64_t (*)(int32_t)>();
+  tapePeak(1);
   auto *run = entryAddr->toPtr<int32_t (*)(void **)>();
   int32_t code = run(pointers.data());
+  if (options.tapePeakBytes)
+    *options.tapePeakBytes = tapePeak(0);
   printContext = nullptr;
   printOut.flush();
   if (code != 0) {

@@ -19,6 +19,8 @@ struct JitOptions {
   int64_t printThreshold = 1000; // `print` summarizes beyond it
   /// -ffast-math (CodegenOptions::fastMath).
   bool fastMath = false;
+  /// Receives the most bytes of autodiff tape cells the run held at once.
+  int64_t *tapePeakBytes = nullptr;
 };
 
 /// Compiles `module` for the host, runs `entry` on `args` (one value per IR

@@ -56,6 +56,7 @@ struct Stack {
 struct ThreadState {
   Stack frames, tapes;
   int32_t inParallel;
+  int64_t tapeBytes, tapePeak; // tape cells' bytes in use, their maximum
 };
 
 /// The key is made on first use and deleted by tdl_rt_shutdown (its
@@ -195,15 +196,23 @@ TDL_RT void tdl_rt_frame_pop(void **save) {
 /// that pushed it returns (tdl_rt_tape_reset); null when memory is exhausted.
 TDL_RT void *tdl_rt_tape_alloc(int64_t bytes) {
   ThreadState *t = state();
-  return t ? bump(t->tapes, (bytes + 15) & ~int64_t(15)) : nullptr;
+  if (!t)
+    return nullptr;
+  bytes = (bytes + 15) & ~int64_t(15);
+  t->tapeBytes += bytes;
+  if (t->tapeBytes > t->tapePeak)
+    t->tapePeak = t->tapeBytes;
+  return bump(t->tapes, bytes);
 }
 
-/// The tape stack's top, saved by an exported call before it runs.
+/// The tape stack's top (save[0..2]), saved by an exported call before it
+/// runs, and by each iteration of a loop with `reclaim_tapes`.
 TDL_RT void tdl_rt_tape_mark(void **save) {
   ThreadState *t = state();
   Chunk *c = t ? t->tapes.cur : nullptr;
   save[0] = c;
   save[1] = reinterpret_cast<void *>(c ? c->used : 0);
+  save[2] = reinterpret_cast<void *>(t ? t->tapeBytes : 0);
 }
 
 /// Drops every tape cell pushed since tdl_rt_tape_mark(save).
@@ -215,6 +224,20 @@ TDL_RT void tdl_rt_tape_reset(void **save) {
   t->tapes.cur = c;
   if (c)
     c->used = reinterpret_cast<int64_t>(save[1]);
+  t->tapeBytes = reinterpret_cast<int64_t>(save[2]);
+}
+
+/// The most bytes of tape cells the calling thread held at once (cells
+/// are rounded to 16 bytes and include their 16-byte header); with `reset`,
+/// starts over from what it holds now. `tdlc run --backend=cpu --stats`.
+TDL_RT int64_t tdl_rt_tape_peak(int32_t reset) {
+  ThreadState *t = state();
+  if (!t)
+    return 0;
+  int64_t peak = t->tapePeak;
+  if (reset)
+    t->tapePeak = t->tapeBytes;
+  return peak;
 }
 
 /// The calling thread's "runs a part of a parallel loop" flag (Parallel.cpp);
