@@ -395,7 +395,7 @@ void ParseState::addDecl(Decl *d, Prefix &prefix, bool isFunction) {
   for (const Attribute &a : prefix.attrs) {
     if (!isFunction)
       diags.report(diag::ParseAttributeNotOnFunction, a.range);
-    else if (a.name.name != "derivative")
+    else if (a.name.name != "derivative" && a.name.name != "ad_loop_memory")
       diags.report(diag::ParseUnknownAttribute, a.name.getRange(), a.name.name);
   }
   if (prefix.isExport && !isFunction)

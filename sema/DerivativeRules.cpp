@@ -221,7 +221,37 @@ bool checkForwardRuleTail(
 }
 } // namespace
 
+/// `@ad_loop_memory(BYTES)`: one integer literal, the tape budget of the
+/// function's `for` loops under reverse mode (irgen gives each loop an
+/// `ad_memory` attribute; docs/autodiff.md, "Checkpointing").
+static void checkLoopMemoryAttr(DiagnosticEngine &diags,
+                                llvm::ArrayRef<ast::Attribute> attrs,
+                                bool hasBody) {
+  for (const ast::Attribute &a : attrs) {
+    if (a.name.name != "ad_loop_memory")
+      continue;
+    if (!hasBody) {
+      diags.report(diag::LoopMemoryAttrInvalid, a.range,
+                   "it applies to functions with a body");
+      continue;
+    }
+    if (a.args.size() != 1 || a.args[0].isNamed() ||
+        !llvm::isa<ast::IntLiteralExpr>(a.args[0].value))
+      diags.report(diag::LoopMemoryAttrInvalid,
+                   a.args.empty() ? a.range : a.args[0].value->getRange(),
+                   "it takes one integer literal, the bytes of tape each "
+                   "loop may use");
+  }
+}
+
 void Sema::collectDerivativeRules() {
+  for (auto &m : modules) {
+    for (const ast::FuncDecl *f : m->module->declsOf<ast::FuncDecl>())
+      checkLoopMemoryAttr(diags, f->getAttributes(), f->getBody());
+    for (const ast::DerivedFuncDecl *f :
+         m->module->declsOf<ast::DerivedFuncDecl>())
+      checkLoopMemoryAttr(diags, f->getAttributes(), false);
+  }
   for (auto &m : modules)
     for (const ast::FuncDecl *f : m->module->declsOf<ast::FuncDecl>()) {
       const ast::Attribute *a = f->getDerivativeAttr();

@@ -32,6 +32,17 @@ struct RegionScope {
 };
 } // namespace
 
+/// The function's `@ad_loop_memory(N)` (checked by sema), if any.
+static std::optional<int64_t> loopMemoryAttr(const sema::FuncInstance &inst) {
+  if (!inst.decl)
+    return std::nullopt;
+  for (const ast::Attribute &a : inst.decl->getAttributes())
+    if (a.name.name == "ad_loop_memory" && a.args.size() == 1)
+      if (auto *lit = llvm::dyn_cast<ast::IntLiteralExpr>(a.args[0].value))
+        return int64_t(std::min<uint64_t>(lit->getValue(), INT64_MAX));
+  return std::nullopt;
+}
+
 void FunctionLowering::lowerFor(const ast::ForStmt *s) {
   ir::Value *lo =
       coerceTensor(lowerTensor(s->getLo()), ir::Type::scalar(ir::DType::I64));
@@ -54,6 +65,8 @@ void FunctionLowering::lowerFor(const ast::ForStmt *s) {
     for (Key k : keys)
       env[k].flatten(inits);
     ir::Operation *op = b.createFor(lo, hi, inits);
+    if (std::optional<int64_t> bytes = loopMemoryAttr(inst))
+      op->getAttrs().set("ad_memory", *bytes);
     {
       RegionScope scope(b, nesting, op->getRegion(0));
       ir::Value *i = op->getRegion(0).getArgument(0);

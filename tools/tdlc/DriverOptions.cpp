@@ -1,6 +1,7 @@
 //===- DriverOptions.cpp --------------------------------------------------===//
 #include "tools/tdlc/DriverOptions.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/WithColor.h"
 
 namespace cl = llvm::cl;
@@ -131,5 +132,42 @@ cl::list<std::string>
                  cl::value_desc("pass"), cl::CommaSeparated,
                  cl::sub(cl::SubCommand::getAll()), cl::cat(Category));
 unsigned optLevel() { return unsigned(OptLevel - '0'); }
+
+cl::opt<std::string> AdLoopMemory(
+    "ad-loop-memory",
+    cl::desc("Tape budget of each for loop that reverse-mode autodiff "
+             "differentiates (bytes, or with a K/M/G suffix): a loop whose "
+             "tape would exceed it is checkpointed"),
+    cl::value_desc("bytes"), cl::sub(cl::SubCommand::getAll()),
+    cl::cat(Category));
+
+std::optional<int64_t> adLoopMemory() {
+  if (AdLoopMemory.getNumOccurrences() == 0)
+    return -1;
+  llvm::StringRef text = AdLoopMemory.getValue();
+  int64_t scale = 1;
+  if (!text.empty()) {
+    switch (llvm::toUpper(text.back())) {
+    case 'K':
+      scale = int64_t(1) << 10;
+      break;
+    case 'M':
+      scale = int64_t(1) << 20;
+      break;
+    case 'G':
+      scale = int64_t(1) << 30;
+      break;
+    default:
+      break;
+    }
+    if (scale != 1)
+      text = text.drop_back();
+  }
+  uint64_t n = 0;
+  if (text.empty() || text.getAsInteger(10, n) ||
+      n > uint64_t(INT64_MAX) / uint64_t(scale))
+    return std::nullopt;
+  return int64_t(n) * scale;
+}
 
 } // namespace tdl::opts

@@ -5,6 +5,7 @@
 
 #include "llvm/Support/CommandLine.h"
 
+#include <optional>
 #include <string>
 
 namespace tdl::opts {
@@ -40,6 +41,13 @@ void registerLateOptions();
 
 /// The -O level as a number 0..3 (validated at parse time by the driver).
 unsigned optLevel();
+
+/// --ad-loop-memory=BYTES (a number, optionally with a K, M or G suffix
+/// for 2^10, 2^20, 2^30): the tape budget of every `for` loop reverse mode
+/// differentiates (docs/autodiff.md, "Checkpointing").
+extern llvm::cl::opt<std::string> AdLoopMemory;
+/// Its value in bytes, -1 when not given, nullopt when malformed.
+std::optional<int64_t> adLoopMemory();
 
 } // namespace tdl::opts
 

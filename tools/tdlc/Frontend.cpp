@@ -92,12 +92,18 @@ int runFrontend(Session &session, unsigned buffer, FrontendOutput &out) {
 }
 
 int runOptimizationPipeline(Session &session, ir::Module &module,
-                            unsigned optLevel) {
-  return runOptimizationPipeline(session.diags, module, optLevel);
+                            unsigned optLevel, bool loopStats) {
+  std::vector<ad::LoopCheckpointReport> reports;
+  int status =
+      runOptimizationPipeline(session.diags, module, optLevel, &reports);
+  if (loopStats || opts::memoryStats())
+    ad::printLoopReports(llvm::errs(), reports, &session.sources);
+  return status;
 }
 
 int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
-                            unsigned optLevel) {
+                            unsigned optLevel,
+                            std::vector<ad::LoopCheckpointReport> *reports) {
   CompilerStage stage("ir optimization");
   ir::PassInstrumentation instr;
   instr.verifyEach = opts::VerifyEach;
@@ -108,7 +114,10 @@ int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
   llvm::TimePassesIsEnabled = opts::timePasses();
   ir::PassManager pm(std::move(instr));
   // Derived functions (grad, vjp, ...) get their bodies first, at every -O.
-  pm.add(ad::createAutodiffPass());
+  ad::AutodiffOptions adOptions;
+  adOptions.loopMemory = opts::adLoopMemory().value_or(-1);
+  adOptions.reports = reports;
+  pm.add(ad::createAutodiffPass(adOptions));
   ir::buildPipeline(pm, optLevel, opts::fastMath());
   if (!pm.run(module, diags))
     return diags.hasErrors() ? ExitCompileError : ExitInternalError;

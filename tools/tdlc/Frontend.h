@@ -13,6 +13,7 @@
 
 #include "tools/tdlc/Session.h"
 
+#include "autodiff/ADContext.h"
 #include "lang/ASTContext.h"
 #include "sema/Program.h"
 #include "sema/irgen/IRGen.h"
@@ -50,11 +51,15 @@ std::string verifyMessages(const ir::Module &module);
 
 /// The -O pipeline (ssa_ir's buildPipeline), verified after. Returns ExitOk,
 /// ExitCompileError (a pass reported a diagnostic) or ExitInternalError.
+/// With `loopStats` (or the top-level --stats) it prints autodiff's report
+/// on the loops it reversed under --ad-loop-memory on stderr.
 int runOptimizationPipeline(Session &session, ir::Module &module,
-                            unsigned optLevel);
-/// The same reporting to `diags` (the REPL has one engine per input).
-int runOptimizationPipeline(DiagnosticEngine &diags, ir::Module &module,
-                            unsigned optLevel);
+                            unsigned optLevel, bool loopStats = false);
+/// The same reporting to `diags` (the REPL has one engine per input);
+/// `reports`, if given, receives autodiff's loop reports.
+int runOptimizationPipeline(
+    DiagnosticEngine &diags, ir::Module &module, unsigned optLevel,
+    std::vector<ad::LoopCheckpointReport> *reports = nullptr);
 
 /// runSema with explicit sources and diagnostics (the REPL).
 std::unique_ptr<sema::Program> runSema(SourceManager &sources,

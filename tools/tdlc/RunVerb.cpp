@@ -65,7 +65,9 @@ static cl::opt<std::string>
                    cl::value_desc("file"), cl::sub(RunCommand));
 static cl::opt<bool>
     runStats("stats",
-             cl::desc("With --backend=accel: print cycle counts and "
+             cl::desc("Print autodiff's checkpointed loops (with "
+                      "--ad-loop-memory), the interpreter's peak tape bytes, "
+                      "and with --backend=accel cycle counts and "
                       "utilization"),
              cl::sub(RunCommand));
 static cl::opt<std::string>
@@ -135,16 +137,15 @@ static const sema::FuncInstance *findEntry(Session &session,
   return nullptr;
 }
 
-/// --accel-config, --stats and --trace have no effect on the cpu and interp
-/// backends: a warning per option given (an error under -Werror).
+/// --accel-config and --trace have no effect on the cpu and interp
+/// backends: a warning per option given (an error under -Werror). (--stats
+/// reports autodiff's loops and the interpreter's tape there.)
 static void warnAccelOnlyOptions(Session &session) {
   llvm::StringRef on =
       backend == Backend::Cpu ? "--backend=cpu" : "--backend=interp";
   if (!runAccelConfig.empty())
     session.diags.report(diag::ArgumentUnused, SourceLoc(),
                          "--accel-config=" + runAccelConfig, on);
-  if (runStats)
-    session.diags.report(diag::ArgumentUnused, SourceLoc(), "--stats", on);
   if (!runTrace.empty())
     session.diags.report(diag::ArgumentUnused, SourceLoc(),
                          "--trace=" + runTrace, on);
@@ -251,7 +252,8 @@ int runRunVerb() {
     session.finish();
     return ExitUsageOrIOError;
   }
-  status = runOptimizationPipeline(session, *fe.ir.module, opts::optLevel());
+  status = runOptimizationPipeline(session, *fe.ir.module, opts::optLevel(),
+                                   runStats);
   if (status == ExitCompileError)
     return session.finish();
   if (status != ExitOk)
@@ -263,6 +265,7 @@ int runRunVerb() {
   options.printThreshold = printThreshold();
   llvm::Expected<std::vector<ir::RuntimeValue>> results =
       std::vector<ir::RuntimeValue>();
+  int64_t tapePeak = 0; // --stats: autodiff's tapes (cpu and interp)
   if (backend == Backend::Cpu) {
     // The JIT's runtime reads TDL_NUM_THREADS when its pool starts.
     if (runThreads > 0)
@@ -274,6 +277,7 @@ int runRunVerb() {
     jit.printPrecision = printPrecision;
     jit.printThreshold = printThreshold();
     jit.fastMath = opts::fastMath();
+    jit.tapePeakBytes = &tapePeak;
     results = cpu::runJit(*fe.ir.module, fnName, *args, llvm::outs(), jit);
     if (!results && results.errorIsA<cpu::CodegenError>()) {
       reportCodegenError(session, results.takeError());
@@ -287,14 +291,19 @@ int runRunVerb() {
       return status;
     }
   } else {
+    ir::resetTapePeak();
     results =
         ir::interpret(*fe.ir.module, fnName, *args, llvm::outs(), options);
+    tapePeak = ir::tapeMemory().peak;
   }
   if (!results)
     return reportRunTimeError(session, results.takeError());
   for (const ir::RuntimeValue &v : *results)
     llvm::outs() << v.format(printPrecision, printThreshold()) << '\n';
   llvm::outs().flush();
+  if (runStats && backend != Backend::Accel)
+    llvm::errs() << (backend == Backend::Cpu ? "cpu" : "interp")
+                 << " tape-peak-bytes " << tapePeak << "\n";
   // (--backend=accel saved them in runOnAccelerator, before its stats.)
   if (!saveDir.empty() && backend != Backend::Accel &&
       !saveResults(saveDir, resultLeafNames(*entry), *results))

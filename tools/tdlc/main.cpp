@@ -119,6 +119,14 @@ static int runInvocation() {
     return tdl::ExitUsageOrIOError;
   }
 
+  if (!tdl::opts::adLoopMemory()) {
+    tdl::reportUsageError("invalid --ad-loop-memory '" +
+                          tdl::opts::AdLoopMemory.getValue() +
+                          "'; use a number of bytes, optionally with a K, M "
+                          "or G suffix");
+    return tdl::ExitUsageOrIOError;
+  }
+
   if (printPasses) {
     tdl::ir::printRegisteredPasses(llvm::outs());
     return tdl::ExitOk;
