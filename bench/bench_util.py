@@ -37,13 +37,13 @@ def interleaved_ms(fns, reps=40, warmup=5):
     return [statistics.median(ts) for ts in times]
 
 
-def load_tdl(tdlc, source):
-    """Compiles `source` with tdlc -O3 -march=native -c, links it into a
-    shared library and loads it with ctypes."""
+def load_tdl(tdlc, source, flags=()):
+    """Compiles `source` with tdlc -O3 -march=native -c (and `flags`), links
+    it into a shared library and loads it with ctypes."""
     with tempfile.TemporaryDirectory() as tmp:
         obj, so = os.path.join(tmp, "model.o"), os.path.join(tmp, "model.so")
-        subprocess.run([tdlc, source, "-O3", "-march=native", "-c", "-o", obj],
-                       check=True)
+        subprocess.run([tdlc, source, "-O3", "-march=native", "-c", "-o", obj,
+                        *flags], check=True)
         subprocess.run(["cc", "-shared", "-o", so, obj, "-lm"], check=True)
         return ctypes.CDLL(so)
 
