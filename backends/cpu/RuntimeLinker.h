@@ -16,6 +16,10 @@ namespace tdl::cpu {
 /// build time.
 llvm::StringRef getCpuRuntimeBitcode();
 
+/// The JIT session's runtime (JitSession.cpp): the same parts, with the
+/// long kernels compiled to poll the interrupt flag (runtime/cpu/Interrupt.h).
+llvm::StringRef getCpuRuntimeJitBitcode();
+
 /// Parses the embedded runtime into `context`.
 std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context);
 

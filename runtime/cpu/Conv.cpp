@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Interrupt.h"
 #include "runtime/cpu/Scratch.h"
 #include "runtime/kernels/MulAdd.h"
 
@@ -47,6 +48,8 @@ void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
     return; // out of memory: unreachable in practice (a few KB)
   for (int64_t n = 0; n < s.N; ++n)
     for (int64_t o = 0; o < s.O; ++o) {
+      if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C (Interrupt.h)
+        return;
       for (int64_t i = 0; i < s.OH * s.OW; ++i)
         acc[i] = A(0);
       int64_t g = o / Og;
@@ -138,6 +141,8 @@ bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
   Isa isa = hostIsa();
   for (int64_t n = 0; n < s.N; ++n)
     for (int64_t g = 0; g < s.groups; ++g) {
+      if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C: done (unfinished)
+        return true;
       im2col(xp + (n * s.C + g * s.Cg) * s.H * s.W, s, col);
       gemmOf<Dtype>(isa, fast, Og, K, P, wp + g * Og * K, K, col, P,
                     op + (n * s.O + g * Og) * P, P);

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Interrupt.h"
 #include "runtime/cpu/Parallel.h"
 #include "runtime/cpu/Scratch.h"
 #include "runtime/kernels/MulAdd.h"
@@ -166,6 +167,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
         packB<T, R, Ac>(b + pc * sb.rs + (jc + inPlace) * sb.cs, sb.rs, sb.cs,
                         kc, nc - inPlace, NR, pb);
       for (int64_t ic = 0; ic < m; ic += MC) {
+        if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C (Interrupt.h)
+          return;
         int64_t mc = min64(MC, m - ic);
         packA<T, R, Ac>(a + ic * sa.rs + pc * sa.cs, sa.rs, sa.cs, mc, kc, MR,
                         pa);
