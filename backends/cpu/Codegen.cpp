@@ -186,6 +186,17 @@ void FunctionEmitter::propagateError(llvm::Value *code) {
   b.SetInsertPoint(cont);
 }
 
+void FunctionEmitter::pollInterrupt(const ir::Operation &op) {
+  if (!me.options.interruptible)
+    return;
+  // A volatile load: read on every iteration, never hoisted out of a loop.
+  llvm::Constant *flag =
+      me.m.getOrInsertGlobal("tdl_rt_interrupt_flag", b.getInt32Ty());
+  llvm::LoadInst *set = b.CreateLoad(b.getInt32Ty(), flag, /*isVolatile=*/true);
+  branchToErrorIf(b.CreateICmpNE(set, i32(0)), me.addErrorSite(op.getLoc()),
+                  "interrupted");
+}
+
 llvm::Value *FunctionEmitter::loadScalar(const ir::Value *v) {
   return b.CreateLoad(elemType(v->getType().getDType()), leaf(v));
 }
@@ -542,7 +553,8 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
                                                const CodegenOptions &options) {
   GeneratedModule out;
   out.module = std::make_unique<llvm::Module>("tdl", context);
-  std::unique_ptr<llvm::Module> runtime = loadRuntime(context);
+  std::unique_ptr<llvm::Module> runtime =
+      loadRuntime(context, options.runtimeBitcode);
   out.module->setTargetTriple(runtime->getTargetTriple());
   out.module->setDataLayout(runtime->getDataLayout());
   ModuleEmitter me(*out.module, *runtime, options, out);

@@ -62,6 +62,14 @@ struct CodegenOptions {
   /// Large fused loop nests split their outermost loop over the runtime's
   /// thread pool (docs/cpu-backend.md "Threads").
   bool parallelLoops = true;
+  /// The REPL's JIT (JitSession.h): every `for` / `while` back edge and
+  /// every matmul / conv2d kernel call polls `tdl_rt_interrupt_flag` and
+  /// fails with "interrupted" once it is set (Ctrl-C). Off for objects.
+  bool interruptible = false;
+  /// The runtime bitcode to link from (empty: the embedded runtime). The
+  /// JIT session passes the part of its runtime that is inlined into
+  /// generated code; the rest stays declarations its own dylib defines.
+  llvm::StringRef runtimeBitcode;
 };
 
 /// What one function needs of the frame stack (docs/cpu-backend.md

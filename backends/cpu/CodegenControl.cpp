@@ -311,6 +311,7 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   popScope();
   if (tapeMark)
     b.CreateCall(me.rt("tdl_rt_tape_reset"), {tapeMark});
+  pollInterrupt(op); // the REPL's Ctrl-C, on the back edge
   swapSets(*this, c, stays);
   iv->addIncoming(b.CreateAdd(iv, i64(1), "", true, true), b.GetInsertBlock());
   b.CreateBr(header);
@@ -350,6 +351,7 @@ llvm::Error FunctionEmitter::emitWhile(const ir::Operation &op) {
     return e;
   copyLeaves(yieldLeaves(*this, r), yieldTargets(c, stays), types);
   popScope();
+  pollInterrupt(op); // the REPL's Ctrl-C, on the back edge
   swapSets(*this, c, stays);
   b.CreateBr(header);
 

@@ -390,6 +390,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                   me.i64Array(outShape.take_front(batchRank)),
                   me.i64Array(batchStrides(as)), me.i64Array(batchStrides(bs)),
                   i64(m), i64(k), i64(n), in(0), in(1), out});
+    pollInterrupt(op); // the kernel stops early on Ctrl-C (Interrupt.h)
     return llvm::Error::success();
   }
   case Opcode::Conv2D: {
@@ -418,6 +419,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
         ("tdl_rt_conv2d_" + ir::dtypeName(inType(0).getDType())).str();
     b.CreateCall(me.rt(fn), {i32(me.options.fastMath ? 1 : 0),
                              me.i64Array(params), in(0), in(1), out});
+    pollInterrupt(op); // the kernel stops early on Ctrl-C (Interrupt.h)
     return llvm::Error::success();
   }
   case Opcode::MaxPool2D:

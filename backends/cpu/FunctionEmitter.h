@@ -156,6 +156,10 @@ public:
                        llvm::StringRef message);
   /// Propagates a non-zero i32 return code from a callee.
   void propagateError(llvm::Value *code);
+  /// With CodegenOptions::interruptible: fails with "interrupted" at `op`
+  /// when the REPL's Ctrl-C flag is set (a loop's back edge, after a long
+  /// kernel). Nothing otherwise.
+  void pollInterrupt(const ir::Operation &op);
 
   /// A scalar loaded from a rank-0 buffer (i64 / i8 for bool ...).
   llvm::Value *loadScalar(const ir::Value *v);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/Jit.h"
 #include "backends/cpu/Codegen.h"
+#include "backends/cpu/JitPrint.h"
 #include "backends/cpu/Target.h"
 
 #include "ssa_ir/interp/Interpreter.h"
@@ -23,14 +24,11 @@
 
 namespace tdl::cpu {
 
-namespace {
-
-/// A value of type `t` from the leaf buffers at `leaves` (advanced).
-ir::RuntimeValue fromLeaves(const ir::Type &t, void *const *&leaves) {
+ir::RuntimeValue valueFromLeaves(const ir::Type &t, void *const *&leaves) {
   if (t.isTuple()) {
     std::vector<ir::RuntimeValue> elements;
     for (const ir::Type &e : t.getElements())
-      elements.push_back(fromLeaves(e, leaves));
+      elements.push_back(valueFromLeaves(e, leaves));
     return ir::RuntimeValue::tuple(std::move(elements));
   }
   ir::RuntimeValue v = ir::RuntimeValue::zeros(t);
@@ -39,22 +37,36 @@ ir::RuntimeValue fromLeaves(const ir::Type &t, void *const *&leaves) {
   return v;
 }
 
-struct PrintContext {
-  const std::vector<ir::Type> *types;
-  llvm::raw_ostream *os;
-  int precision;
-  int64_t threshold;
-};
-PrintContext *printContext = nullptr; // `tdlc run` runs one program at a time
+namespace {
+JitPrintScope *printScope = nullptr; // one JIT'd call runs at a time
+} // namespace
 
-extern "C" void tdlJitPrint(int64_t id, void *const *leaves) {
-  ir::RuntimeValue v = fromLeaves((*printContext->types)[id], leaves);
-  *printContext->os << v.format(printContext->precision,
-                                printContext->threshold)
-                    << '\n';
+void jitPrint(int64_t id, void *const *leaves) {
+  JitPrintScope &s = *printScope;
+  ir::RuntimeValue v = valueFromLeaves((*s.types)[id], leaves);
+  *s.os << v.format(s.precision, s.threshold) << '\n';
 }
 
-} // namespace
+extern "C" {
+static void tdlJitPrint(int64_t id, void *const *leaves) {
+  jitPrint(id, leaves);
+}
+}
+
+void *jitPrintHook() { return reinterpret_cast<void *>(&tdlJitPrint); }
+
+JitPrintScope::JitPrintScope(const std::vector<ir::Type> &types,
+                             llvm::raw_ostream &os, int precision,
+                             int64_t threshold)
+    : types(&types), os(&os), precision(precision), threshold(threshold),
+      previous(printScope) {
+  printScope = this;
+}
+
+JitPrintScope::~JitPrintScope() {
+  printScope = previous;
+  os->flush();
+}
 
 llvm::Expected<std::vector<ir::RuntimeValue>>
 runJit(const ir::Module &module, llvm::StringRef entry,
@@ -98,7 +110,7 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   main.addGenerator(std::move(*process));
   llvm::orc::SymbolMap hooks;
   hooks[(*jit)->mangleAndIntern("tdl_jit_print")] = {
-      llvm::orc::ExecutorAddr::fromPtr(&tdlJitPrint),
+      llvm::orc::ExecutorAddr::fromPtr(jitPrintHook()),
       llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
   if (llvm::Error e = main.define(llvm::orc::absoluteSymbols(hooks)))
     return e;
@@ -154,20 +166,20 @@ runJit(const ir::Module &module, llvm::StringRef entry,
     buffers.emplace_back(bytes / 8 + 1);
     pointers.push_back(buffers.back().data());
   }
-  PrintContext pc{&printTypes, &printOut, options.printPrecision,
-                  options.printThreshold};
-  printContext = &pc;
   auto peakAddr = (*jit)->lookup("tdl_rt_tape_peak");
   if (!peakAddr)
     return peakAddr.takeError();
   auto *tapePeak = peakAddr->toPtr<int64_t (*)(int32_t)>();
   tapePeak(1);
   auto *run = entryAddr->toPtr<int32_t (*)(void **)>();
-  int32_t code = run(pointers.data());
+  int32_t code;
+  {
+    JitPrintScope print(printTypes, printOut, options.printPrecision,
+                        options.printThreshold);
+    code = run(pointers.data());
+  }
   if (options.tapePeakBytes)
     *options.tapePeakBytes = tapePeak(0);
-  printContext = nullptr;
-  printOut.flush();
   if (code != 0) {
     auto *lastError = errorAddr->toPtr<const char *(*)()>();
     ir::Location loc;
@@ -178,7 +190,7 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   std::vector<ir::RuntimeValue> results;
   void *const *cursor = pointers.data() + argLeaves.size();
   for (const ir::Type &t : fn->getResultTypes())
-    results.push_back(fromLeaves(t, cursor));
+    results.push_back(valueFromLeaves(t, cursor));
   return results;
 }
 

@@ -12,15 +12,38 @@
 
 namespace tdl::cpu {
 
-std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context) {
-  llvm::MemoryBufferRef buffer(getCpuRuntimeBitcode(), "tdl-cpu-runtime.bc");
+std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context,
+                                          llvm::StringRef bitcode) {
+  // The JIT session's part is read lazily: linking materializes only the
+  // functions an input calls.
   llvm::Expected<std::unique_ptr<llvm::Module>> m =
-      llvm::parseBitcodeFile(buffer, context);
+      bitcode.empty()
+          ? llvm::parseBitcodeFile(llvm::MemoryBufferRef(getCpuRuntimeBitcode(),
+                                                         "tdl-cpu-runtime.bc"),
+                                   context)
+          : llvm::getLazyBitcodeModule(
+                llvm::MemoryBufferRef(bitcode, "tdl-cpu-runtime-part.bc"),
+                context);
   if (!m) // built into tdlc: a failure is a broken build
     llvm::report_fatal_error(llvm::Twine("cpu backend: cannot read the "
                                          "embedded kernel runtime: ") +
                              llvm::toString(m.takeError()));
   return std::move(*m);
+}
+
+void removeThreadLocals(llvm::Module &m) {
+  for (llvm::GlobalVariable &gv : m.globals())
+    if (gv.isThreadLocal())
+      gv.setThreadLocal(false);
+  // llvm.threadlocal.address needs a thread-local operand.
+  for (llvm::Function &fn : m.functions())
+    if (fn.getIntrinsicID() == llvm::Intrinsic::threadlocal_address) {
+      for (llvm::User *u : llvm::make_early_inc_range(fn.users()))
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(u)) {
+          call->replaceAllUsesWith(call->getArgOperand(0));
+          call->eraseFromParent();
+        }
+    }
 }
 
 /// libm functions whose results are rounded approximations (LLVM's folding
@@ -61,18 +84,9 @@ llvm::Error linkRuntime(llvm::Module &dest,
       gv.setLinkage(llvm::GlobalValue::InternalLinkage);
       gv.setComdat(nullptr);
     }
-    if (jit && gv.isThreadLocal())
-      gv.setThreadLocal(false);
   }
-  if (jit) // llvm.threadlocal.address needs a thread-local operand
-    for (llvm::Function &fn : dest.functions())
-      if (fn.getIntrinsicID() == llvm::Intrinsic::threadlocal_address) {
-        for (llvm::User *u : llvm::make_early_inc_range(fn.users()))
-          if (auto *call = llvm::dyn_cast<llvm::CallInst>(u)) {
-            call->replaceAllUsesWith(call->getArgOperand(0));
-            call->eraseFromParent();
-          }
-      }
+  if (jit)
+    removeThreadLocals(dest);
   // LLVM constant-folds libm calls it recognizes, computing float ones in
   // double and rounding: not what expf/cosf return. The interpreter calls
   // libm at run time, so the generated code must too.

@@ -20,8 +20,14 @@ llvm::StringRef getCpuRuntimeBitcode();
 /// long kernels compiled to poll the interrupt flag (runtime/cpu/Interrupt.h).
 llvm::StringRef getCpuRuntimeJitBitcode();
 
-/// Parses the embedded runtime into `context`.
-std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context);
+/// Parses the embedded runtime into `context`, or reads `bitcode` lazily
+/// when given (the bitcode must outlive the module).
+std::unique_ptr<llvm::Module> loadRuntime(llvm::LLVMContext &context,
+                                          llvm::StringRef bitcode = {});
+
+/// For the JIT, whose ORC set-up has no TLS: thread-local globals become
+/// plain ones and llvm.threadlocal.address calls their operand.
+void removeThreadLocals(llvm::Module &m);
 
 /// Links what `dest` calls from `runtime` (LinkOnlyNeeded), then gives every
 /// definition internal linkage except the `keep` symbols; `tdl_last_error`

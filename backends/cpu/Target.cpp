@@ -63,8 +63,7 @@ createTargetMachine(const TargetOptions &options) {
   return tm;
 }
 
-void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
-                    unsigned optLevel) {
+void setTargetAttributes(llvm::Module &m, llvm::TargetMachine &tm) {
   m.setTargetTriple(tm.getTargetTriple().str());
   m.setDataLayout(tm.createDataLayout());
   // The runtime's functions carry clang's target-cpu; generated ones get
@@ -87,6 +86,11 @@ void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
     else
       f.addFnAttr("target-features", features);
   }
+}
+
+void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
+                    unsigned optLevel) {
+  setTargetAttributes(m, tm);
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;

@@ -24,8 +24,13 @@ struct TargetOptions {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetOptions &options);
 
-/// Sets the module's triple and data layout from `tm` and runs LLVM's
-/// default -O pipeline for `optLevel` (PassBuilder).
+/// Sets the module's triple and data layout from `tm`, and every defined
+/// function's target CPU and features (the runtime's per-instruction-set
+/// kernels keep their own features on top).
+void setTargetAttributes(llvm::Module &m, llvm::TargetMachine &tm);
+
+/// setTargetAttributes, then LLVM's default -O pipeline for `optLevel`
+/// (PassBuilder).
 void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
                     unsigned optLevel);
 
