@@ -166,6 +166,8 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
       if (!next)
         return next.takeError();
       carried = std::move(*next);
+      if (opts.interrupted && opts.interrupted())
+        return makeRuntimeError(op, "interrupted");
     }
     return bindResults(op, std::move(carried), frame);
   }
@@ -183,6 +185,8 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
       if (!next)
         return next.takeError();
       carried = std::move(*next);
+      if (opts.interrupted && opts.interrupted())
+        return makeRuntimeError(op, "interrupted");
     }
     return bindResults(op, std::move(carried), frame);
   }

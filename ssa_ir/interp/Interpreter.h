@@ -60,6 +60,9 @@ struct InterpreterOptions {
                                      llvm::ArrayRef<RuntimeValue> args,
                                      std::vector<RuntimeValue> &results)>
       externalCall;
+  /// Polled on every `for` / `while` iteration: once it returns true the
+  /// run fails with the run-time error "interrupted" (the REPL's Ctrl-C).
+  std::function<bool()> interrupted;
 };
 
 /// Runs function `name` of a verified module on `args` (their types must be
