@@ -100,7 +100,7 @@ public:
     // Ctrl-C at the prompt discards the input being typed (as in Python or
     // Julia): without SA_RESTART the read fails with EINTR, libedit returns
     // no line, and the flag tells that apart from Ctrl-D. While an input
-    // runs, the previous handler (end the process) stays in force.
+    // is evaluated, Ctrl-C interrupts it (ReplSession's InterruptScope).
     struct sigaction ours = {}, previous = {};
     ours.sa_handler = onInterruptAtPrompt;
     sigemptyset(&ours.sa_mask);
@@ -145,6 +145,8 @@ int runReplVerb() {
     return ExitUsageOrIOError;
   }
   bool interactive = llvm::sys::Process::StandardInIsUserInput();
+  // What an input prints (`print` inside a long loop too) shows at once.
+  llvm::outs().SetUnbuffered();
   SourceManager sources;
   std::unique_ptr<DiagnosticConsumer> printer = makePrinter(sources);
   repl::ReplSession session(sources, *printer, llvm::outs());
@@ -153,8 +155,8 @@ int runReplVerb() {
   std::unique_ptr<LineSource> lines;
   if (interactive) {
     lines = std::make_unique<EditorLineSource>(historyPath(), session);
-    llvm::outs() << "tdlc " TDLC_VERSION " REPL: TDL on the reference "
-                    "interpreter. :help for help, :quit or Ctrl-D to leave\n";
+    llvm::outs() << "tdlc " TDLC_VERSION " REPL: TDL on the cpu backend's "
+                    "JIT. :help for help, :quit or Ctrl-D to leave\n";
   } else {
     lines = std::make_unique<PlainLineSource>();
   }

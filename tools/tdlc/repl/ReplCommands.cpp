@@ -21,7 +21,8 @@ static const Command commands[] = {
     {":load", "FILE", "add the declarations of FILE"},
     {":reset", "", "forget every binding and declaration"},
     {":time", "EXPR", "run EXPR repeatedly and print mean ± std per run"},
-    {":backend", "interp|cpu", "choose where inputs run"},
+    {":backend", "cpu|interp",
+     "where inputs run: the JIT (default) or the interpreter"},
     {":quit", "", "leave (also :q, Ctrl-D or the end of input)"},
 };
 
@@ -73,18 +74,16 @@ CommandResult runCommand(llvm::StringRef line, ReplSession &session,
     return CommandResult::Ok;
   }
   if (name == ":backend") {
-    if (arg == "interp") {
-      out << "running on the reference interpreter\n";
-      return CommandResult::Ok;
-    }
-    out.flush();
-    if (arg == "cpu") {
-      llvm::WithColor::error(llvm::errs(), "tdlc")
-          << "the REPL does not run inputs on the cpu backend yet (tdlc "
-             "run does); staying on interp\n";
-      return CommandResult::Error;
-    }
-    return usage(out, name, "interp|cpu");
+    if (arg == "interp")
+      session.backend = Backend::Interp;
+    else if (arg == "cpu")
+      session.backend = Backend::Cpu;
+    else if (!arg.empty())
+      return usage(out, name, "cpu|interp");
+    out << (session.backend == Backend::Cpu
+                ? "running on the cpu backend (JIT)\n"
+                : "running on the reference interpreter\n");
+    return CommandResult::Ok;
   }
   for (const Command &c : commands) {
     if (name != c.name || !*c.args)

@@ -3,7 +3,7 @@
 // These compile an expression the same way an input is compiled (the
 // wrapper function of ReplSession.h) but look at a stage of the pipeline
 // instead of storing results: the inferred type, the optimized IR, the
-// syntax tree, or the interpreter's run time.
+// syntax tree, or the run time on the current backend.
 //
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/repl/InputScanner.h"
@@ -177,6 +177,7 @@ static std::string formatSeconds(double s) {
 }
 
 bool ReplSession::timeExpression(llvm::StringRef expr) {
+  InterruptScope interrupts;
   unsigned display = addDisplayBuffer(expr);
   Wrapper w;
   w.displayBuffer = display;
@@ -190,16 +191,39 @@ bool ReplSession::timeExpression(llvm::StringRef expr) {
   std::unique_ptr<Lowered> low = lower(w);
   if (!low)
     return false;
+  std::unique_ptr<Executable> exe = prepare(*low); // not timed
+  if (!exe)
+    return false;
   std::vector<ir::RuntimeValue> args = argumentsFor(w);
-  ir::InterpreterOptions options;
+  // On the JIT the result buffers are made once, as a caller of an object
+  // would: the loops time the calls only.
+  std::vector<void *> pointers;
+  std::vector<ir::RuntimeValue> results;
+  if (exe->jit) {
+    for (const ir::RuntimeValue &a : args)
+      pointers.push_back(const_cast<uint8_t *>(a.rawData()));
+    for (const ir::Type &t : exe->jit->getResultLeaves()) {
+      results.push_back(ir::RuntimeValue::zeros(t));
+      pointers.push_back(results.back().mutableRawData());
+    }
+  }
+  cpu::JitPrintOptions print;
   using Clock = std::chrono::steady_clock;
   // Like IPython's %timeit: grow the loop count until one run of loops
   // takes 0.05 s, then time 5 such runs. Prints go nowhere.
   auto runLoops = [&](unsigned loops, double &seconds) -> bool {
     auto start = Clock::now();
     for (unsigned i = 0; i < loops; ++i) {
-      auto r = ir::interpret(*low->ir.module, low->functionName, args,
-                             llvm::nulls(), options);
+      if (InterruptScope::requested())
+        return reportRunTimeError(
+            llvm::make_error<ir::RuntimeError>(ir::Location(), "interrupted"),
+            *low->compiled);
+      if (exe->jit) {
+        if (llvm::Error e = exe->jit->call(pointers, llvm::nulls(), print))
+          return reportRunTimeError(std::move(e), *low->compiled);
+        continue;
+      }
+      auto r = execute(*exe, args, llvm::nulls());
       if (!r)
         return reportRunTimeError(r.takeError(), *low->compiled);
     }

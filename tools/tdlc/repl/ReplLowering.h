@@ -5,7 +5,10 @@
 
 #include "tools/tdlc/repl/ReplSession.h"
 
+#include "backends/cpu/JitSession.h"
 #include "sema/irgen/IRGen.h"
+
+#include <csignal>
 
 namespace tdl::repl {
 
@@ -21,6 +24,27 @@ struct ReplSession::Lowered {
   std::unique_ptr<CompiledProgram> compiled;
   irgen::GeneratedModule ir;
   std::string functionName; // the wrapper's IR function
+};
+
+struct ReplSession::Executable {
+  const Lowered *low = nullptr;
+  std::unique_ptr<cpu::JitFunction> jit; // null: the interpreter runs it
+};
+
+/// While it lives, Ctrl-C interrupts the evaluation (JIT'd loops and
+/// kernels, the interpreter's loops) instead of ending the process; a
+/// second Ctrl-C before the evaluation stops ends it as before.
+class InterruptScope {
+public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope &) = delete;
+  InterruptScope &operator=(const InterruptScope &) = delete;
+  /// Ctrl-C was pressed since the scope began.
+  static bool requested();
+
+private:
+  struct sigaction previous = {};
 };
 
 } // namespace tdl::repl

@@ -7,16 +7,70 @@
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
 
+#include "backends/cpu/Codegen.h"
 #include "parser/Parse.h"
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
 
 namespace tdl::repl {
 
+static cpu::JitSessionOptions jitOptions() {
+  cpu::JitSessionOptions options;
+  options.optLevel = opts::optLevel();
+  options.fastMath = opts::fastMath();
+  return options;
+}
+
 ReplSession::ReplSession(SourceManager &sources, DiagnosticConsumer &printer,
                          llvm::raw_ostream &out)
-    : sources(sources), printer(printer), out(out) {}
+    : sources(sources), printer(printer), out(out) {
+  jitStarting = std::async(std::launch::async, [options = jitOptions()] {
+    return cpu::JitSession::create(options);
+  });
+}
+
+ReplSession::~ReplSession() {
+  if (!jitStarting.valid())
+    return;
+  auto started = jitStarting.get(); // (never used: nothing to report)
+  if (!started)
+    llvm::consumeError(started.takeError());
+}
+
+//===-- Ctrl-C ------------------------------------------------------------===//
+
+static void onInterrupt(int) {
+  // A second Ctrl-C while the first has not stopped the evaluation yet
+  // (a kernel without an interruption point): end the process, as before.
+  if (cpu::JitSession::interruptRequested()) {
+    signal(SIGINT, SIG_DFL);
+    raise(SIGINT);
+    return;
+  }
+  cpu::JitSession::requestInterrupt();
+}
+
+InterruptScope::InterruptScope() {
+  cpu::JitSession::clearInterrupt();
+  struct sigaction ours = {};
+  ours.sa_handler = onInterrupt;
+  ours.sa_flags = SA_RESTART;
+  sigemptyset(&ours.sa_mask);
+  sigaction(SIGINT, &ours, &previous);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &previous, nullptr);
+  cpu::JitSession::clearInterrupt();
+}
+
+bool InterruptScope::requested() {
+  return cpu::JitSession::interruptRequested();
+}
 
 unsigned ReplSession::addDisplayBuffer(llvm::StringRef text) {
   return sources.addBuffer("<repl:" + std::to_string(++inputCount) + ">", text);
@@ -267,12 +321,22 @@ ReplSession::argumentsFor(const Wrapper &w) const {
 bool ReplSession::reportRunTimeError(llvm::Error err,
                                      const CompiledProgram &cp) {
   out.flush();
+  // The terminal echoed "^C" where the cursor was: the message goes below.
+  if (InterruptScope::requested() &&
+      llvm::sys::Process::StandardErrIsDisplayed())
+    llvm::errs() << '\n';
   DiagnosticEngine diags(sources);
   diags.setConsumer(std::make_unique<RemappingConsumer>(
       sources, cp.buffer, cp.segments, printer, true));
   std::string unlocated;
   llvm::handleAllErrors(
       std::move(err),
+      [&](const cpu::CodegenError &e) {
+        if (!e.opName.empty() && e.loc.pos.isValid())
+          diags.report(diag::CpuUnsupportedOp, e.loc.pos, e.opName);
+        else
+          unlocated = e.message;
+      },
       [&](const ir::RuntimeError &e) {
         if (e.loc.pos.isValid() && sources.findBuffer(e.loc.pos))
           diags.report(diag::RunTimeFailure, e.loc.pos, e.message);
@@ -316,7 +380,80 @@ bool ReplSession::prepareWrapper(unsigned displayBuffer, Wrapper &w) {
   return chooseMode(w) && inferOutputs(w);
 }
 
+std::unique_ptr<ReplSession::Executable> ReplSession::prepare(Lowered &low) {
+  auto exe = std::make_unique<Executable>();
+  exe->low = &low;
+  if (backend == Backend::Interp)
+    return exe;
+  if (!jit) {
+    auto session = jitStarting.valid() ? jitStarting.get()
+                                       : cpu::JitSession::create(jitOptions());
+    if (!session) {
+      out.flush();
+      llvm::WithColor::error(llvm::errs(), "tdlc")
+          << "cannot start the JIT: " << llvm::toString(session.takeError())
+          << "; ':backend interp' runs inputs on the interpreter\n";
+      return nullptr;
+    }
+    jit = std::move(*session);
+  }
+  if (opts::optLevel() >= 2)
+    ir::fuseModule(*low.ir.module); // one loop nest per group, as `run`
+  auto fn = jit->compile(*low.ir.module, low.functionName);
+  if (!fn) {
+    reportRunTimeError(fn.takeError(), *low.compiled);
+    return nullptr;
+  }
+  exe->jit = std::move(*fn);
+  return exe;
+}
+
+/// One pointer per tensor leaf of `v`, depth-first.
+static void addLeafPointers(const ir::RuntimeValue &v,
+                            std::vector<void *> &pointers) {
+  if (v.isTuple()) {
+    for (const ir::RuntimeValue &e : v.getElements())
+      addLeafPointers(e, pointers);
+    return;
+  }
+  pointers.push_back(const_cast<uint8_t *>(v.rawData()));
+}
+
+llvm::Expected<std::vector<ir::RuntimeValue>>
+ReplSession::execute(const Executable &exe,
+                     llvm::ArrayRef<ir::RuntimeValue> args,
+                     llvm::raw_ostream &printOut) const {
+  if (!exe.jit) {
+    ir::InterpreterOptions options;
+    options.printPrecision = printPrecision;
+    options.interrupted = InterruptScope::requested;
+    return ir::interpret(*exe.low->ir.module, exe.low->functionName, args,
+                         printOut, options);
+  }
+  // The JIT'd wrapper reads the bindings where they are and writes its
+  // results straight into the values that become the new bindings.
+  std::vector<void *> pointers;
+  for (const ir::RuntimeValue &a : args)
+    addLeafPointers(a, pointers);
+  std::vector<ir::RuntimeValue> results;
+  for (const ir::Type &t : exe.jit->getResultLeaves()) {
+    results.push_back(ir::RuntimeValue::zeros(t));
+    pointers.push_back(results.back().mutableRawData());
+  }
+  cpu::JitPrintOptions print;
+  print.precision = printPrecision;
+  if (llvm::Error e = exe.jit->call(pointers, printOut, print))
+    return e;
+  return results;
+}
+
+/// Ctrl-C during compilation: the input does not run.
+static llvm::Error interruptedError() {
+  return llvm::make_error<ir::RuntimeError>(ir::Location(), "interrupted");
+}
+
 bool ReplSession::evaluate(llvm::StringRef input) {
+  InterruptScope interrupts;
   unsigned display = addDisplayBuffer(input);
   if (isDeclarationInput(input))
     return addDeclarations(display);
@@ -326,10 +463,12 @@ bool ReplSession::evaluate(llvm::StringRef input) {
   std::unique_ptr<Lowered> low = lower(w);
   if (!low)
     return false;
-  ir::InterpreterOptions options;
-  options.printPrecision = printPrecision;
-  auto results = ir::interpret(*low->ir.module, low->functionName,
-                               argumentsFor(w), out, options);
+  std::unique_ptr<Executable> exe = prepare(*low);
+  if (!exe)
+    return false;
+  if (InterruptScope::requested())
+    return reportRunTimeError(interruptedError(), *low->compiled);
+  auto results = execute(*exe, argumentsFor(w), out);
   if (!results)
     return reportRunTimeError(results.takeError(), *low->compiled);
   commitOutputs(w, *results, /*printValue=*/true);

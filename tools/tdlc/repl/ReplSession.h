@@ -12,8 +12,11 @@
 //     fn __repl_main(<the bindings the input mentions>) -> (<outputs>) {
 //       <the input>  ...  return (<new and updated bindings>, <value>);
 //     }
-// which the interpreter runs; its results become the new binding values.
-// An input that fails leaves declarations and bindings exactly as they were.
+// which the cpu backend's JIT (one session-long cpu::JitSession) or the
+// interpreter runs; its results become the new binding values, kept in
+// memory the JIT'd code reads directly. An input that fails (or is
+// interrupted with Ctrl-C) leaves declarations and bindings exactly as they
+// were.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_TOOLS_REPL_REPLSESSION_H
@@ -28,11 +31,16 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace tdl::cpu {
+class JitSession;
+} // namespace tdl::cpu
 
 namespace tdl::repl {
 
@@ -67,10 +75,14 @@ struct CompiledProgram {
   std::vector<Segment> segments;
 };
 
+/// Where inputs run (`:backend`).
+enum class Backend { Cpu, Interp };
+
 class ReplSession {
 public:
   ReplSession(SourceManager &sources, DiagnosticConsumer &printer,
               llvm::raw_ostream &out);
+  ~ReplSession();
 
   /// A complete input that is not a `:` command. Returns false after
   /// reporting an error (the state is unchanged).
@@ -91,6 +103,7 @@ public:
   /// Names for tab completion: bindings and declared functions/structs.
   std::vector<std::string> completionNames() const;
   int printPrecision = 8;
+  Backend backend = Backend::Cpu;
 
 private:
   /// The parts of one input compiled as the wrapper's body.
@@ -129,6 +142,14 @@ private:
   /// program and the IR module's function name of the wrapper.
   struct Lowered;
   std::unique_ptr<Lowered> lower(const Wrapper &w);
+  /// A lowered input ready to run on the current backend (compiled by the
+  /// JIT), or null after reporting why not.
+  struct Executable;
+  std::unique_ptr<Executable> prepare(Lowered &low);
+  /// Runs it once; results are one value per tensor leaf.
+  llvm::Expected<std::vector<ir::RuntimeValue>>
+  execute(const Executable &exe, llvm::ArrayRef<ir::RuntimeValue> args,
+          llvm::raw_ostream &printOut) const;
   std::vector<ir::RuntimeValue> argumentsFor(const Wrapper &w) const;
   bool reportRunTimeError(llvm::Error err, const CompiledProgram &cp);
   bool addDeclarations(unsigned displayBuffer);
@@ -143,6 +164,11 @@ private:
   unsigned inputCount = 0;
   std::vector<Declaration> declarations;
   NameMap<Binding> bindings;
+  /// The JIT: started in the background when the session starts (reading
+  /// and preparing the kernel runtime takes ~0.1 s), taken by the first
+  /// input that runs on it.
+  std::future<llvm::Expected<std::unique_ptr<cpu::JitSession>>> jitStarting;
+  std::unique_ptr<cpu::JitSession> jit;
 };
 
 } // namespace tdl::repl

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """drive_tmux.py TDLC HOME: runs `TDLC repl` on a tmux terminal, types keys
-like a user (history recall, Tab completion, reverse search), prints the
-screen after each step and the history file at the end, for FileCheck.
+like a user (history recall, Tab completion, reverse search, Ctrl-C at the
+prompt and during an evaluation), prints the screen at the end and the
+history file, for FileCheck.
 
 Each step waits (polling, generous timeout: CI machines are slow) until the
 screen shows what the step expects, so the test is not timing-dependent.
@@ -73,7 +74,7 @@ def key(*names):
     tmux("send-keys", "-t", "repl", *names)
 
 
-tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "40",
+tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "60",
      "env HOME=%s TERM=xterm %s repl" % (home, tdlc))
 try:
     wait_for("tdl>")
@@ -133,6 +134,31 @@ try:
     type_text("1 + 1")
     key("Enter")
     wait_for("i32 2")
+    wait_prompt()
+    # Ctrl-C while an input runs interrupts it and keeps the session: a
+    # runaway loop on the JIT, then the same on the interpreter. (The loop
+    # updates a binding: a loop whose results nothing uses, `while true {}`,
+    # is dead code the IR pipeline removes, as for `tdlc run`.)
+    type_text("var n = 0;")
+    key("Enter")
+    wait_prompt()
+    for backend in ("cpu", "interp"):
+        type_text(":backend " + backend)
+        key("Enter")
+        wait_for("running on")
+        wait_prompt()
+        count = screen().count("error: interrupted")
+        type_text("print(value); while true { n = n + 1; }")
+        key("Enter")
+        wait_for_count("f32[2] [1, 2]", 1 + (backend == "interp"))
+        time.sleep(0.3)
+        key("C-c")
+        wait_for_count("error: interrupted", count + 1)
+        wait_prompt()
+    type_text("(value * 3, n)")
+    key("Enter")
+    wait_for_count("f32[2] [3, 6]", 2)
+    wait_for("i32 0")
     print(screen())
     key("C-d")
     # The history file is written as the session ends.
