@@ -17,12 +17,88 @@
 #include "tools/tdlc/Frontend.h"
 
 #include "parser/Parse.h"
+#include "sema/Sema.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 
+#include <algorithm>
+#include <set>
+
 namespace tdl::repl {
+
+/// The source an import reads, looked up as sema does for the REPL's
+/// program (the current directory, -I, --stdlib, the embedded stdlib).
+static std::optional<std::string>
+importSource(llvm::ArrayRef<ast::Ident> path) {
+  llvm::SmallString<128> rel;
+  for (const ast::Ident &id : path)
+    llvm::sys::path::append(rel, id.name);
+  rel += ".tdl";
+  std::vector<std::string> candidates{std::string(rel)};
+  for (const std::string &dir : opts::IncludeDirs) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, rel);
+    candidates.push_back(std::string(p));
+  }
+  if (!opts::StdlibDir.empty()) {
+    llvm::SmallString<256> p(opts::StdlibDir);
+    llvm::sys::path::append(p, rel);
+    candidates.push_back(std::string(p));
+  }
+  for (const std::string &c : candidates) {
+    if (!llvm::sys::fs::is_regular_file(c))
+      continue;
+    auto buffer = llvm::MemoryBuffer::getFile(c);
+    if (buffer)
+      return (*buffer)->getBuffer().str();
+  }
+  if (!opts::StdlibDir.empty())
+    return std::nullopt;
+  std::string embedded(rel.str());
+  std::replace(embedded.begin(), embedded.end(), '\\', '/');
+  llvm::StringRef text = sema::findEmbeddedStdlibSource(embedded);
+  if (text.empty())
+    return std::nullopt;
+  return text.str();
+}
+
+/// What `import` makes visible: its module name and the top-level names of
+/// the module and of the modules it imports. Empty when a module cannot be
+/// read or parsed (the import is then always compiled).
+static std::vector<std::string> importedNames(const ast::ImportDecl *import) {
+  std::vector<std::string> names{import->getName().name.str()};
+  SourceManager sources;
+  DiagnosticEngine diags(sources);
+  diags.setConsumer(std::make_unique<CollectingConsumer>());
+  ast::ASTContext ctx;
+  std::vector<const ast::ImportDecl *> work{import};
+  std::set<std::string> seen;
+  while (!work.empty()) {
+    const ast::ImportDecl *i = work.back();
+    work.pop_back();
+    std::string dotted;
+    for (const ast::Ident &id : i->getPath())
+      dotted += (dotted.empty() ? "" : ".") + id.name.str();
+    if (!seen.insert(dotted).second)
+      continue;
+    std::optional<std::string> text = importSource(i->getPath());
+    if (!text)
+      return {};
+    unsigned buffer = sources.addBuffer(dotted, *text);
+    const ast::Module *m = parser::parseBuffer(sources, buffer, diags, ctx);
+    if (!m || diags.hasErrors())
+      return {};
+    for (const ast::Decl *d : m->getDecls()) {
+      if (auto *inner = llvm::dyn_cast<ast::ImportDecl>(d))
+        work.push_back(inner);
+      names.push_back(d->getName().name.str());
+    }
+  }
+  return names;
+}
 
 static std::string keyOf(const ast::Decl *d) {
   if (auto *imp = llvm::dyn_cast<ast::ImportDecl>(d)) {
@@ -65,6 +141,11 @@ bool ReplSession::addDeclarations(unsigned display) {
     decl.isStruct = llvm::isa<ast::StructDecl>(d);
     decl.isFunction =
         llvm::isa<ast::FuncDecl>(d) || llvm::isa<ast::DerivedFuncDecl>(d);
+    decl.mentions = identifiersIn(decl.text);
+    if (auto *imp = llvm::dyn_cast<ast::ImportDecl>(d))
+      decl.provides = importedNames(imp);
+    else if (ranges.size() == decls.size())
+      decl.provides = {decl.key};
     added.push_back(std::move(decl));
   }
 
@@ -75,8 +156,39 @@ bool ReplSession::addDeclarations(unsigned display) {
       merged.push_back(old);
   merged.insert(merged.end(), added.begin(), added.end());
 
+  // Checked with the declarations they reach and those that reach them (a
+  // caller of a replaced function must still compile); new imports and
+  // rules (and input that could not be split) with everything. On an
+  // error, reported as with every declaration present.
+  llvm::StringSet<> affected;
+  bool everything = false;
+  for (const Declaration &n : added) {
+    affected.insert(n.key);
+    everything |= n.provides.size() != 1 || n.provides[0] != n.key ||
+                  llvm::StringRef(n.text).ltrim().starts_with("@");
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Declaration &d : merged)
+      if (!affected.contains(d.key) &&
+          llvm::any_of(d.mentions, [&](const auto &m) {
+            return affected.contains(m.getKey());
+          })) {
+        affected.insert(d.key);
+        changed = true;
+      }
+  }
+  std::vector<Declaration> checked =
+      everything ? merged : reachableDeclarations(merged, affected);
+  CollectingConsumer diagnostics;
   std::unique_ptr<CompiledProgram> cp =
-      compile(buildProgram(merged, nullptr, false), false, true);
+      compile(buildProgram(checked, nullptr, false), false, true, &diagnostics);
+  if (!cp && checked.size() != merged.size()) {
+    cp = compile(buildProgram(merged, nullptr, false), false, true);
+  } else {
+    for (const Diagnostic &d : diagnostics.collected)
+      printer.handle(d);
+  }
   if (!cp)
     return false;
   irgen::GeneratedModule ir;
@@ -128,7 +240,7 @@ bool ReplSession::loadFile(llvm::StringRef path) {
 
 std::unique_ptr<ReplSession::Lowered> ReplSession::lower(const Wrapper &w) {
   auto low = std::make_unique<Lowered>();
-  low->compiled = compile(buildProgram(declarations, &w, true), false,
+  low->compiled = compile(buildProgram(w.declarations, &w, true), false,
                           /*forwardWarnings=*/false);
   if (!low->compiled)
     return nullptr;

@@ -91,6 +91,34 @@ std::vector<std::string> ReplSession::completionNames() const {
   return names;
 }
 
+std::vector<Declaration>
+ReplSession::reachableDeclarations(const std::vector<Declaration> &decls,
+                                   llvm::StringSet<> names) {
+  std::vector<bool> kept(decls.size());
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < decls.size(); ++i) {
+      const Declaration &d = decls[i];
+      if (kept[i])
+        continue;
+      bool needed = d.provides.empty() ||
+                    llvm::StringRef(d.text).ltrim().starts_with("@");
+      for (const std::string &n : d.provides)
+        needed = needed || names.contains(n);
+      if (!needed)
+        continue;
+      kept[i] = changed = true;
+      for (const auto &m : d.mentions)
+        names.insert(m.getKey());
+    }
+  }
+  std::vector<Declaration> out;
+  for (size_t i = 0; i < decls.size(); ++i)
+    if (kept[i])
+      out.push_back(decls[i]);
+  return out;
+}
+
 /// Tensor leaves of a value of type `t` (irgen flattens tuples and structs).
 static unsigned countLeaves(const sema::Type *t) {
   if (t->isTensor())
@@ -230,9 +258,9 @@ bool ReplSession::chooseMode(Wrapper &w) {
   for (const Candidate &c : candidates) {
     w.valueStart = c.valueStart;
     w.impliedSemicolon = c.impliedSemicolon;
+    // Parsing needs no declarations (they parsed when they were typed).
     CollectingConsumer quiet;
-    if (compile(buildProgram(declarations, &w, false), /*parseOnly=*/true,
-                false, &quiet))
+    if (compile(buildProgram({}, &w, false), /*parseOnly=*/true, false, &quiet))
       return true;
   }
   // None parses: report the errors of the most plausible reading.
@@ -245,7 +273,7 @@ bool ReplSession::chooseMode(Wrapper &w) {
     }
   w.valueStart = shown->valueStart;
   w.impliedSemicolon = shown->impliedSemicolon;
-  compile(buildProgram(declarations, &w, false), true, true);
+  compile(buildProgram({}, &w, false), true, true);
   return false;
 }
 
@@ -260,8 +288,25 @@ static void collectPatternVars(const ast::Pattern *p,
 }
 
 bool ReplSession::inferOutputs(Wrapper &w) {
+  // Only the declarations the input reaches are analyzed again; the rest
+  // were checked when they were typed.
+  llvm::StringSet<> seeds = identifiersIn(w.text);
+  for (const std::string &p : w.params)
+    for (const auto &id : identifiersIn(bindings.find(p)->second.typeText))
+      seeds.insert(id.getKey());
+  w.declarations = reachableDeclarations(declarations, seeds);
+  CollectingConsumer diags;
   std::unique_ptr<CompiledProgram> cp =
-      compile(buildProgram(declarations, &w, false), false, true);
+      compile(buildProgram(w.declarations, &w, false), false, true, &diags);
+  if (!cp && w.declarations.size() != declarations.size()) {
+    // Errors are reported as with every declaration present (a "did you
+    // mean" may name one the input does not reach).
+    w.declarations = declarations;
+    cp = compile(buildProgram(w.declarations, &w, false), false, true);
+  } else {
+    for (const Diagnostic &d : diags.collected)
+      printer.handle(d);
+  }
   if (!cp)
     return false;
   const sema::FuncInstance *inst = findInstance(*cp, kWrapperName);

@@ -29,6 +29,7 @@
 #include "ssa_ir/interp/RuntimeValue.h"
 
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <future>
@@ -64,6 +65,11 @@ struct Declaration {
   size_t displayOffset = 0;
   bool isStruct = false;
   bool isFunction = false;
+  /// The identifiers the text mentions (what it may depend on).
+  llvm::StringSet<> mentions;
+  /// The names it makes visible: its own, or an import's module name and
+  /// its module's top-level names (empty: unknown, always compiled).
+  std::vector<std::string> provides;
 };
 
 /// One parsed and analyzed synthesized program.
@@ -119,9 +125,18 @@ private:
       unsigned leafCount = 0;
     };
     std::vector<Output> outputs; // filled by inferOutputs
+    /// The live declarations the input can reach (inferOutputs).
+    std::vector<Declaration> declarations;
   };
 
   unsigned addDisplayBuffer(llvm::StringRef text);
+  /// The declarations of `decls` that text mentioning `seeds` can reach,
+  /// in order (docs/repl.md "Declarations are analyzed once"): one whose
+  /// name is mentioned by the input or by a reached declaration, an import
+  /// whose module or top-level names are, every `@derivative` rule.
+  static std::vector<Declaration>
+  reachableDeclarations(const std::vector<Declaration> &decls,
+                        llvm::StringSet<> seeds);
   ProgramText buildProgram(const std::vector<Declaration> &decls,
                            const Wrapper *wrapper, bool withResults,
                            llvm::StringRef extraGlue = {}) const;
