@@ -208,6 +208,11 @@ bool ReplSession::timeExpression(llvm::StringRef expr) {
     }
   }
   cpu::JitPrintOptions print;
+  // One call first: the runtime functions it needs are compiled when first
+  // called (JitSession.h), which is not what is timed.
+  if (exe->jit)
+    if (llvm::Error e = exe->jit->call(pointers, llvm::nulls(), print))
+      return reportRunTimeError(std::move(e), *low->compiled);
   using Clock = std::chrono::steady_clock;
   // Like IPython's %timeit: grow the loop count until one run of loops
   // takes 0.05 s, then time 5 such runs. Prints go nowhere.
