@@ -8,12 +8,22 @@ install(TARGETS tdlc tdl-opt RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
         FILES_MATCHING PATTERN "*.md")
 
+# The accelerator host runtime that `tdlc -c --accel` objects call, with the
+# libraries below it (TDL::accel_host in TDLConfig.cmake, docs/cmake.md).
+set(TDL_ACCEL_HOST_LIBS tdl_accel_host tdl_accel_conv tdl_accel_gemm
+    tdl_accel_mapping tdl_accel_sim tdl_accel_isa)
+install(TARGETS ${TDL_ACCEL_HOST_LIBS}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/tdl)
+# ... and the shared libraries they need, as this build found them.
+get_target_property(TDL_LLVM_LIBRARY LLVM LOCATION)
+get_target_property(TDL_FMT_LIBRARY fmt::fmt LOCATION)
+
 set(TDL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/TDL)
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/package/TDLConfig.cmake.in
   ${PROJECT_BINARY_DIR}/package/TDLConfig.cmake
   INSTALL_DESTINATION ${TDL_CMAKE_DIR}
-  PATH_VARS CMAKE_INSTALL_BINDIR)
+  PATH_VARS CMAKE_INSTALL_BINDIR CMAKE_INSTALL_LIBDIR)
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/package/TDLConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)

@@ -296,6 +296,11 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
       f.getParentModule()->lookup(op.getAttrs().getSymbol("callee")->name);
   if (!callee || callee->isDerivedDeclaration())
     return unsupported(op);
+  auto region = me.options.accelRegions.find(callee->getName().str());
+  if (region != me.options.accelRegions.end()) {
+    emitAccelRegionCall(op, region->second);
+    return llvm::Error::success();
+  }
   llvm::SmallVector<llvm::Value *, 8> args;
   for (const ir::Value *v : op.getOperands())
     args.append(leavesOf(v));
@@ -309,6 +314,39 @@ llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   propagateError(code);
   me.frameUse[&f].callees.insert(callee);
   return llvm::Error::success();
+}
+
+void FunctionEmitter::emitAccelRegionCall(const ir::Operation &op,
+                                          llvm::StringRef description) {
+  llvm::SmallVector<llvm::Value *, 8> inputs;
+  for (const ir::Value *v : op.getOperands())
+    inputs.append(leavesOf(v));
+  llvm::AllocaInst *array = entryBuilder.CreateAlloca(
+      b.getPtrTy(), i64(std::max<size_t>(inputs.size(), 1)), "accel.inputs");
+  for (size_t i = 0; i < inputs.size(); ++i)
+    b.CreateStore(inputs[i], b.CreateConstGEP1_64(b.getPtrTy(), array, i));
+  Leaves result = resultLeaves(op.getResult(0));
+  bind(op.getResult(0), result);
+  // The description's address keys the runtime's plan cache.
+  llvm::Constant *text =
+      llvm::ConstantDataArray::getString(ctx, description, false);
+  auto *global = new llvm::GlobalVariable(me.m, text->getType(), true,
+                                          llvm::GlobalValue::PrivateLinkage,
+                                          text, "accel.region");
+  llvm::FunctionCallee call = me.m.getOrInsertFunction(
+      "tdl_accel_call_region",
+      llvm::FunctionType::get(
+          b.getInt32Ty(),
+          {b.getPtrTy(), b.getInt64Ty(), b.getPtrTy(), b.getPtrTy()}, false));
+  llvm::Value *code =
+      b.CreateCall(call, {global, i64(description.size()), array, result[0]});
+  branchToErrorIf(
+      b.CreateICmpNE(code, i32(0)), me.addErrorSite(op.getLoc()), [&] {
+        llvm::FunctionCallee why = me.m.getOrInsertFunction(
+            "tdl_accel_region_error",
+            llvm::FunctionType::get(b.getPtrTy(), {}, false));
+        b.CreateCall(me.rt("tdl_rt_error_message"), {b.CreateCall(why)});
+      });
 }
 
 /// For tdl_rt_print (runtime/cpu/Print.cpp): the nesting of `t` ('L' per
@@ -491,6 +529,15 @@ static void emitWorkspaceEntries(ModuleEmitter &me, const ir::Function &f,
   b.CreateRet(code);
 }
 
+/// With offloaded regions: the accelerator's statistics of this call start
+/// from zero (tdl_accel_call_stats reports the last call).
+static void beginAcceleratorCall(ModuleEmitter &me, llvm::IRBuilder<> &b) {
+  if (me.options.accelRegions.empty())
+    return;
+  b.CreateCall(me.m.getOrInsertFunction(
+      "tdl_accel_begin_call", llvm::FunctionType::get(b.getVoidTy(), false)));
+}
+
 static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   llvm::LLVMContext &ctx = me.m.getContext();
   llvm::IRBuilder<> b(ctx);
@@ -529,6 +576,7 @@ static void emitExportedWrapper(ModuleEmitter &me, const ir::Function &f) {
   }
   for (size_t i = 0; i < resultLeaves.size(); ++i)
     args.push_back(w->getArg(argLeaves.size() + i));
+  beginAcceleratorCall(me, b);
   b.CreateRet(callWithArena(me, b, inner, args));
   emitWorkspaceEntries(me, f, w);
 }
@@ -545,6 +593,7 @@ static void emitJitEntry(ModuleEmitter &me, const ir::Function &f) {
   for (unsigned i = 0; i + 1 < inner->arg_size(); ++i)
     args.push_back(b.CreateLoad(
         b.getPtrTy(), b.CreateConstGEP1_64(b.getPtrTy(), w->getArg(0), i)));
+  beginAcceleratorCall(me, b);
   b.CreateRet(callWithArena(me, b, inner, args));
 }
 

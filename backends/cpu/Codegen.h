@@ -24,6 +24,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,11 @@ struct CodegenOptions {
   /// JIT session passes the part of its runtime that is inlined into
   /// generated code; the rest stays declarations its own dylib defines.
   llvm::StringRef runtimeBitcode;
+  /// Offloaded regions (--accel, docs/accel.md "Compiled objects"): a call
+  /// of an outlined function named here becomes a call of the accelerator
+  /// host runtime's `tdl_accel_call_region` with this description
+  /// (backends/accel/host/RegionJson.h), embedded as a constant.
+  std::map<std::string, std::string> accelRegions;
 };
 
 /// What one function needs of the frame stack (docs/cpu-backend.md

@@ -99,6 +99,9 @@ public:
   llvm::Error emitWhile(const ir::Operation &op);
   llvm::Error emitFused(const ir::Operation &op);
   llvm::Error emitCall(const ir::Operation &op);
+  /// A call of an offloaded region: the accelerator host runtime runs it.
+  void emitAccelRegionCall(const ir::Operation &op,
+                           llvm::StringRef description);
   llvm::Error emitPrint(const ir::Operation &op);
   llvm::Error emitTapeOp(const ir::Operation &op);
 

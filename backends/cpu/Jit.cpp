@@ -81,6 +81,7 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   cg.jit = true;
   cg.jitEntry = entry.str();
   cg.fastMath = options.fastMath;
+  cg.accelRegions = options.accelRegions;
   llvm::Expected<GeneratedModule> gen = generateModule(module, *context, cg);
   if (!gen)
     return gen.takeError();
@@ -112,6 +113,10 @@ runJit(const ir::Module &module, llvm::StringRef entry,
   hooks[(*jit)->mangleAndIntern("tdl_jit_print")] = {
       llvm::orc::ExecutorAddr::fromPtr(jitPrintHook()),
       llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  for (const auto &[name, address] : options.hostSymbols)
+    hooks[(*jit)->mangleAndIntern(name)] = {
+        llvm::orc::ExecutorAddr::fromPtr(address),
+        llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
   if (llvm::Error e = main.define(llvm::orc::absoluteSymbols(hooks)))
     return e;
   std::vector<ir::Location> sites = gen->errorSites;

@@ -9,6 +9,8 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace tdl::cpu {
@@ -21,6 +23,11 @@ struct JitOptions {
   bool fastMath = false;
   /// Receives the most bytes of autodiff tape cells the run held at once.
   int64_t *tapePeakBytes = nullptr;
+  /// Offloaded regions (CodegenOptions::accelRegions) ...
+  std::map<std::string, std::string> accelRegions;
+  /// ... and the host functions generated code may call besides the
+  /// process's exported symbols (the accelerator host runtime's entries).
+  std::map<std::string, void *> hostSymbols;
 };
 
 /// Compiles `module` for the host, runs `entry` on `args` (one value per IR

@@ -44,7 +44,7 @@
 /// object's tdl_last_error the program calls sees every module's errors.
 extern "C" __attribute__((
     weak,
-    visibility("default"))) thread_local char tdl_rt_last_error_text[256] = {};
+    visibility("default"))) thread_local char tdl_rt_last_error_text[512] = {};
 
 namespace {
 

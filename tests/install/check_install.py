@@ -4,7 +4,8 @@
 1. `cmake --install BUILD --prefix WORK/prefix`;
 2. configures and builds tests/install/consumer (find_package(TDL),
    tdlc_add_library) with Ninja and with Unix Makefiles, runs its C99,
-   C++17 and C++20 programs;
+   C++17 and C++20 programs and a C program whose model runs on the
+   accelerator (ACCEL, TDL::accel_host);
 3. edits the file the model imports and rebuilds: only the depfile tells
    the build about that file, so the new output proves the rebuild;
 4. builds the same model without CMake through pkg-config.
@@ -35,6 +36,7 @@ shutil.rmtree(WORK, ignore_errors=True)
 prefix = os.path.join(WORK, 'prefix')
 run(['cmake', '--install', BUILD, '--prefix', prefix])
 for f in ('bin/tdlc', 'bin/tdl-opt', 'lib/cmake/TDL/TDLConfig.cmake',
+          'lib/tdl/libtdl_accel_host.a',
           'lib/cmake/TDL/TDLConfigVersion.cmake', 'lib/pkgconfig/tdl.pc',
           'share/doc/tdlc/cli.md', 'share/bash-completion/completions/tdlc'):
     if not os.path.exists(os.path.join(prefix, f)):
@@ -59,6 +61,9 @@ for generator in ('Ninja', 'Unix Makefiles'):
     run(['cmake', '--build', build])
     # y = 2 * (w * x + b) = [3, 4, 4]
     expect_outputs(build, generator + ', first build', '3 4 4 sum 11')
+    got = run([os.path.join(build, 'app_accel')]).strip()
+    if got != 'accel ok regions 1':
+        failures.append(f'{generator}: app_accel printed {got!r}')
     time.sleep(1.1)  # a new mtime even on coarse file systems
     with open(os.path.join(source, 'layers', 'affine.tdl'), 'w') as f:
         f.write('fn scaled(x: f32[3]) -> f32[3] {\n    return x * 3.0;\n}\n')

@@ -5,6 +5,7 @@
 #include "tools/tdlc/Frontend.h"
 #include "tools/tdlc/Verbs.h"
 
+#include "backends/accel/host/RegionJson.h"
 #include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -112,6 +113,16 @@ std::string describeLocation(const Session &session, const ir::Location &loc) {
   if (own || site)
     return own ? *own : *site;
   return "an unknown place";
+}
+
+std::map<std::string, std::string>
+describeOffloadedRegions(const Session &session,
+                         const accel::Partition &partition) {
+  std::map<std::string, std::string> out;
+  for (const accel::OffloadRegion &r : partition.offloaded)
+    out[r.function] = accel::regionToJson(
+        r, "@" + r.function + " (" + describeLocation(session, r.loc) + ")");
+  return out;
 }
 
 } // namespace tdl

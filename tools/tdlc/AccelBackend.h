@@ -8,7 +8,9 @@
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/offload/Partition.h"
 
+#include <map>
 #include <optional>
+#include <string>
 
 namespace tdl {
 
@@ -36,6 +38,12 @@ partitionForAccelerator(Session &session, ir::Module &module,
 /// inlined work the user's call site first (`main.tdl:7:11, inlined from
 /// <stdlib>/std/quant.tdl:33:23`).
 std::string describeLocation(const Session &session, const ir::Location &loc);
+
+/// What compiled code embeds per offloaded region, by outlined function
+/// name (backends/accel/host/RegionJson.h), labelled "@f.accel0 (where)".
+std::map<std::string, std::string>
+describeOffloadedRegions(const Session &session,
+                         const accel::Partition &partition);
 
 } // namespace tdl
 

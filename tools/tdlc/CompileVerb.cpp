@@ -208,15 +208,19 @@ static int compile(llvm::StringRef path, std::optional<EmitKind> kind) {
     return status;
   if (kind == EmitKind::AccelAsm)
     return emitAcceleratorPrograms(session, *gen.module);
-  if (accelRequested())
-    session.diags.report(diag::ArgumentUnused, SourceLoc(), "--accel",
-                         "host code (--emit=llvm, asm, obj, header: the "
-                         "object runs every op on the cpu)");
+  std::optional<accel::Config> accelConfig;
+  if (accelRequested()) {
+    int status = ExitOk;
+    accelConfig = readAcceleratorConfig(accelOption, status);
+    if (!accelConfig)
+      return status;
+  }
   CpuOutput out = *kind == EmitKind::Llvm  ? CpuOutput::Llvm
                   : *kind == EmitKind::Asm ? CpuOutput::Asm
                   : *kind == EmitKind::Obj ? CpuOutput::Obj
                                            : CpuOutput::Header;
-  return emitCpuOutput(session, *gen.module, out, path, outputFile);
+  return emitCpuOutput(session, *gen.module, out, path, outputFile,
+                       accelConfig ? &*accelConfig : nullptr);
 }
 
 int runCompileVerb() {

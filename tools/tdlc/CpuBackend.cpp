@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/CpuBackend.h"
 #include "ssa_ir/passes/PassManager.h"
+#include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/Depfile.h"
 #include "tools/tdlc/DriverOptions.h"
 #include "tools/tdlc/Frontend.h"
@@ -73,10 +74,19 @@ static void printMemoryStats(const cpu::GeneratedModule &gen) {
 }
 
 int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
-                  llvm::StringRef input, llvm::StringRef output) {
+                  llvm::StringRef input, llvm::StringRef output,
+                  const accel::Config *accel) {
   if (int status = runOptimizationPipeline(session, module, opts::optLevel());
       status != ExitOk)
     return status == ExitCompileError ? session.finish() : status;
+  std::map<std::string, std::string> accelRegions;
+  if (accel) {
+    std::optional<accel::Partition> partition =
+        partitionForAccelerator(session, module, *accel);
+    if (!partition)
+      return ExitInternalError;
+    accelRegions = describeOffloadedRegions(session, *partition);
+  }
 
   std::string name =
       moduleName.empty()
@@ -86,7 +96,7 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
   std::string header;
   if (kind == CpuOutput::Header || !headerFile.empty()) {
     llvm::raw_string_ostream os(header);
-    cpu::HeaderOptions ho{symbolPrefix, name, input.str()};
+    cpu::HeaderOptions ho{symbolPrefix, name, input.str(), accel != nullptr};
     cpu::writeHeader(module, ho, os);
   }
 
@@ -98,6 +108,7 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
     cpu::CodegenOptions cg;
     cg.prefix = symbolPrefix;
     cg.fastMath = opts::fastMath(); // FMA kernels (docs/cpu-backend.md)
+    cg.accelRegions = std::move(accelRegions);
     llvm::Expected<cpu::GeneratedModule> gen =
         cpu::generateModule(module, context, cg);
     if (!gen) {

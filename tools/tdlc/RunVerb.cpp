@@ -21,7 +21,8 @@
 #include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/Watchdog.h"
 
-#include "backends/accel/offload/Executor.h"
+#include "backends/accel/host/HostRuntime.h"
+#include "backends/accel/sim/Trace.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Jit.h"
 #include "ssa_ir/interp/Interpreter.h"
@@ -170,8 +171,9 @@ static int reportRunTimeError(Session &session, llvm::Error err) {
   return ExitCompileError;
 }
 
-/// --backend=accel: the module is partitioned, the host part runs on the
-/// interpreter and each offloaded region on the simulator.
+/// --backend=accel: the module is partitioned; the host part runs through
+/// the JIT, which calls the accelerator host runtime (the bundled
+/// simulator) for each offloaded region, as a compiled object does.
 static llvm::Expected<std::vector<ir::RuntimeValue>>
 runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
                  const sema::FuncInstance *entry,
@@ -183,22 +185,30 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
     status = ExitInternalError;
     return std::vector<ir::RuntimeValue>();
   }
-  accel::Executor executor(config, *partition, !runTrace.empty());
-  ir::InterpreterOptions options;
-  options.printPrecision = printPrecision;
-  options.externalCall = [&](const ir::Function &callee,
-                             llvm::ArrayRef<ir::RuntimeValue> args,
-                             std::vector<ir::RuntimeValue> &results) {
-    return executor.call(callee, args, results);
-  };
-  options.printThreshold = printThreshold();
-  auto results = ir::interpret(module, fnName, args, llvm::outs(), options);
+  if (opts::optLevel() >= 2)
+    ir::fuseModule(module); // after partitioning: regions are not fused
+  std::optional<accel::TraceWriter> trace;
+  if (!runTrace.empty())
+    trace.emplace(config);
+  accel::setHostRuntimeTrace(trace ? &*trace : nullptr);
+  cpu::JitOptions jit;
+  jit.optLevel = opts::optLevel();
+  jit.printPrecision = printPrecision;
+  jit.printThreshold = printThreshold();
+  jit.fastMath = opts::fastMath();
+  jit.accelRegions = describeOffloadedRegions(session, *partition);
+  jit.hostSymbols = {{"tdl_accel_call_region",
+                      reinterpret_cast<void *>(&tdl_accel_call_region)},
+                     {"tdl_accel_region_error",
+                      reinterpret_cast<void *>(&tdl_accel_region_error)},
+                     {"tdl_accel_begin_call",
+                      reinterpret_cast<void *>(&tdl_accel_begin_call)}};
+  auto results = cpu::runJit(module, fnName, args, llvm::outs(), jit);
+  accel::setHostRuntimeTrace(nullptr);
   if (!results)
     return results;
-  if (!runTrace.empty() &&
-      !writeOutputFile(runTrace, [&](llvm::raw_ostream &os) {
-        executor.trace()->write(os);
-      }))
+  if (trace && !writeOutputFile(
+                   runTrace, [&](llvm::raw_ostream &os) { trace->write(os); }))
     status = ExitUsageOrIOError;
   for (const ir::RuntimeValue &v : *results)
     llvm::outs() << v.format(printPrecision, printThreshold()) << '\n';
@@ -206,10 +216,21 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
       !saveResults(saveDir, resultLeafNames(*entry), *results))
     status = ExitUsageOrIOError;
   results->clear(); // printed here, before the statistics
-  if (runStats)
-    executor.printStats(llvm::outs(), [&](const ir::Location &l) {
-      return describeLocation(session, l);
-    });
+  if (runStats) {
+    accel::HostRuntimeTotals totals = accel::hostRuntimeTotals();
+    std::vector<uint64_t> calls;
+    for (const accel::OffloadRegion &r : partition->offloaded) {
+      const std::string &description = jit.accelRegions[r.function];
+      uint64_t n = 0;
+      for (const accel::HostRuntimeTotals::Region &t : totals.regions)
+        if (t.description == description)
+          n += t.calls;
+      calls.push_back(n);
+    }
+    accel::printOffloadStats(
+        llvm::outs(), *partition, calls, totals.stats, totals.programs, config,
+        [&](const ir::Location &l) { return describeLocation(session, l); });
+  }
   return results;
 }
 

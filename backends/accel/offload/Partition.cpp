@@ -1,6 +1,6 @@
 //===- Partition.cpp - offload what the accelerator supports --------------===//
 #include "backends/accel/offload/Partition.h"
-#include "backends/accel/offload/ConvGeometry.h"
+#include "backends/accel/host/RegionLayout.h"
 #include "backends/accel/offload/Outline.h"
 
 #include <fmt/format.h>
@@ -54,16 +54,6 @@ static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
   return llvm::Error::success();
 }
 
-std::string OffloadRegion::describeMapping() const {
-  if (convPlan)
-    return fmt::format("direct conv x{}, {}", shape.numGemms,
-                       convPlan->schedule.describe());
-  return fmt::format("{} x{} {}x{}x{}, {}",
-                     shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
-                     shape.numGemms, shape.m, shape.n, shape.k,
-                     plan.describeSchedule());
-}
-
 /// A fresh `@<parent>.accel<N>` name.
 static std::string outlinedName(const ir::Module &m, llvm::StringRef parent) {
   for (unsigned i = 0;; ++i) {
@@ -115,6 +105,28 @@ Partition partitionModule(ir::Module &m, const Config &config,
     }
   }
   return result;
+}
+
+void printOffloadStats(
+    llvm::raw_ostream &os, const Partition &partition,
+    llvm::ArrayRef<uint64_t> callsPerRegion, const RunStats &totals,
+    uint64_t programs, const Config &config,
+    llvm::function_ref<std::string(const ir::Location &)> where) {
+  os << fmt::format("accelerator: {} region(s) offloaded, {} kept on the "
+                    "host, {} program run(s)\n",
+                    partition.offloaded.size(), partition.kept.size(),
+                    programs);
+  for (size_t i = 0; i < partition.offloaded.size(); ++i) {
+    const OffloadRegion &r = partition.offloaded[i];
+    os << fmt::format("  @{} ({}): {} as {}, {} call(s)\n", r.function,
+                      where(r.loc),
+                      r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
+                      r.describeMapping(), callsPerRegion[i]);
+  }
+  for (const KeptRegion &k : partition.kept)
+    os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
+                      k.parent, k.reason);
+  accel::printStats(os, totals, config);
 }
 
 } // namespace tdl::accel

@@ -14,6 +14,9 @@
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/offload/OffloadRegion.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 
@@ -44,6 +47,15 @@ struct Partition {
   const OffloadRegion *lookup(llvm::StringRef function) const;
   llvm::StringMap<size_t> byFunction; // function -> index in `offloaded`
 };
+
+/// `--stats` of `tdlc run --backend=accel`: what was offloaded (with each
+/// region's calls, parallel to `offloaded`) and kept, then the totals of
+/// every program run. `where` renders a location as `file:line:col`.
+void printOffloadStats(
+    llvm::raw_ostream &os, const Partition &partition,
+    llvm::ArrayRef<uint64_t> callsPerRegion, const RunStats &totals,
+    uint64_t programs, const Config &config,
+    llvm::function_ref<std::string(const ir::Location &)> where);
 
 /// Partitions every function of `m` in place.
 Partition partitionModule(ir::Module &m, const Config &config,

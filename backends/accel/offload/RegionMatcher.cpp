@@ -1,6 +1,7 @@
 //===- RegionMatcher.cpp - find the regions the accelerator can run -------===//
 #include "backends/accel/offload/RegionMatcher.h"
-#include "backends/accel/offload/GemmGeometry.h"
+#include "backends/accel/host/RegionLayout.h"
+#include "backends/accel/offload/RegionShapeOf.h"
 
 #include "ssa_ir/passes/PassUtils.h"
 

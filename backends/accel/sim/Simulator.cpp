@@ -259,7 +259,7 @@ RunResult Simulator::simulate(llvm::ArrayRef<Instruction> program, Dram *dram,
         result.fault = Fault{
             FaultKind::BudgetExceeded, index,
             fmt::format("the run would end at cycle {} or later, past its "
-                        "budget of {} cycles (tdlc sim --max-cycles)",
+                        "budget of {} cycles",
                         end, cycleBudget)};
         break;
       }

@@ -70,6 +70,8 @@ struct AbiModule {
   std::vector<AbiFunction> functions;
   /// Every struct the functions use, inner before outer.
   std::vector<AbiStruct> structs;
+  /// The object calls the accelerator host runtime (--accel).
+  bool accelerator = false;
 };
 
 AbiModule buildAbiModule(const ir::Module &module, llvm::StringRef moduleName,

@@ -39,6 +39,29 @@ static std::string flatParamList(const AbiFunction &fn) {
   return list.empty() ? "void" : list;
 }
 
+/// --accel: the accelerator host runtime the object calls (the same text as
+/// backends/accel/host/HostRuntime.h; the guard lets both be included).
+static const char *const kAcceleratorDeclarations = R"(
+/* The accelerator (docs/accel.md "Compiled objects"): link the application
+ * with the tdl_accel_host library. */
+#ifndef TDL_ACCEL_CALL_STATS_DEFINED
+#define TDL_ACCEL_CALL_STATS_DEFINED
+/* What the accelerator did during the last call of an exported function on
+ * this thread. */
+typedef struct TdlAccelCallStats {
+  uint64_t regions;      /* offloaded region calls */
+  uint64_t programs;     /* accelerator programs run (GEMMs, groups) */
+  uint64_t cycles;       /* simulated device cycles */
+  uint64_t macs;         /* multiply-accumulates */
+  uint64_t dram_bytes;   /* DRAM traffic of every kind */
+  double utilization;    /* macs / (cycles x peak macs per cycle) */
+  double device_seconds; /* cycles at the configuration's clock_mhz */
+} TdlAccelCallStats;
+#endif
+int tdl_accel_call_stats(TdlAccelCallStats *out);
+void tdl_accel_set_max_cycles(uint64_t cycles);
+)";
+
 static void writeFlatDeclarations(const AbiModule &abi, llvm::raw_ostream &os) {
   for (const AbiFunction &fn : abi.functions) {
     std::string params = flatParamList(fn);
@@ -59,6 +82,8 @@ static void writeFlatDeclarations(const AbiModule &abi, llvm::raw_ostream &os) {
   os << "void " << abi.prefix
      << "tdl_set_print_callback(void (*callback)(const char *text, void "
         "*user), void *user);\n";
+  if (abi.accelerator)
+    os << kAcceleratorDeclarations;
 }
 
 /// A field or parameter declaration: `const float *w`, `float lr`,

@@ -113,8 +113,14 @@ public:
        << "tdl_set_num_threads(n); }\n"
        << "inline void set_print_callback(void (*callback)(const char *, "
           "void *), void *user) {\n  ::"
-       << abi.prefix << "tdl_set_print_callback(callback, user);\n}\n"
-       << "} // namespace " << abi.moduleName << "\n";
+       << abi.prefix << "tdl_set_print_callback(callback, user);\n}\n";
+    if (abi.accelerator)
+      os << "inline TdlAccelCallStats accel_call_stats() {\n"
+            "  TdlAccelCallStats s;\n  ::tdl_accel_call_stats(&s);\n"
+            "  return s;\n}\n"
+            "inline void set_accel_max_cycles(uint64_t cycles) {\n"
+            "  ::tdl_accel_set_max_cycles(cycles);\n}\n";
+    os << "} // namespace " << abi.moduleName << "\n";
   }
 
 private:

@@ -15,6 +15,9 @@ struct HeaderOptions {
   std::string prefix;     // --prefix: every C symbol
   std::string moduleName; // --module-name: the C++ namespace
   std::string source;     // the .tdl file, for the comment
+  /// --accel: declare the accelerator host runtime's statistics and control
+  /// functions (backends/accel/host/HostRuntime.h; the object calls it).
+  bool accelerator = false;
 };
 
 /// `extern "C"` declarations of every exported function and of

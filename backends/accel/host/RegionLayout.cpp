@@ -1,4 +1,4 @@
-//===- GemmGeometry.cpp - matmul / conv2d as GEMMs, host-side layouts -----===//
+//===- RegionLayout.cpp - a region's host tensors as GEMM operands --------===//
 //
 // Matmul: a matrix rhs (batch dims all 1) is one GEMM whose rows are every
 // row of the lhs (its batch dims flattened into M); a batched rhs is one GEMM
@@ -7,65 +7,11 @@
 // reduction (c, kh, kw), columns the group's output channels.
 //
 //===----------------------------------------------------------------------===//
-#include "backends/accel/offload/GemmGeometry.h"
+#include "backends/accel/host/RegionLayout.h"
 
-#include <numeric>
+#include <algorithm>
 
 namespace tdl::accel {
-
-using ir::RuntimeValue;
-
-static int64_t product(llvm::ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t(1),
-                         std::multiplies<int64_t>());
-}
-
-static bool fitsU32(int64_t v) { return v > 0 && v <= int64_t(UINT32_MAX); }
-
-std::optional<RegionShape> regionShapeOf(const ir::Operation &op) {
-  if (op.getOpcode() != ir::Opcode::Matmul &&
-      op.getOpcode() != ir::Opcode::Conv2D)
-    return std::nullopt;
-  const ir::Type &x = op.getOperand(0)->getType(),
-                 &w = op.getOperand(1)->getType(),
-                 &r = op.getResult(0)->getType();
-  if (!x.isTensor() || x.getDType() != ir::DType::I8 ||
-      w.getDType() != ir::DType::I8 || r.getDType() != ir::DType::I32)
-    return std::nullopt;
-  RegionShape s;
-  s.lhs.assign(x.getShape().begin(), x.getShape().end());
-  s.rhs.assign(w.getShape().begin(), w.getShape().end());
-  s.result.assign(r.getShape().begin(), r.getShape().end());
-  int64_t m, n, k, gemms;
-  if (op.getOpcode() == ir::Opcode::Matmul) {
-    s.kind = RegionKind::Matmul;
-    llvm::ArrayRef<int64_t> rhs(s.rhs), result(s.result);
-    k = rhs[rhs.size() - 2];
-    n = rhs.back();
-    if (product(rhs.drop_back(2)) == 1) {
-      gemms = 1;
-      m = product(llvm::ArrayRef<int64_t>(s.lhs).drop_back());
-    } else {
-      gemms = product(result.drop_back(2));
-      m = s.lhs[s.lhs.size() - 2];
-    }
-  } else {
-    s.kind = RegionKind::Conv2D;
-    if (!ir::getConv2DParams(op.getAttrs(), s.conv).empty())
-      return std::nullopt;
-    gemms = s.conv.groups;
-    m = s.result[0] * s.result[2] * s.result[3];
-    k = s.rhs[1] * s.rhs[2] * s.rhs[3];
-    n = s.rhs[0] / gemms;
-  }
-  if (!fitsU32(m) || !fitsU32(n) || !fitsU32(k) || !fitsU32(gemms))
-    return std::nullopt; // empty tensors stay on the host
-  s.m = m;
-  s.n = n;
-  s.k = k;
-  s.numGemms = gemms;
-  return s;
-}
 
 unsigned columnAxis(const RegionShape &shape) {
   return shape.kind == RegionKind::Conv2D ? 1 : shape.result.size() - 1;
@@ -89,10 +35,9 @@ static int64_t batchOffset(llvm::ArrayRef<int64_t> batch,
   return offset;
 }
 
-void gatherGemmInputs(const RegionShape &s, unsigned g, const RuntimeValue &lhs,
-                      const RuntimeValue &rhs, std::vector<int8_t> &a,
+void gatherGemmInputs(const RegionShape &s, unsigned g, const int8_t *x,
+                      const int8_t *w, std::vector<int8_t> &a,
                       std::vector<int8_t> &b) {
-  const int8_t *x = lhs.data<int8_t>(), *w = rhs.data<int8_t>();
   a.assign(size_t(s.m) * s.k, 0);
   b.assign(size_t(s.k) * s.n, 0);
   if (s.kind == RegionKind::Matmul) {
@@ -113,7 +58,7 @@ void gatherGemmInputs(const RegionShape &s, unsigned g, const RuntimeValue &lhs,
     return;
   }
   // Conv2D, group g: im2col of the input, the weights as [(c,kh,kw), o].
-  const ir::Conv2DParams &p = s.conv;
+  const ConvWindow &p = s.conv;
   int64_t C = s.lhs[1], H = s.lhs[2], W = s.lhs[3];
   int64_t Cg = s.rhs[1], KH = s.rhs[2], KW = s.rhs[3];
   int64_t OH = s.result[2], OW = s.result[3];
@@ -140,9 +85,7 @@ void gatherGemmInputs(const RegionShape &s, unsigned g, const RuntimeValue &lhs,
 }
 
 std::vector<int32_t> gatherGemmOperand(const RegionShape &s, unsigned g,
-                                       OperandShape kind,
-                                       const RuntimeValue &value) {
-  const int32_t *v = value.data<int32_t>();
+                                       OperandShape kind, const int32_t *v) {
   if (kind == OperandShape::Row) {
     // A vector along the column axis: matmul columns are the whole vector,
     // conv2d group g owns channels [g*n, (g+1)*n).
@@ -175,6 +118,71 @@ void scatterGemmResult(const RegionShape &s, unsigned g,
     for (int64_t o = 0; o < s.n; ++o)
       result[(nb * O + g * s.n + o) * OHW + pix] = c[row * s.n + o];
   }
+}
+
+//===-- Direct convolutions ----------------------------------------------===//
+
+ConvOp convOpOf(const RegionShape &s, const GemmOp &gemm) {
+  const ConvWindow &p = s.conv;
+  ConvOp op;
+  op.n = s.lhs[0];
+  op.c = s.rhs[1]; // channels per group
+  op.h = s.lhs[2];
+  op.w = s.lhs[3];
+  op.o = s.rhs[0] / p.groups;
+  op.kh = s.rhs[2];
+  op.kw = s.rhs[3];
+  op.strideH = p.stride[0];
+  op.strideW = p.stride[1];
+  op.dilationH = p.dilation[0];
+  op.dilationW = p.dilation[1];
+  op.padTop = p.padding[0];
+  op.padBottom = p.padding[1];
+  op.padLeft = p.padding[2];
+  op.padRight = p.padding[3];
+  op.operands = gemm.operands;
+  op.epilogue = gemm.epilogue;
+  return op;
+}
+
+/// Copies channels [first, first + count) of every image of an
+/// [N, channels, plane] tensor.
+template <typename T>
+static std::vector<T> sliceChannels(const T *data, int64_t images,
+                                    int64_t channels, int64_t plane,
+                                    int64_t first, int64_t count) {
+  std::vector<T> out(size_t(images * count * plane));
+  for (int64_t n = 0; n < images; ++n)
+    std::copy_n(data + (n * channels + first) * plane, count * plane,
+                out.begin() + n * count * plane);
+  return out;
+}
+
+void gatherConvInputs(const RegionShape &s, unsigned g, const int8_t *x,
+                      const int8_t *w, std::vector<int8_t> &xg,
+                      std::vector<int8_t> &wg) {
+  int64_t cg = s.rhs[1], og = s.rhs[0] / s.conv.groups;
+  int64_t kernel = cg * s.rhs[2] * s.rhs[3];
+  xg = sliceChannels(x, s.lhs[0], s.lhs[1], s.lhs[2] * s.lhs[3], g * cg, cg);
+  const int8_t *wp = w + g * og * kernel;
+  wg.assign(wp, wp + og * kernel);
+}
+
+std::vector<int32_t> gatherConvOperand(const RegionShape &s, unsigned g,
+                                       OperandShape kind, const int32_t *v) {
+  int64_t og = s.rhs[0] / s.conv.groups;
+  if (kind == OperandShape::Row)
+    return std::vector<int32_t>(v + g * og, v + (g + 1) * og);
+  return sliceChannels(v, s.result[0], s.result[1], s.result[2] * s.result[3],
+                       g * og, og);
+}
+
+void scatterConvResult(const RegionShape &s, unsigned g,
+                       llvm::ArrayRef<int8_t> y, int8_t *result) {
+  int64_t og = s.rhs[0] / s.conv.groups, plane = s.result[2] * s.result[3];
+  for (int64_t n = 0; n < s.result[0]; ++n)
+    std::copy_n(y.begin() + n * og * plane, og * plane,
+                result + (n * s.result[1] + g * og) * plane);
 }
 
 } // namespace tdl::accel

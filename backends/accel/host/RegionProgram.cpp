@@ -1,0 +1,81 @@
+//===- RegionProgram.cpp - running one region's programs ------------------===//
+#include "backends/accel/host/RegionProgram.h"
+#include "backends/accel/host/RegionLayout.h"
+#include "backends/accel/sim/Trace.h"
+
+#include <fmt/format.h>
+
+namespace tdl::accel {
+
+std::string RegionProgram::describeMapping() const {
+  if (convPlan)
+    return fmt::format("direct conv x{}, {}", shape.numGemms,
+                       convPlan->schedule.describe());
+  return fmt::format("{} x{} {}x{}x{}, {}",
+                     shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
+                     shape.numGemms, shape.m, shape.n, shape.k,
+                     plan.describeSchedule());
+}
+
+void accumulateStats(RunStats &into, const RunStats &run) {
+  into.cycles += run.cycles;
+  for (unsigned i = 0; i < NumModules; ++i) {
+    into.modules[i].instructions += run.modules[i].instructions;
+    into.modules[i].busyCycles += run.modules[i].busyCycles;
+    into.modules[i].stallTokenCycles += run.modules[i].stallTokenCycles;
+    into.modules[i].stallDramCycles += run.modules[i].stallDramCycles;
+  }
+  for (unsigned i = 0; i < NumTraffic; ++i)
+    into.bytes[i] += run.bytes[i];
+  into.macs += run.macs;
+}
+
+llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
+                      const RegionBuffers &buffers, RegionTotals &totals,
+                      TraceWriter *trace) {
+  const RegionShape &shape = region.shape;
+  std::vector<int8_t> a, b;
+  for (unsigned g = 0; g < shape.numGemms; ++g) {
+    std::vector<std::vector<int32_t>> operands;
+    for (size_t i = 0; i < region.gemm.operands.size(); ++i) {
+      OperandShape kind = region.gemm.operands[i];
+      const int32_t *value = buffers.operands[i];
+      operands.push_back(region.convPlan
+                             ? gatherConvOperand(shape, g, kind, value)
+                             : gatherGemmOperand(shape, g, kind, value));
+      if (region.operandNegated[i])
+        for (int32_t &v : operands.back()) // wrapping, as i32 `sub` is
+          v = int32_t(0u - uint32_t(v));
+    }
+    if (trace)
+      trace->setCycleOffset(totals.stats.cycles);
+    std::vector<int8_t> c;
+    RunStats stats;
+    if (region.convPlan) {
+      gatherConvInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+      llvm::Expected<ConvRun> run =
+          runConv(sim, *region.convPlan, a, b, operands, trace);
+      if (!run)
+        return run.takeError();
+      c = std::move(run->y);
+      stats = run->stats;
+    } else {
+      gatherGemmInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+      llvm::Expected<GemmRun> run =
+          runGemm(sim, region.plan, a, b, operands, trace);
+      if (!run)
+        return run.takeError();
+      c = std::move(run->c);
+      stats = run->stats;
+    }
+    accumulateStats(totals.stats, stats);
+    ++totals.programs;
+    if (region.convPlan)
+      scatterConvResult(shape, g, c, buffers.result);
+    else
+      scatterGemmResult(shape, g, c, buffers.result);
+  }
+  return llvm::Error::success();
+}
+
+} // namespace tdl::accel

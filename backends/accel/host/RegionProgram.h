@@ -1,0 +1,98 @@
+//===- RegionProgram.h - what the accelerator runs for one region -*- C++
+//-*-===//
+//
+// An offloaded region of the IR (ACCEL.md §6) -- an int8 `matmul` or
+// `conv2d` followed by i32 epilogue steps and a narrowing cast -- as the
+// accelerator runs it: one or more GEMMs (or direct convolutions) of one
+// shape, their plans, and how the host lays its tensors out for them. This
+// layer knows nothing of the IR, so the same code serves the interpreter's
+// executor (`tdlc run --backend=accel`) and the host runtime that compiled
+// objects and the JIT call (HostRuntime.h).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TDL_BACKENDS_ACCEL_HOST_REGIONPROGRAM_H
+#define TDL_BACKENDS_ACCEL_HOST_REGIONPROGRAM_H
+
+#include "backends/accel/mapping/conv/ConvPlan.h"
+#include "backends/accel/mapping/gemm/GemmOp.h"
+#include "backends/accel/mapping/gemm/GemmPlan.h"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tdl::accel {
+
+class TraceWriter;
+
+enum class RegionKind : uint8_t { Matmul, Conv2D };
+
+/// A conv2d's window (the IR's Conv2DParams, copied: this layer is below
+/// the IR).
+struct ConvWindow {
+  std::array<int64_t, 2> stride{1, 1};
+  std::array<int64_t, 4> padding{0, 0, 0, 0}; // top, bottom, left, right
+  std::array<int64_t, 2> dilation{1, 1};
+  int64_t groups = 1;
+};
+
+/// Where the region's GEMMs come from and how the host lays the operands
+/// out for them (RegionLayout.cpp).
+struct RegionShape {
+  RegionKind kind = RegionKind::Matmul;
+  std::vector<int64_t> lhs, rhs, result; // the IR shapes
+  ConvWindow conv;                       // for Conv2D
+  /// Matmul: GEMMs = batch slices of a batched rhs (1 when the rhs is a
+  /// matrix or vector: the lhs batch dims are flattened into M).
+  /// Conv2D: GEMMs = groups.
+  uint32_t numGemms = 1;
+  /// Per GEMM: rows, columns, reduction.
+  uint32_t m = 0, n = 0, k = 0;
+};
+
+struct RegionProgram {
+  RegionShape shape;
+  GemmOp gemm; // one GEMM with its epilogue
+  /// Per epilogue operand: negated by the host (the region subtracts it).
+  std::vector<bool> operandNegated;
+  GemmPlan plan; // the GEMM mapping (the im2col GEMM for a conv2d)
+  /// For a conv2d, when the direct mapping (planConv, one program per
+  /// group, no im2col) is estimated faster than the im2col GEMM: it runs
+  /// instead of `plan`.
+  std::optional<ConvPlan> convPlan;
+  /// "im2col GEMM 2048x32x144, tiles ..." / "direct conv, tiles ...".
+  std::string describeMapping() const;
+  const Config &config() const {
+    return convPlan ? convPlan->config : plan.config;
+  }
+};
+
+/// The host tensors of one call, dense row-major: the matmul lhs / conv
+/// input and the rhs / weights (i8), one i32 tensor per epilogue operand,
+/// and the i8 result.
+struct RegionBuffers {
+  const int8_t *lhs = nullptr, *rhs = nullptr;
+  std::vector<const int32_t *> operands;
+  int8_t *result = nullptr;
+};
+
+/// What running regions added up to.
+struct RegionTotals {
+  RunStats stats;
+  uint64_t programs = 0;
+};
+
+/// Lays the buffers out for each GEMM (or group), runs its program on `sim`
+/// (whose configuration must be the plan's) and writes the result; adds
+/// every program's statistics to `totals`. A fault is an error naming it.
+llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
+                      const RegionBuffers &buffers, RegionTotals &totals,
+                      TraceWriter *trace = nullptr);
+
+/// `into += run`, field by field.
+void accumulateStats(RunStats &into, const RunStats &run);
+
+} // namespace tdl::accel
+
+#endif
