@@ -55,6 +55,71 @@ static cl::opt<bool>
                              "its binary form) before running it"),
                     cl::sub(SimCommand));
 
+/// Encodes and runs one program, then prints its buffers and statistics.
+/// False after reporting a fault.
+static bool runProgram(Session &session, unsigned buffer,
+                       const accel::AsmProgram &program,
+                       const accel::Config &config, accel::TraceWriter *trace,
+                       uint64_t &cycles) {
+  auto locOf = [&](uint64_t index) {
+    return index < program.insnLocs.size()
+               ? program.insnLocs[index]
+               : session.sources.getBufferStart(buffer);
+  };
+  if (program.insns.empty()) { // no instruction to name, unlike a fault
+    session.diags.report(diag::AccelEmptyProgram,
+                         program.name.empty()
+                             ? session.sources.getBufferStart(buffer)
+                             : program.loc);
+    return false;
+  }
+  // Run the binary form, so what runs is exactly what the encoding holds.
+  std::vector<accel::InsnWord> words;
+  for (size_t i = 0; i < program.insns.size(); ++i) {
+    llvm::Expected<accel::InsnWord> word = accel::encode(program.insns[i]);
+    if (!word) {
+      std::string why = llvm::toString(word.takeError());
+      session.diags.report(diag::AccelFault, locOf(i), int64_t(i), why);
+      return false;
+    }
+    words.push_back(*word);
+  }
+  if (simPrintProgram) {
+    llvm::Expected<std::string> text = accel::disassemble(words);
+    if (!text) {
+      std::string why = llvm::toString(text.takeError());
+      session.diags.report(diag::AccelFault, locOf(0), 0, why);
+      return false;
+    }
+    llvm::outs() << *text;
+  }
+
+  accel::Dram dram;
+  program.loadInto(dram, config);
+  accel::Simulator simulator(config);
+  simulator.setCycleBudget(simMaxCycles);
+  accel::RunResult result = simulator.runBinary(words, dram, trace);
+  cycles += result.stats.cycles;
+  if (result.fault) {
+    session.diags.report(diag::AccelFault, locOf(result.fault->insnIndex),
+                         int64_t(result.fault->insnIndex),
+                         result.fault->message + " [" +
+                             accel::faultKindName(result.fault->kind).str() +
+                             "]");
+    return false;
+  }
+
+  for (const accel::PrintRequest &request : program.prints) {
+    const accel::AsmBuffer &b = program.buffers[request.buffer];
+    accel::printTensor(llvm::outs(), b.dtype, request.shape,
+                       dram.data(b.address));
+    llvm::outs() << '\n';
+  }
+  if (simStats)
+    accel::printStats(llvm::outs(), result.stats, config);
+  return true;
+}
+
 int runSimVerb() {
   CompilerStage stage("accelerator simulation");
   int status = ExitOk;
@@ -69,71 +134,28 @@ int runSimVerb() {
   warnCompileOnlyOptions(session, SimCommand, "tdlc sim");
   if (session.diags.hasErrors()) // -Werror
     return session.finish();
-  std::optional<accel::AsmProgram> program =
-      accel::assemble(*buffer, session.diags, *config);
-  if (!program)
+  std::optional<std::vector<accel::AsmProgram>> programs =
+      accel::assemblePrograms(*buffer, session.diags, *config);
+  if (!programs)
     return session.finish();
-
-  auto locOf = [&](uint64_t index) {
-    return index < program->insnLocs.size()
-               ? program->insnLocs[index]
-               : session.sources.getBufferStart(*buffer);
-  };
-  if (program->insns.empty()) { // no instruction to name, unlike a fault
-    session.diags.report(diag::AccelEmptyProgram,
-                         session.sources.getBufferStart(*buffer));
-    return session.finish();
-  }
-  // Run the binary form, so what runs is exactly what the encoding holds.
-  std::vector<accel::InsnWord> words;
-  for (size_t i = 0; i < program->insns.size(); ++i) {
-    llvm::Expected<accel::InsnWord> word = accel::encode(program->insns[i]);
-    if (!word) {
-      std::string why = llvm::toString(word.takeError());
-      session.diags.report(diag::AccelFault, locOf(i), int64_t(i), why);
-      return session.finish();
-    }
-    words.push_back(*word);
-  }
-  if (simPrintProgram) {
-    llvm::Expected<std::string> text = accel::disassemble(words);
-    if (!text) {
-      std::string why = llvm::toString(text.takeError());
-      session.diags.report(diag::AccelFault, locOf(0), 0, why);
-      return session.finish();
-    }
-    llvm::outs() << *text;
-  }
-
-  accel::Dram dram;
-  program->loadInto(dram, *config);
-  accel::Simulator simulator(*config);
-  simulator.setCycleBudget(simMaxCycles);
   std::optional<accel::TraceWriter> trace;
   if (!simTrace.empty())
     trace.emplace(*config);
-  accel::RunResult result =
-      simulator.runBinary(words, dram, trace ? &*trace : nullptr);
+  // Several programs (`program NAME`) run one after the other, each on a
+  // fresh DRAM; their output is headed by the program's name.
+  uint64_t cycles = 0;
+  for (const accel::AsmProgram &program : *programs) {
+    if (programs->size() > 1)
+      llvm::outs() << "== program " << program.name << " ==\n";
+    if (trace)
+      trace->setCycleOffset(cycles);
+    if (!runProgram(session, *buffer, program, *config,
+                    trace ? &*trace : nullptr, cycles))
+      break; // the fault is reported
+  }
   if (trace && !writeOutputFile(
                    simTrace, [&](llvm::raw_ostream &os) { trace->write(os); }))
     return ExitUsageOrIOError;
-  if (result.fault) {
-    session.diags.report(diag::AccelFault, locOf(result.fault->insnIndex),
-                         int64_t(result.fault->insnIndex),
-                         result.fault->message + " [" +
-                             accel::faultKindName(result.fault->kind).str() +
-                             "]");
-    return session.finish();
-  }
-
-  for (const accel::PrintRequest &request : program->prints) {
-    const accel::AsmBuffer &b = program->buffers[request.buffer];
-    accel::printTensor(llvm::outs(), b.dtype, request.shape,
-                       dram.data(b.address));
-    llvm::outs() << '\n';
-  }
-  if (simStats)
-    accel::printStats(llvm::outs(), result.stats, *config);
   return session.finish();
 }
 

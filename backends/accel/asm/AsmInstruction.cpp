@@ -257,7 +257,7 @@ bool Parser::parseInstruction() {
         elem = config.accElemBytes();
       else
         elem = Config::uopElemBytes();
-      address += int64_t(program.buffers[b->second].address / elem);
+      address += int64_t(program().buffers[b->second].address / elem);
     }
     if (!checkRange("dram_base", address, 0, int64_t(maxValue(width::DramBase)),
                     f.range))
@@ -321,8 +321,8 @@ bool Parser::parseInstruction() {
       return false;
     }
   }
-  program.insns.push_back(insn);
-  program.insnLocs.push_back(opTok.loc());
+  program().insns.push_back(insn);
+  program().insnLocs.push_back(opTok.loc());
   return true;
 }
 

@@ -39,8 +39,8 @@ struct Field {
 inline bool isStatementKeyword(const AsmToken &t) {
   return t.kind == AsmToken::Ident &&
          llvm::StringSwitch<bool>(t.text)
-             .Cases("buffer", "uops", "print", "LOAD", "STORE", "GEMM", "ALU",
-                    "FINISH", true)
+             .Cases("program", "buffer", "uops", "print", "LOAD", "STORE",
+                    "GEMM", "ALU", "FINISH", true)
              .Default(false);
 }
 
@@ -52,10 +52,11 @@ public:
     baseDir = llvm::sys::path::parent_path(
                   diags.getSourceManager().getBufferName(bufferId))
                   .str();
+    programs.emplace_back();
     advance();
   }
 
-  std::optional<AsmProgram> run() {
+  std::optional<std::vector<AsmProgram>> run() {
     unsigned errorsBefore = diags.getErrorCount();
     while (tok.kind != AsmToken::Eof && !diags.hasReachedErrorLimit()) {
       const char *start = tok.text.data();
@@ -64,7 +65,7 @@ public:
     }
     if (diags.getErrorCount() != errorsBefore)
       return std::nullopt;
-    return std::move(program);
+    return std::move(programs);
   }
 
 private:
@@ -118,6 +119,7 @@ private:
   }
 
   bool parseStatement();
+  bool parseProgram();
   bool parseBuffer();
   bool parseUops();
   bool parsePrint();
@@ -134,11 +136,14 @@ private:
   DiagnosticEngine &diags;
   const Config &config;
   std::string baseDir;
-  AsmProgram program;
+  /// Every program so far; the last one is being assembled.
+  std::vector<AsmProgram> programs;
+  AsmProgram &program() { return programs.back(); }
   llvm::StringMap<size_t> bufferIndex;
   /// Buffers whose declaration failed: uses stay quiet (no cascade).
   llvm::StringSet<> brokenBuffers;
   uint64_t nextAddress = 0;
+  uint64_t fileBytes = 0; // of every program's buffers
   const char *prevEnd = nullptr;
 };
 

@@ -45,6 +45,8 @@ void AsmProgram::loadInto(Dram &dram, const Config &config) const {
 namespace detail {
 
 bool Parser::parseStatement() {
+  if (tok.isIdent("program"))
+    return parseProgram();
   if (tok.isIdent("buffer"))
     return parseBuffer();
   if (tok.isIdent("uops"))
@@ -61,13 +63,34 @@ bool Parser::parseStatement() {
   return fail("an instruction or directive");
 }
 
+/// `program NAME`: what follows is a new program, with buffers of its own.
+bool Parser::parseProgram() {
+  SourceLoc loc = tok.loc();
+  advance(); // program
+  if (tok.kind != AsmToken::Ident || isStatementKeyword(tok))
+    return fail("a program name");
+  const AsmProgram &current = program();
+  bool unused = current.name.empty() && current.insns.empty() &&
+                current.buffers.empty() && current.prints.empty();
+  if (!unused)
+    programs.emplace_back();
+  program().name = tok.text.str();
+  program().loc = loc;
+  bufferIndex.clear();
+  brokenBuffers.clear();
+  nextAddress = 0;
+  advance();
+  return true;
+}
+
 size_t Parser::addBuffer(AsmBuffer b) {
   brokenBuffers.erase(b.name);
   b.address = llvm::alignTo(nextAddress, config.maxElemBytes());
   nextAddress = b.address + b.data.size();
-  bufferIndex[b.name] = program.buffers.size();
-  program.buffers.push_back(std::move(b));
-  return program.buffers.size() - 1;
+  fileBytes += b.data.size();
+  bufferIndex[b.name] = program().buffers.size();
+  program().buffers.push_back(std::move(b));
+  return program().buffers.size() - 1;
 }
 
 bool Parser::parseShape(std::vector<uint64_t> &shape) {
@@ -228,9 +251,12 @@ bool Parser::parseBuffer() {
     bytes = d > MaxBufferBytes ? MaxBufferBytes + 1
                                : std::min(bytes * d, MaxBufferBytes + 1);
   }
+  // The DRAM limit holds per program and, for the assembler's memory, over
+  // all programs of the file together.
   if (bytes > MaxBufferBytes ||
       llvm::alignTo(nextAddress, config.maxElemBytes()) + bytes >
-          MaxDramBytes) {
+          MaxDramBytes ||
+      fileBytes + bytes > MaxDramBytes) {
     diags.report(diag::AsmBufferTooLarge, b.loc, b.name,
                  int64_t(MaxBufferBytes), int64_t(MaxDramBytes));
     return false;
@@ -306,7 +332,7 @@ bool Parser::parsePrint() {
                    std::string_view(tok.text));
     return false;
   }
-  PrintRequest request{it->second, program.buffers[it->second].shape};
+  PrintRequest request{it->second, program().buffers[it->second].shape};
   SourceRange nameRange = tok.range();
   advance();
   if (tok.isIdent("as")) {
@@ -318,14 +344,14 @@ bool Parser::parsePrint() {
     for (uint64_t d : request.shape)
       n = d > MaxBufferBytes || n * d > MaxBufferBytes ? MaxBufferBytes + 1
                                                        : n * d;
-    const AsmBuffer &b = program.buffers[request.buffer];
+    const AsmBuffer &b = program().buffers[request.buffer];
     if (n != b.numElements()) {
       diags.report(diag::AsmPrintShapeMismatch, nameRange, b.name, int64_t(n),
                    int64_t(b.numElements()));
       return false;
     }
   }
-  program.prints.push_back(std::move(request));
+  program().prints.push_back(std::move(request));
   return true;
 }
 
@@ -333,9 +359,24 @@ bool Parser::parsePrint() {
 
 } // namespace detail
 
+std::optional<std::vector<AsmProgram>> assemblePrograms(unsigned bufferId,
+                                                        DiagnosticEngine &diags,
+                                                        const Config &config) {
+  return detail::Parser(bufferId, diags, config).run();
+}
+
 std::optional<AsmProgram> assemble(unsigned bufferId, DiagnosticEngine &diags,
                                    const Config &config) {
-  return detail::Parser(bufferId, diags, config).run();
+  std::optional<std::vector<AsmProgram>> programs =
+      assemblePrograms(bufferId, diags, config);
+  if (!programs)
+    return std::nullopt;
+  if (programs->size() > 1) {
+    diags.report(diag::AsmSeveralPrograms, (*programs)[1].loc,
+                 int64_t(programs->size()));
+    return std::nullopt;
+  }
+  return std::move(programs->front());
 }
 
 } // namespace tdl::accel

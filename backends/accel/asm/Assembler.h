@@ -40,6 +40,9 @@ struct PrintRequest {
 };
 
 struct AsmProgram {
+  /// `program NAME` (empty for the statements before the first one).
+  std::string name;
+  SourceLoc loc;
   std::vector<Instruction> insns;
   std::vector<SourceLoc> insnLocs; // parallel to insns
   std::vector<AsmBuffer> buffers;
@@ -52,9 +55,18 @@ struct AsmProgram {
 
 /// Assembles buffer `bufferId` of `diags`' source manager. Relative data file
 /// paths are resolved against the directory of that buffer's name. Returns
-/// nullopt after reporting errors.
+/// nullopt after reporting errors. A file of several programs (`program`
+/// statements) is an error here.
 std::optional<AsmProgram> assemble(unsigned bufferId, DiagnosticEngine &diags,
                                    const Config &config);
+
+/// The same for a file that may hold several programs: each `program NAME`
+/// statement starts a new one, with its own buffers (names may repeat
+/// across programs) and DRAM from address 0. Statements before the first
+/// `program` form an unnamed program.
+std::optional<std::vector<AsmProgram>> assemblePrograms(unsigned bufferId,
+                                                        DiagnosticEngine &diags,
+                                                        const Config &config);
 
 } // namespace tdl::accel
 

@@ -25,6 +25,8 @@ void printAcceleratorPrograms(
       os << fmt::format("# mapped as a direct conv: the im2col GEMM would "
                         "take {} cycles per group\n",
                         r.plan.estimate.cycles);
+    // Each region is a program of its own: `tdlc sim` runs the file as is.
+    os << "program " << r.function << "\n";
     if (r.convPlan)
       printConvPlanAsm(os, *r.convPlan, r.function);
     else
