@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lang/ASTDumper.h"
+#include "lang/ASTVisit.h"
 
 #include "basic/SourceManager.h"
 
@@ -223,211 +224,24 @@ void Dumper::payload(const Node *n) {
 }
 
 void Dumper::children(const Node *n) {
-  switch (n->getKind()) {
-  case NodeKind::Module:
-    for (const Decl *d : llvm::cast<Module>(n)->getDecls())
-      dump(d);
-    return;
-  case NodeKind::ConstDecl: {
-    auto *d = llvm::cast<ConstDecl>(n);
-    if (d->getDeclaredType())
-      dump(d->getDeclaredType(), "type");
-    dump(d->getInit());
-    return;
+  // An attribute is not a node: print it as a pseudo-node holding its
+  // arguments, before the declaration's other children.
+  llvm::ArrayRef<Attribute> attrs;
+  if (auto *f = llvm::dyn_cast<FuncDecl>(n))
+    attrs = f->getAttributes();
+  else if (auto *d = llvm::dyn_cast<DerivedFuncDecl>(n))
+    attrs = d->getAttributes();
+  for (const Attribute &a : attrs) {
+    line({});
+    os << "Attribute @" << a.name.name << '\n';
+    ++indent;
+    args(a.args);
+    --indent;
   }
-  case NodeKind::StructDecl: {
-    auto *d = llvm::cast<StructDecl>(n);
-    for (const GenericParamDecl *g : d->getGenericParams())
-      dump(g);
-    for (const FieldDecl *f : d->getFields())
-      dump(f);
-    return;
-  }
-  case NodeKind::FieldDecl:
-    dump(llvm::cast<FieldDecl>(n)->getFieldType());
-    return;
-  case NodeKind::FuncDecl: {
-    auto *d = llvm::cast<FuncDecl>(n);
-    for (const Attribute &a : d->getAttributes()) {
-      line({});
-      os << "Attribute @" << a.name.name << '\n';
-      ++indent;
-      args(a.args);
-      --indent;
-    }
-    for (const GenericParamDecl *g : d->getGenericParams())
-      dump(g);
-    for (const ParamDecl *p : d->getParams())
-      dump(p);
-    if (d->getResultType())
-      dump(d->getResultType(), "result");
-    dump(d->getBody());
-    return;
-  }
-  case NodeKind::DerivedFuncDecl: {
-    auto *d = llvm::cast<DerivedFuncDecl>(n);
-    for (const Attribute &a : d->getAttributes()) {
-      line({});
-      os << "Attribute @" << a.name.name << '\n';
-      ++indent;
-      args(a.args);
-      --indent;
-    }
-    dump(d->getDefinition());
-    return;
-  }
-  case NodeKind::ParamDecl: {
-    auto *d = llvm::cast<ParamDecl>(n);
-    dump(d->getParamType());
-    if (d->getDefault())
-      dump(d->getDefault(), "default");
-    return;
-  }
-  case NodeKind::BlockStmt: {
-    auto *s = llvm::cast<BlockStmt>(n);
-    for (const Stmt *c : s->getStmts())
-      dump(c);
-    if (s->getValue())
-      dump(s->getValue(), "value");
-    return;
-  }
-  case NodeKind::LetStmt: {
-    auto *s = llvm::cast<LetStmt>(n);
-    dump(s->getPattern());
-    if (s->getDeclaredType())
-      dump(s->getDeclaredType(), "type");
-    dump(s->getInit());
-    return;
-  }
-  case NodeKind::AssignStmt:
-    dump(llvm::cast<AssignStmt>(n)->getTarget());
-    dump(llvm::cast<AssignStmt>(n)->getValue());
-    return;
-  case NodeKind::IfStmt: {
-    auto *s = llvm::cast<IfStmt>(n);
-    dump(s->getCond());
-    dump(s->getThen());
-    if (s->getElse())
-      dump(s->getElse(), "else");
-    return;
-  }
-  case NodeKind::ForStmt: {
-    auto *s = llvm::cast<ForStmt>(n);
-    dump(s->getIndexVar());
-    dump(s->getLo());
-    dump(s->getHi());
-    dump(s->getBody());
-    return;
-  }
-  case NodeKind::WhileStmt:
-    dump(llvm::cast<WhileStmt>(n)->getCond());
-    dump(llvm::cast<WhileStmt>(n)->getBody());
-    return;
-  case NodeKind::ReturnStmt:
-    if (auto *v = llvm::cast<ReturnStmt>(n)->getValue())
-      dump(v);
-    return;
-  case NodeKind::PrintStmt:
-    args(llvm::cast<PrintStmt>(n)->getArgs());
-    return;
-  case NodeKind::ExprStmt:
-    dump(llvm::cast<ExprStmt>(n)->getExpr());
-    return;
-  case NodeKind::NamePattern:
-    dump(llvm::cast<NamePattern>(n)->getVar());
-    return;
-  case NodeKind::TuplePattern:
-    for (const Pattern *p : llvm::cast<TuplePattern>(n)->getElements())
-      dump(p);
-    return;
-  case NodeKind::TensorLiteralExpr:
-    for (const Expr *e : llvm::cast<TensorLiteralExpr>(n)->getElements())
-      dump(e);
-    return;
-  case NodeKind::CallExpr:
-    dump(llvm::cast<CallExpr>(n)->getCallee());
-    args(llvm::cast<CallExpr>(n)->getArgs());
-    return;
-  case NodeKind::InstantiateExpr: {
-    auto *e = llvm::cast<InstantiateExpr>(n);
-    dump(e->getBase());
-    for (const TypeExpr *t : e->getGenericArgs())
-      dump(t);
-    return;
-  }
-  case NodeKind::IndexExpr: {
-    auto *e = llvm::cast<IndexExpr>(n);
-    dump(e->getBase());
-    for (const Expr *i : e->getIndices())
-      dump(i);
-    return;
-  }
-  case NodeKind::SliceExpr: {
-    auto *e = llvm::cast<SliceExpr>(n);
-    if (e->getLo())
-      dump(e->getLo(), "lo");
-    if (e->getHi())
-      dump(e->getHi(), "hi");
-    return;
-  }
-  case NodeKind::FieldExpr:
-    dump(llvm::cast<FieldExpr>(n)->getBase());
-    return;
-  case NodeKind::UnaryExpr:
-    dump(llvm::cast<UnaryExpr>(n)->getOperand());
-    return;
-  case NodeKind::BinaryExpr:
-    dump(llvm::cast<BinaryExpr>(n)->getLHS());
-    dump(llvm::cast<BinaryExpr>(n)->getRHS());
-    return;
-  case NodeKind::CastExpr:
-    dump(llvm::cast<CastExpr>(n)->getOperand());
-    dump(llvm::cast<CastExpr>(n)->getTarget());
-    return;
-  case NodeKind::IfExpr: {
-    auto *e = llvm::cast<IfExpr>(n);
-    dump(e->getCond());
-    dump(e->getThen());
-    dump(e->getElse(), "else");
-    return;
-  }
-  case NodeKind::TupleExpr:
-    for (const Expr *e : llvm::cast<TupleExpr>(n)->getElements())
-      dump(e);
-    return;
-  case NodeKind::StructLiteralExpr: {
-    auto *e = llvm::cast<StructLiteralExpr>(n);
-    dump(e->getStructType());
-    for (const FieldInit &f : e->getFields())
-      dump(f.value, f.name.name);
-    return;
-  }
-  case NodeKind::NamedTypeExpr:
-    for (const TypeExpr *t : llvm::cast<NamedTypeExpr>(n)->getGenericArgs())
-      dump(t);
-    return;
-  case NodeKind::TensorTypeExpr: {
-    auto *t = llvm::cast<TensorTypeExpr>(n);
-    dump(t->getElement());
-    for (const TypeExpr *d : t->getDims())
-      dump(d);
-    return;
-  }
-  case NodeKind::TupleTypeExpr:
-    for (const TypeExpr *t : llvm::cast<TupleTypeExpr>(n)->getElements())
-      dump(t);
-    return;
-  case NodeKind::DimListExpr:
-    for (const TypeExpr *t : llvm::cast<DimListExpr>(n)->getDims())
-      dump(t);
-    return;
-  case NodeKind::DimBinaryExpr:
-    dump(llvm::cast<DimBinaryExpr>(n)->getLHS());
-    dump(llvm::cast<DimBinaryExpr>(n)->getRHS());
-    return;
-  default:
-    return; // leaves
-  }
+  forEachChild(n, [&](const Node *c, const ChildInfo &info) {
+    if (!info.attribute)
+      dump(c, info.label);
+  });
 }
 
 } // namespace

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/SemaImpl.h"
 
+#include "lang/ASTVisit.h"
+
 #include "llvm/ADT/StringSet.h"
 
 namespace tdl::sema {
@@ -28,9 +30,8 @@ public:
   void block(const ast::BlockStmt *b) {
     scopes.emplace_back();
     for (const ast::Stmt *st : b->getStmts())
-      stmt(st);
-    if (b->getValue())
-      expr(b->getValue());
+      visit(st);
+    visit(b->getValue());
     scopes.pop_back();
   }
 
@@ -51,140 +52,64 @@ private:
     return n == "rank" || n == "prod";
   }
 
-  void pattern(const ast::Pattern *p) {
-    if (auto *n = llvm::dyn_cast<ast::NamePattern>(p))
-      scopes.back().insert(n->getVar()->getName().name);
-    else if (auto *t = llvm::dyn_cast<ast::TuplePattern>(p))
-      for (const ast::Pattern *e : t->getElements())
-        pattern(e);
+  /// Binds the variables of a pattern.
+  void pattern(const ast::Node *p) {
+    if (auto *v = llvm::dyn_cast<ast::VarDecl>(p))
+      scopes.back().insert(v->getName().name);
+    else
+      ast::forEachChild(p, [&](const ast::Node *c) {
+        if (c)
+          pattern(c);
+      });
   }
 
-  void stmt(const ast::Stmt *st) {
-    if (!st)
+  /// Statements and expressions; type syntax is not checked here.
+  void visit(const ast::Node *n) {
+    if (!n)
       return;
-    switch (st->getKind()) {
+    switch (n->getKind()) {
     case ast::NodeKind::BlockStmt:
-      block(llvm::cast<ast::BlockStmt>(st));
-      break;
+      block(llvm::cast<ast::BlockStmt>(n));
+      return;
     case ast::NodeKind::LetStmt:
-      expr(llvm::cast<ast::LetStmt>(st)->getInit());
-      pattern(llvm::cast<ast::LetStmt>(st)->getPattern());
-      break;
-    case ast::NodeKind::AssignStmt:
-      expr(llvm::cast<ast::AssignStmt>(st)->getTarget());
-      expr(llvm::cast<ast::AssignStmt>(st)->getValue());
-      break;
-    case ast::NodeKind::IfStmt: {
-      auto *i = llvm::cast<ast::IfStmt>(st);
-      expr(i->getCond());
-      block(i->getThen());
-      stmt(i->getElse());
-      break;
-    }
+      // The pattern's names are in scope after the initializer.
+      visit(llvm::cast<ast::LetStmt>(n)->getInit());
+      pattern(llvm::cast<ast::LetStmt>(n)->getPattern());
+      return;
     case ast::NodeKind::ForStmt: {
-      auto *fs = llvm::cast<ast::ForStmt>(st);
-      expr(fs->getLo());
-      expr(fs->getHi());
+      auto *fs = llvm::cast<ast::ForStmt>(n);
+      visit(fs->getLo());
+      visit(fs->getHi());
       scopes.emplace_back();
       scopes.back().insert(fs->getIndexVar()->getName().name);
       block(fs->getBody());
       scopes.pop_back();
-      break;
-    }
-    case ast::NodeKind::WhileStmt:
-      expr(llvm::cast<ast::WhileStmt>(st)->getCond());
-      block(llvm::cast<ast::WhileStmt>(st)->getBody());
-      break;
-    case ast::NodeKind::ReturnStmt:
-      expr(llvm::cast<ast::ReturnStmt>(st)->getValue());
-      break;
-    case ast::NodeKind::PrintStmt:
-      for (const ast::Argument &a : llvm::cast<ast::PrintStmt>(st)->getArgs())
-        expr(a.value);
-      break;
-    case ast::NodeKind::ExprStmt:
-      expr(llvm::cast<ast::ExprStmt>(st)->getExpr());
-      break;
-    default:
-      break;
-    }
-  }
-
-  void expr(const ast::Expr *e) {
-    if (!e)
       return;
-    switch (e->getKind()) {
+    }
     case ast::NodeKind::NameExpr: {
-      auto *n = llvm::cast<ast::NameExpr>(e);
-      if (!known(n->getName())) {
+      auto *ne = llvm::cast<ast::NameExpr>(n);
+      if (!known(ne->getName())) {
         std::vector<llvm::StringRef> names;
         for (auto &sc : scopes)
           for (auto &k : sc)
             names.push_back(k.getKey());
         s.collectTopLevelNames(mi, names);
-        s.reportUnknown(n->getIdent(), names);
+        s.reportUnknown(ne->getIdent(), names);
       }
-      break;
+      return;
     }
-    case ast::NodeKind::TensorLiteralExpr:
-      for (const ast::Expr *x :
-           llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
-        expr(x);
-      break;
     case ast::NodeKind::PackSpliceExpr: {
-      const ast::Ident &pack = llvm::cast<ast::PackSpliceExpr>(e)->getPack();
+      const ast::Ident &pack = llvm::cast<ast::PackSpliceExpr>(n)->getPack();
       if (!known(pack.name))
         s.reportUnknown(pack, {});
-      break;
+      return;
     }
-    case ast::NodeKind::CallExpr:
-      expr(llvm::cast<ast::CallExpr>(e)->getCallee());
-      for (const ast::Argument &a : llvm::cast<ast::CallExpr>(e)->getArgs())
-        expr(a.value);
-      break;
-    case ast::NodeKind::InstantiateExpr:
-      expr(llvm::cast<ast::InstantiateExpr>(e)->getBase());
-      break;
-    case ast::NodeKind::IndexExpr:
-      expr(llvm::cast<ast::IndexExpr>(e)->getBase());
-      for (const ast::Expr *x : llvm::cast<ast::IndexExpr>(e)->getIndices())
-        expr(x);
-      break;
-    case ast::NodeKind::SliceExpr:
-      expr(llvm::cast<ast::SliceExpr>(e)->getLo());
-      expr(llvm::cast<ast::SliceExpr>(e)->getHi());
-      break;
-    case ast::NodeKind::FieldExpr:
-      expr(llvm::cast<ast::FieldExpr>(e)->getBase());
-      break;
-    case ast::NodeKind::UnaryExpr:
-      expr(llvm::cast<ast::UnaryExpr>(e)->getOperand());
-      break;
-    case ast::NodeKind::BinaryExpr:
-      expr(llvm::cast<ast::BinaryExpr>(e)->getLHS());
-      expr(llvm::cast<ast::BinaryExpr>(e)->getRHS());
-      break;
-    case ast::NodeKind::CastExpr:
-      expr(llvm::cast<ast::CastExpr>(e)->getOperand());
-      break;
-    case ast::NodeKind::IfExpr: {
-      auto *i = llvm::cast<ast::IfExpr>(e);
-      expr(i->getCond());
-      block(i->getThen());
-      block(i->getElse());
-      break;
-    }
-    case ast::NodeKind::TupleExpr:
-      for (const ast::Expr *x : llvm::cast<ast::TupleExpr>(e)->getElements())
-        expr(x);
-      break;
-    case ast::NodeKind::StructLiteralExpr:
-      for (const ast::FieldInit &fi :
-           llvm::cast<ast::StructLiteralExpr>(e)->getFields())
-        expr(fi.value);
-      break;
     default:
-      break;
+      ast::forEachChild(n, [&](const ast::Node *c) {
+        if (llvm::isa_and_nonnull<ast::Stmt, ast::Expr>(c))
+          visit(c);
+      });
+      return;
     }
   }
 

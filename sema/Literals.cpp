@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/FunctionChecker.h"
 
+#include "lang/ASTVisit.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -67,19 +69,16 @@ void FunctionChecker::finalize(const ast::Expr *e, Elem elem, bool checkRange) {
   setType(e, types.withElem(t, elem));
   switch (e->getKind()) {
   case ast::NodeKind::UnaryExpr:
-    finalize(llvm::cast<ast::UnaryExpr>(e)->getOperand(), elem, false);
-    break;
-  case ast::NodeKind::BinaryExpr: {
-    auto *b = llvm::cast<ast::BinaryExpr>(e);
-    finalize(b->getLHS(), elem, false);
-    finalize(b->getRHS(), elem, false);
+  case ast::NodeKind::BinaryExpr:
+  case ast::NodeKind::TensorLiteralExpr: {
+    // The operands of an operator were range-checked as the folded whole;
+    // each element of a literal list is checked on its own.
+    bool checkElems = llvm::isa<ast::TensorLiteralExpr>(e);
+    ast::forEachChild(e, [&](const ast::Node *c) {
+      finalize(llvm::cast<ast::Expr>(c), elem, checkElems);
+    });
     break;
   }
-  case ast::NodeKind::TensorLiteralExpr:
-    for (const ast::Expr *x :
-         llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
-      finalize(x, elem, true);
-    break;
   case ast::NodeKind::CallExpr: {
     // `exp(-4.0)`: an elementwise builtin of untyped operands.
     auto it = instance.calls.find(llvm::cast<ast::CallExpr>(e));

@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/Sema.h"
 
+#include "lang/ASTVisit.h"
+
 #include <fmt/format.h>
 
 namespace tdl::sema {
@@ -80,14 +82,6 @@ private:
        << "\n";
   }
 
-  void pattern(const ast::Pattern *p) {
-    if (auto *n = llvm::dyn_cast<ast::NamePattern>(p))
-      return var(n->getVar());
-    if (auto *t = llvm::dyn_cast<ast::TuplePattern>(p))
-      for (const ast::Pattern *e : t->getElements())
-        pattern(e);
-  }
-
   void stmt(const ast::Stmt *s) {
     if (!s)
       return;
@@ -97,57 +91,23 @@ private:
       os << (l->isVar() ? " var" : " let");
     os << "\n";
     ++indent;
-    switch (s->getKind()) {
-    case ast::NodeKind::BlockStmt: {
-      auto *b = llvm::cast<ast::BlockStmt>(s);
-      for (const ast::Stmt *x : b->getStmts())
-        stmt(x);
-      if (b->getValue())
-        expr(b->getValue());
-      break;
-    }
-    case ast::NodeKind::LetStmt:
-      pattern(llvm::cast<ast::LetStmt>(s)->getPattern());
-      expr(llvm::cast<ast::LetStmt>(s)->getInit());
-      break;
-    case ast::NodeKind::AssignStmt:
-      expr(llvm::cast<ast::AssignStmt>(s)->getTarget());
-      expr(llvm::cast<ast::AssignStmt>(s)->getValue());
-      break;
-    case ast::NodeKind::IfStmt: {
-      auto *i = llvm::cast<ast::IfStmt>(s);
-      expr(i->getCond());
-      stmt(i->getThen());
-      stmt(i->getElse());
-      break;
-    }
-    case ast::NodeKind::ForStmt: {
-      auto *f = llvm::cast<ast::ForStmt>(s);
-      var(f->getIndexVar());
-      expr(f->getLo());
-      expr(f->getHi());
-      stmt(f->getBody());
-      break;
-    }
-    case ast::NodeKind::WhileStmt:
-      expr(llvm::cast<ast::WhileStmt>(s)->getCond());
-      stmt(llvm::cast<ast::WhileStmt>(s)->getBody());
-      break;
-    case ast::NodeKind::ReturnStmt:
-      if (auto *v = llvm::cast<ast::ReturnStmt>(s)->getValue())
-        expr(v);
-      break;
-    case ast::NodeKind::PrintStmt:
-      for (const ast::Argument &a : llvm::cast<ast::PrintStmt>(s)->getArgs())
-        expr(a.value);
-      break;
-    case ast::NodeKind::ExprStmt:
-      expr(llvm::cast<ast::ExprStmt>(s)->getExpr());
-      break;
-    default:
-      break;
-    }
+    ast::forEachChild(s, [&](const ast::Node *c) { child(c); });
     --indent;
+  }
+
+  /// A child of a statement or expression: type syntax is not printed (the
+  /// types are on the expressions), patterns print their variables.
+  void child(const ast::Node *c) {
+    if (!c)
+      return;
+    if (auto *st = llvm::dyn_cast<ast::Stmt>(c))
+      stmt(st);
+    else if (auto *e = llvm::dyn_cast<ast::Expr>(c))
+      expr(e);
+    else if (llvm::isa<ast::Pattern>(c))
+      ast::forEachChild(c, [&](const ast::Node *x) { child(x); });
+    else if (auto *v = llvm::dyn_cast<ast::VarDecl>(c))
+      var(v);
   }
 
   void callInfo(const ast::CallExpr *c) {
@@ -273,63 +233,26 @@ private:
 
   void children(const ast::Expr *e) {
     switch (e->getKind()) {
-    case ast::NodeKind::TensorLiteralExpr:
-      for (const ast::Expr *x :
-           llvm::cast<ast::TensorLiteralExpr>(e)->getElements())
-        expr(x);
-      break;
     case ast::NodeKind::CallExpr: {
+      // A callee that is a plain name is shown by callInfo.
       auto *c = llvm::cast<ast::CallExpr>(e);
       if (!llvm::isa<ast::NameExpr>(c->getCallee()))
         expr(c->getCallee());
       for (const ast::Argument &a : c->getArgs())
         expr(a.value);
-      break;
+      return;
     }
-    case ast::NodeKind::IndexExpr: {
-      auto *i = llvm::cast<ast::IndexExpr>(e);
-      expr(i->getBase());
-      for (const ast::Expr *x : i->getIndices())
-        expr(x);
-      break;
-    }
-    case ast::NodeKind::SliceExpr:
-      expr(llvm::cast<ast::SliceExpr>(e)->getLo());
-      expr(llvm::cast<ast::SliceExpr>(e)->getHi());
-      break;
     case ast::NodeKind::FieldExpr:
+      // `nn.softmax`: the module name is not an expression of its own.
       if (inst->fields.lookup(llvm::cast<ast::FieldExpr>(e)).kind !=
           FieldAccess::Kind::Qualified)
         expr(llvm::cast<ast::FieldExpr>(e)->getBase());
-      break;
-    case ast::NodeKind::UnaryExpr:
-      expr(llvm::cast<ast::UnaryExpr>(e)->getOperand());
-      break;
-    case ast::NodeKind::BinaryExpr:
-      expr(llvm::cast<ast::BinaryExpr>(e)->getLHS());
-      expr(llvm::cast<ast::BinaryExpr>(e)->getRHS());
-      break;
-    case ast::NodeKind::CastExpr:
-      expr(llvm::cast<ast::CastExpr>(e)->getOperand());
-      break;
-    case ast::NodeKind::IfExpr: {
-      auto *i = llvm::cast<ast::IfExpr>(e);
-      expr(i->getCond());
-      stmt(i->getThen());
-      stmt(i->getElse());
-      break;
-    }
-    case ast::NodeKind::TupleExpr:
-      for (const ast::Expr *x : llvm::cast<ast::TupleExpr>(e)->getElements())
-        expr(x);
-      break;
-    case ast::NodeKind::StructLiteralExpr:
-      for (const ast::FieldInit &f :
-           llvm::cast<ast::StructLiteralExpr>(e)->getFields())
-        expr(f.value);
-      break;
+      return;
+    case ast::NodeKind::InstantiateExpr:
+      return; // the instance is the expression's type
     default:
-      break;
+      ast::forEachChild(e, [&](const ast::Node *c) { child(c); });
+      return;
     }
   }
 
