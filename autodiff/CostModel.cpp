@@ -1,5 +1,6 @@
 //===- CostModel.cpp ------------------------------------------------------===//
 #include "autodiff/CostModel.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/OpParams.h"
 
 #include <algorithm>
@@ -14,7 +15,9 @@ std::optional<int64_t> constantInt(Value *v) {
   Operation *def = v->getDefiningOp();
   if (!def || def->getOpcode() != Opcode::Constant)
     return std::nullopt;
-  return def->getAttrs().getInt("value");
+  if (const int64_t *i = OpAttrs(*def).value().getIf<int64_t>())
+    return *i;
+  return std::nullopt;
 }
 
 int64_t opFlops(const Operation &op) {
@@ -70,7 +73,7 @@ Cost opCost(const Module &m, const Operation &op, int64_t trips, int depth) {
   c.ops = 1;
   switch (op.getOpcode()) {
   case Opcode::Call: {
-    const Function *f = m.lookup(op.getAttrs().getSymbol("callee")->name);
+    const Function *f = m.lookup(ir::OpAttrs(op).callee());
     if (f && !f->isDerivedDeclaration() && depth < 64)
       c += regionCost(m, f->getBody(), trips, depth + 1);
     return c;

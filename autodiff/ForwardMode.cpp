@@ -18,6 +18,7 @@
 #include "autodiff/Activity.h"
 #include "autodiff/IRHelpers.h"
 #include "autodiff/Rules.h"
+#include "ssa_ir/OpAttrs.h"
 
 namespace tdl::ad {
 
@@ -81,7 +82,7 @@ bool ForwardEmitter::emitOp(Builder &b, Operation &op) {
   cloneOp(b, op, fwd);
   if (op.getOpcode() == Opcode::Get) {
     if (Value *t = tangent(op.getOperand(0)))
-      setTangent(op.getResult(0), b.get(t, *op.getAttrs().getInt("index")));
+      setTangent(op.getResult(0), b.get(t, ir::OpAttrs(op).index()));
     return true;
   }
   // Tapes (in derivative functions: forward over reverse): the tangent of
@@ -139,7 +140,7 @@ bool ForwardEmitter::emitOp(Builder &b, Operation &op) {
 
 bool ForwardEmitter::emitCall(Builder &b, Operation &op) {
   Module &m = ctx.getModule();
-  Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
+  Function *callee = m.lookup(ir::OpAttrs(op).callee());
   if (callee->isDerivedDeclaration() && !ctx.fill(*callee))
     return false;
   llvm::SmallVector<int64_t, 4> wrt;

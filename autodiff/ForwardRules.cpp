@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "autodiff/RuleHelpers.h"
 #include "autodiff/Rules.h"
+#include "ssa_ir/OpAttrs.h"
 
 namespace tdl::ad {
 
@@ -136,7 +137,7 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   case Opcode::ReduceProd: {
     if (!t0)
       return RuleStatus::Ok;
-    const IntArray &axes = *op.getAttrs().getIntArray("axes");
+    const IntArray &axes = ir::OpAttrs(op).axes();
     if (axes.empty()) {
       dy = t0;
       return RuleStatus::Ok;

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "autodiff/Linearity.h"
 #include "autodiff/IRHelpers.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/DenseSet.h"
 
@@ -31,7 +32,7 @@ bool isFloatTensor(const Type &t) {
 }
 
 bool isZeroConstant(const Operation &op) {
-  const Attribute *a = op.getAttr("value");
+  const Attribute *a = ir::OpAttrs(op).valueIf();
   if (!a)
     return false;
   if (auto *i = a->getIf<int64_t>())
@@ -92,7 +93,7 @@ private:
 };
 
 Function *Checker::calleeOf(Operation &call) {
-  const SymbolRef *sym = call.getAttrs().getSymbol("callee");
+  const SymbolRef *sym = ir::OpAttrs(call).calleeIf();
   Function *callee = sym ? module.lookup(sym->name) : nullptr;
   if (callee && callee->isDerivedDeclaration() && !fill(*callee))
     return nullptr;
@@ -308,9 +309,8 @@ std::optional<NonLinearity> Checker::checkOp(State &s, Operation &op) {
     if (!fr.bad)
       return std::nullopt;
     NonLinearity bad = *fr.bad;
-    bad.calls.insert(
-        bad.calls.begin(),
-        {op.getLoc().pos, op.getAttrs().getSymbol("callee")->name});
+    bad.calls.insert(bad.calls.begin(),
+                     {op.getLoc().pos, ir::OpAttrs(op).callee().str()});
     return bad;
   }
   default:

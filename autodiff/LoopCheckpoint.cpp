@@ -32,6 +32,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "autodiff/LoopCheckpoint.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include <cmath>
@@ -317,7 +318,7 @@ llvm::SmallVector<Value *, 8> Emitter::leaf(Builder &b, Value *lo, Value *hi,
 } // namespace
 
 int64_t loopBudget(const ADContext &ctx, const Operation &loop) {
-  if (std::optional<int64_t> b = loop.getAttrs().getInt("ad_memory"))
+  if (std::optional<int64_t> b = ir::OpAttrs(loop).adMemoryIf())
     return *b;
   return ctx.getOptions().loopMemory;
 }

@@ -2,6 +2,7 @@
 //---===//
 #include "autodiff/ReverseEmitter.h"
 #include "autodiff/Rules.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -95,7 +96,7 @@ bool ReverseEmitter::reverseOp(Builder &b, Operation &op) {
       return true;
     auto &elems = tupleAdj[t];
     elems.resize(t->getType().getElements().size(), nullptr);
-    int64_t i = *op.getAttrs().getInt("index");
+    int64_t i = ir::OpAttrs(op).index();
     elems[i] = addOrNull(b, elems[i], dys[0]);
     return true;
   }
@@ -163,7 +164,7 @@ bool ReverseEmitter::reverseCall(Builder &b, Operation &op) {
     return true;
   }
   Module &m = ctx.getModule();
-  Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
+  Function *callee = m.lookup(ir::OpAttrs(op).callee());
   if (callee->isDerivedDeclaration() && !ctx.fill(*callee))
     return false;
   llvm::SmallVector<Value *, 6> args, dys;

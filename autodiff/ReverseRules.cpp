@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "autodiff/RuleHelpers.h"
 #include "autodiff/Rules.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include <algorithm>
 
@@ -169,7 +170,7 @@ RuleStatus pullback(Builder &b, const PrimalView &p,
     return RuleStatus::Ok;
   }
   case Opcode::Concat: {
-    int64_t axis = *op.getAttrs().getInt("axis");
+    int64_t axis = ir::OpAttrs(op).axis();
     int64_t offset = 0;
     for (size_t i = 0; i < p.operands.size(); ++i) {
       llvm::ArrayRef<int64_t> s = p.operands[i]->getType().getShape();

@@ -34,6 +34,7 @@
 #include "autodiff/ADContext.h"
 #include "autodiff/Activity.h"
 #include "autodiff/IRHelpers.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -217,7 +218,7 @@ bool reachesLoop(Module &m, const Function &f, llvm::StringSet<> &seen) {
     if (op.getOpcode() == Opcode::For || op.getOpcode() == Opcode::While)
       found = true;
     else if (op.getOpcode() == Opcode::Call)
-      if (const Function *g = m.lookup(op.getAttrs().getSymbol("callee")->name))
+      if (const Function *g = m.lookup(ir::OpAttrs(op).callee()))
         found = !g->isDerivedDeclaration() && !g->isCheckpoint() &&
                 reachesLoop(m, *g, seen);
   });
@@ -234,7 +235,7 @@ bool isRecursive(Module &m, const Function &f) {
     walk(const_cast<Region &>(g->getBody()), [&](Operation &op) {
       if (op.getOpcode() != Opcode::Call)
         return;
-      llvm::StringRef name = op.getAttrs().getSymbol("callee")->name;
+      llvm::StringRef name = ir::OpAttrs(op).callee();
       if (name == f.getName())
         self = true;
       else if (const Function *h = m.lookup(name))
@@ -277,12 +278,12 @@ void inlineLoopCallees(Module &m, Region &body) {
     walk(body, [&](Operation &op) {
       if (op.getOpcode() != Opcode::Call)
         return;
-      Function *callee = m.lookup(op.getAttrs().getSymbol("callee")->name);
+      Function *callee = m.lookup(ir::OpAttrs(op).callee());
       if (callee && inlines(*callee))
         calls.push_back(&op);
     });
     for (Operation *call : calls) {
-      Function *callee = m.lookup(call->getAttrs().getSymbol("callee")->name);
+      Function *callee = m.lookup(ir::OpAttrs(*call).callee());
       Region &cbody = callee->getBody();
       ValueMap map;
       for (unsigned i = 0; i < cbody.getNumArguments(); ++i)
@@ -367,7 +368,7 @@ ADContext::makeSplitView(Function &base, llvm::ArrayRef<int64_t> wrt) {
   walk(body, [&](Operation &op) {
     if (fillFailed || op.getOpcode() != Opcode::Call)
       return;
-    Function *c = module.lookup(op.getAttrs().getSymbol("callee")->name);
+    Function *c = module.lookup(ir::OpAttrs(op).callee());
     if (c && c->isDerivedDeclaration() && !inProgress.count(c) && !fill(*c))
       fillFailed = true;
   });
@@ -422,8 +423,7 @@ ADContext::makeSplitView(Function &base, llvm::ArrayRef<int64_t> wrt) {
   }
 
   for (auto &[call, cw] : calls) {
-    Function *callee =
-        module.lookup(call->getAttrs().getSymbol("callee")->name);
+    Function *callee = module.lookup(ir::OpAttrs(*call).callee());
     // Only an error reported by this request aborts (earlier ones, from
     // other derived functions, do not).
     bool failedBefore = failed;

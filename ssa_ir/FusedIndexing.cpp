@@ -1,5 +1,6 @@
 //===- FusedIndexing.cpp - index maps inside a fused loop nest ------------===//
 #include "ssa_ir/FusedIndexing.h"
+#include "ssa_ir/OpAttrs.h"
 
 namespace tdl::ir {
 
@@ -58,22 +59,22 @@ IndexMap operandIndex(const Operation &op, unsigned i, const IndexMap &result) {
   llvm::ArrayRef<int64_t> xs = op.getOperand(i)->getType().getShape();
   switch (op.getOpcode()) {
   case Opcode::Broadcast: {
-    const IntArray &dims = *attrs.getIntArray("dims");
+    const IntArray &dims = OpAttrs(attrs).dims();
     IndexMap m(xs.size());
     for (size_t d = 0; d < xs.size(); ++d)
       m[d] = xs[d] == 1 ? DimIndex::constant(0) : result[dims[d]];
     return m;
   }
   case Opcode::Transpose: {
-    const IntArray &perm = *attrs.getIntArray("perm");
+    const IntArray &perm = OpAttrs(attrs).perm();
     IndexMap m(xs.size());
     for (size_t d = 0; d < perm.size(); ++d)
       m[perm[d]] = result[d];
     return m;
   }
   case Opcode::Slice: {
-    const IntArray &start = *attrs.getIntArray("start");
-    const IntArray &stride = *attrs.getIntArray("stride");
+    const IntArray &start = OpAttrs(attrs).start();
+    const IntArray &stride = OpAttrs(attrs).stride();
     IndexMap m = result;
     for (size_t d = 0; d < m.size(); ++d) {
       m[d].scale *= stride[d];
@@ -83,7 +84,7 @@ IndexMap operandIndex(const Operation &op, unsigned i, const IndexMap &result) {
   }
   case Opcode::Flip: {
     IndexMap m = result;
-    for (int64_t a : *attrs.getIntArray("axes")) {
+    for (int64_t a : OpAttrs(attrs).axes()) {
       m[a].scale = -m[a].scale;
       m[a].offset = xs[a] - 1 - m[a].offset;
     }
@@ -109,7 +110,7 @@ IndexMap operandIndex(const Operation &op, unsigned i, const IndexMap &result) {
 
 IndexMap reductionOperandIndex(const Operation &op, const IndexMap &result,
                                llvm::ArrayRef<DimIndex> reduced) {
-  const IntArray &axes = *op.getAttrs().getIntArray("axes");
+  const IntArray &axes = OpAttrs(op).axes();
   unsigned rank = op.getOperand(0)->getType().getRank();
   IndexMap m(rank);
   unsigned kept = 0, red = 0;
@@ -120,7 +121,7 @@ IndexMap reductionOperandIndex(const Operation &op, const IndexMap &result,
 }
 
 unsigned trailingReducedAxes(const Operation &reduce) {
-  const IntArray &axes = *reduce.getAttrs().getIntArray("axes");
+  const IntArray &axes = OpAttrs(reduce).axes();
   unsigned rank = reduce.getOperand(0)->getType().getRank();
   unsigned t = 0;
   while (t < rank && llvm::is_contained(axes, int64_t(rank - 1 - t)))

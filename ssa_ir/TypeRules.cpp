@@ -6,6 +6,7 @@
 // f32[4,5]".
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/OpParams.h"
 #include "ssa_ir/TypeRuleHelpers.h"
 
@@ -107,7 +108,7 @@ TypeRuleResult ruleSelect(const TypeRuleInput &in) {
 
 TypeRuleResult ruleCast(const TypeRuleInput &in) {
   CHECK(needTensors(in.operands));
-  std::optional<DType> to = in.attrs.getDType("dtype");
+  std::optional<DType> to = OpAttrs(in.attrs).dtypeIf();
   if (!to)
     return fail("needs a dtype attribute 'dtype'");
   return ok(in.operands[0].withDType(*to));
@@ -258,7 +259,7 @@ TypeRuleResult ruleConcat(const TypeRuleInput &in) {
   if (in.operands.empty())
     return fail("needs at least one operand");
   CHECK(needTensors(in.operands));
-  std::optional<int64_t> axis = in.attrs.getInt("axis");
+  std::optional<int64_t> axis = OpAttrs(in.attrs).axisIf();
   if (!axis)
     return fail("needs an int attribute 'axis'");
   const Type &first = in.operands[0];
@@ -340,7 +341,7 @@ TypeRuleResult ruleArgReduce(const TypeRuleInput &in) {
   const Type &x = in.operands[0];
   if (x.getDType() == DType::Bool)
     return fail("operand must be numbers, got " + x.str());
-  std::optional<int64_t> axis = in.attrs.getInt("axis");
+  std::optional<int64_t> axis = OpAttrs(in.attrs).axisIf();
   if (!axis)
     return fail("needs an int attribute 'axis'");
   if (*axis < 0 || *axis >= int64_t(x.getRank()))
@@ -359,8 +360,8 @@ TypeRuleResult ruleIota(const TypeRuleInput &in) {
   if (!err.empty())
     return fail(err);
   CHECK(checkShapeAttr(*shape));
-  std::optional<DType> dt = in.attrs.getDType("dtype");
-  std::optional<int64_t> axis = in.attrs.getInt("axis");
+  std::optional<DType> dt = OpAttrs(in.attrs).dtypeIf();
+  std::optional<int64_t> axis = OpAttrs(in.attrs).axisIf();
   if (!dt || *dt == DType::Bool)
     return fail("needs a numeric dtype attribute 'dtype'");
   if (!axis || *axis < 0 || *axis >= int64_t(shape->size()))
@@ -374,7 +375,7 @@ TypeRuleResult ruleConstant(const TypeRuleInput &in) {
   if (in.declaredResults.size() != 1 || !in.declaredResults[0].isTensor())
     return fail("needs one tensor result type");
   const Type &t = in.declaredResults[0];
-  const Attribute *v = in.attrs.get("value");
+  const Attribute *v = OpAttrs(in.attrs).valueIf();
   if (!v)
     return fail("needs a 'value' attribute");
   DType dt = t.getDType();
@@ -409,7 +410,7 @@ TypeRuleResult ruleRng(const TypeRuleInput &in) {
   if (!err.empty())
     return fail(err);
   CHECK(checkShapeAttr(*shape));
-  std::optional<DType> dt = in.attrs.getDType("dtype");
+  std::optional<DType> dt = OpAttrs(in.attrs).dtypeIf();
   if (!dt || !isFloat(*dt))
     return fail("needs a floating-point dtype attribute 'dtype'");
   return ok(Type::tensor(*dt, *shape));
@@ -425,7 +426,7 @@ TypeRuleResult ruleGet(const TypeRuleInput &in) {
   const Type &t = in.operands[0];
   if (!t.isTuple())
     return fail("operand must be a tuple, got " + t.str());
-  std::optional<int64_t> i = in.attrs.getInt("index");
+  std::optional<int64_t> i = OpAttrs(in.attrs).indexIf();
   if (!i)
     return fail("needs an int attribute 'index'");
   if (*i < 0 || *i >= int64_t(t.getElements().size()))
@@ -434,7 +435,7 @@ TypeRuleResult ruleGet(const TypeRuleInput &in) {
 }
 
 TypeRuleResult ruleCall(const TypeRuleInput &in) {
-  if (!in.attrs.getSymbol("callee"))
+  if (!OpAttrs(in.attrs).calleeIf())
     return fail("needs a symbol attribute 'callee'");
   return ok(in.declaredResults);
 }

@@ -6,6 +6,8 @@
 //  1. Ops: operand and result counts match the op table (unless variadic),
 //     and so does the region count; the op's type rule accepts the operand
 //     types and attributes, and the results have exactly the types it gives.
+//     Its attributes are the ones ssa_ir/OpAttrs.def lists for it, each of
+//     its kind, the Required ones present (checkOpAttrs).
 //  2. Dominance: an operand is a block argument of the op's region or of an
 //     enclosing region, or the result of an op that comes earlier in the
 //     op's region or in an enclosing region. (So: defined before use, never
@@ -28,6 +30,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/Verifier.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/Printer.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -200,7 +203,7 @@ void Verifier::verifyYield(const Operation &op, const Region &r,
 }
 
 void Verifier::verifyCall(const Operation &op) {
-  const SymbolRef *callee = op.getAttrs().getSymbol("callee");
+  const SymbolRef *callee = OpAttrs(op).calleeIf();
   if (!callee)
     return; // reported by the type rule
   const Function *f = module.lookup(callee->name);
@@ -245,6 +248,9 @@ void Verifier::verifyOp(const Operation &op) {
                                         op.getAttrs(), op.getResultTypes());
     if (!r.ok())
       fail(op, r.error);
+    else if (std::string e = checkOpAttrs(op.getOpcode(), op.getAttrs());
+             !e.empty())
+      fail(op, e);
     else if (!same(r.types, op.getResultTypes()))
       fail(op, fmt::format("result types {} differ from the inferred {}",
                            typeListToString(op.getResultTypes()),

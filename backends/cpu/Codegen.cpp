@@ -2,6 +2,7 @@
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/FunctionEmitter.h"
 #include "backends/cpu/RuntimeLinker.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/MDBuilder.h"
@@ -272,7 +273,7 @@ llvm::Error FunctionEmitter::emitOp(const ir::Operation &op) {
   }
   case ir::Opcode::Get: {
     const ir::Type &t = op.getOperand(0)->getType();
-    int64_t index = *op.getAttrs().getInt("index");
+    int64_t index = ir::OpAttrs(op).index();
     unsigned first = 0;
     for (int64_t i = 0; i < index; ++i) {
       llvm::SmallVector<ir::Type, 4> l;
@@ -293,7 +294,7 @@ llvm::Error FunctionEmitter::emitOp(const ir::Operation &op) {
 
 llvm::Error FunctionEmitter::emitCall(const ir::Operation &op) {
   const ir::Function *callee =
-      f.getParentModule()->lookup(op.getAttrs().getSymbol("callee")->name);
+      f.getParentModule()->lookup(ir::OpAttrs(op).callee());
   if (!callee || callee->isDerivedDeclaration())
     return unsupported(op);
   auto region = me.options.accelRegions.find(callee->getName().str());

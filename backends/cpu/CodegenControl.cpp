@@ -14,6 +14,7 @@
 #include "backends/cpu/FunctionEmitter.h"
 #include "backends/cpu/LoopNest.h"
 #include "ssa_ir/FusedIndexing.h"
+#include "ssa_ir/OpAttrs.h"
 
 namespace tdl::cpu {
 
@@ -298,7 +299,7 @@ llvm::Error FunctionEmitter::emitFor(const ir::Operation &op) {
   // an iteration pushes outlives it, so its tape cells are dropped at its
   // end, after the yield has copied whatever aliases them.
   llvm::Value *tapeMark = nullptr;
-  if (std::optional<bool> reclaim = op.getAttrs().getBool("reclaim_tapes");
+  if (std::optional<bool> reclaim = ir::OpAttrs(op).reclaimTapesIf();
       reclaim && *reclaim && yieldsNoNewTapeCell(r)) {
     tapeMark =
         entryBuilder.CreateAlloca(b.getPtrTy(), b.getInt64(3), "tape.mark");

@@ -12,6 +12,7 @@
 #include "backends/cpu/LoopNest.h"
 
 #include "runtime/cpu/Gemm.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/OpParams.h"
 
 namespace tdl::cpu {
@@ -38,7 +39,7 @@ static bool isElementwise(ir::Opcode op) {
 static bool foldsIntoMatmul(const ir::Operation &op) {
   if (op.getOpcode() != ir::Opcode::Transpose)
     return false;
-  const ir::IntArray &perm = *op.getAttrs().getIntArray("perm");
+  const ir::IntArray &perm = ir::OpAttrs(op).perm();
   int64_t r = int64_t(perm.size());
   if (r < 2 || perm[r - 2] != r - 1 || perm[r - 1] != r - 2)
     return false;
@@ -101,7 +102,7 @@ std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt) {
 
 llvm::GlobalVariable *FunctionEmitter::constantGlobal(const ir::Operation &op) {
   const ir::Type &outT = op.getResult(0)->getType();
-  const ir::Attribute &value = *op.getAttrs().get("value");
+  const ir::Attribute &value = ir::OpAttrs(op).value();
   std::vector<uint8_t> bytes;
   if (const ir::DenseElements *d = value.getIf<ir::DenseElements>()) {
     bytes = d->bytes;
@@ -177,7 +178,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
 
   switch (code) {
   case Opcode::Constant: {
-    const ir::Attribute &value = *attrs.get("value");
+    const ir::Attribute &value = ir::OpAttrs(attrs).value();
     int64_t n = outT.getNumElements();
     if (!value.getIf<ir::DenseElements>() && n * esize > 4096) {
       // A big splat read by a non-fused op: fill at run time.
@@ -197,7 +198,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     return llvm::Error::success();
   }
   case Opcode::Iota: {
-    int64_t axis = *attrs.getInt("axis");
+    int64_t axis = ir::OpAttrs(attrs).axis();
     int64_t len = outShape[axis];
     int64_t inner = ir::numElements(outShape.drop_front(axis + 1));
     llvm::Value *out = result();
@@ -217,7 +218,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   case Opcode::Broadcast: {
     llvm::ArrayRef<int64_t> xs = inType(0).getShape();
     auto xStrides = stridesOf(xs);
-    const ir::IntArray &dims = *attrs.getIntArray("dims");
+    const ir::IntArray &dims = ir::OpAttrs(attrs).dims();
     llvm::SmallVector<int64_t, 6> strides(outShape.size(), 0);
     for (size_t i = 0; i < dims.size(); ++i)
       if (xs[i] != 1)
@@ -228,15 +229,15 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   case Opcode::Transpose: {
     auto xStrides = stridesOf(inType(0).getShape());
     llvm::SmallVector<int64_t, 6> strides;
-    for (int64_t p : *attrs.getIntArray("perm"))
+    for (int64_t p : ir::OpAttrs(attrs).perm())
       strides.push_back(xStrides[p]);
     gather(strides, i64(0));
     return llvm::Error::success();
   }
   case Opcode::Slice: {
     auto xStrides = stridesOf(inType(0).getShape());
-    const ir::IntArray &start = *attrs.getIntArray("start");
-    const ir::IntArray &stride = *attrs.getIntArray("stride");
+    const ir::IntArray &start = ir::OpAttrs(attrs).start();
+    const ir::IntArray &stride = ir::OpAttrs(attrs).stride();
     llvm::SmallVector<int64_t, 6> strides;
     int64_t base = 0;
     for (size_t d = 0; d < xStrides.size(); ++d) {
@@ -251,7 +252,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     auto strides = stridesOf(xs);
     auto xStrides = strides;
     int64_t base = 0;
-    for (int64_t a : *attrs.getIntArray("axes"))
+    for (int64_t a : ir::OpAttrs(attrs).axes())
       if (xs[a] > 0) {
         base += (xs[a] - 1) * xStrides[a];
         strides[a] = -xStrides[a];
@@ -297,7 +298,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     return llvm::Error::success();
   }
   case Opcode::Concat: {
-    int64_t axis = *attrs.getInt("axis");
+    int64_t axis = ir::OpAttrs(attrs).axis();
     auto outStrides = stridesOf(outShape);
     llvm::Value *out = result();
     int64_t base = 0;
@@ -311,7 +312,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
     return llvm::Error::success();
   }
   case Opcode::Pad: {
-    const ir::IntArray &lo = *attrs.getIntArray("lo");
+    const ir::IntArray &lo = ir::OpAttrs(attrs).lo();
     auto outStrides = stridesOf(outShape);
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_fill"),
@@ -329,7 +330,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   case Opcode::ReduceMax:
   case Opcode::ReduceMin:
   case Opcode::ReduceProd: {
-    const ir::IntArray &axes = *attrs.getIntArray("axes");
+    const ir::IntArray &axes = ir::OpAttrs(attrs).axes();
     auto dense = stridesOf(outShape);
     llvm::SmallVector<int64_t, 6> outStrides;
     unsigned k = 0;
@@ -350,7 +351,7 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   }
   case Opcode::ArgMax:
   case Opcode::ArgMin: {
-    int64_t axis = *attrs.getInt("axis");
+    int64_t axis = ir::OpAttrs(attrs).axis();
     llvm::ArrayRef<int64_t> s = inType(0).getShape();
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_argreduce"),

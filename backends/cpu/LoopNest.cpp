@@ -4,6 +4,7 @@
 
 #include "runtime/kernels/Reduce.h"
 #include "ssa_ir/FusedIndexing.h"
+#include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/DenseSet.h"
 
@@ -180,7 +181,7 @@ private:
     using ir::Opcode;
     switch (op.getOpcode()) {
     case Opcode::Constant: {
-      const ir::Attribute &value = *op.getAttrs().get("value");
+      const ir::Attribute &value = ir::OpAttrs(op).value();
       if (!value.getIf<ir::DenseElements>())
         return scalarConstant(ty, splatBytes(value, t.getDType()));
       llvm::Value *p =
@@ -314,7 +315,7 @@ private:
   /// loops folded in row-major order, its trailing ones a run.
   llvm::Value *reduceAt(const ir::Operation &r, const IndexMap &m) {
     llvm::ArrayRef<int64_t> xs = r.getOperand(0)->getType().getShape();
-    const ir::IntArray &axes = *r.getAttrs().getIntArray("axes");
+    const ir::IntArray &axes = ir::OpAttrs(r).axes();
     unsigned t = ir::trailingReducedAxes(r);
     llvm::SmallVector<int64_t, 4> reducedAxes(axes.begin(), axes.end());
     llvm::sort(reducedAxes);
@@ -375,7 +376,7 @@ private:
     const ir::Operation &op = *v->getDefiningOp();
     if (ir::isReduction(op.getOpcode())) {
       llvm::SmallVector<DimIndex, 4> unboundVars;
-      for (size_t k = 0; k < op.getAttrs().getIntArray("axes")->size(); ++k)
+      for (size_t k = 0; k < ir::OpAttrs(op).axes().size(); ++k)
         unboundVars.push_back(DimIndex::loopVar(newVar()));
       hoist(op.getOperand(0), ir::reductionOperandIndex(op, m, unboundVars),
             visited);
@@ -575,7 +576,7 @@ private:
     for (const ir::Operation *r : members) {
       if (r == &root || !ir::isReduction(r->getOpcode()))
         continue;
-      const ir::IntArray &axes = *r->getAttrs().getIntArray("axes");
+      const ir::IntArray &axes = ir::OpAttrs(*r).axes();
       const ir::Value *operand = r->getOperand(0);
       const ir::Operation *def = operand->getDefiningOp();
       if (axes.size() != 1 || axes[0] != 1 || !isMember(operand) ||
@@ -592,7 +593,7 @@ private:
     const ir::Type &outT = root.getResult(0)->getType();
     llvm::Type *ty = fe.elemType(outT.getDType());
     llvm::ArrayRef<int64_t> xs = root.getOperand(0)->getType().getShape();
-    const ir::IntArray &axes = *root.getAttrs().getIntArray("axes");
+    const ir::IntArray &axes = ir::OpAttrs(root).axes();
     unsigned t = ir::trailingReducedAxes(root);
     unsigned lead = xs.size() - t;
     llvm::Value *id = identity(root);

@@ -1,5 +1,6 @@
 //===- CreationKernels.cpp - iota, constant, rng_uniform, rng_normal ------===//
 #include "runtime/kernels/Philox.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 namespace tdl::ir::kernels {
@@ -13,7 +14,7 @@ template <typename T> void fillSplat(RuntimeValue &out, T v) {
 }
 
 RuntimeValue constant(const Operation &op, const Type &t) {
-  const Attribute &value = *op.getAttr("value");
+  const Attribute &value = OpAttrs(op).value();
   if (const DenseElements *d = value.getIf<DenseElements>()) {
     RuntimeValue out = RuntimeValue::zeros(t);
     std::memcpy(out.mutableRawData(), d->bytes.data(), d->bytes.size());
@@ -39,7 +40,7 @@ RuntimeValue evalCreation(const Operation &op, Operands in) {
   case Opcode::Constant:
     return constant(op, t);
   case Opcode::Iota: {
-    int64_t axis = *op.getAttrs().getInt("axis");
+    int64_t axis = OpAttrs(op).axis();
     llvm::ArrayRef<int64_t> s = t.getShape();
     int64_t len = s[axis], inner = numElements(s.drop_front(axis + 1));
     RuntimeValue out = RuntimeValue::zeros(t);
@@ -154,7 +155,7 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
   case Opcode::Tuple:
     return RuntimeValue::tuple(std::vector<RuntimeValue>(in.begin(), in.end()));
   case Opcode::Get:
-    return in[0].getElements()[*op.getAttrs().getInt("index")];
+    return in[0].getElements()[OpAttrs(op).index()];
   case Opcode::TapeNew:
     return RuntimeValue::emptyTape(op.getResult(0)->getType());
   case Opcode::TapePush:

@@ -9,6 +9,7 @@
 // propagate NaN like NumPy's maximum/minimum; round is half to even.
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 #include "runtime/kernels/Elementwise.h"
@@ -192,7 +193,7 @@ llvm::Expected<RuntimeValue> evalElementwise(const Operation &op, Operands in) {
   switch (op.getNumOperands()) {
   case 1:
     if (op.getOpcode() == Opcode::Cast)
-      return evalCast(in[0], *op.getAttrs().getDType("dtype"));
+      return evalCast(in[0], OpAttrs(op).dtype());
     return unary(op, in[0]);
   case 2:
     return binary(op, in[0], in[1]);

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/interp/Interpreter.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 #include "basic/SourceManager.h"
@@ -147,7 +148,7 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
     printOut << in[0].format(opts.printPrecision, opts.printThreshold) << '\n';
     return llvm::Error::success();
   case Opcode::Call: {
-    const Function *f = module.lookup(op.getAttrs().getSymbol("callee")->name);
+    const Function *f = module.lookup(OpAttrs(op).callee());
     return bindResults(op, call(*f, in, &op), frame);
   }
   case Opcode::If: {

@@ -6,6 +6,7 @@
 // words, so the loops do not depend on the dtype.
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 #include <fmt/format.h>
@@ -120,7 +121,7 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
   case Opcode::Reshape:
     return x.reshaped(outType.getShape());
   case Opcode::Broadcast: {
-    const IntArray &dims = *attrs.getIntArray("dims");
+    const IntArray &dims = OpAttrs(attrs).dims();
     llvm::SmallVector<int64_t, 6> strides(outRank, 0);
     for (size_t i = 0; i < dims.size(); ++i)
       if (xs[i] != 1)
@@ -128,15 +129,15 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
     return gather(x, outType, strides, 0);
   }
   case Opcode::Transpose: {
-    const IntArray &perm = *attrs.getIntArray("perm");
+    const IntArray &perm = OpAttrs(attrs).perm();
     llvm::SmallVector<int64_t, 6> strides;
     for (int64_t p : perm)
       strides.push_back(xStrides[p]);
     return gather(x, outType, strides, 0);
   }
   case Opcode::Slice: {
-    const IntArray &start = *attrs.getIntArray("start");
-    const IntArray &stride = *attrs.getIntArray("stride");
+    const IntArray &start = OpAttrs(attrs).start();
+    const IntArray &stride = OpAttrs(attrs).stride();
     llvm::SmallVector<int64_t, 6> strides;
     int64_t base = 0;
     for (size_t d = 0; d < xs.size(); ++d) {
@@ -146,7 +147,7 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
     return gather(x, outType, strides, base);
   }
   case Opcode::Flip: {
-    const IntArray &axes = *attrs.getIntArray("axes");
+    const IntArray &axes = OpAttrs(attrs).axes();
     llvm::SmallVector<int64_t, 6> strides(xStrides.begin(), xStrides.end());
     int64_t base = 0;
     for (int64_t a : axes)
@@ -184,7 +185,7 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
     return out;
   }
   case Opcode::Concat: {
-    int64_t axis = *attrs.getInt("axis");
+    int64_t axis = OpAttrs(attrs).axis();
     RuntimeValue out = RuntimeValue::zeros(outType);
     auto outStrides = stridesOf(outType.getShape());
     int64_t base = 0;
@@ -195,7 +196,7 @@ llvm::Expected<RuntimeValue> evalMovement(const Operation &op, Operands in) {
     return out;
   }
   case Opcode::Pad: {
-    const IntArray &lo = *attrs.getIntArray("lo");
+    const IntArray &lo = OpAttrs(attrs).lo();
     RuntimeValue out = RuntimeValue::zeros(outType);
     unsigned size = dtypeSize(x.getDType());
     for (int64_t i = 0, n = outType.getNumElements(); i < n; ++i)

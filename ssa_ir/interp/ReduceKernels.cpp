@@ -8,6 +8,7 @@
 // along the axis; a NaN counts as the extremum (NumPy's argmax).
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 #include "runtime/kernels/Reduce.h"
@@ -22,7 +23,7 @@ RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
   const Type &outType = op.getResult(0)->getType();
   if (op.getOpcode() == Opcode::ArgMax || op.getOpcode() == Opcode::ArgMin) {
     bool isMax = op.getOpcode() == Opcode::ArgMax;
-    int64_t axis = *op.getAttrs().getInt("axis");
+    int64_t axis = OpAttrs(op).axis();
     llvm::ArrayRef<int64_t> s = x.getShape();
     int64_t outer = numElements(s.take_front(axis)), len = s[axis],
             inner = numElements(s.drop_front(axis + 1));
@@ -35,7 +36,7 @@ RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
   }
 
   // Output strides per input dim (0 for reduced dims).
-  const IntArray &axes = *op.getAttrs().getIntArray("axes");
+  const IntArray &axes = OpAttrs(op).axes();
   auto outStridesDense = stridesOf(outType.getShape());
   llvm::SmallVector<int64_t, 6> outStrides;
   unsigned k = 0;

@@ -15,6 +15,7 @@
 // impure). print and calls to impure functions are never merged.
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
@@ -49,7 +50,7 @@ public:
 
   bool opIsPure(const Operation &op) {
     if (op.getOpcode() == Opcode::Call)
-      return isPure(op.getAttrs().getSymbol("callee")->name);
+      return isPure(OpAttrs(op).callee());
     if (op.hasTrait(SideEffect))
       return false;
     for (unsigned i = 0; i < op.getNumRegions(); ++i)

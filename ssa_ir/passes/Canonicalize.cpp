@@ -30,6 +30,7 @@
 // replaces).
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
@@ -130,8 +131,7 @@ private:
     case Opcode::Get:
       if (Operation *t = op->getOperand(0)->getDefiningOp())
         if (t->getOpcode() == Opcode::Tuple)
-          return replaceWith(op,
-                             t->getOperand(*op->getAttrs().getInt("index")));
+          return replaceWith(op, t->getOperand(OpAttrs(*op).index()));
       return false;
     case Opcode::Transpose:
       return transpose(op);
@@ -250,14 +250,14 @@ private:
   }
 
   bool transpose(Operation *op) {
-    const IntArray &perm = *op->getAttrs().getIntArray("perm");
+    const IntArray &perm = OpAttrs(*op).perm();
     if (isIdentityPerm(perm))
       return replaceWith(op, op->getOperand(0));
     Operation *inner = op->getOperand(0)->getDefiningOp();
     if (!inner || inner->getOpcode() != Opcode::Transpose)
       return false;
     // out dim i = mid dim perm[i] = x dim innerPerm[perm[i]].
-    const IntArray &innerPerm = *inner->getAttrs().getIntArray("perm");
+    const IntArray &innerPerm = OpAttrs(*inner).perm();
     IntArray composed;
     for (int64_t p : perm)
       composed.push_back(innerPerm[p]);
@@ -288,7 +288,7 @@ private:
 
   bool broadcast(Operation *op) {
     Value *x = op->getOperand(0);
-    const IntArray &dims = *op->getAttrs().getIntArray("dims");
+    const IntArray &dims = OpAttrs(*op).dims();
     if (x->getType() == op->getResult(0)->getType() && isIdentityPerm(dims))
       return replaceWith(op, x);
     if (splatToType(op))
@@ -297,14 +297,13 @@ private:
     if (!inner || inner->getOpcode() != Opcode::Broadcast)
       return false;
     // x dim i -> mid dim innerDims[i] -> result dim dims[innerDims[i]].
-    const IntArray &innerDims = *inner->getAttrs().getIntArray("dims");
+    const IntArray &innerDims = OpAttrs(*inner).dims();
     IntArray composed;
     for (int64_t d : innerDims)
       composed.push_back(dims[d]);
     Builder b = builderBefore(op);
-    return replaceWith(op, b.broadcast(inner->getOperand(0),
-                                       *op->getAttrs().getIntArray("shape"),
-                                       composed));
+    return replaceWith(
+        op, b.broadcast(inner->getOperand(0), OpAttrs(*op).shape(), composed));
   }
 
   bool reshape(Operation *op) {
@@ -323,7 +322,7 @@ private:
 
   bool reduce(Operation *op) {
     Value *x = op->getOperand(0);
-    const IntArray &axes = *op->getAttrs().getIntArray("axes");
+    const IntArray &axes = OpAttrs(*op).axes();
     for (int64_t a : axes)
       if (x->getType().getShape()[a] != 1)
         return false;

@@ -24,6 +24,7 @@
 //     all unmarked too), innermost and last first.
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassManager.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -62,7 +63,7 @@ public:
   }
 
   bool callHasEffects(const Operation &call) {
-    const SymbolRef *callee = call.getAttrs().getSymbol("callee");
+    const SymbolRef *callee = OpAttrs(call).calleeIf();
     const Function *f = callee ? module.lookup(callee->name) : nullptr;
     return !f || hasEffects(f);
   }

@@ -35,6 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/FusedIndexing.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
@@ -55,7 +56,8 @@ bool isRoot(const Operation &op) {
 /// A splat constant is cheap to duplicate: a group takes its own copy even
 /// when the value has uses outside.
 bool isSplatConstant(const Operation &op) {
-  return op.getOpcode() == Opcode::Constant && !op.getAttrs().getDense("value");
+  return op.getOpcode() == Opcode::Constant &&
+         !OpAttrs(op).value().is<DenseElements>();
 }
 
 /// Index maps of a candidate group's reductions, walked from the root the
@@ -107,7 +109,7 @@ private:
       bool rootLoopsOnly = vars < (uint64_t(1) << numLoops);
       if (!prefix || !rootLoopsOnly)
         return p;
-      unsigned numReduced = p->getAttrs().getIntArray("axes")->size();
+      unsigned numReduced = OpAttrs(*p).axes().size();
       llvm::SmallVector<DimIndex, 4> reduced;
       for (unsigned k = 0; k < numReduced; ++k)
         reduced.push_back(DimIndex::loopVar(std::min(nextVar++, 63u)));

@@ -18,6 +18,7 @@
 // called are kept (they are entry points).
 //
 //===----------------------------------------------------------------------===//
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassManager.h"
 #include "ssa_ir/passes/PassUtils.h"
 
@@ -44,7 +45,7 @@ unsigned countOps(const Region &r) {
 }
 
 llvm::StringRef calleeOf(const Operation &call) {
-  return call.getAttrs().getSymbol("callee")->name;
+  return OpAttrs(call).callee();
 }
 
 class Inliner {

@@ -1,5 +1,6 @@
 //===- PassUtils.cpp ------------------------------------------------------===//
 #include "ssa_ir/passes/PassUtils.h"
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
 #include <cstring>
@@ -31,7 +32,7 @@ std::optional<RuntimeValue> getSplatScalar(Value *v) {
   if (!c || !v->getType().isTensor() || v->getType().getNumElements() == 0)
     return std::nullopt;
   Type scalar = Type::scalar(v->getType().getDType());
-  if (!c->getAttr("value")->is<DenseElements>()) {
+  if (!OpAttrs(*c).value().is<DenseElements>()) {
     // A splat attribute: evaluate it at rank 0 (same kernel, no big buffer).
     auto probe =
         Operation::create(Opcode::Constant, {}, {scalar}, c->getAttrs());

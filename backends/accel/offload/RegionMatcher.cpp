@@ -3,6 +3,7 @@
 #include "backends/accel/host/RegionLayout.h"
 #include "backends/accel/offload/RegionShapeOf.h"
 
+#include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include <limits>
@@ -49,7 +50,7 @@ static Value *rowVectorBehind(Value *v, const RegionShape &shape) {
   if (!def || def->getOpcode() != IROp::Broadcast)
     return nullptr;
   Value *src = def->getOperand(0);
-  const ir::IntArray *dims = def->getAttrs().getIntArray("dims");
+  const ir::IntArray *dims = ir::OpAttrs(*def).dimsIf();
   unsigned axis = columnAxis(shape);
   int64_t n = shape.result[axis];
   llvm::ArrayRef<int64_t> srcShape = src->getType().getShape();
