@@ -12,8 +12,6 @@
 #include "autodiff/CostModel.h"
 
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
 using namespace tdl::ad::test;
 using namespace tdl::ir;
@@ -37,13 +35,6 @@ const Program kPrograms[] = {
     {"softplus_loop.tir", {0, 1}, 3},
     {"mlp_calls.tir", {1, 2, 3, 4}, 0},
 };
-
-std::string readProgram(const char *name) {
-  std::ifstream in(std::string(AD_PROGRAMS_DIR) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<RuntimeValue> inputsFor(const Program &p, const std::string &text,
                                     unsigned seed) {

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
 #include <sstream>
 
 namespace tdl::ad::test {
@@ -52,6 +53,28 @@ std::vector<RuntimeValue> run(const Module &m, const std::string &fn,
     return {};
   }
   return *r;
+}
+
+std::string readProgram(const std::string &relPath) {
+  std::ifstream in(std::string(AD_PROGRAMS_DIR) + "/" + relPath);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<int64_t> opCounts(const Module &m, const std::string &fn,
+                              const std::vector<RuntimeValue> &args) {
+  std::vector<int64_t> counts;
+  InterpreterOptions o;
+  o.opCounts = &counts;
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  auto r = interpret(m, fn, args, os, o);
+  if (!r)
+    ADD_FAILURE() << "@" << fn << ": "
+                  << formatRuntimeError(r.takeError(), nullptr);
+  counts.resize(size_t(Opcode::NumOpcodes));
+  return counts;
 }
 
 RuntimeValue randomValue(std::mt19937 &rng, const Type &t, double lo,

@@ -65,6 +65,14 @@ struct CheckOptions {
 void checkGradients(const std::string &text, const std::string &fn,
                     std::vector<int64_t> wrt, CheckOptions opts = {});
 
+/// The text of programs/<relPath> (the folder of `.tir` test programs;
+/// ProgramsTest.cpp runs their GRADCHECK lines). Empty if unreadable.
+std::string readProgram(const std::string &relPath);
+
+/// How often each opcode runs in a call of `fn` (indexed by ir::Opcode).
+std::vector<int64_t> opCounts(const ir::Module &m, const std::string &fn,
+                              const std::vector<ir::RuntimeValue> &args);
+
 /// max |a - b| / max(1, |a|, |b|) style comparison; EXPECTs each element.
 void expectClose(const std::vector<double> &got,
                  const std::vector<double> &want, double tol,
