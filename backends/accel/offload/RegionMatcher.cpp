@@ -207,7 +207,9 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
       return std::nullopt;
     ir::Use use = acc->getUses()[0];
     Operation *user = use.user;
+    // A terminator (the value is returned or yielded as is) ends the walk.
     if (user->getParentRegion() != seed->getParentRegion() ||
+        user->getNumResults() != 1 ||
         (user->getOpcode() != IROp::Cast &&
          user->getResult(0)->getType() != acc->getType()))
       return std::nullopt;
