@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one entry point for newcomers and CI.
 #   ./build.sh deps    install the Debian packages tdlc needs (apt-get; sudo when not root)
+#                      and the grammar test runner from npm into the build directory
 #   ./build.sh build   deps + configure + build (incremental)
 #   ./build.sh test    build + every test (ctest)
 #   ./build.sh demo    build + the main job: compile and run the example programs
@@ -23,11 +24,17 @@ packages=(
   zlib1g-dev libzstd-dev libxml2-dev libffi-dev
   tmux  # the REPL's interactive test (tests/lit/repl)
   neovim  # a real LSP client for tdlc lsp (tests/lit/editors/neovim-lsp.test)
+  nodejs npm  # vscode-tmgrammar-test below (tests/lit/editors/tmgrammar.test)
   dataset-fashion-mnist  # examples/fashion_mnist (zlib1g-dev above reads its .gz files)
 )
 
 log() { printf '==> %s\n' "$*"; }
 die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+warn_loudly() {
+  printf '\n%s\nbuild.sh: WARNING: %s\n%s\n\n' \
+    '**********************************************************************' "$*" \
+    '**********************************************************************' >&2
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@";
@@ -35,9 +42,40 @@ as_root() {
   else die "need root (or sudo) to run: $*"; fi
 }
 
+# The TextMate grammar's test runner (tests/lit/editors/tmgrammar.test), from
+# npm into the build directory, pinned. Without a registry the build goes on
+# and that test is UNSUPPORTED.
+tmgrammar_test_version=0.1.3
+
+node_tools() {
+  local prefix="$build_dir/node"
+  local have="$prefix/node_modules/vscode-tmgrammar-test/package.json"
+  if [ -f "$have" ] && grep -q "\"version\": \"$tmgrammar_test_version\"" "$have"; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    warn_loudly "npm is not installed: tests/lit/editors/tmgrammar.test will be UNSUPPORTED"
+    return
+  fi
+  log "installing vscode-tmgrammar-test@$tmgrammar_test_version into $prefix"
+  mkdir -p "$prefix"
+  if ! npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
+      "vscode-tmgrammar-test@$tmgrammar_test_version" >/dev/null; then
+    warn_loudly "npm install vscode-tmgrammar-test@$tmgrammar_test_version failed" \
+      "(no npm registry?): tests/lit/editors/tmgrammar.test will be UNSUPPORTED"
+  fi
+}
+
 deps() {
+  deps_packages
+  node_tools
+}
+
+deps_packages() {
   local missing=()
   for p in "${packages[@]}"; do
+    # NodeSource's nodejs ships npm itself and conflicts with Debian's npm.
+    if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$p")
     fi
