@@ -63,9 +63,11 @@ struct CodegenOptions {
   /// Large fused loop nests split their outermost loop over the runtime's
   /// thread pool (docs/cpu-backend.md "Threads").
   bool parallelLoops = true;
-  /// The REPL's JIT (JitSession.h): every `for` / `while` back edge and
-  /// every matmul / conv2d kernel call polls `tdl_rt_interrupt_flag` and
-  /// fails with "interrupted" once it is set (Ctrl-C). Off for objects.
+  /// The REPL's JIT (JitSession.h): every `for` / `while` back edge, every
+  /// matmul / conv2d / reduce kernel call and every block of about 65536
+  /// elements' work of a fused loop nest (LoopNest.cpp) polls
+  /// `tdl_rt_interrupt_flag` and fails with "interrupted" once it is set
+  /// (Ctrl-C). Off for objects.
   bool interruptible = false;
   /// The runtime bitcode to link from (empty: the embedded runtime). The
   /// JIT session passes the part of its runtime that is inlined into

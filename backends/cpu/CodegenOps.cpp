@@ -12,6 +12,7 @@
 #include "backends/cpu/LoopNest.h"
 
 #include "runtime/cpu/Gemm.h"
+#include "runtime/kernels/Reduce.h"
 #include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/OpParams.h"
 
@@ -347,6 +348,10 @@ llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
                  {i32(outDt), i32(kind), i64(xs.size()), me.i64Array(xs),
                   me.i64Array(outStrides), i64(outT.getNumElements()), in(0),
                   out});
+    // The kernel stops early on Ctrl-C after 65536 elements (Interrupt.h,
+    // Reduce.h); a smaller one never does.
+    if (ir::numElements(xs) > tdl::kernels::kReduceStopBlock)
+      pollInterrupt(op);
     return llvm::Error::success();
   }
   case Opcode::ArgMax:

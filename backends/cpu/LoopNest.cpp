@@ -7,11 +7,13 @@
 #include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/IR/MDBuilder.h"
 
 #include <cstring>
 #include <functional>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace tdl::cpu {
 
@@ -26,6 +28,11 @@ constexpr int64_t kLanes = tdl::kernels::kReduceLanes;
 /// split into at most kMaxParts ranges of their outermost loop.
 constexpr int64_t kParallelElements = int64_t(1) << 18;
 constexpr int64_t kMaxParts = 32;
+/// With CodegenOptions::interruptible (the REPL's JIT): a loop doing more
+/// than this many elements' work in all polls the Ctrl-C flag at least this
+/// often (per block of iterations, never per element) and leaves the nest
+/// once it is set; the caller then fails with "interrupted".
+constexpr int64_t kCheckWork = int64_t(1) << 16;
 
 class LoopNest {
 public:
@@ -44,6 +51,9 @@ public:
     else
       emitElementwiseRoot(root, out);
     memo.pop_back();
+    joinBail();
+    if (polled) // it may have stopped early: then fail with "interrupted"
+      fe.pollInterrupt(root);
     return llvm::Error::success();
   }
 
@@ -66,8 +76,14 @@ private:
   /// `lanes`: the loop over a reduction's lane accumulators, which must
   /// become one vector operation: LLVM would otherwise unroll its 16
   /// iterations first and leave NaN-aware max/min as scalar code.
+  /// `perIter`: about how many elements' work one iteration does, for the
+  /// Ctrl-C checks (0: none, the loop is short by construction).
   void loop(int64_t n, int var, llvm::function_ref<void()> body,
-            bool lanes = false) {
+            bool lanes = false, int64_t perIter = 0) {
+    if (checked(double(n) * double(perIter))) {
+      blockedLoop(nullptr, fe.i64(n), var, perIter, body);
+      return;
+    }
     llvm::BasicBlock *first = nullptr;
     llvm::BranchInst *backEdge = fe.emitLoop(fe.i64(n), [&](llvm::Value *iv) {
       first = b.GetInsertBlock();
@@ -81,6 +97,71 @@ private:
       backEdge->setMetadata(
           llvm::LLVMContext::MD_loop,
           laneLoopMetadata(first, backEdge->getParent(), kLanes));
+  }
+
+  //===-- Ctrl-C checks (interruptible modules only) ----------------------===//
+
+  /// Whether a loop doing `work` elements' work in all gets checks.
+  bool checked(double work) const {
+    return fe.me.options.interruptible && work > double(kCheckWork);
+  }
+
+  /// for (iv = lo; iv < lo + count; ++iv) body() as blocks of about
+  /// kCheckWork / perIter iterations, each block first polling the Ctrl-C
+  /// flag (one volatile load) and leaving the nest when it is set. The
+  /// iterations and their order are those of one loop: the bits do not
+  /// change, and each block's inner loop vectorizes as the loop did.
+  void blockedLoop(llvm::Value *lo, llvm::Value *count, int var,
+                   int64_t perIter, llvm::function_ref<void()> body) {
+    int64_t block = std::max<int64_t>(1, kCheckWork / std::max<int64_t>(
+                                                          1, perIter));
+    llvm::Value *blocks = b.CreateUDiv(
+        b.CreateAdd(count, fe.i64(block - 1), "", true, true), fe.i64(block));
+    fe.emitLoop(blocks, [&](llvm::Value *blk) {
+      pollBail();
+      llvm::Value *start = b.CreateMul(blk, fe.i64(block), "", true, true);
+      llvm::Value *left = b.CreateSub(count, start, "", true, true);
+      llvm::Value *len = b.CreateSelect(b.CreateICmpSLT(left, fe.i64(block)),
+                                        left, fe.i64(block));
+      if (lo)
+        start = b.CreateAdd(lo, start, "", true, true);
+      fe.emitLoop(len, [&](llvm::Value *j) {
+        vars[var] = b.CreateAdd(start, j, "", true, true);
+        memo.emplace_back();
+        body();
+        memo.pop_back();
+        vars[var] = nullptr;
+      });
+    });
+  }
+
+  /// if (tdl_rt_interrupt_flag) goto the end of the nest (of the function
+  /// being emitted: the nest's or a parallel part's).
+  void pollBail() {
+    if (!bail)
+      bail = llvm::BasicBlock::Create(fe.ctx, "nest.interrupted", fe.fn);
+    polled = true;
+    llvm::Constant *flag =
+        fe.me.m.getOrInsertGlobal("tdl_rt_interrupt_flag", b.getInt32Ty());
+    llvm::LoadInst *set =
+        b.CreateLoad(b.getInt32Ty(), flag, /*isVolatile=*/true);
+    llvm::BasicBlock *go = llvm::BasicBlock::Create(fe.ctx, "nest.go", fe.fn);
+    b.CreateCondBr(b.CreateICmpNE(set, fe.i32(0)), bail, go,
+                   llvm::MDBuilder(fe.ctx).createUnlikelyBranchWeights());
+    b.SetInsertPoint(go);
+  }
+
+  /// Joins the early exit (if a check was emitted) with the normal end of
+  /// the nest; returns whether there was one.
+  bool joinBail() {
+    if (!bail)
+      return false;
+    llvm::BasicBlock *end = llvm::BasicBlock::Create(fe.ctx, "nest.end", fe.fn);
+    b.CreateBr(end);
+    llvm::BranchInst::Create(end, bail);
+    bail = nullptr;
+    b.SetInsertPoint(end);
+    return true;
   }
 
   llvm::Value *index(const DimIndex &d) {
@@ -295,10 +376,13 @@ private:
     int64_t full = n / kLanes, rest = n % kLanes;
     if (full > 0) {
       int q = newVar();
-      loop(full, q, [&] {
-        accumulate(b.CreateMul(vars[q], fe.i64(kLanes), "", true, true),
-                   kLanes);
-      });
+      loop(
+          full, q,
+          [&] {
+            accumulate(b.CreateMul(vars[q], fe.i64(kLanes), "", true, true),
+                       kLanes);
+          },
+          /*lanes=*/false, kLanes);
     }
     if (rest > 0)
       accumulate(full > 0 ? fe.i64(full * kLanes) : nullptr, rest);
@@ -339,7 +423,13 @@ private:
     b.CreateStore(identity(r), acc);
     std::function<void(unsigned)> nest = [&](unsigned k) {
       if (k < outer) {
-        loop(xs[reducedAxes[k]], outerVars[k], [&] { nest(k + 1); });
+        double inner = double(std::max<int64_t>(1, n));
+        for (unsigned j = k + 1; j < outer; ++j)
+          inner *= double(xs[reducedAxes[j]]);
+        loop(
+            xs[reducedAxes[k]], outerVars[k], [&] { nest(k + 1); },
+            /*lanes=*/false,
+            int64_t(std::min(inner, double(int64_t(1) << 62))));
         return;
       }
       const ir::Value *operand = r.getOperand(0);
@@ -405,8 +495,19 @@ private:
       body();
       return;
     }
-    loop(sizes[level], loopVars[level],
-         [&] { nest(sizes, loopVars, v, m, body, level + 1); });
+    loop(
+        sizes[level], loopVars[level],
+        [&] { nest(sizes, loopVars, v, m, body, level + 1); },
+        /*lanes=*/false, innerWork(sizes.drop_front(level + 1)));
+  }
+
+  /// The work of one iteration of a loop over the first of `sizes`' dims:
+  /// the elements of the inner dims times what one of them costs.
+  int64_t innerWork(llvm::ArrayRef<int64_t> innerSizes) const {
+    double w = double(elementWork);
+    for (int64_t s : innerSizes)
+      w *= double(s);
+    return int64_t(std::min(w, double(int64_t(1) << 62)));
   }
 
   //===-- Roots
@@ -433,6 +534,7 @@ private:
     }
     if (!flat)
       findRowCache(root, m, out);
+    elementWork = reductionFactor();
     auto store = [&](llvm::Value *dst) {
       llvm::Value *x = valueAt(v, m);
       b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
@@ -453,10 +555,11 @@ private:
         [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
           rowCache.out = partOut;
           hoistAll(v, m); // what the outermost level computes, once per part
-          loopRange(lo, hi, loopVars[0], [&] {
-            nest(
-                sizes, loopVars, v, m, [&] { store(partOut); }, 1);
-          });
+          loopRange(lo, hi, loopVars[0], chunk, innerWork(llvm::ArrayRef<int64_t>(sizes).drop_front(1)),
+                    [&] {
+                      nest(
+                          sizes, loopVars, v, m, [&] { store(partOut); }, 1);
+                    });
         });
   }
 
@@ -489,10 +592,16 @@ private:
     return chunk;
   }
 
-  /// for (iv = lo; iv < hi; ++iv) body(), with `var` bound to iv.
-  void loopRange(llvm::Value *lo, llvm::Value *hi, int var,
-                 llvm::function_ref<void()> body) {
+  /// for (iv = lo; iv < hi; ++iv) body(), with `var` bound to iv; at most
+  /// `maxCount` iterations of about `perIter` elements' work each (for the
+  /// Ctrl-C checks).
+  void loopRange(llvm::Value *lo, llvm::Value *hi, int var, int64_t maxCount,
+                 int64_t perIter, llvm::function_ref<void()> body) {
     llvm::Value *count = b.CreateSub(hi, lo);
+    if (checked(double(maxCount) * double(perIter))) {
+      blockedLoop(lo, count, var, perIter, body);
+      return;
+    }
     fe.emitLoop(count, [&](llvm::Value *i) {
       vars[var] = b.CreateAdd(lo, i, "", true, true);
       memo.emplace_back();
@@ -549,7 +658,10 @@ private:
     llvm::Value *hi =
         b.CreateSelect(b.CreateICmpSLT(end, fe.i64(n)), end, fe.i64(n));
     memo.emplace_back();
+    llvm::BasicBlock *savedBail = std::exchange(bail, nullptr);
     emitPart(lo, hi, partOut);
+    joinBail(); // an interrupted part returns early
+    bail = savedBail;
     memo.pop_back();
     b.CreateRetVoid();
     fe.entryBuilder.CreateBr(start);
@@ -612,6 +724,7 @@ private:
     IndexMap run = ir::delinearized(runVar, xs.take_back(t));
     m.append(run.begin(), run.end());
     int64_t n = ir::numElements(xs.take_back(t));
+    elementWork = std::max<int64_t>(1, n);
     const ir::Value *x = root.getOperand(0);
     auto fold = [&](llvm::Value *dst) {
       llvm::Value *slot =
@@ -634,11 +747,13 @@ private:
     emitParallel(xs[0], chunk, out,
                  [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
                    hoistAll(x, m);
-                   loopRange(lo, hi, loopVars[0], [&] {
-                     nest(
-                         xs.take_front(lead), loopVars, x, m,
-                         [&] { fold(partOut); }, 1);
-                   });
+                   loopRange(lo, hi, loopVars[0], chunk,
+                             innerWork(xs.take_front(lead).drop_front(1)),
+                             [&] {
+                               nest(
+                                   xs.take_front(lead), loopVars, x, m,
+                                   [&] { fold(partOut); }, 1);
+                             });
                  });
   }
 
@@ -653,6 +768,12 @@ private:
     bool stored = false; // the reduction pass stores the row (emitted)
   } rowCache;
   bool flat = true;
+  /// About how many elements' work one element of the root's loops costs
+  /// (a reduction root: its run; else the member reductions' factor).
+  int64_t elementWork = 1;
+  /// Where a Ctrl-C check goes when the flag is set (pollBail).
+  llvm::BasicBlock *bail = nullptr;
+  bool polled = false; // some loop (maybe in a parallel part) polls
   std::vector<llvm::Value *> vars;
   std::vector<std::map<Key, llvm::Value *>> memo;
 };

@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/cpu/Gemm.h"
+#include "runtime/cpu/Interrupt.h"
 #include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/Philox.h"
 #include "runtime/kernels/Reduce.h"
@@ -332,9 +333,12 @@ TDL_RT void tdl_rt_reduce(int32_t dtype, int32_t kind, int64_t rank,
                           const int64_t *shape, const int64_t *outStrides,
                           int64_t outN, const void *in, void *out) {
   dispatch(dtype, [&]<typename T>() {
+    // The REPL's Ctrl-C every 65536 elements (Interrupt.h; nothing in
+    // objects): the generated code then fails with "interrupted".
     tdl::kernels::reduce<T>(tdl::kernels::ReduceKind(kind),
                             static_cast<const T *>(in), rank, shape, outStrides,
-                            static_cast<T *>(out), outN);
+                            static_cast<T *>(out), outN,
+                            [] { return TDL_RT_INTERRUPTED(); });
   });
 }
 

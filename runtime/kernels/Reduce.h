@@ -67,16 +67,33 @@ template <ReduceKind K> struct ReduceCombine {
   }
 };
 
-/// One run of `n` contiguous elements: 16 lanes, then halving.
-template <typename T, typename C>
-T reduceRun(const T *in, int64_t n, T identity, C combine) {
+/// A reduction's cancellation check: the interpreter passes one that polls
+/// the REPL's Ctrl-C (ssa_ir/interp/Kernels.h); everyone else this one,
+/// which compiles to nothing.
+struct NeverStop {
+  constexpr bool operator()() const { return false; }
+};
+/// Elements reduced between two calls of the check.
+inline constexpr int64_t kReduceStopBlock = int64_t(1) << 16;
+
+/// One run of `n` contiguous elements: 16 lanes, then halving. When
+/// `stop()` returns true (checked after every kReduceStopBlock elements,
+/// not before the first) the result is unfinished.
+template <typename T, typename C, typename Stop = NeverStop>
+T reduceRun(const T *in, int64_t n, T identity, C combine, Stop stop = {}) {
   T lanes[kReduceLanes];
   for (int64_t l = 0; l < kReduceLanes; ++l)
     lanes[l] = identity;
   int64_t i = 0;
-  for (; i + kReduceLanes <= n; i += kReduceLanes)
-    for (int64_t l = 0; l < kReduceLanes; ++l)
-      lanes[l] = combine(lanes[l], in[i + l]);
+  int64_t full = n - n % kReduceLanes;
+  while (i < full) { // blocks of the same element order
+    if (i > 0 && stop())
+      return lanes[0];
+    int64_t end = full - i > kReduceStopBlock ? i + kReduceStopBlock : full;
+    for (; i < end; i += kReduceLanes)
+      for (int64_t l = 0; l < kReduceLanes; ++l)
+        lanes[l] = combine(lanes[l], in[i + l]);
+  }
   for (int64_t l = 0; i + l < n; ++l)
     lanes[l] = combine(lanes[l], in[i + l]);
   for (int64_t w = kReduceLanes / 2; w >= 1; w /= 2)
@@ -97,10 +114,10 @@ inline int64_t trailingReducedDims(int64_t rank, const int64_t *outStrides) {
 /// out[outN] = the reduction of `in` (dims `shape`, rank <= 16) whose output
 /// element for input index idx is at sum_d idx[d] * outStrides[d] (0 for the
 /// reduced dims).
-template <typename T, typename C>
+template <typename T, typename C, typename Stop = NeverStop>
 void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
                    const int64_t *outStrides, T *out, int64_t outN, T identity,
-                   C combine) {
+                   C combine, Stop stop = {}) {
   for (int64_t i = 0; i < outN; ++i)
     out[i] = identity;
   int64_t n = 1;
@@ -124,10 +141,17 @@ void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
     step = shape[rank - 1];
   int64_t idx[16] = {0};
   int64_t offset = 0;
+  int64_t sinceCheck = 0;
   for (int64_t base = 0; base < n; base += step) {
+    if (sinceCheck >= kReduceStopBlock) {
+      sinceCheck = 0;
+      if (stop())
+        return;
+    }
+    sinceCheck += step;
     if (t > 0) {
-      out[offset] =
-          combine(out[offset], reduceRun(in + base, step, identity, combine));
+      out[offset] = combine(out[offset],
+                            reduceRun(in + base, step, identity, combine, stop));
     } else {
       T *dst = out + offset;
       int64_t s = outStrides[rank - 1];
@@ -145,23 +169,23 @@ void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
 }
 
 /// reduceStrided for reduction `kind`.
-template <typename T>
+template <typename T, typename Stop = NeverStop>
 void reduce(ReduceKind kind, const T *in, int64_t rank, const int64_t *shape,
-            const int64_t *outStrides, T *out, int64_t outN) {
+            const int64_t *outStrides, T *out, int64_t outN, Stop stop = {}) {
   T id = reduceIdentity<T>(kind);
   switch (kind) {
   case ReduceKind::Sum:
     return reduceStrided(in, rank, shape, outStrides, out, outN, id,
-                         ReduceCombine<ReduceKind::Sum>());
+                         ReduceCombine<ReduceKind::Sum>(), stop);
   case ReduceKind::Prod:
     return reduceStrided(in, rank, shape, outStrides, out, outN, id,
-                         ReduceCombine<ReduceKind::Prod>());
+                         ReduceCombine<ReduceKind::Prod>(), stop);
   case ReduceKind::Max:
     return reduceStrided(in, rank, shape, outStrides, out, outN, id,
-                         ReduceCombine<ReduceKind::Max>());
+                         ReduceCombine<ReduceKind::Max>(), stop);
   case ReduceKind::Min:
     return reduceStrided(in, rank, shape, outStrides, out, outN, id,
-                         ReduceCombine<ReduceKind::Min>());
+                         ReduceCombine<ReduceKind::Min>(), stop);
   }
 }
 

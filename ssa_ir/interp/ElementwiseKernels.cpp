@@ -15,6 +15,7 @@
 #include "runtime/kernels/Elementwise.h"
 #include "runtime/kernels/ScalarSemantics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -26,13 +27,25 @@ namespace {
 using namespace tdl::scalar;
 namespace ew = tdl::kernels::ew;
 
+/// body(lo, hi) over [0, n) in blocks of kStopBlock, in order, stopping
+/// early on Ctrl-C (stopRequested, between blocks).
+template <typename F> void forBlocks(int64_t n, F body) {
+  for (int64_t lo = 0; lo < n; lo += kStopBlock) {
+    if (lo > 0 && stopRequested())
+      return;
+    body(lo, std::min(n, lo + kStopBlock));
+  }
+}
+
 template <typename R, typename T, typename F>
 RuntimeValue map1(const Type &outType, const RuntimeValue &x, F f) {
   RuntimeValue out = RuntimeValue::zeros(outType);
   R *o = out.mutableData<R>();
   const T *a = x.data<T>();
-  for (int64_t i = 0, n = x.numElements(); i < n; ++i)
-    o[i] = R(f(a[i]));
+  forBlocks(x.numElements(), [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      o[i] = R(f(a[i]));
+  });
   return out;
 }
 
@@ -43,8 +56,10 @@ RuntimeValue map2(const Type &outType, const RuntimeValue &x,
   R *o = out.mutableData<R>();
   const T *a = x.data<T>();
   const T *b = y.data<T>();
-  for (int64_t i = 0, n = x.numElements(); i < n; ++i)
-    o[i] = R(f(a[i], b[i]));
+  forBlocks(x.numElements(), [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      o[i] = R(f(a[i], b[i]));
+  });
   return out;
 }
 
@@ -204,8 +219,10 @@ llvm::Expected<RuntimeValue> evalElementwise(const Operation &op, Operands in) {
       T *o = out.mutableData<T>();
       const uint8_t *cp = c.data<uint8_t>();
       const T *ap = a.data<T>(), *bp = b.data<T>();
-      for (int64_t i = 0, n = a.numElements(); i < n; ++i)
-        o[i] = cp[i] ? ap[i] : bp[i];
+      forBlocks(a.numElements(), [&](int64_t lo, int64_t hi) {
+        for (int64_t i = lo; i < hi; ++i)
+          o[i] = cp[i] ? ap[i] : bp[i];
+      });
       return out;
     });
   }

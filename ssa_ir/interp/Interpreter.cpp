@@ -13,6 +13,7 @@
 #include "basic/SourceManager.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <fmt/format.h>
 
@@ -195,6 +196,11 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
     llvm::Expected<RuntimeValue> r = kernels::evalOp(op, in);
     if (!r)
       return r.takeError();
+    // A long kernel stopped early on Ctrl-C (kernels::stopPoll).
+    if (kernels::stoppedEarly) {
+      kernels::stoppedEarly = false;
+      return makeRuntimeError(op, "interrupted");
+    }
     frame[op.getResult(0)] = std::move(*r);
     return llvm::Error::success();
   }
@@ -202,6 +208,9 @@ llvm::Error Interpreter::runOp(const Operation &op, Frame &frame) {
 }
 
 } // namespace
+
+thread_local const std::function<bool()> *kernels::stopPoll = nullptr;
+thread_local bool kernels::stoppedEarly = false;
 
 llvm::Expected<std::vector<RuntimeValue>>
 interpret(const Module &m, llvm::StringRef name,
@@ -213,6 +222,11 @@ interpret(const Module &m, llvm::StringRef name,
         Location(), fmt::format("no function named '@{}'", name.str()));
   // Tensors are allocated as the program runs; a program that needs more
   // memory than there is gets a run-time error, not a crash.
+  const std::function<bool()> *savedPoll = kernels::stopPoll;
+  kernels::stopPoll = opts.interrupted ? &opts.interrupted : nullptr;
+  kernels::stoppedEarly = false;
+  auto restorePoll =
+      llvm::make_scope_exit([&] { kernels::stopPoll = savedPoll; });
   try {
     return Interpreter(m, printOut, opts).call(*f, args, nullptr);
   } catch (const std::bad_alloc &) {

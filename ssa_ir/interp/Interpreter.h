@@ -60,8 +60,9 @@ struct InterpreterOptions {
                                      llvm::ArrayRef<RuntimeValue> args,
                                      std::vector<RuntimeValue> &results)>
       externalCall;
-  /// Polled on every `for` / `while` iteration: once it returns true the
-  /// run fails with the run-time error "interrupted" (the REPL's Ctrl-C).
+  /// Polled on every `for` / `while` iteration, after every op and inside
+  /// the long kernels (Kernels.h, stopPoll): once it returns true the run
+  /// fails with the run-time error "interrupted" (the REPL's Ctrl-C).
   std::function<bool()> interrupted;
 };
 

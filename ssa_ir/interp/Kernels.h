@@ -7,9 +7,30 @@
 #include "ssa_ir/interp/Interpreter.h"
 #include "ssa_ir/interp/RuntimeValue.h"
 
+#include <functional>
+
 namespace tdl::ir::kernels {
 
 using Operands = llvm::ArrayRef<RuntimeValue>;
+
+/// The REPL's Ctrl-C inside kernels: while interpret() runs with
+/// InterpreterOptions::interrupted, this points at it. The long kernels
+/// (elementwise, reductions, matmul, conv2d) call stopRequested() after
+/// each kStopBlock elements' work (or per row or channel of a large one),
+/// never before the first, and return early, their result unfinished, once
+/// it is true; that sets stoppedEarly, and the interpreter fails the op
+/// with "interrupted". (Short kernels never look: a runaway loop of small
+/// ops is interrupted at the loop, as before.) Null otherwise: the check
+/// is a load and a branch.
+extern thread_local const std::function<bool()> *stopPoll;
+extern thread_local bool stoppedEarly;
+inline constexpr int64_t kStopBlock = int64_t(1) << 16;
+inline bool stopRequested() {
+  if (!stopPoll || !(*stopPoll)())
+    return false;
+  stoppedEarly = true;
+  return true;
+}
 
 /// Evaluates an op without regions (and not call/print/terminators).
 llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in);

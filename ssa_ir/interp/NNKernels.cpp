@@ -65,6 +65,7 @@ TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b,
   R *op = out.mutableData<R>();
   std::vector<A> row(n);
   int64_t numBatches = numElements(batch);
+  bool big = double(numBatches) * m * n * k > double(kStopBlock);
   llvm::SmallVector<int64_t, 4> idx(batchRank, 0);
   for (int64_t bi = 0; bi < numBatches; ++bi) {
     int64_t offA = 0, offB = 0;
@@ -76,6 +77,8 @@ TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b,
     const T *B0 = bp + offB * k * n;
     R *C0 = op + bi * m * n;
     for (int64_t i = 0; i < m; ++i) {
+      if ((bi > 0 || i > 0) && big && stopRequested()) // Ctrl-C: unfinished
+        return;
       std::fill(row.begin(), row.end(), A(0));
       for (int64_t p = 0; p < k; ++p) {
         A aik = A(R(A0[i * k + p]));
@@ -108,8 +111,11 @@ TDL_FMA_CLONES void conv2dT(const RuntimeValue &x, const RuntimeValue &w,
   const T *wp = w.data<T>();
   R *op = out.mutableData<R>();
   std::vector<A> acc(OH * OW);
+  bool big = double(N) * O * Cg * KH * KW * OH * OW > double(kStopBlock);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < O; ++o) {
+      if ((n > 0 || o > 0) && big && stopRequested()) // Ctrl-C: unfinished
+        return;
       std::fill(acc.begin(), acc.end(), A(0));
       int64_t g = o / Og;
       for (int64_t c = 0; c < Cg; ++c) {

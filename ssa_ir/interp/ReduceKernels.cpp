@@ -68,7 +68,7 @@ RuntimeValue evalReduce(const Operation &op, const RuntimeValue &x) {
   dispatchDType(x.getDType(), [&]<typename T>() {
     tdl::kernels::reduce<T>(kind, x.data<T>(), shape.size(), shape.data(),
                             outStrides.data(), out.mutableData<T>(),
-                            out.numElements());
+                            out.numElements(), [] { return stopRequested(); });
   });
   return out;
 }

@@ -74,7 +74,7 @@ def key(*names):
     tmux("send-keys", "-t", "repl", *names)
 
 
-tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "60",
+tmux("new-session", "-d", "-s", "repl", "-x", "100", "-y", "90",
      "env HOME=%s TERM=xterm %s repl" % (home, tdlc))
 try:
     wait_for("tdl>")
@@ -151,6 +151,29 @@ try:
         type_text("print(value); while true { n = n + 1; }")
         key("Enter")
         wait_for_count("f32[2] [1, 2]", 1 + (backend == "interp"))
+        time.sleep(0.3)
+        key("C-c")
+        wait_for_count("error: interrupted", count + 1)
+        wait_prompt()
+    # Ctrl-C inside one long kernel: a fused reduction over ten billion
+    # elements on the JIT (seconds of work in one loop nest, no loop of the
+    # program), a 2048^3 matmul on the interpreter; each stops, and `value`
+    # and `n` are intact afterwards.
+    type_text("let m = ones([2048, 2048]);")
+    key("Enter")
+    wait_prompt()
+    for backend, kernel in (
+            ("cpu", "print(value); sum(exp(broadcast_to(value, [5000000000, 2])))"),
+            ("interp", "print(value); sum(m @ m)")):
+        type_text(":backend " + backend)
+        key("Enter")
+        wait_for_count("running on", 3 + (backend == "interp"))
+        wait_prompt()
+        count = screen().count("error: interrupted")
+        printed = screen().count("f32[2] [1, 2]")
+        type_text(kernel)
+        key("Enter")
+        wait_for_count("f32[2] [1, 2]", printed + 1)
         time.sleep(0.3)
         key("C-c")
         wait_for_count("error: interrupted", count + 1)

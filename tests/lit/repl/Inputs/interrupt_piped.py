@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """interrupt_piped.py TDLC BACKEND: Ctrl-C in a piped `TDLC repl` (the
 signal a terminal would send) while an input runs: a runaway `while true`
-loop, then a long matmul (a kernel that polls the flag). Each evaluation
+loop, then a long matmul (a kernel that polls the flag), then on the JIT a
+fused reduction over ten billion elements (a loop nest that polls it per
+block of elements). Each evaluation
 must stop with "interrupted" and leave the session intact: the next input
 reads an earlier binding, and the interrupted input changed nothing.
 Prints everything the REPL writes (stdout and stderr, in order).
@@ -66,9 +68,16 @@ send("a")
 expect("f32[3]")
 send("k")
 expect("i32")
+send("let m = ones([4096, 4096]);")
+send("print(k); sum(m @ m)")
+expect("i32")
+time.sleep(0.1)
+repl.send_signal(signal.SIGINT)
+expect("interrupted")
+send("a")
+expect("f32[3]")
 if backend == "cpu":
-    send("let m = ones([4096, 4096]);")
-    send("print(k); sum(m @ m)")
+    send("print(k); sum(exp(broadcast_to(a, [5000000000, 3])))")
     expect("i32")
     time.sleep(0.1)
     repl.send_signal(signal.SIGINT)
