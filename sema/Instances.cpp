@@ -43,20 +43,13 @@ void Sema::run(const ast::Module &main) {
   if (llvm::sys::fs::is_regular_file(key) &&
       !llvm::sys::fs::real_path(key, real))
     key = std::string(real);
-  ModuleInfo *mainInfo = addModule(main, stem, key);
+  mainInfo = addModule(main, stem, key);
   std::vector<ModuleInfo *> loadStack;
   loadImports(mainInfo, loadStack);
 
   // Roles of generic parameters, before any type is resolved.
   for (auto &m : modules)
-    for (const ast::Decl *d : m->module->getDecls())
-      if (auto *f = llvm::dyn_cast<ast::FuncDecl>(d)) {
-        if (f->isGeneric())
-          (void)roleOf(f->getGenericParams()[0]);
-      } else if (auto *s = llvm::dyn_cast<ast::StructDecl>(d)) {
-        if (!s->getGenericParams().empty())
-          (void)roleOf(s->getGenericParams()[0]);
-      }
+    computeRolesOf(*m->module);
 
   // @derivative(of: f) rules, before any primal is instantiated.
   collectDerivativeRules();
@@ -64,6 +57,77 @@ void Sema::run(const ast::Module &main) {
   for (auto &m : modules)
     checkTopLevel(m.get(), m.get() == mainInfo);
   checkUninstantiatedGenerics();
+}
+
+void Sema::computeRolesOf(const ast::Module &m) {
+  for (const ast::Decl *d : m.getDecls())
+    if (auto *f = llvm::dyn_cast<ast::FuncDecl>(d)) {
+      if (f->isGeneric())
+        (void)roleOf(f->getGenericParams()[0]);
+    } else if (auto *s = llvm::dyn_cast<ast::StructDecl>(d)) {
+      if (!s->getGenericParams().empty())
+        (void)roleOf(s->getGenericParams()[0]);
+    }
+}
+
+//===-- IncrementalAnalysis -----------------------------------------------===//
+
+struct IncrementalAnalysis::Added {
+  const ast::Module *module = nullptr;
+  // (module consts and scratch instances are only ever added for
+  // declarations of the main module: kept)
+  size_t functions = 0, derived = 0, exports = 0, instances = 0;
+};
+
+IncrementalAnalysis::IncrementalAnalysis(const ast::Module &main,
+                                         SourceManager &sources,
+                                         DiagnosticEngine &diags,
+                                         SemaOptions options_,
+                                         ParseFunction parse_)
+    : options(std::move(options_)), parse(std::move(parse_)),
+      program_(std::make_unique<Program>()) {
+  sema = std::make_unique<Sema>(sources, diags, *program_, options, parse);
+  sema->run(main);
+}
+
+IncrementalAnalysis::~IncrementalAnalysis() = default;
+
+std::vector<const FuncInstance *>
+IncrementalAnalysis::check(const ast::Module &extra) {
+  undo();
+  added = std::make_unique<Added>();
+  added->module = &extra;
+  added->functions = program_->functions.size();
+  added->derived = program_->derived.size();
+  added->exports = program_->exports.size();
+  added->instances = sema->instanceList.size();
+  ModuleInfo *mi = sema->mainInfo;
+  sema->addDecls(extra, mi);
+  sema->computeRolesOf(extra);
+  for (const ast::Decl *d : extra.getDecls()) {
+    if (sema->diags.hasReachedErrorLimit())
+      break;
+    sema->checkDecl(d, mi);
+  }
+  std::vector<const FuncInstance *> out;
+  for (const ast::Decl *d : extra.getDecls())
+    for (size_t i = added->instances; i < sema->instanceList.size(); ++i)
+      if (sema->instanceList[i].first == d)
+        out.push_back(sema->instanceList[i].second);
+  return out;
+}
+
+void IncrementalAnalysis::keep() { added.reset(); }
+
+void IncrementalAnalysis::undo() {
+  if (!added)
+    return;
+  sema->forgetDecls(*added->module, sema->mainInfo);
+  sema->instanceList.resize(added->instances);
+  program_->functions.resize(added->functions);
+  program_->derived.resize(added->derived);
+  program_->exports.resize(added->exports);
+  added.reset();
 }
 
 std::vector<GenericValue> Sema::bindingsInOrder(const ast::FuncDecl *decl,
@@ -152,6 +216,13 @@ void Sema::checkTopLevel(ModuleInfo *mi, bool isMain) {
   for (const ast::Decl *d : mi->module->getDecls()) {
     if (diags.hasReachedErrorLimit())
       return;
+    checkDecl(d, mi);
+  }
+  (void)isMain;
+}
+
+void Sema::checkDecl(const ast::Decl *d, ModuleInfo *mi) {
+  {
     switch (d->getKind()) {
     case ast::NodeKind::ConstDecl: {
       const Type *t = nullptr;
@@ -186,7 +257,6 @@ void Sema::checkTopLevel(ModuleInfo *mi, bool isMain) {
       break;
     }
   }
-  (void)isMain;
 }
 
 void Sema::checkExport(const ast::Decl *d, ModuleInfo *mi) {

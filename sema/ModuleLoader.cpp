@@ -33,6 +33,11 @@ ModuleInfo *Sema::addModule(const ast::Module &m, std::string dottedName,
   mi->dottedName = std::move(dottedName);
   modulesByKey[key] = mi;
   program.modules.push_back(&m);
+  addDecls(m, mi);
+  return mi;
+}
+
+void Sema::addDecls(const ast::Module &m, ModuleInfo *mi) {
   for (const ast::Decl *d : m.getDecls()) {
     declModule[d] = mi;
     if (llvm::isa<ast::ImportDecl>(d))
@@ -52,7 +57,27 @@ ModuleInfo *Sema::addModule(const ast::Module &m, std::string dottedName,
         declModule[g] = mi;
     }
   }
-  return mi;
+}
+
+void Sema::forgetDecls(const ast::Module &m, ModuleInfo *mi) {
+  for (const ast::Decl *d : m.getDecls()) {
+    declModule.erase(d);
+    if (auto *f = llvm::dyn_cast<ast::FuncDecl>(d)) {
+      for (const ast::ParamDecl *p : f->getParams())
+        declModule.erase(p);
+      for (const ast::GenericParamDecl *g : f->getGenericParams())
+        declModule.erase(g);
+    }
+    if (auto *df = llvm::dyn_cast<ast::DerivedFuncDecl>(d)) {
+      derivedCache.erase(df);
+      derivedInProgress.erase(df);
+    }
+    if (llvm::isa<ast::ImportDecl>(d))
+      continue;
+    auto it = mi->decls.find(d->getName().name);
+    if (it != mi->decls.end() && it->second == d)
+      mi->decls.erase(it);
+  }
 }
 
 ModuleInfo *Sema::moduleOf(const ast::Decl *d) const {

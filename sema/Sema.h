@@ -42,6 +42,48 @@ std::unique_ptr<Program> analyze(const ast::Module &main,
                                  const SemaOptions &options,
                                  const ParseFunction &parse);
 
+class Sema;
+
+/// An analysis kept alive so that more declarations can be checked against
+/// it without analyzing the first module again: the REPL analyzes its live
+/// declarations once and checks each input's wrapper function against them
+/// (docs/repl.md, "Declarations are analyzed once").
+///
+/// check() analyzes the declarations of an extra module (functions and
+/// derived functions; no imports) as if they were appended to the main
+/// module: they see its declarations and imports, reuse the instances it
+/// made (a non-generic function is not checked again), and add their own
+/// instances, and those of generic functions they instantiate, to
+/// program(). undo() (or the next check()) removes everything check()
+/// added, which leaves the analysis as it was before; the extra module may
+/// then be destroyed. keep() instead makes it part of the analysis (new
+/// declarations: the module must then live as long as the analysis). After
+/// a check() that reported an error the analysis should be dropped: sema's
+/// error de-duplication is not undone.
+class IncrementalAnalysis {
+public:
+  IncrementalAnalysis(const ast::Module &main, SourceManager &sources,
+                      DiagnosticEngine &diags, SemaOptions options,
+                      ParseFunction parse);
+  ~IncrementalAnalysis();
+  IncrementalAnalysis(const IncrementalAnalysis &) = delete;
+  IncrementalAnalysis &operator=(const IncrementalAnalysis &) = delete;
+
+  const Program &program() const { return *program_; }
+  /// The instances of the extra module's non-generic functions, in order.
+  std::vector<const FuncInstance *> check(const ast::Module &extra);
+  void undo();
+  void keep();
+
+private:
+  SemaOptions options;
+  ParseFunction parse;
+  std::unique_ptr<Program> program_;
+  std::unique_ptr<Sema> sema;
+  struct Added;
+  std::unique_ptr<Added> added; // what the last check() added
+};
+
 /// `--emit=typed-ast`: every function instance's syntax tree with the
 /// concrete type of every expression and binding (stable text for FileCheck).
 void printTypedProgram(const Program &program, const SourceManager &sources,

@@ -136,6 +136,15 @@ public:
   Sema(SourceManager &sources, DiagnosticEngine &diags, Program &program,
        const SemaOptions &options, const ParseFunction &parse);
   void run(const ast::Module &main);
+  /// The main module's tables (set by run).
+  ModuleInfo *mainInfo = nullptr;
+  /// Registers the declarations of `m` in the table of `mi` (a module's
+  /// own, or more declarations for the main one: IncrementalAnalysis).
+  void addDecls(const ast::Module &m, ModuleInfo *mi);
+  /// Computes the generic roles of the declarations of `m`.
+  void computeRolesOf(const ast::Module &m);
+  /// checkTopLevel for one declaration.
+  void checkDecl(const ast::Decl *d, ModuleInfo *mi);
 
   SourceManager &sources;
   DiagnosticEngine &diags;
@@ -295,6 +304,10 @@ public:
                                 const std::vector<const Type *> &expected,
                                 llvm::StringRef paramsWhat);
   void checkTopLevel(ModuleInfo *mi, bool isMain);
+  /// IncrementalAnalysis::undo: drops the bookkeeping of the declarations
+  /// of an extra module.
+  void forgetDecls(const ast::Module &m, ModuleInfo *mi);
+
   /// GenericBodyNames.cpp: resolves the names of generic functions that no
   /// call instantiated (their bodies are otherwise unchecked).
   void checkUninstantiatedGenerics();

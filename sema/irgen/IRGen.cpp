@@ -15,6 +15,7 @@
 
 #include "ssa_ir/Builder.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -80,7 +81,49 @@ static void flatSignature(const sema::Type *fnType,
   leafTypes(fnType->getResult(), results);
 }
 
-llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
+namespace {
+
+/// The instances lowered: every one, or what some roots reach.
+struct Selection {
+  bool all = true;
+  llvm::DenseSet<const sema::FuncInstance *> functions;
+  llvm::DenseSet<const sema::DerivedInstance *> derived;
+  bool has(const sema::FuncInstance *f) const {
+    return all || functions.contains(f);
+  }
+  bool has(const sema::DerivedInstance *d) const {
+    return all || derived.contains(d);
+  }
+};
+
+Selection reachableFrom(llvm::ArrayRef<const sema::FuncInstance *> roots) {
+  Selection s;
+  s.all = false;
+  std::vector<const sema::FuncInstance *> work(roots.begin(), roots.end());
+  auto addDerived = [&](const sema::DerivedInstance *d) {
+    for (; d && s.derived.insert(d).second; d = d->primalDerived)
+      if (d->primalFunction)
+        work.push_back(d->primalFunction);
+  };
+  while (!work.empty()) {
+    const sema::FuncInstance *f = work.back();
+    work.pop_back();
+    if (!f || !s.functions.insert(f).second)
+      continue;
+    work.push_back(f->customDerivative);
+    work.push_back(f->customForwardDerivative);
+    for (const auto &[call, rc] : f->calls) {
+      if (rc.kind == sema::ResolvedCall::Kind::Function)
+        work.push_back(rc.function);
+      else if (rc.kind == sema::ResolvedCall::Kind::Derived)
+        addDerived(rc.derived);
+    }
+  }
+  return s;
+}
+
+llvm::Expected<GeneratedModule> generate(const sema::Program &program,
+                                         const Selection &selected) {
   GeneratedModule out;
   out.module = std::make_unique<ir::Module>();
   ModuleContext ctx(program, *out.module);
@@ -96,6 +139,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   for (const sema::ExportedFunction &e : program.exports) {
     if (!names.reserve(e.cName))
       return fail("exported name '" + e.cName + "' is used twice");
+    if (e.function ? !selected.has(e.function) : !selected.has(e.derived))
+      continue; // (its name stays reserved: not taken by another function)
     if (e.function) {
       if (exportName.count(e.function))
         forwarders.push_back({e.cName, e.function});
@@ -108,7 +153,7 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
 
   // (2) Function shells.
   for (const auto &inst : program.functions) {
-    if (!inst->decl || !inst->decl->getBody())
+    if (!inst->decl || !inst->decl->getBody() || !selected.has(inst.get()))
       continue;
     auto it = exportName.find(inst.get());
     std::string name = it != exportName.end()
@@ -134,6 +179,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   // -> f's result leaves, then their tangents).
   for (const auto &inst : program.functions) {
     ir::Function *primal = ctx.functions.lookup(inst.get());
+    if (!selected.has(inst.get()))
+      continue;
     for (bool forward : {false, true}) {
       const sema::FuncInstance *r =
           forward ? inst->customForwardDerivative : inst->customDerivative;
@@ -153,6 +200,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   // (3) Derived declarations, in creation order (a primal before the
   // transforms of it).
   for (const auto &d : program.derived) {
+    if (!selected.has(d.get()))
+      continue;
     ir::Function *base = d->primalFunction
                              ? ctx.functions.lookup(d->primalFunction)
                              : ctx.derived.lookup(d->primalDerived);
@@ -183,6 +232,8 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   if (llvm::Error e = out.module->resolveDerivedSignatures())
     return fail(llvm::toString(std::move(e)));
   for (const auto &d : program.derived) {
+    if (!selected.has(d.get()))
+      continue;
     llvm::SmallVector<ir::Type, 8> args, results;
     flatSignature(d->type, args, results);
     ir::Function *fn = ctx.derived[d.get()];
@@ -224,6 +275,18 @@ llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
   recordSourceSignatures(program, *out.module);
   out.functions = std::move(ctx.functions);
   return out;
+}
+
+} // namespace
+
+llvm::Expected<GeneratedModule> generateIR(const sema::Program &program) {
+  return generate(program, Selection());
+}
+
+llvm::Expected<GeneratedModule>
+generateIR(const sema::Program &program,
+           llvm::ArrayRef<const sema::FuncInstance *> roots) {
+  return generate(program, reachableFrom(roots));
 }
 
 } // namespace tdl::irgen

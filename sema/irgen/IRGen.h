@@ -43,6 +43,14 @@ struct GeneratedModule {
 /// lower, described in the message.
 llvm::Expected<GeneratedModule> generateIR(const sema::Program &program);
 
+/// Lowers only `roots` and what they reach: the instances they call, the
+/// derived instances they call and their primals, the derivative rules of
+/// those. Exports outside that set are left out. The REPL lowers one input
+/// this way against the declarations it analyzed once (docs/repl.md).
+llvm::Expected<GeneratedModule>
+generateIR(const sema::Program &program,
+           llvm::ArrayRef<const sema::FuncInstance *> roots);
+
 /// `dense<32, 784, 128>` -> `dense_32_784_128`: an IR symbol made of
 /// letters, digits and `_`.
 std::string mangleInstanceName(llvm::StringRef name);
