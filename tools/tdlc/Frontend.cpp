@@ -55,9 +55,17 @@ std::string verifyMessages(const ir::Module &module) {
 
 int generateVerifiedIR(const sema::Program &program,
                        irgen::GeneratedModule &out) {
+  return generateVerifiedIR(program, {}, out);
+}
+
+int generateVerifiedIR(const sema::Program &program,
+                       llvm::ArrayRef<const sema::FuncInstance *> roots,
+                       irgen::GeneratedModule &out) {
   {
     CompilerStage stage("ir generation");
-    llvm::Expected<irgen::GeneratedModule> gen = irgen::generateIR(program);
+    llvm::Expected<irgen::GeneratedModule> gen =
+        roots.empty() ? irgen::generateIR(program)
+                      : irgen::generateIR(program, roots);
     if (!gen) {
       reportInternalError("ir generation", llvm::toString(gen.takeError()));
       return ExitInternalError;

@@ -39,6 +39,11 @@ runSema(Session &session, const ast::Module &module, ast::ASTContext &ctx);
 /// ExitOk or ExitInternalError (after printing the internal error).
 int generateVerifiedIR(const sema::Program &program,
                        irgen::GeneratedModule &out);
+/// The same for only `roots` and what they reach (irgen::generateIR with
+/// roots: the REPL's input against its analyzed declarations).
+int generateVerifiedIR(const sema::Program &program,
+                       llvm::ArrayRef<const sema::FuncInstance *> roots,
+                       irgen::GeneratedModule &out);
 
 /// Parse + sema + generateVerifiedIR on `buffer`. Returns ExitOk,
 /// ExitCompileError (diagnostics reported; call session.finish()) or

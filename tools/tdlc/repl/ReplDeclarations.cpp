@@ -215,7 +215,19 @@ bool ReplSession::addDeclarations(unsigned display) {
       }
     }
   }
+  // Only new functions, structs, constants: analyzed on their own and added
+  // to the analyzed declarations. Else (a redefinition, an import, a
+  // derivative rule) every declaration is analyzed again, once, by the
+  // next input.
+  bool onlyNew = llvm::all_of(added, [&](const Declaration &n) {
+    return n.provides.size() == 1 && n.provides[0] == n.key &&
+           !llvm::StringRef(n.text).ltrim().starts_with("@") &&
+           llvm::none_of(declarations,
+                         [&](const Declaration &o) { return o.key == n.key; });
+  });
   declarations = std::move(merged);
+  if (!onlyNew || !extendAnalysis(added))
+    invalidateAnalysis();
   return true;
 }
 
@@ -240,22 +252,42 @@ bool ReplSession::loadFile(llvm::StringRef path) {
 
 std::unique_ptr<ReplSession::Lowered> ReplSession::lower(const Wrapper &w) {
   auto low = std::make_unique<Lowered>();
-  low->compiled = compile(buildProgram(w.declarations, &w, true), false,
-                          /*forwardWarnings=*/false);
-  if (!low->compiled)
-    return nullptr;
-  if (generateVerifiedIR(*low->compiled->program, low->ir) != ExitOk)
-    return nullptr;
-  const sema::FuncInstance *inst = findInstance(*low->compiled, kWrapperName);
-  ir::Function *fn = inst ? low->ir.functions.lookup(inst) : nullptr;
-  if (!fn) {
-    reportInternalError("repl", "the wrapper function has no ir function");
-    return nullptr;
+  // Against the declarations analyzed once, lowering only the wrapper and
+  // what it reaches; failing that, with the declarations it reaches.
+  low->compiled = compileAgainstDeclarations(w, /*withResults=*/true,
+                                             /*forwardWarnings=*/false);
+  if (low->compiled) {
+    const sema::FuncInstance *wrapper = low->compiled->wrapper;
+    int status = generateVerifiedIR(*low->compiled->shared, {wrapper}, low->ir);
+    ir::Function *fn = low->ir.functions.lookup(wrapper);
+    release(*low->compiled);
+    if (status != ExitOk)
+      return nullptr;
+    low->ir.functions.clear(); // (keyed by instances that are gone)
+    if (!fn) {
+      reportInternalError("repl", "the wrapper function has no ir function");
+      return nullptr;
+    }
+    low->functionName = fn->getName().str();
+  } else {
+    low->compiled = compile(buildProgram(w.declarations, &w, true), false,
+                            /*forwardWarnings=*/false);
+    if (!low->compiled)
+      return nullptr;
+    if (generateVerifiedIR(*low->compiled->program, low->ir) != ExitOk)
+      return nullptr;
+    const sema::FuncInstance *inst =
+        findInstance(*low->compiled, kWrapperName);
+    ir::Function *fn = inst ? low->ir.functions.lookup(inst) : nullptr;
+    if (!fn) {
+      reportInternalError("repl", "the wrapper function has no ir function");
+      return nullptr;
+    }
+    low->functionName = fn->getName().str();
   }
-  low->functionName = fn->getName().str();
   DiagnosticEngine diags(sources);
   diags.setConsumer(std::make_unique<RemappingConsumer>(
-      sources, low->compiled->buffer, low->compiled->segments, printer, false));
+      sources, low->compiled->synthesizedBuffers(), printer, false));
   if (runOptimizationPipeline(diags, *low->ir.module, opts::optLevel()) !=
       ExitOk)
     return nullptr;

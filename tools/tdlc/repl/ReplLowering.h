@@ -6,6 +6,7 @@
 #include "tools/tdlc/repl/ReplSession.h"
 
 #include "backends/cpu/JitSession.h"
+#include "sema/Sema.h"
 #include "sema/irgen/IRGen.h"
 
 #include <csignal>
@@ -24,6 +25,21 @@ struct ReplSession::Lowered {
   std::unique_ptr<CompiledProgram> compiled;
   irgen::GeneratedModule ir;
   std::string functionName; // the wrapper's IR function
+};
+
+/// Every live declaration as one program, parsed and analyzed once; each
+/// input's wrapper is checked against it (sema::IncrementalAnalysis) and
+/// removed from it again. Its DiagnosticEngine lives as long as it does;
+/// the input being checked points its consumer at a sink of its own.
+struct ReplSession::AnalyzedDeclarations {
+  explicit AnalyzedDeclarations(SourceManager &sources) : diags(sources) {}
+  ast::ASTContext astContext; // the declarations and the modules they import
+  /// The declarations' program, then one per declaration input that only
+  /// added new declarations (extendAnalysis).
+  std::vector<SynthesizedBuffer> texts;
+  DiagnosticEngine diags;
+  SwitchableConsumer *sink = nullptr; // owned by diags
+  std::unique_ptr<sema::IncrementalAnalysis> analysis;
 };
 
 struct ReplSession::Executable {

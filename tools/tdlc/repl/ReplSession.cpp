@@ -11,7 +11,9 @@
 #include "parser/Parse.h"
 #include "ssa_ir/interp/Interpreter.h"
 #include "ssa_ir/passes/PassManager.h"
+#include "sema/Sema.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -79,6 +81,143 @@ unsigned ReplSession::addDisplayBuffer(llvm::StringRef text) {
 void ReplSession::reset() {
   declarations.clear();
   bindings.clear();
+  invalidateAnalysis();
+}
+
+//===-- Declarations analyzed once ----------------------------------------===//
+
+void ReplSession::invalidateAnalysis() {
+  analyzed.reset();
+  analysisFailed = false;
+}
+
+ReplSession::AnalyzedDeclarations *ReplSession::analyzedDeclarations() {
+  if (analyzed || analysisFailed)
+    return analyzed.get();
+  auto a = std::make_unique<AnalyzedDeclarations>(sources);
+  ProgramText text = buildProgram(declarations, nullptr, false);
+  a->texts.push_back({sources.addBuffer("<repl:" +
+                                            std::to_string(inputCount) +
+                                            " declarations>",
+                                        text.str()),
+                      text.getSegments()});
+  auto sink = std::make_unique<SwitchableConsumer>();
+  a->sink = sink.get();
+  a->diags.setConsumer(std::move(sink));
+  a->diags.setErrorLimit(opts::ErrorLimit);
+  a->diags.setWarningsAsErrors(opts::WarningsAsErrors);
+  // Its warnings were shown when the declarations were typed.
+  const ast::Module *m;
+  {
+    CompilerStage stage("parsing");
+    m = parser::parseBuffer(sources, a->texts[0].buffer, a->diags,
+                            a->astContext);
+  }
+  if (m && !a->diags.hasErrors()) {
+    CompilerStage stage("semantic analysis");
+    sema::SemaOptions options;
+    options.includeDirs.assign(opts::IncludeDirs.begin(),
+                               opts::IncludeDirs.end());
+    options.stdlibDir = opts::StdlibDir;
+    AnalyzedDeclarations *raw = a.get();
+    SourceManager *srcs = &sources;
+    a->analysis = std::make_unique<sema::IncrementalAnalysis>(
+        *m, sources, a->diags, std::move(options),
+        [raw, srcs](unsigned buffer) {
+          return parser::parseBuffer(*srcs, buffer, raw->diags,
+                                     raw->astContext);
+        });
+  }
+  if (a->diags.hasErrors() || !a->analysis) {
+    analysisFailed = true; // (each input then compiles what it reaches)
+    return nullptr;
+  }
+  analyzed = std::move(a);
+  return analyzed.get();
+}
+
+std::unique_ptr<CompiledProgram>
+ReplSession::compileAgainstDeclarations(const Wrapper &w, bool withResults,
+                                        bool forwardWarnings) {
+  AnalyzedDeclarations *a = analyzedDeclarations();
+  if (!a)
+    return nullptr;
+  auto cp = std::make_unique<CompiledProgram>();
+  ProgramText text = buildProgram({}, &w, withResults);
+  cp->buffer = sources.addBuffer(
+      "<repl:" + std::to_string(inputCount) + " input>", text.str());
+  cp->segments = text.getSegments();
+  CollectingConsumer collected;
+  a->sink->sink = &collected;
+  unsigned errors = a->diags.getErrorCount();
+  {
+    CompilerStage stage("parsing");
+    cp->module =
+        parser::parseBuffer(sources, cp->buffer, a->diags, cp->astContext);
+  }
+  std::vector<const sema::FuncInstance *> functions;
+  if (cp->module && a->diags.getErrorCount() == errors) {
+    CompilerStage stage("semantic analysis");
+    functions = a->analysis->check(*cp->module);
+  }
+  a->sink->sink = nullptr;
+  if (a->diags.getErrorCount() != errors || functions.size() != 1) {
+    // Compiled again with the declarations, which reports the errors as
+    // for a whole program. Sema's state after an error is not undone (its
+    // de-duplication of messages): analyzed again by the next input.
+    a->analysis->undo();
+    invalidateAnalysis();
+    return nullptr;
+  }
+  cp->shared = &a->analysis->program();
+  cp->wrapper = functions[0];
+  cp->declarations = a->texts;
+  if (forwardWarnings) {
+    RemappingConsumer remap(sources, cp->synthesizedBuffers(), printer, true);
+    for (const Diagnostic &d : collected.collected)
+      remap.handle(d);
+  }
+  return cp;
+}
+
+bool ReplSession::extendAnalysis(const std::vector<Declaration> &added) {
+  AnalyzedDeclarations *a = analyzed.get();
+  if (!a)
+    return false;
+  ProgramText text = buildProgram(added, nullptr, false);
+  SynthesizedBuffer buffer{
+      sources.addBuffer("<repl:" + std::to_string(inputCount) +
+                            " declarations>",
+                        text.str()),
+      text.getSegments()};
+  CollectingConsumer quiet; // (reported when they were checked)
+  a->sink->sink = &quiet;
+  unsigned errors = a->diags.getErrorCount();
+  const ast::Module *m =
+      parser::parseBuffer(sources, buffer.buffer, a->diags, a->astContext);
+  bool checked = m && a->diags.getErrorCount() == errors;
+  if (checked) {
+    CompilerStage stage("semantic analysis");
+    (void)a->analysis->check(*m);
+  }
+  a->sink->sink = nullptr;
+  if (!checked || a->diags.getErrorCount() != errors) {
+    if (checked)
+      a->analysis->undo();
+    return false;
+  }
+  a->analysis->keep();
+  a->texts.push_back(std::move(buffer));
+  return true;
+}
+
+void ReplSession::release(CompiledProgram &cp) {
+  if (!cp.shared)
+    return;
+  if (analyzed)
+    analyzed->analysis->undo();
+  cp.shared = nullptr;
+  cp.wrapper = nullptr;
 }
 
 std::vector<std::string> ReplSession::completionNames() const {
@@ -219,7 +358,9 @@ ReplSession::compile(const ProgramText &text, bool parseOnly,
 const sema::FuncInstance *
 ReplSession::findInstance(const CompiledProgram &cp,
                           llvm::StringRef name) const {
-  for (const auto &inst : cp.program->functions)
+  if (cp.wrapper && name == kWrapperName)
+    return cp.wrapper;
+  for (const auto &inst : cp.getProgram().functions)
     if (inst->decl && inst->decl->getName().name == name &&
         inst->decl->getBody() &&
         sources.findBuffer(inst->decl->getName().getRange().Start) == cp.buffer)
@@ -295,9 +436,18 @@ bool ReplSession::inferOutputs(Wrapper &w) {
     for (const auto &id : identifiersIn(bindings.find(p)->second.typeText))
       seeds.insert(id.getKey());
   w.declarations = reachableDeclarations(declarations, seeds);
-  CollectingConsumer diags;
+  // The wrapper alone against the declarations analyzed once; failing
+  // that (an error), compiled with the declarations it reaches.
   std::unique_ptr<CompiledProgram> cp =
-      compile(buildProgram(w.declarations, &w, false), false, true, &diags);
+      compileAgainstDeclarations(w, /*withResults=*/false,
+                                 /*forwardWarnings=*/true);
+  auto released = llvm::make_scope_exit([&] {
+    if (cp)
+      release(*cp);
+  });
+  CollectingConsumer diags;
+  if (!cp)
+    cp = compile(buildProgram(w.declarations, &w, false), false, true, &diags);
   if (!cp && w.declarations.size() != declarations.size()) {
     // Errors are reported as with every declaration present (a "did you
     // mean" may name one the input does not reach).
@@ -372,7 +522,7 @@ bool ReplSession::reportRunTimeError(llvm::Error err,
     llvm::errs() << '\n';
   DiagnosticEngine diags(sources);
   diags.setConsumer(std::make_unique<RemappingConsumer>(
-      sources, cp.buffer, cp.segments, printer, true));
+      sources, cp.synthesizedBuffers(), printer, true));
   std::string unlocated;
   llvm::handleAllErrors(
       std::move(err),

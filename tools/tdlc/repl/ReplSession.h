@@ -72,13 +72,29 @@ struct Declaration {
   std::vector<std::string> provides;
 };
 
-/// One parsed and analyzed synthesized program.
+/// One parsed and analyzed synthesized program: every declaration it needs
+/// and the wrapper, or (checked against the analyzed declarations) the
+/// wrapper alone.
 struct CompiledProgram {
   ast::ASTContext astContext;
   const ast::Module *module = nullptr;
   std::unique_ptr<sema::Program> program;
   unsigned buffer = 0;
   std::vector<Segment> segments;
+  /// Checked against the analyzed declarations: their program (holding the
+  /// wrapper's instance until the session releases it) and their buffer.
+  const sema::Program *shared = nullptr;
+  const sema::FuncInstance *wrapper = nullptr;
+  std::vector<SynthesizedBuffer> declarations;
+  const sema::Program &getProgram() const {
+    return shared ? *shared : *program;
+  }
+  /// Every synthesized buffer a diagnostic or run-time error may point to.
+  std::vector<SynthesizedBuffer> synthesizedBuffers() const {
+    std::vector<SynthesizedBuffer> out{{buffer, segments}};
+    out.insert(out.end(), declarations.begin(), declarations.end());
+    return out;
+  }
 };
 
 /// Where inputs run (`:backend`).
@@ -145,6 +161,29 @@ private:
   std::unique_ptr<CompiledProgram> compile(const ProgramText &text,
                                            bool parseOnly, bool forwardWarnings,
                                            DiagnosticConsumer *sink = nullptr);
+  /// Every live declaration, parsed and analyzed once (docs/repl.md
+  /// "Declarations are analyzed once"): built by the first input after the
+  /// declarations changed, then shared by every input.
+  struct AnalyzedDeclarations;
+  /// The analyzed declarations (built now if needed), or null when they do
+  /// not analyze as one program (then inputs compile them as before).
+  AnalyzedDeclarations *analyzedDeclarations();
+  /// The declarations changed: the next input analyzes them again.
+  void invalidateAnalysis();
+  /// New declarations (no name of them existed): checked against the
+  /// analyzed declarations and kept there, so nothing else is analyzed
+  /// again. False if that failed (then call invalidateAnalysis).
+  bool extendAnalysis(const std::vector<Declaration> &added);
+  /// The wrapper of `w` alone, checked against the analyzed declarations.
+  /// Null, having reported nothing, if that failed for any reason: the
+  /// caller then compiles the declarations with it (which reports errors
+  /// exactly as for a whole program).
+  std::unique_ptr<CompiledProgram>
+  compileAgainstDeclarations(const Wrapper &w, bool withResults,
+                             bool forwardWarnings);
+  /// Ends the use of `cp`'s instances in the analyzed declarations (before
+  /// its syntax tree goes away).
+  void release(CompiledProgram &cp);
   /// The wrapper for the input in `displayBuffer`: its text and the live
   /// bindings it mentions as parameters, mode chosen and outputs inferred.
   /// False after diagnostics.
@@ -178,6 +217,10 @@ private:
   llvm::raw_ostream &out;
   unsigned inputCount = 0;
   std::vector<Declaration> declarations;
+  std::unique_ptr<AnalyzedDeclarations> analyzed;
+  /// The declarations did not analyze as one program: no cache until they
+  /// change.
+  bool analysisFailed = false;
   NameMap<Binding> bindings;
   /// The JIT: started in the background when the session starts (reading
   /// and preparing the kernel runtime takes ~0.1 s), taken by the first

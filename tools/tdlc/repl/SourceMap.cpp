@@ -5,11 +5,23 @@
 
 namespace tdl::repl {
 
+const SynthesizedBuffer *RemappingConsumer::bufferOf(SourceLoc loc) const {
+  if (!loc.isValid())
+    return nullptr;
+  unsigned id = sources.findBuffer(loc);
+  for (const SynthesizedBuffer &b : buffers)
+    if (b.buffer == id)
+      return &b;
+  return nullptr;
+}
+
 SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
-  if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
+  const SynthesizedBuffer *synth = bufferOf(loc);
+  if (!synth)
     return loc;
+  const std::vector<Segment> &segments = synth->segments;
   size_t offset =
-      loc.getPointer() - sources.getBufferStart(synthBuffer).getPointer();
+      loc.getPointer() - sources.getBufferStart(synth->buffer).getPointer();
   const Segment *before = nullptr;
   for (const Segment &s : segments) {
     if (offset >= s.synthOffset && offset < s.synthOffset + s.length)
@@ -32,11 +44,12 @@ SourceLoc RemappingConsumer::remap(SourceLoc loc) const {
 }
 
 bool RemappingConsumer::isInGlue(SourceLoc loc) const {
-  if (!loc.isValid() || sources.findBuffer(loc) != synthBuffer)
+  const SynthesizedBuffer *synth = bufferOf(loc);
+  if (!synth)
     return false;
   size_t offset =
-      loc.getPointer() - sources.getBufferStart(synthBuffer).getPointer();
-  return llvm::none_of(segments, [&](const Segment &s) {
+      loc.getPointer() - sources.getBufferStart(synth->buffer).getPointer();
+  return llvm::none_of(synth->segments, [&](const Segment &s) {
     return offset >= s.synthOffset && offset < s.synthOffset + s.length;
   });
 }

@@ -51,30 +51,53 @@ private:
   std::vector<Segment> segments;
 };
 
-/// Forwards diagnostics to `sink` after moving locations in the buffer
-/// `synthBuffer` to the user's buffers. Optionally drops warnings (the
-/// second compile of the same input must not repeat them).
+/// One synthesized buffer and where its user text came from.
+struct SynthesizedBuffer {
+  unsigned buffer = 0;
+  std::vector<Segment> segments;
+};
+
+/// Forwards diagnostics to `sink` after moving locations in the synthesized
+/// buffers (an input's program; with cached declarations also the
+/// declarations' program) to the user's buffers. Optionally drops warnings
+/// (the second compile of the same input must not repeat them).
 class RemappingConsumer : public DiagnosticConsumer {
 public:
   RemappingConsumer(SourceManager &sources, unsigned synthBuffer,
                     std::vector<Segment> segments, DiagnosticConsumer &sink,
                     bool forwardWarnings)
-      : sources(sources), synthBuffer(synthBuffer),
-        segments(std::move(segments)), sink(sink),
+      : RemappingConsumer(sources, {{synthBuffer, std::move(segments)}}, sink,
+                          forwardWarnings) {}
+  RemappingConsumer(SourceManager &sources,
+                    std::vector<SynthesizedBuffer> buffers,
+                    DiagnosticConsumer &sink, bool forwardWarnings)
+      : sources(sources), buffers(std::move(buffers)), sink(sink),
         forwardWarnings(forwardWarnings) {}
   void handle(const Diagnostic &d) override;
 
 private:
+  /// The synthesized buffer `loc` is in, or null.
+  const SynthesizedBuffer *bufferOf(SourceLoc loc) const;
   SourceLoc remap(SourceLoc loc) const;
-  /// In the synthesized buffer but not in user text.
+  /// In a synthesized buffer but not in user text.
   bool isInGlue(SourceLoc loc) const;
   void remapAll(Diagnostic &d) const;
 
   SourceManager &sources;
-  unsigned synthBuffer;
-  std::vector<Segment> segments;
+  std::vector<SynthesizedBuffer> buffers;
   DiagnosticConsumer &sink;
   bool forwardWarnings;
+};
+
+/// Forwards to whichever consumer is set now (none: drops): the consumer of
+/// a DiagnosticEngine that outlives the inputs it reports for.
+class SwitchableConsumer : public DiagnosticConsumer {
+public:
+  void handle(const Diagnostic &d) override {
+    if (sink)
+      sink->handle(d);
+  }
+  DiagnosticConsumer *sink = nullptr;
 };
 
 /// Forwards to another consumer it does not own (DiagnosticEngine owns its
