@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/isa/Printer.h"
+#include "backends/accel/mapping/PlanProgram.h"
 #include "backends/accel/mapping/conv/ConvPlan.h"
 
 #include <fmt/format.h>
@@ -17,22 +18,12 @@ void printConvPlanAsm(llvm::raw_ostream &os, const ConvPlan &plan,
   const Config &c = plan.config;
   const ConvLayout &l = plan.layout;
   const ConvOp op = stripConvOp(plan.op, plan.schedule.strips);
-  const RunStats &e = plan.estimate;
-  os << "# " << name << ": " << plan.op.describe() << "\n";
-  os << "# schedule: " << plan.schedule.describe() << "\n";
+  printPlanHeader(os, name, plan.op.describe(), plan.schedule.describe(),
+                  plan.estimate, plan.candidatesTimed, c);
   if (plan.schedule.strips > 1)
     os << fmt::format("# X and Y hold {} virtual images: each image's {} row "
                       "strips\n",
                       op.n, plan.schedule.strips);
-  os << fmt::format("# estimate: {} cycles, utilization {:.4f}, {} DRAM "
-                    "bytes (timing model; {} schedules timed)\n",
-                    e.cycles, e.utilization(c), e.totalBytes(),
-                    plan.candidatesTimed);
-  std::string json;
-  for (char ch : configToJson(c))
-    if (ch != '\n' && !(ch == ' ' && !json.empty() && json.back() == ' '))
-      json += ch;
-  os << "# config (tdlc sim --config): " << json << "\n";
   os << "# X, W and the epilogue operands are seeded random fills here; at "
         "run time\n# they hold the actual tensors, packed: X as INP elements "
         "[N/batch, C/block_in, H, W],\n# W as WGT elements [O/block_out, "

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/mapping/conv/ConvPlan.h"
+#include "backends/accel/mapping/PlanProgram.h"
 #include "backends/accel/mapping/ScheduleSearch.h"
 
 #include "backends/accel/isa/Encoding.h"
@@ -121,18 +122,11 @@ llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
     return program.takeError();
   // Every instruction must encode (what runs is the binary form); a field
   // out of range (e.g. an 11-bit factor) rules the schedule out.
-  for (size_t i = 0; i < program->insns.size(); ++i)
-    if (llvm::Expected<InsnWord> word = encode(program->insns[i]); !word)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          fmt::format("schedule ({}): instruction {} does not encode: {}",
-                      schedule.describe(), i,
-                      llvm::toString(word.takeError())));
-  RunResult timed = timer.runTimingOnly(program->insns);
-  if (!timed.ok())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "internal error: planned conv faults: " +
-                                       formatFault(*timed.fault));
+  if (llvm::Error e = checkProgramEncodes(program->insns, schedule.describe()))
+    return e;
+  llvm::Expected<RunStats> timed = timeProgram(timer, program->insns, "conv");
+  if (!timed)
+    return timed.takeError();
   ConvPlan plan;
   plan.config = config;
   plan.op = op;
@@ -140,7 +134,7 @@ llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
   plan.layout = computeConvLayout(config, mapped, program->uops.size());
   plan.insns = std::move(program->insns);
   plan.uops = std::move(program->uops);
-  plan.estimate = timed.stats;
+  plan.estimate = *timed;
   plan.candidatesTimed = 1;
   return plan;
 }

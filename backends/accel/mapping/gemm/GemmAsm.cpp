@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/isa/Printer.h"
+#include "backends/accel/mapping/PlanProgram.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
 
@@ -17,19 +18,8 @@ void printGemmPlanAsm(llvm::raw_ostream &os, const GemmPlan &plan,
                       llvm::StringRef name) {
   const Config &c = plan.config;
   const GemmLayout &l = plan.layout;
-  const RunStats &e = plan.estimate;
-  os << "# " << name << ": " << plan.op.describe() << "\n";
-  os << "# schedule: " << plan.describeSchedule() << "\n";
-  os << fmt::format("# estimate: {} cycles, utilization {:.4f}, {} DRAM "
-                    "bytes (timing model; {} schedules timed)\n",
-                    e.cycles, e.utilization(c), e.totalBytes(),
-                    plan.candidatesTimed);
-  // One comment line: the JSON without its line breaks.
-  std::string json;
-  for (char ch : configToJson(c))
-    if (ch != '\n' && !(ch == ' ' && !json.empty() && json.back() == ' '))
-      json += ch;
-  os << "# config (tdlc sim --config): " << json << "\n";
+  printPlanHeader(os, name, plan.op.describe(), plan.describeSchedule(),
+                  plan.estimate, plan.candidatesTimed, c);
   os << "# A, B and the epilogue operands are seeded random fills here; at "
         "run time\n# they hold the actual operands, packed: A as INP "
         "elements [M/batch, K/block_in],\n# B transposed as WGT elements "

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/accel/mapping/gemm/GemmPlan.h"
+#include "backends/accel/mapping/PlanProgram.h"
 #include "backends/accel/mapping/ScheduleSearch.h"
 
 #include "backends/accel/isa/Encoding.h"
@@ -89,11 +90,10 @@ llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
       buildGemmProgram(config, op, layout, schedule);
   if (!program)
     return program.takeError();
-  RunResult timed = timer.runTimingOnly(program->insns);
-  if (!timed.ok())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "internal error: planned program faults: " +
-                                       formatFault(*timed.fault));
+  llvm::Expected<RunStats> timed =
+      timeProgram(timer, program->insns, "program");
+  if (!timed)
+    return timed.takeError();
   GemmPlan plan;
   plan.config = config;
   plan.op = op;
@@ -102,29 +102,19 @@ llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
       computeGemmLayout(config, op, schedule.transposed, program->uops.size());
   plan.insns = std::move(program->insns);
   plan.uops = std::move(program->uops);
-  plan.estimate = timed.stats;
+  plan.estimate = *timed;
   plan.candidatesTimed = 1;
   return plan;
-}
-
-/// Every instruction of the chosen plan must encode (what `tdlc sim` and
-/// the host runtime execute is the binary form).
-llvm::Error checkEncodable(const GemmPlan &plan) {
-  for (size_t i = 0; i < plan.insns.size(); ++i)
-    if (llvm::Expected<InsnWord> word = encode(plan.insns[i]); !word)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          fmt::format("schedule ({}): instruction {} does not encode: {}",
-                      plan.schedule.describe(), i,
-                      llvm::toString(word.takeError())));
-  return llvm::Error::success();
 }
 
 /// The plan, or an error when it does not encode.
 llvm::Expected<GemmPlan> encodable(llvm::Expected<GemmPlan> plan) {
   if (!plan)
     return plan;
-  if (llvm::Error e = checkEncodable(*plan))
+  // Every instruction must encode (what `tdlc sim` and the host runtime
+  // execute is the binary form).
+  if (llvm::Error e =
+          checkProgramEncodes(plan->insns, plan->schedule.describe()))
     return e;
   return plan;
 }
