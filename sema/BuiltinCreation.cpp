@@ -87,8 +87,8 @@ const Type *ruleConv2D(BuiltinCall &b) {
 const Type *rulePool2D(BuiltinCall &b) {
   if (!b.accept(1, 1, {"window", "stride", "padding"}))
     return b.types.error();
-  const Type *x = b.id == BuiltinId::AvgPool2D ? b.floatTensor(b.pos(0), "x")
-                                               : b.numTensor(b.pos(0), "x");
+  // Integer average pooling rounds half up (docs/language.md).
+  const Type *x = b.numTensor(b.pos(0), "x");
   if (x->isError())
     return x;
   const ast::Expr *win = b.named("window");

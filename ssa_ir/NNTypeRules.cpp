@@ -87,8 +87,6 @@ TypeRuleResult rulePool2D(const TypeRuleInput &in) {
   const Type &x = in.operands[0];
   if (x.getRank() != 4 || x.getDType() == DType::Bool)
     return fail("input must be a [N,C,H,W] tensor of numbers, got " + x.str());
-  if (in.opcode == Opcode::AvgPool2D && !isFloat(x.getDType()))
-    return fail("input must be floating-point, got " + x.str());
   Pool2DParams p;
   CHECK(getPool2DParams(in.attrs, p));
   llvm::ArrayRef<int64_t> xs = x.getShape();

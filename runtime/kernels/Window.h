@@ -6,7 +6,10 @@
 // (runtime/cpu/CpuRuntime.cpp). Windows walk row-major; max pooling ignores
 // padding and propagates NaN (the first NaN of the window); average pooling
 // sums in window order and divides by the full window area, padding
-// included (PyTorch's count_include_pad=True).
+// included (PyTorch's count_include_pad=True). On integers, average pooling
+// sums exactly (in 64 bits, wrapping) and rounds the quotient half up:
+// floor((sum + area / 2) / area) -- what an accelerator computes with ADD
+// and an arithmetic SHR for a power-of-two area.
 //
 // Header-only and free of LLVM and libm, like the rest of runtime/kernels.
 //
@@ -56,9 +59,44 @@ template <typename T> void maxPool2x2(const T *xp, T *op, const PoolShape &s) {
     }
 }
 
+/// The integer average of a window: floor((sum + area / 2) / area), the
+/// sum wrapped to 64 bits.
+template <typename T> inline T roundedAverage(uint64_t sum, int64_t area) {
+  int64_t n = int64_t(sum + uint64_t(area / 2));
+  int64_t q = n / area, r = n % area;
+  return T(r < 0 ? q - 1 : q); // floor division
+}
+
+/// avg_pool2d on integers (see the file comment).
+template <typename T>
+void avgPool2dInt(const T *xp, T *op, const PoolShape &s) {
+  const int64_t area = s.wh * s.ww;
+  for (int64_t nc = 0; nc < s.NC; ++nc) {
+    const T *plane = xp + nc * s.H * s.W;
+    for (int64_t oh = 0; oh < s.OH; ++oh)
+      for (int64_t ow = 0; ow < s.OW; ++ow) {
+        uint64_t sum = 0;
+        for (int64_t kh = 0; kh < s.wh; ++kh) {
+          int64_t ih = oh * s.sh - s.pt + kh;
+          if (ih < 0 || ih >= s.H)
+            continue;
+          for (int64_t kw = 0; kw < s.ww; ++kw) {
+            int64_t iw = ow * s.sw - s.pl + kw;
+            if (iw >= 0 && iw < s.W)
+              sum += uint64_t(int64_t(plane[ih * s.W + iw]));
+          }
+        }
+        op[(nc * s.OH + oh) * s.OW + ow] = roundedAverage<T>(sum, area);
+      }
+  }
+}
+
 /// Any window, stride and padding: the definition.
 template <typename T>
 void pool2dByWindow(const T *xp, T *op, const PoolShape &s, bool isMax) {
+  if constexpr (!std::is_floating_point_v<T>)
+    if (!isMax)
+      return avgPool2dInt(xp, op, s);
   using Lim = std::numeric_limits<T>;
   T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
   T area = T(s.wh * s.ww);
