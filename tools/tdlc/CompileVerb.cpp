@@ -103,8 +103,9 @@ static int emitText(Session &session,
 
 static cl::opt<std::string> accelOption(
     "accel", cl::ValueOptional,
-    cl::desc("Offload what the accelerator supports (shown by --emit=ir-opt "
-             "and --emit=accel-asm); optionally a hardware config"),
+    cl::desc("Offload what the accelerator supports: objects call the "
+             "accelerator host runtime (link tdl_accel_host); optionally a "
+             "hardware config"),
     cl::value_desc("config.json"), cl::cat(opts::Category));
 
 static bool accelRequested() { return accelOption.getNumOccurrences() > 0; }
