@@ -1,8 +1,10 @@
 //===- FunctionEmitter.h - lowering one IR function (internal) -----*- C++
 //-*-===//
 //
-// Shared by Codegen.cpp (frame, buffers, calls, returns), CodegenOps.cpp
-// (tensor ops) and CodegenControl.cpp (if / for / while / fused).
+// Shared by Codegen.cpp (frame, buffers, calls, returns), the tensor ops
+// (CodegenOps.cpp dispatching by op family to CodegenElementwise.cpp,
+// CodegenCreation.cpp, CodegenMovement.cpp, CodegenReductions.cpp and
+// CodegenLinalg.cpp) and CodegenControl.cpp (if / for / while / fused).
 //
 // Buffers: every tensor leaf lives in a buffer of its static size. Small
 // ones are allocas in the entry block (SROA/mem2reg turn scalars into
@@ -43,6 +45,26 @@ std::vector<uint8_t> splatBytes(const ir::Attribute &value, ir::DType dt);
 
 /// The LLVM type of one element (bool is i8).
 llvm::Type *llvmElemType(llvm::LLVMContext &ctx, ir::DType t);
+
+/// Row-major strides, in elements, of a dense tensor of `shape`.
+llvm::SmallVector<int64_t, 6> stridesOf(llvm::ArrayRef<int64_t> shape);
+
+/// The families of tensor ops, one emitter (and one file) each; see
+/// FunctionEmitter::emitTensorOp.
+enum class TensorOpFamily {
+  Elementwise, // the Elementwise trait (CodegenElementwise.cpp)
+  Creation,    // constant, iota, rng_* (CodegenCreation.cpp)
+  Movement,    // broadcast, transpose, slices, flip, concat, pad
+               // (CodegenMovement.cpp)
+  Reduction,   // reduce_*, argmax, argmin (CodegenReductions.cpp)
+  Linalg,      // matmul, conv2d, pooling and its pullbacks (CodegenLinalg.cpp)
+  None,        // not lowered by emitTensorOp
+};
+TensorOpFamily tensorOpFamily(ir::Opcode code);
+
+/// A transpose the matmuls reading it fold into their operand packing: it
+/// aliases its operand (CodegenLinalg.cpp).
+bool foldsIntoMatmul(const ir::Operation &op);
 
 /// Module-wide state: the runtime's declarations, internal functions, the
 /// error-site and print-type tables.
@@ -93,7 +115,14 @@ public:
   // -- Used by the op lowerings -------------------------------------------
   llvm::Error emitRegionOps(const ir::Region &r);
   llvm::Error emitOp(const ir::Operation &op);
+  /// A tensor op: an alias when it changes no data, else the emitter of
+  /// its family (tensorOpFamily).
   llvm::Error emitTensorOp(const ir::Operation &op);
+  llvm::Error emitElementwiseOp(const ir::Operation &op);
+  llvm::Error emitCreationOp(const ir::Operation &op);
+  llvm::Error emitMovementOp(const ir::Operation &op);
+  llvm::Error emitReductionOp(const ir::Operation &op);
+  llvm::Error emitLinalgOp(const ir::Operation &op);
   llvm::Error emitIf(const ir::Operation &op);
   llvm::Error emitFor(const ir::Operation &op);
   llvm::Error emitWhile(const ir::Operation &op);

@@ -30,7 +30,7 @@ struct ConvShape {
   int64_t N, C, H, W, O, Cg, KH, KW, OH, OW, sh, sw, pt, pb, pl, pr, dh, dw,
       groups;
   /// p: N C H W, O Cg KH KW, OH OW, stride h w, padding t b l r, dilation h
-  /// w, groups (backends/cpu/CodegenOps.cpp).
+  /// w, groups (backends/cpu/CodegenLinalg.cpp).
   explicit ConvShape(const int64_t *p)
       : N(p[0]), C(p[1]), H(p[2]), W(p[3]), O(p[4]), Cg(p[5]), KH(p[6]),
         KW(p[7]), OH(p[8]), OW(p[9]), sh(p[10]), sw(p[11]), pt(p[12]),

@@ -232,7 +232,7 @@ ir::RuntimeValue tensor(ir::DType dt, ir::Shape shape, unsigned seed) {
   return ir::RuntimeValue::fromVector<T>(t, v);
 }
 
-/// Batch strides in matrices, 0 where a dim broadcasts (CodegenOps.cpp).
+/// Batch strides in matrices, 0 where a dim broadcasts (CodegenLinalg.cpp).
 std::vector<int64_t> batchStrides(llvm::ArrayRef<int64_t> s, size_t rank) {
   llvm::ArrayRef<int64_t> own = s.drop_back(2);
   std::vector<int64_t> st(rank, 0);
