@@ -1,8 +1,8 @@
 //===- AccelBackend.cpp - the driver's side of the accelerator backend ----===//
 #include "tools/tdlc/AccelBackend.h"
-#include "tools/tdlc/CrashHandler.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/driver/CrashHandler.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "backends/accel/host/RegionJson.h"

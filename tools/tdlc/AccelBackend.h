@@ -3,7 +3,7 @@
 #ifndef TDL_TOOLS_ACCELBACKEND_H
 #define TDL_TOOLS_ACCELBACKEND_H
 
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/offload/Partition.h"

@@ -2,10 +2,10 @@
 //------------===//
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
-#include "tools/tdlc/CrashHandler.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/CrashHandler.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
+#include "tools/tdlc/driver/Session.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "backends/accel/offload/AsmEmitter.h"

@@ -10,8 +10,8 @@
 #include "ssa_ir/passes/PassManager.h"
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/Depfile.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
 
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/Target.h"

@@ -3,7 +3,7 @@
 #ifndef TDL_TOOLS_CPUBACKEND_H
 #define TDL_TOOLS_CPUBACKEND_H
 
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "backends/accel/isa/Config.h"
 #include "ssa_ir/IR.h"

@@ -1,6 +1,6 @@
 //===- Depfile.cpp - `tdlc -MD -MF deps.d` --------------------------------===//
 #include "tools/tdlc/Depfile.h"
-#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/driver/DriverOptions.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"

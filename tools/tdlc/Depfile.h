@@ -10,7 +10,7 @@
 #ifndef TDL_TOOLS_TDLC_DEPFILE_H
 #define TDL_TOOLS_TDLC_DEPFILE_H
 
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 namespace tdl {
 

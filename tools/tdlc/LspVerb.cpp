@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/lsp/Server.h"
-#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "llvm/Support/raw_ostream.h"

@@ -13,7 +13,7 @@
 #ifndef TDL_TOOLS_TDLC_RUNARGUMENTS_H
 #define TDL_TOOLS_TDLC_RUNARGUMENTS_H
 
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "sema/Program.h"
 #include "ssa_ir/IR.h"

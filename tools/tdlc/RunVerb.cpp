@@ -14,10 +14,10 @@
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
 #include "tools/tdlc/RunArguments.h"
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 #include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/Watchdog.h"
 

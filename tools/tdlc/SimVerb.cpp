@@ -17,8 +17,8 @@
 #include "backends/accel/sim/Stats.h"
 #include "backends/accel/sim/Trace.h"
 #include "tools/tdlc/AccelBackend.h"
-#include "tools/tdlc/CrashHandler.h"
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/CrashHandler.h"
+#include "tools/tdlc/driver/Session.h"
 #include "tools/tdlc/Verbs.h"
 
 #include "llvm/Support/MemoryBuffer.h"

@@ -9,8 +9,8 @@
 #include "tools/tdlc/repl/InputScanner.h"
 #include "tools/tdlc/repl/ReplLowering.h"
 
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
 
 #include "lang/ASTDumper.h"
 #include "ssa_ir/Printer.h"

@@ -3,9 +3,9 @@
 #include "tools/tdlc/repl/InputScanner.h"
 #include "tools/tdlc/repl/ReplLowering.h"
 
-#include "tools/tdlc/CrashHandler.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Frontend.h"
+#include "tools/tdlc/driver/CrashHandler.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
 
 #include "backends/cpu/Codegen.h"
 #include "parser/Parse.h"

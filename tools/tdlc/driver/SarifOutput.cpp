@@ -1,8 +1,8 @@
 //===- SarifOutput.cpp ----------------------------------------------------===//
-#include "tools/tdlc/SarifOutput.h"
+#include "tools/tdlc/driver/SarifOutput.h"
 
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "llvm/Support/raw_ostream.h"
 

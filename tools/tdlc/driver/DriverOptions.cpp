@@ -1,5 +1,5 @@
 //===- DriverOptions.cpp --------------------------------------------------===//
-#include "tools/tdlc/DriverOptions.h"
+#include "tools/tdlc/driver/DriverOptions.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/WithColor.h"

@@ -1,10 +1,10 @@
 //===- Session.cpp --------------------------------------------------------===//
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "basic/DiagnosticPrinters.h"
 #include "basic/VerifyDiagnosticConsumer.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/SarifOutput.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/SarifOutput.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"

@@ -1,8 +1,8 @@
 //===- Frontend.cpp -------------------------------------------------------===//
-#include "tools/tdlc/Frontend.h"
-#include "tools/tdlc/CrashHandler.h"
-#include "tools/tdlc/DriverOptions.h"
-#include "tools/tdlc/SarifOutput.h"
+#include "tools/tdlc/driver/Frontend.h"
+#include "tools/tdlc/driver/CrashHandler.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/SarifOutput.h"
 
 #include "autodiff/Autodiff.h"
 #include "parser/Parse.h"

@@ -1,5 +1,5 @@
 //===- CrashHandler.cpp ---------------------------------------------------===//
-#include "tools/tdlc/CrashHandler.h"
+#include "tools/tdlc/driver/CrashHandler.h"
 
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Signals.h"

@@ -11,7 +11,7 @@
 #ifndef TDL_TOOLS_FRONTEND_H
 #define TDL_TOOLS_FRONTEND_H
 
-#include "tools/tdlc/Session.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "autodiff/ADContext.h"
 #include "lang/ASTContext.h"
