@@ -504,6 +504,24 @@ def gen_float_unit(seed):
         else:
             lines.append("  print(%s, fd[%d]);" % (gexpr, o))
         layout += [("g", li), ("fd", li)]
+    # forward mode: jvp(f)'s tangent against <grad, t> (one unit in three)
+    if r.random() < 0.35:
+        ts, dots = [], []
+        for k, (n, s) in enumerate(params):
+            dims = [A if d[0] == "A" else B if d[0] == "B" else d[1] for d in s]
+            lines.append("  let t%d = uniform(%d, [%s], lo: -1.0, hi: 1.0) as f64;"
+                         % (k, seed * 100 + 50 + k, ", ".join(map(str, dims))))
+            ts.append("t%d" % k)
+            dots.append("sum(g.%d * t%d)" % (k, k))
+        if use_struct:
+            k = len(params)
+            lines.append("  let t%d = %sP { w: uniform(%d, [%d], lo: -1.0, hi: 1.0) as f64, s: 0.25 as f64 };"
+                         % (k, p, seed * 100 + 59, B))
+            ts.append("t%d" % k)
+            dots.append("sum(g.%d.w * t%d.w) + g.%d.s * t%d.s" % (k, k, k, k))
+        lines.append("  let jv = jvp(%sf)(%s, %s);" % (p, ", ".join(ns), ", ".join(ts)))
+        lines.append("  print(jv.1, %s);" % " + ".join(dots))
+        layout += [("g", "jvp"), ("fd", "jvp")]
     decls.append("fn %smain() {\n%s\n}" % (p, "\n".join(lines)))
     return decls, layout, []
 
@@ -660,7 +678,7 @@ def check_text(tdlc, text, layouts, configs, workdir, tag):
             g, fd = gf["g"], gf["fd"]
             if len(g) != len(fd) or any(
                     not (abs(a - b) <= 1e-5 + 1e-5 * abs(b)) for a, b in zip(g, fd)):
-                bad.append(([s], "gradient %d differs from finite differences:\n  grad %s\n  fd   %s"
+                bad.append(([s], "gradient %s differs from its reference:\n  grad %s\n  fd   %s"
                             % (k, g[:8], fd[:8]), results))
                 break
     if pos != len(lines):
@@ -668,8 +686,14 @@ def check_text(tdlc, text, layouts, configs, workdir, tag):
     return bad
 
 
+# the small hardware of the accel e2e tests: batch 2, 8x8 blocks, small SRAMs
+ACCEL_SMALL = ("accel-small", ACCEL[1] + ["--accel-config=" + os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "accel", "small_config.json")])
+
+
 def configs_for(seeds, accel=True):
-    return CONFIGS + ([ACCEL] if accel and any(unit_kind(s) == "quant" for s in seeds) else [])
+    quant = accel and any(unit_kind(s) == "quant" for s in seeds)
+    return CONFIGS + ([ACCEL, ACCEL_SMALL] if quant else [])
 
 
 def check_seeds(tdlc, seeds, workdir, accel=True):
