@@ -20,10 +20,13 @@ A seed is one *unit*: a handful of declarations whose names start with
       `if`/`for`/`while` statements with `var` accumulators, functional
       updates, `break`/`continue`, calls of the helpers (at several
       instances) and struct fields;
-    - its main prints f at f32 and at f64 on two shapes each, a tensor the
-      body computed, `grad(f)` at f64 and the same gradient by central
-      finite differences in f64, computed in TDL by a loop over the
-      elements (eps 1e-6).
+    - a value-only `g<T: float, A, B>` with the non-smooth ops too (abs,
+      floor, round, sign, clamp, max/min, where/select, fmod, pow, sqrt and
+      log of negatives: NaN and inf must print alike, argmax/argmin, prod);
+    - its main prints f and g at f32 on one shape and at f64 on two,
+      `grad(f)` at f64 and the same gradient by central finite differences
+      in f64, computed in TDL by one loop over the elements (eps 1e-6),
+      and for a third of the units jvp(f)'s tangent against <grad, t>.
   quant (1 seed in 4)
     - an int8 chain generic over its dims: std.quant's quantize, qdense,
       qmatmul, requantize, qrelu, raw i8 @ i8 with i32 epilogues
@@ -34,7 +37,8 @@ A seed is one *unit*: a handful of declarations whose names start with
 Seeds are batched: `--batch` units go into one file with a `main` calling
 each unit's main, so one `tdlc run` per backend checks many seeds. Each file
 runs with `--backend=interp`, `--backend=cpu -O0`, `--backend=cpu -O3`, and
-files of quant units also with `--backend=accel --accel-offload=always`;
+files of quant units also with `--backend=accel --accel-offload=always`,
+on the default hardware and on tests/e2e/accel/small_config.json;
 stdout and the exit status must be identical. A failing file is split into
 its units to name the seeds. Then every grad/finite-difference pair is
 compared (|g - fd| <= 1e-5 + 1e-5 |fd|).
@@ -136,7 +140,9 @@ class Body:
         ops = ["tanh(%s)", "sin(%s)", "cos(%s)", "sigmoid(%s)", "exp(tanh(%s))",
                "sqrt(%s * %s + 1.0)", "log(%s * %s + 1.0)", "(-%s)", "(%s * %s)"]
         if not self.smooth:
-            ops += ["abs(%s)", "relu(%s)", "floor(%s)", "round(%s)", "sign(%s)"]
+            ops += ["abs(%s)", "relu(%s)", "floor(%s)", "round(%s)", "sign(%s)",
+                    "clamp(%s, -0.5, 0.5)", "rsqrt(%s * %s + 0.5)", "exp(%s)", "sqrt(%s)",
+                    "log(abs(%s))", "ceil(%s * 3.0)", "(%s ** 2.0)"]
         t = r.choice(ops)
         return t % ((e,) * t.count("%s"))
 
@@ -154,8 +160,12 @@ class Body:
         r = self.r
         ops = ["(%s + %s)", "(%s - %s)", "(%s * %s)", "(%s / (%s * %s + 1.0))"]
         if not self.smooth:
-            ops += ["max(%s, %s)", "min(%s, %s)"]
+            ops += ["max(%s, %s)", "min(%s, %s)", "(%s / %s)", "where(%s > %s, %s, %s)",
+                    "pow(abs(%s) + 0.5, %s)", "(%s %% (abs(%s) + 0.5))",
+                    "select(%s <= %s, %s, %s * 0.5)"]
         t = r.choice(ops)
+        if t.count("%s") == 4:
+            return t % (a, b, b, a)
         if t.count("%s") == 3:
             return t % (a, b, b)
         return t % (a, b)
@@ -191,11 +201,21 @@ class Body:
         if k < 0.47 and sa:
             # reductions
             ax = r.randrange(len(sa))
-            red = r.choice(["sum", "mean", "logsumexp"] + ([] if self.smooth else ["max", "min", "prod"]))
+            red = r.choice(["sum", "mean", "logsumexp"] + ([] if self.smooth else
+                                                          ["max", "min", "prod", "argmax", "argmin"]))
             keep = r.random() < 0.3
             if r.random() < 0.15:
+                if red in ("argmax", "argmin"):  # the flattened index
+                    return self.let("(%s(%s) as %s)" % (red, a, self.dt), ())
                 return self.let("%s(%s)" % (red, a), ())
             axt = str(ax if r.random() < 0.5 else ax - len(sa))
+            if red in ("argmax", "argmin"):  # i64 indices, back to the dtype
+                if keep:
+                    ns = sa[:ax] + (D(1),) + sa[ax + 1:]
+                    return self.let("(%s(%s, axis: %s, keepdims: true) as %s)"
+                                    % (red, a, axt, self.dt), ns)
+                return self.let("(%s(%s, axis: %s) as %s)" % (red, a, axt, self.dt),
+                                sa[:ax] + sa[ax + 1:])
             if keep:
                 ns = sa[:ax] + (D(1),) + sa[ax + 1:]
                 return self.let("%s(%s, axis: %s, keepdims: true)" % (red, a, axt), ns)
@@ -432,6 +452,15 @@ def gen_float_unit(seed):
     decls.append("fn %sf<T: float, A, B>(%s) -> T {\n%s\n  return %s;\n}"
                  % (p, ptxt, "\n".join(body.lines), loss))
 
+    # a value-only function with the non-smooth ops (and NaN, inf), whose
+    # tensor result is printed
+    gb = Body(r, "T", {"x": (("A", 2), ("B", 2)), "y": (("B", 2),)}, False, helpers, None)
+    for _ in range(r.randint(3, 8)):
+        gb.step()
+    gout = gb.vars_()[-1]
+    decls.append("fn %sg<T: float, A, B>(x: T[A, B], y: T[B]) -> %s {\n%s\n  return %s;\n}"
+                 % (p, tshape("T", gb.env[gout]), "\n".join(gb.lines), gout))
+
     # main: inputs at two shapes, values at f32 and f64, grad vs finite differences
     lines = []
     layout = []     # one entry per printed line: "v" value, ("g", k) / ("fd", k)
@@ -454,7 +483,8 @@ def gen_float_unit(seed):
             names.append((dt, ["%s_%d" % (nm, k) for k in range(len(args))]))
         for dt, ns in names:
             lines.append("  print(%sf(%s));" % (p, ", ".join(ns)))
-            layout.append("v")
+            lines.append("  print(%sg(%s, %s));" % (p, ns[0], ns[1]))
+            layout += ["v", "v"]
     # gradient at f64 (the last shape) against central differences
     dt, ns = names[-1]
     A, B = shapes[-1]
