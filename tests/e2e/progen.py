@@ -26,7 +26,12 @@ A seed is one *unit*: a handful of declarations whose names start with
     - its main prints f and g at f32 on one shape and at f64 on two,
       `grad(f)` at f64 and the same gradient by central finite differences
       in f64, computed in TDL by one loop over the elements (eps 1e-6),
-      and for a third of the units jvp(f)'s tangent against <grad, t>.
+      and for a third of the units jvp(f)'s tangent against <grad, t>;
+    - for half of the units, an integer function `int<I: int, N>` at i8,
+      i32 and i64 on each dtype's extremes: wrapping + - * **, truncating
+      / and % (by `b | 1`), shifts by any amount (negative and >= the
+      width are defined), & | ^, casts through other dtypes, select,
+      reductions, a loop with a dynamic index.
   quant (1 seed in 4)
     - an int8 chain generic over its dims: std.quant's quantize, qdense,
       qmatmul, requantize, qrelu, raw i8 @ i8 with i32 epilogues
@@ -461,6 +466,8 @@ def gen_float_unit(seed):
     decls.append("fn %sg<T: float, A, B>(x: T[A, B], y: T[B]) -> %s {\n%s\n  return %s;\n}"
                  % (p, tshape("T", gb.env[gout]), "\n".join(gb.lines), gout))
 
+    int_lines = gen_int_part(r, p, seed, decls) if r.random() < 0.5 else []
+
     # main: inputs at two shapes, values at f32 and f64, grad vs finite differences
     lines = []
     layout = []     # one entry per printed line: "v" value, ("g", k) / ("fd", k)
@@ -552,8 +559,78 @@ def gen_float_unit(seed):
         lines.append("  let jv = jvp(%sf)(%s, %s);" % (p, ", ".join(ns), ", ".join(ts)))
         lines.append("  print(jv.1, %s);" % " + ".join(dots))
         layout += [("g", "jvp"), ("fd", "jvp")]
+    for ln in int_lines:
+        lines.append(ln)
+        layout.append("v")
     decls.append("fn %smain() {\n%s\n}" % (p, "\n".join(lines)))
     return decls, layout, []
+
+
+INT_EXTREMES = {"i8": [-128, 127, -1, 0, 1, 100, -100],
+                "i32": [-2147483648, 2147483647, -1, 0, 1, 65536, -1000000],
+                "i64": [-9223372036854775808, 9223372036854775807, -1, 0, 1, 4294967296, -3]}
+
+
+def gen_int_part(r, p, seed, decls):
+    """An integer function generic over <I: int, N>: wrapping arithmetic,
+    truncating / and %, shifts by any amount (out-of-range amounts are
+    defined, docs/ir.md), bitwise ops, casts, select, a loop with a dynamic
+    index. Returns main's print lines (one line each)."""
+    env = ["a", "b"]
+    body = []
+    n = 0
+    for _ in range(r.randint(2, 6)):
+        x, y = r.choice(env), r.choice(env)
+        op = r.choice(["+", "-", "*", "/", "%", "<<", ">>", ">>v", "&", "|", "^", "neg",
+                       "abs", "max", "min", "cast", "pow", "select", "sum", "loop"])
+        if op in ("+", "-", "*", "&", "|", "^"):
+            e = "(%s %s %s)" % (x, op, y)
+        elif op in ("/", "%"):
+            e = "(%s %s (%s | 1))" % (x, op, y)
+        elif op == "<<":
+            e = "(%s << (%s & 7))" % (x, y)
+        elif op == ">>":
+            e = "(%s >> %d)" % (x, r.randint(0, 7))
+        elif op == ">>v":
+            e = "(%s %s %s)" % (x, r.choice(["<<", ">>"]), y)  # any amount
+        elif op == "neg":
+            e = "(-%s)" % x
+        elif op == "abs":
+            e = "abs(%s)" % x
+        elif op in ("max", "min"):
+            e = "%s(%s, %s)" % (op, x, y)
+        elif op == "cast":
+            e = "((%s as %s) as I)" % (x, r.choice(["i8", "i32", "i64", "f32", "f64"]))
+        elif op == "pow":
+            e = "(%s ** %d)" % (x, r.randint(0, 5))
+        elif op == "select":
+            e = "select(%s > %s, %s, %s * 3)" % (x, y, x, y)
+        elif op == "sum":
+            e = "(%s + %s(%s))" % (x, r.choice(["sum", "max", "min", "prod"]), y)
+        else:
+            n += 1
+            body.append("  var acc%d = %s;" % (n, x))
+            body.append("  for i in 0..N {")
+            body.append("    acc%d = acc%d * 3 + %s[i];" % (n, n, y))
+            body.append("  }")
+            env.append("acc%d" % n)
+            continue
+        n += 1
+        body.append("  let w%d = %s;" % (n, e))
+        env.append("w%d" % n)
+    decls.append("fn %sint<I: int, N>(a: I[N], b: I[N]) -> I[N] {\n%s\n  return %s;\n}"
+                 % (p, "\n".join(body), env[-1]))
+    out = []
+    for dt, vals in INT_EXTREMES.items():
+        a = list(vals)
+        b = list(vals)
+        r.shuffle(a)
+        r.shuffle(b)
+        b[r.randrange(len(b))] = r.randint(-70, 70)
+        out.append("  print(%sint(%s as %s, %s as %s));" % (
+            p, "[%s]" % ", ".join(map(str, a)) if dt != "i64" else "[%s]" % ", ".join(map(str, a)),
+            dt, "[%s]" % ", ".join(map(str, b)), dt))
+    return out
 
 
 # ---------------------------------------------------------------------------
