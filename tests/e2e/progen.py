@@ -472,6 +472,8 @@ def gen_float_unit(seed):
     lines = []
     layout = []     # one entry per printed line: "v" value, ("g", k) / ("fd", k)
     shapes = [(r.randint(2, 4), r.randint(2, 4)) for _ in range(2)]
+    if r.random() < 0.3:  # vector loops and their remainders at -O3
+        shapes[1] = (r.randint(5, 9), r.randint(5, 19))
     for si, (A, B) in enumerate(shapes):
         names = []
         # f32 at the first shape, f64 at both (each instance costs JIT time)
