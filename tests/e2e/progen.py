@@ -474,6 +474,9 @@ def gen_float_unit(seed):
     shapes = [(r.randint(2, 4), r.randint(2, 4)) for _ in range(2)]
     if r.random() < 0.3:  # vector loops and their remainders at -O3
         shapes[1] = (r.randint(5, 9), r.randint(5, 19))
+    # p.s: not 0.5, which put `sum(ps) > 0.5` exactly on its threshold and
+    # made the finite difference jump (seeds 1170, 1246, 1280)
+    ps_val = r.choice(["0.3719", "-0.6143", "0.8291", "-0.2377"])
     for si, (A, B) in enumerate(shapes):
         names = []
         # f32 at the first shape, f64 at both (each instance costs JIT time)
@@ -484,8 +487,8 @@ def gen_float_unit(seed):
                 args.append("uniform(%d, [%s], lo: -1.0, hi: 1.0) as %s"
                             % (seed * 100 + si * 10 + pi, ", ".join(map(str, dims)), dt))
             if use_struct:
-                args.append("%sP { w: uniform(%d, [%d], lo: -1.0, hi: 1.0) as %s, s: 0.5 as %s }"
-                            % (p, seed * 100 + si * 10 + 9, B, dt, dt))
+                args.append("%sP { w: uniform(%d, [%d], lo: -1.0, hi: 1.0) as %s, s: %s as %s }"
+                            % (p, seed * 100 + si * 10 + 9, B, dt, ps_val, dt))
             nm = "in%d_%s" % (si, dt)
             for k, a in enumerate(args):
                 lines.append("  let %s_%d = %s;" % (nm, k, a))
