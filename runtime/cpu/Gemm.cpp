@@ -239,7 +239,10 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // A narrow C (a classifier's 10 columns) would fill a fraction of every
   // microkernel tile: compute Cᵀ = Bᵀ Aᵀ (the same products and sums:
   // a*b == b*a, each fused once) into scratch, then transpose it into C.
-  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0) {
+  // Only when C is taller than wide: a square C that is narrow and tall
+  // enough for both shapes (16 x 16 with an 8 x 32 integer microkernel)
+  // would transpose back and forth until the stack overflows.
+  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m) {
     using Ac = typename Acc<R>::type;
     Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
     if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {
