@@ -71,16 +71,8 @@ llvm::GlobalVariable *FunctionEmitter::constantGlobal(const ir::Operation &op) {
 
 llvm::Error FunctionEmitter::emitCreationOp(const ir::Operation &op) {
   using ir::Opcode;
-  const ir::AttrList &attrs = op.getAttrs();
-  const ir::Type &outT = op.getResult(0)->getType();
-  llvm::ArrayRef<int64_t> outShape = outT.getShape();
+  auto [attrs, outT, outShape, outDt, in, inType, result] = lowering(op);
   int64_t esize = ir::dtypeSize(outT.getDType());
-  int32_t outDt = int32_t(outT.getDType());
-  auto result = [&]() {
-    llvm::Value *buf = resultBuffer(op.getResult(0));
-    bind(op.getResult(0), {buf});
-    return buf;
-  };
 
   Opcode code = op.getOpcode();
   switch (code) {

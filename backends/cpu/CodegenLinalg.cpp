@@ -56,19 +56,7 @@ static bool readsTransposed(const ir::Operation &matmul, unsigned i) {
 
 llvm::Error FunctionEmitter::emitLinalgOp(const ir::Operation &op) {
   using ir::Opcode;
-  const ir::AttrList &attrs = op.getAttrs();
-  const ir::Type &outT = op.getResult(0)->getType();
-  llvm::ArrayRef<int64_t> outShape = outT.getShape();
-  int32_t outDt = int32_t(outT.getDType());
-  auto in = [&](unsigned i) { return leaf(op.getOperand(i)); };
-  auto inType = [&](unsigned i) -> const ir::Type & {
-    return op.getOperand(i)->getType();
-  };
-  auto result = [&]() {
-    llvm::Value *buf = resultBuffer(op.getResult(0));
-    bind(op.getResult(0), {buf});
-    return buf;
-  };
+  auto [attrs, outT, outShape, outDt, in, inType, result] = lowering(op);
 
   Opcode code = op.getOpcode();
   switch (code) {

@@ -15,19 +15,8 @@ namespace tdl::cpu {
 
 llvm::Error FunctionEmitter::emitMovementOp(const ir::Operation &op) {
   using ir::Opcode;
-  const ir::AttrList &attrs = op.getAttrs();
-  const ir::Type &outT = op.getResult(0)->getType();
-  llvm::ArrayRef<int64_t> outShape = outT.getShape();
+  auto [attrs, outT, outShape, outDt, in, inType, result] = lowering(op);
   int64_t esize = ir::dtypeSize(outT.getDType());
-  auto in = [&](unsigned i) { return leaf(op.getOperand(i)); };
-  auto inType = [&](unsigned i) -> const ir::Type & {
-    return op.getOperand(i)->getType();
-  };
-  auto result = [&]() {
-    llvm::Value *buf = resultBuffer(op.getResult(0));
-    bind(op.getResult(0), {buf});
-    return buf;
-  };
   auto gather = [&](llvm::ArrayRef<int64_t> inStrides, llvm::Value *base) {
     llvm::Value *out = result();
     b.CreateCall(me.rt("tdl_rt_gather"),

@@ -62,6 +62,23 @@ TensorOpFamily tensorOpFamily(ir::Opcode code) {
   }
 }
 
+OpLowering FunctionEmitter::lowering(const ir::Operation &op) {
+  const ir::Type &outT = op.getResult(0)->getType();
+  return {op.getAttrs(),
+          outT,
+          outT.getShape(),
+          int32_t(outT.getDType()),
+          [this, &op](unsigned i) { return leaf(op.getOperand(i)); },
+          [&op](unsigned i) -> const ir::Type & {
+            return op.getOperand(i)->getType();
+          },
+          [this, &op] {
+            llvm::Value *buf = resultBuffer(op.getResult(0));
+            bind(op.getResult(0), {buf});
+            return buf;
+          }};
+}
+
 llvm::Error FunctionEmitter::emitTensorOp(const ir::Operation &op) {
   using ir::Opcode;
   if (op.getNumResults() != 1 || !op.getResult(0)->getType().isTensor())

@@ -31,6 +31,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/IR/IRBuilder.h"
 
+#include <functional>
+
 namespace tdl::cpu {
 
 using Leaves = llvm::SmallVector<llvm::Value *, 2>;
@@ -107,6 +109,21 @@ public:
   llvm::DenseMap<const ir::Function *, llvm::Function *> functions;
 };
 
+/// What an op family's lowering starts from (the Codegen<Family>.cpp
+/// files): the op's attributes, its result type, shape and dtype code, its
+/// operands' leaves and types, and its result buffer (bound to the op's
+/// value when asked for). `auto [attrs, outT, outShape, outDt, in, inType,
+/// result] = lowering(op);`
+struct OpLowering {
+  const ir::AttrList &attrs;
+  const ir::Type &outT;
+  llvm::ArrayRef<int64_t> outShape;
+  int32_t outDt;
+  std::function<llvm::Value *(unsigned)> in;
+  std::function<const ir::Type &(unsigned)> inType;
+  std::function<llvm::Value *()> result;
+};
+
 class FunctionEmitter {
 public:
   FunctionEmitter(ModuleEmitter &me, const ir::Function &f);
@@ -118,6 +135,7 @@ public:
   /// A tensor op: an alias when it changes no data, else the emitter of
   /// its family (tensorOpFamily).
   llvm::Error emitTensorOp(const ir::Operation &op);
+  OpLowering lowering(const ir::Operation &op);
   llvm::Error emitElementwiseOp(const ir::Operation &op);
   llvm::Error emitCreationOp(const ir::Operation &op);
   llvm::Error emitMovementOp(const ir::Operation &op);
