@@ -22,6 +22,7 @@ namespace {
 struct CachedRegion {
   std::string description;
   DescribedRegion region;
+  Simulator *device = nullptr; // of its configuration, found on first use
   uint64_t calls = 0;
   unsigned order = 0;
 };
@@ -86,17 +87,13 @@ static llvm::Expected<CachedRegion *> lookup(HostState &s, const char *desc,
   cached->region = std::move(*region);
   cached->order =
       it != s.regions.end() ? it->second->order : unsigned(s.regions.size());
+  Device &d = s.devices[configToJson(cached->region.program.config())];
+  if (!d.simulator)
+    d.simulator = std::make_unique<Simulator>(cached->region.program.config());
+  cached->device = d.simulator.get();
   CachedRegion *raw = cached.get();
   s.regions[desc] = std::move(cached);
   return raw;
-}
-
-static Simulator &deviceFor(HostState &s, const Config &config) {
-  Device &d = s.devices[configToJson(config)];
-  if (!d.simulator)
-    d.simulator = std::make_unique<Simulator>(config);
-  d.simulator->setCycleBudget(s.maxCycles);
-  return *d.simulator;
 }
 
 } // namespace tdl::accel
@@ -141,16 +138,16 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   for (size_t i = 0; i < program.gemm.operands.size(); ++i)
     buffers.operands.push_back(static_cast<const int32_t *>(inputs[2 + i]));
   buffers.result = static_cast<int8_t *>(result);
-  RegionTotals call;
-  call.stats.cycles = s.totals.stats.cycles; // trace offsets continue
-  uint64_t before = call.stats.cycles;
-  Simulator &sim = deviceFor(s, program.config());
-  if (llvm::Error err = runRegion(sim, program, buffers, call, s.trace)) {
+  r.device->setCycleBudget(s.maxCycles);
+  // The trace continues where the previous call's programs ended.
+  llvm::Expected<RegionTotals> run =
+      runRegion(*r.device, program, buffers, s.trace, s.totals.stats.cycles);
+  if (!run) {
     lastError = "accelerator program for " + r.region.label + ": " +
-                llvm::toString(std::move(err));
+                llvm::toString(run.takeError());
     return 1;
   }
-  call.stats.cycles -= before;
+  const RegionTotals &call = *run;
   ++r.calls;
   accumulateStats(s.totals.stats, call.stats);
   s.totals.programs += call.programs;

@@ -30,10 +30,13 @@ void accumulateStats(RunStats &into, const RunStats &run) {
   into.macs += run.macs;
 }
 
-llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
-                      const RegionBuffers &buffers, RegionTotals &totals,
-                      TraceWriter *trace) {
+llvm::Expected<RegionTotals> runRegion(Simulator &sim,
+                                       const RegionProgram &region,
+                                       const RegionBuffers &buffers,
+                                       TraceWriter *trace,
+                                       uint64_t traceStart) {
   const RegionShape &shape = region.shape;
+  RegionTotals totals;
   std::vector<int8_t> a, b;
   for (unsigned g = 0; g < shape.numGemms; ++g) {
     std::vector<std::vector<int32_t>> operands;
@@ -48,7 +51,7 @@ llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
           v = int32_t(0u - uint32_t(v));
     }
     if (trace)
-      trace->setCycleOffset(totals.stats.cycles);
+      trace->setCycleOffset(traceStart + totals.stats.cycles);
     std::vector<int8_t> c;
     RunStats stats;
     if (region.convPlan) {
@@ -75,7 +78,7 @@ llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
     else
       scatterGemmResult(shape, g, c, buffers.result);
   }
-  return llvm::Error::success();
+  return totals;
 }
 
 } // namespace tdl::accel

@@ -84,11 +84,14 @@ struct RegionTotals {
 };
 
 /// Lays the buffers out for each GEMM (or group), runs its program on `sim`
-/// (whose configuration must be the plan's) and writes the result; adds
-/// every program's statistics to `totals`. A fault is an error naming it.
-llvm::Error runRegion(Simulator &sim, const RegionProgram &region,
-                      const RegionBuffers &buffers, RegionTotals &totals,
-                      TraceWriter *trace = nullptr);
+/// (whose configuration must be the plan's) and writes the result. Returns
+/// what the call's programs added up to; a fault is an error naming it.
+/// With a trace, the programs are recorded from cycle `traceStart` on.
+llvm::Expected<RegionTotals> runRegion(Simulator &sim,
+                                       const RegionProgram &region,
+                                       const RegionBuffers &buffers,
+                                       TraceWriter *trace = nullptr,
+                                       uint64_t traceStart = 0);
 
 /// `into += run`, field by field.
 void accumulateStats(RunStats &into, const RunStats &run);

@@ -120,8 +120,9 @@ TEST(RunRegionTest, MatmulEqualsTheReference) {
   std::vector<int8_t> y(40 * 24);
   RegionBuffers buffers{x.data(), w.data(), {bias.data()}, y.data()};
   Simulator sim(r.config());
-  RegionTotals totals;
-  ASSERT_FALSE(bool(runRegion(sim, r, buffers, totals)));
+  llvm::Expected<RegionTotals> run = runRegion(sim, r, buffers);
+  ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
+  const RegionTotals &totals = *run;
   EXPECT_EQ(y, referenceGemm(r.gemm, x, w, {bias}));
   EXPECT_EQ(totals.programs, 1u);
   // The hardware's MACs: N and K padded to whole 16-wide blocks.
@@ -136,8 +137,9 @@ TEST(RunRegionTest, GroupedConvEqualsTheReference) {
   std::vector<int8_t> y(2 * 16 * 5 * 5);
   RegionBuffers buffers{x.data(), w.data(), {bias.data()}, y.data()};
   Simulator sim(r.config());
-  RegionTotals totals;
-  ASSERT_FALSE(bool(runRegion(sim, r, buffers, totals)));
+  llvm::Expected<RegionTotals> run = runRegion(sim, r, buffers);
+  ASSERT_TRUE(bool(run)) << llvm::toString(run.takeError());
+  const RegionTotals &totals = *run;
   EXPECT_EQ(totals.programs, 2u);
   // The reference per group, with the negated bias the host applies.
   for (unsigned g = 0; g < 2; ++g) {
