@@ -25,8 +25,7 @@ llvm::Error FunctionEmitter::emitElementwiseOp(const ir::Operation &op) {
   if ((code == Opcode::Div || code == Opcode::Rem) && ir::isInteger(inDt)) {
     llvm::Value *zero = b.CreateCall(me.rt("tdl_rt_has_zero"),
                                      {i32(int32_t(inDt)), i64(n), in(1)});
-    branchToErrorIf(b.CreateICmpNE(zero, i32(0)),
-                    me.addErrorSite(op.getLoc()),
+    branchToErrorIf(b.CreateICmpNE(zero, i32(0)), me.addErrorSite(op.getLoc()),
                     code == Opcode::Div ? "integer division by zero"
                                         : "integer remainder by zero");
   }

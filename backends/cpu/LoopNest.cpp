@@ -113,8 +113,8 @@ private:
   /// change, and each block's inner loop vectorizes as the loop did.
   void blockedLoop(llvm::Value *lo, llvm::Value *count, int var,
                    int64_t perIter, llvm::function_ref<void()> body) {
-    int64_t block = std::max<int64_t>(1, kCheckWork / std::max<int64_t>(
-                                                          1, perIter));
+    int64_t block =
+        std::max<int64_t>(1, kCheckWork / std::max<int64_t>(1, perIter));
     llvm::Value *blocks = b.CreateUDiv(
         b.CreateAdd(count, fe.i64(block - 1), "", true, true), fe.i64(block));
     fe.emitLoop(blocks, [&](llvm::Value *blk) {
@@ -555,7 +555,8 @@ private:
         [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
           rowCache.out = partOut;
           hoistAll(v, m); // what the outermost level computes, once per part
-          loopRange(lo, hi, loopVars[0], chunk, innerWork(llvm::ArrayRef<int64_t>(sizes).drop_front(1)),
+          loopRange(lo, hi, loopVars[0], chunk,
+                    innerWork(llvm::ArrayRef<int64_t>(sizes).drop_front(1)),
                     [&] {
                       nest(
                           sizes, loopVars, v, m, [&] { store(partOut); }, 1);
@@ -748,8 +749,7 @@ private:
                  [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
                    hoistAll(x, m);
                    loopRange(lo, hi, loopVars[0], chunk,
-                             innerWork(xs.take_front(lead).drop_front(1)),
-                             [&] {
+                             innerWork(xs.take_front(lead).drop_front(1)), [&] {
                                nest(
                                    xs.take_front(lead), loopVars, x, m,
                                    [&] { fold(partOut); }, 1);

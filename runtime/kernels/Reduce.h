@@ -150,8 +150,8 @@ void reduceStrided(const T *in, int64_t rank, const int64_t *shape,
     }
     sinceCheck += step;
     if (t > 0) {
-      out[offset] = combine(out[offset],
-                            reduceRun(in + base, step, identity, combine, stop));
+      out[offset] = combine(
+          out[offset], reduceRun(in + base, step, identity, combine, stop));
     } else {
       T *dst = out + offset;
       int64_t s = outStrides[rank - 1];

@@ -1,9 +1,9 @@
 //===- AccelBackend.cpp - the driver's side of the accelerator backend ----===//
 #include "tools/tdlc/AccelBackend.h"
+#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/driver/CrashHandler.h"
 #include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/driver/Frontend.h"
-#include "tools/tdlc/Verbs.h"
 
 #include "backends/accel/host/RegionJson.h"
 #include "ssa_ir/passes/PassManager.h"

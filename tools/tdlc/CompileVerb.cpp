@@ -2,11 +2,11 @@
 //------------===//
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
+#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/driver/CrashHandler.h"
 #include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/driver/Frontend.h"
 #include "tools/tdlc/driver/Session.h"
-#include "tools/tdlc/Verbs.h"
 
 #include "backends/accel/offload/AsmEmitter.h"
 #include "lang/ASTDumper.h"

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/lsp/Server.h"
-#include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/Verbs.h"
+#include "tools/tdlc/driver/DriverOptions.h"
 
 #include "llvm/Support/raw_ostream.h"
 

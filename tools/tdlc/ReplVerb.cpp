@@ -12,10 +12,10 @@
 // Off a terminal the exit status is 1 if any input failed, like a script.
 //
 //===----------------------------------------------------------------------===//
+#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/driver/SarifOutput.h"
 #include "tools/tdlc/driver/Session.h"
-#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/repl/Completion.h"
 #include "tools/tdlc/repl/InputScanner.h"
 #include "tools/tdlc/repl/ReplCommands.h"

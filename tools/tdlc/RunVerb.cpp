@@ -14,12 +14,12 @@
 //===----------------------------------------------------------------------===//
 #include "tools/tdlc/AccelBackend.h"
 #include "tools/tdlc/CpuBackend.h"
-#include "tools/tdlc/driver/DriverOptions.h"
-#include "tools/tdlc/driver/Frontend.h"
 #include "tools/tdlc/RunArguments.h"
-#include "tools/tdlc/driver/Session.h"
 #include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/Watchdog.h"
+#include "tools/tdlc/driver/DriverOptions.h"
+#include "tools/tdlc/driver/Frontend.h"
+#include "tools/tdlc/driver/Session.h"
 
 #include "backends/accel/host/HostRuntime.h"
 #include "backends/accel/sim/Trace.h"

@@ -17,9 +17,9 @@
 #include "backends/accel/sim/Stats.h"
 #include "backends/accel/sim/Trace.h"
 #include "tools/tdlc/AccelBackend.h"
+#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/driver/CrashHandler.h"
 #include "tools/tdlc/driver/Session.h"
-#include "tools/tdlc/Verbs.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"

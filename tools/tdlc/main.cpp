@@ -8,11 +8,11 @@
 #include "autodiff/Autodiff.h"
 #include "basic/Suggest.h"
 #include "tools/tdlc/AccelBackend.h"
+#include "tools/tdlc/Verbs.h"
 #include "tools/tdlc/driver/CrashHandler.h"
 #include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/driver/SarifOutput.h"
 #include "tools/tdlc/driver/Session.h"
-#include "tools/tdlc/Verbs.h"
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"

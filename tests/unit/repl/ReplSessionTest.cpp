@@ -5,9 +5,9 @@
 // results are read from the output stream and errors from the diagnostics.
 //
 //===----------------------------------------------------------------------===//
+#include "tools/tdlc/repl/ReplSession.h"
 #include "tools/tdlc/driver/DriverOptions.h"
 #include "tools/tdlc/repl/ReplCommands.h"
-#include "tools/tdlc/repl/ReplSession.h"
 
 #include "basic/DiagnosticPrinters.h"
 #include "basic/SourceManager.h"
@@ -87,11 +87,9 @@ TEST_F(ReplSessionTest, RedefinedFunctionIsUsedByItsCallers) {
 TEST_F(ReplSessionTest, ErrorLeavesTheSessionUsable) {
   eval("let x = [1.0, 2.0, 3.0];\n");
   EXPECT_EQ(eval("let z = x + nope;\n", /*expectOk=*/false), "");
-  EXPECT_NE(takeErrors().find("error: unknown name 'nope'"),
-            std::string::npos);
+  EXPECT_NE(takeErrors().find("error: unknown name 'nope'"), std::string::npos);
   eval("fn broken(x: f32) -> f32 { return x +; }\n", /*expectOk=*/false);
-  EXPECT_NE(takeErrors().find("error: expected expression"),
-            std::string::npos);
+  EXPECT_NE(takeErrors().find("error: expected expression"), std::string::npos);
   // Nothing of the failed inputs stays; what was there before does.
   eval("z\n", /*expectOk=*/false);
   EXPECT_NE(takeErrors().find("unknown name 'z'"), std::string::npos);

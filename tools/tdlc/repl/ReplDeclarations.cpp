@@ -276,8 +276,7 @@ std::unique_ptr<ReplSession::Lowered> ReplSession::lower(const Wrapper &w) {
       return nullptr;
     if (generateVerifiedIR(*low->compiled->program, low->ir) != ExitOk)
       return nullptr;
-    const sema::FuncInstance *inst =
-        findInstance(*low->compiled, kWrapperName);
+    const sema::FuncInstance *inst = findInstance(*low->compiled, kWrapperName);
     ir::Function *fn = inst ? low->ir.functions.lookup(inst) : nullptr;
     if (!fn) {
       reportInternalError("repl", "the wrapper function has no ir function");

@@ -9,9 +9,9 @@
 
 #include "backends/cpu/Codegen.h"
 #include "parser/Parse.h"
+#include "sema/Sema.h"
 #include "ssa_ir/interp/Interpreter.h"
 #include "ssa_ir/passes/PassManager.h"
-#include "sema/Sema.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
@@ -96,8 +96,7 @@ ReplSession::AnalyzedDeclarations *ReplSession::analyzedDeclarations() {
     return analyzed.get();
   auto a = std::make_unique<AnalyzedDeclarations>(sources);
   ProgramText text = buildProgram(declarations, nullptr, false);
-  a->texts.push_back({sources.addBuffer("<repl:" +
-                                            std::to_string(inputCount) +
+  a->texts.push_back({sources.addBuffer("<repl:" + std::to_string(inputCount) +
                                             " declarations>",
                                         text.str()),
                       text.getSegments()});
@@ -186,9 +185,8 @@ bool ReplSession::extendAnalysis(const std::vector<Declaration> &added) {
     return false;
   ProgramText text = buildProgram(added, nullptr, false);
   SynthesizedBuffer buffer{
-      sources.addBuffer("<repl:" + std::to_string(inputCount) +
-                            " declarations>",
-                        text.str()),
+      sources.addBuffer(
+          "<repl:" + std::to_string(inputCount) + " declarations>", text.str()),
       text.getSegments()};
   CollectingConsumer quiet; // (reported when they were checked)
   a->sink->sink = &quiet;
