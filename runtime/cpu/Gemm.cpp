@@ -242,8 +242,16 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // Only when C is taller than wide: a square C that is narrow and tall
   // enough for both shapes (16 x 16 with an 8 x 32 integer microkernel)
   // would transpose back and forth until the stack overflows.
+  using Ac = typename Acc<R>::type;
+  // One column of a row-major A (a matrix times a vector): the unpacked
+  // kernel keeps the rows in vector lanes (GemvKernel.h) and reads A once,
+  // row by row; packing Aᵀ for the transposed product below read it in
+  // short pieces of hundreds of rows, bound by DRAM latency.
+  if (n == 1 && !a.transposed && sizeof(T) == sizeof(Ac)) {
+    rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc);
+    return;
+  }
   if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m) {
-    using Ac = typename Acc<R>::type;
     Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
     if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {
       gemmT<T, R>(uk, rows, n, k, m, GemmOperand{b.p, b.ld, !b.transposed},

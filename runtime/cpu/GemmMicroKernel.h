@@ -16,6 +16,7 @@
 #ifndef TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
 #define TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
 
+#include "runtime/cpu/GemvKernel.h"
 #include "runtime/kernels/MulAdd.h"
 
 #include <stdint.h>
@@ -240,6 +241,8 @@ gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
     constexpr bool Fma = std::is_floating_point_v<Ac>;
     const Ac *ap = reinterpret_cast<const Ac *>(a);
     const Ac *bp = reinterpret_cast<const Ac *>(b);
+    if (n == 1) // one column: rows in the lanes (GemvKernel.h)
+      return gemvRows<Ac, VB>(m, k, ap, lda, bp, ldb, c, ldc);
     int64_t i = 0;
     for (; i + 6 <= m; i += 6)
       rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc);
