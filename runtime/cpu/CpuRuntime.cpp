@@ -22,6 +22,7 @@
 #include "runtime/cpu/Gemm.h"
 #include "runtime/cpu/Interrupt.h"
 #include "runtime/kernels/Elementwise.h"
+#include "runtime/kernels/ArgReduce.h"
 #include "runtime/kernels/Philox.h"
 #include "runtime/kernels/Reduce.h"
 #include "runtime/kernels/ScalarSemantics.h"

@@ -290,29 +290,6 @@ void pool2d(const T *xp, T *op, const PoolShape &s, bool isMax) {
   pool2dByWindow(xp, op, s, isMax);
 }
 
-/// argmax / argmin of `in` viewed as [outer, len, inner] along the middle
-/// axis: the first index of the extremum; a NaN counts as the extremum
-/// (NumPy). `len` >= 1.
-template <typename T>
-void argReduce(const T *in, int64_t outer, int64_t len, int64_t inner,
-               bool isMax, int64_t *out) {
-  auto isNaN = [](T v) { return v != v; };
-  for (int64_t a = 0; a < outer; ++a)
-    for (int64_t c = 0; c < inner; ++c) {
-      const T *p = in + a * len * inner + c;
-      int64_t best = 0;
-      T bestV = p[0];
-      for (int64_t k = 1; k < len && !isNaN(bestV); ++k) {
-        T v = p[k * inner];
-        if (isNaN(v) || (isMax ? v > bestV : v < bestV)) {
-          best = k;
-          bestV = v;
-        }
-      }
-      out[a * inner + c] = best;
-    }
-}
-
 } // namespace tdl::kernels
 
 #endif

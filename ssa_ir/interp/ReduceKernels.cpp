@@ -11,8 +11,8 @@
 #include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/interp/Kernels.h"
 
+#include "runtime/kernels/ArgReduce.h"
 #include "runtime/kernels/Reduce.h"
-#include "runtime/kernels/Window.h"
 
 #include <cmath>
 #include <limits>
