@@ -7,7 +7,8 @@
 // region, to a fixpoint, when the producer
 //   * can be read through an index map (ssa_ir/FusedIndexing.h):
 //     elementwise ops (not integer div/rem, which check for zero first),
-//     constants, broadcast, transpose, slice, flip, reshapes that only add
+//     constants, broadcast, transpose (not a big one that moves the
+//     innermost dim: isBigTranspose), slice, flip, reshapes that only add
 //     or drop size-1 dims, and reductions, and
 //   * has every use inside the group (so the group has exactly one output,
 //     the root), or is a splat constant (the group gets its own copy).
@@ -15,9 +16,11 @@
 // the row reductions and the elementwise work around them. A reduction
 // other than the root must read a prefix of the root's loops (a row
 // reduction broadcast back along the row); one that does not (a column mean
-// subtracted from every row) would be recomputed per element, so it is left
-// out and the group regrown without it. A group of two or more ops (splat
-// constants count: they are then never materialized) becomes
+// subtracted from every row) would be recomputed per element, and one that
+// reduces across rows (a column sum) would stride down the columns, so
+// they are left out and the group regrown without them. A group of two or
+// more ops (splat constants count: they are then never materialized)
+// becomes
 //
 //   %r = fused %in0, %in1, ... : T {
 //   ^(%a0: T0, %a1: T1, ...):
@@ -66,7 +69,8 @@ bool isSplatConstant(const Operation &op) {
 /// other than the root is computed once per iteration of the loops it reads,
 /// so it must read a prefix of them; otherwise (a column mean broadcast back
 /// over rows, a reduction inside another reduction's run) it would be
-/// recomputed for every element of the loops it skips.
+/// recomputed for every element of the loops it skips. Nor may it reduce
+/// an axis outside a kept one (reducesAcrossRows).
 class GroupChecker {
 public:
   explicit GroupChecker(const llvm::DenseSet<Operation *> &group)
@@ -107,7 +111,7 @@ private:
       uint64_t vars = varsOf(map);
       bool prefix = (vars & (vars + 1)) == 0; // bits 0..m-1 only
       bool rootLoopsOnly = vars < (uint64_t(1) << numLoops);
-      if (!prefix || !rootLoopsOnly)
+      if (!prefix || !rootLoopsOnly || reducesAcrossRows(*p))
         return p;
       unsigned numReduced = OpAttrs(*p).axes().size();
       llvm::SmallVector<DimIndex, 4> reduced;
@@ -116,6 +120,25 @@ private:
       return walk(p->getOperand(0), reductionOperandIndex(*p, map, reduced));
     }
     return walkOp(p, map);
+  }
+
+  /// A reduction inside a group is computed per element of the root's
+  /// loops by walking its reduced axes; when a kept axis lies inside a
+  /// reduced one (a column sum), that walk strides down columns, one
+  /// cache line per element: a column mean inside a variance ran at 10x
+  /// NumPy's time. Alone, as a group's root, it sweeps rows in order.
+  static bool reducesAcrossRows(const Operation &r) {
+    llvm::ArrayRef<int64_t> xs = r.getOperand(0)->getType().getShape();
+    const IntArray &axes = OpAttrs(r).axes();
+    bool reducedOuter = false;
+    for (unsigned d = 0; d < xs.size(); ++d) {
+      bool reduced = llvm::is_contained(axes, int64_t(d));
+      if (reduced)
+        reducedOuter = true;
+      else if (reducedOuter && xs[d] > 1)
+        return true;
+    }
+    return false;
   }
 
   Operation *walkOp(Operation *p, const IndexMap &map) {
@@ -136,6 +159,22 @@ private:
   std::set<std::pair<Operation *, std::vector<int64_t>>> seen;
   unsigned numLoops = 0, nextVar = 0, steps = 0;
 };
+
+/// A transpose that moves the innermost dim, of more elements than fit in
+/// L2: inside a loop nest it reads one element per cache line, down the
+/// source's columns (x.T + y of 2048 x 2048: 36 ms, as slow as NumPy).
+/// Alone, the runtime copies it in cache-sized tiles (tdl_rt_gather) and
+/// the consumer streams the copy.
+bool isBigTranspose(const Operation &op) {
+  constexpr int64_t kL2Elements = int64_t(1) << 16;
+  if (op.getOpcode() != Opcode::Transpose)
+    return false;
+  const Type &t = op.getResult(0)->getType();
+  const IntArray &perm = OpAttrs(op).perm();
+  return t.getRank() >= 2 && t.getShape().back() > 1 &&
+         perm.back() != int64_t(t.getRank() - 1) &&
+         t.getNumElements() >= kL2Elements;
+}
 
 class Fuser {
 public:
@@ -190,7 +229,7 @@ private:
           if (!p || group.contains(p) || claimed.contains(p) ||
               rejected.contains(p) ||
               p->getParentRegion() != root->getParentRegion() ||
-              !isIndexableMember(*p))
+              !isIndexableMember(*p) || isBigTranspose(*p))
             continue;
           bool usedOnlyInGroup =
               llvm::all_of(p->getResult(0)->getUses(), [&](const Use &u) {
