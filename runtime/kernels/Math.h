@@ -455,6 +455,22 @@ TDL_MATH_INLINE double sqrtImpl(double x) {
 #endif
 }
 
+/// pow, with the exponents programs write as constants computed as the
+/// operation they name: x^2 = x * x, x^1 = x, x^-1 = 1 / x and x^0.5 =
+/// sqrt(x) (but +0 for -0 and +inf for -inf, as pow has it). Each is the
+/// correctly rounded power, which powImpl reaches within 0.54 ulp. Selects,
+/// so loops over varying exponents still vectorize; with a constant
+/// exponent the compiler folds them and the loop is one multiply (`x ** 2`
+/// ran all of powImpl: ~25x the time of x * x).
+template <class T> TDL_MATH_INLINE T powOf(T x, T y) {
+  T r = powImpl(x, y);
+  T root = x == T(0) ? T(0) : x == -inf<T>() ? inf<T>() : sqrtImpl(x);
+  r = y == T(0.5) ? root : r;
+  r = y == T(-1) ? T(1) / x : r;
+  r = y == T(1) ? x : r;
+  return y == T(2) ? x * x : r;
+}
+
 } // namespace detail
 
 //===-- public API --------------------------------------------------------===//
@@ -475,8 +491,8 @@ TDL_MATH_INLINE float sin(float x) { return detail::sinCosImpl(x, false); }
 TDL_MATH_INLINE double sin(double x) { return detail::sinCosImpl(x, false); }
 TDL_MATH_INLINE float cos(float x) { return detail::sinCosImpl(x, true); }
 TDL_MATH_INLINE double cos(double x) { return detail::sinCosImpl(x, true); }
-TDL_MATH_INLINE float pow(float x, float y) { return detail::powImpl(x, y); }
-TDL_MATH_INLINE double pow(double x, double y) { return detail::powImpl(x, y); }
+TDL_MATH_INLINE float pow(float x, float y) { return detail::powOf(x, y); }
+TDL_MATH_INLINE double pow(double x, double y) { return detail::powOf(x, y); }
 /// Correctly rounded (the IEEE square root).
 TDL_MATH_INLINE float sqrt(float x) { return detail::sqrtImpl(x); }
 TDL_MATH_INLINE double sqrt(double x) { return detail::sqrtImpl(x); }

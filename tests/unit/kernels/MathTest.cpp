@@ -570,6 +570,24 @@ TEST(MathF64, Pow) {
   }
 }
 
+/// The exponents named by an operation (Math.h powOf) give that operation's
+/// correctly rounded result: the f32 ones against the exact double value
+/// rounded once (a double holds x * x exactly; sqrt and 1/x round
+/// innocuously twice, 53 >= 2 * 24 + 2).
+TEST(MathF32, PowNamedExponentsAreCorrectlyRounded) {
+  for (long i = 0; i < 200000; i++) {
+    float x = floatOf(uint32_t(rnd()));
+    if (std::isnan(x))
+      continue;
+    double d = x;
+    EXPECT_EQ(bitsOf(tmath::pow(x, 2.0f)), bitsOf(float(d * d))) << x;
+    EXPECT_EQ(bitsOf(tmath::pow(x, 1.0f)), bitsOf(x)) << x;
+    EXPECT_EQ(bitsOf(tmath::pow(x, -1.0f)), bitsOf(float(1.0 / d))) << x;
+    if (x > 0)
+      EXPECT_EQ(bitsOf(tmath::pow(x, 0.5f)), bitsOf(float(std::sqrt(d)))) << x;
+  }
+}
+
 double refPow(float x, float y) { return std::pow(double(x), double(y)); }
 long double refPow(double x, double y) {
   return powl((long double)x, (long double)y);
