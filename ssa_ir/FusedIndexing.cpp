@@ -43,6 +43,8 @@ bool isIndexableMember(const Operation &op) {
   case Opcode::Slice:
   case Opcode::Flip:
     return true;
+  case Opcode::Iota: // the index along its axis, converted
+    return op.getResult(0)->getType().getDType() != DType::Bool;
   case Opcode::Reshape:
     return isUnitReshape(op);
   case Opcode::Div:

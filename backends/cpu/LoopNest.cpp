@@ -269,6 +269,12 @@ private:
           b.CreateGEP(ty, fe.constantGlobal(op), linearOffset(m, t.getShape()));
       return b.CreateLoad(ty, p);
     }
+    case Opcode::Iota: { // T(index along the axis), as the interpreter
+      llvm::Value *i = index(m[ir::OpAttrs(op).axis()]);
+      if (ty->isFloatingPointTy())
+        return b.CreateSIToFP(i, ty);
+      return b.CreateTrunc(i, ty); // wraps (i64 is a no-op)
+    }
     case Opcode::Select: {
       llvm::Value *c = valueAt(op.getOperand(0), m);
       llvm::Value *x = valueAt(op.getOperand(1), m);
@@ -474,7 +480,7 @@ private:
                op.getOpcode() == ir::Opcode::Constant) {
       for (const ir::Value *x : op.getOperands())
         hoist(x, m, visited);
-    } else {
+    } else if (op.getNumOperands() > 0) { // layout ops; not iota
       hoist(op.getOperand(0), ir::operandIndex(op, 0, m), visited);
     }
     if (bound(m) && op.getOpcode() != ir::Opcode::Constant)

@@ -7,11 +7,12 @@
 // region, to a fixpoint, when the producer
 //   * can be read through an index map (ssa_ir/FusedIndexing.h):
 //     elementwise ops (not integer div/rem, which check for zero first),
-//     constants, broadcast, transpose (not a big one that moves the
+//     constants, iota, broadcast, transpose (not a big one that moves the
 //     innermost dim: isBigTranspose), slice, flip, reshapes that only add
 //     or drop size-1 dims, and reductions, and
 //   * has every use inside the group (so the group has exactly one output,
-//     the root), or is a splat constant (the group gets its own copy).
+//     the root), or is a splat constant or an iota (the group gets its own
+//     copy: a scalar, or the loop index).
 // So softmax, layer norm, log-sum-exp and cross-entropy become one group:
 // the row reductions and the elementwise work around them. A reduction
 // other than the root must read a prefix of the root's loops (a row
@@ -56,11 +57,12 @@ bool isRoot(const Operation &op) {
          (isReduction(op.getOpcode()) || op.hasTrait(Elementwise));
 }
 
-/// A splat constant is cheap to duplicate: a group takes its own copy even
-/// when the value has uses outside.
-bool isSplatConstant(const Operation &op) {
-  return op.getOpcode() == Opcode::Constant &&
-         !OpAttrs(op).value().is<DenseElements>();
+/// A splat constant or an iota is cheap to duplicate (a scalar, an index):
+/// a group takes its own copy even when the value has uses outside.
+bool isCheapToCopy(const Operation &op) {
+  return (op.getOpcode() == Opcode::Constant &&
+          !OpAttrs(op).value().is<DenseElements>()) ||
+         op.getOpcode() == Opcode::Iota;
 }
 
 /// Index maps of a candidate group's reductions, walked from the root the
@@ -235,7 +237,7 @@ private:
               llvm::all_of(p->getResult(0)->getUses(), [&](const Use &u) {
                 return group.contains(u.user);
               });
-          if (!usedOnlyInGroup && !isSplatConstant(*p))
+          if (!usedOnlyInGroup && !isCheapToCopy(*p))
             continue;
           group.insert(p);
           changed = true;
