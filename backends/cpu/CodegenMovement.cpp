@@ -1,10 +1,10 @@
 //===- CodegenMovement.cpp - data movement tensor ops ---------------------===//
 //
 // Broadcast, transpose, slice, flip, dynamic (update) slice, concat and pad:
-// each is a gather or scatter by the runtime (`tdl_rt_gather`,
-// `tdl_rt_scatter`) with shapes and strides computed here, at compile time,
-// as constant i64 arrays. Reshape and stop_gradient alias their operand
-// (emitTensorOp, CodegenOps.cpp).
+// each is a gather, scatter or pad by the runtime (`tdl_rt_gather`,
+// `tdl_rt_scatter`, `tdl_rt_pad`) with shapes and strides computed here, at
+// compile time, as constant i64 arrays. Reshape and stop_gradient alias their
+// operand (emitTensorOp, CodegenOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
@@ -124,17 +124,10 @@ llvm::Error FunctionEmitter::emitMovementOp(const ir::Operation &op) {
   }
   case Opcode::Pad: {
     const ir::IntArray &lo = ir::OpAttrs(attrs).lo();
-    auto outStrides = stridesOf(outShape);
-    llvm::Value *out = result();
-    b.CreateCall(me.rt("tdl_rt_fill"),
-                 {i64(esize), i64(outT.getNumElements()), in(1), out});
-    int64_t base = 0;
-    for (size_t d = 0; d < lo.size(); ++d)
-      base += lo[d] * outStrides[d];
     llvm::ArrayRef<int64_t> s = inType(0).getShape();
-    b.CreateCall(me.rt("tdl_rt_scatter"),
-                 {i64(esize), i64(s.size()), me.i64Array(s),
-                  me.i64Array(outStrides), i64(base), in(0), out});
+    b.CreateCall(me.rt("tdl_rt_pad"),
+                 {i64(esize), i64(s.size()), me.i64Array(outShape),
+                  me.i64Array(s), me.i64Array(lo), in(1), in(0), result()});
     return llvm::Error::success();
   }
   default:

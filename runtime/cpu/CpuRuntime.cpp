@@ -355,13 +355,84 @@ TDL_RT void tdl_rt_scatter(int64_t elemSize, int64_t rank, const int64_t *shape,
   }
 }
 
-/// n copies of the element at `value`.
-TDL_RT void tdl_rt_fill(int64_t elemSize, int64_t n, const void *value,
-                        void *out) {
+namespace {
+
+/// n copies of v: typed stores, which the compiler turns into vector
+/// stores (a memcpy per element was ~10x slower).
+template <typename E> void fillT(E *out, int64_t n, E v) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = v;
+}
+
+/// fillT for an element of elemSize bytes at `value`.
+void fillBytes(void *out, int64_t elemSize, int64_t n, const void *value) {
+  switch (elemSize) {
+  case 1:
+    return fillT((uint8_t *)out, n, *(const uint8_t *)value);
+  case 4: {
+    uint32_t v;
+    memcpy(&v, value, 4);
+    return fillT((uint32_t *)out, n, v);
+  }
+  case 8: {
+    uint64_t v;
+    memcpy(&v, value, 8);
+    return fillT((uint64_t *)out, n, v);
+  }
+  }
   for (int64_t i = 0; i < n; ++i)
     memcpy((char *)out + i * elemSize, value, elemSize);
 }
 
+} // namespace
+
+/// n copies of the element at `value`.
+TDL_RT void tdl_rt_fill(int64_t elemSize, int64_t n, const void *value,
+                        void *out) {
+  fillBytes(out, elemSize, n, value);
+}
+
+/// out (outShape) = in (inShape) with lo[d] elements of `value` before it
+/// along each dim d and the rest after: one pass over the output, each
+/// innermost row written once (padding, the input's row, padding). Filling
+/// all of out first and copying the input over it wrote the interior twice
+/// (a 2048 x 2048 pad took 2-3x NumPy's time).
+TDL_RT void tdl_rt_pad(int64_t elemSize, int64_t rank, const int64_t *outShape,
+                       const int64_t *inShape, const int64_t *lo,
+                       const void *value, const void *in, void *out) {
+  int64_t n = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    n *= outShape[d];
+  if (n == 0)
+    return;
+  if (rank == 0) {
+    memcpy(out, in, elemSize);
+    return;
+  }
+  int64_t row = outShape[rank - 1], inRow = inShape[rank - 1];
+  int64_t before = lo[rank - 1], after = row - before - inRow;
+  int64_t idx[16] = {0};
+  char *o = (char *)out;
+  const char *src = (const char *)in;
+  for (int64_t r = 0; r < n; r += row, o += row * elemSize) {
+    bool inside = true; // every outer index within the input's extent
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      inside &= idx[d] >= lo[d] && idx[d] < lo[d] + inShape[d];
+    if (!inside || inRow == 0) {
+      fillBytes(o, elemSize, row, value);
+    } else {
+      fillBytes(o, elemSize, before, value);
+      memcpy(o + before * elemSize, src, inRow * elemSize);
+      fillBytes(o + (before + inRow) * elemSize, elemSize, after, value);
+      src += inRow * elemSize; // inside rows come in the input's order
+    }
+    for (int64_t d = rank - 2; d >= 0; --d) {
+      if (++idx[d] < outShape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
 //===-- Creation ----------------------------------------------------------===//
 
 TDL_RT void tdl_rt_iota(int32_t dtype, int64_t n, int64_t len, int64_t inner,
