@@ -251,6 +251,16 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc);
     return;
   }
+  // A narrow C of row-major operands: the unpacked row kernel keeps each
+  // row block's C in registers over all of k and reads B (at most half a
+  // panel wide, in L1) in place; computing Cᵀ = Bᵀ Aᵀ instead packed Aᵀ,
+  // reading A column-wise (4096 x 512 x 16: 5.5x the time, 2.6x
+  // OpenBLAS's).
+  if (2 * n <= uk.nr && !a.transposed && !b.transposed &&
+      sizeof(T) == sizeof(Ac)) {
+    rows(m, k, n, a.p, a.ld, b.p, b.ld, c, ldc);
+    return;
+  }
   if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m) {
     Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
     if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {

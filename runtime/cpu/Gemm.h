@@ -125,9 +125,11 @@ inline int64_t gemmScratchBound(int64_t m, int64_t k, int64_t n,
     return align(mc * kc * accBytes) + align(kc * nc * accBytes);
   };
   int64_t bound = packed(m, k, n);
-  // A narrow C is computed transposed in scratch (Gemm.cpp gemmT).
+  // A narrow C is computed transposed in scratch (Gemm.cpp gemmT), or by
+  // the row kernel with B's rows padded to a vector (at most 64 bytes).
   if (2 * n <= kMaxNR) {
     int64_t narrow = align(n * m * accBytes) + packed(n, k, m);
+    narrow = narrow > align(k * 64) ? narrow : align(k * 64);
     bound = narrow > bound ? narrow : bound;
   }
   return bound;

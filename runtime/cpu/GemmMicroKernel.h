@@ -17,6 +17,7 @@
 #define TDL_RUNTIME_CPU_GEMMMICROKERNEL_H
 
 #include "runtime/cpu/GemvKernel.h"
+#include "runtime/cpu/Scratch.h"
 #include "runtime/kernels/MulAdd.h"
 
 #include <stdint.h>
@@ -243,6 +244,21 @@ gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
     const Ac *bp = reinterpret_cast<const Ac *>(b);
     if (n == 1) // one column: rows in the lanes (GemvKernel.h)
       return gemvRows<Ac, VB>(m, k, ap, lda, bp, ldb, c, ldc);
+    // B narrower than a vector (a classifier's 10 columns): its rows are
+    // copied once, zero-padded to a vector each, so every row block runs
+    // the register panel (rowsPanelTail) instead of element by element
+    // (rowsBlock). The padding lanes are never stored.
+    constexpr int64_t L = VB / int64_t(sizeof(Ac));
+    const bool pad = n < L && k >= 1 && m > 6;
+    Scratch padded(pad ? k * VB : 0);
+    if (pad && padded.data) {
+      Ac *pb = static_cast<Ac *>(padded.data);
+      for (int64_t p = 0; p < k; ++p)
+        for (int64_t j = 0; j < L; ++j)
+          pb[p * L + j] = j < n ? bp[p * ldb + j] : Ac(0);
+      bp = pb;
+      ldb = L;
+    }
     int64_t i = 0;
     for (; i + 6 <= m; i += 6)
       rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc);

@@ -99,12 +99,14 @@ struct Shape {
 // blocks), m and n across the row/column blocks (MC = 24 MR, NC = 64 NR),
 // narrow C computed transposed (n <= NR/2, m >= 2 MR), a last column panel
 // of exactly NR/2 (the half-width kernel writing C directly), one column
-// (GemvKernel.h: whole and partial row and column blocks of the lanes).
+// (GemvKernel.h: whole and partial row and column blocks of the lanes),
+// narrow C by the row kernel (B a whole vector wide, or narrower and
+// padded to one).
 const Shape shapes[] = {
     {1, 1, 1},     {7, 13, 29},  {3, 5, 17},     {4, 0, 6},    {0, 3, 4},
     {5, 3000, 9},  {33, 70, 65}, {200, 300, 70}, {9, 5, 2100}, {64, 64, 64},
     {100, 37, 10}, {64, 300, 3}, {24, 8, 48},    {37, 53, 1},  {64, 96, 1},
-    {20, 0, 1},    {3, 40, 1}};
+    {20, 0, 1},    {3, 40, 1},   {200, 50, 16},  {50, 7, 5},   {7, 33, 2}};
 
 template <typename T, typename R> void checkExact(int32_t dtype) {
   for (Isa isa : isasOfThisMachine())
