@@ -135,8 +135,8 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   RegionBuffers buffers;
   buffers.lhs = static_cast<const int8_t *>(inputs[0]);
   buffers.rhs = static_cast<const int8_t *>(inputs[1]);
-  for (size_t i = 0; i < program.gemm.operands.size(); ++i)
-    buffers.operands.push_back(static_cast<const int32_t *>(inputs[2 + i]));
+  std::vector<std::vector<int32_t>> widened;
+  buffers.operands = regionOperands(program, inputs + 2, widened);
   buffers.result = static_cast<int8_t *>(result);
   r.device->setCycleBudget(s.maxCycles);
   // The trace continues where the previous call's programs ended.

@@ -41,11 +41,12 @@ static json::Object convSchedule(const ConvSchedule &s) {
 
 std::string regionToJson(const RegionProgram &r, llvm::StringRef label) {
   const RegionShape &s = r.shape;
-  json::Array operands, negated, epilogue;
+  json::Array operands, negated, narrowOperands, epilogue;
   for (size_t i = 0; i < r.gemm.operands.size(); ++i) {
     operands.push_back(r.gemm.operands[i] == OperandShape::Row ? "row"
                                                                : "full");
     negated.push_back(bool(r.operandNegated[i]));
+    narrowOperands.push_back(i < r.operandI8.size() && r.operandI8[i]);
   }
   for (const EpilogueStep &step : r.gemm.epilogue)
     epilogue.push_back(epilogueStep(step));
@@ -60,6 +61,7 @@ std::string regionToJson(const RegionProgram &r, llvm::StringRef label) {
       {"mnk", json::Array{s.m, s.n, s.k}},
       {"operands", std::move(operands)},
       {"negated", std::move(negated)},
+      {"i8_operands", std::move(narrowOperands)},
       {"epilogue", std::move(epilogue)}};
   if (s.kind == RegionKind::Conv2D)
     o["conv"] = json::Object{{"stride", dims(s.conv.stride)},
@@ -240,6 +242,18 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
       p.operandNegated.push_back(v.getAsBoolean().value_or(false));
   if (p.operandNegated.size() != p.gemm.operands.size())
     r.fail("'negated' must have one entry per operand");
+  // Optional: descriptions written before residuals joined regions have none.
+  if (const json::Array *i8 = o->getArray("i8_operands"))
+    for (const json::Value &v : *i8)
+      p.operandI8.push_back(v.getAsBoolean().value_or(false));
+  else
+    p.operandI8.assign(p.gemm.operands.size(), false);
+  if (p.operandI8.size() != p.gemm.operands.size())
+    r.fail("'i8_operands' must have one entry per operand");
+  for (size_t i = 0; i < p.operandI8.size() && i < p.gemm.operands.size(); ++i)
+    if (p.operandI8[i] && p.gemm.operands[i] != OperandShape::Full)
+      r.fail(
+          "an i8 operand must be \"full\" (a residual of the result's shape)");
   if (const json::Array *epilogue = r.array(*o, "epilogue"))
     for (const json::Value &v : *epilogue) {
       const json::Object *step = v.getAsObject();

@@ -30,6 +30,27 @@ void accumulateStats(RunStats &into, const RunStats &run) {
   into.macs += run.macs;
 }
 
+std::vector<const int32_t *>
+regionOperands(const RegionProgram &region, const void *const *inputs,
+               std::vector<std::vector<int32_t>> &widened) {
+  std::vector<const int32_t *> out;
+  widened.assign(region.gemm.operands.size(), {});
+  for (size_t i = 0; i < region.gemm.operands.size(); ++i) {
+    if (i >= region.operandI8.size() || !region.operandI8[i]) {
+      out.push_back(static_cast<const int32_t *>(inputs[i]));
+      continue;
+    }
+    // An i8 operand is a residual of the result's shape (Full).
+    const int8_t *p = static_cast<const int8_t *>(inputs[i]);
+    uint64_t n = 1;
+    for (int64_t d : region.shape.result)
+      n *= uint64_t(d);
+    widened[i].assign(p, p + n);
+    out.push_back(widened[i].data());
+  }
+  return out;
+}
+
 llvm::Expected<RegionTotals> runRegion(Simulator &sim,
                                        const RegionProgram &region,
                                        const RegionBuffers &buffers,

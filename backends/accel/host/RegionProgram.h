@@ -56,6 +56,9 @@ struct RegionProgram {
   GemmOp gemm; // one GEMM with its epilogue
   /// Per epilogue operand: negated by the host (the region subtracts it).
   std::vector<bool> operandNegated;
+  /// Per epilogue operand: the caller passes an i8 tensor, which the host
+  /// widens to i32 (ACC loads i32 only): a residual joined to the region.
+  std::vector<bool> operandI8;
   GemmPlan plan; // the GEMM mapping (the im2col GEMM for a conv2d)
   /// For a conv2d, when the direct mapping (planConv, one program per
   /// group, no im2col) is estimated faster than the im2col GEMM: it runs
@@ -69,8 +72,8 @@ struct RegionProgram {
 };
 
 /// The host tensors of one call, dense row-major: the matmul lhs / conv
-/// input and the rhs / weights (i8), one i32 tensor per epilogue operand,
-/// and the i8 result.
+/// input and the rhs / weights (i8), one i32 tensor per epilogue operand
+/// (widened already when the region takes it as i8), and the i8 result.
 struct RegionBuffers {
   const int8_t *lhs = nullptr, *rhs = nullptr;
   std::vector<const int32_t *> operands;
@@ -92,6 +95,13 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
                                        const RegionBuffers &buffers,
                                        TraceWriter *trace = nullptr,
                                        uint64_t traceStart = 0);
+
+/// The i32 operands of a call whose caller passed `inputs` (the region
+/// function's arguments after lhs and rhs): i8 operands are widened into
+/// `widened`, which must outlive the result.
+std::vector<const int32_t *>
+regionOperands(const RegionProgram &region, const void *const *inputs,
+               std::vector<std::vector<int32_t>> &widened);
 
 /// `into += run`, field by field.
 void accumulateStats(RunStats &into, const RunStats &run);

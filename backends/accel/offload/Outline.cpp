@@ -15,7 +15,7 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
   llvm::SmallVector<ir::Type, 4> argTypes;
   for (ir::Value *v : args)
     argTypes.push_back(v->getType());
-  ir::Value *result = region.result();
+  ir::Value *result = region.result;
   ir::Function *fn = m.addFunction(std::make_unique<ir::Function>(
       std::move(name), argTypes, llvm::ArrayRef<ir::Type>{result->getType()},
       region.seed->getLoc()));
@@ -26,11 +26,10 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
     map[args[i]] = body.getArgument(i);
   std::vector<ir::Operation *> ops = {region.seed};
   ops.insert(ops.end(), region.steps.begin(), region.steps.end());
-  ops.push_back(region.narrow);
-  ops.insert(ops.end(), region.tail.begin(), region.tail.end());
   for (ir::Operation *op : ops) {
     // Operands from outside that are not arguments are immediates or a Row
-    // operand's broadcast (whose source is an argument): copy them in.
+    // operand's broadcast (whose source is an argument): copy them in. (An
+    // absorbed widening cast comes before its user in `steps`.)
     for (ir::Value *v : op->getOperands())
       if (!map.count(v))
         ir::cloneOp(*v->getDefiningOp(), body, body.end(), map);

@@ -83,6 +83,7 @@ Partition partitionModule(ir::Module &m, const Config &config,
       region.shape = candidate.shape;
       region.gemm = candidate.gemm;
       region.operandNegated = candidate.operandNegated;
+      region.operandI8 = candidate.operandI8;
       if (llvm::Error err = chooseMapping(config, region)) {
         kept.reason = llvm::toString(std::move(err));
         result.kept.push_back(std::move(kept));

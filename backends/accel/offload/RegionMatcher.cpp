@@ -63,22 +63,77 @@ static Value *rowVectorBehind(Value *v, const RegionShape &shape) {
   return src;
 }
 
-/// Adds the step `user` (whose operand `index` is the running accumulator
-/// `acc`) to the region; false if the ALU cannot do it.
-static bool addStep(CandidateRegion &r, Operation *user, unsigned index,
-                    Value *acc) {
+/// The values the accumulator can hold: MAX and MIN with immediates narrow
+/// them, any other step may produce any i32.
+struct AccRange {
+  int64_t lo = INT32_MIN, hi = INT32_MAX;
+  bool isI8() const { return lo >= -128 && hi <= 127; }
+};
+
+/// Appends `step` to the epilogue and narrows `range` by it.
+static void push(CandidateRegion &r, AccRange &range, EpilogueStep step) {
+  r.gemm.epilogue.push_back(step);
+  if (step.useImm && step.op == AluOp::Max) {
+    range.lo = std::max<int64_t>(range.lo, step.imm);
+    range.hi = std::max<int64_t>(range.hi, step.imm);
+  } else if (step.useImm && step.op == AluOp::Min) {
+    range.lo = std::min<int64_t>(range.lo, step.imm);
+    range.hi = std::min<int64_t>(range.hi, step.imm);
+  } else {
+    range = AccRange();
+  }
+}
+
+/// Makes the accumulator hold the i8 value its low byte stands for: when
+/// it may lie outside [-128, 127], shifting left then arithmetically right
+/// by 24 sign-extends the low byte (TDL's wrapping narrowing, exactly).
+static void signExtendLowByte(CandidateRegion &r, AccRange &range) {
+  if (range.isI8())
+    return;
+  push(r, range, {AluOp::Shr, true, -24, 0});
+  push(r, range, {AluOp::Shr, true, 24, 0});
+  range = {-128, 127};
+}
+
+/// Records `value` as epilogue operand `step.operand` of `step`'s kind.
+static EpilogueStep addOperand(CandidateRegion &r, AluOp op, Value *value,
+                               OperandShape kind, bool negate, bool isI8) {
+  EpilogueStep step{op, false, 0, unsigned(r.gemm.operands.size())};
+  r.gemm.operands.push_back(kind);
+  r.operandValues.push_back(value);
+  r.operandNegated.push_back(negate);
+  r.operandI8.push_back(isI8);
+  return step;
+}
+
+/// The i8 tensor behind `v` when `v` is its single-use widening cast in the
+/// region's block: the region absorbs the cast and the host widens the
+/// tensor (a quarter of the bytes through the host's hands).
+static Operation *absorbableWidening(Value *v, const Operation *seed) {
+  Operation *def = v->getDefiningOp();
+  if (!def || def->getOpcode() != IROp::Cast || v->getNumUses() != 1 ||
+      def->getParentRegion() != seed->getParentRegion() ||
+      def->getOperand(0)->getType().getDType() != ir::DType::I8 ||
+      def->getOperand(0)->getType().getShape() != v->getType().getShape())
+    return nullptr;
+  return def;
+}
+
+/// Adds the i32 step `user` (whose operand `index` is the running
+/// accumulator `acc`) to the region; false if the ALU cannot do it.
+static bool addStep(CandidateRegion &r, AccRange &range, Operation *user,
+                    unsigned index, Value *acc) {
   Value *other =
       user->getNumOperands() == 2 ? user->getOperand(1 - index) : nullptr;
   if (!other || other == acc)
     return false;
   std::optional<int64_t> imm = splatInt(other);
-  EpilogueStep step{};
   bool negate = false;
   switch (user->getOpcode()) {
   case IROp::Shr:
     if (index != 0 || !imm || *imm < 0 || *imm > 31)
       return false;
-    step = {AluOp::Shr, true, int16_t(*imm), 0};
+    push(r, range, {AluOp::Shr, true, int16_t(*imm), 0});
     break;
   case IROp::Sub: // acc - t == acc + (-t)
     if (index != 0)
@@ -91,69 +146,74 @@ static bool addStep(CandidateRegion &r, Operation *user, unsigned index,
     if (!op)
       return false;
     if (imm && fitsImm(negate ? -*imm : *imm)) {
-      step = {*op, true, int16_t(negate ? -*imm : *imm), 0};
+      push(r, range, {*op, true, int16_t(negate ? -*imm : *imm), 0});
       break;
     }
-    step = {*op, false, 0, unsigned(r.gemm.operands.size())};
-    r.operandNegated.push_back(negate);
     if (Value *row = rowVectorBehind(other, r.shape)) {
-      r.gemm.operands.push_back(OperandShape::Row);
-      r.operandValues.push_back(row);
+      push(r, range, addOperand(r, *op, row, OperandShape::Row, negate, false));
+    } else if (Operation *widen = absorbableWidening(other, r.seed)) {
+      r.steps.push_back(widen);
+      push(r, range,
+           addOperand(r, *op, widen->getOperand(0), OperandShape::Full, negate,
+                      true));
     } else {
-      r.gemm.operands.push_back(OperandShape::Full);
-      r.operandValues.push_back(other);
+      push(r, range,
+           addOperand(r, *op, other, OperandShape::Full, negate, false));
     }
   }
   }
-  r.gemm.epilogue.push_back(step);
   r.steps.push_back(user);
   return true;
 }
 
-/// The values the accumulator can hold after the epilogue: MAX and MIN
-/// with immediates narrow it, any other step may produce any i32.
-static std::pair<int64_t, int64_t> epilogueRange(const GemmOp &gemm) {
-  int64_t lo = INT32_MIN, hi = INT32_MAX;
-  for (const EpilogueStep &s : gemm.epilogue) {
-    if (s.useImm && s.op == AluOp::Max) {
-      lo = std::max<int64_t>(lo, s.imm);
-      hi = std::max<int64_t>(hi, s.imm);
-    } else if (s.useImm && s.op == AluOp::Min) {
-      lo = std::min<int64_t>(lo, s.imm);
-      hi = std::min<int64_t>(hi, s.imm);
-    } else {
-      lo = INT32_MIN;
-      hi = INT32_MAX;
-    }
+/// Adds the i8 step `user` after a narrowing (operand `index` is the i8
+/// value `v` whose low byte the accumulator holds); false if the ALU cannot
+/// do it exactly. Add, sub and mul only need the low byte right; max, min
+/// and shr need the i8 value itself.
+static bool addI8Step(CandidateRegion &r, AccRange &range, Operation *user,
+                      unsigned index, Value *v) {
+  if (user->getNumOperands() != 2 || user->getNumResults() != 1 ||
+      user->getResult(0)->getType() != v->getType())
+    return false;
+  Value *other = user->getOperand(1 - index);
+  if (other == v)
+    return false;
+  std::optional<ir::RuntimeValue> c = ir::getSplatScalar(other);
+  if (c && c->getDType() != ir::DType::I8)
+    return false;
+  std::optional<int64_t> imm;
+  if (c)
+    imm = int64_t(c->getAsDouble(0));
+  IROp opcode = user->getOpcode();
+  bool negate = opcode == IROp::Sub;
+  if (negate && index != 0)
+    return false;
+  std::optional<AluOp> op = negate ? std::optional<AluOp>(AluOp::Add)
+                            : opcode == IROp::Shr
+                                ? std::optional<AluOp>(AluOp::Shr)
+                                : aluOpOf(opcode);
+  if (!op)
+    return false;
+  if (*op == AluOp::Shr && (index != 0 || !imm || *imm < 0 || *imm > 7))
+    return false;
+  bool needsValue = *op == AluOp::Max || *op == AluOp::Min || *op == AluOp::Shr;
+  if (needsValue)
+    signExtendLowByte(r, range);
+  AccRange before = range;
+  if (imm) {
+    push(r, range, {*op, true, int16_t(negate ? -*imm : *imm), 0});
+  } else {
+    if (other->getType() != v->getType())
+      return false;
+    push(r, range, addOperand(r, *op, other, OperandShape::Full, negate, true));
   }
-  return {lo, hi};
-}
-
-/// When the epilogue clamps into the i8 range, narrowing is the identity,
-/// so an i8 `max`/`min` with a constant after the cast (std.quant's qrelu)
-/// equals the same step before it: those join the region as ALU steps.
-static void addClampedTail(CandidateRegion &r) {
-  auto [lo, hi] = epilogueRange(r.gemm);
-  if (lo < -128 || hi > 127)
-    return;
-  Value *v = r.narrow->getResult(0);
-  while (v->getNumUses() == 1) {
-    ir::Use use = v->getUses()[0];
-    Operation *user = use.user;
-    IROp op = user->getOpcode();
-    if ((op != IROp::Max && op != IROp::Min) ||
-        user->getParentRegion() != r.narrow->getParentRegion())
-      return;
-    std::optional<ir::RuntimeValue> c =
-        ir::getSplatScalar(user->getOperand(1 - use.operandIndex));
-    if (!c || c->getDType() != ir::DType::I8 ||
-        user->getOperand(1 - use.operandIndex) == v)
-      return;
-    r.gemm.epilogue.push_back({op == IROp::Max ? AluOp::Max : AluOp::Min, true,
-                               int16_t(c->getAsDouble(0)), 0});
-    r.tail.push_back(user);
-    v = user->getResult(0);
-  }
+  // The max/min of two i8 values and an i8 value shifted right stay i8.
+  if (needsValue && !imm)
+    range = before;
+  if (*op == AluOp::Shr)
+    range = {-128, 127};
+  r.steps.push_back(user);
+  return true;
 }
 
 /// Merges each run of MAX/MIN immediates into at most one MAX and one MIN:
@@ -190,7 +250,8 @@ static void mergeClamps(std::vector<EpilogueStep> &steps) {
   steps = std::move(out);
 }
 
-/// The region starting at `seed`, if it ends in a narrowing cast.
+/// The region starting at `seed`: the longest walk that ends at an i8
+/// value (the header comment describes the steps).
 static std::optional<CandidateRegion> matchRegion(Operation *seed) {
   std::optional<RegionShape> shape = regionShapeOf(*seed);
   if (!shape)
@@ -201,30 +262,42 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
   r.gemm.m = shape->m;
   r.gemm.n = shape->n;
   r.gemm.k = shape->k;
+  std::optional<CandidateRegion> best; // at the last i8 value reached
+  AccRange range;
   Value *acc = seed->getResult(0);
-  while (true) {
-    if (acc->getNumUses() != 1)
-      return std::nullopt;
+  while (acc->getNumUses() == 1) {
     ir::Use use = acc->getUses()[0];
     Operation *user = use.user;
     // A terminator (the value is returned or yielded as is) ends the walk.
     if (user->getParentRegion() != seed->getParentRegion() ||
-        user->getNumResults() != 1 ||
-        (user->getOpcode() != IROp::Cast &&
-         user->getResult(0)->getType() != acc->getType()))
-      return std::nullopt;
+        user->getNumResults() != 1)
+      break;
+    ir::DType from = acc->getType().getDType();
     if (user->getOpcode() == IROp::Cast) {
-      if (user->getResult(0)->getType().getDType() != ir::DType::I8)
-        return std::nullopt;
-      r.narrow = user;
-      addClampedTail(r);
-      mergeClamps(r.gemm.epilogue);
-      return r;
+      ir::DType to = user->getResult(0)->getType().getDType();
+      if (from == ir::DType::I32 && to == ir::DType::I8) {
+        // STORE narrows; the accumulator keeps the i32 value.
+      } else if (from == ir::DType::I8 && to == ir::DType::I32) {
+        signExtendLowByte(r, range);
+      } else {
+        break;
+      }
+      r.steps.push_back(user);
+    } else if (from == ir::DType::I32
+                   ? user->getResult(0)->getType() != acc->getType() ||
+                         !addStep(r, range, user, use.operandIndex, acc)
+                   : !addI8Step(r, range, user, use.operandIndex, acc)) {
+      break;
     }
-    if (!addStep(r, user, use.operandIndex, acc))
-      return std::nullopt;
     acc = user->getResult(0);
+    if (acc->getType().getDType() == ir::DType::I8) {
+      best = r;
+      best->result = acc;
+    }
   }
+  if (best)
+    mergeClamps(best->gemm.epilogue);
+  return best;
 }
 
 static void collect(ir::Region &region, std::vector<CandidateRegion> &out) {

@@ -10,6 +10,16 @@
 // does). Anything else ends the walk without a region: the accelerator can only
 // write i8 results.
 //
+// After a narrowing cast the walk goes on over i8 work the ALU can do
+// exactly on the i32 accumulator (a residual block's add and ReLU): an i8
+// `add`/`sub` of an i8 tensor, i8 `max`/`min` with a constant, and a cast
+// back to i32 that resumes the i32 epilogue. The accumulator then holds a
+// value whose low 8 bits are the i8 value; where a step needs the i8 value
+// itself (a compare, a widening) and the accumulator may be outside
+// [-128, 127], two shifts sign-extend its low byte (SHR -24, SHR 24): TDL's
+// wrapping i8 arithmetic, exactly. The region ends at the last i8 value the
+// walk reached.
+//
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_OFFLOAD_REGIONMATCHER_H
 #define TDL_BACKENDS_ACCEL_OFFLOAD_REGIONMATCHER_H
@@ -19,24 +29,24 @@
 namespace tdl::accel {
 
 struct CandidateRegion {
-  ir::Operation *seed = nullptr;      // the matmul / conv2d
-  std::vector<ir::Operation *> steps; // the epilogue ops, in order
-  ir::Operation *narrow = nullptr;    // the cast to i8
-  /// i8 max/min with constants after the cast, when the epilogue clamps to
-  /// the i8 range (narrowing is then exact and they commute with it).
-  std::vector<ir::Operation *> tail;
-  /// The region's result: the last tail op's, or the cast's.
-  ir::Value *result() const {
-    return (tail.empty() ? narrow : tail.back())->getResult(0);
-  }
+  ir::Operation *seed = nullptr; // the matmul / conv2d
+  /// Every other op of the region, in program order: the epilogue steps,
+  /// the narrowing casts, the i8 steps after one, and the widening casts
+  /// of i8 operands the region absorbs.
+  std::vector<ir::Operation *> steps;
+  ir::Value *result = nullptr; // an i8 value: what STORE writes
   RegionShape shape;
   GemmOp gemm; // one GEMM (shape.m/n/k) with the epilogue
   /// Per epilogue operand, the value the outlined function receives: the
-  /// broadcast's source for a Row operand, the tensor itself for Full.
+  /// broadcast's source for a Row operand, the tensor itself for Full (an
+  /// i8 tensor when operandI8 says so).
   std::vector<ir::Value *> operandValues;
   /// Per epilogue operand: the host negates it (a `sub` of a tensor is an
   /// ADD of its negation; the ALU has no SUB).
   std::vector<bool> operandNegated;
+  /// Per epilogue operand: an i8 tensor the host widens to i32 (ACC loads
+  /// i32 only) -- a residual added after (or widened into) the epilogue.
+  std::vector<bool> operandI8;
 };
 
 /// Every offloadable region of `f` (in nested regions too), in program order.

@@ -75,13 +75,11 @@ TEST(RegionMatcher, MatmulWithEpilogueCastAndClamp) {
   ASSERT_EQ(rs.size(), 1u);
   const CandidateRegion &r = rs[0];
   EXPECT_EQ(r.seed->getOpcode(), ir::Opcode::Matmul);
-  EXPECT_EQ(r.steps.size(), 5u); // add bias, add, shr, max, min
-  ASSERT_TRUE(r.narrow);
-  EXPECT_EQ(r.narrow->getOpcode(), ir::Opcode::Cast);
-  ASSERT_EQ(r.tail.size(), 1u); // the i8 relu after the clamp
+  // add bias, add, shr, max, min, the cast, the i8 relu after the clamp
+  ASSERT_EQ(r.steps.size(), 7u);
+  EXPECT_EQ(r.steps[5]->getOpcode(), ir::Opcode::Cast);
   // The returned value.
-  EXPECT_EQ(r.result(),
-            m->lookup("f")->getBody().getOps().back()->getOperand(0));
+  EXPECT_EQ(r.result, m->lookup("f")->getBody().getOps().back()->getOperand(0));
   EXPECT_EQ(r.shape.kind, RegionKind::Matmul);
   EXPECT_EQ(r.shape.m, 16u);
   EXPECT_EQ(r.shape.n, 32u);
@@ -102,7 +100,105 @@ func @f(%x: i8[1,4,8,8], %w: i8[8,4,3,3]) -> i8[1,8,6,6] {
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].seed->getOpcode(), ir::Opcode::Conv2D);
   EXPECT_EQ(rs[0].shape.kind, RegionKind::Conv2D);
-  EXPECT_TRUE(rs[0].steps.empty());
+  ASSERT_EQ(rs[0].steps.size(), 1u); // the cast
+  EXPECT_TRUE(rs[0].gemm.epilogue.empty());
+}
+
+/// A residual block's tail after the requantizing clamp: the i8 add of the
+/// block's input (wrapping) and a ReLU. The add only needs the low byte; the
+/// ReLU compares, so the accumulator's low byte is sign-extended first.
+TEST(RegionMatcher, WrappingResidualAddAndRelu) {
+  auto m = parse(R"(
+func @f(%x: i8[1,8,6,6], %w: i8[8,8,1,1]) -> i8[1,8,6,6] {
+  %c = conv2d %x, %w : i32[1,8,6,6]
+  %s = constant {value = 4} : i32[1,8,6,6]
+  %sh = shr %c, %s : i32[1,8,6,6]
+  %lo = constant {value = -128} : i32[1,8,6,6]
+  %c1 = max %sh, %lo : i32[1,8,6,6]
+  %hi = constant {value = 127} : i32[1,8,6,6]
+  %c2 = min %c1, %hi : i32[1,8,6,6]
+  %n = cast %c2 {dtype = i8} : i8[1,8,6,6]
+  %r = add %n, %x : i8[1,8,6,6]
+  %z = constant {value = 0} : i8[1,8,6,6]
+  %y = max %r, %z : i8[1,8,6,6]
+  return %y
+}
+)");
+  ASSERT_TRUE(m);
+  std::vector<CandidateRegion> rs = findOffloadableRegions(*m->lookup("f"));
+  ASSERT_EQ(rs.size(), 1u);
+  const CandidateRegion &r = rs[0];
+  EXPECT_EQ(r.result, m->lookup("f")->getBody().getOps().back()->getOperand(0));
+  ASSERT_EQ(r.operandI8, std::vector<bool>{true});
+  EXPECT_EQ(r.gemm.operands, std::vector<OperandShape>{OperandShape::Full});
+  std::vector<EpilogueStep> want = {
+      {AluOp::Shr, true, 4, 0},   {AluOp::Max, true, -128, 0},
+      {AluOp::Min, true, 127, 0}, {AluOp::Add, false, 0, 0},
+      {AluOp::Shr, true, -24, 0}, {AluOp::Shr, true, 24, 0},
+      {AluOp::Max, true, 0, 0}};
+  EXPECT_EQ(r.gemm.epilogue, want);
+}
+
+/// The saturating residual (std.quant's qadd): widen, add the widened
+/// input, clamp, narrow, ReLU. The input's widening cast joins the region
+/// (the host passes the i8 tensor); every clamp keeps the accumulator in
+/// the i8 range, so no sign extension is needed.
+TEST(RegionMatcher, SaturatingResidualAbsorbsTheWidening) {
+  auto m = parse(R"(
+func @f(%x: i8[1,8,6,6], %w: i8[8,8,1,1]) -> i8[1,8,6,6] {
+  %c = conv2d %x, %w : i32[1,8,6,6]
+  %lo = constant {value = -128} : i32[1,8,6,6]
+  %c1 = max %c, %lo : i32[1,8,6,6]
+  %hi = constant {value = 127} : i32[1,8,6,6]
+  %c2 = min %c1, %hi : i32[1,8,6,6]
+  %n = cast %c2 {dtype = i8} : i8[1,8,6,6]
+  %nw = cast %n {dtype = i32} : i32[1,8,6,6]
+  %xw = cast %x {dtype = i32} : i32[1,8,6,6]
+  %a = add %nw, %xw : i32[1,8,6,6]
+  %a1 = max %a, %lo : i32[1,8,6,6]
+  %a2 = min %a1, %hi : i32[1,8,6,6]
+  %y = cast %a2 {dtype = i8} : i8[1,8,6,6]
+  return %y
+}
+)");
+  ASSERT_TRUE(m);
+  std::vector<CandidateRegion> rs = findOffloadableRegions(*m->lookup("f"));
+  ASSERT_EQ(rs.size(), 1u);
+  const CandidateRegion &r = rs[0];
+  EXPECT_EQ(r.operandI8, std::vector<bool>{true});
+  EXPECT_EQ(r.operandValues[0], m->lookup("f")->getBody().getArgument(0));
+  std::vector<EpilogueStep> want = {{AluOp::Max, true, -128, 0},
+                                    {AluOp::Min, true, 127, 0},
+                                    {AluOp::Add, false, 0, 0},
+                                    {AluOp::Max, true, -128, 0},
+                                    {AluOp::Min, true, 127, 0}};
+  EXPECT_EQ(r.gemm.epilogue, want);
+  // Partitioned, the module still computes what it computed before.
+  std::string before = print(*m);
+  Partition p = partitionModule(*m, Config(), OffloadPolicy::Always);
+  ASSERT_EQ(p.offloaded.size(), 1u);
+  EXPECT_EQ(p.offloaded[0].operandI8, std::vector<bool>{true});
+  EXPECT_TRUE(ir::verifyModuleMessages(*m).empty()) << print(*m);
+  EXPECT_NE(print(*m), before);
+}
+
+/// A walk that widens again but never narrows ends at the last i8 value.
+TEST(RegionMatcher, EndsAtTheLastI8Value) {
+  auto m = parse(R"(
+func @f(%x: i8[16,16], %w: i8[16,16], %t: i32[16,16]) -> i32[16,16] {
+  %m = matmul %x, %w : i32[16,16]
+  %n = cast %m {dtype = i8} : i8[16,16]
+  %nw = cast %n {dtype = i32} : i32[16,16]
+  %a = add %nw, %t : i32[16,16]
+  return %a
+}
+)");
+  ASSERT_TRUE(m);
+  std::vector<CandidateRegion> rs = findOffloadableRegions(*m->lookup("f"));
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].steps.size(), 1u);
+  EXPECT_TRUE(rs[0].gemm.epilogue.empty());
+  EXPECT_TRUE(rs[0].operandI8.empty());
 }
 
 TEST(RegionMatcher, WhatItMustNotMatch) {

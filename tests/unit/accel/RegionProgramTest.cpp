@@ -88,6 +88,7 @@ TEST(RegionJsonTest, ConvRebuildsThePlannedProgram) {
   EXPECT_EQ(encodeAll(back->program.convPlan->insns),
             encodeAll(r.convPlan->insns));
   EXPECT_EQ(back->program.operandNegated, r.operandNegated);
+  EXPECT_EQ(back->program.operandI8, std::vector<bool>{false});
 }
 
 TEST(RegionJsonTest, BadDescriptionsAreErrors) {
@@ -96,6 +97,9 @@ TEST(RegionJsonTest, BadDescriptionsAreErrors) {
            {"\"kind\":\"matmul\"", "\"kind\":\"pool\""},
            {"\"gemms\":1", "\"gemms\":\"one\""},
            {"\"negated\":[false]", "\"negated\":[]"},
+           {"\"i8_operands\":[false]", "\"i8_operands\":[]"},
+           // An i8 operand is a residual of the result's shape, never a row.
+           {"\"i8_operands\":[false]", "\"i8_operands\":[true]"},
            {"\"op\":\"ADD\"", "\"op\":\"XOR\""},
            {"\"tile\":[", "\"tile\":7,\"x\":["},
            {"{", "["}}) {
@@ -111,6 +115,24 @@ TEST(RegionJsonTest, BadDescriptionsAreErrors) {
   llvm::Expected<DescribedRegion> truncated = regionFromJson("{\"label\":");
   EXPECT_FALSE(bool(truncated));
   llvm::consumeError(truncated.takeError());
+}
+
+/// A residual operand arrives as i8 and reaches runRegion widened; i32
+/// operands pass through untouched.
+TEST(RegionOperandsTest, WidensI8Operands) {
+  RegionProgram r;
+  r.shape.result = {2, 3};
+  r.gemm.operands = {OperandShape::Row, OperandShape::Full};
+  r.operandI8 = {false, true};
+  std::vector<int32_t> bias = {1, 2, 3};
+  std::vector<int8_t> residual = {-128, -1, 0, 1, 127, 5};
+  const void *inputs[] = {bias.data(), residual.data()};
+  std::vector<std::vector<int32_t>> widened;
+  std::vector<const int32_t *> ops = regionOperands(r, inputs, widened);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0], bias.data());
+  EXPECT_EQ(std::vector<int32_t>(ops[1], ops[1] + 6),
+            (std::vector<int32_t>{-128, -1, 0, 1, 127, 5}));
 }
 
 TEST(RunRegionTest, MatmulEqualsTheReference) {
