@@ -68,6 +68,11 @@ std::string regionToJson(const RegionProgram &r, llvm::StringRef label) {
                              {"padding", dims(s.conv.padding)},
                              {"dilation", dims(s.conv.dilation)},
                              {"groups", s.conv.groups}};
+  if (s.pool.present()) {
+    const ConvPool &p = s.pool;
+    o["max_pool"] = json::Array{p.kh,     p.kw,        p.strideH, p.strideW,
+                                p.padTop, p.padBottom, p.padLeft, p.padRight};
+  }
   if (r.convPlan)
     o["conv_schedule"] = convSchedule(r.convPlan->schedule);
   else
@@ -284,6 +289,19 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
       std::copy(dilation.begin(), dilation.end(), s.conv.dilation.begin());
       s.conv.groups = r.integer(*conv, "groups");
     }
+    if (o->getArray("max_pool")) {
+      std::vector<int64_t> v = r.ints(*o, "max_pool", 8);
+      if (v.size() == 8) {
+        ConvPool &pool = s.pool;
+        uint32_t *fields[] = {&pool.kh,      &pool.kw,      &pool.strideH,
+                              &pool.strideW, &pool.padTop,  &pool.padBottom,
+                              &pool.padLeft, &pool.padRight};
+        for (size_t i = 0; i < 8; ++i)
+          *fields[i] = narrow(v[i], r);
+        if (!pool.kh || !pool.kw || !pool.strideH || !pool.strideW)
+          r.fail("'max_pool' windows and strides must be positive");
+      }
+    }
     if (s.lhs.size() != 4 || s.rhs.size() != 4 || s.result.size() != 4 ||
         s.conv.groups < 1)
       r.fail("a conv2d region needs NCHW / OIHW shapes and groups >= 1");
@@ -292,6 +310,8 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
   }
   if (!r.error.empty())
     return invalid(r.error);
+  if (s.pool.present() && !o->getObject("conv_schedule"))
+    return invalid("a fused max pool needs a 'conv_schedule'");
   if (const json::Object *conv = o->getObject("conv_schedule")) {
     ConvSchedule schedule = readConvSchedule(*conv, r);
     if (!r.error.empty())

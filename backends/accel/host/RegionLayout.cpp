@@ -142,6 +142,7 @@ ConvOp convOpOf(const RegionShape &s, const GemmOp &gemm) {
   op.padRight = p.padding[3];
   op.operands = gemm.operands;
   op.epilogue = gemm.epilogue;
+  op.pool = s.pool;
   return op;
 }
 
@@ -179,10 +180,11 @@ std::vector<int32_t> gatherConvOperand(const RegionShape &s, unsigned g,
 
 void scatterConvResult(const RegionShape &s, unsigned g,
                        llvm::ArrayRef<int8_t> y, int8_t *result) {
-  int64_t og = s.rhs[0] / s.conv.groups, plane = s.result[2] * s.result[3];
-  for (int64_t n = 0; n < s.result[0]; ++n)
+  std::vector<int64_t> out = regionOutput(s); // pooled, with a pool
+  int64_t og = s.rhs[0] / s.conv.groups, plane = out[2] * out[3];
+  for (int64_t n = 0; n < out[0]; ++n)
     std::copy_n(y.begin() + n * og * plane, og * plane,
-                result + (n * s.result[1] + g * og) * plane);
+                result + (n * out[1] + g * og) * plane);
 }
 
 } // namespace tdl::accel

@@ -17,6 +17,18 @@ std::string RegionProgram::describeMapping() const {
                      plan.describeSchedule());
 }
 
+std::vector<int64_t> regionOutput(const RegionShape &shape) {
+  std::vector<int64_t> out = shape.result;
+  const ConvPool &p = shape.pool;
+  if (p.present() && out.size() == 4) {
+    out[2] =
+        pooledSize(uint32_t(out[2]), p.kh, p.strideH, p.padTop, p.padBottom);
+    out[3] =
+        pooledSize(uint32_t(out[3]), p.kw, p.strideW, p.padLeft, p.padRight);
+  }
+  return out;
+}
+
 void accumulateStats(RunStats &into, const RunStats &run) {
   into.cycles += run.cycles;
   for (unsigned i = 0; i < NumModules; ++i) {

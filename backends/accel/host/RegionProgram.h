@@ -43,6 +43,10 @@ struct RegionShape {
   RegionKind kind = RegionKind::Matmul;
   std::vector<int64_t> lhs, rhs, result; // the IR shapes
   ConvWindow conv;                       // for Conv2D
+  /// For Conv2D: a max_pool2d of the i8 result fused into the program
+  /// (ConvPool.h); the region's result is then the pooled tensor and
+  /// `result` stays the conv's (the epilogue operands' shape).
+  ConvPool pool;
   /// Matmul: GEMMs = batch slices of a batched rhs (1 when the rhs is a
   /// matrix or vector: the lhs batch dims are flattened into M).
   /// Conv2D: GEMMs = groups.
@@ -50,6 +54,9 @@ struct RegionShape {
   /// Per GEMM: rows, columns, reduction.
   uint32_t m = 0, n = 0, k = 0;
 };
+
+/// The dims of the region's result: `result`, pooled when a pool is fused.
+std::vector<int64_t> regionOutput(const RegionShape &shape);
 
 struct RegionProgram {
   RegionShape shape;

@@ -23,6 +23,16 @@ static uint64_t hostCycles(const RegionShape &s, const Config &config) {
 /// ACCEL.md §6). Fails only when neither can be planned.
 static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
   uint64_t runs = region.shape.numGemms; // GEMMs or groups per call
+  if (region.shape.pool.present()) {
+    // Only the direct conv's program can fuse a max pool.
+    llvm::Expected<ConvPlan> c =
+        planConv(config, convOpOf(region.shape, region.gemm));
+    if (!c)
+      return c.takeError();
+    region.acceleratorCycles = c->estimate.cycles * runs;
+    region.convPlan = std::move(*c);
+    return llvm::Error::success();
+  }
   llvm::Expected<GemmPlan> gemm = planGemm(config, region.gemm);
   std::optional<ConvPlan> conv;
   std::string convError;
@@ -78,13 +88,24 @@ Partition partitionModule(ir::Module &m, const Config &config,
         continue;
       }
       OffloadRegion region;
-      region.parent = f->getName().str();
-      region.loc = candidate.seed->getLoc();
-      region.shape = candidate.shape;
-      region.gemm = candidate.gemm;
-      region.operandNegated = candidate.operandNegated;
-      region.operandI8 = candidate.operandI8;
-      if (llvm::Error err = chooseMapping(config, region)) {
+      llvm::Error err = llvm::Error::success();
+      // A fused max pool that no schedule fits stays on the host; the
+      // conv and its epilogue are still offloaded.
+      for (bool retry = true; retry;) {
+        region = OffloadRegion();
+        region.parent = f->getName().str();
+        region.loc = candidate.seed->getLoc();
+        region.shape = candidate.shape;
+        region.gemm = candidate.gemm;
+        region.operandNegated = candidate.operandNegated;
+        region.operandI8 = candidate.operandI8;
+        llvm::consumeError(std::move(err));
+        err = chooseMapping(config, region);
+        retry = err && candidate.shape.pool.present();
+        if (retry)
+          candidate.dropPool();
+      }
+      if (err) {
         kept.reason = llvm::toString(std::move(err));
         result.kept.push_back(std::move(kept));
         continue;

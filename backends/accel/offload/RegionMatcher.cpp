@@ -4,6 +4,7 @@
 #include "backends/accel/offload/RegionShapeOf.h"
 
 #include "ssa_ir/OpAttrs.h"
+#include "ssa_ir/OpParams.h"
 #include "ssa_ir/passes/PassUtils.h"
 
 #include <limits>
@@ -250,6 +251,39 @@ static void mergeClamps(std::vector<EpilogueStep> &steps) {
   steps = std::move(out);
 }
 
+/// The pool of a `max_pool2d` the conv's program can fuse: a 2-D window
+/// with padding below it (every window reads a conv output).
+static std::optional<ConvPool> fusablePool(Operation *pool) {
+  ir::Pool2DParams p;
+  if (!ir::getPool2DParams(pool->getAttrs(), p).empty())
+    return std::nullopt;
+  ConvPool out;
+  int64_t v[] = {p.window[0],  p.window[1],  p.stride[0],  p.stride[1],
+                 p.padding[0], p.padding[1], p.padding[2], p.padding[3]};
+  uint32_t *fields[] = {&out.kh,      &out.kw,      &out.strideH,
+                        &out.strideW, &out.padTop,  &out.padBottom,
+                        &out.padLeft, &out.padRight};
+  for (size_t i = 0; i < 8; ++i) {
+    if (v[i] < 0 || v[i] > 0xFFFF)
+      return std::nullopt;
+    *fields[i] = uint32_t(v[i]);
+  }
+  if (!out.kh || !out.kw || !out.strideH || !out.strideW ||
+      out.padTop >= out.kh || out.padBottom >= out.kh ||
+      out.padLeft >= out.kw || out.padRight >= out.kw)
+    return std::nullopt;
+  return out;
+}
+
+void CandidateRegion::dropPool() {
+  if (!shape.pool.present())
+    return;
+  steps.resize(beforePool.steps);
+  gemm.epilogue.resize(beforePool.epilogue);
+  result = beforePool.result;
+  shape.pool = ConvPool();
+}
+
 /// The region starting at `seed`: the longest walk that ends at an i8
 /// value (the header comment describes the steps).
 static std::optional<CandidateRegion> matchRegion(Operation *seed) {
@@ -273,6 +307,21 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
         user->getNumResults() != 1)
       break;
     ir::DType from = acc->getType().getDType();
+    if (user->getOpcode() == IROp::MaxPool2D && from == ir::DType::I8 &&
+        r.shape.kind == RegionKind::Conv2D) {
+      std::optional<ConvPool> pool = fusablePool(user);
+      if (!pool)
+        break;
+      // The pool compares i8 values: the accumulator must hold them.
+      mergeClamps(r.gemm.epilogue);
+      r.beforePool = {r.steps.size(), r.gemm.epilogue.size(), acc};
+      signExtendLowByte(r, range);
+      r.shape.pool = *pool;
+      r.steps.push_back(user);
+      best = r;
+      best->result = user->getResult(0);
+      break; // the pooled tile is what STORE writes
+    }
     if (user->getOpcode() == IROp::Cast) {
       ir::DType to = user->getResult(0)->getType().getDType();
       if (from == ir::DType::I32 && to == ir::DType::I8) {

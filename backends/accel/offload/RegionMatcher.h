@@ -20,6 +20,10 @@
 // wrapping i8 arithmetic, exactly. The region ends at the last i8 value the
 // walk reached.
 //
+// A conv2d region's i8 value may end in a `max_pool2d` (any window, stride
+// and padding below the window): the pool joins the conv's program
+// (ConvPool.h) and ends the region.
+//
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_OFFLOAD_REGIONMATCHER_H
 #define TDL_BACKENDS_ACCEL_OFFLOAD_REGIONMATCHER_H
@@ -47,6 +51,13 @@ struct CandidateRegion {
   /// Per epilogue operand: an i8 tensor the host widens to i32 (ACC loads
   /// i32 only) -- a residual added after (or widened into) the epilogue.
   std::vector<bool> operandI8;
+  /// With a max pool fused (shape.pool): the region up to the pool's
+  /// input, for when no plan can fuse it (dropPool goes back to it).
+  struct {
+    size_t steps = 0, epilogue = 0;
+    ir::Value *result = nullptr;
+  } beforePool;
+  void dropPool();
 };
 
 /// Every offloadable region of `f` (in nested regions too), in program order.

@@ -47,8 +47,9 @@ void printConvPlanAsm(llvm::raw_ostream &os, const ConvPlan &plan,
                         i, l.nBlocks, oh, ow, l.oBlocks, c.batch, c.blockOut,
                         3 + i);
   }
-  os << fmt::format("buffer Y : i8[{}, {}, {}, {}, {}, {}]\n", l.nBlocks, oh,
-                    ow, l.oBlocks, c.batch, c.blockOut);
+  // Y holds the pooled pixels when a max pool is fused.
+  os << fmt::format("buffer Y : i8[{}, {}, {}, {}, {}, {}]\n", l.nBlocks,
+                    op.yH(), op.yW(), l.oBlocks, c.batch, c.blockOut);
   printUops(os, "U", plan.uops);
   os << "\n";
   printProgram(os, plan.insns);

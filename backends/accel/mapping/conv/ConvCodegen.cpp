@@ -2,6 +2,7 @@
 #include "backends/accel/mapping/conv/ConvCodegen.h"
 
 #include "backends/accel/mapping/TokenSync.h"
+#include "backends/accel/mapping/conv/ConvPool.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -47,6 +48,16 @@ public:
     }
     return it->second;
   }
+  /// One micro-op per o block: (dst + ob, src + ob).
+  uint32_t blocks(uint32_t dst, uint32_t src, uint32_t tO) {
+    auto [it, inserted] = blockSets.try_emplace({dst, src, tO}, 0);
+    if (inserted) {
+      it->second = uint32_t(uops.size());
+      for (uint32_t ob = 0; ob < tO; ++ob)
+        uops.push_back(MicroOp{dst + ob, src + ob, 0});
+    }
+    return it->second;
+  }
   uint32_t single(uint32_t dst, uint32_t src) {
     auto [it, inserted] = singles.try_emplace({dst, src}, 0);
     if (inserted) {
@@ -63,6 +74,7 @@ private:
            uint32_t>
       sets;
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> singles;
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> blockSets;
 };
 
 /// Slots tiles rotate through; a tile still in a slot is not reloaded.
@@ -138,6 +150,71 @@ uint32_t span(uint32_t count, uint32_t kernel, uint32_t stride,
   return (count - 1) * stride + (kernel - 1) * dilation + 1;
 }
 
+/// One axis of a pooled tile: y pixels [y0, y0 + count), whose windows
+/// read conv pixels from `convFirst` (the tile's first in ACC).
+struct PoolAxis {
+  uint32_t y0, count, convFirst;
+};
+
+/// The fused max pool of one tile (ConvPool.h): the tile's accumulators
+/// made i8 values first when the epilogue may leave others (SHR -24 then
+/// SHR 24 sign-extends the low byte: what narrowing keeps), the pooled area
+/// (y pixel, o block) at `poolBase` set to -128, then one MAX per window
+/// offset over the pooled pixels whose conv pixel exists, reading the tile
+/// at `accBase` (conv pixel, o block; `cols` of `convRows` × `cols` conv
+/// pixels a row). Returns the last ALU.
+TokenSyncBuilder::Id emitPool(TokenSyncBuilder &prog, ConvUops &uops,
+                              const ConvOp &op, const ConvTiling &t,
+                              uint32_t accBase, uint32_t poolBase, uint32_t tO,
+                              uint32_t convRows, uint32_t cols, PoolAxis rows,
+                              PoolAxis pcols) {
+  const ConvPool &p = op.pool;
+  const uint32_t pooled = rows.count * pcols.count * tO;
+  TokenSyncBuilder::Id last = 0;
+  if (!epilogueKeepsI8(op.epilogue))
+    for (int16_t amount : {int16_t(-24), int16_t(24)}) {
+      AluInsn alu;
+      alu.op = AluOp::Shr;
+      alu.useImm = true;
+      alu.imm = amount;
+      uint32_t u = uops.single(accBase, 0);
+      alu.loop = loop(u, u + 1, 1, convRows * cols * tO, 0, 1);
+      prog.add(Instruction::aluOp(alu));
+    }
+  // MIN then MAX with -128 sets any i32 to -128: the ALU has no move.
+  for (AluOp fill : {AluOp::Min, AluOp::Max}) {
+    AluInsn alu;
+    alu.op = fill;
+    alu.useImm = true;
+    alu.imm = -128;
+    uint32_t u = uops.single(poolBase, 0);
+    alu.loop = loop(u, u + 1, 1, pooled, 0, 1);
+    last = prog.add(Instruction::aluOp(alu));
+  }
+  for (uint32_t a = 0; a < p.kh; ++a) {
+    auto [ilo, ihi] =
+        poolReads(rows.y0, rows.count, t.outH, p.strideH, p.padTop, a);
+    for (uint32_t b = 0; b < p.kw; ++b) {
+      auto [jlo, jhi] =
+          poolReads(pcols.y0, pcols.count, t.outW, p.strideW, p.padLeft, b);
+      if (ilo >= ihi || jlo >= jhi)
+        continue;
+      // Conv pixel of pooled (ilo, jlo) at this offset, relative to the tile.
+      uint32_t ci = (rows.y0 + ilo) * p.strideH - p.padTop + a - rows.convFirst;
+      uint32_t cj =
+          (pcols.y0 + jlo) * p.strideW - p.padLeft + b - pcols.convFirst;
+      AluInsn alu;
+      alu.op = AluOp::Max;
+      uint32_t u = uops.blocks(poolBase + (ilo * pcols.count + jlo) * tO,
+                               accBase + (ci * cols + cj) * tO, tO);
+      alu.loop = loop(u, u + tO, ihi - ilo, jhi - jlo, pcols.count * tO, tO,
+                      p.strideH * cols * tO, p.strideW * tO);
+      last = prog.add(Instruction::aluOp(alu));
+    }
+  }
+  return last;
+}
+
 } // namespace
 
 EpilogueUse analyzeConvEpilogue(const ConvOp &op) {
@@ -170,25 +247,35 @@ ConvTiling computeConvTiling(const Config &config, const ConvOp &op,
   t.cBlocks = uint32_t(llvm::divideCeil(op.c, config.blockIn));
   t.oBlocks = uint32_t(llvm::divideCeil(op.o, config.blockOut));
   t.outH = op.outH(), t.outW = op.outW();
-  t.tileRows = std::min(s.tileRows, t.outH);
-  t.tileCols = std::min(s.tileCols, t.outW);
+  t.yH = op.yH(), t.yW = op.yW();
+  t.tileRows = std::min(s.tileRows, t.yH);
+  t.tileCols = std::min(s.tileCols, t.yW);
   t.tileO = std::min(s.tileO, t.oBlocks);
   t.tileC = std::min(s.tileC, t.cBlocks);
-  t.rowTiles = uint32_t(llvm::divideCeil(t.outH, t.tileRows));
-  t.colTiles = uint32_t(llvm::divideCeil(t.outW, t.tileCols));
+  t.rowTiles = uint32_t(llvm::divideCeil(t.yH, t.tileRows));
+  t.colTiles = uint32_t(llvm::divideCeil(t.yW, t.tileCols));
+  const ConvPool &pool = op.pool;
+  t.convRows = pool.present()
+                   ? std::min(t.outH, (t.tileRows - 1) * pool.strideH + pool.kh)
+                   : t.tileRows;
+  t.convCols = pool.present()
+                   ? std::min(t.outW, (t.tileCols - 1) * pool.strideW + pool.kw)
+                   : t.tileCols;
   t.oTiles = uint32_t(llvm::divideCeil(t.oBlocks, t.tileO));
   t.cTiles = uint32_t(llvm::divideCeil(t.cBlocks, t.tileC));
   // A one-row kernel with stride > 1 and no top/bottom padding reads
   // every strideH-th input row only: the LOAD skips the others (its row
   // pitch is strideH rows).
   t.rowSkip = op.kh == 1 && op.strideH > 1 && !op.padTop && !op.padBottom;
-  t.spanH = t.rowSkip ? t.tileRows
-                      : span(t.tileRows, op.kh, op.strideH, op.dilationH);
-  t.spanW = span(t.tileCols, op.kw, op.strideW, op.dilationW);
+  t.spanH = t.rowSkip ? t.convRows
+                      : span(t.convRows, op.kh, op.strideH, op.dilationH);
+  t.spanW = span(t.convCols, op.kw, op.strideW, op.dilationW);
   t.inpSlots = s.inpSlots, t.wgtSlots = s.wgtSlots, t.accSlots = s.accSlots;
   t.inpSlotSize = t.tileC * t.spanH * t.spanW;
   t.wgtSlotSize = t.tileO * t.tileC * op.kh * op.kw;
-  t.accSlotSize = t.tileO * t.tileRows * t.tileCols;
+  t.poolAreaOffset = t.tileO * t.convRows * t.convCols;
+  t.accSlotSize = t.poolAreaOffset +
+                  (pool.present() ? t.tileO * t.tileRows * t.tileCols : 0);
   t.inpEntries = uint64_t(t.inpSlots) * t.inpSlotSize;
   t.wgtEntries = uint64_t(t.wgtSlots) * t.wgtSlotSize;
   t.fullAreaBase = t.accSlots * t.accSlotSize;
@@ -228,9 +315,26 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
 
   // Windows: their padding must fit the 4-bit fields, and a column window
   // must hold a real column (a LOAD with x_size 0 writes nothing).
+  // Per row (column) tile: its conv pixels [first, first + count), which
+  // are its y pixels without a pool, what its pooled windows read with one.
+  const ConvPool &pool = op.pool;
+  auto convSpan = [&](uint32_t tile, uint32_t size, uint32_t ySize,
+                      uint32_t outSize, uint32_t kernel, uint32_t stride,
+                      uint32_t pad0) {
+    uint32_t y0 = tile * size, n = std::min(size, ySize - y0);
+    return pool.present() ? poolSpan(y0, n, outSize, kernel, stride, pad0)
+                          : PoolSpan{y0, n};
+  };
+  std::vector<PoolSpan> rowSpan(t.rowTiles), colSpan(t.colTiles);
+  for (uint32_t r = 0; r < t.rowTiles; ++r)
+    rowSpan[r] = convSpan(r, t.tileRows, t.yH, t.outH, pool.kh, pool.strideH,
+                          pool.padTop);
+  for (uint32_t c = 0; c < t.colTiles; ++c)
+    colSpan[c] = convSpan(c, t.tileCols, t.yW, t.outW, pool.kw, pool.strideW,
+                          pool.padLeft);
   std::vector<ConvWindow> rowWin(t.rowTiles), colWin(t.colTiles);
   for (uint32_t r = 0; r < t.rowTiles; ++r) {
-    uint32_t r0 = r * t.tileRows, rows = std::min(t.tileRows, t.outH - r0);
+    uint32_t r0 = rowSpan[r].first, rows = rowSpan[r].count;
     rowWin[r] = t.rowSkip ? ConvWindow{r0 * op.strideH, rows, 0, 0}
                           : convWindow(r0, rows, op.h, op.padTop, op.kh,
                                        op.strideH, op.dilationH);
@@ -241,7 +345,7 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
           s.describe(), std::max(rowWin[r].pad0, rowWin[r].pad1), MaxPad));
   }
   for (uint32_t c = 0; c < t.colTiles; ++c) {
-    uint32_t c0 = c * t.tileCols, cols = std::min(t.tileCols, t.outW - c0);
+    uint32_t c0 = colSpan[c].first, cols = colSpan[c].count;
     colWin[c] =
         convWindow(c0, cols, op.w, op.padLeft, op.kw, op.strideW, op.dilationW);
     if (colWin[c].pad0 > MaxPad || colWin[c].pad1 > MaxPad ||
@@ -261,7 +365,7 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
                              layout.totalBytes));
   if (uint64_t(op.w) * (t.rowSkip ? op.strideH : 1) > 0xFFFF ||
       uint64_t(t.outW) * t.oBlocks > 0xFFFF ||
-      uint64_t(t.cBlocks) * khw > 0xFFFF)
+      uint64_t(t.yW) * t.oBlocks > 0xFFFF || uint64_t(t.cBlocks) * khw > 0xFFFF)
     return error("a row of the conv does not fit the 16-bit DMA stride");
   const uint64_t xElem = layout.xAddr / config.inpElemBytes();
   const uint64_t wElem = layout.wAddr / config.wgtElemBytes();
@@ -293,8 +397,11 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     uint32_t nb = uint32_t(pixelTile / (uint64_t(t.rowTiles) * t.colTiles));
     uint32_t rt = uint32_t(pixelTile / t.colTiles % t.rowTiles);
     uint32_t ct = uint32_t(pixelTile % t.colTiles);
-    uint32_t r0 = rt * t.tileRows, rows = std::min(t.tileRows, t.outH - r0);
-    uint32_t c0 = ct * t.tileCols, cols = std::min(t.tileCols, t.outW - c0);
+    // Conv pixels of the tile, and its y pixels (the same without a pool).
+    uint32_t r0 = rowSpan[rt].first, rows = rowSpan[rt].count;
+    uint32_t c0 = colSpan[ct].first, cols = colSpan[ct].count;
+    uint32_t yr0 = rt * t.tileRows, yRows = std::min(t.tileRows, t.yH - yr0);
+    uint32_t yc0 = ct * t.tileCols, yCols = std::min(t.tileCols, t.yW - yc0);
     uint32_t ob0 = ot * t.tileO, tO = std::min(t.tileO, t.oBlocks - ob0);
     const ConvWindow &rw = rowWin[rt], &cw = colWin[ct];
     const uint32_t pixels = rows * cols;
@@ -404,10 +511,20 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
       alu.loop = loop(u, u + 1, pixels, tO, tO, 1, srcOut, srcIn);
       last = prog.add(Instruction::aluOp(alu));
     }
-    for (const Transfer &x : transfers)
+    uint32_t outBase = accBase;
+    std::vector<Transfer> stores = transfers;
+    uint64_t yTileElem = tileElem;
+    if (pool.present()) {
+      outBase = accBase + t.poolAreaOffset;
+      last = emitPool(prog, uops, op, t, accBase, outBase, tO, rows, cols,
+                      {yr0, yRows, r0}, {yc0, yCols, c0});
+      stores = tileTransfers(yRows, yCols, tO, t.yW, t.oBlocks);
+      yTileElem = ((uint64_t(nb) * t.yH + yr0) * t.yW + yc0) * t.oBlocks + ob0;
+    }
+    for (const Transfer &x : stores)
       slotStore =
-          prog.add(Instruction::store(accBase + x.sram,
-                                      uint32_t(yElem + tileElem + x.dram), x.y,
+          prog.add(Instruction::store(outBase + x.sram,
+                                      uint32_t(yElem + yTileElem + x.dram), x.y,
                                       x.x, x.stride),
                    {last});
   };

@@ -14,8 +14,14 @@
 //              factors (strideH · window width, strideW), micro-ops over
 //              (o block, c block, kh, kw)
 //   compute: the epilogue, one ALU per step over the whole tile
-//   store:   the tile's OUT elements (one STORE when the tile has whole
-//            output rows or every o block, else one per output row)
+//   compute: with a fused max pool (ConvPool.h), the pooled area set to
+//            -128 (MIN then MAX with -128) and one ALU MAX per window
+//            offset from the tile's shifted view into it
+//   store:   the tile's (pooled) OUT elements (one STORE when the tile has
+//            whole output rows or every o block, else one per output row)
+// With a pool, schedule tiles count pooled outputs and a tile's conv
+// pixels are those its windows read (ConvTiling::convRows/convCols at
+// most).
 // ACC holds a tile as (row, col, o block) — the DRAM order of y, NHWC
 // blocked — an INP slot as (c block, window row, window col). Tokens come
 // from TokenSync.
@@ -54,7 +60,10 @@ ConvWindow convWindow(uint32_t outStart, uint32_t outCount, uint32_t inSize,
 
 struct ConvTiling {
   uint32_t nBlocks, cBlocks, oBlocks, outH, outW;
-  uint32_t tileRows, tileCols, tileO, tileC; // clamped to the problem
+  uint32_t yH, yW; // the result's: pooled with a pool, else outH, outW
+  uint32_t tileRows, tileCols, tileO, tileC; // clamped; of y
+  uint32_t convRows, convCols;               // conv pixels of a full tile
+  uint32_t poolAreaOffset; // in an ACC slot: the pooled values
   uint32_t rowTiles, colTiles, oTiles, cTiles;
   uint32_t spanH, spanW; // input window of a full tile
   bool rowSkip; // 1-row kernel, stride > 1: LOADs skip unread input rows

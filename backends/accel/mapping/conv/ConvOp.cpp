@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <utility>
 
@@ -27,6 +28,17 @@ uint32_t ConvOp::outH() const {
 }
 uint32_t ConvOp::outW() const {
   return outSize(w, padLeft, padRight, kw, strideW, dilationW);
+}
+
+uint32_t ConvOp::yH() const {
+  return pool.present() ? pooledSize(outH(), pool.kh, pool.strideH, pool.padTop,
+                                     pool.padBottom)
+                        : outH();
+}
+uint32_t ConvOp::yW() const {
+  return pool.present() ? pooledSize(outW(), pool.kw, pool.strideW,
+                                     pool.padLeft, pool.padRight)
+                        : outW();
 }
 
 uint64_t ConvOp::operandSize(unsigned i) const {
@@ -59,7 +71,30 @@ std::string ConvOp::describe() const {
     for (size_t at = steps.find(from); at != std::string::npos;
          at = steps.find(from, at + std::strlen(to)))
       steps.replace(at, std::strlen(from), to);
+  if (pool.present())
+    steps.insert(steps.size() - std::strlen("; as i8"),
+                 fmt::format("; max_pool {}x{} stride {}x{} pad t{} b{} l{} "
+                             "r{} -> [{},{}]",
+                             pool.kh, pool.kw, pool.strideH, pool.strideW,
+                             pool.padTop, pool.padBottom, pool.padLeft,
+                             pool.padRight, yH(), yW()));
   return text + steps;
+}
+
+bool epilogueKeepsI8(llvm::ArrayRef<EpilogueStep> epilogue) {
+  int64_t lo = INT32_MIN, hi = INT32_MAX;
+  for (const EpilogueStep &s : epilogue) {
+    if (s.useImm && s.op == AluOp::Max) {
+      lo = std::max<int64_t>(lo, s.imm), hi = std::max<int64_t>(hi, s.imm);
+    } else if (s.useImm && s.op == AluOp::Min) {
+      lo = std::min<int64_t>(lo, s.imm), hi = std::min<int64_t>(hi, s.imm);
+    } else if (s.useImm && s.op == AluOp::Shr && s.imm >= 24) {
+      lo = -128, hi = 127;
+    } else {
+      lo = INT32_MIN, hi = INT32_MAX;
+    }
+  }
+  return lo >= -128 && hi <= 127;
 }
 
 llvm::Error verifyConvOp(const ConvOp &op) {
@@ -82,6 +117,16 @@ llvm::Error verifyConvOp(const ConvOp &op) {
                              uint64_t(op.w) + op.padLeft + op.padRight,
                              uint64_t(op.kh - 1) * op.dilationH + 1,
                              uint64_t(op.kw - 1) * op.dilationW + 1));
+  const ConvPool &p = op.pool;
+  if (p.present() && (!p.kw || !p.strideH || !p.strideW || p.padTop >= p.kh ||
+                      p.padBottom >= p.kh || p.padLeft >= p.kw ||
+                      p.padRight >= p.kw || !op.yH() || !op.yW()))
+    return error(fmt::format("the max pool {}x{} stride {}x{} pad t{} b{} l{} "
+                             "r{} does not fit a {}x{} conv output (windows "
+                             "must be positive, padding below the window)",
+                             p.kh, p.kw, p.strideH, p.strideW, p.padTop,
+                             p.padBottom, p.padLeft, p.padRight, op.outH(),
+                             op.outW()));
   for (size_t i = 0; i < op.epilogue.size(); ++i) {
     const EpilogueStep &s = op.epilogue[i];
     if (!s.useImm && s.operand >= op.operands.size())
@@ -135,7 +180,26 @@ referenceConv(const ConvOp &op, llvm::ArrayRef<int8_t> x,
           }
           y[at] = int8_t(uint8_t(uint32_t(v)));
         }
-  return y;
+  if (!op.pool.present())
+    return y;
+  // max_pool2d as runtime/kernels/Window.h defines it: padding ignored.
+  const ConvPool &p = op.pool;
+  const uint32_t ph = op.yH(), pw = op.yW();
+  std::vector<int8_t> pooled(size_t(op.n) * op.o * ph * pw);
+  for (size_t plane = 0; plane < size_t(op.n) * op.o; ++plane)
+    for (uint32_t i = 0; i < ph; ++i)
+      for (uint32_t j = 0; j < pw; ++j) {
+        int8_t m = -128;
+        for (uint32_t a = 0; a < p.kh; ++a)
+          for (uint32_t b = 0; b < p.kw; ++b) {
+            int64_t r = int64_t(i) * p.strideH - p.padTop + a;
+            int64_t c = int64_t(j) * p.strideW - p.padLeft + b;
+            if (r >= 0 && r < oh && c >= 0 && c < ow)
+              m = std::max(m, y[(plane * oh + r) * ow + c]);
+          }
+        pooled[(plane * ph + i) * pw + j] = m;
+      }
+  return pooled;
 }
 
 GemmOp im2colGemmOp(const ConvOp &op) {

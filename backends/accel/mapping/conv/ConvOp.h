@@ -11,6 +11,7 @@
 #ifndef TDL_BACKENDS_ACCEL_MAPPING_CONV_CONVOP_H
 #define TDL_BACKENDS_ACCEL_MAPPING_CONV_CONVOP_H
 
+#include "backends/accel/mapping/conv/ConvPool.h"
 #include "backends/accel/mapping/gemm/GemmOp.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -26,7 +27,8 @@ namespace tdl::accel {
 ///   acc[n,o,i,j] = Σ_{c,a,b} x[n, c, i·strideH − padTop + a·dilationH,
 ///                              j·strideW − padLeft + b·dilationW] · w[o,c,a,b]
 /// (out-of-range input positions read 0), wrapping i32, then the epilogue
-/// steps with the ALU's semantics, then the low 8 bits.
+/// steps with the ALU's semantics, then the low 8 bits; then, with a pool,
+/// y is max_pool2d of that (ConvPool.h): y[N,O,PH,PW].
 struct ConvOp {
   uint32_t n = 1, c = 1, h = 1, w = 1; // input NCHW (i8)
   uint32_t o = 1, kh = 1, kw = 1;      // weights OIHW (i8)
@@ -36,10 +38,13 @@ struct ConvOp {
   /// Full = i32[N, O, OH, OW].
   std::vector<OperandShape> operands;
   std::vector<EpilogueStep> epilogue; // as in GemmOp
+  ConvPool pool;                      // fused max_pool2d, if present()
   bool operator==(const ConvOp &) const = default;
 
-  uint32_t outH() const;
+  uint32_t outH() const; // the conv's output (before any pool)
   uint32_t outW() const;
+  uint32_t yH() const; // y's: pooled when there is a pool
+  uint32_t yW() const;
   /// Elements of operand `i` (O for Row, N·O·OH·OW for Full).
   uint64_t operandSize(unsigned i) const;
   uint64_t macs() const; // N·O·OH·OW·C·KH·KW
@@ -47,12 +52,18 @@ struct ConvOp {
   std::string describe() const;
 };
 
+/// Whether the epilogue leaves every accumulator value in [-128, 127]
+/// (narrowing is then the identity): MAX/MIN immediates bound it, an
+/// arithmetic shift right by 24 or more does, any other step may not.
+bool epilogueKeepsI8(llvm::ArrayRef<EpilogueStep> epilogue);
+
 /// Checks sizes (≥ 1), strides and dilations (≥ 1), that the padded input
-/// holds one kernel window, and the operand indices.
+/// holds one kernel window, the operand indices, and that a pool's
+/// windows each read a conv output (padding below the window).
 llvm::Error verifyConvOp(const ConvOp &op);
 
 /// Plain C++ reference semantics (the oracle of the tests): x NCHW,
-/// w OIHW, operands as their shapes (row-major). Returns y NCHW.
+/// w OIHW, operands as their shapes (row-major). Returns y NCHW (pooled).
 std::vector<int8_t>
 referenceConv(const ConvOp &op, llvm::ArrayRef<int8_t> x,
               llvm::ArrayRef<int8_t> w,

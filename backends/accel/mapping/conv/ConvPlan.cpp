@@ -73,7 +73,7 @@ ConvLayout computeConvLayout(const Config &config, const ConvOp &op,
                    ? uint64_t(l.oBlocks)
                    : uint64_t(l.nBlocks) * l.oBlocks * outPixels) *
               config.accElemBytes()));
-  l.yAddr = place(uint64_t(l.nBlocks) * l.oBlocks * outPixels *
+  l.yAddr = place(uint64_t(l.nBlocks) * l.oBlocks * op.yH() * op.yW() *
                   config.outElemBytes());
   l.uopAddr = place(numUops * Config::uopElemBytes());
   l.totalBytes = next;
@@ -83,7 +83,7 @@ ConvLayout computeConvLayout(const Config &config, const ConvOp &op,
 ConvSchedule defaultConvSchedule(const Config &config, const ConvOp &op) {
   EpilogueUse epi = analyzeConvEpilogue(op);
   ConvSchedule s;
-  s.tileRows = op.outH(), s.tileCols = op.outW();
+  s.tileRows = op.yH(), s.tileCols = op.yW(); // pooled outputs with a pool
   s.tileO = s.tileC = UINT32_MAX / 2;
   s.order = ConvOrder::PixelsOuter;
   s.inpSlots = s.wgtSlots = s.accSlots = 2;
@@ -114,6 +114,11 @@ namespace {
 llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
                                    const ConvSchedule &schedule,
                                    Simulator &timer) {
+  if (schedule.strips > 1 && op.pool.present())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "row strips do not combine with a fused max pool (its windows "
+        "would cross the strips)");
   ConvOp mapped = stripConvOp(op, schedule.strips);
   ConvLayout layout = computeConvLayout(config, mapped, 0);
   llvm::Expected<ConvProgram> program =

@@ -169,15 +169,18 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
     return error("accelerator fault at " + formatFault(*result.fault));
   ConvRun run;
   run.stats = result.stats;
-  run.y.resize(size_t(op.n) * op.o * oh * ow);
+  // y's pixels: pooled with a pool (never with strips: buildPlan).
+  const uint32_t yh = op.yH(), yw = op.yW(),
+                 yStripRows = strips > 1 ? stripRows : yh;
+  run.y.resize(size_t(op.n) * op.o * yh * yw);
   const uint8_t *ym = dram.data(plan.layout.yAddr);
   for (uint32_t n = 0; n < op.n; ++n)
     for (uint32_t o = 0; o < op.o; ++o)
-      for (uint32_t i = 0; i < oh; ++i)
-        for (uint32_t j = 0; j < ow; ++j)
-          run.y[((size_t(n) * op.o + o) * oh + i) * ow + j] = int8_t(
-              ym[outValue(plan.config, plan.layout, stripRows, ow,
-                          n * strips + i / stripRows, o, i % stripRows, j)]);
+      for (uint32_t i = 0; i < yh; ++i)
+        for (uint32_t j = 0; j < yw; ++j)
+          run.y[((size_t(n) * op.o + o) * yh + i) * yw + j] = int8_t(
+              ym[outValue(plan.config, plan.layout, yStripRows, yw,
+                          n * strips + i / yStripRows, o, i % yStripRows, j)]);
   return run;
 }
 

@@ -91,8 +91,8 @@ void addCandidates(const Config &config, const ConvOp &op,
                    std::vector<ScoredConvSchedule> &out) {
   ConvSchedule probe;
   ConvTiling whole = computeConvTiling(config, op, epi, probe);
-  for (uint32_t rows : balancedTileSizes(whole.outH))
-    for (uint32_t cols : balancedTileSizes(whole.outW))
+  for (uint32_t rows : balancedTileSizes(whole.yH))
+    for (uint32_t cols : balancedTileSizes(whole.yW))
       for (uint32_t to : balancedTileSizes(whole.oBlocks))
         for (uint32_t tc : balancedTileSizes(whole.cBlocks)) {
           ConvSchedule s;
@@ -155,7 +155,8 @@ enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
   // Row strips fill the batch rows when N is not a multiple of batch.
   uint32_t strips = config.batch / std::gcd(op.n, config.batch);
   std::vector<uint32_t> stripChoices = {1};
-  if (strips > 1 && op.outH() >= strips)
+  // (Not with a fused pool: its windows would cross the strips.)
+  if (strips > 1 && op.outH() >= strips && !op.pool.present())
     stripChoices.push_back(strips);
   for (uint32_t st : stripChoices)
     addCandidates(config, stripConvOp(op, st), epi, st, out);
