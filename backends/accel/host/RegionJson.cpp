@@ -70,8 +70,9 @@ std::string regionToJson(const RegionProgram &r, llvm::StringRef label) {
                              {"groups", s.conv.groups}};
   if (s.pool.present()) {
     const ConvPool &p = s.pool;
-    o["max_pool"] = json::Array{p.kh,     p.kw,        p.strideH, p.strideW,
-                                p.padTop, p.padBottom, p.padLeft, p.padRight};
+    o[p.average ? "avg_pool" : "max_pool"] =
+        json::Array{p.kh,     p.kw,        p.strideH, p.strideW,
+                    p.padTop, p.padBottom, p.padLeft, p.padRight};
   }
   if (r.convPlan)
     o["conv_schedule"] = convSchedule(r.convPlan->schedule);
@@ -289,8 +290,10 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
       std::copy(dilation.begin(), dilation.end(), s.conv.dilation.begin());
       s.conv.groups = r.integer(*conv, "groups");
     }
-    if (o->getArray("max_pool")) {
-      std::vector<int64_t> v = r.ints(*o, "max_pool", 8);
+    if (o->getArray("max_pool") || o->getArray("avg_pool")) {
+      bool average = !o->getArray("max_pool");
+      std::vector<int64_t> v = r.ints(*o, average ? "avg_pool" : "max_pool", 8);
+      s.pool.average = average;
       if (v.size() == 8) {
         ConvPool &pool = s.pool;
         uint32_t *fields[] = {&pool.kh,      &pool.kw,      &pool.strideH,
@@ -299,7 +302,7 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
         for (size_t i = 0; i < 8; ++i)
           *fields[i] = narrow(v[i], r);
         if (!pool.kh || !pool.kw || !pool.strideH || !pool.strideW)
-          r.fail("'max_pool' windows and strides must be positive");
+          r.fail("pool windows and strides must be positive");
       }
     }
     if (s.lhs.size() != 4 || s.rhs.size() != 4 || s.result.size() != 4 ||
@@ -311,7 +314,7 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
   if (!r.error.empty())
     return invalid(r.error);
   if (s.pool.present() && !o->getObject("conv_schedule"))
-    return invalid("a fused max pool needs a 'conv_schedule'");
+    return invalid("a fused pool needs a 'conv_schedule'");
   if (const json::Object *conv = o->getObject("conv_schedule")) {
     ConvSchedule schedule = readConvSchedule(*conv, r);
     if (!r.error.empty())

@@ -251,8 +251,9 @@ static void mergeClamps(std::vector<EpilogueStep> &steps) {
   steps = std::move(out);
 }
 
-/// The pool of a `max_pool2d` the conv's program can fuse: a 2-D window
-/// with padding below it (every window reads a conv output).
+/// The pool of a `max_pool2d` / `avg_pool2d` the conv's program can fuse:
+/// a 2-D window with padding below it (every window reads a conv output);
+/// an average's window area a power of two (the ALU divides by SHR).
 static std::optional<ConvPool> fusablePool(Operation *pool) {
   ir::Pool2DParams p;
   if (!ir::getPool2DParams(pool->getAttrs(), p).empty())
@@ -271,6 +272,10 @@ static std::optional<ConvPool> fusablePool(Operation *pool) {
   if (!out.kh || !out.kw || !out.strideH || !out.strideW ||
       out.padTop >= out.kh || out.padBottom >= out.kh ||
       out.padLeft >= out.kw || out.padRight >= out.kw)
+    return std::nullopt;
+  out.average = pool->getOpcode() == IROp::AvgPool2D;
+  uint64_t area = uint64_t(out.kh) * out.kw;
+  if (out.average && (area & (area - 1) || area > 32768))
     return std::nullopt;
   return out;
 }
@@ -307,12 +312,13 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
         user->getNumResults() != 1)
       break;
     ir::DType from = acc->getType().getDType();
-    if (user->getOpcode() == IROp::MaxPool2D && from == ir::DType::I8 &&
-        r.shape.kind == RegionKind::Conv2D) {
+    if ((user->getOpcode() == IROp::MaxPool2D ||
+         user->getOpcode() == IROp::AvgPool2D) &&
+        from == ir::DType::I8 && r.shape.kind == RegionKind::Conv2D) {
       std::optional<ConvPool> pool = fusablePool(user);
       if (!pool)
         break;
-      // The pool compares i8 values: the accumulator must hold them.
+      // The pool compares (sums) i8 values: the accumulator must hold them.
       mergeClamps(r.gemm.epilogue);
       r.beforePool = {r.steps.size(), r.gemm.epilogue.size(), acc};
       signExtendLowByte(r, range);

@@ -21,7 +21,8 @@
 // walk reached.
 //
 // A conv2d region's i8 value may end in a `max_pool2d` (any window, stride
-// and padding below the window): the pool joins the conv's program
+// and padding below the window) or an `avg_pool2d` (the same, with a
+// power-of-two window area): the pool joins the conv's program
 // (ConvPool.h) and ends the region.
 //
 //===----------------------------------------------------------------------===//

@@ -20,6 +20,11 @@ ConvPool pool(uint32_t k, uint32_t stride, uint32_t pad = 0) {
   return ConvPool{k, k, stride, stride, pad, pad, pad, pad};
 }
 
+ConvPool average(ConvPool p) {
+  p.average = true;
+  return p;
+}
+
 TEST(ConvPoolTest, IndexHelpers) {
   EXPECT_EQ(pooledSize(8, 2, 2, 0, 0), 4u);
   EXPECT_EQ(pooledSize(15, 3, 2, 1, 1), 8u); // ResNet's stem pool
@@ -57,6 +62,12 @@ TEST(ConvPoolTest, ReferenceByHand) {
   std::vector<int8_t> neg(12, -3);
   neg[0] = -100;
   EXPECT_EQ(referenceConv(op, neg, {1}, {})[0], -100);
+  // Average: padding counts as zeros, the quotient rounds half up:
+  // (-100 + 2) / 4 = -24.5 -> floor(-24.5) = -25; (1 - 5 - 8 + 3 + 2) / 4.
+  op.pool = average(ConvPool{2, 2, 2, 2, 1, 0, 1, 0});
+  EXPECT_EQ(referenceConv(op, neg, {1}, {})[0], -25);
+  op.pool = average(ConvPool{2, 2, 2, 2, 0, 0, 0, 0});
+  EXPECT_EQ(referenceConv(op, x, {1}, {})[0], -2);
 }
 
 TEST(ConvPoolTest, FusedPoolsMatchTheReference) {
@@ -73,6 +84,10 @@ TEST(ConvPoolTest, FusedPoolsMatchTheReference) {
       {requantized(convOp(1, 16, 9, 10, 16, 3, 3, 1, 1)),
        ConvPool{2, 3, 2, 1, 0, 1, 1, 2}},
       {wrapping, pool(2, 2)},
+      {requantized(convOp(1, 16, 12, 12, 16, 3, 3, 1, 1)), average(pool(2, 2))},
+      {requantized(convOp(1, 8, 11, 13, 16, 3, 3)),
+       average(ConvPool{2, 4, 2, 2, 1, 1, 1, 2})},
+      {wrapping, average(pool(4, 4, 1))},
   };
   unsigned seed = 300;
   for (Case &c : cases) {
@@ -103,6 +118,11 @@ TEST(ConvPoolTest, RefusedPoolsNameTheProblem) {
   llvm::Expected<ConvPlan> p = planConv(Config(), op);
   ASSERT_FALSE(!!p);
   EXPECT_NE(llvm::toString(p.takeError()).find("max pool"), std::string::npos);
+  op.pool = average(pool(3, 2)); // a window area of 9: no shift divides
+  llvm::Expected<ConvPlan> a = planConv(Config(), op);
+  ASSERT_FALSE(!!a);
+  EXPECT_NE(llvm::toString(a.takeError()).find("power of two"),
+            std::string::npos);
   op.pool = pool(2, 2);
   ConvSchedule s;
   s.tileRows = 2, s.tileCols = 2, s.strips = 2;

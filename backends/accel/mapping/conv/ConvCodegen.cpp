@@ -156,12 +156,12 @@ struct PoolAxis {
   uint32_t y0, count, convFirst;
 };
 
-/// The fused max pool of one tile (ConvPool.h): the tile's accumulators
+/// The fused pool of one tile (ConvPool.h): the tile's accumulators
 /// made i8 values first when the epilogue may leave others (SHR -24 then
 /// SHR 24 sign-extends the low byte: what narrowing keeps), the pooled area
-/// (y pixel, o block) at `poolBase` set to -128, then one MAX per window
-/// offset over the pooled pixels whose conv pixel exists, reading the tile
-/// at `accBase` (conv pixel, o block; `cols` of `convRows` × `cols` conv
+/// (y pixel, o block) at `poolBase` set to -128 (0), then one MAX (ADD) per
+/// window offset over the pooled pixels whose conv pixel exists, reading the
+/// tile at `accBase` (conv pixel, o block; `cols` of `convRows` × `cols` conv
 /// pixels a row). Returns the last ALU.
 TokenSyncBuilder::Id emitPool(TokenSyncBuilder &prog, ConvUops &uops,
                               const ConvOp &op, const ConvTiling &t,
@@ -181,15 +181,22 @@ TokenSyncBuilder::Id emitPool(TokenSyncBuilder &prog, ConvUops &uops,
       alu.loop = loop(u, u + 1, 1, convRows * cols * tO, 0, 1);
       prog.add(Instruction::aluOp(alu));
     }
-  // MIN then MAX with -128 sets any i32 to -128: the ALU has no move.
-  for (AluOp fill : {AluOp::Min, AluOp::Max}) {
+  // The ALU has no move: MIN then MAX with -128 sets any i32 to -128 (max
+  // pooling's start), MUL by 0 sets it to 0 (average pooling's).
+  auto fill = [&](AluOp aluOp, int16_t imm, uint32_t base, uint32_t count) {
     AluInsn alu;
-    alu.op = fill;
+    alu.op = aluOp;
     alu.useImm = true;
-    alu.imm = -128;
-    uint32_t u = uops.single(poolBase, 0);
-    alu.loop = loop(u, u + 1, 1, pooled, 0, 1);
-    last = prog.add(Instruction::aluOp(alu));
+    alu.imm = imm;
+    uint32_t u = uops.single(base, 0);
+    alu.loop = loop(u, u + 1, 1, count, 0, 1);
+    return prog.add(Instruction::aluOp(alu));
+  };
+  if (p.average) {
+    last = fill(AluOp::Mul, 0, poolBase, pooled);
+  } else {
+    fill(AluOp::Min, -128, poolBase, pooled);
+    last = fill(AluOp::Max, -128, poolBase, pooled);
   }
   for (uint32_t a = 0; a < p.kh; ++a) {
     auto [ilo, ihi] =
@@ -204,13 +211,19 @@ TokenSyncBuilder::Id emitPool(TokenSyncBuilder &prog, ConvUops &uops,
       uint32_t cj =
           (pcols.y0 + jlo) * p.strideW - p.padLeft + b - pcols.convFirst;
       AluInsn alu;
-      alu.op = AluOp::Max;
+      alu.op = p.average ? AluOp::Add : AluOp::Max;
       uint32_t u = uops.blocks(poolBase + (ilo * pcols.count + jlo) * tO,
                                accBase + (ci * cols + cj) * tO, tO);
       alu.loop = loop(u, u + tO, ihi - ilo, jhi - jlo, pcols.count * tO, tO,
                       p.strideH * cols * tO, p.strideW * tO);
       last = prog.add(Instruction::aluOp(alu));
     }
+  }
+  if (p.average) { // floor((sum + area / 2) / area), area = 2^k
+    uint32_t area = p.kh * p.kw;
+    if (area > 1)
+      fill(AluOp::Add, int16_t(area / 2), poolBase, pooled);
+    last = fill(AluOp::Shr, int16_t(llvm::Log2_32(area)), poolBase, pooled);
   }
   return last;
 }

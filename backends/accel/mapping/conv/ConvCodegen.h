@@ -14,9 +14,10 @@
 //              factors (strideH · window width, strideW), micro-ops over
 //              (o block, c block, kh, kw)
 //   compute: the epilogue, one ALU per step over the whole tile
-//   compute: with a fused max pool (ConvPool.h), the pooled area set to
-//            -128 (MIN then MAX with -128) and one ALU MAX per window
-//            offset from the tile's shifted view into it
+//   compute: with a fused pool (ConvPool.h), the pooled area set to -128
+//            (max: MIN then MAX with -128) or 0 (average: MUL 0), one ALU
+//            MAX (ADD) per window offset from the tile's shifted view into
+//            it; for an average, ADD area/2 and SHR log2(area)
 //   store:   the tile's (pooled) OUT elements (one STORE when the tile has
 //            whole output rows or every o block, else one per output row)
 // With a pool, schedule tiles count pooled outputs and a tile's conv

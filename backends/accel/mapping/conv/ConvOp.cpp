@@ -1,6 +1,8 @@
 //===- ConvOp.cpp - description, checks, reference, im2col ---------------===//
 #include "backends/accel/mapping/conv/ConvOp.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -73,11 +75,12 @@ std::string ConvOp::describe() const {
       steps.replace(at, std::strlen(from), to);
   if (pool.present())
     steps.insert(steps.size() - std::strlen("; as i8"),
-                 fmt::format("; max_pool {}x{} stride {}x{} pad t{} b{} l{} "
+                 fmt::format("; {} {}x{} stride {}x{} pad t{} b{} l{} "
                              "r{} -> [{},{}]",
-                             pool.kh, pool.kw, pool.strideH, pool.strideW,
-                             pool.padTop, pool.padBottom, pool.padLeft,
-                             pool.padRight, yH(), yW()));
+                             pool.average ? "avg_pool" : "max_pool", pool.kh,
+                             pool.kw, pool.strideH, pool.strideW, pool.padTop,
+                             pool.padBottom, pool.padLeft, pool.padRight, yH(),
+                             yW()));
   return text + steps;
 }
 
@@ -121,12 +124,19 @@ llvm::Error verifyConvOp(const ConvOp &op) {
   if (p.present() && (!p.kw || !p.strideH || !p.strideW || p.padTop >= p.kh ||
                       p.padBottom >= p.kh || p.padLeft >= p.kw ||
                       p.padRight >= p.kw || !op.yH() || !op.yW()))
-    return error(fmt::format("the max pool {}x{} stride {}x{} pad t{} b{} l{} "
+    return error(fmt::format("the {} pool {}x{} stride {}x{} pad t{} b{} l{} "
                              "r{} does not fit a {}x{} conv output (windows "
                              "must be positive, padding below the window)",
-                             p.kh, p.kw, p.strideH, p.strideW, p.padTop,
-                             p.padBottom, p.padLeft, p.padRight, op.outH(),
-                             op.outW()));
+                             p.average ? "average" : "max", p.kh, p.kw,
+                             p.strideH, p.strideW, p.padTop, p.padBottom,
+                             p.padLeft, p.padRight, op.outH(), op.outW()));
+  if (p.present() && p.average &&
+      (!llvm::isPowerOf2_64(uint64_t(p.kh) * p.kw) ||
+       uint64_t(p.kh) * p.kw > 32768))
+    return error(
+        fmt::format("the average pool's window area {}x{} is not a "
+                    "power of two up to 2^15 (the ALU divides by shifting)",
+                    p.kh, p.kw));
   for (size_t i = 0; i < op.epilogue.size(); ++i) {
     const EpilogueStep &s = op.epilogue[i];
     if (!s.useImm && s.operand >= op.operands.size())
@@ -182,22 +192,29 @@ referenceConv(const ConvOp &op, llvm::ArrayRef<int8_t> x,
         }
   if (!op.pool.present())
     return y;
-  // max_pool2d as runtime/kernels/Window.h defines it: padding ignored.
+  // The pools as runtime/kernels/Window.h defines them: max ignores the
+  // padding, average counts it as zeros and rounds the quotient half up.
   const ConvPool &p = op.pool;
   const uint32_t ph = op.yH(), pw = op.yW();
+  const int64_t area = int64_t(p.kh) * p.kw;
   std::vector<int8_t> pooled(size_t(op.n) * op.o * ph * pw);
   for (size_t plane = 0; plane < size_t(op.n) * op.o; ++plane)
     for (uint32_t i = 0; i < ph; ++i)
       for (uint32_t j = 0; j < pw; ++j) {
         int8_t m = -128;
+        int64_t sum = 0;
         for (uint32_t a = 0; a < p.kh; ++a)
           for (uint32_t b = 0; b < p.kw; ++b) {
             int64_t r = int64_t(i) * p.strideH - p.padTop + a;
             int64_t c = int64_t(j) * p.strideW - p.padLeft + b;
-            if (r >= 0 && r < oh && c >= 0 && c < ow)
+            if (r >= 0 && r < oh && c >= 0 && c < ow) {
               m = std::max(m, y[(plane * oh + r) * ow + c]);
+              sum += y[(plane * oh + r) * ow + c];
+            }
           }
-        pooled[(plane * ph + i) * pw + j] = m;
+        int64_t n = sum + area / 2, q = n / area;
+        int64_t avg = n % area < 0 ? q - 1 : q; // floor division
+        pooled[(plane * ph + i) * pw + j] = p.average ? int8_t(avg) : m;
       }
   return pooled;
 }

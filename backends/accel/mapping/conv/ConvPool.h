@@ -1,13 +1,16 @@
-//===- ConvPool.h - a max pool fused into a conv's program ------*- C++ -*-===//
+//===- ConvPool.h - a pool fused into a conv's program ----------*- C++ -*-===//
 //
-// A `max_pool2d` of the conv's i8 result, run in the conv's program: each
-// output tile of the conv is the set of conv pixels a tile of pooled
-// outputs reads (overlapping windows recompute their shared conv rows in
-// both tiles), and after the epilogue the ALU takes the MAX over shifted
-// views of the tile into a pooled area of ACC that STORE writes. Max
-// pooling ignores padding (runtime/kernels/Window.h): the pooled area
-// starts at -128, the i8 lowest, and each window offset only reads the
-// pooled outputs whose conv pixel exists.
+// A `max_pool2d` or `avg_pool2d` of the conv's i8 result, run in the conv's
+// program: each output tile of the conv is the set of conv pixels a tile of
+// pooled outputs reads (overlapping windows recompute their shared conv
+// rows in both tiles), and after the epilogue the ALU combines shifted
+// views of the tile into a pooled area of ACC that STORE writes. Each
+// window offset only reads the pooled outputs whose conv pixel exists
+// (runtime/kernels/Window.h): max pooling ignores padding — the pooled area
+// starts at -128, the i8 lowest —, average pooling counts it as zeros — the
+// area starts at 0, the views are ADDed, then ADD area/2 and SHR
+// log2(area) give floor((sum + area/2) / area) exactly, for a power-of-two
+// window area only (the ALU has no division).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_MAPPING_CONV_CONVPOOL_H
@@ -23,6 +26,7 @@ namespace tdl::accel {
 struct ConvPool {
   uint32_t kh = 0, kw = 0, strideH = 1, strideW = 1;
   uint32_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+  bool average = false; // avg_pool2d, else max_pool2d
   bool present() const { return kh != 0; }
   bool operator==(const ConvPool &) const = default;
 };
