@@ -3,7 +3,10 @@
 with random shapes (not multiples of the GEMM blocks), random conv
 parameters and random epilogue chains (immediates in and out of the ALU's
 i16 range, bias rows, full tensors, subtractions, shifts, an i8 max/min
-after a clamp), each run with
+after a clamp), then random i8 steps after the narrowing (residual adds and
+subtractions of i8 tensors, wrapping or saturating as std.quant's qadd,
+constant max/min/mul/shift) and, after a conv, a max or average pool with
+random window, stride and padding; each run with
 `--backend=accel --accel-offload=always` and compared byte for byte with the
 interpreter. Half the cases use a small hardware config (batch 2, 8x8
 blocks, small SRAMs).
@@ -94,11 +97,58 @@ def epilogue(r, shape, axis):
     return lets, "(%s) as i8" % expr
 
 
+def i8_tail(r, shape, expr):
+    """Random i8 steps after the narrowing, each one the region can take."""
+    lets = []
+    for i in range(r.randint(0, 3)):
+        step = r.choice(["res", "subres", "qadd", "relu", "cap", "mul", "shr"])
+        if step in ("res", "subres", "qadd"):
+            lets.append("  let res%d = uniform(%d, %s, lo: -128.0, hi: 127.0) as i8;"
+                        % (i, 30 + i, dims(shape)))
+        if step == "res":
+            expr = "(%s + res%d)" % (expr, i)
+        elif step == "subres":
+            expr = "(%s - res%d)" % (expr, i)
+        elif step == "qadd":
+            expr = "(clamp((%s as i32) + (res%d as i32), -128, 127) as i8)" % (expr, i)
+        elif step == "relu":
+            expr = "max(%s, %d)" % (expr, r.randint(-20, 20))
+        elif step == "cap":
+            expr = "min(%s, %d)" % (expr, r.randint(-20, 100))
+        elif step == "mul":
+            expr = "(%s * %d)" % (expr, r.choice([-5, -3, -1, 2, 3, 5]))
+        else:
+            expr = "(%s >> %d)" % (expr, r.randint(0, 7))
+    return lets, expr
+
+
+def pool(r, shape, expr):
+    """A max or average pool of a conv's i8 result: (text, pooled shape)."""
+    average = r.random() < 0.4
+    windows = [(1, 2), (2, 1), (2, 2), (2, 4), (4, 2), (1, 1)] if average else \
+        [(kh, kw) for kh in (1, 2, 3) for kw in (1, 2, 3)]
+    kh, kw = r.choice(windows)
+    sh, sw = r.randint(1, 2), r.randint(1, 3)
+    pads = [r.randint(0, kh - 1), r.randint(0, kh - 1),
+            r.randint(0, kw - 1), r.randint(0, kw - 1)]
+    ph = (shape[2] + pads[0] + pads[1] - kh) // sh + 1
+    pw = (shape[3] + pads[2] + pads[3] - kw) // sw + 1
+    if shape[2] + pads[0] + pads[1] < kh or shape[3] + pads[2] + pads[3] < kw:
+        return expr, shape
+    text = "%s(%s, window: (%d, %d), stride: (%d, %d), padding: (%d, %d, %d, %d))" % (
+        "avg_pool2d" if average else "max_pool2d", expr, kh, kw, sh, sw, *pads)
+    return text, shape[:2] + [ph, pw]
+
+
 def program(r):
     product, shape, axis = seed_product(r)
     lets, narrowed = epilogue(r, shape, axis)
-    body = ["  let acc = %s;" % product] + lets + ["  return %s;" % narrowed]
-    return "fn main() -> i8%s {\n%s\n}\n" % (dims(shape), "\n".join(body))
+    tail_lets, narrowed = i8_tail(r, shape, narrowed)
+    out = shape
+    if product.startswith("conv2d") and r.random() < 0.5:
+        narrowed, out = pool(r, shape, narrowed)
+    body = ["  let acc = %s;" % product] + lets + tail_lets + ["  return %s;" % narrowed]
+    return "fn main() -> i8%s {\n%s\n}\n" % (dims(out), "\n".join(body))
 
 
 def run(cmd):
