@@ -5,16 +5,29 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tdl::accel {
 
 std::string RegionProgram::describeMapping() const {
-  if (convPlan)
-    return fmt::format("direct conv x{}, {}", shape.numGemms,
-                       convPlan->schedule.describe());
-  return fmt::format("{} x{} {}x{}x{}, {}",
-                     shape.kind == RegionKind::Conv2D ? "im2col GEMM" : "GEMM",
-                     shape.numGemms, shape.m, shape.n, shape.k,
-                     plan.describeSchedule());
+  std::string text =
+      convPlan ? fmt::format("direct conv x{}, {}", shape.numGemms,
+                             convPlan->schedule.describe())
+               : fmt::format("{} x{} {}x{}x{}, {}",
+                             shape.kind == RegionKind::Conv2D ? "im2col GEMM"
+                                                              : "GEMM",
+                             shape.numGemms, shape.m, shape.n, shape.k,
+                             plan.describeSchedule());
+  // What the program does beyond the epilogue, so --stats shows it.
+  unsigned residuals =
+      unsigned(std::count(operandI8.begin(), operandI8.end(), true));
+  if (residuals)
+    text += fmt::format(", {} i8 residual(s) added", residuals);
+  if (const ConvPool &p = shape.pool; p.present())
+    text += fmt::format(", {} {}x{} stride {}x{} fused",
+                        p.average ? "avg_pool2d" : "max_pool2d", p.kh, p.kw,
+                        p.strideH, p.strideW);
+  return text;
 }
 
 std::vector<int64_t> regionOutput(const RegionShape &shape) {

@@ -11,7 +11,9 @@
 // shape, host/RegionProgram.h).
 //
 // Outlined function arguments: 0 = the matmul lhs / conv input, 1 = the
-// matmul rhs / conv weights, 2 + i = the tensor behind epilogue operand i.
+// matmul rhs / conv weights, 2 + i = the tensor behind epilogue operand i
+// (i8 for a residual: RegionProgram::operandI8). The region may go on past
+// the narrowing cast (i8 residual steps, a fused pool: RegionMatcher.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_OFFLOAD_OFFLOADREGION_H
