@@ -84,6 +84,22 @@ TEST(AccelObjectTest, ChainedConvRegionsEqualTheCpuObject) {
   EXPECT_EQ(stats.macs, 2u * 32 * 100 * 16 * 9 + 2u * 16 * 100 * 32);
 }
 
+/// The residual (an i8 argument of the region, widened by the runtime) and
+/// the fused pool through the compiled object's region descriptions.
+TEST(AccelObjectTest, ResidualAndPoolEqualTheCpuObject) {
+  std::vector<int8_t> x = random<int8_t>(16 * 64, 8, -128, 127);
+  std::vector<int8_t> w1 = random<int8_t>(16 * 16 * 9, 9, -128, 127);
+  std::vector<int8_t> w2 = random<int8_t>(16 * 16 * 9, 10, -128, 127);
+  std::vector<int8_t> accel(16 * 16), cpu(16 * 16);
+  ASSERT_EQ(res_pool(x.data(), w1.data(), w2.data(), accel.data()), 0)
+      << tdl_last_error();
+  ASSERT_EQ(cpu_res_pool(x.data(), w1.data(), w2.data(), cpu.data()), 0);
+  EXPECT_EQ(accel, cpu);
+  TdlAccelCallStats stats = accel_model::accel_call_stats();
+  EXPECT_EQ(stats.regions, 2u);
+  EXPECT_EQ(stats.macs, 2u * 16 * 64 * 16 * 9);
+}
+
 TEST(AccelObjectTest, AFaultIsTheCallsStatusWithTheRegionNamed) {
   DenseInputs in;
   std::vector<int8_t> out(64 * 64);
