@@ -395,19 +395,9 @@ template <class T> TDL_MATH_INLINE T sinCosImpl(T x, bool cosine) {
   return isNaN(x) ? x + x : y;
 }
 
-template <class T> TDL_MATH_INLINE T powImpl(T x, T y) {
-  T ax = fabs(x), ay = fabs(y);
-  // y's integer-ness and parity: every |y| >= 2^mant is an integer, every
-  // |y| >= 2^(mant+1) an even one.
-  T ayr = (ay + Tr<T>::kTwoMant) - Tr<T>::kTwoMant; // round(ay) if ay < 2^mant
-  bool yint = ay >= Tr<T>::kTwoMant || ayr == ay;
-  T hy = ay * T(0.5);
-  bool yodd = ay < T(2) * Tr<T>::kTwoMant && yint &&
-              ((hy + Tr<T>::kTwoMant) - Tr<T>::kTwoMant) != hy;
-  // Generic path on sanitized operands: 2^(y log2|x|).
-  bool xspecial = ax == T(0) || ax == inf<T>() || isNaN(ax);
-  T xg = xspecial ? T(1) : ax;
-  T yg = isNaN(y) ? T(0) : clamp(y, -Tr<T>::kPowYMax, Tr<T>::kPowYMax);
+/// |x|^y in double-word arithmetic for sanitized operands (0 < x < inf,
+/// |y| <= kPowYMax): 2^(y log2 x) (docs/math.md "pow"). Serves f64.
+template <class T> TDL_MATH_INLINE T powMagDd(T xg, T yg) {
   DD<T> l = log2Dd(xg);
   DD<T> w0 = twoProd(yg, l.hi);
   T wl = w0.lo + yg * l.lo;
@@ -420,11 +410,65 @@ template <class T> TDL_MATH_INLINE T powImpl(T x, T y) {
   T tl = t0.lo + (r.hi * Tr<T>::kLn2L + r.lo * Tr<T>::kLn2H);
   DD<T> p = expm1Core(t0.hi, tl);
   DD<T> e = fastTwoSum(T(1), p.hi);
-  T mag = scale(e.hi + (e.lo + p.lo), k);
+  return scale(e.hi + (e.lo + p.lo), k);
+}
+
+/// |x|^y for f32 operands, sanitized as for powMagDd, in double: log2 x =
+/// k + 2 atanh(s)/ln2 with x = 2^k m split in float (exact) and s = (m-1) /
+/// (m+1), |s| <= 0.172 (the series to s^13: relative error < 2^-39); w =
+/// y log2 x clamped to the f32 range; 2^w = 2^n 2^f, n = round(w), by the
+/// series of e^(f ln2) to degree 8 (|f| <= 1/2: relative error < 2^-32);
+/// rounded to float once, so within 0.5 + 2^-8 ulp. A double holds all of
+/// it without the double-word steps of powMagDd.
+TDL_MATH_INLINE float powMagF(float xg, float yg) {
+  auto [k, m] = logSplit(xg);
+  double md = m;
+  double sd = (md - 1.0) / (md + 1.0), z = sd * sd;
+  // 2 atanh(s) / ln2 = s * sum over i of 2 / ((2i + 1) ln2) z^i, to z^6;
+  // both polynomials by Estrin's scheme: a few multiply-add levels deep
+  // instead of one per term (Horner's chains were the loop's bound).
+  constexpr double c0 = 2.8853900817779268, c1 = 0.96179669392597561,
+                   c2 = 0.57707801635558537, c3 = 0.41219858311113241,
+                   c4 = 0.32059889797532521, c5 = 0.26230818925253881,
+                   c6 = 0.22195308321368669;
+  double z2 = z * z, z4 = z2 * z2;
+  double q =
+      (c0 + c1 * z) + z2 * (c2 + c3 * z) + z4 * ((c4 + c5 * z) + z2 * c6);
+  double w = double(yg) * (double(k) + sd * q);
+  w = clamp(w, -170.0, 140.0); // beyond: 0 or inf once rounded to float
+  double n = roundSmall(w);
+  double t = (w - n) * 0.69314718055994531; // f ln2, |t| <= 0.347
+  // e^t by its Taylor series to t^8.
+  constexpr double a2 = 0.5, a3 = 1.6666666666666667e-01,
+                   a4 = 4.1666666666666667e-02, a5 = 8.3333333333333333e-03,
+                   a6 = 1.3888888888888889e-03, a7 = 1.9841269841269841e-04,
+                   a8 = 2.4801587301587302e-05;
+  double t2 = t * t, t4 = t2 * t2;
+  double e = ((1.0 + t) + t2 * (a2 + a3 * t)) +
+             t4 * (((a4 + a5 * t) + t2 * (a6 + a7 * t)) + t4 * a8);
+  return float(e * pow2i(n)); // 2^n normal in double: exact product
+}
+
+/// pow's special cases (docs/math.md "pow") around |x|^y from `mag` on
+/// sanitized operands.
+template <class T, class Mag> TDL_MATH_INLINE T powWith(T x, T y, Mag mag) {
+  T ax = fabs(x), ay = fabs(y);
+  // y's integer-ness and parity: every |y| >= 2^mant is an integer, every
+  // |y| >= 2^(mant+1) an even one.
+  T ayr = (ay + Tr<T>::kTwoMant) - Tr<T>::kTwoMant; // round(ay) if ay < 2^mant
+  bool yint = ay >= Tr<T>::kTwoMant || ayr == ay;
+  T hy = ay * T(0.5);
+  bool yodd = ay < T(2) * Tr<T>::kTwoMant && yint &&
+              ((hy + Tr<T>::kTwoMant) - Tr<T>::kTwoMant) != hy;
+  // Generic path on sanitized operands: 2^(y log2|x|).
+  bool xspecial = ax == T(0) || ax == inf<T>() || isNaN(ax);
+  T xg = xspecial ? T(1) : ax;
+  T yg = isNaN(y) ? T(0) : clamp(y, -Tr<T>::kPowYMax, Tr<T>::kPowYMax);
+  T m = mag(xg, yg);
   // x = +-0 or +-inf.
   T zmag = ((ax == T(0)) == (y < T(0))) ? inf<T>() : T(0);
-  mag = (ax == T(0) || ax == inf<T>()) ? zmag : mag;
-  T res = (yodd && signBit(x)) ? -mag : mag;
+  m = (ax == T(0) || ax == inf<T>()) ? zmag : m;
+  T res = (yodd && signBit(x)) ? -m : m;
   res = (x < T(0) && ax != inf<T>() && !yint) ? qnan<T>() : res;
   // y = +-inf.
   T imag = ((ax < T(1)) == (y < T(0))) ? inf<T>() : T(0);
@@ -434,6 +478,14 @@ template <class T> TDL_MATH_INLINE T powImpl(T x, T y) {
   res = isNaN(x) ? x + x : res;
   res = (x == T(1) || y == T(0)) ? T(1) : res;
   return res;
+}
+
+// (Lambdas, not function pointers: the call inlines at every -O level.)
+TDL_MATH_INLINE float powImpl(float x, float y) {
+  return powWith(x, y, [](float a, float b) { return powMagF(a, b); });
+}
+TDL_MATH_INLINE double powImpl(double x, double y) {
+  return powWith(x, y, [](double a, double b) { return powMagDd(a, b); });
 }
 
 TDL_MATH_INLINE float sqrtImpl(float x) {
