@@ -91,43 +91,52 @@ void avgPool2dInt(const T *xp, T *op, const PoolShape &s) {
   }
 }
 
-/// Any window, stride and padding: the definition.
+/// Any window, stride and padding: the definition, walked tap by tap. For
+/// each output row, every window offset (kh, kw) in row-major order is
+/// combined into the whole row at once, over the outputs whose tap lies
+/// inside the input (padding taps skipped): each output still sees its
+/// window's elements in window order (so the first-NaN rule and the sum's
+/// order are the definition's), and the inner loop has no branches, so it
+/// vectorizes. Element by element with a test per tap, a 3x3 stride-2 max
+/// pool (ResNet's stem) ran at ~7 cycles per tap, 20x the 2x2 kernel.
 template <typename T>
 void pool2dByWindow(const T *xp, T *op, const PoolShape &s, bool isMax) {
   if constexpr (!std::is_floating_point_v<T>)
     if (!isMax)
       return avgPool2dInt(xp, op, s);
   using Lim = std::numeric_limits<T>;
-  T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
-  T area = T(s.wh * s.ww);
+  const T lowest = Lim::has_infinity ? -Lim::infinity() : Lim::lowest();
+  const T area = T(s.wh * s.ww);
   for (int64_t nc = 0; nc < s.NC; ++nc) {
     const T *plane = xp + nc * s.H * s.W;
-    for (int64_t oh = 0; oh < s.OH; ++oh)
-      for (int64_t ow = 0; ow < s.OW; ++ow) {
-        T acc = isMax ? lowest : T(0);
-        for (int64_t kh = 0; kh < s.wh; ++kh) {
-          int64_t ih = oh * s.sh - s.pt + kh;
-          if (ih < 0 || ih >= s.H)
-            continue;
-          for (int64_t kw = 0; kw < s.ww; ++kw) {
-            int64_t iw = ow * s.sw - s.pl + kw;
-            if (iw < 0 || iw >= s.W)
-              continue;
-            T v = plane[ih * s.W + iw];
-            if (isMax) {
-              if constexpr (std::is_floating_point_v<T>)
-                if (v != v || acc != acc) { // NaN propagates
-                  acc = v != v ? v : acc;
-                  continue;
-                }
-              acc = v > acc ? v : acc;
-            } else {
-              acc += v;
-            }
-          }
+    for (int64_t oh = 0; oh < s.OH; ++oh) {
+      T *out = op + (nc * s.OH + oh) * s.OW;
+      for (int64_t ow = 0; ow < s.OW; ++ow)
+        out[ow] = isMax ? lowest : T(0);
+      for (int64_t kh = 0; kh < s.wh; ++kh) {
+        int64_t ih = oh * s.sh - s.pt + kh;
+        if (ih < 0 || ih >= s.H)
+          continue;
+        const T *row = plane + ih * s.W;
+        for (int64_t kw = 0; kw < s.ww; ++kw) {
+          // Input column ow * sw + c; the outputs [lo, hi) read inside.
+          int64_t c = kw - s.pl;
+          int64_t lo = c >= 0 ? 0 : (-c + s.sw - 1) / s.sw;
+          int64_t hi = c >= s.W ? 0 : (s.W - 1 - c) / s.sw + 1;
+          hi = hi < s.OW ? hi : s.OW;
+          const T *tap = row + c;
+          if (isMax)
+            for (int64_t ow = lo; ow < hi; ++ow)
+              out[ow] = maxStep(out[ow], tap[ow * s.sw]);
+          else
+            for (int64_t ow = lo; ow < hi; ++ow)
+              out[ow] += tap[ow * s.sw];
         }
-        op[(nc * s.OH + oh) * s.OW + ow] = isMax ? acc : T(acc / area);
       }
+      if (!isMax)
+        for (int64_t ow = 0; ow < s.OW; ++ow)
+          out[ow] = T(out[ow] / area);
+    }
   }
 }
 

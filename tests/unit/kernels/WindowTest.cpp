@@ -92,6 +92,95 @@ TEST(KernelsPool2d, TwoByTwoIsTheDefinition) {
   EXPECT_EQ(std::memcmp(fast.data(), slow.data(), fast.size() * 4), 0);
 }
 
+/// pool2d by the definition, element by element: each window in row-major
+/// order, padding skipped, a NaN replacing the running max, the average a
+/// window-order sum over the full area.
+template <typename T>
+std::vector<T> poolByDefinition(const std::vector<T> &x, const PoolShape &s,
+                                bool isMax) {
+  std::vector<T> y(size_t(s.NC * s.OH * s.OW));
+  const T lowest = std::numeric_limits<T>::has_infinity
+                       ? -std::numeric_limits<T>::infinity()
+                       : std::numeric_limits<T>::lowest();
+  for (int64_t nc = 0; nc < s.NC; ++nc)
+    for (int64_t oh = 0; oh < s.OH; ++oh)
+      for (int64_t ow = 0; ow < s.OW; ++ow) {
+        T acc = isMax ? lowest : T(0);
+        for (int64_t kh = 0; kh < s.wh; ++kh)
+          for (int64_t kw = 0; kw < s.ww; ++kw) {
+            int64_t ih = oh * s.sh - s.pt + kh, iw = ow * s.sw - s.pl + kw;
+            if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W)
+              continue;
+            T v = x[size_t((nc * s.H + ih) * s.W + iw)];
+            if (!isMax)
+              acc += v;
+            else if (v != v)
+              acc = v;
+            else if (acc == acc && v > acc)
+              acc = v;
+          }
+        y[size_t((nc * s.OH + oh) * s.OW + ow)] =
+            isMax ? acc : T(acc / T(s.wh * s.ww));
+      }
+  return y;
+}
+
+template <typename T> void checkWindowWalkIsTheDefinition() {
+  std::mt19937 rng(11);
+  struct Case {
+    int64_t h, w, wh, ww, sh, sw, pt, pb, pl, pr;
+  } cases[] = {
+      {56, 56, 3, 3, 2, 2, 1, 1, 1, 1}, {9, 7, 2, 3, 3, 4, 1, 0, 2, 1},
+      {5, 6, 5, 6, 1, 1, 2, 2, 3, 3},   {8, 8, 3, 3, 1, 1, 0, 0, 0, 0},
+      {7, 9, 4, 2, 2, 3, 3, 1, 1, 0},   {3, 3, 1, 1, 2, 2, 0, 0, 0, 0},
+  };
+  for (const Case &c : cases)
+    for (bool isMax : {true, false}) {
+      SCOPED_TRACE(::testing::Message()
+                   << c.h << "x" << c.w << " window " << c.wh << "x" << c.ww
+                   << " stride " << c.sh << "x" << c.sw
+                   << (isMax ? " max" : " avg"));
+      PoolShape s =
+          shapeOf(2, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr);
+      std::vector<T> x(size_t(s.NC * s.H * s.W));
+      for (size_t i = 0; i < x.size(); ++i) {
+        int r = int(rng() % 9);
+        if constexpr (std::is_floating_point_v<T>) {
+          if (r == 0) { // distinct payloads: the same NaN must come out
+            T nan = std::numeric_limits<T>::quiet_NaN();
+            unsigned char bytes[sizeof(T)];
+            std::memcpy(bytes, &nan, sizeof(T));
+            bytes[0] = (unsigned char)(i); // low payload bits
+            std::memcpy(&x[i], bytes, sizeof(T));
+            continue;
+          }
+          if (r == 1) {
+            x[i] = -std::numeric_limits<T>::infinity();
+            continue;
+          }
+        }
+        x[i] = T(int(rng() % 7) - 3);
+      }
+      std::vector<T> got(size_t(s.NC * s.OH * s.OW), T(5));
+      if (!std::is_floating_point_v<T> && !isMax)
+        continue; // integer averages: avgPool2dInt, its own rounding
+      tdl::kernels::pool2dByWindow<T>(x.data(), got.data(), s, isMax);
+      std::vector<T> want = poolByDefinition(x, s, isMax);
+      ASSERT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(T)),
+                0);
+    }
+}
+
+TEST(KernelsPool2d, WindowWalkIsTheDefinitionF32) {
+  checkWindowWalkIsTheDefinition<float>();
+}
+TEST(KernelsPool2d, WindowWalkIsTheDefinitionF64) {
+  checkWindowWalkIsTheDefinition<double>();
+}
+TEST(KernelsPool2d, WindowWalkIsTheDefinitionI8) {
+  checkWindowWalkIsTheDefinition<int8_t>();
+}
+
 TEST(KernelsPool2dGrad, TiesGoToTheFirstMaximumAndOverlapsAdd) {
   // 1x3 input, window 1x2, stride 1: two windows share the middle element.
   PoolShape s = shapeOf(1, 1, 3, 1, 2, 1, 1, 0, 0, 0, 0);
