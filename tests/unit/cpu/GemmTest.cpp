@@ -59,6 +59,16 @@ template <typename T> std::vector<T> randomValues(int64_t n, unsigned seed) {
   return v;
 }
 
+/// Bit-identical contents (NaNs, signed zeros). Not memcmp on the raw
+/// data: an empty vector's data() may be null, and memcmp's pointers must
+/// not be null even for 0 bytes (UBSan's nonnull-attribute check).
+template <typename T>
+bool sameBits(const std::vector<T> &a, const std::vector<T> &b) {
+  return a.size() == b.size() &&
+         (a.empty() ||
+          std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
 /// matmul's definition (docs/ir.md): sum over p in order from +0, each step
 /// one fused multiply-add for floats (std::fma), a wrapping multiply and add
 /// for integers.
@@ -120,8 +130,7 @@ template <typename T, typename R> void checkExact(int32_t dtype) {
       std::vector<R> got(want.size(), R(7)); // K = 0 must write zeros
       rt::gemmOn(isa, dtype, /*fast=*/false, s.m, s.k, s.n, a.data(), s.k,
                  b.data(), s.n, got.data(), s.n);
-      ASSERT_EQ(0,
-                std::memcmp(want.data(), got.data(), want.size() * sizeof(R)));
+      ASSERT_TRUE(sameBits(want, got));
     }
 }
 
@@ -159,8 +168,7 @@ template <typename T, typename R> void checkTransposed(int32_t dtype) {
                    tb ? rt::GemmOperand{bt.data(), s.k, true}
                       : rt::GemmOperand{b.data(), s.n},
                    got.data(), s.n);
-        ASSERT_EQ(
-            0, std::memcmp(want.data(), got.data(), want.size() * sizeof(R)));
+        ASSERT_TRUE(sameBits(want, got));
       }
 }
 
@@ -207,8 +215,7 @@ template <typename T> void checkFast(int32_t dtype) {
       std::vector<T> fast(exact.size());
       rt::gemmOn(isa, dtype, /*fast=*/true, s.m, s.k, s.n, a.data(), s.k,
                  b.data(), s.n, fast.data(), s.n);
-      EXPECT_EQ(
-          std::memcmp(exact.data(), fast.data(), exact.size() * sizeof(T)), 0);
+      EXPECT_TRUE(sameBits(exact, fast));
       for (int64_t i = 0; i < s.m; ++i)
         for (int64_t j = 0; j < s.n; ++j) {
           double real = 0, mag = 0;
