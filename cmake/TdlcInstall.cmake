@@ -17,6 +17,13 @@ install(TARGETS ${TDL_ACCEL_HOST_LIBS}
 # ... and the shared libraries they need, as this build found them.
 get_target_property(TDL_LLVM_LIBRARY LLVM LOCATION)
 get_target_property(TDL_FMT_LIBRARY fmt::fmt LOCATION)
+# A sanitized build's archives call the ASan and UBSan runtimes: whatever
+# links them must link those too (./build.sh test-sanitize runs
+# tests/install on such a build).
+set(TDL_ACCEL_HOST_LINK_OPTIONS "")
+if(TDLC_SANITIZE)
+  set(TDL_ACCEL_HOST_LINK_OPTIONS "-fsanitize=address,undefined")
+endif()
 
 set(TDL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/TDL)
 configure_package_config_file(
