@@ -212,6 +212,14 @@ TDL_FOR_ALL_TYPES(TDL_CAST_FROM)
 
 namespace {
 
+/// Elements of a tensor of `shape` (rank dims).
+int64_t elementCount(int64_t rank, const int64_t *shape) {
+  int64_t n = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    n *= shape[d];
+  return n;
+}
+
 /// Rows [0, rows) x columns [0, cols) of out (rows outStride apart) from
 /// in, whose element (r, c) is in[r + c * inStride]: a transpose. Walked in
 /// tiles of 64 rows x 8 columns: a tile reads 8 source lines, which stay
@@ -273,9 +281,7 @@ void gatherTransposed(E *out, const E *in, int64_t rank,
 template <typename E>
 void gatherT(E *out, const E *in, int64_t rank, const int64_t *outShape,
              const int64_t *inStrides, int64_t base) {
-  int64_t n = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    n *= outShape[d];
+  int64_t n = elementCount(rank, outShape);
   if (n == 0)
     return;
   if (rank == 0) {
@@ -334,9 +340,7 @@ TDL_RT void tdl_rt_gather(int64_t elemSize, int64_t rank,
 TDL_RT void tdl_rt_scatter(int64_t elemSize, int64_t rank, const int64_t *shape,
                            const int64_t *dstStrides, int64_t base,
                            const void *src, void *dst) {
-  int64_t n = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    n *= shape[d];
+  int64_t n = elementCount(rank, shape);
   if (n == 0)
     return;
   int64_t idx[16] = {0};
@@ -400,9 +404,7 @@ TDL_RT void tdl_rt_fill(int64_t elemSize, int64_t n, const void *value,
 TDL_RT void tdl_rt_pad(int64_t elemSize, int64_t rank, const int64_t *outShape,
                        const int64_t *inShape, const int64_t *lo,
                        const void *value, const void *in, void *out) {
-  int64_t n = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    n *= outShape[d];
+  int64_t n = elementCount(rank, outShape);
   if (n == 0)
     return;
   if (rank == 0) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace {
@@ -25,25 +26,34 @@ PoolShape shapeOf(int64_t nc, int64_t h, int64_t w, int64_t wh, int64_t ww,
   return {nc, h, w, oh, ow, wh, ww, sh, sw, pt, pl};
 }
 
+/// One pooling case: input size, window, strides, padding (top, bottom,
+/// left, right).
+struct PoolCase {
+  int64_t h, w, wh, ww, sh, sw, pt, pb, pl, pr;
+  PoolShape shape(int64_t nc) const {
+    return shapeOf(nc, h, w, wh, ww, sh, sw, pt, pb, pl, pr);
+  }
+  std::string name(bool isMax) const {
+    return std::to_string(h) + "x" + std::to_string(w) + " window " +
+           std::to_string(wh) + "x" + std::to_string(ww) + " stride " +
+           std::to_string(sh) + "x" + std::to_string(sw) +
+           (isMax ? " max" : " avg");
+  }
+};
+
 template <typename T> void checkFastPathIsTheDefinition() {
   std::mt19937 rng(7);
   const T nan = std::numeric_limits<T>::quiet_NaN();
   const T inf = std::numeric_limits<T>::infinity();
-  struct Case {
-    int64_t h, w, wh, ww, sh, sw, pt, pb, pl, pr;
-  } cases[] = {
+  const PoolCase cases[] = {
       {24, 24, 2, 2, 2, 2, 0, 0, 0, 0}, {7, 9, 2, 2, 2, 2, 0, 0, 0, 0},
       {8, 8, 3, 3, 3, 3, 1, 1, 1, 1},   {9, 7, 2, 3, 3, 4, 1, 0, 2, 1},
       {5, 5, 1, 1, 1, 1, 0, 0, 0, 0},   {6, 6, 2, 2, 3, 2, 1, 1, 0, 0},
   };
-  for (const Case &c : cases)
+  for (const PoolCase &c : cases)
     for (bool isMax : {true, false}) {
-      SCOPED_TRACE(::testing::Message()
-                   << c.h << "x" << c.w << " window " << c.wh << "x" << c.ww
-                   << " stride " << c.sh << "x" << c.sw
-                   << (isMax ? " max" : " avg"));
-      PoolShape s =
-          shapeOf(3, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr);
+      SCOPED_TRACE(c.name(isMax));
+      PoolShape s = c.shape(3);
       std::vector<T> x(size_t(s.NC * s.H * s.W)), y(size_t(s.NC * s.OH * s.OW)),
           dy(y.size());
       for (T &v : x) { // a coarse grid: many ties
@@ -127,21 +137,15 @@ std::vector<T> poolByDefinition(const std::vector<T> &x, const PoolShape &s,
 
 template <typename T> void checkWindowWalkIsTheDefinition() {
   std::mt19937 rng(11);
-  struct Case {
-    int64_t h, w, wh, ww, sh, sw, pt, pb, pl, pr;
-  } cases[] = {
+  const PoolCase cases[] = {
       {56, 56, 3, 3, 2, 2, 1, 1, 1, 1}, {9, 7, 2, 3, 3, 4, 1, 0, 2, 1},
       {5, 6, 5, 6, 1, 1, 2, 2, 3, 3},   {8, 8, 3, 3, 1, 1, 0, 0, 0, 0},
       {7, 9, 4, 2, 2, 3, 3, 1, 1, 0},   {3, 3, 1, 1, 2, 2, 0, 0, 0, 0},
   };
-  for (const Case &c : cases)
+  for (const PoolCase &c : cases)
     for (bool isMax : {true, false}) {
-      SCOPED_TRACE(::testing::Message()
-                   << c.h << "x" << c.w << " window " << c.wh << "x" << c.ww
-                   << " stride " << c.sh << "x" << c.sw
-                   << (isMax ? " max" : " avg"));
-      PoolShape s =
-          shapeOf(2, c.h, c.w, c.wh, c.ww, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr);
+      SCOPED_TRACE(c.name(isMax));
+      PoolShape s = c.shape(2);
       std::vector<T> x(size_t(s.NC * s.H * s.W));
       for (size_t i = 0; i < x.size(); ++i) {
         int r = int(rng() % 9);
