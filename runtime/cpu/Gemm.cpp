@@ -103,12 +103,14 @@ struct Strides {
 template <typename T, typename R>
 void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
                 int64_t n, GemmOperand aOp, GemmOperand bOp, R *cOut,
-                int64_t ldc) {
+                int64_t ldc, bool accumulateC) {
   using Ac = typename Acc<R>::type;
   Ac *c = reinterpret_cast<Ac *>(cOut); // same width: R or its unsigned
   if (m == 0 || n == 0)
     return;
   if (k == 0) {
+    if (accumulateC)
+      return;
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j)
         c[i * ldc + j] = Ac(0);
@@ -120,7 +122,7 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // The unpacked kernel for a few rows reads row-major operands.
   bool rowMajor = !aOp.transposed && !bOp.transposed;
   const int64_t MR = uk.mr, NR = uk.nr;
-  if (2 * m <= MR && rowMajor) {
+  if (2 * m <= MR && rowMajor && !accumulateC) {
     rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
     return;
   }
@@ -133,7 +135,7 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   Scratch bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
   Scratch bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
   if (!bufA.data || !bufB.data) {
-    if (rowMajor) {
+    if (rowMajor && !accumulateC) {
       rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
       return;
     }
@@ -141,7 +143,7 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     // is not possible either; multiply element by element in k order.
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
-        Ac acc = Ac(0);
+        Ac acc = accumulateC ? c[i * ldc + j] : Ac(0);
         for (int64_t p = 0; p < k; ++p)
           acc = kernels::mulAdd(acc, Ac(R(a[i * sa.rs + p * sa.cs])),
                                 Ac(R(b[p * sb.rs + j * sb.cs])));
@@ -160,7 +162,7 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     int64_t nc = min64(NC, n - jc);
     for (int64_t pc = 0; pc < k; pc += KC) {
       int64_t kc = min64(KC, k - pc);
-      bool accumulate = pc > 0;
+      bool accumulate = pc > 0 || accumulateC;
       // Full panels of B read in place: only a partial last one is packed.
       int64_t inPlace = directB ? nc / NR * NR : 0;
       if (inPlace < nc)
@@ -219,6 +221,7 @@ template <typename T, typename R> struct GemmParts {
   int64_t m, k, n, ldc, cols;
   GemmOperand a, b;
   R *c;
+  bool accumulate;
 
   static void run(void *self, int64_t part) {
     const GemmParts &g = *static_cast<const GemmParts *>(self);
@@ -226,7 +229,8 @@ template <typename T, typename R> struct GemmParts {
     int64_t nc = min64(g.cols, g.n - j0);
     GemmOperand b = g.b; // its columns from j0
     b.p = static_cast<const T *>(b.p) + j0 * Strides(g.b).cs;
-    gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, b, g.c + j0, g.ldc);
+    gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, b, g.c + j0, g.ldc,
+                     g.accumulate);
   }
 };
 
@@ -235,19 +239,14 @@ constexpr int64_t kParallelMacs = int64_t(1) << 20;
 
 template <typename T, typename R>
 void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
-           int64_t n, GemmOperand a, GemmOperand b, R *c, int64_t ldc) {
-  // A narrow C (a classifier's 10 columns) would fill a fraction of every
-  // microkernel tile: compute Cᵀ = Bᵀ Aᵀ (the same products and sums:
-  // a*b == b*a, each fused once) into scratch, then transpose it into C.
-  // Only when C is taller than wide: a square C that is narrow and tall
-  // enough for both shapes (16 x 16 with an 8 x 32 integer microkernel)
-  // would transpose back and forth until the stack overflows.
+           int64_t n, GemmOperand a, GemmOperand b, R *c, int64_t ldc,
+           bool accumulate) {
   using Ac = typename Acc<R>::type;
   // One column of a row-major A (a matrix times a vector): the unpacked
   // kernel keeps the rows in vector lanes (GemvKernel.h) and reads A once,
   // row by row; packing Aᵀ for the transposed product below read it in
   // short pieces of hundreds of rows, bound by DRAM latency.
-  if (n == 1 && !a.transposed && sizeof(T) == sizeof(Ac)) {
+  if (n == 1 && !a.transposed && sizeof(T) == sizeof(Ac) && !accumulate) {
     rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc);
     return;
   }
@@ -257,16 +256,22 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // reading A column-wise (4096 x 512 x 16: 5.5x the time, 2.6x
   // OpenBLAS's).
   if (2 * n <= uk.nr && !a.transposed && !b.transposed &&
-      sizeof(T) == sizeof(Ac)) {
+      sizeof(T) == sizeof(Ac) && !accumulate) {
     rows(m, k, n, a.p, a.ld, b.p, b.ld, c, ldc);
     return;
   }
-  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m) {
+  // Otherwise a narrow C (a classifier's 10 columns) would fill a fraction of
+  // every microkernel tile: compute Cᵀ = Bᵀ Aᵀ (the same products and sums: a*b
+  // == b*a, each fused once) into scratch, then transpose it into C. Only when
+  // C is taller than wide: a square C that is narrow and tall enough for both
+  // shapes (16 x 16 with an 8 x 32 integer microkernel) would transpose back
+  // and forth until the stack overflows.
+  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m && !accumulate) {
     Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
     if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {
       gemmT<T, R>(uk, rows, n, k, m, GemmOperand{b.p, b.ld, !b.transposed},
                   GemmOperand{a.p, a.ld, !a.transposed},
-                  reinterpret_cast<R *>(ct), m);
+                  reinterpret_cast<R *>(ct), m, false);
       Ac *cc = reinterpret_cast<Ac *>(c);
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j)
@@ -277,12 +282,13 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   int64_t threads = m * n * k >= kParallelMacs ? tdl_rt_num_threads() : 1;
   int64_t panels = (n + uk.nr - 1) / uk.nr;
   if (threads <= 1 || panels < 2) {
-    gemmSerial<T, R>(uk, rows, m, k, n, a, b, c, ldc);
+    gemmSerial<T, R>(uk, rows, m, k, n, a, b, c, ldc, accumulate);
     return;
   }
   int64_t parts = min64(threads, panels);
   GemmParts<T, R> g{
-      &uk, rows, m, k, n, ldc, (panels + parts - 1) / parts * uk.nr, a, b, c};
+      &uk, rows, m, k,         n, ldc, (panels + parts - 1) / parts * uk.nr,
+      a,   b,    c, accumulate};
   parts = (n + g.cols - 1) / g.cols;
   tdl_rt_parallel(parts, &GemmParts<T, R>::run, &g);
 }
@@ -291,7 +297,7 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
 
 template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
-            GemmOperand b, void *c, int64_t ldc) {
+            GemmOperand b, void *c, int64_t ldc, bool accumulate) {
   using T = std::conditional_t<
       Dtype == 1, int8_t,
       std::conditional_t<
@@ -300,11 +306,12 @@ void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
                              std::conditional_t<Dtype == 4, float, double>>>>;
   using R = std::conditional_t<Dtype == 1, int32_t, T>;
   gemmT<T, R>(GemmKernels<Dtype>::micro(fast, isa),
-              GemmKernels<Dtype>::rows(isa), m, k, n, a, b, (R *)c, ldc);
+              GemmKernels<Dtype>::rows(isa), m, k, n, a, b, (R *)c, ldc,
+              accumulate);
 }
 #define TDL_GEMM_INSTANCE(D)                                                   \
   template void gemmOf<D>(Isa, bool, int64_t, int64_t, int64_t, GemmOperand,   \
-                          GemmOperand, void *, int64_t);
+                          GemmOperand, void *, int64_t, bool);
 TDL_GEMM_INSTANCE(1)
 TDL_GEMM_INSTANCE(2)
 TDL_GEMM_INSTANCE(3)
@@ -313,18 +320,19 @@ TDL_GEMM_INSTANCE(5)
 #undef TDL_GEMM_INSTANCE
 
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-            GemmOperand a, GemmOperand b, void *c, int64_t ldc) {
+            GemmOperand a, GemmOperand b, void *c, int64_t ldc,
+            bool accumulate) {
   switch (dtype) {
   case 1:
-    return gemmOf<1>(isa, fast, m, k, n, a, b, c, ldc);
+    return gemmOf<1>(isa, fast, m, k, n, a, b, c, ldc, accumulate);
   case 2:
-    return gemmOf<2>(isa, fast, m, k, n, a, b, c, ldc);
+    return gemmOf<2>(isa, fast, m, k, n, a, b, c, ldc, accumulate);
   case 3:
-    return gemmOf<3>(isa, fast, m, k, n, a, b, c, ldc);
+    return gemmOf<3>(isa, fast, m, k, n, a, b, c, ldc, accumulate);
   case 4:
-    return gemmOf<4>(isa, fast, m, k, n, a, b, c, ldc);
+    return gemmOf<4>(isa, fast, m, k, n, a, b, c, ldc, accumulate);
   case 5:
-    return gemmOf<5>(isa, fast, m, k, n, a, b, c, ldc);
+    return gemmOf<5>(isa, fast, m, k, n, a, b, c, ldc, accumulate);
   }
 }
 

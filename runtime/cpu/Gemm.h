@@ -85,10 +85,11 @@ struct GemmOperand {
 /// leading dimension ldc, on `isa`. Each C element is sum_{p<k} A[i,p] *
 /// B[p,j] accumulated from +0 in increasing p with kernels::mulAdd (one
 /// fused multiply-add for floats), like the interpreter; `fast` allows
-/// reassociation.
+/// reassociation. With `accumulate`, each element continues from the value
+/// in C instead of +0 (a longer k chain split over calls: the same bits).
 template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, GemmOperand a,
-            GemmOperand b, void *c, int64_t ldc);
+            GemmOperand b, void *c, int64_t ldc, bool accumulate = false);
 /// The same with row-major operands.
 template <int32_t Dtype>
 void gemmOf(Isa isa, bool fast, int64_t m, int64_t k, int64_t n, const void *a,
@@ -137,7 +138,8 @@ inline int64_t gemmScratchBound(int64_t m, int64_t k, int64_t n,
 
 /// gemmOf with the dtype as a value (tests).
 void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k, int64_t n,
-            GemmOperand a, GemmOperand b, void *c, int64_t ldc);
+            GemmOperand a, GemmOperand b, void *c, int64_t ldc,
+            bool accumulate = false);
 inline void gemmOn(Isa isa, int32_t dtype, bool fast, int64_t m, int64_t k,
                    int64_t n, const void *a, int64_t lda, const void *b,
                    int64_t ldb, void *c, int64_t ldc) {

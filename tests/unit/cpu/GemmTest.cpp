@@ -172,6 +172,49 @@ template <typename T, typename R> void checkTransposed(int32_t dtype) {
       }
 }
 
+/// A k range split over two calls, the second with `accumulate` (conv2d's
+/// weight gradient, one image per call): the bits of one call.
+template <typename T, typename R> void checkAccumulate(int32_t dtype) {
+  for (Isa isa : isasOfThisMachine())
+    for (const Shape &s : shapes)
+      for (bool tb : {false, true}) {
+        if (s.k < 2)
+          continue;
+        SCOPED_TRACE("isa " + std::to_string(int(isa)) + ", " +
+                     std::to_string(s.m) + "x" + std::to_string(s.k) + "x" +
+                     std::to_string(s.n) + (tb ? " Bᵀ" : ""));
+        auto a = randomValues<T>(s.m * s.k, 9);
+        auto b = randomValues<T>(s.k * s.n, 10);
+        std::vector<T> bt(b.size());
+        for (int64_t p = 0; p < s.k; ++p)
+          for (int64_t j = 0; j < s.n; ++j)
+            bt[j * s.k + p] = b[p * s.n + j];
+        std::vector<R> want = naiveMatmul<T, R>(s.m, s.k, s.n, a, b);
+        std::vector<R> got(want.size(), R(7));
+        int64_t k0 = s.k / 3 + 1;
+        for (int part = 0; part < 2; ++part) {
+          int64_t p0 = part ? k0 : 0, kk = part ? s.k - k0 : k0;
+          rt::GemmOperand bo = tb ? rt::GemmOperand{bt.data() + p0, s.k, true}
+                                  : rt::GemmOperand{b.data() + p0 * s.n, s.n};
+          rt::gemmOn(isa, dtype, false, s.m, kk, s.n,
+                     rt::GemmOperand{a.data() + p0, s.k}, bo, got.data(), s.n,
+                     part == 1);
+        }
+        ASSERT_EQ(
+            0, std::memcmp(want.data(), got.data(), want.size() * sizeof(R)));
+      }
+}
+
+TEST(CpuGemm, AccumulateContinuesTheSumF32) {
+  checkAccumulate<float, float>(4);
+}
+TEST(CpuGemm, AccumulateContinuesTheSumF64) {
+  checkAccumulate<double, double>(5);
+}
+TEST(CpuGemm, AccumulateContinuesTheSumI32) {
+  checkAccumulate<int32_t, int32_t>(2);
+}
+
 TEST(CpuGemm, TransposedOperandsF32) { checkTransposed<float, float>(4); }
 TEST(CpuGemm, TransposedOperandsF64) { checkTransposed<double, double>(5); }
 TEST(CpuGemm, TransposedOperandsI8) { checkTransposed<int8_t, int32_t>(1); }
