@@ -49,6 +49,14 @@ int64_t opFlops(const Operation &op) {
     llvm::ArrayRef<int64_t> ws = op.getOperand(1)->getType().getShape();
     return 2 * elems(op.getResult(0)) * ws[1] * ws[2] * ws[3];
   }
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter: { // the forward convolution's work
+    const Value *w = op.getOpcode() == Opcode::Conv2DGradInput
+                         ? op.getOperand(0)
+                         : op.getResult(0);
+    llvm::ArrayRef<int64_t> ws = w->getType().getShape();
+    return 2 * elems(op.getOperand(1)) * ws[1] * ws[2] * ws[3];
+  }
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D: {
     Pool2DParams p;

@@ -150,6 +150,8 @@ RuleStatus pushforward(Builder &b, const PrimalView &p,
   }
   case Opcode::Matmul:
   case Opcode::Conv2D:
+  case Opcode::Conv2DGradInput: // bilinear, like conv2d
+  case Opcode::Conv2DGradFilter:
     dy = addN(b,
               t0 ? b.create1(op.getOpcode(), {t0, p.operands[1]}, op.getAttrs())
                  : nullptr,

@@ -202,6 +202,8 @@ void Checker::markZeros(State &s, Region &r) {
     case Opcode::Mul:
     case Opcode::Matmul:
     case Opcode::Conv2D:
+    case Opcode::Conv2DGradInput:
+    case Opcode::Conv2DGradFilter:
       isZero = z(0, op) || z(1, op);
       break;
     case Opcode::Add:
@@ -355,6 +357,8 @@ std::optional<NonLinearity> Checker::checkOp(State &s, Operation &op) {
   case Opcode::Mul:
   case Opcode::Matmul:
   case Opcode::Conv2D:
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter:
     if (floatResult && d(op.getOperand(0)) && d(op.getOperand(1)))
       return at(op, fmt::format("'{}' multiplies two values that depend on {}",
                                 name, query.pronoun));

@@ -235,6 +235,10 @@ RuleStatus pullback(Builder &b, const PrimalView &p,
     dxs[0] = conv2dInputGrad(b, op, p.operands[0], p.operands[1], dy);
     dxs[1] = conv2dWeightGrad(b, op, p.operands[0], p.operands[1], dy);
     return RuleStatus::Ok;
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter:
+    conv2dGradPullback(b, op, p.operands[0], p.operands[1], dy, dxs);
+    return RuleStatus::Ok;
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D:
     dxs[0] = poolPullback(b, op, x, y, dy);

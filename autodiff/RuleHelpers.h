@@ -66,6 +66,11 @@ ir::Value *conv2dInputGrad(ir::Builder &b, ir::Operation &op, ir::Value *x,
                            ir::Value *w, ir::Value *dy);
 ir::Value *conv2dWeightGrad(ir::Builder &b, ir::Operation &op, ir::Value *x,
                             ir::Value *w, ir::Value *dy);
+/// The pullback of conv2d_grad_input (w, dy) or conv2d_grad_filter (x, dy)
+/// `op` for the cotangent `ct`: dxs[0] for operand a, dxs[1] for dy.
+void conv2dGradPullback(ir::Builder &b, ir::Operation &op, ir::Value *a,
+                        ir::Value *dy, ir::Value *ct,
+                        llvm::SmallVectorImpl<ir::Value *> &dxs);
 ir::Value *poolPullback(ir::Builder &b, ir::Operation &op, ir::Value *x,
                         ir::Value *y, ir::Value *dy);
 ir::Value *poolPushforward(ir::Builder &b, ir::Operation &op, ir::Value *x,

@@ -1,15 +1,13 @@
 //===- WindowRules.cpp - derivatives of conv2d and the pooling ops
 //---------===//
 //
-// Expressed with existing ops so the result can be differentiated again:
-//  - conv2d input grad: the cotangent dilated by the stride (zero
-//    interleaving), correlated with the spatially flipped, channel-swapped
-//    weights at the forward dilation and full padding, then cropped to the
-//    input (extra zeros at the far edge when the stride skipped input rows).
-//  - conv2d weight grad: a conv2d of the input (channels as batch) with the
-//    cotangent (batch as channels) as the kernel, stride and dilation
-//    swapped, cropped to the kernel size.
-//  - groups: per group slices, results concatenated.
+// Expressed with ops whose own derivatives exist, so the result can be
+// differentiated again:
+//  - conv2d: the pullbacks are `conv2d_grad_input` (col2im of Wᵀ·dY) and
+//    `conv2d_grad_filter` (dY·colᵀ), one op each with its kernel in
+//    runtime/kernels/ConvGrad.h, at every stride, padding, dilation and
+//    group count. Both are bilinear: their pullbacks are conv2d and the
+//    other pullback op, their pushforwards themselves on each operand.
 //  - pooling: the pullback is one op, `max_pool2d_grad` / `avg_pool2d_grad`
 //    (one pass in the kernels of runtime/kernels/Window.h): max pooling
 //    routes the cotangent to the first maximum of each window in row-major
@@ -32,119 +30,55 @@ using namespace ir;
 
 namespace {
 
-Value *sliceChannels(Builder &b, Value *v, int64_t from, int64_t to) {
-  llvm::ArrayRef<int64_t> s = v->getType().getShape();
-  if (from == 0 && to == s[1])
-    return v;
-  return sliceRange(b, v, {0, from, 0, 0}, {s[0], to, s[2], s[3]});
+/// The attributes of a conv2d pullback for `op` (conv2d or one of its
+/// pullbacks): the convolution's, and the result's `shape`.
+AttrList gradAttrs(Operation &op, llvm::ArrayRef<int64_t> shape) {
+  AttrList a = op.getAttrs();
+  a.set("shape", Attribute(IntArray(shape.begin(), shape.end())));
+  return a;
 }
 
-Value *concatChannels(Builder &b, llvm::ArrayRef<Value *> parts, int64_t axis) {
-  if (parts.size() == 1)
-    return parts[0];
-  return b.create1(Opcode::Concat, parts, {{"axis", Attribute(axis)}});
+/// conv2d with `op`'s convolution attributes.
+Value *convLike(Builder &b, Operation &op, Value *x, Value *w) {
+  AttrList a = op.getAttrs();
+  a.erase("shape");
+  return b.create1(Opcode::Conv2D, {x, w}, a);
 }
 
-Value *conv(Builder &b, Value *x, Value *w, IntArray stride, IntArray padding,
-            IntArray dilation) {
-  return b.create1(Opcode::Conv2D, {x, w},
-                   {{"dilation", Attribute(dilation)},
-                    {"padding", Attribute(padding)},
-                    {"stride", Attribute(stride)}});
+Value *gradInput(Builder &b, Operation &op, llvm::ArrayRef<int64_t> xshape,
+                 Value *w, Value *dy) {
+  return b.create1(Opcode::Conv2DGradInput, {w, dy}, gradAttrs(op, xshape));
 }
 
-Value *inputGradOneGroup(Builder &b, const Conv2DParams &p,
-                         llvm::ArrayRef<int64_t> xshape, Value *w, Value *dy) {
-  llvm::ArrayRef<int64_t> ws = w->getType().getShape(),
-                          ds = dy->getType().getShape();
-  int64_t kh = ws[2], kw = ws[3];
-  // Dilate dy by the stride.
-  Value *dyd = unslice(b, dy,
-                       {ds[0], ds[1], (ds[2] - 1) * p.stride[0] + 1,
-                        (ds[3] - 1) * p.stride[1] + 1},
-                       {0, 0, 0, 0},
-                       {ds[0], ds[1], (ds[2] - 1) * p.stride[0] + 1,
-                        (ds[3] - 1) * p.stride[1] + 1},
-                       {1, 1, p.stride[0], p.stride[1]});
-  Value *wf =
-      b.create1(Opcode::Flip, {w}, {{"axes", Attribute(IntArray{2, 3})}});
-  Value *wt = b.create1(Opcode::Transpose, {wf},
-                        {{"perm", Attribute(IntArray{1, 0, 2, 3})}});
-  int64_t ph = p.dilation[0] * (kh - 1), pw = p.dilation[1] * (kw - 1);
-  Value *z = conv(b, dyd, wt, {1, 1}, {ph, ph, pw, pw},
-                  {p.dilation[0], p.dilation[1]});
-  // z covers the padded input rows the forward conv read; add zeros for the
-  // rest, then crop the padding away.
-  llvm::ArrayRef<int64_t> zs = z->getType().getShape();
-  int64_t hp = xshape[2] + p.padding[0] + p.padding[1];
-  int64_t wp = xshape[3] + p.padding[2] + p.padding[3];
-  if (zs[2] < hp || zs[3] < wp) {
-    Value *zero = b.constant(Type::scalar(z->getType().getDType()), 0.0);
-    z = b.create1(Opcode::Pad, {z, zero},
-                  {{"hi", Attribute(IntArray{0, 0, hp - zs[2], wp - zs[3]})},
-                   {"lo", Attribute(IntArray{0, 0, 0, 0})}});
-  }
-  return sliceRange(
-      b, z, {0, 0, p.padding[0], p.padding[2]},
-      {zs[0], zs[1], p.padding[0] + xshape[2], p.padding[2] + xshape[3]});
-}
-
-Value *weightGradOneGroup(Builder &b, const Conv2DParams &p, Value *x,
-                          llvm::ArrayRef<int64_t> wshape, Value *dy) {
-  IntArray swap{1, 0, 2, 3};
-  Value *xt = b.create1(Opcode::Transpose, {x}, {{"perm", Attribute(swap)}});
-  Value *dyt = b.create1(Opcode::Transpose, {dy}, {{"perm", Attribute(swap)}});
-  Value *g =
-      conv(b, xt, dyt, {p.dilation[0], p.dilation[1]},
-           {p.padding.begin(), p.padding.end()}, {p.stride[0], p.stride[1]});
-  llvm::ArrayRef<int64_t> gs = g->getType().getShape(); // [C, O, >=KH, >=KW]
-  if (gs[2] != wshape[2] || gs[3] != wshape[3])
-    g = sliceRange(b, g, {0, 0, 0, 0}, {gs[0], gs[1], wshape[2], wshape[3]});
-  return b.create1(Opcode::Transpose, {g}, {{"perm", Attribute(swap)}});
-}
-
-Conv2DParams convParams(Operation &op) {
-  Conv2DParams p;
-  std::string err = getConv2DParams(op.getAttrs(), p);
-  assert(err.empty() && "verified conv2d has bad attributes");
-  (void)err;
-  return p;
+Value *gradFilter(Builder &b, Operation &op, Value *x,
+                  llvm::ArrayRef<int64_t> wshape, Value *dy) {
+  return b.create1(Opcode::Conv2DGradFilter, {x, dy}, gradAttrs(op, wshape));
 }
 
 } // namespace
 
 Value *conv2dInputGrad(Builder &b, Operation &op, Value *x, Value *w,
                        Value *dy) {
-  Conv2DParams p = convParams(op);
-  int64_t cg = x->getType().getShape()[1] / p.groups;
-  int64_t og = w->getType().getShape()[0] / p.groups;
-  Shape xs(x->getType().getShape().begin(), x->getType().getShape().end());
-  xs[1] = cg;
-  llvm::SmallVector<Value *, 4> parts;
-  for (int64_t g = 0; g < p.groups; ++g) {
-    Value *wg = p.groups == 1
-                    ? w
-                    : sliceRange(b, w, {g * og, 0, 0, 0},
-                                 {(g + 1) * og, w->getType().getShape()[1],
-                                  w->getType().getShape()[2],
-                                  w->getType().getShape()[3]});
-    parts.push_back(inputGradOneGroup(
-        b, p, xs, wg, sliceChannels(b, dy, g * og, (g + 1) * og)));
-  }
-  return concatChannels(b, parts, 1);
+  return gradInput(b, op, x->getType().getShape(), w, dy);
 }
 
 Value *conv2dWeightGrad(Builder &b, Operation &op, Value *x, Value *w,
                         Value *dy) {
-  Conv2DParams p = convParams(op);
-  int64_t cg = x->getType().getShape()[1] / p.groups;
-  int64_t og = w->getType().getShape()[0] / p.groups;
-  llvm::SmallVector<Value *, 4> parts;
-  for (int64_t g = 0; g < p.groups; ++g)
-    parts.push_back(weightGradOneGroup(
-        b, p, sliceChannels(b, x, g * cg, (g + 1) * cg),
-        w->getType().getShape(), sliceChannels(b, dy, g * og, (g + 1) * og)));
-  return concatChannels(b, parts, 0);
+  return gradFilter(b, op, x, w->getType().getShape(), dy);
+}
+
+void conv2dGradPullback(Builder &b, Operation &op, Value *a, Value *dy,
+                        Value *ct, llvm::SmallVectorImpl<Value *> &dxs) {
+  // Both are bilinear; with x and w the forward conv's operands,
+  // <ct, gradInput(w, dy)> = <conv2d(ct, w), dy> = <gradFilter(ct, dy), w>
+  // and <ct, gradFilter(x, dy)> = <conv2d(x, ct), dy> = <gradInput(ct, dy), x>.
+  if (op.getOpcode() == Opcode::Conv2DGradInput) {
+    dxs[0] = gradFilter(b, op, ct, a->getType().getShape(), dy);
+    dxs[1] = convLike(b, op, ct, a);
+  } else {
+    dxs[0] = gradInput(b, op, a->getType().getShape(), ct, dy);
+    dxs[1] = convLike(b, op, a, ct);
+  }
 }
 
 namespace {

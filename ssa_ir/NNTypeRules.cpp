@@ -1,8 +1,8 @@
 //===- NNTypeRules.cpp - type rules of matmul, conv2d and pooling --------===//
 //
-// The `Matmul`, `Conv2D`, `Pool2D` and `Pool2DGrad` rules of Ops.def and the
-// parsing of their attributes (OpParams.h); the other rules are in
-// TypeRules.cpp and TapeTypeRules.cpp.
+// The `Matmul`, `Conv2D`, `Conv2DGrad`, `Pool2D` and `Pool2DGrad` rules of
+// Ops.def and the parsing of their attributes (OpParams.h); the other rules are
+// in TypeRules.cpp and TapeTypeRules.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "ssa_ir/OpParams.h"
@@ -80,6 +80,36 @@ TypeRuleResult ruleConv2D(const TypeRuleInput &in) {
                             w.str(), x.str()));
   return ok(
       Type::tensor(matmulResultDType(x.getDType()), {xs[0], ws[0], oh, ow}));
+}
+
+/// conv2d_grad_input (w, dy) and conv2d_grad_filter (x, dy): the result has
+/// the `shape` attribute (x's or w's) and the operands' dtype, and conv2d of
+/// x and w with the same attributes must give dy's type.
+TypeRuleResult ruleConv2DGrad(const TypeRuleInput &in) {
+  CHECK(needTensors(in.operands));
+  const Type &a = in.operands[0], &dy = in.operands[1];
+  if (a.getDType() != dy.getDType() || !isFloat(a.getDType()))
+    return fail(fmt::format("operands must be floats of one dtype, got {} and "
+                            "{}",
+                            a.str(), dy.str()));
+  const Attribute *sa = in.attrs.get("shape");
+  const IntArray *shape = sa ? sa->getIf<IntArray>() : nullptr;
+  if (!shape || shape->size() != 4)
+    return fail("attribute 'shape' must be an array of 4 ints");
+  CHECK(checkShapeAttr(*shape));
+  bool forInput = in.opcode == Opcode::Conv2DGradInput;
+  Type result = Type::tensor(a.getDType(), *shape);
+  Type conv[2] = {forInput ? result : a, forInput ? a : result};
+  TypeRuleInput fwd{Opcode::Conv2D, conv, in.attrs, {}};
+  TypeRuleResult y = ruleConv2D(fwd);
+  if (!y.ok())
+    return y;
+  if (y.types[0] != dy)
+    return fail(fmt::format("conv2d of {} and {} gives {}, not the cotangent "
+                            "{}",
+                            conv[0].str(), conv[1].str(), y.types[0].str(),
+                            dy.str()));
+  return ok(result);
 }
 
 TypeRuleResult rulePool2D(const TypeRuleInput &in) {

@@ -122,6 +122,37 @@ llvm::Error FunctionEmitter::emitLinalgOp(const ir::Operation &op) {
     pollInterrupt(op); // the kernel stops early on Ctrl-C (Interrupt.h)
     return llvm::Error::success();
   }
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter: {
+    ir::Conv2DParams p;
+    ir::getConv2DParams(attrs, p);
+    bool forInput = code == Opcode::Conv2DGradInput;
+    llvm::ArrayRef<int64_t> xs = forInput ? outShape : inType(0).getShape(),
+                            ws = forInput ? inType(0).getShape() : outShape,
+                            ys = inType(1).getShape();
+    llvm::SmallVector<int64_t, 17> params{
+        xs[0],         xs[1],       xs[2],        xs[3],        ws[0],
+        ws[1],         ws[2],       ws[3],        ys[2],        ys[3],
+        p.stride[0],   p.stride[1], p.padding[0], p.padding[2], p.dilation[0],
+        p.dilation[1], p.groups};
+    llvm::Value *out = result();
+    { // ConvGrad.cpp: one image's columns + the GEMM's packing.
+      int64_t elem = ir::dtypeSize(outT.getDType());
+      int64_t og = ws[0] / p.groups, kk = ws[1] * ws[2] * ws[3],
+              pp = ys[2] * ys[3];
+      int64_t gemm = forInput ? rt::gemmScratchBound(kk, og, pp, elem)
+                              : rt::gemmScratchBound(og, pp, kk, elem);
+      noteKernelScratch((kk * pp * elem + 63) / 64 * 64 + gemm + 64);
+    }
+    std::string fn = (llvm::Twine(forInput ? "tdl_rt_conv2d_grad_input_"
+                                           : "tdl_rt_conv2d_grad_filter_") +
+                      ir::dtypeName(outT.getDType()))
+                         .str();
+    b.CreateCall(me.rt(fn), {i32(me.options.fastMath ? 1 : 0),
+                             me.i64Array(params), in(0), in(1), out});
+    pollInterrupt(op); // the kernel stops early on Ctrl-C (Interrupt.h)
+    return llvm::Error::success();
+  }
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D: {
     ir::Pool2DParams p;

@@ -52,6 +52,8 @@ TensorOpFamily tensorOpFamily(ir::Opcode code) {
     return TensorOpFamily::Reduction;
   case Opcode::Matmul:
   case Opcode::Conv2D:
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter:
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D:
   case Opcode::MaxPool2DGrad:

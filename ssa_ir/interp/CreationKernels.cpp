@@ -141,6 +141,9 @@ llvm::Expected<RuntimeValue> evalOp(const Operation &op, Operands in) {
     return evalMatmul(op, in[0], in[1]);
   case Opcode::Conv2D:
     return evalConv2D(op, in[0], in[1]);
+  case Opcode::Conv2DGradInput:
+  case Opcode::Conv2DGradFilter:
+    return evalConv2DGrad(op, in[0], in[1]);
   case Opcode::MaxPool2D:
   case Opcode::AvgPool2D:
     return evalPool2D(op, in[0]);

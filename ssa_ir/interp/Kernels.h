@@ -44,6 +44,8 @@ RuntimeValue evalMatmul(const Operation &op, const RuntimeValue &a,
                         const RuntimeValue &b);
 RuntimeValue evalConv2D(const Operation &op, const RuntimeValue &x,
                         const RuntimeValue &w);
+RuntimeValue evalConv2DGrad(const Operation &op, const RuntimeValue &a,
+                            const RuntimeValue &dy);
 RuntimeValue evalPool2D(const Operation &op, const RuntimeValue &x);
 RuntimeValue evalPool2DGrad(const Operation &op,
                             llvm::ArrayRef<RuntimeValue> in);

@@ -11,6 +11,7 @@
 #include "ssa_ir/OpParams.h"
 #include "ssa_ir/interp/Kernels.h"
 
+#include "runtime/kernels/ConvGrad.h"
 #include "runtime/kernels/MulAdd.h"
 #include "runtime/kernels/Window.h"
 
@@ -144,6 +145,20 @@ TDL_FMA_CLONES void conv2dT(const RuntimeValue &x, const RuntimeValue &w,
     }
 }
 
+/// The products of conv2d's pullbacks (runtime/kernels/ConvGrad.h), with
+/// the FMA clones of conv2dT.
+template <typename T>
+TDL_FMA_CLONES void gradInputCols(const tdl::kernels::ConvGradShape &s,
+                                  const T *wg, const T *dyng, T *col) {
+  tdl::kernels::gradInputColsRef<T>(s, wg, dyng, col);
+}
+template <typename T>
+TDL_FMA_CLONES void gradFilterAcc(const tdl::kernels::ConvGradShape &s,
+                                  const T *dyng, const T *col, T *dwg,
+                                  bool accumulate) {
+  tdl::kernels::gradFilterAccRef<T>(s, dyng, col, dwg, accumulate);
+}
+
 } // namespace
 
 RuntimeValue evalMatmul(const Operation &op, const RuntimeValue &a,
@@ -168,6 +183,42 @@ RuntimeValue evalConv2D(const Operation &op, const RuntimeValue &x,
   }
   dispatchDType(x.getDType(),
                 [&]<typename T>() { conv2dT<T, T>(x, w, out, p); });
+  return out;
+}
+
+RuntimeValue evalConv2DGrad(const Operation &op, const RuntimeValue &a,
+                            const RuntimeValue &dy) {
+  Conv2DParams p;
+  getConv2DParams(op.getAttrs(), p);
+  RuntimeValue out = RuntimeValue::zeros(op.getResult(0)->getType());
+  bool forInput = op.getOpcode() == Opcode::Conv2DGradInput;
+  llvm::ArrayRef<int64_t> xs = forInput ? out.getShape() : a.getShape(),
+                          ws = forInput ? a.getShape() : out.getShape(),
+                          ys = dy.getShape();
+  tdl::kernels::ConvGradShape s{
+      xs[0],         xs[1],       xs[2],        xs[3],        ws[0],
+      ws[1],         ws[2],       ws[3],        ys[2],        ys[3],
+      p.stride[0],   p.stride[1], p.padding[0], p.padding[2], p.dilation[0],
+      p.dilation[1], p.groups};
+  auto run = [&]<typename T>() {
+    std::vector<T> col(size_t(s.k() * s.p()));
+    if (forInput)
+      tdl::kernels::conv2dGradInput<T>(s, a.data<T>(), dy.data<T>(),
+                                       out.mutableData<T>(), col.data(),
+                                       [&](const T *wg, const T *dyng, T *c) {
+                                         gradInputCols<T>(s, wg, dyng, c);
+                                       });
+    else
+      tdl::kernels::conv2dGradFilter<T>(
+          s, a.data<T>(), dy.data<T>(), out.mutableData<T>(), col.data(),
+          [&](const T *dyng, const T *c, T *dwg, bool accumulate) {
+            gradFilterAcc<T>(s, dyng, c, dwg, accumulate);
+          });
+  };
+  if (a.getDType() == DType::F32)
+    run.operator()<float>();
+  else
+    run.operator()<double>(); // the type rule allows floats only
   return out;
 }
 

@@ -24,6 +24,13 @@ TEST(NNRules, Conv2DAllParameters) {
       {"{dilation = [1, 2], groups = 2, padding = [1, 1, 0, 2], stride = [2, "
        "3]}",
        "f64[2,2,7,8]", "f64[4,1,3,2]", "f64[2,4,4,3]"},
+      // Depthwise (one input channel per group), with a multiplier of 2.
+      {"{groups = 3, padding = [1, 1, 1, 1]}", "f64[2,3,5,4]", "f64[3,1,3,3]",
+       "f64[2,3,5,4]"},
+      {"{groups = 3, stride = [2, 1]}", "f64[1,3,5,4]", "f64[6,1,2,2]",
+       "f64[1,6,2,3]"},
+      // The stride skips the last input row and column.
+      {"{stride = [2, 3]}", "f64[1,2,6,7]", "f64[2,2,3,2]", "f64[1,2,2,2]"},
   };
   for (const ConvCase &c : cases) {
     SCOPED_TRACE(c.attrs);
@@ -33,6 +40,45 @@ func @f(%x: {0}, %w: {1}) -> {2} {{
   return %y
 }})",
                                c.x, c.w, c.y, c.attrs),
+                   "f", {0, 1});
+  }
+}
+
+TEST(NNRules, Conv2DPullbacksDifferentiateAgain) {
+  // conv2d_grad_input (w, dy) and conv2d_grad_filter (x, dy), what the
+  // conv2d rule emits, are bilinear: their vjp (conv2d and the other
+  // pullback op) and jvp, checked against finite differences, are what
+  // second derivatives through conv2d use.
+  ConvCase cases[] = {
+      {"", "f64[1,2,5,5]", "f64[3,2,3,3]", "f64[1,3,3,3]"},
+      {"{dilation = [1, 2], groups = 2, padding = [1, 1, 0, 2], stride = [2, "
+       "3]}",
+       "f64[2,2,7,8]", "f64[4,1,3,2]", "f64[2,4,4,3]"},
+      {"{groups = 3, padding = [1, 1, 1, 1]}", "f64[2,3,5,4]", "f64[3,1,3,3]",
+       "f64[2,3,5,4]"},
+  };
+  // The conv attributes plus `shape`, the dims of a type `f64[...]`.
+  auto withShape = [](std::string attrs, const char *type) {
+    std::string shape = std::string(type).substr(3);
+    if (attrs.empty())
+      return "{shape = " + shape + "}";
+    return attrs.substr(0, attrs.size() - 1) + ", shape = " + shape + "}";
+  };
+  for (const ConvCase &c : cases) {
+    SCOPED_TRACE(c.attrs);
+    checkGradients(fmt::format(R"(
+func @f(%w: {1}, %dy: {2}) -> {0} {{
+  %g = conv2d_grad_input %w, %dy {3} : {0}
+  return %g
+}})",
+                               c.x, c.w, c.y, withShape(c.attrs, c.x)),
+                   "f", {0, 1});
+    checkGradients(fmt::format(R"(
+func @f(%x: {0}, %dy: {2}) -> {1} {{
+  %g = conv2d_grad_filter %x, %dy {3} : {1}
+  return %g
+}})",
+                               c.x, c.w, c.y, withShape(c.attrs, c.w)),
                    "f", {0, 1});
   }
 }
