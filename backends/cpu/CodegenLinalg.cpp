@@ -140,9 +140,12 @@ llvm::Error FunctionEmitter::emitLinalgOp(const ir::Operation &op) {
       int64_t elem = ir::dtypeSize(outT.getDType());
       int64_t og = ws[0] / p.groups, kk = ws[1] * ws[2] * ws[3],
               pp = ys[2] * ys[3];
+      // The weight gradient pads colT's rows and dW's to whole panels.
+      int64_t kp = forInput ? kk : kk + rt::kMaxNR;
       int64_t gemm = forInput ? rt::gemmScratchBound(kk, og, pp, elem)
-                              : rt::gemmScratchBound(og, pp, kk, elem);
-      noteKernelScratch((kk * pp * elem + 63) / 64 * 64 + gemm + 64);
+                              : rt::gemmScratchBound(og, pp, kp, elem);
+      int64_t dw = forInput ? 0 : (ws[0] * kp * elem + 63) / 64 * 64;
+      noteKernelScratch((kp * pp * elem + 63) / 64 * 64 + dw + gemm + 128);
     }
     std::string fn = (llvm::Twine(forInput ? "tdl_rt_conv2d_grad_input_"
                                            : "tdl_rt_conv2d_grad_filter_") +

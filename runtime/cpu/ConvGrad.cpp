@@ -14,9 +14,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/ConvGrad.h"
+
 #include "runtime/cpu/Gemm.h"
 #include "runtime/cpu/Interrupt.h"
 #include "runtime/cpu/Scratch.h"
+#include <string.h>
 
 #define TDL_RT extern "C" __attribute__((visibility("default")))
 
@@ -57,19 +59,33 @@ void gradFilter(bool fast, const int64_t *params, const T *x, const T *dy,
                 T *dw) {
   ConvGradShape s = shapeOf(params);
   const int64_t Og = s.og(), K = s.k(), P = s.p();
-  Scratch colBuf(K * P * int64_t(sizeof(T)));
-  T *col = static_cast<T *>(colBuf.data);
-  if (!col)
-    return; // out of memory: unreachable in practice (the frame reserves it)
   Isa isa = hostIsa();
+  // colT's rows padded with zeros to whole microkernel panels: the GEMM
+  // reads every panel of B in place (a few rows of dW) instead of packing
+  // the last, partial one on every call (LeNet's first layer: 25 of 32).
+  // dW's padded columns, sums of dy * 0, are dropped at the end.
+  const int64_t nr = GemmKernels<Dtype>::micro(fast, isa).nr;
+  const int64_t ld = (K + nr - 1) / nr * nr;
+  Scratch colBuf(P * ld * int64_t(sizeof(T)));
+  Scratch dwBuf(s.O * ld * int64_t(sizeof(T)));
+  T *col = static_cast<T *>(colBuf.data);
+  T *dwPadded = static_cast<T *>(dwBuf.data);
+  if (!col || !dwPadded)
+    return; // out of memory: unreachable in practice (the frame reserves it)
+  T *target = ld == K ? dw : dwPadded;
+  if (ld != K)
+    memset(col, 0, size_t(P * ld) * sizeof(T));
   tdl::kernels::conv2dGradFilter<T>(
-      s, x, dy, dw, col,
+      s, x, dy, target, ld, col, ld,
       [&](const T *dyng, const T *c, T *dwg, bool accumulate) {
         if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C: unfinished
           return;
-        gemmOf<Dtype>(isa, fast, Og, P, K, GemmOperand{dyng, P},
-                      GemmOperand{c, K}, dwg, K, accumulate);
+        gemmOf<Dtype>(isa, fast, Og, P, ld, GemmOperand{dyng, P},
+                      GemmOperand{c, ld}, dwg, ld, accumulate);
       });
+  if (ld != K)
+    for (int64_t o = 0; o < s.O; ++o)
+      memcpy(dw + o * K, dwPadded + o * ld, size_t(K) * sizeof(T));
 }
 
 } // namespace

@@ -56,31 +56,34 @@ struct ConvGradShape {
 };
 
 /// im2colRowsZeroPadded with KW == KWc and dilation 1 along w if KWc > 0
-/// (the copy of one output's taps then unrolls into a few vector moves;
-/// generic, it was most of a LeNet weight gradient), else any KW.
+/// (the copy of one output's taps is then a few vector moves; generic, it
+/// was most of a LeNet weight gradient), else any KW.
 template <int KWc, typename T>
-void im2colRowsOf(const T *x, const ConvGradShape &s, T *colT) {
-  const int64_t K = s.k(), KW = KWc > 0 ? KWc : s.KW, dw = KWc > 0 ? 1 : s.dw,
+void im2colRowsOf(const T *x, const ConvGradShape &s, T *colT, int64_t ld) {
+  const int64_t KW = KWc > 0 ? KWc : s.KW, dw = KWc > 0 ? 1 : s.dw,
                 span = (KW - 1) * dw;
   for (int64_t oh = 0; oh < s.OH; ++oh)
     for (int64_t c = 0; c < s.Cg; ++c)
       for (int64_t kh = 0; kh < s.KH; ++kh) {
-        T *dst = colT + oh * s.OW * K + (c * s.KH + kh) * KW;
+        T *dst = colT + oh * s.OW * ld + (c * s.KH + kh) * KW;
         int64_t ih = oh * s.sh - s.pt + kh * s.dh;
         if (ih < 0 || ih >= s.H) {
           for (int64_t ow = 0; ow < s.OW; ++ow)
             for (int64_t kw = 0; kw < KW; ++kw)
-              dst[ow * K + kw] = T(0);
+              dst[ow * ld + kw] = T(0);
           continue;
         }
         const T *row = x + (c * s.H + ih) * s.W;
         for (int64_t ow = 0; ow < s.OW; ++ow) {
           int64_t iw0 = ow * s.sw - s.pl;
-          T *d = dst + ow * K;
+          T *d = dst + ow * ld;
           if (iw0 >= 0 && iw0 + span < s.W) { // no tap in the padding
             const T *r = row + iw0;
-            for (int64_t kw = 0; kw < KW; ++kw)
-              d[kw] = r[kw * dw];
+            if constexpr (KWc > 0) // a copy of constant size: vector moves
+              __builtin_memcpy(d, r, KWc * sizeof(T));
+            else
+              for (int64_t kw = 0; kw < KW; ++kw)
+                d[kw] = r[kw * dw];
             continue;
           }
           for (int64_t kw = 0; kw < KW; ++kw) {
@@ -91,26 +94,28 @@ void im2colRowsOf(const T *x, const ConvGradShape &s, T *colT) {
       }
 }
 
-/// colT[(oh * OW + ow) * K + (c * KH + kh) * KW + kw] = the element tap
+/// colT[(oh * OW + ow) * ld + (c * KH + kh) * KW + kw] = the element tap
 /// (kh, kw) of output (oh, ow) reads in channel c of `x` (one image's Cg
 /// planes), +0 in the padding: im2col's columns as rows, the row-major B
 /// operand of dY @ colᵀ, which the GEMM then reads without transposing.
+/// Columns K..ld-1 are left alone.
 template <typename T>
-void im2colRowsZeroPadded(const T *x, const ConvGradShape &s, T *colT) {
+void im2colRowsZeroPadded(const T *x, const ConvGradShape &s, T *colT,
+                          int64_t ld) {
   if (s.dw == 1 || s.KW == 1)
     switch (s.KW) {
     case 2:
-      return im2colRowsOf<2>(x, s, colT);
+      return im2colRowsOf<2>(x, s, colT, ld);
     case 3:
-      return im2colRowsOf<3>(x, s, colT);
+      return im2colRowsOf<3>(x, s, colT, ld);
     case 4:
-      return im2colRowsOf<4>(x, s, colT);
+      return im2colRowsOf<4>(x, s, colT, ld);
     case 5:
-      return im2colRowsOf<5>(x, s, colT);
+      return im2colRowsOf<5>(x, s, colT, ld);
     case 7:
-      return im2colRowsOf<7>(x, s, colT);
+      return im2colRowsOf<7>(x, s, colT, ld);
     }
-  im2colRowsOf<0>(x, s, colT);
+  im2colRowsOf<0>(x, s, colT, ld);
 }
 
 /// dx (one image's Cg planes, +0 on entry) += each col element at the input
@@ -158,21 +163,24 @@ void conv2dGradInput(const ConvGradShape &s, const T *w, const T *dy, T *dx,
     }
 }
 
-/// conv2d_grad_filter: dw [O, Cg, KH, KW] from x and dy. `acc(dyng, colT,
-/// dwg, accumulate)` stores dwg [Og, K] = (accumulate ? dwg : +0) + dyng
-/// [Og, P] @ colT [P, K], k in increasing order; `colT` is scratch of K * P
-/// elements.
+/// conv2d_grad_filter: dw [O, Cg, KH, KW] from x and dy, row o at
+/// dw + o * ldw. `acc(dyng, colT, dwg, accumulate)` stores dwg [Og, K] =
+/// (accumulate ? dwg : +0) + dyng [Og, P] @ colT [P, K], k in increasing
+/// order; `colT` is scratch of P * ldc elements, its row q at colT + q *
+/// ldc (columns K.. untouched: a caller may pad the rows to its GEMM's
+/// panel width and keep them zero).
 template <typename T, typename Acc>
 void conv2dGradFilter(const ConvGradShape &s, const T *x, const T *dy, T *dw,
-                      T *col, Acc &&acc) {
+                      int64_t ldw, T *col, int64_t ldc, Acc &&acc) {
   const int64_t Og = s.og(), K = s.k(), P = s.p(), HW = s.H * s.W;
   if (s.N == 0)
-    for (int64_t i = 0; i < s.O * K; ++i)
-      dw[i] = T(0);
+    for (int64_t o = 0; o < s.O; ++o)
+      for (int64_t j = 0; j < K; ++j)
+        dw[o * ldw + j] = T(0);
   for (int64_t g = 0; g < s.groups; ++g)
     for (int64_t n = 0; n < s.N; ++n) {
-      im2colRowsZeroPadded(x + (n * s.C + g * s.Cg) * HW, s, col);
-      acc(dy + (n * s.O + g * Og) * P, col, dw + g * Og * K, n > 0);
+      im2colRowsZeroPadded(x + (n * s.C + g * s.Cg) * HW, s, col, ldc);
+      acc(dy + (n * s.O + g * Og) * P, col, dw + g * Og * ldw, n > 0);
     }
 }
 

@@ -210,8 +210,8 @@ RuntimeValue evalConv2DGrad(const Operation &op, const RuntimeValue &a,
                                        });
     else
       tdl::kernels::conv2dGradFilter<T>(
-          s, a.data<T>(), dy.data<T>(), out.mutableData<T>(), col.data(),
-          [&](const T *dyng, const T *c, T *dwg, bool accumulate) {
+          s, a.data<T>(), dy.data<T>(), out.mutableData<T>(), s.k(), col.data(),
+          s.k(), [&](const T *dyng, const T *c, T *dwg, bool accumulate) {
             gradFilterAcc<T>(s, dyng, c, dwg, accumulate);
           });
   };
