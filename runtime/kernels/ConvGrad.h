@@ -74,23 +74,34 @@ void im2colRowsOf(const T *x, const ConvGradShape &s, T *colT, int64_t ld) {
           continue;
         }
         const T *row = x + (c * s.H + ih) * s.W;
-        for (int64_t ow = 0; ow < s.OW; ++ow) {
+        // Outputs [lo, hi) have every tap inside the row: a branch-free
+        // copy loop; the ones before and after check each tap.
+        int64_t lo = s.pl <= 0 ? 0 : (s.pl + s.sw - 1) / s.sw;
+        int64_t hi =
+            s.W - span + s.pl <= 0 ? 0 : (s.W - span + s.pl + s.sw - 1) / s.sw;
+        hi = hi < s.OW ? hi : s.OW;
+        lo = lo < hi ? lo : hi;
+        auto edge = [&](int64_t ow) {
           int64_t iw0 = ow * s.sw - s.pl;
           T *d = dst + ow * ld;
-          if (iw0 >= 0 && iw0 + span < s.W) { // no tap in the padding
-            const T *r = row + iw0;
-            if constexpr (KWc > 0) // a copy of constant size: vector moves
-              __builtin_memcpy(d, r, KWc * sizeof(T));
-            else
-              for (int64_t kw = 0; kw < KW; ++kw)
-                d[kw] = r[kw * dw];
-            continue;
-          }
           for (int64_t kw = 0; kw < KW; ++kw) {
             int64_t iw = iw0 + kw * dw;
             d[kw] = iw >= 0 && iw < s.W ? row[iw] : T(0);
           }
+        };
+        for (int64_t ow = 0; ow < lo; ++ow)
+          edge(ow);
+        const T *r = row + lo * s.sw - s.pl;
+        T *d = dst + lo * ld;
+        for (int64_t ow = lo; ow < hi; ++ow, r += s.sw, d += ld) {
+          if constexpr (KWc > 0) // a copy of constant size: vector moves
+            __builtin_memcpy(d, r, KWc * sizeof(T));
+          else
+            for (int64_t kw = 0; kw < KW; ++kw)
+              d[kw] = r[kw * dw];
         }
+        for (int64_t ow = hi; ow < s.OW; ++ow)
+          edge(ow);
       }
 }
 
