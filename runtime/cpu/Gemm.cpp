@@ -122,8 +122,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // The unpacked kernel for a few rows reads row-major operands.
   bool rowMajor = !aOp.transposed && !bOp.transposed;
   const int64_t MR = uk.mr, NR = uk.nr;
-  if (2 * m <= MR && rowMajor && !accumulateC) {
-    rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
+  if (2 * m <= MR && rowMajor) {
+    rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc, accumulateC);
     return;
   }
   // KC x NR of B (one microkernel's panel, 32 KB with AVX-512) stays in
@@ -135,8 +135,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   Scratch bufA(mcMax * kcMax * int64_t(sizeof(Ac)));
   Scratch bufB(kcMax * ncMax * int64_t(sizeof(Ac)));
   if (!bufA.data || !bufB.data) {
-    if (rowMajor && !accumulateC) {
-      rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc);
+    if (rowMajor) {
+      rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc, accumulateC);
       return;
     }
     // Without scratch, one row at a time: A's row to a contiguous buffer
@@ -247,7 +247,7 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // row by row; packing Aᵀ for the transposed product below read it in
   // short pieces of hundreds of rows, bound by DRAM latency.
   if (n == 1 && !a.transposed && sizeof(T) == sizeof(Ac) && !accumulate) {
-    rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc);
+    rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc, false);
     return;
   }
   // A narrow C of row-major operands: the unpacked row kernel keeps each
@@ -257,7 +257,7 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // OpenBLAS's).
   if (2 * n <= uk.nr && !a.transposed && !b.transposed &&
       sizeof(T) == sizeof(Ac) && !accumulate) {
-    rows(m, k, n, a.p, a.ld, b.p, b.ld, c, ldc);
+    rows(m, k, n, a.p, a.ld, b.p, b.ld, c, ldc, false);
     return;
   }
   // Otherwise a narrow C (a classifier's 10 columns) would fill a fraction of

@@ -57,10 +57,11 @@ struct MicroKernel {
   }
 };
 
-/// C = A @ B for a few rows, unpacked; C's element is the accumulator type.
+/// C = (accumulate ? C : 0) + A @ B for a few rows, unpacked; C's element
+/// is the accumulator type.
 using RowsKernelFn = void (*)(int64_t m, int64_t k, int64_t n, const void *a,
                               int64_t lda, const void *b, int64_t ldb, void *c,
-                              int64_t ldc);
+                              int64_t ldc, bool accumulate);
 
 /// The kernels of one operand dtype (1 i8, 2 i32, 3 i64, 4 f32, 5 f64;
 /// i8 computes in i32), defined in GemmKernels.cpp. Per dtype, so a module

@@ -121,10 +121,10 @@ constexpr MicroKernel avx2_f64_edged =
 #define TDL_ROWS(NAME, TARGET, VB, T, R)                                       \
   extern "C" TARGET void tdl_isa_rows_##NAME(                                  \
       int64_t m, int64_t k, int64_t n, const void *a, int64_t lda,             \
-      const void *b, int64_t ldb, void *c, int64_t ldc) {                      \
+      const void *b, int64_t ldb, void *c, int64_t ldc, bool accumulate) {     \
     gemmRows<T, R, typename Acc<R>::type, VB>(                                 \
         m, k, n, (const T *)a, lda, (const T *)b, ldb,                         \
-        (typename Acc<R>::type *)c, ldc);                                      \
+        (typename Acc<R>::type *)c, ldc, accumulate);                          \
   }
 #define TDL_ROWS_ALL(ISA, TARGET, VB)                                          \
   TDL_ROWS(ISA##_i8, TARGET, VB, int8_t, int32_t)                              \

@@ -82,12 +82,13 @@ template <int RB, typename T, typename R, typename Ac>
 __attribute__((always_inline)) inline void
 rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
           int64_t lda, const T *__restrict b, int64_t ldb, Ac *__restrict c,
-          int64_t ldc) {
+          int64_t ldc, bool accumulate) {
   Ac *crow[RB];
   for (int r = 0; r < RB; ++r) {
     crow[r] = c + (i + r) * ldc + j0;
-    for (int64_t j = 0; j < nj; ++j)
-      crow[r][j] = Ac(0);
+    if (!accumulate)
+      for (int64_t j = 0; j < nj; ++j)
+        crow[r][j] = Ac(0);
   }
   for (int64_t p = 0; p < k; ++p) {
     Ac ap[RB];
@@ -110,15 +111,20 @@ rowsBlock(int64_t i, int64_t j0, int64_t nj, int64_t k, const T *__restrict a,
 template <int RB, int NV, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
 rowsPanel(int64_t i, int64_t j0, int64_t k, const Ac *__restrict a, int64_t lda,
-          const Ac *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc) {
+          const Ac *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc,
+          bool accumulate) {
   typedef Ac V __attribute__((vector_size(VB)));
   constexpr int L = VB / int(sizeof(Ac));
   V acc[RB][NV];
 #pragma clang loop unroll(full)
   for (int r = 0; r < RB; ++r)
 #pragma clang loop unroll(full)
-    for (int v = 0; v < NV; ++v)
-      acc[r][v] = V{};
+    for (int v = 0; v < NV; ++v) {
+      if (accumulate) // continue the sums in C (gemmOf's `accumulate`)
+        memcpy(&acc[r][v], c + (i + r) * ldc + j0 + v * L, VB);
+      else
+        acc[r][v] = V{};
+    }
   const Ac *arow = a + i * lda;
   const Ac *bp = b + j0;
   for (int64_t p = 0; p < k; ++p, bp += ldb) {
@@ -160,13 +166,17 @@ template <int RB, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
 rowsPanelTail(int64_t i, int64_t j0, int64_t tail, int64_t k,
               const Ac *__restrict a, int64_t lda, const Ac *__restrict b,
-              int64_t ldb, Ac *__restrict c, int64_t ldc) {
+              int64_t ldb, Ac *__restrict c, int64_t ldc, bool accumulate) {
   typedef Ac V __attribute__((vector_size(VB)));
   constexpr int L = VB / int(sizeof(Ac));
   V acc[RB];
 #pragma clang loop unroll(full)
-  for (int r = 0; r < RB; ++r)
+  for (int r = 0; r < RB; ++r) {
     acc[r] = V{};
+    if (accumulate) // only the tail's lanes: C's row may end there
+      for (int64_t l = 0; l < tail; ++l)
+        acc[r][l] = c[(i + r) * ldc + j0 + l];
+  }
   const Ac *arow = a + i * lda;
   const Ac *bp = b + j0;
   for (int64_t p = 0; p + 1 < k; ++p, bp += ldb) {
@@ -202,17 +212,19 @@ template <int RB, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
 rowsInRegisters(int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
                 int64_t lda, const Ac *__restrict b, int64_t ldb,
-                Ac *__restrict c, int64_t ldc) {
+                Ac *__restrict c, int64_t ldc, bool accumulate) {
   constexpr int64_t L = VB / int64_t(sizeof(Ac));
   int64_t j = 0;
   for (; j + 2 * L <= n; j += 2 * L)
-    rowsPanel<RB, 2, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
+    rowsPanel<RB, 2, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc, accumulate);
   for (; j + L <= n; j += L)
-    rowsPanel<RB, 1, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc);
+    rowsPanel<RB, 1, VB, Ac, Fma>(i, j, k, a, lda, b, ldb, c, ldc, accumulate);
   if (j < n && ldb >= L && k >= 1)
-    rowsPanelTail<RB, VB, Ac, Fma>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
+    rowsPanelTail<RB, VB, Ac, Fma>(i, j, n - j, k, a, lda, b, ldb, c, ldc,
+                                   accumulate);
   else if (j < n)
-    rowsBlock<RB, Ac, Ac, Ac>(i, j, n - j, k, a, lda, b, ldb, c, ldc);
+    rowsBlock<RB, Ac, Ac, Ac>(i, j, n - j, k, a, lda, b, ldb, c, ldc,
+                              accumulate);
 }
 
 /// The last `rows` (< RB + 1) rows: rowsInRegisters with RB = rows.
@@ -220,11 +232,13 @@ template <int RB, int VB, typename Ac, bool Fma>
 __attribute__((always_inline)) inline void
 rowsTail(int64_t rows, int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
          int64_t lda, const Ac *__restrict b, int64_t ldb, Ac *__restrict c,
-         int64_t ldc) {
+         int64_t ldc, bool accumulate) {
   if constexpr (RB > 0) {
     if (rows == RB)
-      return rowsInRegisters<RB, VB, Ac, Fma>(i, k, n, a, lda, b, ldb, c, ldc);
-    rowsTail<RB - 1, VB, Ac, Fma>(rows, i, k, n, a, lda, b, ldb, c, ldc);
+      return rowsInRegisters<RB, VB, Ac, Fma>(i, k, n, a, lda, b, ldb, c, ldc,
+                                              accumulate);
+    rowsTail<RB - 1, VB, Ac, Fma>(rows, i, k, n, a, lda, b, ldb, c, ldc,
+                                  accumulate);
   }
 }
 
@@ -237,12 +251,13 @@ rowsTail(int64_t rows, int64_t i, int64_t k, int64_t n, const Ac *__restrict a,
 template <typename T, typename R, typename Ac, int VB>
 __attribute__((always_inline)) inline void
 gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
-         const T *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc) {
+         const T *__restrict b, int64_t ldb, Ac *__restrict c, int64_t ldc,
+         bool accumulate) {
   if constexpr (sizeof(T) == sizeof(Ac)) {
     constexpr bool Fma = std::is_floating_point_v<Ac>;
     const Ac *ap = reinterpret_cast<const Ac *>(a);
     const Ac *bp = reinterpret_cast<const Ac *>(b);
-    if (n == 1) // one column: rows in the lanes (GemvKernel.h)
+    if (n == 1 && !accumulate) // one column: rows in lanes (GemvKernel.h)
       return gemvRows<Ac, VB>(m, k, ap, lda, bp, ldb, c, ldc);
     // B narrower than a vector (a classifier's 10 columns): its rows are
     // copied once, zero-padded to a vector each, so every row block runs
@@ -261,17 +276,21 @@ gemmRows(int64_t m, int64_t k, int64_t n, const T *__restrict a, int64_t lda,
     }
     int64_t i = 0;
     for (; i + 6 <= m; i += 6)
-      rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc);
-    rowsTail<5, VB, Ac, Fma>(m - i, i, k, n, ap, lda, bp, ldb, c, ldc);
+      rowsInRegisters<6, VB, Ac, Fma>(i, k, n, ap, lda, bp, ldb, c, ldc,
+                                      accumulate);
+    rowsTail<5, VB, Ac, Fma>(m - i, i, k, n, ap, lda, bp, ldb, c, ldc,
+                             accumulate);
   } else {
     constexpr int64_t JB = 512;
     for (int64_t j0 = 0; j0 < n; j0 += JB) {
       int64_t nj = n - j0 < JB ? n - j0 : JB;
       int64_t i = 0;
       for (; i + 4 <= m; i += 4)
-        rowsBlock<4, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+        rowsBlock<4, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc,
+                               accumulate);
       for (; i < m; ++i)
-        rowsBlock<1, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc);
+        rowsBlock<1, T, R, Ac>(i, j0, nj, k, a, lda, b, ldb, c, ldc,
+                               accumulate);
     }
   }
 }
