@@ -3,6 +3,7 @@
 
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvPool.h"
+#include "backends/accel/mapping/gemm/EpilogueAlu.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -502,28 +503,19 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
                                      uint32_t(opElem[r] + ob0), 1, tO, tO));
       rowsLoadedFor = ot;
     }
-    for (size_t st = epi.fusedInit ? 1 : 0; st < epi.steps.size(); ++st) {
-      const EpilogueStep &step = epi.steps[st];
-      AluInsn alu;
-      alu.op = step.op;
-      uint32_t src = 0, srcOut = 0, srcIn = 0;
-      if (step.useImm) {
-        alu.useImm = true;
-        alu.imm = step.imm;
-      } else if (op.operands[step.operand] == OperandShape::Full) {
-        src = t.fullAreaBase +
-              uint32_t(epi.fullArea[step.operand]) * t.accSlotSize;
-        srcOut = tO, srcIn = 1;
-      } else { // a bias: one ACC element per o block, for every pixel
-        src = t.rowAreaBase +
-              uint32_t(epi.rowArea[step.operand]) * t.rowAreaSize +
-              (t.rowWhole ? ob0 : 0);
-        srcIn = 1;
-      }
-      uint32_t u = uops.single(accBase, src);
-      alu.loop = loop(u, u + 1, pixels, tO, tO, 1, srcOut, srcIn);
-      last = prog.add(Instruction::aluOp(alu));
-    }
+    // ACC holds the tile as (pixel, o block); a bias has one element per
+    // o block, for every pixel.
+    EpilogueTile et;
+    et.accBase = accBase;
+    et.outer = pixels, et.inner = tO;
+    et.fullAreaBase = t.fullAreaBase, et.fullAreaSize = t.accSlotSize;
+    et.rowAreaBase = t.rowAreaBase, et.rowAreaSize = t.rowAreaSize;
+    et.rowOffset = t.rowWhole ? ob0 : 0;
+    et.rowAlongOuter = false;
+    last = emitEpilogueAlu(
+        prog, epi, op.operands, et,
+        [&](uint32_t dst, uint32_t src) { return uops.single(dst, src); },
+        last);
     uint32_t outBase = accBase;
     std::vector<Transfer> stores = transfers;
     uint64_t yTileElem = tileElem;

@@ -4,6 +4,7 @@
 #include "backends/accel/isa/Encoding.h"
 #include "backends/accel/isa/Printer.h"
 #include "backends/accel/mapping/TokenSync.h"
+#include "backends/accel/mapping/gemm/EpilogueAlu.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -328,36 +329,19 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
                 rowTileSize));
         rowsLoadedFor = rowTile;
       }
-      for (size_t st = epi.fusedInit ? 1 : 0; st < epi.steps.size(); ++st) {
-        const EpilogueStep &step = epi.steps[st];
-        AluInsn alu;
-        alu.op = step.op;
-        uint32_t src = 0, srcOut = 0, srcIn = 0;
-        if (step.useImm) {
-          alu.useImm = true;
-          alu.imm = step.imm;
-        } else if (op.operands[step.operand] == OperandShape::Full) {
-          src = t.fullAreaBase +
-                uint32_t(epi.fullArea[step.operand]) * t.accSlotSize;
-          srcOut = rows > 1 ? cols : 0;
-          srcIn = cols > 1 ? 1 : 0;
-        } else {
-          // A bias: the same ACC entries for every row of blocks (every
-          // column when transposed): that loop's source stride is 0.
-          src = t.rowAreaBase +
-                uint32_t(epi.rowArea[step.operand]) * t.rowAreaSize +
-                (t.rowWhole ? rowTileStart : 0);
-          if (t.rowAlongM)
-            srcOut = rows > 1 ? 1 : 0;
-          else
-            srcIn = cols > 1 ? 1 : 0;
-        }
-        uint32_t u = uops.single(accBase, src);
-        alu.loop = tileLoop(u, u + 1, rows, cols);
-        alu.loop.srcFactorOut = srcOut;
-        alu.loop.srcFactorIn = srcIn;
-        last = prog.add(Instruction::aluOp(alu));
-      }
+      EpilogueTile et;
+      et.accBase = accBase;
+      et.outer = rows, et.inner = cols;
+      et.fullAreaBase = t.fullAreaBase, et.fullAreaSize = t.accSlotSize;
+      et.rowAreaBase = t.rowAreaBase, et.rowAreaSize = t.rowAreaSize;
+      et.rowOffset = t.rowWhole ? rowTileStart : 0;
+      // A bias varies along N (along M when transposed): the same ACC
+      // entries for every row of blocks (every column when transposed).
+      et.rowAlongOuter = t.rowAlongM;
+      last = emitEpilogueAlu(
+          prog, epi, op.operands, et,
+          [&](uint32_t dst, uint32_t src) { return uops.single(dst, src); },
+          last);
       slotStore =
           prog.add(Instruction::store(accBase, uint32_t(cElem + tileOffset),
                                       rows, cols, nB),
