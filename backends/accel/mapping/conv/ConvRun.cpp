@@ -1,6 +1,7 @@
 //===- ConvRun.cpp - packing, running a planned conv, unpacking ----------===//
 #include "backends/accel/isa/Dram.h"
 #include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/RunChecks.h"
 #include "backends/accel/mapping/conv/ConvCodegen.h"
 #include "backends/accel/mapping/conv/ConvPlan.h"
 
@@ -100,23 +101,18 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
   const ConvOp &op = plan.op;
-  if (configToJson(sim.getConfig()) != configToJson(plan.config))
-    return error("the simulator's configuration differs from the plan's");
+  if (llvm::Error e = checkPlanConfig(sim.getConfig(), plan.config))
+    return e;
   size_t xSize = size_t(op.n) * op.c * op.h * op.w;
   size_t wSize = size_t(op.o) * op.c * op.kh * op.kw;
   if (x.size() != xSize || w.size() != wSize)
     return error(fmt::format("conv inputs must have {} and {} elements (got "
                              "{} and {})",
                              xSize, wSize, x.size(), w.size()));
-  if (operands.size() != op.operands.size())
-    return error(fmt::format("the conv has {} epilogue operands (got {})",
-                             op.operands.size(), operands.size()));
-  for (size_t i = 0; i < operands.size(); ++i)
-    if (operands[i].size() != op.operandSize(unsigned(i)))
-      return error(fmt::format("epilogue operand {} must have {} elements "
-                               "(got {})",
-                               i, op.operandSize(unsigned(i)),
-                               operands[i].size()));
+  if (llvm::Error e =
+          checkEpilogueOperands("conv", operands, op.operands.size(),
+                                [&](unsigned i) { return op.operandSize(i); }))
+    return e;
   // Row strips: each image becomes `strips` virtual images of the input
   // rows a strip of output rows reads (zeros outside the image).
   const uint32_t strips = plan.schedule.strips;
