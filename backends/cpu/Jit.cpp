@@ -10,6 +10,7 @@
 #include "backends/cpu/Jit.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/JitPrint.h"
+#include "backends/cpu/JitSetup.h"
 #include "backends/cpu/Target.h"
 
 #include "ssa_ir/interp/Interpreter.h"
@@ -72,34 +73,24 @@ llvm::Expected<std::vector<ir::RuntimeValue>>
 runJit(const ir::Module &module, llvm::StringRef entry,
        llvm::ArrayRef<ir::RuntimeValue> args, llvm::raw_ostream &printOut,
        const JitOptions &options) {
-  const ir::Function *fn = module.lookup(entry);
-  if (!fn)
-    return llvm::make_error<ir::RuntimeError>(
-        ir::Location(), "no function named '@" + entry.str() + "'");
+  llvm::Expected<const ir::Function *> found = findJitEntry(module, entry);
+  if (!found)
+    return found.takeError();
+  const ir::Function *fn = *found;
   auto context = std::make_unique<llvm::LLVMContext>();
-  CodegenOptions cg;
-  cg.jit = true;
-  cg.jitEntry = entry.str();
-  cg.fastMath = options.fastMath;
+  CodegenOptions cg = jitCodegenOptions(entry, options.fastMath);
   cg.accelRegions = options.accelRegions;
   llvm::Expected<GeneratedModule> gen = generateModule(module, *context, cg);
   if (!gen)
     return gen.takeError();
 
-  TargetOptions to;
-  to.cpu = "native";
-  to.optLevel = options.optLevel;
-  auto tm = createTargetMachine(to);
-  if (!tm)
-    return tm.takeError();
-  optimizeModule(*gen->module, **tm, options.optLevel);
+  llvm::Expected<JitTarget> target = createJitTarget(options.optLevel);
+  if (!target)
+    return target.takeError();
+  optimizeModule(*gen->module, *target->tm, options.optLevel);
 
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb)
-    return jtmb.takeError();
-  jtmb->setCodeGenOptLevel((*tm)->getOptLevel());
   auto jit = llvm::orc::LLJITBuilder()
-                 .setJITTargetMachineBuilder(std::move(*jtmb))
+                 .setJITTargetMachineBuilder(std::move(target->jtmb))
                  .create();
   if (!jit)
     return jit.takeError();

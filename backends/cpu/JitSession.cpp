@@ -30,6 +30,7 @@
 #include "backends/cpu/JitSession.h"
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/JitPrint.h"
+#include "backends/cpu/JitSetup.h"
 #include "backends/cpu/RuntimeLinker.h"
 #include "backends/cpu/Target.h"
 
@@ -236,21 +237,14 @@ JitSession::create(const JitSessionOptions &options) {
   Impl &impl = *s->impl;
   impl.options = options;
 
-  TargetOptions to;
-  to.cpu = "native";
-  to.optLevel = options.optLevel;
-  auto tm = createTargetMachine(to);
-  if (!tm)
-    return tm.takeError();
-  impl.tm = std::move(*tm);
+  llvm::Expected<JitTarget> target = createJitTarget(options.optLevel);
+  if (!target)
+    return target.takeError();
+  impl.tm = std::move(target->tm);
 
-  auto jtmb = orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb)
-    return jtmb.takeError();
-  jtmb->setCodeGenOptLevel(impl.tm->getOptLevel());
   auto jit =
       orc::LLLazyJITBuilder()
-          .setJITTargetMachineBuilder(*jtmb)
+          .setJITTargetMachineBuilder(target->jtmb)
           .setLazyCompileFailureAddr(
               orc::ExecutorAddr::fromPtr(&lazyCompileFailed))
           .setCompileFunctionCreator(
@@ -326,15 +320,12 @@ bool JitSession::interruptRequested() {
 
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitSession::compile(const ir::Module &module, llvm::StringRef entry) {
-  const ir::Function *fn = module.lookup(entry);
-  if (!fn)
-    return llvm::make_error<ir::RuntimeError>(
-        ir::Location(), "no function named '@" + entry.str() + "'");
+  llvm::Expected<const ir::Function *> found = findJitEntry(module, entry);
+  if (!found)
+    return found.takeError();
+  const ir::Function *fn = *found;
   auto context = std::make_unique<llvm::LLVMContext>();
-  CodegenOptions cg;
-  cg.jit = true;
-  cg.jitEntry = entry.str();
-  cg.fastMath = impl->options.fastMath;
+  CodegenOptions cg = jitCodegenOptions(entry, impl->options.fastMath);
   cg.interruptible = true;
   cg.runtimeBitcode = impl->inlineBitcode;
   llvm::Expected<GeneratedModule> gen = generateModule(module, *context, cg);
