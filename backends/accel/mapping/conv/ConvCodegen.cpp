@@ -4,6 +4,7 @@
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvPool.h"
 #include "backends/accel/mapping/gemm/EpilogueAlu.h"
+#include "backends/accel/mapping/gemm/ProgramStart.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -391,16 +392,9 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
   TokenSyncBuilder prog;
   ConvUops uops;
   using Id = TokenSyncBuilder::Id;
-  Id uopLoad = prog.add(Instruction::load(
-      MemType::Uop, 0, uint32_t(layout.uopAddr / Config::uopElemBytes()), 1, 0,
-      0));
-  if (t.rowWhole)
-    for (size_t o = 0; o < op.operands.size(); ++o)
-      if (epi.rowArea[o] >= 0)
-        prog.add(Instruction::load(
-            MemType::Acc,
-            t.rowAreaBase + uint32_t(epi.rowArea[o]) * t.rowAreaSize,
-            uint32_t(opElem[o]), 1, t.oBlocks, t.oBlocks));
+  // Whole Row areas hold all o blocks (rowAreaSize is oBlocks then).
+  Id uopLoad = emitProgramStart(prog, layout.uopAddr, epi, opElem,
+                                {t.rowAreaBase, t.rowAreaSize, t.rowWhole});
 
   SlotRing inp(t.inpSlots, t.inpSlotSize), wgt(t.wgtSlots, t.wgtSlotSize);
   std::vector<std::optional<Id>> accLastStore(t.accSlots);

@@ -6,6 +6,7 @@
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/gemm/EpilogueAlu.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
+#include "backends/accel/mapping/gemm/ProgramStart.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -207,16 +208,8 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
   UopTable uops;
   using Id = TokenSyncBuilder::Id;
   // The micro-op count is known at the end: patched below.
-  Id uopLoad = prog.add(Instruction::load(
-      MemType::Uop, 0, uint32_t(layout.uopAddr / Config::uopElemBytes()), 1, 0,
-      0));
-  if (t.rowWhole)
-    for (size_t o = 0; o < op.operands.size(); ++o)
-      if (epi.rowArea[o] >= 0)
-        prog.add(Instruction::load(
-            MemType::Acc,
-            t.rowAreaBase + uint32_t(epi.rowArea[o]) * t.rowAreaSize,
-            uint32_t(opElem[o]), 1, t.rowAreaSize, t.rowAreaSize));
+  Id uopLoad = emitProgramStart(prog, layout.uopAddr, epi, opElem,
+                                {t.rowAreaBase, t.rowAreaSize, t.rowWhole});
 
   MemType outerMem = t.inpIsOuter ? MemType::Inp : MemType::Wgt;
   MemType innerMem = t.inpIsOuter ? MemType::Wgt : MemType::Inp;
