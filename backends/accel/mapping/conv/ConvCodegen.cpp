@@ -1,6 +1,7 @@
 //===- ConvCodegen.cpp - SRAM layout and instruction emission of a conv --===//
 #include "backends/accel/mapping/conv/ConvCodegen.h"
 
+#include "backends/accel/mapping/SramFit.h"
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvPool.h"
 #include "backends/accel/mapping/gemm/EpilogueAlu.h"
@@ -316,17 +317,10 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
     return error("schedule tile sizes and slot counts must be positive");
   EpilogueUse epi = analyzeConvEpilogue(op);
   const ConvTiling t = computeConvTiling(config, op, epi, s);
-  auto tooBig = [&](llvm::StringRef buffer, uint64_t need, uint32_t depth) {
-    return error(fmt::format(
-        "schedule ({}) needs {} {} entries but the {} buffer has {}",
-        s.describe(), need, buffer.str(), buffer.str(), depth));
-  };
-  if (t.inpEntries > config.inpDepth)
-    return tooBig("INP", t.inpEntries, config.inpDepth);
-  if (t.wgtEntries > config.wgtDepth)
-    return tooBig("WGT", t.wgtEntries, config.wgtDepth);
-  if (t.accEntries > config.accDepth)
-    return tooBig("ACC", t.accEntries, config.accDepth);
+  if (llvm::Error e = checkSramFits(
+          config, [&] { return s.describe(); }, t.inpEntries, t.wgtEntries,
+          t.accEntries))
+    return e;
 
   // Windows: their padding must fit the 4-bit fields, and a column window
   // must hold a real column (a LOAD with x_size 0 writes nothing).

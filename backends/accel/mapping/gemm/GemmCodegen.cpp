@@ -3,6 +3,7 @@
 
 #include "backends/accel/isa/Encoding.h"
 #include "backends/accel/isa/Printer.h"
+#include "backends/accel/mapping/SramFit.h"
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/gemm/EpilogueAlu.h"
 #include "backends/accel/mapping/gemm/GemmLayout.h"
@@ -147,17 +148,10 @@ llvm::Expected<GemmTiling> tileGemm(const Config &config, const GemmOp &op,
       (s.outerResident && !s.panelSlots))
     return error("schedule tile sizes and slot counts must be positive");
   GemmTiling t = computeTiling(config, op, epi, s);
-  auto tooBig = [&](llvm::StringRef buffer, uint64_t need, uint32_t depth) {
-    return error(fmt::format(
-        "schedule ({}) needs {} {} entries but the {} buffer has {}",
-        s.describe(), need, buffer.str(), buffer.str(), depth));
-  };
-  if (t.inpEntries > config.inpDepth)
-    return tooBig("INP", t.inpEntries, config.inpDepth);
-  if (t.wgtEntries > config.wgtDepth)
-    return tooBig("WGT", t.wgtEntries, config.wgtDepth);
-  if (t.accEntries > config.accDepth)
-    return tooBig("ACC", t.accEntries, config.accDepth);
+  if (llvm::Error e = checkSramFits(
+          config, [&] { return s.describe(); }, t.inpEntries, t.wgtEntries,
+          t.accEntries))
+    return e;
   return t;
 }
 
