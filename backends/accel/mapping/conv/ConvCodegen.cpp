@@ -483,12 +483,8 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
         loadAcc(t.fullAreaBase + uint32_t(epi.fullArea[f]) * t.accSlotSize,
                 opElem[f] + tileElem, std::nullopt);
     if (!t.rowWhole && rowsLoadedFor != ot) {
-      for (size_t r = 0; r < op.operands.size(); ++r)
-        if (epi.rowArea[r] >= 0)
-          prog.add(Instruction::load(MemType::Acc,
-                                     t.rowAreaBase + uint32_t(epi.rowArea[r]) *
-                                                         t.rowAreaSize,
-                                     uint32_t(opElem[r] + ob0), 1, tO, tO));
+      emitRowOperandLoads(prog, epi, opElem,
+                          {t.rowAreaBase, t.rowAreaSize, t.rowWhole}, ob0, tO);
       rowsLoadedFor = ot;
     }
     // ACC holds the tile as (pixel, o block); a bias has one element per

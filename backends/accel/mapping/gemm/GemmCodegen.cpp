@@ -307,13 +307,9 @@ llvm::Expected<GemmProgram> buildGemmProgram(const Config &config,
       uint32_t rowTileStart = t.rowAlongM ? mt * t.tileM : nt * t.tileN;
       uint32_t rowTileSize = t.rowAlongM ? rows : cols;
       if (!t.rowWhole && rowsLoadedFor != rowTile) {
-        for (size_t r = 0; r < op.operands.size(); ++r)
-          if (epi.rowArea[r] >= 0)
-            prog.add(Instruction::load(
-                MemType::Acc,
-                t.rowAreaBase + uint32_t(epi.rowArea[r]) * t.rowAreaSize,
-                uint32_t(opElem[r] + rowTileStart), 1, rowTileSize,
-                rowTileSize));
+        emitRowOperandLoads(prog, epi, opElem,
+                            {t.rowAreaBase, t.rowAreaSize, t.rowWhole},
+                            rowTileStart, rowTileSize);
         rowsLoadedFor = rowTile;
       }
       EpilogueTile et;

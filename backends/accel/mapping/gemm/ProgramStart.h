@@ -2,8 +2,9 @@
 //
 // GEMM and convolution programs begin alike: the LOAD of the micro-op
 // table, then, when the epilogue's Row areas hold their whole axis, each
-// Row operand (a bias) loaded once for every tile. Both code generators
-// call this one emitter; it lives beside the epilogue analysis
+// Row operand (a bias) loaded once for every tile; when they do not, each
+// tile loads its part of the axis with the same loads. Both code
+// generators call these emitters; they live beside the epilogue analysis
 // (GemmEpilogue.h) that says which operands have Row areas.
 //
 //===----------------------------------------------------------------------===//
@@ -25,6 +26,14 @@ struct RowAreas {
   /// The areas hold the whole axis (else each tile loads its part).
   bool whole = false;
 };
+
+/// Loads, for every operand that has a Row area, its `count` ACC elements
+/// from element `start` of its axis (address `opElem[o]` + start) into
+/// the start of its area: the whole axis once per program, or a tile's
+/// part when the areas do not hold the whole axis.
+void emitRowOperandLoads(TokenSyncBuilder &prog, const EpilogueUse &epi,
+                         llvm::ArrayRef<uint64_t> opElem, const RowAreas &rows,
+                         uint32_t start, uint32_t count);
 
 /// Emits the micro-op LOAD from DRAM byte `uopAddr` (its count is patched
 /// by TokenSyncBuilder::finish) and returns it; with `rows.whole`, then
