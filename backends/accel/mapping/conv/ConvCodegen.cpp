@@ -1,6 +1,7 @@
 //===- ConvCodegen.cpp - SRAM layout and instruction emission of a conv --===//
 #include "backends/accel/mapping/conv/ConvCodegen.h"
 
+#include "backends/accel/mapping/SlotRing.h"
 #include "backends/accel/mapping/SramFit.h"
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvPool.h"
@@ -78,26 +79,6 @@ private:
       sets;
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> singles;
   std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> blockSets;
-};
-
-/// Slots tiles rotate through; a tile still in a slot is not reloaded.
-struct SlotRing {
-  using Tag = std::pair<uint64_t, uint32_t>;
-  SlotRing(uint32_t slots, uint32_t slotSize)
-      : slotSize(slotSize), tags(slots), filler(slots), lastReader(slots) {}
-  std::pair<uint32_t, bool> acquire(Tag tag) {
-    for (uint32_t s = 0; s < tags.size(); ++s)
-      if (tags[s] == tag)
-        return {s, false};
-    uint32_t s = next;
-    next = (next + 1) % uint32_t(tags.size());
-    tags[s] = tag;
-    return {s, true};
-  }
-  uint32_t slotSize;
-  uint32_t next = 0;
-  std::vector<std::optional<Tag>> tags;
-  std::vector<std::optional<TokenSyncBuilder::Id>> filler, lastReader;
 };
 
 /// A GEMM/ALU loop; factors of a loop that runs once are 0.
@@ -390,7 +371,9 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
   Id uopLoad = emitProgramStart(prog, layout.uopAddr, epi, opElem,
                                 {t.rowAreaBase, t.rowAreaSize, t.rowWhole});
 
-  SlotRing inp(t.inpSlots, t.inpSlotSize), wgt(t.wgtSlots, t.wgtSlotSize);
+  // A tile still in a slot is not reloaded.
+  SlotRing inp(t.inpSlots, t.inpSlotSize, true),
+      wgt(t.wgtSlots, t.wgtSlotSize, true);
   std::vector<std::optional<Id>> accLastStore(t.accSlots);
   std::optional<uint32_t> rowsLoadedFor;
   uint64_t tileIndex = 0;

@@ -3,6 +3,7 @@
 
 #include "backends/accel/isa/Encoding.h"
 #include "backends/accel/isa/Printer.h"
+#include "backends/accel/mapping/SlotRing.h"
 #include "backends/accel/mapping/SramFit.h"
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/gemm/EpilogueAlu.h"
@@ -48,32 +49,6 @@ public:
 
 private:
   std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> sets;
-};
-
-/// Slots of INP or WGT that tiles rotate through. A tile is named by its
-/// tag (outer/inner tile index, K step); with reuse, a tile still in a slot
-/// is not loaded again.
-struct SlotRing {
-  using Tag = std::pair<uint32_t, uint32_t>;
-  SlotRing(uint32_t slots, uint32_t slotSize, bool reuse)
-      : slotSize(slotSize), reuse(reuse), tags(slots), filler(slots),
-        lastReader(slots) {}
-  /// The slot for `tag` and whether it must be loaded.
-  std::pair<uint32_t, bool> acquire(Tag tag) {
-    if (reuse)
-      for (uint32_t s = 0; s < tags.size(); ++s)
-        if (tags[s] == tag)
-          return {s, false};
-    uint32_t s = next;
-    next = (next + 1) % uint32_t(tags.size());
-    tags[s] = tag;
-    return {s, true};
-  }
-  uint32_t slotSize;
-  bool reuse;
-  uint32_t next = 0;
-  std::vector<std::optional<Tag>> tags;
-  std::vector<std::optional<TokenSyncBuilder::Id>> filler, lastReader;
 };
 
 /// A GEMM/ALU loop nest over a rows × cols tile; factors of a loop that
