@@ -144,7 +144,8 @@ test_sanitize() {
   log "testing (sanitized)"
   ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}" \
   UBSAN_OPTIONS="print_stacktrace=1:suppressions=$root/tests/sanitize/ubsan.supp:${UBSAN_OPTIONS:-}" \
-    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs"
+    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" \
+      ${TDLC_SANITIZE_EXCLUDE:+-E "$TDLC_SANITIZE_EXCLUDE"}
 }
 
 install() {
