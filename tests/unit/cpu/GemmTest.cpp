@@ -200,8 +200,7 @@ template <typename T, typename R> void checkAccumulate(int32_t dtype) {
                      rt::GemmOperand{a.data() + p0, s.k}, bo, got.data(), s.n,
                      part == 1);
         }
-        ASSERT_EQ(
-            0, std::memcmp(want.data(), got.data(), want.size() * sizeof(R)));
+        ASSERT_TRUE(sameBits(want, got));
       }
 }
 

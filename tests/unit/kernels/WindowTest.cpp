@@ -170,8 +170,17 @@ template <typename T> void checkWindowWalkIsTheDefinition() {
         continue; // integer averages: avgPool2dInt, its own rounding
       tdl::kernels::pool2dByWindow<T>(x.data(), got.data(), s, isMax);
       std::vector<T> want = poolByDefinition(x, s, isMax);
-      ASSERT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(T)),
-                0);
+      if (isMax) { // selects only: the very NaN of the definition
+        ASSERT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(T)),
+                  0);
+        continue;
+      }
+      // A sum of two NaNs keeps one of their payloads, and which one
+      // depends on the order the compiler gives the commutative add's
+      // operands (a sanitized build differed): NaN is NaN, the rest bits.
+      for (size_t i = 0; i < got.size(); ++i)
+        if (!(got[i] != got[i] && want[i] != want[i]))
+          ASSERT_EQ(std::memcmp(&got[i], &want[i], sizeof(T)), 0) << i;
     }
 }
 
