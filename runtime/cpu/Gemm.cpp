@@ -242,22 +242,16 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
            int64_t n, GemmOperand a, GemmOperand b, R *c, int64_t ldc,
            bool accumulate) {
   using Ac = typename Acc<R>::type;
-  // One column of a row-major A (a matrix times a vector): the unpacked
-  // kernel keeps the rows in vector lanes (GemvKernel.h) and reads A once,
-  // row by row; packing Aᵀ for the transposed product below read it in
-  // short pieces of hundreds of rows, bound by DRAM latency.
-  if (n == 1 && !a.transposed && sizeof(T) == sizeof(Ac) && !accumulate) {
-    rows(m, k, 1, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc, false);
-    return;
-  }
-  // A narrow C of row-major operands: the unpacked row kernel keeps each
-  // row block's C in registers over all of k and reads B (at most half a
-  // panel wide, in L1) in place; computing Cᵀ = Bᵀ Aᵀ instead packed Aᵀ,
-  // reading A column-wise (4096 x 512 x 16: 5.5x the time, 2.6x
-  // OpenBLAS's).
-  if (2 * n <= uk.nr && !a.transposed && !b.transposed &&
+  // A narrow C (at most half a panel wide) of a row-major A: the unpacked
+  // row kernel keeps each row block's C in registers over all of k and
+  // reads B (in L1) in place, one column (a matrix times a vector) with
+  // the rows in vector lanes (GemvKernel.h). Computing Cᵀ = Bᵀ Aᵀ instead
+  // packed Aᵀ, reading A in short pieces of hundreds of rows: DRAM latency
+  // (2048 x 2048 x 1: 20x the time; 4096 x 512 x 16: 5.5x). B may be held
+  // transposed only as one column: then its elements are consecutive.
+  if (2 * n <= uk.nr && !a.transposed && (n == 1 || !b.transposed) &&
       sizeof(T) == sizeof(Ac) && !accumulate) {
-    rows(m, k, n, a.p, a.ld, b.p, b.ld, c, ldc, false);
+    rows(m, k, n, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc, false);
     return;
   }
   // Otherwise a narrow C (a classifier's 10 columns) would fill a fraction of
