@@ -117,4 +117,13 @@ BENCHMARK_CAPTURE(matmulVsOpenBlas, 1000x300x70,
 BENCHMARK_CAPTURE(matmulVsOpenBlas, 16x128x64x128,
                   Case{16, 128, 64, 128, mm_batched, base_mm_batched})
     ->Iterations(1);
+BENCHMARK_CAPTURE(matmulVsOpenBlas, 1000x300x10,
+                  Case{1, 1000, 300, 10, mm_logits, base_mm_logits})
+    ->Iterations(1);
+BENCHMARK_CAPTURE(matmulVsOpenBlas, 4096x512x16,
+                  Case{1, 4096, 512, 16, mm_narrow16, base_mm_narrow16})
+    ->Iterations(1);
+BENCHMARK_CAPTURE(matmulVsOpenBlas, 2048x2048x1,
+                  Case{1, 2048, 2048, 1, mm_vector, base_mm_vector})
+    ->Iterations(1);
 BENCHMARK_MAIN();
