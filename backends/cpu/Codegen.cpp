@@ -1,6 +1,7 @@
 //===- Codegen.cpp - functions, buffers, calls, exported wrappers ---------===//
 #include "backends/cpu/Codegen.h"
 #include "backends/cpu/FunctionEmitter.h"
+#include "backends/cpu/IsaDispatch.h"
 #include "backends/cpu/RuntimeLinker.h"
 #include "ssa_ir/OpAttrs.h"
 
@@ -675,6 +676,12 @@ llvm::Expected<GeneratedModule> generateModule(const ir::Module &module,
     b.CreateCall(me.rt("tdl_rt_set_num_threads"), {fn->getArg(0)});
     b.CreateRetVoid();
     keep.push_back(name);
+  }
+  if (options.isaDispatch) {
+    for (llvm::Function &f : *out.module)
+      if (!f.isDeclaration())
+        f.addFnAttr(kIsaDispatchAttr);
+    me.rt(kIsaLevelFunction);
   }
   if (llvm::Error e = linkRuntime(*out.module, std::move(runtime), keep,
                                   options.jit, options.prefix))

@@ -69,6 +69,10 @@ struct CodegenOptions {
   /// `tdl_rt_interrupt_flag` and fails with "interrupted" once it is set
   /// (Ctrl-C). Off for objects.
   bool interruptible = false;
+  /// Mark every generated function for per-instruction-set variants
+  /// (IsaDispatch.h; objects for the default baseline CPU) and link the
+  /// runtime's cpuid check they dispatch on.
+  bool isaDispatch = false;
   /// The runtime bitcode to link from (empty: the embedded runtime). The
   /// JIT session passes the part of its runtime that is inlined into
   /// generated code; the rest stays declarations its own dylib defines.

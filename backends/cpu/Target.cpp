@@ -1,5 +1,6 @@
 //===- Target.cpp - target machine, -O pipeline, object/asm emission ------===//
 #include "backends/cpu/Target.h"
+#include "backends/cpu/IsaDispatch.h"
 
 #include "llvm/IR/DiagnosticHandler.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -105,11 +106,13 @@ struct DropOptimizerWarnings : llvm::DiagnosticHandler {
 };
 } // namespace
 
-void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
-                    unsigned optLevel) {
+void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm, unsigned optLevel,
+                    bool isaDispatch) {
   m.getContext().setDiagnosticHandler(
       std::make_unique<DropOptimizerWarnings>());
   setTargetAttributes(m, tm);
+  if (isaDispatch)
+    addIsaDispatch(m);
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;

@@ -29,10 +29,11 @@ createTargetMachine(const TargetOptions &options);
 /// kernels keep their own features on top).
 void setTargetAttributes(llvm::Module &m, llvm::TargetMachine &tm);
 
-/// setTargetAttributes, then LLVM's default -O pipeline for `optLevel`
-/// (PassBuilder).
-void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm,
-                    unsigned optLevel);
+/// setTargetAttributes, the per-instruction-set variants of the functions
+/// codegen marked when `isaDispatch` (IsaDispatch.h), then LLVM's default
+/// -O pipeline for `optLevel` (PassBuilder).
+void optimizeModule(llvm::Module &m, llvm::TargetMachine &tm, unsigned optLevel,
+                    bool isaDispatch = false);
 
 /// Writes an object file or assembly for `m` (already optimized).
 llvm::Error emitMachineCode(llvm::Module &m, llvm::TargetMachine &tm,

@@ -113,6 +113,11 @@ TDL_RT void tdl_rt_error_message(const char *message) {
   tdl_set_last_error(message);
 }
 
+/// The instruction set of this machine for generated code compiled per
+/// instruction set (backends/cpu/IsaDispatch.h): 0 baseline, 1 AVX2 with
+/// FMA, 2 AVX-512 -- the GEMM kernels' choice (cpuid, cached).
+TDL_RT int32_t tdl_rt_isa_level(void) { return int32_t(tdl::rt::hostIsa()); }
+
 /// 1 if one of the n divisors is zero (integer div / rem fail on it).
 TDL_RT int32_t tdl_rt_has_zero(int32_t dtype, int64_t n, const void *data) {
   int32_t found = 0;

@@ -17,6 +17,8 @@
 #include "runtime/cpu/Gemm.h"
 #include "runtime/cpu/GemmMicroKernel.h"
 
+#include <stdlib.h>
+#include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
@@ -192,12 +194,25 @@ static Isa detectIsa() {
   return Isa::Generic;
 }
 
+/// TDL_MAX_ISA=generic|avx2|avx512 caps the choice (never raises it), like
+/// MKL_ENABLE_INSTRUCTIONS: to run the code an older machine would, and to
+/// test that every variant gives the same bits.
+static Isa capFromEnvironment(Isa isa) {
+  const char *cap = getenv("TDL_MAX_ISA");
+  if (!cap)
+    return isa;
+  Isa limit = strcmp(cap, "generic") == 0 ? Isa::Generic
+              : strcmp(cap, "avx2") == 0  ? Isa::Avx2
+                                          : Isa::Avx512;
+  return int32_t(limit) < int32_t(isa) ? limit : isa;
+}
+
 Isa hostIsa() {
   // Benign race: every thread computes the same value.
   static int32_t cached = -1;
   int32_t isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
   if (isa < 0) {
-    isa = int32_t(detectIsa());
+    isa = int32_t(capFromEnvironment(detectIsa()));
     __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
   }
   return Isa(isa);

@@ -104,26 +104,30 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
   if (kind != CpuOutput::Header) {
     if (opts::optLevel() >= 2)
       ir::fuseModule(module); // one loop nest per group (docs/cpu-backend.md)
-    llvm::LLVMContext context;
-    cpu::CodegenOptions cg;
-    cg.prefix = symbolPrefix;
-    cg.fastMath = opts::fastMath(); // FMA kernels (docs/cpu-backend.md)
-    cg.accelRegions = std::move(accelRegions);
-    llvm::Expected<cpu::GeneratedModule> gen =
-        cpu::generateModule(module, context, cg);
-    if (!gen) {
-      reportCodegenError(session, gen.takeError());
-      return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
-    }
     cpu::TargetOptions to{targetTriple, targetCpu, opts::optLevel()};
     auto tm = cpu::createTargetMachine(to);
     if (!tm) {
       reportUsageError(llvm::toString(tm.takeError()));
       return ExitUsageOrIOError;
     }
+    llvm::LLVMContext context;
+    cpu::CodegenOptions cg;
+    cg.prefix = symbolPrefix;
+    cg.fastMath = opts::fastMath(); // FMA kernels (docs/cpu-backend.md)
+    cg.accelRegions = std::move(accelRegions);
+    // Without -march: loop code also for AVX2 and AVX-512, chosen at run
+    // time (docs/cpu-backend.md "Instruction sets").
+    cg.isaDispatch = targetCpu.empty() && opts::optLevel() >= 2 &&
+                     (*tm)->getTargetTriple().getArch() == llvm::Triple::x86_64;
+    llvm::Expected<cpu::GeneratedModule> gen =
+        cpu::generateModule(module, context, cg);
+    if (!gen) {
+      reportCodegenError(session, gen.takeError());
+      return session.diags.hasErrors() ? session.finish() : ExitUsageOrIOError;
+    }
     if (opts::memoryStats())
       printMemoryStats(*gen);
-    cpu::optimizeModule(*gen->module, **tm, opts::optLevel());
+    cpu::optimizeModule(*gen->module, **tm, opts::optLevel(), cg.isaDispatch);
     if (kind == CpuOutput::Llvm) {
       llvm::raw_string_ostream os(code);
       gen->module->print(os, nullptr);

@@ -71,6 +71,27 @@ TEST(CpuAbi, MatchesTheInterpreter) {
   EXPECT_EQ(got, interpret("ref_affine"));
 }
 
+// ctest runs this under TDL_MAX_ISA=generic, =avx2 and unset: each runs
+// another variant of the object's loops (docs/cpu-backend.md "Instruction
+// sets"), and all must print the interpreter's bits.
+TEST(CpuAbi, VectorMathMatchesTheInterpreter) {
+  constexpr int kRows = 37, kCols = 129;
+  std::vector<float> x(kRows * kCols), y(x.size()), rows(kRows);
+  std::vector<double> d(x.size()), z(x.size()), zmax(kRows);
+  for (int i = 0; i < kRows * kCols; ++i) {
+    x[i] = float(i % 211) * 0.07f - 7.0f;
+    d[i] = double(i % 173) * 0.09 - 8.0;
+  }
+  ASSERT_EQ(vector_math(x.data(), d.data(), y.data(), rows.data(), z.data(),
+                        zmax.data()),
+            0);
+  std::string got = line(tdl::rt::ElemType::F32, {kRows, kCols}, y.data()) +
+                    line(tdl::rt::ElemType::F32, {kRows}, rows.data()) +
+                    line(tdl::rt::ElemType::F64, {kRows, kCols}, z.data()) +
+                    line(tdl::rt::ElemType::F64, {kRows}, zmax.data());
+  EXPECT_EQ(got, interpret("ref_vector_math"));
+}
+
 TEST(CpuAbi, ScalarsBoolsAndControlFlow) {
   std::vector<int32_t> a(5);
   for (int i = 0; i < 5; ++i)
