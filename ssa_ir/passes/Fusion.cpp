@@ -210,8 +210,11 @@ private:
       if (!bad) {
         // A lone op is no fusion; an op with splat constants is (a group
         // reads a splat in registers, a lone op would read a buffer of it:
-        // relu's `max(x, 0)` filled a tensor of zeros first).
-        if (group.size() >= 2)
+        // relu's `max(x, 0)` filled a tensor of zeros first). A lone
+        // reduction is a group too: as a loop nest it runs at the width of
+        // the module's CPU (the runtime's kernel is compiled for baseline
+        // SSE2), on the thread pool, and a max/min with four chains.
+        if (group.size() >= 2 || isReduction(root->getOpcode()))
           build(root, group);
         return;
       }
