@@ -80,11 +80,11 @@ bool check(const ConvPlan &conv, const GemmPlan &gemm) {
     v = dist(rng) * 64;
   std::vector<int8_t> want = referenceConv(op, x, w, bias);
   Simulator sim(conv.config);
-  ConvRun run = llvm::cantFail(runConv(sim, conv, x, w, bias));
+  PlanRun run = llvm::cantFail(runConv(sim, conv, x, w, bias));
   Simulator gsim(gemm.config);
-  GemmRun grun = llvm::cantFail(
+  PlanRun grun = llvm::cantFail(
       runGemm(gsim, gemm, im2colInput(op, x), im2colWeights(op, w), bias));
-  return run.y == want && im2colResultToNchw(op, grun.c) == want &&
+  return run.out == want && im2colResultToNchw(op, grun.out) == want &&
          run.stats.cycles == conv.estimate.cycles &&
          grun.stats.cycles == gemm.estimate.cycles;
 }

@@ -84,12 +84,12 @@ bool check(const GemmPlan &plan) {
   std::vector<std::vector<int32_t>> operands = {
       std::vector<int32_t>(plan.op.n, 1000)};
   Simulator sim(plan.config);
-  llvm::Expected<GemmRun> run = runGemm(sim, plan, a, b, operands);
+  llvm::Expected<PlanRun> run = runGemm(sim, plan, a, b, operands);
   if (!run) {
     fmt::print(stderr, "{}\n", llvm::toString(run.takeError()));
     return false;
   }
-  return run->c == referenceGemm(plan.op, a, b, operands) &&
+  return run->out == referenceGemm(plan.op, a, b, operands) &&
          run->stats.cycles == plan.estimate.cycles;
 }
 

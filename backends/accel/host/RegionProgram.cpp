@@ -98,31 +98,21 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
     }
     if (trace)
       trace->setCycleOffset(traceStart + totals.stats.cycles);
-    std::vector<int8_t> c;
-    RunStats stats;
-    if (region.convPlan) {
+    if (region.convPlan)
       gatherConvInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
-      llvm::Expected<ConvRun> run =
-          runConv(sim, *region.convPlan, a, b, operands, trace);
-      if (!run)
-        return run.takeError();
-      c = std::move(run->y);
-      stats = run->stats;
-    } else {
+    else
       gatherGemmInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
-      llvm::Expected<GemmRun> run =
-          runGemm(sim, region.plan, a, b, operands, trace);
-      if (!run)
-        return run.takeError();
-      c = std::move(run->c);
-      stats = run->stats;
-    }
-    accumulateStats(totals.stats, stats);
+    llvm::Expected<PlanRun> run =
+        region.convPlan ? runConv(sim, *region.convPlan, a, b, operands, trace)
+                        : runGemm(sim, region.plan, a, b, operands, trace);
+    if (!run)
+      return run.takeError();
+    accumulateStats(totals.stats, run->stats);
     ++totals.programs;
     if (region.convPlan)
-      scatterConvResult(shape, g, c, buffers.result);
+      scatterConvResult(shape, g, run->out, buffers.result);
     else
-      scatterGemmResult(shape, g, c, buffers.result);
+      scatterGemmResult(shape, g, run->out, buffers.result);
   }
   return totals;
 }

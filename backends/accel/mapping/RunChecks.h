@@ -1,17 +1,22 @@
-//===- RunChecks.h - what a planned run checks before packing ---*- C++ -*-===//
+//===- RunChecks.h - running a planned program on host tensors --*- C++ -*-===//
 //
 // Running a GEMM plan (gemm/GemmRun.cpp) or a conv plan (conv/ConvRun.cpp)
-// on host tensors first checks the same things: that the simulator is the
-// machine the plan was made for, and that the epilogue operands are the
-// ones the operator declares. Both runs call these checks, so the two
-// families reject bad input with the same words; each still checks its
-// own main inputs (their shapes are the family's own).
+// on host tensors is one sequence (runPlanned): check that the simulator is
+// the machine the plan was made for, the main inputs (their shapes are the
+// family's own) and the epilogue operands the operator declares, pack a
+// fresh DRAM, run, unpack. The two families reject bad input with the same
+// words and report a fault the same way; each supplies its input check,
+// packing and unpacking.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TDL_BACKENDS_ACCEL_MAPPING_RUNCHECKS_H
 #define TDL_BACKENDS_ACCEL_MAPPING_RUNCHECKS_H
 
 #include "backends/accel/isa/Config.h"
+#include "backends/accel/isa/Dram.h"
+#include "backends/accel/sim/Fault.h"
+#include "backends/accel/sim/Simulator.h"
+#include "backends/accel/sim/Stats.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -33,6 +38,42 @@ llvm::Error checkPlanConfig(const Config &simConfig, const Config &planConfig);
 llvm::Error checkEpilogueOperands(
     llvm::StringRef family, llvm::ArrayRef<std::vector<int32_t>> operands,
     size_t count, llvm::function_ref<uint64_t(unsigned)> expectedSize);
+
+/// A planned program's run on host tensors: the result in the family's
+/// host layout (row-major C, NCHW y) and the run's statistics.
+struct PlanRun {
+  std::vector<int8_t> out;
+  RunStats stats;
+};
+
+/// Runs `plan` (a MappedPlan) on `sim` (functional + timing): the checks
+/// above and `checkInputs()` (-> llvm::Error) first, then `pack(dram)`
+/// into a fresh Dram, the program, and `unpack(dram)` (-> the result). A
+/// simulator fault becomes an error naming the instruction; `family`
+/// ("gemm", "conv") names the operator in the operand check.
+template <typename Plan, typename CheckInputs, typename Pack, typename Unpack>
+llvm::Expected<PlanRun>
+runPlanned(Simulator &sim, const Plan &plan, llvm::StringRef family,
+           llvm::ArrayRef<std::vector<int32_t>> operands,
+           CheckInputs checkInputs, Pack pack, Unpack unpack,
+           TraceWriter *trace) {
+  if (llvm::Error e = checkPlanConfig(sim.getConfig(), plan.config))
+    return e;
+  if (llvm::Error e = checkInputs())
+    return e;
+  if (llvm::Error e = checkEpilogueOperands(
+          family, operands, plan.op.operands.size(),
+          [&](unsigned i) { return plan.op.operandSize(i); }))
+    return e;
+  Dram dram;
+  pack(dram);
+  RunResult result = sim.run(plan.insns, dram, trace);
+  if (!result.ok())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "accelerator fault at " +
+                                       formatFault(*result.fault));
+  return PlanRun{unpack(dram), result.stats};
+}
 
 } // namespace tdl::accel
 

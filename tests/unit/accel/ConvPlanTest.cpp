@@ -94,22 +94,22 @@ TEST(ConvPlanTest, ReferenceMatchesNaiveLoopAndIm2col) {
   ops.push_back(rect);
   unsigned seed = 100;
   for (const ConvOp &op : ops) {
-    ConvInputs in = randomConvInputs(op, seed++);
-    std::vector<int32_t> wide = naiveConv(op, in.x, in.w);
-    std::vector<int8_t> y = referenceConv(op, in.x, in.w, {});
+    PlanInputs in = randomConvInputs(op, seed++);
+    std::vector<int32_t> wide = naiveConv(op, in.lhs, in.rhs);
+    std::vector<int8_t> y = referenceConv(op, in.lhs, in.rhs, {});
     ASSERT_EQ(y.size(), wide.size());
     for (size_t i = 0; i < y.size(); ++i)
       ASSERT_EQ(y[i], int8_t(uint8_t(uint32_t(wide[i])))) << op.describe();
     // The im2col GEMM (referenceGemm), with a requantizing epilogue.
     ConvOp rq = requantized(op);
-    ConvInputs rin = randomConvInputs(rq, seed++);
+    PlanInputs rin = randomConvInputs(rq, seed++);
     GemmOp g = im2colGemmOp(rq);
     std::vector<std::vector<int32_t>> gops = {
         im2colOperand(rq, 0, rin.operands[0])};
     std::vector<int8_t> viaGemm =
-        im2colResultToNchw(rq, referenceGemm(g, im2colInput(rq, rin.x),
-                                             im2colWeights(rq, rin.w), gops));
-    EXPECT_EQ(viaGemm, referenceConv(rq, rin.x, rin.w, rin.operands))
+        im2colResultToNchw(rq, referenceGemm(g, im2colInput(rq, rin.lhs),
+                                             im2colWeights(rq, rin.rhs), gops));
+    EXPECT_EQ(viaGemm, referenceConv(rq, rin.lhs, rin.rhs, rin.operands))
         << rq.describe();
   }
 }
@@ -243,7 +243,7 @@ TEST(ConvPlanTest, ErrorsNameTheProblem) {
   ConvPlan ok = plan(Config(), convOp(1, 4, 8, 8, 4, 3, 3));
   Simulator sim{Config()};
   std::vector<int8_t> x(10), w(144);
-  llvm::Expected<ConvRun> r = runConv(sim, ok, x, w, {});
+  llvm::Expected<PlanRun> r = runConv(sim, ok, x, w, {});
   ASSERT_FALSE(!!r);
   EXPECT_NE(llvm::toString(r.takeError()).find("elements"), std::string::npos);
 }
@@ -258,31 +258,10 @@ TEST(ConvPlanTest, AsmAssemblesToThePlan) {
     std::string text;
     llvm::raw_string_ostream os(text);
     printConvPlanAsm(os, p, "conv0");
-    std::unique_ptr<Assembled> as = assembleText(text, config);
-    ASSERT_TRUE(as->program.has_value())
-        << (as->diagnostics.empty() ? "" : as->diagnostics[0]) << "\n"
-        << text;
-    EXPECT_EQ(as->program->insns, p.insns);
-    const std::vector<AsmBuffer> &buffers = as->program->buffers;
-    ASSERT_EQ(buffers.size(), 6u);
-    EXPECT_EQ(buffers[0].address, p.layout.xAddr);
-    EXPECT_EQ(buffers[1].address, p.layout.wAddr);
-    EXPECT_EQ(buffers[2].address, p.layout.operandAddrs[0]);
-    EXPECT_EQ(buffers[3].address, p.layout.operandAddrs[1]);
-    EXPECT_EQ(buffers[4].address, p.layout.yAddr);
-    EXPECT_EQ(buffers[5].address, p.layout.uopAddr);
-    ASSERT_EQ(buffers[5].data.size(), p.uops.size() * 4);
-    for (size_t i = 0; i < p.uops.size(); ++i) {
-      uint32_t word;
-      std::memcpy(&word, buffers[5].data.data() + 4 * i, 4);
-      EXPECT_EQ(decodeUop(word), p.uops[i]);
-    }
-    Dram dram;
-    as->program->loadInto(dram, config);
-    Simulator sim(config);
-    RunResult r = sim.run(as->program->insns, dram);
-    ASSERT_TRUE(r.ok()) << formatFault(*r.fault);
-    EXPECT_EQ(r.stats.cycles, p.estimate.cycles);
+    expectAsmIsPlan(text, p,
+                    {p.layout.xAddr, p.layout.wAddr, p.layout.operandAddrs[0],
+                     p.layout.operandAddrs[1], p.layout.yAddr,
+                     p.layout.uopAddr});
     EXPECT_NE(text.find("print Y"), std::string::npos);
   }
 }
@@ -290,9 +269,9 @@ TEST(ConvPlanTest, AsmAssemblesToThePlan) {
 TEST(ConvPlanTest, TimingOnlyEqualsFullRun) {
   ConvOp op = requantized(convOp(2, 24, 10, 10, 40, 3, 3, 1, 1));
   ConvPlan p = plan(Config(), op);
-  ConvInputs in = randomConvInputs(op, 90);
+  PlanInputs in = randomConvInputs(op, 90);
   Simulator sim(p.config);
-  ConvRun run = cantFail(runConv(sim, p, in.x, in.w, in.operands));
+  PlanRun run = cantFail(runConv(sim, p, in.lhs, in.rhs, in.operands));
   Simulator timer(p.config);
   RunResult timed = timer.runTimingOnly(p.insns);
   ASSERT_TRUE(timed.ok());

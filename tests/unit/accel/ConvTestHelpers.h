@@ -2,7 +2,7 @@
 #ifndef TDL_TESTS_UNIT_ACCEL_CONVTESTHELPERS_H
 #define TDL_TESTS_UNIT_ACCEL_CONVTESTHELPERS_H
 
-#include "SimTestHelpers.h"
+#include "PlanTestHelpers.h"
 
 #include "backends/accel/mapping/conv/ConvPlan.h"
 
@@ -12,41 +12,22 @@
 
 namespace tdl::accel::test {
 
-struct ConvInputs {
-  std::vector<int8_t> x, w;
-  std::vector<std::vector<int32_t>> operands;
-};
-inline ConvInputs randomConvInputs(const ConvOp &op, unsigned seed) {
-  ConvInputs in;
-  in.x = randomI8(size_t(op.n) * op.c * op.h * op.w, seed);
-  in.w = randomI8(size_t(op.o) * op.c * op.kh * op.kw, seed + 1);
-  for (unsigned i = 0; i < op.operands.size(); ++i)
-    in.operands.push_back(
-        randomI32(op.operandSize(i), seed + 2 + i, -2000, 2000));
-  return in;
+/// Random x [N, C, H, W] and w [O, C, KH, KW] (PlanInputs::lhs, rhs).
+inline PlanInputs randomConvInputs(const ConvOp &op, unsigned seed) {
+  return randomPlanInputs(op, size_t(op.n) * op.c * op.h * op.w,
+                          size_t(op.o) * op.c * op.kh * op.kw, seed);
 }
 
 /// Runs `plan` (functional + timing) and compares y with referenceConv;
 /// the run's cycles must be the plan's timing-only estimate.
 inline RunStats expectConvMatchesReference(const ConvPlan &plan,
                                            unsigned seed) {
-  ConvInputs in = randomConvInputs(plan.op, seed);
+  PlanInputs in = randomConvInputs(plan.op, seed);
   Simulator sim(plan.config);
-  llvm::Expected<ConvRun> run = runConv(sim, plan, in.x, in.w, in.operands);
-  if (!run) {
-    ADD_FAILURE() << plan.describe() << ": " << llvm::toString(run.takeError());
-    return {};
-  }
-  std::vector<int8_t> want = referenceConv(plan.op, in.x, in.w, in.operands);
-  size_t wrong = 0, first = 0;
-  for (size_t i = 0; i < want.size(); ++i)
-    if (run->y[i] != want[i] && wrong++ == 0)
-      first = i;
-  EXPECT_EQ(wrong, 0u) << plan.describe() << ": first difference at " << first;
-  EXPECT_EQ(run->stats.cycles, plan.estimate.cycles) << plan.describe();
-  EXPECT_EQ(run->stats.totalBytes(), plan.estimate.totalBytes());
-  EXPECT_EQ(run->stats.macs, plan.estimate.macs);
-  return run->stats;
+  return expectRunMatches(plan, runConv(sim, plan, in.lhs, in.rhs, in.operands),
+                          referenceConv(plan.op, in.lhs, in.rhs, in.operands),
+                          plan.describe(),
+                          [](size_t i) { return std::to_string(i); });
 }
 
 /// + bias[O], + rounding, >> shift, clamp to i8.

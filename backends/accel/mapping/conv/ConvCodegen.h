@@ -33,6 +33,7 @@
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 #include "backends/accel/mapping/TokenSync.h"
 #include "backends/accel/mapping/conv/ConvOp.h"
 #include "backends/accel/mapping/conv/ConvPlan.h"
@@ -99,13 +100,18 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
 uint32_t convTileTransfers(uint32_t rows, uint32_t cols, uint32_t tO,
                            uint32_t outW, uint32_t oBlocks);
 
-/// The `keep` best candidate schedules that fit the SRAMs, ranked by an
-/// analytic estimate of their cycles (max of DMA and compute time when
-/// double buffered, their sum otherwise), best first.
-struct ScoredConvSchedule {
-  ConvSchedule schedule;
-  uint64_t estimate;
-};
+/// A candidate with an analytic estimate of its cycles (max of DMA and
+/// compute time when double buffered, their sum otherwise).
+using ScoredConvSchedule = ScoredCandidate<ConvSchedule>;
+/// The search order: smaller estimate first; ties: fewer slots (less
+/// SRAM), larger tiles (fewer instructions), then a fixed order. An
+/// estimate is no bound: the search does not stop at one.
+bool convCandidateBefore(const ScoredConvSchedule &a,
+                         const ScoredConvSchedule &b);
+inline constexpr CandidateOrder<ConvSchedule> convCandidateOrder{
+    convCandidateBefore, /*cyclesAreLowerBounds=*/false};
+
+/// The `keep` best candidate schedules that fit the SRAMs, best first.
 std::vector<ScoredConvSchedule> enumerateConvSchedules(const Config &config,
                                                        const ConvOp &op,
                                                        size_t keep = SIZE_MAX);

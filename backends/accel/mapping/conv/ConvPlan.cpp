@@ -120,28 +120,17 @@ llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
         "row strips do not combine with a fused max pool (its windows "
         "would cross the strips)");
   ConvOp mapped = stripConvOp(op, schedule.strips);
-  ConvLayout layout = computeConvLayout(config, mapped, 0);
-  llvm::Expected<ConvProgram> program =
-      buildConvProgram(config, mapped, layout, schedule);
-  if (!program)
-    return program.takeError();
   // Every instruction must encode (what runs is the binary form); a field
   // out of range (e.g. an 11-bit factor) rules the schedule out.
-  if (llvm::Error e = checkProgramEncodes(program->insns, schedule.describe()))
-    return e;
-  llvm::Expected<RunStats> timed = timeProgram(timer, program->insns, "conv");
-  if (!timed)
-    return timed.takeError();
-  ConvPlan plan;
-  plan.config = config;
-  plan.op = op;
-  plan.schedule = schedule;
-  plan.layout = computeConvLayout(config, mapped, program->uops.size());
-  plan.insns = std::move(program->insns);
-  plan.uops = std::move(program->uops);
-  plan.estimate = *timed;
-  plan.candidatesTimed = 1;
-  return plan;
+  return buildTimedPlan<ConvPlan>(
+      config, op, schedule, timer,
+      [&](uint64_t numUops) {
+        return computeConvLayout(config, mapped, numUops);
+      },
+      [&](const ConvLayout &layout) {
+        return buildConvProgram(config, mapped, layout, schedule);
+      },
+      EncodeCheck::PerCandidate, "conv");
 }
 
 } // namespace
@@ -166,18 +155,14 @@ llvm::Expected<ConvPlan> planConv(const Config &config, const ConvOp &op,
     return first;
   // Without search, the candidates still stand in when the default
   // schedule does not build (e.g. its micro-ops overflow the buffer).
-  ScheduleSearch<ConvPlan> search(std::move(first));
   const SearchLimits limits{options.search ? options.maxCandidates : 1,
                             4 * options.maxCandidates + 64,
                             options.instructionBudget};
-  for (const ScoredConvSchedule &c :
-       enumerateConvSchedules(config, op, limits.maxBuilds)) {
-    if (search.exhausted(limits))
-      break;
-    if (!search.isBest(c.schedule))
-      search.offer(buildPlan(config, op, c.schedule, timer));
-  }
-  return search.finish(op.describe());
+  return searchSchedules(
+      std::move(first), enumerateConvSchedules(config, op, limits.maxBuilds),
+      convCandidateOrder, limits,
+      [&](const ConvSchedule &s) { return buildPlan(config, op, s, timer); },
+      op.describe());
 }
 
 } // namespace tdl::accel

@@ -31,6 +31,9 @@
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/PlanProgram.h"
+#include "backends/accel/mapping/RunChecks.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 #include "backends/accel/mapping/conv/ConvOp.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
 #include "backends/accel/sim/Simulator.h"
@@ -103,15 +106,7 @@ ConvLayout computeConvLayout(const Config &config, const ConvOp &op,
 /// identity for strips == 1. The layout is that op's.
 ConvOp stripConvOp(const ConvOp &op, uint32_t strips);
 
-struct ConvPlan {
-  Config config;
-  ConvOp op;
-  ConvSchedule schedule;
-  ConvLayout layout;
-  std::vector<Instruction> insns; // ends with FINISH
-  std::vector<MicroOp> uops;      // at layout.uopAddr
-  RunStats estimate;              // the timing model's result of `insns`
-  unsigned candidatesTimed = 0;
+struct ConvPlan : MappedPlan<ConvOp, ConvSchedule, ConvLayout> {
   /// The op, the schedule and the estimate on one line.
   std::string describe() const;
 };
@@ -128,14 +123,10 @@ llvm::Expected<ConvPlan> planConvWithSchedule(const Config &config,
 /// The fixed schedule: whole output, shrunk until it fits.
 ConvSchedule defaultConvSchedule(const Config &config, const ConvOp &op);
 
-struct ConvRun {
-  std::vector<int8_t> y; // NCHW [N, O, OH, OW]
-  RunStats stats;
-};
-
 /// Packs x (NCHW), w (OIHW) and the operands with the plan's layout into a
-/// fresh Dram, runs the program (functional + timing) and unpacks y.
-llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
+/// fresh Dram, runs the program (functional + timing) and unpacks y (NCHW
+/// [N, O, OH, OW]) (RunChecks.h, runPlanned).
+llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
                                 llvm::ArrayRef<int8_t> x,
                                 llvm::ArrayRef<int8_t> w,
                                 llvm::ArrayRef<std::vector<int32_t>> operands,

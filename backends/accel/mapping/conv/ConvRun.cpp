@@ -92,36 +92,34 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
 
 } // namespace
 
-llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
+llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
                                 llvm::ArrayRef<int8_t> x,
                                 llvm::ArrayRef<int8_t> w,
                                 llvm::ArrayRef<std::vector<int32_t>> operands,
                                 TraceWriter *trace) {
-  auto error = [](std::string message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  };
   const ConvOp &op = plan.op;
-  if (llvm::Error e = checkPlanConfig(sim.getConfig(), plan.config))
-    return e;
   size_t xSize = size_t(op.n) * op.c * op.h * op.w;
   size_t wSize = size_t(op.o) * op.c * op.kh * op.kw;
-  if (x.size() != xSize || w.size() != wSize)
-    return error(fmt::format("conv inputs must have {} and {} elements (got "
-                             "{} and {})",
-                             xSize, wSize, x.size(), w.size()));
-  if (llvm::Error e =
-          checkEpilogueOperands("conv", operands, op.operands.size(),
-                                [&](unsigned i) { return op.operandSize(i); }))
-    return e;
+  auto checkInputs = [&]() -> llvm::Error {
+    if (x.size() != xSize || w.size() != wSize)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          fmt::format("conv inputs must have {} and {} elements (got "
+                      "{} and {})",
+                      xSize, wSize, x.size(), w.size()));
+    return llvm::Error::success();
+  };
   // Row strips: each image becomes `strips` virtual images of the input
   // rows a strip of output rows reads (zeros outside the image).
   const uint32_t strips = plan.schedule.strips;
   const ConvOp mapped = stripConvOp(op, strips);
   const uint32_t oh = op.outH(), ow = op.outW(), stripRows = mapped.outH();
-  std::vector<int8_t> xs;
-  std::vector<std::vector<int32_t>> opsStripped;
-  if (strips > 1) {
-    xs.assign(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
+  auto pack = [&](Dram &dram) {
+    if (strips <= 1) {
+      packConv(dram, plan, op, x, w, operands);
+      return;
+    }
+    std::vector<int8_t> xs(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
     for (uint32_t n = 0; n < op.n; ++n)
       for (uint32_t k = 0; k < strips; ++k)
         for (uint32_t c = 0; c < op.c; ++c)
@@ -135,6 +133,7 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
                     op.w],
                 &x[((size_t(n) * op.c + c) * op.h + size_t(src)) * op.w], op.w);
           }
+    std::vector<std::vector<int32_t>> opsStripped;
     for (size_t f = 0; f < operands.size(); ++f) {
       if (op.operands[f] == OperandShape::Row) {
         opsStripped.push_back(operands[f]);
@@ -154,30 +153,25 @@ llvm::Expected<ConvRun> runConv(Simulator &sim, const ConvPlan &plan,
                   ow * sizeof(int32_t));
       opsStripped.push_back(std::move(v));
     }
-  }
-  Dram dram;
-  if (strips > 1)
     packConv(dram, plan, mapped, xs, w, opsStripped);
-  else
-    packConv(dram, plan, op, x, w, operands);
-  RunResult result = sim.run(plan.insns, dram, trace);
-  if (!result.ok())
-    return error("accelerator fault at " + formatFault(*result.fault));
-  ConvRun run;
-  run.stats = result.stats;
+  };
   // y's pixels: pooled with a pool (never with strips: buildPlan).
-  const uint32_t yh = op.yH(), yw = op.yW(),
-                 yStripRows = strips > 1 ? stripRows : yh;
-  run.y.resize(size_t(op.n) * op.o * yh * yw);
-  const uint8_t *ym = dram.data(plan.layout.yAddr);
-  for (uint32_t n = 0; n < op.n; ++n)
-    for (uint32_t o = 0; o < op.o; ++o)
-      for (uint32_t i = 0; i < yh; ++i)
-        for (uint32_t j = 0; j < yw; ++j)
-          run.y[((size_t(n) * op.o + o) * yh + i) * yw + j] = int8_t(
-              ym[outValue(plan.config, plan.layout, yStripRows, yw,
-                          n * strips + i / yStripRows, o, i % yStripRows, j)]);
-  return run;
+  auto unpack = [&](const Dram &dram) {
+    const uint32_t yh = op.yH(), yw = op.yW(),
+                   yStripRows = strips > 1 ? stripRows : yh;
+    std::vector<int8_t> y(size_t(op.n) * op.o * yh * yw);
+    const uint8_t *ym = dram.data(plan.layout.yAddr);
+    for (uint32_t n = 0; n < op.n; ++n)
+      for (uint32_t o = 0; o < op.o; ++o)
+        for (uint32_t i = 0; i < yh; ++i)
+          for (uint32_t j = 0; j < yw; ++j)
+            y[((size_t(n) * op.o + o) * yh + i) * yw + j] = int8_t(ym[outValue(
+                plan.config, plan.layout, yStripRows, yw,
+                n * strips + i / yStripRows, o, i % yStripRows, j)]);
+    return y;
+  };
+  return runPlanned(sim, plan, "conv", operands, checkInputs, pack, unpack,
+                    trace);
 }
 
 } // namespace tdl::accel

@@ -148,6 +148,19 @@ void addCandidates(const Config &config, const ConvOp &op,
 
 } // namespace
 
+bool convCandidateBefore(const ScoredConvSchedule &a,
+                         const ScoredConvSchedule &b) {
+  auto key = [](const ScoredConvSchedule &c) {
+    const ConvSchedule &s = c.schedule;
+    return std::make_tuple(
+        c.cycles, s.inpSlots + s.wgtSlots + s.accSlots,
+        ~uint64_t(s.tileRows) * s.tileCols * s.tileO * s.tileC, s.tileRows,
+        s.tileCols, s.tileO, s.tileC, uint8_t(s.order), s.inpSlots, s.wgtSlots,
+        s.accSlots, s.strips);
+  };
+  return key(a) < key(b);
+}
+
 std::vector<ScoredConvSchedule>
 enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
   EpilogueUse epi = analyzeConvEpilogue(op);
@@ -160,21 +173,8 @@ enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
     stripChoices.push_back(strips);
   for (uint32_t st : stripChoices)
     addCandidates(config, stripConvOp(op, st), epi, st, out);
-  auto key = [](const ScoredConvSchedule &c) {
-    const ConvSchedule &s = c.schedule;
-    // Ties: fewer slots (less SRAM), larger tiles (fewer instructions).
-    return std::make_tuple(
-        c.estimate, s.inpSlots + s.wgtSlots + s.accSlots,
-        ~uint64_t(s.tileRows) * s.tileCols * s.tileO * s.tileC, s.tileRows,
-        s.tileCols, s.tileO, s.tileC, uint8_t(s.order), s.inpSlots, s.wgtSlots,
-        s.accSlots, s.strips);
-  };
-  auto before = [&](const ScoredConvSchedule &a, const ScoredConvSchedule &b) {
-    return key(a) < key(b);
-  };
   keep = std::min(keep, out.size());
-  std::partial_sort(out.begin(), out.begin() + ptrdiff_t(keep), out.end(),
-                    before);
+  sortCandidates(out, 0, keep, convCandidateOrder);
   out.resize(keep);
   return out;
 }

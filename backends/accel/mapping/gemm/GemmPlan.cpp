@@ -80,31 +80,19 @@ GemmSchedule baselineSchedule(const Config &config, const GemmOp &op) {
 
 namespace {
 
-/// Builds the program of `schedule` and times it; layout without the
-/// micro-op count (it is last in DRAM: nothing else depends on it).
+/// Builds the program of `schedule` and times it.
 llvm::Expected<GemmPlan> buildPlan(const Config &config, const GemmOp &op,
                                    const GemmSchedule &schedule,
                                    Simulator &timer) {
-  GemmLayout layout = computeGemmLayout(config, op, schedule.transposed, 0);
-  llvm::Expected<GemmProgram> program =
-      buildGemmProgram(config, op, layout, schedule);
-  if (!program)
-    return program.takeError();
-  llvm::Expected<RunStats> timed =
-      timeProgram(timer, program->insns, "program");
-  if (!timed)
-    return timed.takeError();
-  GemmPlan plan;
-  plan.config = config;
-  plan.op = op;
-  plan.schedule = schedule;
-  plan.layout =
-      computeGemmLayout(config, op, schedule.transposed, program->uops.size());
-  plan.insns = std::move(program->insns);
-  plan.uops = std::move(program->uops);
-  plan.estimate = *timed;
-  plan.candidatesTimed = 1;
-  return plan;
+  return buildTimedPlan<GemmPlan>(
+      config, op, schedule, timer,
+      [&](uint64_t numUops) {
+        return computeGemmLayout(config, op, schedule.transposed, numUops);
+      },
+      [&](const GemmLayout &layout) {
+        return buildGemmProgram(config, op, layout, schedule);
+      },
+      EncodeCheck::Deferred, "program");
 }
 
 /// The plan, or an error when it does not encode.
@@ -158,27 +146,13 @@ llvm::Expected<GemmPlan> planGemm(const Config &config, const GemmOp &op,
                       llvm::toString(best.takeError())));
     return best;
   }
-  ScheduleSearch<GemmPlan> search(std::move(best));
   const SearchLimits limits{options.maxCandidates, 4 * options.maxCandidates,
                             options.instructionBudget};
-  std::vector<ScoredSchedule> candidates =
-      enumerateSchedules(config, op, options.maxCandidates);
-  size_t sorted = std::min(candidates.size(), size_t(options.maxCandidates));
-  // A candidate that fits the SRAMs may still need more micro-ops than the
-  // UOP buffer holds (known only once built): it does not count as timed,
-  // and the next ones get sorted as the search reaches them.
-  for (size_t i = 0; i < candidates.size() && !search.exhausted(limits); ++i) {
-    if (i == sorted) {
-      sortCandidates(candidates, sorted, options.maxCandidates);
-      sorted = std::min(candidates.size(), sorted + options.maxCandidates);
-    }
-    const ScoredSchedule &c = candidates[i];
-    if (search.cannotBeat(c.lowerBound))
-      break; // sorted by bound: no later candidate can be faster
-    if (!search.isBest(c.schedule))
-      search.offer(buildPlan(config, op, c.schedule, timer));
-  }
-  return encodable(search.finish(op.describe()));
+  return encodable(searchSchedules(
+      std::move(best), enumerateSchedules(config, op, options.maxCandidates),
+      gemmCandidateOrder, limits,
+      [&](const GemmSchedule &s) { return buildPlan(config, op, s, timer); },
+      op.describe()));
 }
 
 } // namespace tdl::accel

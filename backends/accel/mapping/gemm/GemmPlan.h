@@ -17,6 +17,9 @@
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/ISA.h"
+#include "backends/accel/mapping/PlanProgram.h"
+#include "backends/accel/mapping/RunChecks.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 #include "backends/accel/mapping/gemm/GemmOp.h"
 #include "backends/accel/sim/Simulator.h"
 #include "backends/accel/sim/Stats.h"
@@ -92,33 +95,10 @@ struct GemmLayout {
   uint64_t totalBytes = 0; // DRAM the plan needs, from address 0
 };
 
-struct GemmPlan {
-  Config config; // the hardware the plan was made for
-  GemmOp op;
-  GemmSchedule schedule;
-  GemmLayout layout;
-  std::vector<Instruction> insns; // ends with FINISH
-  std::vector<MicroOp> uops;      // to be placed at layout.uopAddr
-  RunStats estimate;              // the timing model's result of `insns`
-  unsigned candidatesTimed = 0;   // schedules the search simulated
-
+struct GemmPlan : MappedPlan<GemmOp, GemmSchedule, GemmLayout> {
   /// The schedule as it runs on this op: tile sizes clamped to the
   /// problem's blocks (a 64-block tile of a 5-block M is 5 blocks).
   std::string describeSchedule() const;
-};
-
-struct PlanOptions {
-  /// false: the fixed VTA-style template (TiledGemm's schedule: 64×16×16
-  /// block tiles, M outer, double buffered), the baseline.
-  bool search = true;
-  /// At most this many candidates (those with the smallest analytic lower
-  /// bound) are timed on the simulator (and at most 4× as many built:
-  /// some need more micro-ops than the UOP buffer holds).
-  unsigned maxCandidates = 48;
-  /// ... and at most about this many instructions in all: big GEMMs have
-  /// long programs, this keeps their planning time bounded (a candidate
-  /// that would cross it is still timed if fewer than 8 were).
-  uint64_t instructionBudget = 1000000;
 };
 
 /// Plans `op` for `config`. Fails (naming the sizes) when even the smallest
@@ -132,15 +112,10 @@ llvm::Expected<GemmPlan> planGemmWithSchedule(const Config &config,
 /// The fixed VTA-style schedule for `op` (shrunk until it fits `config`).
 GemmSchedule baselineSchedule(const Config &config, const GemmOp &op);
 
-struct GemmRun {
-  std::vector<int8_t> c; // row-major [M, N]
-  RunStats stats;
-};
-
 /// Packs A, B and the operands into a fresh Dram with the plan's layout
 /// (padding with zeros), runs the program (functional + timing) on `sim`,
-/// and unpacks C. A simulator fault becomes an error naming the instruction.
-llvm::Expected<GemmRun> runGemm(Simulator &sim, const GemmPlan &plan,
+/// and unpacks C (row-major [M, N]) (RunChecks.h, runPlanned).
+llvm::Expected<PlanRun> runGemm(Simulator &sim, const GemmPlan &plan,
                                 llvm::ArrayRef<int8_t> a,
                                 llvm::ArrayRef<int8_t> b,
                                 llvm::ArrayRef<std::vector<int32_t>> operands,

@@ -147,8 +147,8 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
 }
 
 bool candidateBefore(const ScoredSchedule &a, const ScoredSchedule &b) {
-  if (a.lowerBound != b.lowerBound) // the common case
-    return a.lowerBound < b.lowerBound;
+  if (a.cycles != b.cycles) // the common case
+    return a.cycles < b.cycles;
   // Ties: prefer bigger tiles and more slots (fewer instructions, more
   // overlap), then a fixed order.
   auto key = [](const GemmSchedule &s) {
@@ -158,13 +158,6 @@ bool candidateBefore(const ScoredSchedule &a, const ScoredSchedule &b) {
                            int(s.transposed), s.tileM, s.tileN, s.tileK);
   };
   return key(a.schedule) < key(b.schedule);
-}
-
-void sortCandidates(std::vector<ScoredSchedule> &candidates, size_t from,
-                    size_t count) {
-  size_t end = std::min(candidates.size(), from + count);
-  std::partial_sort(candidates.begin() + from, candidates.begin() + end,
-                    candidates.end(), candidateBefore);
 }
 
 std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
@@ -243,7 +236,7 @@ std::vector<ScoredSchedule> enumerateSchedules(const Config &config,
         }
       }
   }
-  sortCandidates(out, 0, keep);
+  sortCandidates(out, 0, keep, gemmCandidateOrder);
   return out;
 }
 

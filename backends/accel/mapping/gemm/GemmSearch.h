@@ -21,6 +21,7 @@
 #define TDL_BACKENDS_ACCEL_MAPPING_GEMM_GEMMSEARCH_H
 
 #include "backends/accel/isa/Config.h"
+#include "backends/accel/mapping/ScheduleSearch.h"
 #include "backends/accel/mapping/gemm/GemmCodegen.h"
 #include "backends/accel/mapping/gemm/GemmOp.h"
 #include "backends/accel/mapping/gemm/GemmPlan.h"
@@ -42,17 +43,13 @@ uint64_t scheduleLowerBound(const Config &config, const GemmOp &op,
                             const GemmTiling &tiling,
                             const GemmSchedule &schedule);
 
-struct ScoredSchedule {
-  GemmSchedule schedule;
-  uint64_t lowerBound;
-};
+/// A candidate with its lower bound.
+using ScoredSchedule = ScoredCandidate<GemmSchedule>;
 
 /// The search order: smaller lower bound first; ties deterministic.
 bool candidateBefore(const ScoredSchedule &a, const ScoredSchedule &b);
-/// Moves the `count` first (in search order) of candidates[from..] to
-/// positions from, from + 1, ... (the rest stays unsorted after them).
-void sortCandidates(std::vector<ScoredSchedule> &candidates, size_t from,
-                    size_t count);
+inline constexpr CandidateOrder<GemmSchedule> gemmCandidateOrder{
+    candidateBefore, /*cyclesAreLowerBounds=*/true};
 
 /// Every candidate schedule that fits the SRAMs, the `keep` ones with the
 /// smallest lower bounds first (ties broken deterministically); the rest
