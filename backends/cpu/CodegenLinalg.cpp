@@ -11,6 +11,7 @@
 #include "backends/cpu/FunctionEmitter.h"
 
 #include "runtime/cpu/Gemm.h"
+#include "runtime/kernels/MatmulBatch.h"
 #include "ssa_ir/OpAttrs.h"
 #include "ssa_ir/OpParams.h"
 
@@ -66,14 +67,9 @@ llvm::Error FunctionEmitter::emitLinalgOp(const ir::Operation &op) {
     int64_t m = as[as.size() - 2], k = as.back(), n = bs.back();
     unsigned batchRank = outShape.size() - 2;
     auto batchStrides = [&](llvm::ArrayRef<int64_t> s) {
-      llvm::ArrayRef<int64_t> own = s.drop_back(2);
-      llvm::SmallVector<int64_t, 4> st(batchRank, 0);
-      int64_t stride = 1;
-      for (int i = int(own.size()) - 1; i >= 0; --i) {
-        unsigned d = batchRank - own.size() + i;
-        st[d] = own[i] == 1 ? 0 : stride;
-        stride *= own[i];
-      }
+      llvm::SmallVector<int64_t, 4> st(batchRank);
+      tdl::kernels::matmulBatchStrides(s.data(), s.size(), batchRank,
+                                       st.data());
       return st;
     };
     llvm::Value *out = result();

@@ -12,6 +12,7 @@
 #include "ssa_ir/interp/Kernels.h"
 
 #include "runtime/kernels/ConvGrad.h"
+#include "runtime/kernels/MatmulBatch.h"
 #include "runtime/kernels/MulAdd.h"
 #include "runtime/kernels/Window.h"
 
@@ -50,14 +51,8 @@ TDL_FMA_CLONES void matmulT(const RuntimeValue &a, const RuntimeValue &b,
   llvm::ArrayRef<int64_t> batch = os.take_front(batchRank);
   // Batch strides of a and b in matrices (0 where a batch dim broadcasts).
   auto batchStrides = [&](llvm::ArrayRef<int64_t> s) {
-    llvm::ArrayRef<int64_t> own = s.drop_back(2);
-    llvm::SmallVector<int64_t, 4> st(batchRank, 0);
-    int64_t stride = 1;
-    for (int i = int(own.size()) - 1; i >= 0; --i) {
-      unsigned d = batchRank - own.size() + i;
-      st[d] = own[i] == 1 ? 0 : stride;
-      stride *= own[i];
-    }
+    llvm::SmallVector<int64_t, 4> st(batchRank);
+    tdl::kernels::matmulBatchStrides(s.data(), s.size(), batchRank, st.data());
     return st;
   };
   auto sa = batchStrides(as), sb = batchStrides(bs);
