@@ -1,6 +1,8 @@
 //===- LoopNest.cpp - a group of ops as one loop nest ---------------------===//
 #include "backends/cpu/LoopNest.h"
 #include "backends/cpu/LoopMetadata.h"
+#include "backends/cpu/LoopNestInterrupt.h"
+#include "backends/cpu/LoopNestParallel.h"
 
 #include "runtime/kernels/Reduce.h"
 #include "ssa_ir/FusedIndexing.h"
@@ -26,20 +28,11 @@ using ir::IndexMap;
 constexpr int64_t kLanes = tdl::kernels::kReduceLanes;
 /// Contiguous pieces of a float max / min run, each its own chain.
 constexpr int64_t kChunks = 4;
-/// Nests with at least this many result elements run on the thread pool,
-/// split into at most kMaxParts ranges of their outermost loop.
-constexpr int64_t kParallelElements = int64_t(1) << 18;
-constexpr int64_t kMaxParts = 32;
-/// With CodegenOptions::interruptible (the REPL's JIT): a loop doing more
-/// than this many elements' work in all polls the Ctrl-C flag at least this
-/// often (per block of iterations, never per element) and leaves the nest
-/// once it is set; the caller then fails with "interrupted".
-constexpr int64_t kCheckWork = int64_t(1) << 16;
 
 class LoopNest {
 public:
   LoopNest(FunctionEmitter &fe, llvm::ArrayRef<const ir::Operation *> ops)
-      : fe(fe), b(fe.b), members(ops.begin(), ops.end()) {
+      : fe(fe), b(fe.b), members(ops.begin(), ops.end()), interrupts(fe) {
     for (const ir::Operation *op : ops)
       if (op->getOpcode() != ir::Opcode::Constant &&
           !op->hasTrait(ir::Elementwise))
@@ -53,8 +46,9 @@ public:
     else
       emitElementwiseRoot(root, out);
     memo.pop_back();
-    joinBail();
-    if (polled) // it may have stopped early: then fail with "interrupted"
+    interrupts.joinBail();
+    // It may have stopped early: then fail with "interrupted".
+    if (interrupts.polled())
       fe.pollInterrupt(root);
     return llvm::Error::success();
   }
@@ -82,87 +76,30 @@ private:
   /// Ctrl-C checks (0: none, the loop is short by construction).
   void loop(int64_t n, int var, llvm::function_ref<void()> body,
             bool lanes = false, int64_t perIter = 0) {
-    if (checked(double(n) * double(perIter))) {
-      blockedLoop(nullptr, fe.i64(n), var, perIter, body);
+    if (interrupts.checked(double(n) * double(perIter))) {
+      interrupts.blockedLoop(nullptr, fe.i64(n), perIter, [&](llvm::Value *iv) {
+        iteration(var, iv, body);
+      });
       return;
     }
     llvm::BasicBlock *first = nullptr;
     llvm::BranchInst *backEdge = fe.emitLoop(fe.i64(n), [&](llvm::Value *iv) {
       first = b.GetInsertBlock();
-      vars[var] = iv;
-      memo.emplace_back();
-      body();
-      memo.pop_back();
-      vars[var] = nullptr;
+      iteration(var, iv, body);
     });
     if (lanes)
       backEdge->setMetadata(llvm::LLVMContext::MD_loop,
                             laneLoopMetadata(first, backEdge->getParent(), n));
   }
 
-  //===-- Ctrl-C checks (interruptible modules only) ----------------------===//
-
-  /// Whether a loop doing `work` elements' work in all gets checks.
-  bool checked(double work) const {
-    return fe.me.options.interruptible && work > double(kCheckWork);
-  }
-
-  /// for (iv = lo; iv < lo + count; ++iv) body() as blocks of about
-  /// kCheckWork / perIter iterations, each block first polling the Ctrl-C
-  /// flag (one volatile load) and leaving the nest when it is set. The
-  /// iterations and their order are those of one loop: the bits do not
-  /// change, and each block's inner loop vectorizes as the loop did.
-  void blockedLoop(llvm::Value *lo, llvm::Value *count, int var,
-                   int64_t perIter, llvm::function_ref<void()> body) {
-    int64_t block =
-        std::max<int64_t>(1, kCheckWork / std::max<int64_t>(1, perIter));
-    llvm::Value *blocks = b.CreateUDiv(
-        b.CreateAdd(count, fe.i64(block - 1), "", true, true), fe.i64(block));
-    fe.emitLoop(blocks, [&](llvm::Value *blk) {
-      pollBail();
-      llvm::Value *start = b.CreateMul(blk, fe.i64(block), "", true, true);
-      llvm::Value *left = b.CreateSub(count, start, "", true, true);
-      llvm::Value *len = b.CreateSelect(b.CreateICmpSLT(left, fe.i64(block)),
-                                        left, fe.i64(block));
-      if (lo)
-        start = b.CreateAdd(lo, start, "", true, true);
-      fe.emitLoop(len, [&](llvm::Value *j) {
-        vars[var] = b.CreateAdd(start, j, "", true, true);
-        memo.emplace_back();
-        body();
-        memo.pop_back();
-        vars[var] = nullptr;
-      });
-    });
-  }
-
-  /// if (tdl_rt_interrupt_flag) goto the end of the nest (of the function
-  /// being emitted: the nest's or a parallel part's).
-  void pollBail() {
-    if (!bail)
-      bail = llvm::BasicBlock::Create(fe.ctx, "nest.interrupted", fe.fn);
-    polled = true;
-    llvm::Constant *flag =
-        fe.me.m.getOrInsertGlobal("tdl_rt_interrupt_flag", b.getInt32Ty());
-    llvm::LoadInst *set =
-        b.CreateLoad(b.getInt32Ty(), flag, /*isVolatile=*/true);
-    llvm::BasicBlock *go = llvm::BasicBlock::Create(fe.ctx, "nest.go", fe.fn);
-    b.CreateCondBr(b.CreateICmpNE(set, fe.i32(0)), bail, go,
-                   llvm::MDBuilder(fe.ctx).createUnlikelyBranchWeights());
-    b.SetInsertPoint(go);
-  }
-
-  /// Joins the early exit (if a check was emitted) with the normal end of
-  /// the nest; returns whether there was one.
-  bool joinBail() {
-    if (!bail)
-      return false;
-    llvm::BasicBlock *end = llvm::BasicBlock::Create(fe.ctx, "nest.end", fe.fn);
-    b.CreateBr(end);
-    llvm::BranchInst::Create(end, bail);
-    bail = nullptr;
-    b.SetInsertPoint(end);
-    return true;
+  /// One iteration of a loop: `var` bound to `iv`, a memo scope for what
+  /// `body` computes.
+  void iteration(int var, llvm::Value *iv, llvm::function_ref<void()> body) {
+    vars[var] = iv;
+    memo.emplace_back();
+    body();
+    memo.pop_back();
+    vars[var] = nullptr;
   }
 
   llvm::Value *index(const DimIndex &d) {
@@ -763,10 +700,11 @@ private:
       llvm::Value *x = valueAt(v, m);
       b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
     };
-    int64_t chunk = sizes.empty()
-                        ? 0
-                        : parallelChunk(t.getNumElements() * reductionFactor(),
-                                        sizes[0], flat);
+    int64_t chunk =
+        sizes.empty()
+            ? 0
+            : parallelChunk(fe, t.getNumElements() * reductionFactor(),
+                            sizes[0], flat);
     if (chunk == 0) {
       nest(sizes, loopVars, v, m, [&] { store(out); });
       return;
@@ -804,42 +742,25 @@ private:
     return f;
   }
 
-  /// The outermost loop's range per part, or 0 to stay serial: nests doing
-  /// at least kParallelElements elements' work with an outermost loop to
-  /// split (a flat loop in multiples of 64 elements).
-  int64_t parallelChunk(int64_t work, int64_t outer, bool flatLoop) {
-    if (!fe.me.options.parallelLoops || work < kParallelElements || outer < 2)
-      return 0;
-    int64_t parts = std::min<int64_t>(kMaxParts, outer);
-    int64_t chunk = (outer + parts - 1) / parts;
-    if (flatLoop)
-      chunk = (chunk + 63) / 64 * 64;
-    return chunk;
-  }
-
   /// for (iv = lo; iv < hi; ++iv) body(), with `var` bound to iv; at most
   /// `maxCount` iterations of about `perIter` elements' work each (for the
   /// Ctrl-C checks).
   void loopRange(llvm::Value *lo, llvm::Value *hi, int var, int64_t maxCount,
                  int64_t perIter, llvm::function_ref<void()> body) {
     llvm::Value *count = b.CreateSub(hi, lo);
-    if (checked(double(maxCount) * double(perIter))) {
-      blockedLoop(lo, count, var, perIter, body);
+    if (interrupts.checked(double(maxCount) * double(perIter))) {
+      interrupts.blockedLoop(lo, count, perIter, [&](llvm::Value *iv) {
+        iteration(var, iv, body);
+      });
       return;
     }
     fe.emitLoop(count, [&](llvm::Value *i) {
-      vars[var] = b.CreateAdd(lo, i, "", true, true);
-      memo.emplace_back();
-      body();
-      memo.pop_back();
-      vars[var] = nullptr;
+      iteration(var, b.CreateAdd(lo, i, "", true, true), body);
     });
   }
 
-  /// Outlines `emitPart(lo, hi, out)` into `void tdl.nest(ptr ctx, i64
-  /// part)` over [part * chunk, min(n, (part + 1) * chunk)) and calls it
-  /// through the runtime's thread pool (runtime/cpu/Parallel.cpp). The
-  /// buffers the nest reads (its inputs) and writes (`out`) travel in ctx.
+  /// Runs `emitPart(lo, hi, out)` as parts on the thread pool
+  /// (LoopNestParallel.h), each with its own memo scope and Ctrl-C exit.
   void emitParallel(
       int64_t n, int64_t chunk, llvm::Value *out,
       llvm::function_ref<void(llvm::Value *, llvm::Value *, llvm::Value *)>
@@ -849,55 +770,15 @@ private:
       for (const ir::Value *x : op->getOperands())
         if (!isMember(x) && !llvm::is_contained(inputs, x))
           inputs.push_back(x);
-    llvm::Type *ptr = b.getPtrTy();
-    llvm::AllocaInst *ctxBuf = fe.entryBuilder.CreateAlloca(
-        ptr, fe.i64(int64_t(inputs.size()) + 1), "nest.ctx");
-    for (size_t i = 0; i < inputs.size(); ++i)
-      b.CreateStore(fe.leaf(inputs[i]), b.CreateConstGEP1_64(ptr, ctxBuf, i));
-    b.CreateStore(out, b.CreateConstGEP1_64(ptr, ctxBuf, inputs.size()));
-
-    llvm::Function *part = llvm::Function::Create(
-        llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getInt64Ty()}, false),
-        llvm::GlobalValue::InternalLinkage, "tdl.nest", fe.me.m);
-    part->addFnAttr(llvm::Attribute::NoUnwind);
-    // Emit the part's body with the emitter pointed at the new function.
-    llvm::Function *savedFn = fe.fn;
-    llvm::IRBuilderBase::InsertPoint savedB = b.saveIP();
-    llvm::IRBuilderBase::InsertPoint savedEntry = fe.entryBuilder.saveIP();
-    llvm::SmallVector<Leaves, 8> savedLeaves;
-    fe.fn = part;
-    llvm::BasicBlock *entry = llvm::BasicBlock::Create(fe.ctx, "entry", part);
-    llvm::BasicBlock *start = llvm::BasicBlock::Create(fe.ctx, "start", part);
-    fe.entryBuilder.SetInsertPoint(entry);
-    b.SetInsertPoint(start);
-    llvm::Value *ctxArg = part->getArg(0);
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      savedLeaves.push_back(fe.leavesOf(inputs[i]));
-      fe.leavesOf(inputs[i]) = {
-          b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, ctxArg, i))};
-    }
-    llvm::Value *partOut =
-        b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, ctxArg, inputs.size()));
-    llvm::Value *lo = b.CreateMul(part->getArg(1), fe.i64(chunk));
-    llvm::Value *end = b.CreateAdd(lo, fe.i64(chunk));
-    llvm::Value *hi =
-        b.CreateSelect(b.CreateICmpSLT(end, fe.i64(n)), end, fe.i64(n));
-    memo.emplace_back();
-    llvm::BasicBlock *savedBail = std::exchange(bail, nullptr);
-    emitPart(lo, hi, partOut);
-    joinBail(); // an interrupted part returns early
-    bail = savedBail;
-    memo.pop_back();
-    b.CreateRetVoid();
-    fe.entryBuilder.CreateBr(start);
-    for (size_t i = 0; i < inputs.size(); ++i)
-      fe.leavesOf(inputs[i]) = savedLeaves[i];
-    fe.fn = savedFn;
-    b.restoreIP(savedB);
-    fe.entryBuilder.restoreIP(savedEntry);
-
-    int64_t parts = (n + chunk - 1) / chunk;
-    b.CreateCall(fe.me.rt("tdl_rt_parallel"), {fe.i64(parts), part, ctxBuf});
+    emitParallelParts(
+        fe, inputs, n, chunk, out,
+        [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
+          memo.emplace_back();
+          llvm::BasicBlock *enclosing = interrupts.enterPart();
+          emitPart(lo, hi, partOut);
+          interrupts.leavePart(enclosing);
+          memo.pop_back();
+        });
   }
 
   /// A row reduction whose operand the root also reads at its own index
@@ -962,7 +843,7 @@ private:
     // Split over threads only along a kept outermost dim: each part then
     // owns its output elements and folds their runs in the usual order.
     bool keptOuter = lead > 0 && !llvm::is_contained(axes, int64_t(0));
-    int64_t chunk = keptOuter ? parallelChunk(ir::numElements(xs), xs[0],
+    int64_t chunk = keptOuter ? parallelChunk(fe, ir::numElements(xs), xs[0],
                                               /*flatLoop=*/false)
                               : 0;
     if (chunk == 0) {
@@ -995,9 +876,7 @@ private:
   /// About how many elements' work one element of the root's loops costs
   /// (a reduction root: its run; else the member reductions' factor).
   int64_t elementWork = 1;
-  /// Where a Ctrl-C check goes when the flag is set (pollBail).
-  llvm::BasicBlock *bail = nullptr;
-  bool polled = false; // some loop (maybe in a parallel part) polls
+  NestInterrupts interrupts;
   std::vector<llvm::Value *> vars;
   std::vector<std::map<Key, llvm::Value *>> memo;
 };
