@@ -1,7 +1,10 @@
 //===- RunChecks.cpp - what a planned run checks before packing ----------===//
 #include "backends/accel/mapping/RunChecks.h"
+#include "backends/accel/isa/Encoding.h"
 
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace tdl::accel {
 
@@ -32,6 +35,19 @@ llvm::Error checkEpilogueOperands(
                                i, expectedSize(unsigned(i)),
                                operands[i].size()));
   return llvm::Error::success();
+}
+
+void writeAccI32(uint8_t *p, int32_t v) {
+  uint32_t u = uint32_t(v);
+  for (int i = 0; i < 4; ++i)
+    p[i] = uint8_t(u >> (8 * i));
+}
+
+void writeUops(Dram &dram, uint64_t address, llvm::ArrayRef<MicroOp> uops) {
+  for (size_t u = 0; u < uops.size(); ++u) {
+    uint32_t word = llvm::cantFail(encodeUop(uops[u]));
+    std::memcpy(dram.data(address + 4 * u), &word, 4);
+  }
 }
 
 } // namespace tdl::accel

@@ -14,6 +14,7 @@
 
 #include "backends/accel/isa/Config.h"
 #include "backends/accel/isa/Dram.h"
+#include "backends/accel/isa/ISA.h"
 #include "backends/accel/sim/Fault.h"
 #include "backends/accel/sim/Simulator.h"
 #include "backends/accel/sim/Stats.h"
@@ -38,6 +39,14 @@ llvm::Error checkPlanConfig(const Config &simConfig, const Config &planConfig);
 llvm::Error checkEpilogueOperands(
     llvm::StringRef family, llvm::ArrayRef<std::vector<int32_t>> operands,
     size_t count, llvm::function_ref<uint64_t(unsigned)> expectedSize);
+
+/// Writes `v` as the 4 little-endian bytes of an ACC element's lane at
+/// `p`, whatever the host's byte order (packing epilogue operands).
+void writeAccI32(uint8_t *p, int32_t v);
+
+/// Writes `uops` encoded, 4 bytes each, at `address` (a plan's micro-op
+/// table).
+void writeUops(Dram &dram, uint64_t address, llvm::ArrayRef<MicroOp> uops);
 
 /// A planned program's run on host tensors: the result in the family's
 /// host layout (row-major C, NCHW y) and the run's statistics.

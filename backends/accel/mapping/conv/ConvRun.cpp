@@ -1,6 +1,5 @@
 //===- ConvRun.cpp - packing, running a planned conv, unpacking ----------===//
 #include "backends/accel/isa/Dram.h"
-#include "backends/accel/isa/Encoding.h"
 #include "backends/accel/mapping/RunChecks.h"
 #include "backends/accel/mapping/conv/ConvCodegen.h"
 #include "backends/accel/mapping/conv/ConvPlan.h"
@@ -12,12 +11,6 @@
 namespace tdl::accel {
 
 namespace {
-
-void writeI32(uint8_t *p, int32_t v) {
-  uint32_t u = uint32_t(v); // little-endian, whatever the host is
-  for (int i = 0; i < 4; ++i)
-    p[i] = uint8_t(u >> (8 * i));
-}
 
 /// Byte offset of value (n, o, i, j) among OUT elements (nb, oh, ow, ob);
 /// times 4 for ACC elements of the same layout.
@@ -73,21 +66,19 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
       // One ACC element per o block, every batch row holding the values.
       for (uint32_t o = 0; o < op.o; ++o)
         for (uint32_t b = 0; b < batch; ++b)
-          writeI32(dst + (uint64_t(o / bo) * batch * bo + b * bo + o % bo) * 4,
-                   value(o));
+          writeAccI32(dst +
+                          (uint64_t(o / bo) * batch * bo + b * bo + o % bo) * 4,
+                      value(o));
       continue;
     }
     for (uint32_t n = 0; n < op.n; ++n)
       for (uint32_t o = 0; o < op.o; ++o)
         for (uint32_t i = 0; i < oh; ++i)
           for (uint32_t j = 0; j < ow; ++j)
-            writeI32(dst + 4 * outValue(config, l, oh, ow, n, o, i, j),
-                     value(((size_t(n) * op.o + o) * oh + i) * ow + j));
+            writeAccI32(dst + 4 * outValue(config, l, oh, ow, n, o, i, j),
+                        value(((size_t(n) * op.o + o) * oh + i) * ow + j));
   }
-  for (size_t u = 0; u < plan.uops.size(); ++u) {
-    uint32_t word = llvm::cantFail(encodeUop(plan.uops[u]));
-    std::memcpy(dram.data(l.uopAddr + 4 * u), &word, 4);
-  }
+  writeUops(dram, l.uopAddr, plan.uops);
 }
 
 } // namespace

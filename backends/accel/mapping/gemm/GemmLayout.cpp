@@ -1,24 +1,12 @@
 //===- GemmLayout.cpp -----------------------------------------------------===//
 #include "backends/accel/mapping/gemm/GemmLayout.h"
 
-#include "backends/accel/isa/Encoding.h"
+#include "backends/accel/mapping/RunChecks.h"
 #include "backends/accel/mapping/gemm/GemmEpilogue.h"
 
 #include "llvm/Support/MathExtras.h"
 
-#include <cstring>
-
 namespace tdl::accel {
-
-namespace {
-
-void writeI32(uint8_t *p, int32_t v) {
-  uint32_t u = uint32_t(v); // little-endian, whatever the host is
-  for (int i = 0; i < 4; ++i)
-    p[i] = uint8_t(u >> (8 * i));
-}
-
-} // namespace
 
 MappedBlocks mappedBlocks(const Config &config, const GemmOp &op,
                           bool transposed) {
@@ -137,19 +125,17 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
           uint64_t elem = t ? j / batch : j / bo;
           uint64_t within =
               t ? uint64_t(j % batch) * bo + x : uint64_t(x) * bo + j % bo;
-          writeI32(dst + elem * config.accElemBytes() + within * 4, value(j));
+          writeAccI32(dst + elem * config.accElemBytes() + within * 4,
+                      value(j));
         }
       continue;
     }
     for (uint32_t i = 0; i < op.m; ++i)
       for (uint32_t j = 0; j < op.n; ++j)
-        writeI32(dst + 4 * (t ? at.value(j, i) : at.value(i, j)),
-                 value(size_t(i) * op.n + j));
+        writeAccI32(dst + 4 * (t ? at.value(j, i) : at.value(i, j)),
+                    value(size_t(i) * op.n + j));
   }
-  for (size_t u = 0; u < uops.size(); ++u) {
-    uint32_t word = llvm::cantFail(encodeUop(uops[u]));
-    std::memcpy(dram.data(l.uopAddr + 4 * u), &word, 4);
-  }
+  writeUops(dram, l.uopAddr, uops);
 }
 
 std::vector<int8_t> unpackGemmResult(const Dram &dram, const Config &config,
