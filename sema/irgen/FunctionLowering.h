@@ -95,6 +95,22 @@ private:
   void lowerReturn(const ast::ReturnStmt *s);
   void lowerFor(const ast::ForStmt *s);
   void lowerWhile(const ast::WhileStmt *s);
+  /// A loop's body as its lowering needs it (LowerLoop.cpp).
+  struct LoopBody {
+    LoopContext *outer; // the enclosing loop, innermost again on leaving
+    bool mayReturn;
+    llvm::SmallVector<Key, 8> keys; // assigned in the body, live before
+  };
+  /// Makes `here` the innermost loop; whether `body` may break, continue
+  /// (in `here`) or return, and the bindings it carries.
+  LoopBody enterLoop(LoopContext &here, const ast::Stmt *body);
+  /// When the loop may break: its flag, false on entry, carried too.
+  void carryBrokeFlag(LoopContext &here, LoopBody &body);
+  /// After a `while` op: its results from `first` on bound to the carried
+  /// keys, kept (but the broke flag) in `saved`, the environment before the
+  /// loop; `saved` becomes the environment, the enclosing loop innermost.
+  void leaveWhile(ir::Operation *op, unsigned first, const LoopContext &here,
+                  const LoopBody &body, Env entry, Env saved);
   void lowerPrint(const ast::PrintStmt *s);
   /// Runs the remaining statements only while no exit flag set by `s` is on.
   void guardRest(const ast::Stmt *s, llvm::ArrayRef<ast::Stmt *> rest);

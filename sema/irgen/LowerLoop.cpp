@@ -43,20 +43,46 @@ static std::optional<int64_t> loopMemoryAttr(const sema::FuncInstance &inst) {
   return std::nullopt;
 }
 
+FunctionLowering::LoopBody FunctionLowering::enterLoop(LoopContext &here,
+                                                       const ast::Stmt *body) {
+  LoopContext *outer = loop;
+  loop = &here;
+  KeySet assigned;
+  collectAssigned(body, assigned, 0);
+  here.mayBreak = assigned.count(&here.brokeKey);
+  here.mayContinue = assigned.count(&here.continuedKey);
+  return {outer, usesReturnFlag && assigned.count(&returnedKey),
+          liveKeys(assigned)};
+}
+
+void FunctionLowering::carryBrokeFlag(LoopContext &here, LoopBody &body) {
+  if (!here.mayBreak)
+    return;
+  env[&here.brokeKey] = ValueTree::tensor(boolConst(false));
+  body.keys.push_back(&here.brokeKey);
+}
+
+void FunctionLowering::leaveWhile(ir::Operation *op, unsigned first,
+                                  const LoopContext &here, const LoopBody &body,
+                                  Env entry, Env saved) {
+  env = std::move(entry);
+  bindKeysFromResults(op, first, body.keys);
+  for (Key k : body.keys)
+    if (k != &here.brokeKey)
+      saved[k] = env[k];
+  env = std::move(saved);
+  loop = body.outer;
+}
+
 void FunctionLowering::lowerFor(const ast::ForStmt *s) {
   ir::Value *lo =
       coerceTensor(lowerTensor(s->getLo()), ir::Type::scalar(ir::DType::I64));
   ir::Value *hi =
       coerceTensor(lowerTensor(s->getHi()), ir::Type::scalar(ir::DType::I64));
   LoopContext here;
-  LoopContext *outerLoop = loop;
-  loop = &here;
-  KeySet assigned;
-  collectAssigned(s->getBody(), assigned, 0);
-  here.mayBreak = assigned.count(&here.brokeKey);
-  here.mayContinue = assigned.count(&here.continuedKey);
-  bool mayReturn = usesReturnFlag && assigned.count(&returnedKey);
-  llvm::SmallVector<Key, 8> keys = liveKeys(assigned);
+  LoopBody body = enterLoop(here, s->getBody());
+  const bool mayReturn = body.mayReturn;
+  llvm::SmallVector<Key, 8> &keys = body.keys;
   const ast::VarDecl *index = s->getIndexVar();
   Env saved = env;
 
@@ -80,14 +106,11 @@ void FunctionLowering::lowerFor(const ast::ForStmt *s) {
     }
     env = std::move(saved);
     bindKeysFromResults(op, 0, keys);
-    loop = outerLoop;
+    loop = body.outer;
     return;
   }
 
-  if (here.mayBreak) {
-    env[&here.brokeKey] = ValueTree::tensor(boolConst(false));
-    keys.push_back(&here.brokeKey);
-  }
+  carryBrokeFlag(here, body);
   llvm::SmallVector<ir::Value *, 8> inits{lo};
   for (Key k : keys)
     env[k].flatten(inits);
@@ -119,30 +142,16 @@ void FunctionLowering::lowerFor(const ast::ForStmt *s) {
     ir::Value *next = b.binary(ir::Opcode::Add, i, i64Const(1));
     yieldKeys({next}, keys);
   }
-  env = std::move(entry);
-  bindKeysFromResults(op, 1, keys);
-  for (Key k : keys)
-    if (k != &here.brokeKey)
-      saved[k] = env[k];
-  env = std::move(saved);
-  loop = outerLoop;
+  leaveWhile(op, 1, here, body, std::move(entry), std::move(saved));
 }
 
 void FunctionLowering::lowerWhile(const ast::WhileStmt *s) {
   LoopContext here;
-  LoopContext *outerLoop = loop;
-  loop = &here;
-  KeySet assigned;
-  collectAssigned(s->getBody(), assigned, 0);
-  here.mayBreak = assigned.count(&here.brokeKey);
-  here.mayContinue = assigned.count(&here.continuedKey);
-  bool mayReturn = usesReturnFlag && assigned.count(&returnedKey);
-  llvm::SmallVector<Key, 8> keys = liveKeys(assigned);
+  LoopBody body = enterLoop(here, s->getBody());
+  const bool mayReturn = body.mayReturn;
+  llvm::SmallVector<Key, 8> &keys = body.keys;
   Env saved = env;
-  if (here.mayBreak) {
-    env[&here.brokeKey] = ValueTree::tensor(boolConst(false));
-    keys.push_back(&here.brokeKey);
-  }
+  carryBrokeFlag(here, body);
   llvm::SmallVector<ir::Value *, 8> inits;
   for (Key k : keys)
     env[k].flatten(inits);
@@ -184,13 +193,7 @@ void FunctionLowering::lowerWhile(const ast::WhileStmt *s) {
     lowerStmts(s->getBody()->getStmts());
     yieldKeys({}, keys);
   }
-  env = std::move(entry);
-  bindKeysFromResults(op, 0, keys);
-  for (Key k : keys)
-    if (k != &here.brokeKey)
-      saved[k] = env[k];
-  env = std::move(saved);
-  loop = outerLoop;
+  leaveWhile(op, 0, here, body, std::move(entry), std::move(saved));
 }
 
 } // namespace tdl::irgen
