@@ -32,7 +32,8 @@ constexpr int64_t kChunks = 4;
 class LoopNest {
 public:
   LoopNest(FunctionEmitter &fe, llvm::ArrayRef<const ir::Operation *> ops)
-      : fe(fe), b(fe.b), members(ops.begin(), ops.end()), interrupts(fe) {
+      : fe(fe), b(fe.b), members(ops.begin(), ops.end()),
+        memberList(ops.begin(), ops.end()), interrupts(fe) {
     for (const ir::Operation *op : ops)
       if (op->getOpcode() != ir::Opcode::Constant &&
           !op->hasTrait(ir::Elementwise))
@@ -566,7 +567,7 @@ private:
   static constexpr int64_t kPrefetchRowBytes = 32 * 1024;
 
   void prefetchNextRow(const ir::Value *v, const IndexMap &m, int outerVar) {
-    auto any = [&](auto pred) { return llvm::any_of(members, pred); };
+    auto any = [&](auto pred) { return llvm::any_of(memberList, pred); };
     if (!any([](const ir::Operation *op) {
           return ir::isReduction(op->getOpcode());
         }) ||
@@ -733,7 +734,7 @@ private:
   /// any): a row log-sum-exp does a row's work per result element.
   int64_t reductionFactor() const {
     int64_t f = 1;
-    for (const ir::Operation *op : members)
+    for (const ir::Operation *op : memberList)
       if (ir::isReduction(op->getOpcode()))
         f = std::max<int64_t>(
             f, op->getOperand(0)->getType().getNumElements() /
@@ -766,7 +767,7 @@ private:
       llvm::function_ref<void(llvm::Value *, llvm::Value *, llvm::Value *)>
           emitPart) {
     llvm::SmallVector<const ir::Value *, 8> inputs;
-    for (const ir::Operation *op : members)
+    for (const ir::Operation *op : memberList)
       for (const ir::Value *x : op->getOperands())
         if (!isMember(x) && !llvm::is_contained(inputs, x))
           inputs.push_back(x);
@@ -791,7 +792,7 @@ private:
     const ir::Type &t = root.getResult(0)->getType();
     if (t.getRank() != 2)
       return;
-    for (const ir::Operation *r : members) {
+    for (const ir::Operation *r : memberList) {
       if (r == &root || !ir::isReduction(r->getOpcode()))
         continue;
       const ir::IntArray &axes = ir::OpAttrs(*r).axes();
@@ -865,6 +866,10 @@ private:
   FunctionEmitter &fe;
   llvm::IRBuilder<> &b;
   llvm::DenseSet<const ir::Operation *> members;
+  /// The same ops in the group's order: what walks them must not follow
+  /// the set's pointer order, or the emitted code (the order of a parallel
+  /// part's inputs) changed from run to run.
+  llvm::SmallVector<const ir::Operation *, 16> memberList;
   struct {
     const ir::Operation *reduction = nullptr;
     const ir::Value *value = nullptr;
