@@ -64,6 +64,9 @@ struct LoopCheckpointReport {
   int64_t peakBytes = -1;       // snapshots and the tape of one segment
   double recompute = 1.0;       // forward iterations run / trips
   std::string note;             // why not checkpointed, or over budget
+  /// > 0: reversed by the binomial (Revolve) schedule whose snapshot stack
+  /// is this deep, instead of segments (`segments` is then empty).
+  int64_t binomialSlots = 0;
 };
 
 /// Options of the autodiff pass (tdlc's --ad-loop-memory, --stats).

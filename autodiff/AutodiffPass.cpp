@@ -44,6 +44,8 @@ void printLoopReports(llvm::raw_ostream &os,
     std::string segs = r.dynamicSegments ? "sqrt" : "";
     for (size_t i = 0; i < r.segments.size(); ++i)
       segs += (i ? "," : "") + std::to_string(r.segments[i]);
+    if (r.binomialSlots > 0)
+      segs = fmt::format("binomial(s={})", r.binomialSlots);
     if (segs.empty())
       segs = "-";
     os << "ad-loop " << r.function << " " << locString(r.loc, sources) << " "

@@ -21,6 +21,12 @@
 // reverses the sub-segments the same way: memory sum(k_(l-1)/k_l)
 // snapshots plus k_L iterations, the body run about L + 1 times.
 //
+// With a constant trip count the binomial (Revolve) schedule is planned
+// too and taken when it fits where the segments do not, or recomputes
+// less: its actions (advance, push, pop, restore, one taped step) are an
+// i64 constant, and S is a loop over them dispatching with `if`s to a copy
+// of P over [a, b), to F and R over one iteration, or to the tape ops.
+//
 // F and R are the loops the unchecked reversal built (cloned per leaf
 // segment with new bounds, initial state and adjoints), so nested loops
 // with shared tapes, `if`s and calls need nothing new, and the results are
@@ -152,6 +158,17 @@ public:
 
   Value *kOfSweep = nullptr; // the value the sweep's body reads as k
 
+  /// Gives the sweep a snapshot at the offsets in `at` (ascending, from
+  /// lb) and returns the snapshot tape it leaves.
+  Value *addSnapshotsAt(llvm::ArrayRef<int64_t> at);
+  /// The reverse pass of a binomial schedule, at `b`: a loop over its
+  /// actions carrying the snapshot tape, the adjoints and the state; its
+  /// first results are the tape and the adjoints. `advance` is a copy of
+  /// the sweep without snapshots (it is cloned per advance).
+  Operation *binomialLoop(Builder &b, const BinomialSchedule &sched, Value *lo,
+                          Value *snaps, llvm::ArrayRef<Value *> adjoints,
+                          Operation &advance);
+
 private:
   /// The reversal of [lo, hi) from `state` at `level` (segments.size():
   /// the tape of the whole range). Returns the adjoints.
@@ -282,6 +299,186 @@ Emitter::reverseRange(Builder &b, unsigned level, Value *lo, Value *hi,
   for (unsigned i = 0; i < adjoints.size(); ++i)
     out.push_back(loop->getResult(1 + i));
   return out;
+}
+
+Value *Emitter::addSnapshotsAt(llvm::ArrayRef<int64_t> at) {
+  Operation &sweep = *r.sweep;
+  Region &body = sweep.getRegion(0);
+  Value *lo = sweep.getOperand(0);
+  std::optional<int64_t> lb = getConstantInt(lo),
+                         ub = getConstantInt(sweep.getOperand(1));
+  assert(lb && ub && "a binomial schedule needs constant bounds");
+  std::vector<int64_t> mask(size_t(*ub - *lb), 0);
+  for (int64_t p : at)
+    mask[size_t(p)] = 1;
+  llvm::SmallVector<Value *, 6> state;
+  llvm::SmallVector<Type, 6> types;
+  for (unsigned i = 0; i < r.numCarried; ++i) {
+    state.push_back(body.getArgument(1 + i));
+    types.push_back(state.back()->getType());
+  }
+  Type tapeType = Type::tape(Type::tuple(types));
+  Builder pre;
+  pre.setInsertionPoint(&sweep);
+  pre.setLoc(sweep.getLoc());
+  Value *empty = pre.create1(Opcode::TapeNew, {}, {}, {tapeType});
+  Value *table =
+      pre.constantDense(Type::tensor(DType::I64, {int64_t(mask.size())}),
+                        DenseElements::from<int64_t>(DType::I64, mask));
+  return addForCarried(sweep, empty, [&](Builder &b, Value *t) {
+    Value *off = b.binary(Opcode::Sub, body.getArgument(0), lo);
+    Value *flag = b.reshape(b.create1(Opcode::DynamicSlice, {table, off},
+                                      {{"sizes", Attribute(IntArray{1})}}),
+                            {});
+    Value *start = b.binary(Opcode::Ne, flag, b.constantInt(i64(), 0));
+    Operation *ifOp = b.createIf(start, {tapeType});
+    Builder tb(ifOp->getRegion(0));
+    tb.setLoc(sweep.getLoc());
+    tb.yield({tb.create1(Opcode::TapePush, {t, tb.tuple(state)})});
+    Builder eb(ifOp->getRegion(1));
+    eb.setLoc(sweep.getLoc());
+    eb.yield({t});
+    return ifOp->getResult(0);
+  });
+}
+
+Operation *Emitter::binomialLoop(Builder &b, const BinomialSchedule &sched,
+                                 Value *lo, Value *snaps,
+                                 llvm::ArrayRef<Value *> adjoints,
+                                 Operation &advance) {
+  std::vector<int64_t> codes;
+  for (const RevolveStep &a : sched.actions) {
+    codes.push_back(int64_t(a.kind));
+    codes.push_back(a.a);
+    codes.push_back(a.b);
+  }
+  Value *table =
+      b.constantDense(Type::tensor(DType::I64, {int64_t(codes.size())}),
+                      DenseElements::from<int64_t>(DType::I64, codes));
+  unsigned nAdj = adjoints.size();
+  llvm::SmallVector<Value *, 8> inits{snaps};
+  inits.append(adjoints.begin(), adjoints.end());
+  // The sweep's final state, or without its snapshots the initial one.
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    inits.push_back(sched.sweepSnapshots.empty() ? r.sweep->getOperand(2 + i)
+                                                 : r.sweep->getResult(i));
+  Operation *loop =
+      b.createFor(b.constantInt(i64(), 0),
+                  b.constantInt(i64(), int64_t(sched.actions.size())), inits);
+  loop->setLoc(b.getLoc());
+  Region &body = loop->getRegion(0);
+  Builder sb(body);
+  sb.setLoc(b.getLoc());
+  auto load = [&](Value *idx) {
+    return sb.reshape(sb.create1(Opcode::DynamicSlice, {table, idx},
+                                 {{"sizes", Attribute(IntArray{1})}}),
+                      {});
+  };
+  Value *base =
+      sb.binary(Opcode::Mul, body.getArgument(0), sb.constantInt(i64(), 3));
+  Value *kind = load(base);
+  Value *a =
+      sb.binary(Opcode::Add, lo,
+                load(sb.binary(Opcode::Add, base, sb.constantInt(i64(), 1))));
+  Value *e =
+      sb.binary(Opcode::Add, lo,
+                load(sb.binary(Opcode::Add, base, sb.constantInt(i64(), 2))));
+  Value *tape = body.getArgument(1);
+  llvm::SmallVector<Value *, 8> adj, state;
+  llvm::SmallVector<Type, 8> types;
+  for (unsigned i = 0; i < nAdj; ++i)
+    adj.push_back(body.getArgument(2 + i));
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    state.push_back(body.getArgument(2 + nAdj + i));
+  for (unsigned i = 1; i < body.getNumArguments(); ++i)
+    types.push_back(body.getArgument(i)->getType());
+  auto pack = [](Value *t, llvm::ArrayRef<Value *> ad,
+                 llvm::ArrayRef<Value *> st) {
+    llvm::SmallVector<Value *, 8> v{t};
+    v.append(ad.begin(), ad.end());
+    v.append(st.begin(), st.end());
+    return v;
+  };
+  // if kind == Step {..} else if kind == Advance {..} else ...: each
+  // branch yields the carried values.
+  Builder *cur = &sb;
+  Operation *outer = nullptr;
+  std::vector<std::unique_ptr<Builder>> keep;
+  auto dispatch = [&](RevolveAction k) -> Builder & {
+    Value *is =
+        cur->binary(Opcode::Eq, kind, cur->constantInt(i64(), int64_t(k)));
+    Operation *ifOp = cur->createIf(is, types);
+    if (cur != &sb)
+      cur->yield(llvm::SmallVector<Value *, 8>(ifOp->getResults()));
+    else
+      outer = ifOp;
+    keep.push_back(std::make_unique<Builder>(ifOp->getRegion(0)));
+    keep.back()->setLoc(b.getLoc());
+    Builder &then = *keep.back();
+    keep.push_back(std::make_unique<Builder>(ifOp->getRegion(1)));
+    keep.back()->setLoc(b.getLoc());
+    cur = keep.back().get();
+    return then;
+  };
+  {
+    // One iteration with its tape, and its pullback, in a loop of one trip
+    // whose tape cells the cpu backend drops when it ends.
+    Builder &tb = dispatch(RevolveAction::Step);
+    Value *next = tb.binary(Opcode::Add, a, tb.constantInt(i64(), 1));
+    Operation *one = tb.createFor(a, next, adj);
+    one->setLoc(b.getLoc());
+    one->getAttrs().set("reclaim_tapes", Attribute(true));
+    Region &ob = one->getRegion(0);
+    Builder obb(ob);
+    obb.setLoc(b.getLoc());
+    llvm::SmallVector<Value *, 8> oadj;
+    for (unsigned i = 0; i < nAdj; ++i)
+      oadj.push_back(ob.getArgument(1 + i));
+    Value *i = ob.getArgument(0);
+    llvm::SmallVector<Value *, 8> got =
+        leaf(obb, i, obb.binary(Opcode::Add, i, obb.constantInt(i64(), 1)),
+             state, oadj);
+    obb.yield(got);
+    tb.yield(
+        pack(tape, llvm::SmallVector<Value *, 8>(one->getResults()), state));
+  }
+  {
+    Builder &tb = dispatch(RevolveAction::Advance);
+    ValueMap map;
+    Operation *adv = cloneOp(tb, advance, map);
+    llvm::SmallVector<Value *, 8> ops{a, e};
+    ops.append(state.begin(), state.end());
+    adv->setOperands(ops);
+    llvm::SmallVector<Value *, 8> st;
+    for (unsigned i = 0; i < r.numCarried; ++i)
+      st.push_back(adv->getResult(i));
+    tb.yield(pack(tape, adj, st));
+  }
+  {
+    Builder &tb = dispatch(RevolveAction::Push);
+    tb.yield(pack(tb.create1(Opcode::TapePush, {tape, tb.tuple(state)}), adj,
+                  state));
+  }
+  {
+    // The snapshot is the newest tape cell (the steps' are dropped): the
+    // cpu backend frees it.
+    Builder &tb = dispatch(RevolveAction::Pop);
+    tb.yield(pack(
+        tb.create1(Opcode::TapePop, {tape}, {{"release", Attribute(true)}}),
+        adj, state));
+  }
+  // Restore: the newest snapshot is popped and pushed again (a top/pop
+  // pair and a push, which reverse mode can differentiate again, where a
+  // tape read twice could not be); the cpu backend writes it where it was.
+  Value *top = cur->create1(Opcode::TapeTop, {tape});
+  Value *below =
+      cur->create1(Opcode::TapePop, {tape}, {{"release", Attribute(true)}});
+  llvm::SmallVector<Value *, 8> st;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    st.push_back(cur->get(top, i));
+  cur->yield(pack(cur->create1(Opcode::TapePush, {below, top}), adj, st));
+  sb.yield(llvm::SmallVector<Value *, 8>(outer->getResults()));
+  return loop;
 }
 
 llvm::SmallVector<Value *, 8> Emitter::leaf(Builder &b, Value *lo, Value *hi,
@@ -435,6 +632,194 @@ llvm::SmallVector<int64_t, 4> planSegments(int64_t trips, int64_t snapshotBytes,
   return best;
 }
 
+namespace {
+
+/// C(n, k), saturated at 2^62.
+int64_t binomial(int64_t n, int64_t k) {
+  if (k < 0 || n < k)
+    return 0;
+  k = std::min(k, n - k);
+  unsigned __int128 c = 1;
+  const unsigned __int128 cap = uint64_t(1) << 62;
+  for (int64_t i = 1; i <= k; ++i) {
+    c = c * uint64_t(n - k + i) / uint64_t(i);
+    if (c >= cap)
+      return int64_t(cap);
+  }
+  return int64_t(c);
+}
+
+/// beta(c, r) = C(c + r, c): the most iterations c snapshots reverse with
+/// r repetitions.
+int64_t beta(int64_t c, int64_t r) { return r < 0 ? 0 : binomial(c + r, c); }
+
+/// The least r with beta(c, r) >= l.
+int64_t repetitions(int64_t l, int64_t c) {
+  int64_t r = 0;
+  while (beta(c, r) < l)
+    ++r;
+  return r;
+}
+
+struct RevolveGen {
+  std::vector<RevolveStep> out;
+  int64_t cur = 0; // the position of the state
+  int64_t depth = 1, maxDepth = 1, advances = 0;
+
+  void restore(int64_t a) {
+    if (cur != a)
+      out.push_back({RevolveAction::Restore, a, 0});
+    cur = a;
+  }
+  void advance(int64_t a, int64_t b) {
+    out.push_back({RevolveAction::Advance, a, b});
+    advances += b - a;
+    cur = b;
+  }
+  /// Reverses [a, b) from the newest snapshot (at a), `free` more slots.
+  void reverse(int64_t a, int64_t b, int64_t free) {
+    while (b - a > 1) {
+      if (free == 0) {
+        for (int64_t i = b - 1; i > a; --i) {
+          restore(a);
+          advance(a, i);
+          out.push_back({RevolveAction::Step, i, 0});
+        }
+        break;
+      }
+      int64_t l = b - a, c = free + 1;
+      int64_t r = repetitions(l, c);
+      // Optimal when the left part needs r - 1 repetitions with c
+      // snapshots and the right one r with c - 1: beta(c, r - 2) <= m <=
+      // beta(c, r - 1) and beta(c - 1, r - 1) <= l - m <= beta(c - 1, r)
+      // (F is convex, piecewise linear in l with slope r there). The
+      // longest right part allowed, so the sweep goes furthest.
+      int64_t off = std::max({l - beta(c - 1, r), beta(c, r - 2), int64_t(1)});
+      int64_t m = a + std::min(off, l - 1);
+      restore(a);
+      advance(a, m);
+      out.push_back({RevolveAction::Push, m, 0});
+      maxDepth = std::max(maxDepth, ++depth);
+      reverse(m, b, free - 1);
+      out.push_back({RevolveAction::Pop, m, 0});
+      --depth;
+      b = m;
+    }
+    restore(a);
+    out.push_back({RevolveAction::Step, a, 0});
+  }
+};
+
+} // namespace
+
+int64_t binomialMinAdvances(int64_t trips, int64_t slots) {
+  if (trips <= 1)
+    return 0;
+  int64_t r = repetitions(trips, slots);
+  return r * trips - beta(slots + 1, r - 1);
+}
+
+BinomialSchedule binomialSchedule(int64_t trips, int64_t slots,
+                                  bool sweepPath) {
+  BinomialSchedule s;
+  if (trips <= 0 || slots <= 0)
+    return s;
+  slots = std::min(slots, trips);
+  s.slots = slots;
+  RevolveGen g;
+  g.reverse(0, trips, slots - 1);
+  g.out.push_back({RevolveAction::Pop, 0, 0});
+  s.totalAdvances = g.advances;
+  size_t i = 0;
+  if (sweepPath) {
+    // The sweep takes the leading advance-and-push chain.
+    s.sweepSnapshots.push_back(0);
+    int64_t cur = 0;
+    while (i + 1 < g.out.size() && g.out[i].kind == RevolveAction::Advance &&
+           g.out[i].a == cur && g.out[i + 1].kind == RevolveAction::Push) {
+      cur = g.out[i].b;
+      s.sweepSnapshots.push_back(cur);
+      i += 2;
+    }
+    // The reverse pass starts from the sweep's final state.
+    if (g.out[i].kind != RevolveAction::Restore)
+      s.actions.push_back({RevolveAction::Restore, cur, 0});
+  } else {
+    // The reverse pass starts from the loop's initial state.
+    s.actions.push_back({RevolveAction::Push, 0, 0});
+  }
+  s.actions.insert(s.actions.end(), g.out.begin() + i, g.out.end());
+  // The sweep's snapshots stay allocated until the reverse pass ends (the
+  // loop's initial tape holds them); the ones the actions push are freed
+  // when popped.
+  // A restore pushes the snapshot again: the first restore of one of the
+  // sweep's makes a second copy.
+  std::vector<bool> stack(s.sweepSnapshots.size(), true); // the sweep's
+  int64_t live = int64_t(stack.size());
+  s.maxSnapshots = live;
+  for (const RevolveStep &a : s.actions) {
+    if (a.kind == RevolveAction::Advance) {
+      s.advances += a.b - a.a;
+    } else if (a.kind == RevolveAction::Push ||
+               (a.kind == RevolveAction::Restore && stack.back())) {
+      if (a.kind == RevolveAction::Restore)
+        stack.pop_back();
+      stack.push_back(false);
+      s.maxSnapshots = std::max(s.maxSnapshots, ++live);
+    } else if (a.kind == RevolveAction::Pop) {
+      if (!stack.back())
+        --live;
+      stack.pop_back();
+    }
+  }
+  return s;
+}
+
+BinomialSchedule planBinomial(int64_t trips, int64_t slots) {
+  BinomialSchedule best;
+  double bestCost = INFINITY;
+  for (bool sweepPath : {true, false}) {
+    // The most snapshots the schedule may use with at most `slots` live
+    // (the sweep's stay allocated): about monotone, so bisect.
+    int64_t lo = 1, hi = std::min(slots, trips);
+    while (lo < hi) {
+      int64_t mid = lo + (hi - lo + 1) / 2;
+      if (binomialSchedule(trips, mid, sweepPath).maxSnapshots <= slots)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    BinomialSchedule s = binomialSchedule(trips, lo, sweepPath);
+    if (s.maxSnapshots <= slots && double(s.advances) < bestCost) {
+      bestCost = double(s.advances);
+      best = std::move(s);
+    }
+  }
+  return best;
+}
+
+/// The sweep computes the primal results; F and R are gone (their copies
+/// run per segment or action), `rev` replaces R.
+static void finishRewrite(ForReversal &r, Operation *rev) {
+  Operation &fwd = *r.fwd;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    fwd.getResult(i)->replaceAllUsesWith(r.sweep->getResult(i));
+  for (Value *res : r.rev->getResults())
+    assert(res->use_empty() && "the reverse loop's results are unread yet");
+  llvm::SmallVector<Operation *, 4> inits;
+  for (unsigned i = 2 + r.numCarried; i < fwd.getNumOperands(); ++i)
+    inits.push_back(fwd.getOperand(i)->getDefiningOp());
+  r.rev->dropAllReferences();
+  r.rev->erase();
+  fwd.dropAllReferences();
+  fwd.erase();
+  for (Operation *init : inits)
+    if (init && init->getResult(0)->use_empty())
+      init->erase();
+  r.fwd = nullptr;
+  r.rev = rev;
+}
+
 bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget) {
   ADContext &ctx = e.getContext();
   Operation &fwd = *r.fwd;
@@ -483,11 +868,76 @@ bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget) {
   if (!r.sweep)
     return notChecked("not a primal loop (it carries tapes)");
   llvm::SmallVector<int64_t, 4> segments;
+  std::optional<BinomialSchedule> binomial;
   if (trips >= 0) {
     segments = planSegments(trips, snapshotBytes,
                             std::max<int64_t>(iterationBytes, 1), budget);
     if (segments.empty())
       return notChecked(trips <= 1 ? "one iteration" : "the tape fits");
+    // The binomial schedule with the snapshots the budget leaves after one
+    // iteration's tape, if it fits where the segments do not, or
+    // recomputes less (its action table is 24 bytes per action: up to
+    // about 2^20 iterations).
+    int64_t slots =
+        snapshotBytes > 0 && budget > iterationBytes
+            ? std::min((budget - iterationBytes) / snapshotBytes, trips)
+            : 0;
+    if (slots >= 1 && trips <= (int64_t(1) << 20)) {
+      BinomialSchedule sched = planBinomial(trips, slots);
+      int64_t peak =
+          satAdd(satMul(sched.maxSnapshots, snapshotBytes), iterationBytes);
+      double recompute = double(2 * trips + sched.advances) / double(trips);
+      bool segmentsFit = planPeakBytes(trips, segments, snapshotBytes,
+                                       iterationBytes) <= budget;
+      if (peak <= budget &&
+          (!segmentsFit || recompute < planRecompute(trips, segments) - 1e-9) &&
+          sched.actions.size() <= (size_t(1) << 22)) {
+        rep.binomialSlots = sched.slots;
+        binomial = std::move(sched);
+        rep.snapshots = binomial->maxSnapshots;
+        rep.peakBytes = peak;
+        rep.recompute = recompute;
+      }
+    }
+  }
+  if (binomial) {
+    Emitter em(r, {});
+    Builder tb;
+    tb.setInsertionPoint(r.sweep);
+    ValueMap copy;
+    Operation *advance = cloneOp(tb, *r.sweep, copy);
+    erasePrints(advance->getRegion(0));
+    Value *snaps = nullptr;
+    if (binomial->sweepSnapshots.empty()) {
+      llvm::SmallVector<Type, 6> types;
+      for (unsigned i = 0; i < r.numCarried; ++i)
+        types.push_back(fwd.getResult(i)->getType());
+      Builder nb;
+      nb.setInsertionPoint(r.rev);
+      nb.setLoc(r.primal->getLoc());
+      snaps =
+          nb.create1(Opcode::TapeNew, {}, {}, {Type::tape(Type::tuple(types))});
+    } else {
+      snaps = em.addSnapshotsAt(binomial->sweepSnapshots);
+    }
+    Builder b;
+    b.setInsertionPoint(r.rev);
+    b.setLoc(r.primal->getLoc());
+    llvm::SmallVector<Value *, 8> adjoints;
+    for (unsigned i = 0; i < r.numAdjoints; ++i)
+      adjoints.push_back(r.rev->getOperand(3 + i));
+    Operation *loop = em.binomialLoop(b, *binomial, fwd.getOperand(0), snaps,
+                                      adjoints, *advance);
+    advance->dropAllReferences();
+    advance->erase();
+    finishRewrite(r, loop);
+    ctx.loopTapeBytes[r.sweep] =
+        unknownInner
+            ? -1
+            : satMul(int64_t(binomial->sweepSnapshots.size()), snapshotBytes);
+    ctx.loopTapeBytes.erase(&fwd);
+    ctx.report(rep);
+    return true;
   }
 
   Emitter em(r, segments);
@@ -531,24 +981,7 @@ bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget) {
   Operation *segLoop =
       em.segmentLoop(b, 0, lo, hi, segmentLength(b, lo, hi), snaps, adjoints);
 
-  // The sweep computes the primal results; F and R are gone (their copies
-  // run per segment).
-  for (unsigned i = 0; i < r.numCarried; ++i)
-    fwd.getResult(i)->replaceAllUsesWith(r.sweep->getResult(i));
-  for (Value *res : r.rev->getResults())
-    assert(res->use_empty() && "the reverse loop's results are unread yet");
-  llvm::SmallVector<Operation *, 4> inits;
-  for (unsigned i = 2 + r.numCarried; i < fwd.getNumOperands(); ++i)
-    inits.push_back(fwd.getOperand(i)->getDefiningOp());
-  r.rev->dropAllReferences();
-  r.rev->erase();
-  fwd.dropAllReferences();
-  fwd.erase();
-  for (Operation *init : inits)
-    if (init && init->getResult(0)->use_empty())
-      init->erase();
-  r.fwd = nullptr;
-  r.rev = segLoop;
+  finishRewrite(r, segLoop);
 
   rep.segments = segments;
   rep.dynamicSegments = segments.empty();

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "backends/cpu/FunctionEmitter.h"
+#include "ssa_ir/OpAttrs.h"
 
 namespace tdl::cpu {
 
@@ -46,10 +47,12 @@ llvm::Error FunctionEmitter::emitTapeOp(const ir::Operation &op) {
                     "out of memory");
     b.CreateStore(below, b.CreateConstGEP1_64(b.getInt8Ty(), cell, 8));
     Leaves &value = leavesOf(op.getOperand(1));
+    // A memmove: re-pushing the top of a tape just released
+    // (`tape_pop {release}`) writes the cell where it was.
     for (size_t i = 0; i < types.size(); ++i)
-      b.CreateMemCpy(b.CreateConstGEP1_64(b.getInt8Ty(), cell, offsets[i]),
-                     llvm::MaybeAlign(16), value[i], llvm::MaybeAlign(1),
-                     leafBytes(types[i]));
+      b.CreateMemMove(b.CreateConstGEP1_64(b.getInt8Ty(), cell, offsets[i]),
+                      llvm::MaybeAlign(16), value[i], llvm::MaybeAlign(1),
+                      leafBytes(types[i]));
     b.CreateStore(cell, result());
     return llvm::Error::success();
   }
@@ -59,6 +62,18 @@ llvm::Error FunctionEmitter::emitTapeOp(const ir::Operation &op) {
     branchToErrorIf(b.CreateIsNull(cell), me.addErrorSite(op.getLoc()),
                     "'" + op.getName().str() + "' of an empty tape");
     if (op.getOpcode() == Opcode::TapePop) {
+      if (std::optional<bool> rel = ir::OpAttrs(op).releaseIf(); rel && *rel) {
+        llvm::SmallVector<ir::Type, 4> types;
+        flattenType(op.getOperand(0)->getType().getTapeElement(), types);
+        int64_t size = 16;
+        for (const ir::Type &t : types)
+          size += alignTo16(leafBytes(t));
+        llvm::Value *below =
+            b.CreateLoad(ptr, b.CreateConstGEP1_64(b.getInt8Ty(), cell, 8));
+        b.CreateCall(me.rt("tdl_rt_tape_release"), {cell, i64(size)});
+        b.CreateStore(below, result());
+        return llvm::Error::success();
+      }
       b.CreateStore(
           b.CreateLoad(ptr, b.CreateConstGEP1_64(b.getInt8Ty(), cell, 8)),
           result());

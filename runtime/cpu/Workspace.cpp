@@ -205,6 +205,21 @@ TDL_RT void *tdl_rt_tape_alloc(int64_t bytes) {
   return bump(t->tapes, bytes);
 }
 
+/// Drops `cell` (pushed with `bytes`) if it is the newest on the tape
+/// stack: a `tape_pop {release = true}` (autodiff's binomial checkpointing,
+/// which pops its snapshots in the order it pushed them).
+TDL_RT void tdl_rt_tape_release(void *cell, int64_t bytes) {
+  ThreadState *t = state();
+  if (!t || !cell)
+    return;
+  bytes = (bytes + 15) & ~int64_t(15);
+  Chunk *c = t->tapes.cur;
+  if (!c || c->used < bytes || c->data + c->used - bytes != cell)
+    return;
+  c->used -= bytes;
+  t->tapeBytes -= bytes;
+}
+
 /// The tape stack's top (save[0..2]), saved by an exported call before it
 /// runs, and by each iteration of a loop with `reclaim_tapes`.
 TDL_RT void tdl_rt_tape_mark(void **save) {

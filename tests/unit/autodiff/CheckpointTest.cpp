@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <map>
 
 using namespace tdl::ad;
 using namespace tdl::ad::test;
@@ -173,6 +174,146 @@ TEST(LoopCheckpoint, PlanShrinksWithTheBudget) {
   EXPECT_GT(planPeakBytes(10000, tight, 32, 64), 10);
 }
 
+/// The least advances (iterations run without tape) that reverse l
+/// iterations from a snapshot of the first with `free` more snapshot slots,
+/// by brute force over every first split: F(1, f) = 0, F(l, 0) =
+/// l (l - 1) / 2 (advance from the start to each iteration), F(l, f) =
+/// min over m of m + F(l - m, f - 1) + F(m, f).
+int64_t bruteAdvances(int64_t l, int64_t free,
+                      std::map<std::pair<int64_t, int64_t>, int64_t> &memo) {
+  if (l <= 1)
+    return 0;
+  if (free == 0)
+    return l * (l - 1) / 2;
+  auto key = std::make_pair(l, free);
+  if (auto it = memo.find(key); it != memo.end())
+    return it->second;
+  int64_t best = INT64_MAX;
+  for (int64_t m = 1; m < l; ++m)
+    best = std::min(best, m + bruteAdvances(l - m, free - 1, memo) +
+                              bruteAdvances(m, free, memo));
+  memo[key] = best;
+  return best;
+}
+
+/// Runs a schedule on a model of the loop: a state is the index of the
+/// iteration about to run; checks every action is legal, every iteration
+/// is reversed exactly once in decreasing order, the snapshot stack ends
+/// empty and never holds more than `depth`, nor more than `allocated`
+/// snapshots in memory: a restore pops the snapshot and pushes it again,
+/// and the sweep's stay allocated to the end (the reverse loop's initial
+/// tape holds them). Returns the advances.
+int64_t simulate(int64_t trips, const BinomialSchedule &s, int64_t depth,
+                 int64_t allocated = INT64_MAX) {
+  std::vector<int64_t> stack(s.sweepSnapshots.begin(), s.sweepSnapshots.end());
+  if (!stack.empty())
+    EXPECT_EQ(stack.front(), 0);
+  for (size_t i = 1; i < stack.size(); ++i)
+    EXPECT_LT(stack[i - 1], stack[i]);
+  // The sweep leaves the final state, or nothing (the initial one).
+  int64_t state = stack.empty() ? 0 : trips, next = trips - 1, advances = 0;
+  size_t most = stack.size(), swept = stack.size();
+  std::vector<bool> bySweep(stack.size(), true);
+  int64_t pushed = 0; // by the actions, live
+  for (const RevolveStep &a : s.actions) {
+    switch (a.kind) {
+    case RevolveAction::Restore:
+      EXPECT_FALSE(stack.empty());
+      EXPECT_EQ(a.a, stack.back());
+      state = stack.back();
+      if (bySweep.back()) { // pushed again: a second copy
+        bySweep.back() = false;
+        ++pushed;
+        EXPECT_LE(int64_t(swept) + pushed, allocated);
+      }
+      break;
+    case RevolveAction::Advance:
+      EXPECT_EQ(a.a, state);
+      EXPECT_LT(a.a, a.b);
+      EXPECT_LE(a.b, next); // never runs past what is still to reverse
+      advances += a.b - a.a;
+      state = a.b;
+      break;
+    case RevolveAction::Push:
+      EXPECT_EQ(a.a, state);
+      stack.push_back(state);
+      bySweep.push_back(false);
+      most = std::max(most, stack.size());
+      ++pushed;
+      EXPECT_LE(int64_t(swept) + pushed, allocated);
+      break;
+    case RevolveAction::Pop:
+      EXPECT_FALSE(stack.empty());
+      EXPECT_EQ(a.a, stack.back());
+      stack.pop_back();
+      if (!bySweep.back())
+        --pushed;
+      bySweep.pop_back();
+      break;
+    case RevolveAction::Step:
+      EXPECT_EQ(a.a, state);
+      EXPECT_EQ(a.a, next) << "iterations are reversed last first";
+      --next;
+      break;
+    }
+  }
+  EXPECT_EQ(next, -1) << "every iteration reversed";
+  EXPECT_TRUE(stack.empty());
+  EXPECT_LE(int64_t(most), depth);
+  return advances;
+}
+
+TEST(BinomialSchedule, ReversesEveryIterationOnceWithTheLeastAdvances) {
+  std::map<std::pair<int64_t, int64_t>, int64_t> memo;
+  for (int64_t trips = 1; trips <= 70; ++trips) {
+    for (int64_t slots = 1; slots <= 6; ++slots) {
+      SCOPED_TRACE(fmt::format("trips {} slots {}", trips, slots));
+      BinomialSchedule full = binomialSchedule(trips, slots, false);
+      ASSERT_TRUE(full.sweepSnapshots.empty());
+      int64_t adv = simulate(trips, full, std::min(slots, trips));
+      EXPECT_EQ(adv, full.advances);
+      // The advances of the whole schedule are the optimum.
+      int64_t opt = bruteAdvances(trips, std::min(slots, trips) - 1, memo);
+      EXPECT_EQ(full.totalAdvances, opt);
+      EXPECT_EQ(adv, opt);
+      EXPECT_EQ(binomialMinAdvances(trips, std::min(slots, trips)), opt);
+      // With the sweep's snapshots: the same schedule, the sweep's part
+      // done by the primal sweep.
+      BinomialSchedule swept = binomialSchedule(trips, slots, true);
+      int64_t last = swept.sweepSnapshots.back();
+      EXPECT_EQ(simulate(trips, swept, std::min(slots, trips)) + last, opt);
+      EXPECT_EQ(swept.totalAdvances, opt);
+    }
+  }
+  // By hand: 2 iterations, 1 snapshot: advance 0 -> 1 once. 3 iterations,
+  // 1 snapshot: 2 + 1. 3 with 2: advance to 1, snapshot, 1 -> 2; then 2
+  // reversed from the snapshot at 1 and 1 from 0: 2 advances. 10
+  // iterations with 2 snapshots: r = 3 (C(5, 2) = 10), 3 * 10 - C(5, 3) =
+  // 20.
+  EXPECT_EQ(binomialSchedule(2, 1).totalAdvances, 1);
+  EXPECT_EQ(binomialSchedule(3, 1).totalAdvances, 3);
+  EXPECT_EQ(binomialSchedule(3, 2).totalAdvances, 2);
+  EXPECT_EQ(binomialSchedule(10, 2).totalAdvances, 20);
+  EXPECT_EQ(bruteAdvances(10, 1, memo), 20);
+  // 1000 iterations, 5 snapshots: r = 8 (C(13, 5) = 1287 >= 1000 > 792),
+  // 8 * 1000 - C(13, 6) = 6284.
+  EXPECT_EQ(binomialSchedule(1000, 5, false).totalAdvances, 6284);
+}
+
+TEST(BinomialSchedule, PlanKeepsTheSweepsSnapshotsInTheCount) {
+  for (int64_t trips : {5, 40, 333, 1000}) {
+    for (int64_t slots : {1, 2, 3, 7, 30}) {
+      SCOPED_TRACE(fmt::format("trips {} slots {}", trips, slots));
+      BinomialSchedule s = planBinomial(trips, slots);
+      EXPECT_LE(s.maxSnapshots, slots);
+      // Snapshots the sweep leaves are not freed before the end: the
+      // stack model never holds more than the plan says.
+      simulate(trips, s, s.maxSnapshots, slots);
+      EXPECT_GE(s.advances, 0);
+    }
+  }
+}
+
 TEST(LoopCheckpoint, OneLevelIsBitIdenticalAndShrinksTheTape) {
   std::string text = rnn(64);
   // Without a budget that fits: the report gives the plain tape's size.
@@ -303,7 +444,8 @@ TEST(LoopCheckpoint, NestedLoops) {
     SCOPED_TRACE(budget);
     Compared c = compareBudget(kNested, "g", budget);
     ASSERT_EQ(c.reports.size(), 2u); // inner first
-    EXPECT_FALSE(c.reports[1].segments.empty());
+    EXPECT_TRUE(!c.reports[1].segments.empty() ||
+                c.reports[1].binomialSlots > 0);
     EXPECT_LT(c.checkedPeak, c.uncheckedPeak);
     // The outer plan counts the inner tapes (or snapshots) per iteration.
     EXPECT_LE(c.checkedPeak, c.reports[1].peakBytes + c.reports[0].peakBytes);
@@ -534,6 +676,90 @@ TEST(LoopCheckpoint, SecondOrderMatchesUnchecked) {
   compareBudget(text, "hv", 1);
   compareClose(text, "gg", 200, 1e-13);
   compareClose(text, "gg", 1, 1e-13);
+}
+
+TEST(LoopCheckpoint, BinomialScheduleIsBitIdenticalAndFitsTheBudget) {
+  // A budget of one iteration's tape plus s snapshots leaves no room for
+  // segments of two iterations (an iteration stores more than a snapshot):
+  // the multi-level plan is over budget, the binomial schedule is taken.
+  // value_and_grad: the primal sweep is live (for grad alone, without
+  // the sweep's snapshots, it is dead code and the loop runs once less).
+  std::string text = rnn(200);
+  text.replace(text.find("= grad @f"), 9, "= value_and_grad @f");
+  Differentiated probe = differentiate(text, INT64_MAX / 2);
+  ASSERT_EQ(probe.reports.size(), 1u);
+  const LoopCheckpointReport &p = probe.reports[0];
+  ASSERT_GT(p.snapshotBytes, 0);
+  for (int64_t slots : {1, 2, 3, 5, 9}) {
+    SCOPED_TRACE(slots);
+    int64_t budget = p.iterationBytes + slots * p.snapshotBytes;
+    Compared c = compareBudget(text, "g", budget);
+    ASSERT_EQ(c.reports.size(), 1u);
+    const LoopCheckpointReport &r = c.reports[0];
+    EXPECT_TRUE(r.segments.empty());
+    EXPECT_GT(r.binomialSlots, 0);
+    EXPECT_LE(r.snapshots, slots);
+    EXPECT_LE(r.peakBytes, budget);
+    EXPECT_LE(c.checkedPeak, r.peakBytes); // measured, as promised
+    EXPECT_LT(c.checkedPeak * 10, c.uncheckedPeak);
+    // The recomputation the report gives is what runs: the step's tanh
+    // runs once per forward iteration (the pullback reads it from the
+    // tape).
+    Differentiated ck = differentiate(text, budget);
+    ASSERT_TRUE(ck.parsed.module) << ck.parsed.errors;
+    std::vector<RuntimeValue> args =
+        randomArgs(*ck.parsed.module, "g", 3, -0.8, 0.8);
+    int64_t tanhs =
+        opCounts(*ck.parsed.module, "g", args)[size_t(Opcode::Tanh)];
+    EXPECT_EQ(double(tanhs), r.recompute * 200.0);
+    // At least the optimum of Griewank's bound for its snapshots: 200
+    // steps (sweep) + 200 taped steps + the advances of a schedule with
+    // r.binomialSlots snapshots, less what the sweep did.
+    EXPECT_GE(tanhs, 400 + binomialMinAdvances(200, r.binomialSlots) - 200);
+  }
+  // With one snapshot: every iteration is recomputed from the start.
+  Compared one = compareBudget(text, "g", p.iterationBytes + p.snapshotBytes);
+  ASSERT_EQ(one.reports.size(), 1u);
+  EXPECT_EQ(one.reports[0].binomialSlots, 1);
+  EXPECT_NEAR(one.reports[0].recompute, 2.0 + 199.0 * 200.0 / 2.0 / 200.0,
+              1e-9);
+}
+
+TEST(LoopCheckpoint, BinomialFiniteDifferencesAndHigherOrder) {
+  std::string base = rnn(30);
+  Differentiated probe = differentiate(base, INT64_MAX / 2);
+  ASSERT_EQ(probe.reports.size(), 1u);
+  int64_t budget =
+      probe.reports[0].iterationBytes + 3 * probe.reports[0].snapshotBytes;
+  CheckOptions o;
+  o.autodiff.loopMemory = budget;
+  o.lo = -0.8;
+  o.hi = 0.8;
+  checkGradients(base, "f", {0, 1}, o);
+  std::string text = base + "func @gg = grad @h wrt [0]\n"
+                            "func @h(%x: f64[4], %w: f64[4,4]) -> f64 {\n"
+                            "  %d:2 = call %x, %w {callee = @g} : "
+                            "f64[4], f64[4,4]\n"
+                            "  %s = reduce_sum %d#0 {axes = [0]} : f64\n"
+                            "  return %s\n}\n"
+                            "func @hv = jvp @g wrt [0, 1]\n";
+  Compared c = compareBudget(text, "hv", budget);
+  ASSERT_FALSE(c.reports.empty());
+  EXPECT_GT(c.reports[0].binomialSlots, 0);
+  compareClose(text, "gg", budget, 1e-13);
+  compareBudget(text, "g", budget);
+  // Nested: the inner loop binomial, the outer one too or in segments.
+  for (int64_t b : {int64_t(200), int64_t(420)}) {
+    SCOPED_TRACE(b);
+    Compared n = compareBudget(kNested, "g", b);
+    ASSERT_EQ(n.reports.size(), 2u);
+    EXPECT_LT(n.checkedPeak, n.uncheckedPeak);
+    CheckOptions no;
+    no.autodiff.loopMemory = b;
+    no.lo = -0.8;
+    no.hi = 0.8;
+    checkGradients(kNested, "f", {0, 1}, no);
+  }
 }
 
 } // namespace
