@@ -521,24 +521,25 @@ int64_t loopBudget(const ADContext &ctx, const Operation &loop) {
 }
 
 bool isCheckpointable(Operation &loop) {
-  if (loop.getOpcode() != Opcode::For)
+  if (loop.getOpcode() != Opcode::For && loop.getOpcode() != Opcode::While)
     return false;
   for (Value *v : loop.getResults())
     if (containsTape(v->getType()))
       return false;
   bool tapes = false;
-  walk(loop.getRegion(0), [&](Operation &op) {
-    switch (op.getOpcode()) {
-    case Opcode::TapeNew:
-    case Opcode::TapePush:
-    case Opcode::TapeTop:
-    case Opcode::TapePop:
-      tapes = true;
-      break;
-    default:
-      break;
-    }
-  });
+  for (unsigned i = 0; i < loop.getNumRegions(); ++i)
+    walk(loop.getRegion(i), [&](Operation &op) {
+      switch (op.getOpcode()) {
+      case Opcode::TapeNew:
+      case Opcode::TapePush:
+      case Opcode::TapeTop:
+      case Opcode::TapePop:
+        tapes = true;
+        break;
+      default:
+        break;
+      }
+    });
   return !tapes;
 }
 
@@ -818,6 +819,183 @@ static void finishRewrite(ForReversal &r, Operation *rev) {
       init->erase();
   r.fwd = nullptr;
   r.rev = rev;
+}
+
+namespace {
+
+/// A `for` over [lb, ub) running the body of the `while` `w` (its
+/// condition dropped: the iterations it runs are known to pass it) from
+/// `inits`, leaving out carried value `skip` (-1: none). At `b`.
+Operation *whileBodyAsFor(Builder &b, Operation &w, Value *lb, Value *ub,
+                          llvm::ArrayRef<Value *> inits, int skip) {
+  Operation *loop = b.createFor(lb, ub, inits);
+  loop->setLoc(w.getLoc());
+  Region &from = w.getRegion(1), &to = loop->getRegion(0);
+  ValueMap map;
+  unsigned k = 1;
+  for (unsigned i = 0; i < from.getNumArguments(); ++i)
+    if (int(i) != skip)
+      map[from.getArgument(i)] = to.getArgument(k++);
+  Builder fb(to);
+  fb.setLoc(w.getLoc());
+  // What computes only the skipped value (its counter) is left out.
+  llvm::SmallPtrSet<Value *, 4> dropped;
+  if (skip >= 0)
+    dropped.insert(from.getArgument(unsigned(skip)));
+  for (auto &op : from.getOps()) {
+    if (op.get() == from.getTerminator())
+      break;
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value *v) { return dropped.count(v); })) {
+      for (Value *res : op->getResults())
+        dropped.insert(res);
+      continue;
+    }
+    cloneOp(fb, *op, map);
+  }
+  llvm::SmallVector<Value *, 8> outs;
+  Operation *yield = from.getTerminator();
+  for (unsigned i = 0; i < yield->getNumOperands(); ++i)
+    if (int(i) != skip)
+      outs.push_back(lookupOr(map, yield->getOperand(i)));
+  fb.yield(outs);
+  return loop;
+}
+
+/// Adds a carried value to the `while` `loop` (see addForCarried).
+Value *addWhileCarried(Operation &loop, Value *init,
+                       llvm::function_ref<Value *(Builder &, Value *)> next) {
+  llvm::SmallVector<Value *, 6> ops(loop.getOperands());
+  ops.push_back(init);
+  loop.setOperands(ops);
+  loop.getRegion(0).addArgument(init->getType());
+  Region &body = loop.getRegion(1);
+  Value *arg = body.addArgument(init->getType());
+  Operation *yield = body.getTerminator();
+  Builder b;
+  b.setInsertionPoint(yield);
+  b.setLoc(loop.getLoc());
+  Value *n = next(b, arg);
+  llvm::SmallVector<Value *, 6> outs(yield->getOperands());
+  outs.push_back(n);
+  yield->setOperands(outs);
+  loop.addResult(init->getType());
+  return loop.getResult(loop.getNumResults() - 1);
+}
+
+} // namespace
+
+bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
+                     int64_t budget) {
+  ADContext &ctx = e.getContext();
+  Operation &fwhile = *r.fwd;
+  bool unknownInner = false;
+  Type elem = fwhile.getResult(r.numCarried)->getType().getTapeElement();
+  int64_t iterationBytes = satAdd(
+      typeBytes(elem), innerTapeBytes(ctx, fwhile.getRegion(1), unknownInner));
+  int64_t snapshotBytes = 0;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    snapshotBytes += typeBytes(fwhile.getResult(i)->getType());
+  ctx.loopTapeBytes[&fwhile] = -1;
+  LoopCheckpointReport rep;
+  rep.function = ctx.stack.empty() ? "" : ctx.stack.back()->getName().str();
+  rep.loc = r.primal->getLoc();
+  rep.budget = budget;
+  rep.snapshotBytes = snapshotBytes;
+  rep.iterationBytes = iterationBytes;
+  rep.dynamicSegments = true;
+  rep.recompute = 3.0;
+  rep.note = "while: counted, then swept again with snapshots";
+  Location loc = r.primal->getLoc();
+  Type i64t = i64();
+
+  // The forward pass: the sweep, counting the iterations.
+  Builder pre;
+  pre.setInsertionPoint(r.sweep);
+  pre.setLoc(loc);
+  Value *trips = addWhileCarried(
+      *r.sweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *c) {
+        return b.binary(Opcode::Add, c, b.constantInt(i64t, 1));
+      });
+
+  // F as a `for` (without the counter), the template the segments clone;
+  // R reads its tapes.
+  Builder b;
+  b.setInsertionPoint(r.rev);
+  b.setLoc(loc);
+  Value *zero = b.constantInt(i64t, 0);
+  llvm::SmallVector<Value *, 8> fInits;
+  for (unsigned i = 0; i < fwhile.getNumOperands(); ++i)
+    if (i != countIndex)
+      fInits.push_back(fwhile.getOperand(i));
+  Operation *ffor =
+      whileBodyAsFor(b, fwhile, zero, zero, fInits, int(countIndex));
+  for (unsigned i = r.numCarried, k = r.numCarried; i < fwhile.getNumResults();
+       ++i) {
+    if (i == countIndex)
+      continue;
+    fwhile.getResult(i)->replaceAllUsesWith(ffor->getResult(k++));
+  }
+
+  // k = max(1, ceil(sqrt(T snapshot / iteration))); the second sweep over
+  // [0, (n - 1) k) from the initial state pushes a snapshot every k, then
+  // the start of the last segment.
+  double ratio = double(std::max<int64_t>(snapshotBytes, 1)) /
+                 double(std::max<int64_t>(iterationBytes, 1));
+  Type f64 = Type::scalar(DType::F64);
+  Value *t = b.cast(trips, DType::F64);
+  Value *k = b.binary(
+      Opcode::Max,
+      b.cast(b.unary(Opcode::Ceil,
+                     b.unary(Opcode::Sqrt,
+                             b.binary(Opcode::Mul, t, b.constant(f64, ratio)))),
+             DType::I64),
+      b.constantInt(i64t, 1));
+  Value *one = b.constantInt(i64t, 1);
+  Value *n =
+      b.binary(Opcode::Div,
+               b.binary(Opcode::Add, trips, b.binary(Opcode::Sub, k, one)), k);
+  Value *lastStart =
+      b.binary(Opcode::Max,
+               b.binary(Opcode::Mul, b.binary(Opcode::Sub, n, one), k), zero);
+  llvm::SmallVector<Value *, 8> init;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    init.push_back(fwhile.getOperand(i));
+  Operation *whileSweep = r.sweep;
+  Operation *sweep2 = whileBodyAsFor(b, *whileSweep, zero, lastStart, init,
+                                     int(whileSweep->getNumOperands() - 1));
+  erasePrints(sweep2->getRegion(0));
+  r.sweep = sweep2;
+  r.fwd = ffor;
+  Emitter em(r, {});
+  em.kOfSweep = k;
+  Value *snaps = em.addSnapshots(k);
+  llvm::SmallVector<Value *, 6> end;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    end.push_back(sweep2->getResult(i));
+  snaps = b.create1(Opcode::TapePush, {snaps, b.tuple(end)});
+  llvm::SmallVector<Value *, 8> adjoints;
+  for (unsigned i = 0; i < r.numAdjoints; ++i)
+    adjoints.push_back(r.rev->getOperand(3 + i));
+  Operation *segLoop = em.segmentLoop(b, 0, zero, trips, k, snaps, adjoints);
+
+  // The forward `while` gives the primal results; F (both forms) and R go.
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    fwhile.getResult(i)->replaceAllUsesWith(whileSweep->getResult(i));
+  r.sweep = whileSweep;
+  finishRewrite(r, segLoop); // erases the `for` form of F and R
+  llvm::SmallVector<Operation *, 4> inits;
+  for (unsigned i = r.numCarried; i < fwhile.getNumOperands(); ++i)
+    inits.push_back(fwhile.getOperand(i)->getDefiningOp());
+  fwhile.dropAllReferences();
+  fwhile.erase();
+  for (Operation *op : inits)
+    if (op && op->getResult(0)->use_empty())
+      op->erase();
+  ctx.loopTapeBytes.erase(&fwhile);
+  ctx.loopTapeBytes[whileSweep] = -1;
+  ctx.report(rep);
+  return true;
 }
 
 bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget) {

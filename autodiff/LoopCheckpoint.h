@@ -40,9 +40,9 @@ struct ForReversal {
 /// pass option; -1 when there is none.
 int64_t loopBudget(const ADContext &ctx, const ir::Operation &loop);
 
-/// True if `loop` may be checkpointed: a `for` whose carried values hold
-/// no tape and whose body has no tape op (a primal loop, not the loop of a
-/// derivative being differentiated again).
+/// True if `loop` may be checkpointed: a `for` or `while` whose carried
+/// values hold no tape and whose regions have no tape op (a primal loop,
+/// not the loop of a derivative being differentiated again).
 bool isCheckpointable(ir::Operation &loop);
 
 /// Records the bytes the reversal of `r` leaves on tapes per execution of
@@ -53,6 +53,16 @@ bool isCheckpointable(ir::Operation &loop);
 /// snapshot tape, then the adjoints). Without a rewrite r.sweep is erased.
 /// Adds a report when there is a budget. Returns true if it rewrote.
 bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget);
+
+/// The same for a `while` (r.sweep: its copy before the tape; r.fwd: the
+/// forward `while`, whose carried value `countIndex` counts the
+/// iterations): under `budget` the sweep counts the iterations T, and the
+/// reverse pass runs the body again from the initial state over T
+/// iterations as a `for`, with snapshots every k = ceil(sqrt(T snapshot /
+/// iteration)), then reverses segment by segment. On return r.rev is the
+/// loop over the segments and r.sweep the forward `while`.
+bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
+                     int64_t budget);
 
 /// The plan for a loop of `trips` iterations (> 0) whose snapshot takes
 /// `snapshotBytes` and whose iteration stores `iterationBytes` on the

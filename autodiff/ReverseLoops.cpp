@@ -304,10 +304,10 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
       return false;
     }
 
-  // Under a memory budget a `for` may be checkpointed (LoopCheckpoint.cpp):
+  // Under a memory budget a loop may be checkpointed (LoopCheckpoint.cpp):
   // its primal sweep is a copy of the forward loop before it gets a tape.
   ForReversal fr;
-  int64_t budget = s.isFor ? loopBudget(e.getContext(), loop) : -1;
+  int64_t budget = loopBudget(e.getContext(), loop);
   if (budget >= 0 && isCheckpointable(loop)) {
     Builder sb;
     sb.setInsertionPoint(lt.fwdLoop);
@@ -438,6 +438,18 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
         fwd[loop.getResult(k)] = fr.sweep->getResult(k);
       e.noteReplaced(oldFwd, fr.sweep);
     }
+  } else if (fr.sweep) {
+    fr.primal = &loop;
+    fr.fwd = lt.fwdLoop;
+    fr.rev = lt.rev;
+    fr.numCarried = s.numCarried;
+    fr.numAdjoints = activeK.size() + caps.size();
+    Operation *oldFwd = lt.fwdLoop;
+    checkpointWhile(e, fr, count->getIndex(), budget);
+    lt.rev = fr.rev;
+    for (unsigned k = 0; k < s.numCarried; ++k)
+      fwd[loop.getResult(k)] = fr.sweep->getResult(k);
+    e.noteReplaced(oldFwd, fr.sweep);
   } else {
     e.getContext().loopTapeBytes[lt.fwdLoop] = -1; // run-time trip count
   }

@@ -222,8 +222,8 @@ bool checkForwardRuleTail(
 } // namespace
 
 /// `@ad_loop_memory(BYTES)`: one integer literal, the tape budget of the
-/// function's `for` loops under reverse mode (irgen gives each loop an
-/// `ad_memory` attribute; docs/autodiff.md, "Checkpointing").
+/// function's `for` and `while` loops under reverse mode (irgen gives each loop
+/// an `ad_memory` attribute; docs/autodiff.md, "Checkpointing").
 static void checkLoopMemoryAttr(DiagnosticEngine &diags,
                                 llvm::ArrayRef<ast::Attribute> attrs,
                                 bool hasBody) {

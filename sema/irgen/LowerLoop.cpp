@@ -115,6 +115,8 @@ void FunctionLowering::lowerFor(const ast::ForStmt *s) {
   for (Key k : keys)
     env[k].flatten(inits);
   ir::Operation *op = b.createWhile(inits);
+  if (std::optional<int64_t> bytes = loopMemoryAttr(inst))
+    op->getAttrs().set("ad_memory", *bytes);
   Env entry = env;
   {
     RegionScope scope(b, nesting, op->getRegion(0));
@@ -156,6 +158,8 @@ void FunctionLowering::lowerWhile(const ast::WhileStmt *s) {
   for (Key k : keys)
     env[k].flatten(inits);
   ir::Operation *op = b.createWhile(inits);
+  if (std::optional<int64_t> bytes = loopMemoryAttr(inst))
+    op->getAttrs().set("ad_memory", *bytes);
   Env entry = env;
   {
     RegionScope scope(b, nesting, op->getRegion(0));

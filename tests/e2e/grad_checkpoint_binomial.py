@@ -19,9 +19,24 @@ def nest(x, w):
         a = a * 0.9 if i % 2 == 0 else np.tanh(a)
     return np.sum(a)
 
+def grow(x, w):
+    a = x; n = 0
+    while np.sum(a) < 2.5 and n < 500:
+        a = np.sin(a * w) * 0.5 + a * 0.55 + 0.01; n += 1
+    return np.sum(a * a)
+def brk(x, w):
+    a = x
+    for i in range(400):
+        a = np.sin(a * w) * 0.5 + a * 0.55 + 0.01
+        if np.sum(a) > 2.5: break
+    return np.sum(a * a)
+
 x = np.array([0.3, -0.2, 0.5, 0.1])
 w = np.array([[0.5, -0.3, 0.2, 0.1], [0.1, 0.4, -0.2, 0.3], [-0.3, 0.2, 0.6, -0.1], [0.2, 0.1, -0.4, 0.5]])
 E(numgrad(rnn, [x, w], 0)); E(numgrad(rnn, [x, w], 1)); B(True); B(True)
 E(rnn(x, w)); B(True)
 y = np.array([0.4, -0.7, 1.1])
 E(numgrad(nest, [y, 1.3], 0)); E(numgrad(nest, [y, 1.3], 1)); B(True); B(True)
+z = np.array([0.1, 0.2, -0.05])
+E(numgrad(grow, [z, 1.1], 0)); E(numgrad(grow, [z, 1.1], 1)); B(True)
+E(numgrad(brk, [z, 1.1], 0)); E(numgrad(brk, [z, 1.1], 1)); B(True)

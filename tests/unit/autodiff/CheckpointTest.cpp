@@ -762,4 +762,99 @@ TEST(LoopCheckpoint, BinomialFiniteDifferencesAndHigherOrder) {
   }
 }
 
+/// A `while` whose trip count depends on the data: a sin step until the
+/// counter reaches %n or the state's sum exceeds %cap.
+const char *kWhile = R"(
+func @f(%x: f64[3], %w: f64, %n: i64, %cap: f64) -> f64 {
+  %zero = constant {value = 0} : i64
+  %r:2 = while %x, %zero : f64[3], i64 {
+  ^(%a: f64[3], %i: i64):
+    %lt = lt %i, %n : bool
+    %s = reduce_sum %a {axes = [0]} : f64
+    %ok = lt %s, %cap : bool
+    %go = and %lt, %ok : bool
+    yield %go
+  } {
+  ^(%a2: f64[3], %i2: i64):
+    %wb = broadcast %w {dims = [], shape = [3]} : f64[3]
+    %m = mul %a2, %wb : f64[3]
+    %sn = sin %m : f64[3]
+    %h = constant {value = 0.5} : f64[3]
+    %q = mul %a2, %h : f64[3]
+    %y = add %sn, %q : f64[3]
+    %one = constant {value = 1} : i64
+    %i3 = add %i2, %one : i64
+    yield %y, %i3
+  }
+  %t = reduce_sum %r#0 {axes = [0]} : f64
+  return %t
+}
+func @g = grad @f wrt [0, 1]
+func @vg = value_and_grad @f wrt [0, 1]
+)";
+
+TEST(LoopCheckpoint, WhileLoopsAreCountedThenSweptWithSnapshots) {
+  std::mt19937 rng(7);
+  RuntimeValue x = randomValue(rng, Type::tensor(DType::F64, {3}), 0.1, 0.5);
+  auto args = [&](int64_t n, double cap) {
+    return std::vector<RuntimeValue>{
+        x, RuntimeValue::scalar<double>(DType::F64, 0.9),
+        RuntimeValue::scalar<int64_t>(DType::I64, n),
+        RuntimeValue::scalar<double>(DType::F64, cap)};
+  };
+  for (int64_t n : {0, 1, 2, 7, 50, 400}) {
+    for (const char *fn : {"g", "vg"}) {
+      SCOPED_TRACE(fmt::format("{} n {}", fn, n));
+      Compared c = compareBudget(kWhile, fn, 1, args(n, 100.0));
+      ASSERT_EQ(c.reports.size(), 2u); // g's and vg's
+      for (const LoopCheckpointReport &r : c.reports) {
+        EXPECT_TRUE(r.dynamicSegments);
+        EXPECT_EQ(r.trips, -1);
+        EXPECT_EQ(r.recompute, 3.0);
+      }
+      if (n >= 50) {
+        // about 2 sqrt(n) snapshots' and iterations' worth: a snapshot is
+        // f64[3] and i64 (32 bytes), an iteration stores less than 64.
+        EXPECT_LT(c.checkedPeak * 3, c.uncheckedPeak);
+        EXPECT_LE(double(c.checkedPeak),
+                  2.0 * std::sqrt(double(n) * 32.0 * 64.0) + 2.0 * 64.0 + 32.0);
+      }
+    }
+  }
+  // Stopped by the data, not the counter (bit-identical, compared inside).
+  Compared early = compareBudget(kWhile, "g", 1, args(1000, 1.2));
+  EXPECT_EQ(early.reports.size(), 2u);
+  // Without a budget: not reported, stored as before.
+  EXPECT_TRUE(differentiate(kWhile, -1).reports.empty());
+  // Second order: jvp(grad) runs the same sums; grad(grad) adds the
+  // segments' contributions in another order (agrees to rounding).
+  std::string second = std::string(kWhile) + R"(
+func @hv = jvp @g wrt [0, 1]
+func @gg = grad @h wrt [0]
+func @h(%x: f64[3], %w: f64, %n: i64, %cap: f64) -> f64 {
+  %d:2 = call %x, %w, %n, %cap {callee = @g} : f64[3], f64
+  %s = reduce_sum %d#0 {axes = [0]} : f64
+  %t = add %s, %d#1 : f64
+  return %t
+}
+)";
+  std::vector<RuntimeValue> hvArgs = args(40, 100.0);
+  hvArgs.push_back(randomValue(rng, Type::tensor(DType::F64, {3})));
+  hvArgs.push_back(RuntimeValue::scalar<double>(DType::F64, 0.3));
+  compareBudget(second, "hv", 1, hvArgs);
+  Differentiated plain = differentiate(second, -1);
+  Differentiated ck = differentiate(second, 1);
+  ASSERT_TRUE(plain.parsed.module && ck.parsed.module);
+  expectClose(flattenAll(run(*ck.parsed.module, "gg", args(40, 100.0))),
+              flattenAll(run(*plain.parsed.module, "gg", args(40, 100.0))),
+              1e-13, "gg");
+  for (int64_t n : {0, 3, 30, 1000}) {
+    SCOPED_TRACE(n);
+    CheckOptions o;
+    o.autodiff.loopMemory = 1;
+    o.inputs = args(n, n == 1000 ? 1.2 : 100.0);
+    checkGradients(kWhile, "f", {0, 1}, o);
+  }
+}
+
 } // namespace
