@@ -158,6 +158,13 @@ public:
 
   Value *kOfSweep = nullptr; // the value the sweep's body reads as k
 
+  /// F over [lo, hi) from `state` and R over it, from `adjoints`.
+  llvm::SmallVector<Value *, 8> leafRange(Builder &b, Value *lo, Value *hi,
+                                          llvm::ArrayRef<Value *> state,
+                                          llvm::ArrayRef<Value *> adjoints) {
+    return leaf(b, lo, hi, state, adjoints);
+  }
+
   /// Gives the sweep a snapshot at the offsets in `at` (ascending, from
   /// lb) and returns the snapshot tape it leaves.
   Value *addSnapshotsAt(llvm::ArrayRef<int64_t> at);
@@ -893,7 +900,7 @@ bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
   Type elem = fwhile.getResult(r.numCarried)->getType().getTapeElement();
   int64_t iterationBytes = satAdd(
       typeBytes(elem), innerTapeBytes(ctx, fwhile.getRegion(1), unknownInner));
-  int64_t snapshotBytes = 0;
+  int64_t snapshotBytes = 8; // the iteration's index, and the state
   for (unsigned i = 0; i < r.numCarried; ++i)
     snapshotBytes += typeBytes(fwhile.getResult(i)->getType());
   ctx.loopTapeBytes[&fwhile] = -1;
@@ -904,18 +911,72 @@ bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
   rep.snapshotBytes = snapshotBytes;
   rep.iterationBytes = iterationBytes;
   rep.dynamicSegments = true;
-  rep.recompute = 3.0;
-  rep.note = "while: counted, then swept again with snapshots";
+  rep.recompute = 2.0;
+  rep.note = "while: snapshots every sqrt(2 i snapshot/iteration)";
   Location loc = r.primal->getLoc();
   Type i64t = i64();
 
-  // The forward pass: the sweep, counting the iterations.
+  // The forward pass: the sweep pushes (i, state) at i = 0 and then
+  // every p(i) = max(1, floor(sqrt(2 (i + 1) snapshot / iteration)))
+  // iterations, so that after T iterations about sqrt(2 T iteration /
+  // snapshot) snapshots are taken and no segment is longer than about
+  // sqrt(2 T snapshot / iteration): 2.1 sqrt(T snapshot iteration) bytes
+  // at most, whatever T turns out to be.
+  double ratio = 2.0 * double(std::max<int64_t>(snapshotBytes, 1)) /
+                 double(std::max<int64_t>(iterationBytes, 1));
+  Type f64 = Type::scalar(DType::F64);
+  llvm::SmallVector<Type, 6> snapTypes{i64t};
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    snapTypes.push_back(fwhile.getResult(i)->getType());
+  Type tapeType = Type::tape(Type::tuple(snapTypes));
   Builder pre;
   pre.setInsertionPoint(r.sweep);
   pre.setLoc(loc);
+  Operation *whileSweep = r.sweep;
+  Region &sbody = whileSweep->getRegion(1);
+  llvm::SmallVector<Value *, 6> state;
+  for (unsigned i = 0; i < r.numCarried; ++i)
+    state.push_back(sbody.getArgument(i));
+  Value *iArg = nullptr, *nextArg = nullptr, *isStart = nullptr;
   Value *trips = addWhileCarried(
-      *r.sweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *c) {
+      *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *c) {
+        iArg = c;
         return b.binary(Opcode::Add, c, b.constantInt(i64t, 1));
+      });
+  addWhileCarried(
+      *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *next) {
+        nextArg = next;
+        isStart = b.binary(Opcode::Eq, iArg, next);
+        Value *t = b.cast(b.binary(Opcode::Add, iArg, b.constantInt(i64t, 1)),
+                          DType::F64);
+        Value *p =
+            b.binary(Opcode::Max,
+                     b.cast(b.unary(Opcode::Floor,
+                                    b.unary(Opcode::Sqrt,
+                                            b.binary(Opcode::Mul, t,
+                                                     b.constant(f64, ratio)))),
+                            DType::I64),
+                     b.constantInt(i64t, 1));
+        return b.create1(Opcode::Select,
+                         {isStart, b.binary(Opcode::Add, iArg, p), next});
+      });
+  Value *count = addWhileCarried(
+      *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *n) {
+        return b.binary(Opcode::Add, n, b.cast(isStart, DType::I64));
+      });
+  Value *snaps = addWhileCarried(
+      *whileSweep, pre.create1(Opcode::TapeNew, {}, {}, {tapeType}),
+      [&](Builder &b, Value *t) {
+        Operation *ifOp = b.createIf(isStart, {tapeType});
+        Builder tb(ifOp->getRegion(0));
+        tb.setLoc(loc);
+        llvm::SmallVector<Value *, 6> elems{iArg};
+        elems.append(state.begin(), state.end());
+        tb.yield({tb.create1(Opcode::TapePush, {t, tb.tuple(elems)})});
+        Builder eb(ifOp->getRegion(1));
+        eb.setLoc(loc);
+        eb.yield({t});
+        return ifOp->getResult(0);
       });
 
   // F as a `for` (without the counter), the template the segments clone;
@@ -937,59 +998,47 @@ bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
     fwhile.getResult(i)->replaceAllUsesWith(ffor->getResult(k++));
   }
 
-  // k = max(1, ceil(sqrt(T snapshot / iteration))); the second sweep over
-  // [0, (n - 1) k) from the initial state pushes a snapshot every k, then
-  // the start of the last segment.
-  double ratio = double(std::max<int64_t>(snapshotBytes, 1)) /
-                 double(std::max<int64_t>(iterationBytes, 1));
-  Type f64 = Type::scalar(DType::F64);
-  Value *t = b.cast(trips, DType::F64);
-  Value *k = b.binary(
-      Opcode::Max,
-      b.cast(b.unary(Opcode::Ceil,
-                     b.unary(Opcode::Sqrt,
-                             b.binary(Opcode::Mul, t, b.constant(f64, ratio)))),
-             DType::I64),
-      b.constantInt(i64t, 1));
-  Value *one = b.constantInt(i64t, 1);
-  Value *n =
-      b.binary(Opcode::Div,
-               b.binary(Opcode::Add, trips, b.binary(Opcode::Sub, k, one)), k);
-  Value *lastStart =
-      b.binary(Opcode::Max,
-               b.binary(Opcode::Mul, b.binary(Opcode::Sub, n, one), k), zero);
-  llvm::SmallVector<Value *, 8> init;
+  // The reverse pass: a loop over the snapshots, last first: pop (a,
+  // state), run F over [a, end) from it and R over it; end = a.
+  llvm::SmallVector<Value *, 8> inits{snaps};
+  for (unsigned i = 0; i < r.numAdjoints; ++i)
+    inits.push_back(r.rev->getOperand(3 + i));
+  inits.push_back(trips);
+  Operation *segLoop = b.createFor(zero, count, inits);
+  segLoop->setLoc(loc);
+  segLoop->getAttrs().set("reclaim_tapes", Attribute(true));
+  Region &lbody = segLoop->getRegion(0);
+  Builder sb(lbody);
+  sb.setLoc(loc);
+  Value *top = sb.create1(Opcode::TapeTop, {lbody.getArgument(1)});
+  Value *rest = sb.create1(Opcode::TapePop, {lbody.getArgument(1)});
+  Value *from = sb.get(top, 0);
+  llvm::SmallVector<Value *, 6> st;
   for (unsigned i = 0; i < r.numCarried; ++i)
-    init.push_back(fwhile.getOperand(i));
-  Operation *whileSweep = r.sweep;
-  Operation *sweep2 = whileBodyAsFor(b, *whileSweep, zero, lastStart, init,
-                                     int(whileSweep->getNumOperands() - 1));
-  erasePrints(sweep2->getRegion(0));
-  r.sweep = sweep2;
+    st.push_back(sb.get(top, 1 + i));
+  llvm::SmallVector<Value *, 8> adj;
+  for (unsigned i = 0; i < r.numAdjoints; ++i)
+    adj.push_back(lbody.getArgument(2 + i));
+  Value *end = lbody.getArgument(2 + r.numAdjoints);
   r.fwd = ffor;
   Emitter em(r, {});
-  em.kOfSweep = k;
-  Value *snaps = em.addSnapshots(k);
-  llvm::SmallVector<Value *, 6> end;
-  for (unsigned i = 0; i < r.numCarried; ++i)
-    end.push_back(sweep2->getResult(i));
-  snaps = b.create1(Opcode::TapePush, {snaps, b.tuple(end)});
-  llvm::SmallVector<Value *, 8> adjoints;
-  for (unsigned i = 0; i < r.numAdjoints; ++i)
-    adjoints.push_back(r.rev->getOperand(3 + i));
-  Operation *segLoop = em.segmentLoop(b, 0, zero, trips, k, snaps, adjoints);
+  llvm::SmallVector<Value *, 8> outs{rest};
+  llvm::SmallVector<Value *, 8> got = em.leafRange(sb, from, end, st, adj);
+  outs.append(got.begin(), got.end());
+  outs.push_back(from);
+  sb.yield(outs);
 
   // The forward `while` gives the primal results; F (both forms) and R go.
   for (unsigned i = 0; i < r.numCarried; ++i)
     fwhile.getResult(i)->replaceAllUsesWith(whileSweep->getResult(i));
   r.sweep = whileSweep;
   finishRewrite(r, segLoop); // erases the `for` form of F and R
-  llvm::SmallVector<Operation *, 4> inits;
+  llvm::SmallVector<Operation *, 4> olds;
   for (unsigned i = r.numCarried; i < fwhile.getNumOperands(); ++i)
-    inits.push_back(fwhile.getOperand(i)->getDefiningOp());
+    olds.push_back(fwhile.getOperand(i)->getDefiningOp());
   fwhile.dropAllReferences();
   fwhile.erase();
-  for (Operation *op : inits)
+  for (Operation *op : olds)
     if (op && op->getResult(0)->use_empty())
       op->erase();
   ctx.loopTapeBytes.erase(&fwhile);

@@ -56,11 +56,12 @@ bool checkpointLoop(ReverseEmitter &e, ForReversal &r, int64_t budget);
 
 /// The same for a `while` (r.sweep: its copy before the tape; r.fwd: the
 /// forward `while`, whose carried value `countIndex` counts the
-/// iterations): under `budget` the sweep counts the iterations T, and the
-/// reverse pass runs the body again from the initial state over T
-/// iterations as a `for`, with snapshots every k = ceil(sqrt(T snapshot /
-/// iteration)), then reverses segment by segment. On return r.rev is the
-/// loop over the segments and r.sweep the forward `while`.
+/// iterations): under `budget` the sweep pushes (i, state) at i = 0 and
+/// then every max(1, floor(sqrt(2 (i + 1) snapshot / iteration)))
+/// iterations, and the reverse pass pops them, last first, running the
+/// body from each as a `for` over its segment with its tape and reversing
+/// it. On return r.rev is the loop over the segments and r.sweep the
+/// forward `while`.
 bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
                      int64_t budget);
 

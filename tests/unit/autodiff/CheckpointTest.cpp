@@ -793,7 +793,7 @@ func @g = grad @f wrt [0, 1]
 func @vg = value_and_grad @f wrt [0, 1]
 )";
 
-TEST(LoopCheckpoint, WhileLoopsAreCountedThenSweptWithSnapshots) {
+TEST(LoopCheckpoint, WhileLoopsTakeSnapshotsFurtherApartAsTheyRun) {
   std::mt19937 rng(7);
   RuntimeValue x = randomValue(rng, Type::tensor(DType::F64, {3}), 0.1, 0.5);
   auto args = [&](int64_t n, double cap) {
@@ -810,14 +810,18 @@ TEST(LoopCheckpoint, WhileLoopsAreCountedThenSweptWithSnapshots) {
       for (const LoopCheckpointReport &r : c.reports) {
         EXPECT_TRUE(r.dynamicSegments);
         EXPECT_EQ(r.trips, -1);
-        EXPECT_EQ(r.recompute, 3.0);
+        EXPECT_EQ(r.recompute, 2.0);
+        // (a, i) and the snapshot's index: 24 + 8 + 8 bytes.
+        EXPECT_EQ(r.snapshotBytes, 40);
       }
       if (n >= 50) {
-        // about 2 sqrt(n) snapshots' and iterations' worth: a snapshot is
-        // f64[3] and i64 (32 bytes), an iteration stores less than 64.
+        // sqrt(2 n i / s) snapshots and segments of at most sqrt(2 n s /
+        // i) iterations of i bytes: 2 sqrt(2) sqrt(n s i), plus rounding.
+        double s = 40.0, i = double(c.reports[0].iterationBytes);
+        EXPECT_EQ(i, 72.0); // three f64[3] for the pullbacks of mul and sin
         EXPECT_LT(c.checkedPeak * 3, c.uncheckedPeak);
         EXPECT_LE(double(c.checkedPeak),
-                  2.0 * std::sqrt(double(n) * 32.0 * 64.0) + 2.0 * 64.0 + 32.0);
+                  2.0 * std::sqrt(2.0 * double(n) * s * i) + 2.0 * (s + i));
       }
     }
   }
