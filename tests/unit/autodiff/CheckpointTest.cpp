@@ -499,6 +499,14 @@ func @g = grad @f wrt [0, 1]
         text, "g", 200, {x, w, RuntimeValue::scalar<int64_t>(DType::I64, n)});
     if (n == 4)
       EXPECT_LT(c.checkedPeak, c.uncheckedPeak);
+    // 100 bytes: one iteration (48) and 3 snapshots (16), where segments
+    // do not fit: the inner loop gets the binomial schedule.
+    Compared bin = compareBudget(
+        text, "g", 100, {x, w, RuntimeValue::scalar<int64_t>(DType::I64, n)});
+    ASSERT_EQ(bin.reports.size(), 2u); // inner first
+    EXPECT_GT(bin.reports[0].binomialSlots, 0);
+    if (n == 4)
+      EXPECT_LT(bin.checkedPeak, bin.uncheckedPeak);
   }
   CheckOptions o;
   o.autodiff.loopMemory = 200;
