@@ -103,14 +103,18 @@ int64_t innerTapeBytes(const ADContext &ctx, Region &body, bool &unknown) {
   return sum;
 }
 
-/// Adds a carried value to the `for` `loop` (init operand, body argument,
-/// the yielded `makeNext(arg)` built before the yield, result).
-Value *addForCarried(Operation &loop, Value *init,
-                     llvm::function_ref<Value *(Builder &, Value *)> next) {
+/// Adds a carried value to `loop`: its init operand, a body argument (and,
+/// for a `while`, a condition-region argument), the yielded `next(arg)`
+/// built before the body's yield, and a result.
+Value *addCarried(Operation &loop, Value *init,
+                  llvm::function_ref<Value *(Builder &, Value *)> next) {
   llvm::SmallVector<Value *, 6> ops(loop.getOperands());
   ops.push_back(init);
   loop.setOperands(ops);
-  Region &body = loop.getRegion(0);
+  bool isWhile = loop.getOpcode() == Opcode::While;
+  if (isWhile)
+    loop.getRegion(0).addArgument(init->getType());
+  Region &body = loop.getRegion(isWhile ? 1 : 0);
   Value *arg = body.addArgument(init->getType());
   Operation *yield = body.getTerminator();
   Builder b;
@@ -209,13 +213,13 @@ Value *Emitter::addSnapshots(Value *k) {
   Value *zero = pre.constantInt(i64(), 0);
   // A counter from 0 to k - 1: a snapshot where it is 0.
   Value *count = nullptr;
-  addForCarried(sweep, zero, [&](Builder &b, Value *c) {
+  addCarried(sweep, zero, [&](Builder &b, Value *c) {
     count = c;
     Value *next = b.binary(Opcode::Add, c, b.constantInt(i64(), 1));
     Value *wrap = b.binary(Opcode::Eq, next, k);
     return b.create1(Opcode::Select, {wrap, b.constantInt(i64(), 0), next});
   });
-  return addForCarried(sweep, empty, [&](Builder &b, Value *t) {
+  return addCarried(sweep, empty, [&](Builder &b, Value *t) {
     Value *start = b.binary(Opcode::Eq, count, b.constantInt(i64(), 0));
     Operation *ifOp = b.createIf(start, {tapeType});
     Builder tb(ifOp->getRegion(0));
@@ -332,7 +336,7 @@ Value *Emitter::addSnapshotsAt(llvm::ArrayRef<int64_t> at) {
   Value *table =
       pre.constantDense(Type::tensor(DType::I64, {int64_t(mask.size())}),
                         DenseElements::from<int64_t>(DType::I64, mask));
-  return addForCarried(sweep, empty, [&](Builder &b, Value *t) {
+  return addCarried(sweep, empty, [&](Builder &b, Value *t) {
     Value *off = b.binary(Opcode::Sub, body.getArgument(0), lo);
     Value *flag = b.reshape(b.create1(Opcode::DynamicSlice, {table, off},
                                       {{"sizes", Attribute(IntArray{1})}}),
@@ -869,27 +873,6 @@ Operation *whileBodyAsFor(Builder &b, Operation &w, Value *lb, Value *ub,
   return loop;
 }
 
-/// Adds a carried value to the `while` `loop` (see addForCarried).
-Value *addWhileCarried(Operation &loop, Value *init,
-                       llvm::function_ref<Value *(Builder &, Value *)> next) {
-  llvm::SmallVector<Value *, 6> ops(loop.getOperands());
-  ops.push_back(init);
-  loop.setOperands(ops);
-  loop.getRegion(0).addArgument(init->getType());
-  Region &body = loop.getRegion(1);
-  Value *arg = body.addArgument(init->getType());
-  Operation *yield = body.getTerminator();
-  Builder b;
-  b.setInsertionPoint(yield);
-  b.setLoc(loop.getLoc());
-  Value *n = next(b, arg);
-  llvm::SmallVector<Value *, 6> outs(yield->getOperands());
-  outs.push_back(n);
-  yield->setOperands(outs);
-  loop.addResult(init->getType());
-  return loop.getResult(loop.getNumResults() - 1);
-}
-
 } // namespace
 
 bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
@@ -938,12 +921,12 @@ bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
   for (unsigned i = 0; i < r.numCarried; ++i)
     state.push_back(sbody.getArgument(i));
   Value *iArg = nullptr, *nextArg = nullptr, *isStart = nullptr;
-  Value *trips = addWhileCarried(
+  Value *trips = addCarried(
       *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *c) {
         iArg = c;
         return b.binary(Opcode::Add, c, b.constantInt(i64t, 1));
       });
-  addWhileCarried(
+  addCarried(
       *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *next) {
         nextArg = next;
         isStart = b.binary(Opcode::Eq, iArg, next);
@@ -960,11 +943,11 @@ bool checkpointWhile(ReverseEmitter &e, ForReversal &r, unsigned countIndex,
         return b.create1(Opcode::Select,
                          {isStart, b.binary(Opcode::Add, iArg, p), next});
       });
-  Value *count = addWhileCarried(
+  Value *count = addCarried(
       *whileSweep, pre.constantInt(i64t, 0), [&](Builder &b, Value *n) {
         return b.binary(Opcode::Add, n, b.cast(isStart, DType::I64));
       });
-  Value *snaps = addWhileCarried(
+  Value *snaps = addCarried(
       *whileSweep, pre.create1(Opcode::TapeNew, {}, {}, {tapeType}),
       [&](Builder &b, Value *t) {
         Operation *ifOp = b.createIf(isStart, {tapeType});
