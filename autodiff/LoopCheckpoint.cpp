@@ -138,6 +138,9 @@ public:
       : r(r), segments(segments.begin(), segments.end()),
         levels(std::max<size_t>(segments.size(), 1)) {}
 
+  /// Gives the sweep a snapshot tape that it pushes the carried state on
+  /// where `when` (built in its body) holds; returns the tape it leaves.
+  Value *addSnapshotTape(llvm::function_ref<Value *(Builder &)> when);
   /// Gives the sweep its snapshots (every `k`, a value the sweep's body
   /// may read) and returns the snapshot tape it leaves.
   Value *addSnapshots(Value *k);
@@ -184,7 +187,7 @@ private:
   size_t levels;
 };
 
-Value *Emitter::addSnapshots(Value *k) {
+Value *Emitter::addSnapshotTape(llvm::function_ref<Value *(Builder &)> when) {
   Operation &sweep = *r.sweep;
   Region &body = sweep.getRegion(0);
   llvm::SmallVector<Value *, 6> state;
@@ -198,6 +201,23 @@ Value *Emitter::addSnapshots(Value *k) {
   pre.setInsertionPoint(&sweep);
   pre.setLoc(sweep.getLoc());
   Value *empty = pre.create1(Opcode::TapeNew, {}, {}, {tapeType});
+  return addCarried(sweep, empty, [&](Builder &b, Value *t) {
+    Operation *ifOp = b.createIf(when(b), {tapeType});
+    Builder tb(ifOp->getRegion(0));
+    tb.setLoc(sweep.getLoc());
+    tb.yield({tb.create1(Opcode::TapePush, {t, tb.tuple(state)})});
+    Builder eb(ifOp->getRegion(1));
+    eb.setLoc(sweep.getLoc());
+    eb.yield({t});
+    return ifOp->getResult(0);
+  });
+}
+
+Value *Emitter::addSnapshots(Value *k) {
+  Operation &sweep = *r.sweep;
+  Builder pre;
+  pre.setInsertionPoint(&sweep);
+  pre.setLoc(sweep.getLoc());
   Value *zero = pre.constantInt(i64(), 0);
   // A counter from 0 to k - 1: a snapshot where it is 0.
   Value *count = nullptr;
@@ -207,16 +227,8 @@ Value *Emitter::addSnapshots(Value *k) {
     Value *wrap = b.binary(Opcode::Eq, next, k);
     return b.create1(Opcode::Select, {wrap, b.constantInt(i64(), 0), next});
   });
-  return addCarried(sweep, empty, [&](Builder &b, Value *t) {
-    Value *start = b.binary(Opcode::Eq, count, b.constantInt(i64(), 0));
-    Operation *ifOp = b.createIf(start, {tapeType});
-    Builder tb(ifOp->getRegion(0));
-    tb.setLoc(sweep.getLoc());
-    tb.yield({tb.create1(Opcode::TapePush, {t, tb.tuple(state)})});
-    Builder eb(ifOp->getRegion(1));
-    eb.setLoc(sweep.getLoc());
-    eb.yield({t});
-    return ifOp->getResult(0);
+  return addSnapshotTape([&](Builder &b) {
+    return b.binary(Opcode::Eq, count, b.constantInt(i64(), 0));
   });
 }
 
@@ -302,7 +314,6 @@ Emitter::reverseRange(Builder &b, unsigned level, Value *lo, Value *hi,
 
 Value *Emitter::addSnapshotsAt(llvm::ArrayRef<int64_t> at) {
   Operation &sweep = *r.sweep;
-  Region &body = sweep.getRegion(0);
   Value *lo = sweep.getOperand(0);
   std::optional<int64_t> lb = getConstantInt(lo),
                          ub = getConstantInt(sweep.getOperand(1));
@@ -310,34 +321,19 @@ Value *Emitter::addSnapshotsAt(llvm::ArrayRef<int64_t> at) {
   std::vector<int64_t> mask(size_t(*ub - *lb), 0);
   for (int64_t p : at)
     mask[size_t(p)] = 1;
-  llvm::SmallVector<Value *, 6> state;
-  llvm::SmallVector<Type, 6> types;
-  for (unsigned i = 0; i < r.numCarried; ++i) {
-    state.push_back(body.getArgument(1 + i));
-    types.push_back(state.back()->getType());
-  }
-  Type tapeType = Type::tape(Type::tuple(types));
   Builder pre;
   pre.setInsertionPoint(&sweep);
   pre.setLoc(sweep.getLoc());
-  Value *empty = pre.create1(Opcode::TapeNew, {}, {}, {tapeType});
   Value *table =
       pre.constantDense(Type::tensor(DType::I64, {int64_t(mask.size())}),
                         DenseElements::from<int64_t>(DType::I64, mask));
-  return addCarried(sweep, empty, [&](Builder &b, Value *t) {
-    Value *off = b.binary(Opcode::Sub, body.getArgument(0), lo);
+  Value *index = sweep.getRegion(0).getArgument(0);
+  return addSnapshotTape([&](Builder &b) {
+    Value *off = b.binary(Opcode::Sub, index, lo);
     Value *flag = b.reshape(b.create1(Opcode::DynamicSlice, {table, off},
                                       {{"sizes", Attribute(IntArray{1})}}),
                             {});
-    Value *start = b.binary(Opcode::Ne, flag, b.constantInt(i64(), 0));
-    Operation *ifOp = b.createIf(start, {tapeType});
-    Builder tb(ifOp->getRegion(0));
-    tb.setLoc(sweep.getLoc());
-    tb.yield({tb.create1(Opcode::TapePush, {t, tb.tuple(state)})});
-    Builder eb(ifOp->getRegion(1));
-    eb.setLoc(sweep.getLoc());
-    eb.yield({t});
-    return ifOp->getResult(0);
+    return b.binary(Opcode::Ne, flag, b.constantInt(i64(), 0));
   });
 }
 

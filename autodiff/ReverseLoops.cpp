@@ -423,33 +423,24 @@ bool reverseLoop(ReverseEmitter &e, Builder &b, Operation &loop) {
         "reverse mode cannot store this value of a loop iteration");
     return false;
   }
-  if (s.isFor) {
+  if (s.isFor || fr.sweep) {
     fr.primal = &loop;
     fr.fwd = lt.fwdLoop;
     fr.rev = lt.rev;
     fr.numCarried = s.numCarried;
     fr.numAdjoints = activeK.size() + caps.size();
     Operation *oldFwd = lt.fwdLoop;
-    if (checkpointLoop(e, fr, budget)) {
-      // The sweep computes the loop's results; the loop over the segments
-      // gives the adjoints.
+    // A rewritten `for` or `while`: the sweep computes the loop's results,
+    // the loop over the segments gives the adjoints.
+    bool rewritten = s.isFor
+                         ? checkpointLoop(e, fr, budget)
+                         : checkpointWhile(e, fr, count->getIndex(), budget);
+    if (rewritten) {
       lt.rev = fr.rev;
       for (unsigned k = 0; k < s.numCarried; ++k)
         fwd[loop.getResult(k)] = fr.sweep->getResult(k);
       e.noteReplaced(oldFwd, fr.sweep);
     }
-  } else if (fr.sweep) {
-    fr.primal = &loop;
-    fr.fwd = lt.fwdLoop;
-    fr.rev = lt.rev;
-    fr.numCarried = s.numCarried;
-    fr.numAdjoints = activeK.size() + caps.size();
-    Operation *oldFwd = lt.fwdLoop;
-    checkpointWhile(e, fr, count->getIndex(), budget);
-    lt.rev = fr.rev;
-    for (unsigned k = 0; k < s.numCarried; ++k)
-      fwd[loop.getResult(k)] = fr.sweep->getResult(k);
-    e.noteReplaced(oldFwd, fr.sweep);
   } else {
     e.getContext().loopTapeBytes[lt.fwdLoop] = -1; // run-time trip count
   }
