@@ -64,6 +64,7 @@ def cases(rng):
         ("colsum", [X], out(2048), lambda: X.sum(0), lambda: T(X).sum(0)),
         ("rowsum", [X], out(2048), lambda: X.sum(1), lambda: T(X).sum(1)),
         ("colmax", [X], out(2048), lambda: X.max(0), lambda: T(X).amax(0)),
+        ("rowmax", [X], out(2048), lambda: X.max(1), lambda: T(X).amax(1)),
         ("transp", [X], out((2048, 2048)), lambda: np.ascontiguousarray(X.T),
          lambda: T(X).t().contiguous()),
         ("transp_add", [X, Y], out((2048, 2048)), lambda: X.T + Y,

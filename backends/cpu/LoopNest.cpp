@@ -561,9 +561,10 @@ private:
   /// the start of row i the nest asks for row i + 1 of every input read at
   /// [i, ...] (a row of at most kPrefetchRowBytes): it arrives while row i
   /// computes. Prefetches are hints (they never fault, also past the end),
-  /// results unchanged. Measured on 4096 x 1024 rows, one thread: softmax
-  /// ~3.2 -> ~2.8 ms; layer norm, whose sweeps are all memory-bound, ran
-  /// ~25% slower with it, hence the transcendental condition.
+  /// results unchanged. Measured once, A/B on bench/cpu_memory_bound's
+  /// objects (docs/performance.md): softmax and log-sum-exp 5-8% faster;
+  /// layer norm, whose sweeps are all memory-bound, ~25% slower, hence the
+  /// transcendental condition.
   static constexpr int64_t kPrefetchRowBytes = 32 * 1024;
 
   void prefetchNextRow(const ir::Value *v, const IndexMap &m, int outerVar) {
