@@ -6,8 +6,8 @@
 
 namespace tdl::accel {
 
-ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
-                            std::string name) {
+ir::Value *outlineRegion(ir::Module &m, const CandidateRegion &region,
+                         std::string name) {
   std::vector<ir::Value *> args = {region.seed->getOperand(0),
                                    region.seed->getOperand(1)};
   args.insert(args.end(), region.operandValues.begin(),
@@ -48,7 +48,7 @@ ir::Function *outlineRegion(ir::Module &m, const CandidateRegion &region,
     (*it)->dropAllReferences();
     (*it)->erase();
   }
-  return fn;
+  return call->getResult(0);
 }
 
 } // namespace tdl::accel

@@ -3,6 +3,8 @@
 #include "backends/accel/host/RegionLayout.h"
 #include "backends/accel/offload/Outline.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <fmt/format.h>
 
 namespace tdl::accel {
@@ -80,7 +82,15 @@ Partition partitionModule(ir::Module &m, const Config &config,
   for (auto &f : m.getFunctions())
     functions.push_back(f.get());
   for (ir::Function *f : functions) {
+    // The regions are all found before any is outlined. Outlining one
+    // erases its result value; a later region taking it as an operand (a
+    // block's output as the next block's residual) must take the call's
+    // result instead.
+    llvm::DenseMap<ir::Value *, ir::Value *> outlinedResults;
     for (CandidateRegion &candidate : findOffloadableRegions(*f)) {
+      for (ir::Value *&v : candidate.operandValues)
+        if (ir::Value *now = outlinedResults.lookup(v))
+          v = now;
       KeptRegion kept{f->getName().str(), candidate.seed->getLoc(), ""};
       if (policy == OffloadPolicy::Never) {
         kept.reason = "offloading disabled";
@@ -121,7 +131,8 @@ Partition partitionModule(ir::Module &m, const Config &config,
         continue;
       }
       region.function = outlinedName(m, f->getName());
-      outlineRegion(m, candidate, region.function);
+      outlinedResults[candidate.result] =
+          outlineRegion(m, candidate, region.function);
       result.byFunction[region.function] = result.offloaded.size();
       result.offloaded.push_back(std::move(region));
     }

@@ -7,6 +7,8 @@
 #include "ssa_ir/OpParams.h"
 #include "ssa_ir/passes/PassUtils.h"
 
+#include "llvm/ADT/DenseSet.h"
+
 #include <limits>
 
 namespace tdl::accel {
@@ -289,9 +291,14 @@ void CandidateRegion::dropPool() {
   shape.pool = ConvPool();
 }
 
+/// Ops already in an earlier region.
+using Claimed = llvm::DenseSet<const Operation *>;
+
 /// The region starting at `seed`: the longest walk that ends at an i8
-/// value (the header comment describes the steps).
-static std::optional<CandidateRegion> matchRegion(Operation *seed) {
+/// value (the header comment describes the steps) and takes no op of an
+/// earlier region.
+static std::optional<CandidateRegion> matchRegion(Operation *seed,
+                                                  const Claimed &claimed) {
   std::optional<RegionShape> shape = regionShapeOf(*seed);
   if (!shape)
     return std::nullopt;
@@ -309,7 +316,7 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
     Operation *user = use.user;
     // A terminator (the value is returned or yielded as is) ends the walk.
     if (user->getParentRegion() != seed->getParentRegion() ||
-        user->getNumResults() != 1)
+        user->getNumResults() != 1 || claimed.contains(user))
       break;
     ir::DType from = acc->getType().getDType();
     if ((user->getOpcode() == IROp::MaxPool2D ||
@@ -355,19 +362,27 @@ static std::optional<CandidateRegion> matchRegion(Operation *seed) {
   return best;
 }
 
-static void collect(ir::Region &region, std::vector<CandidateRegion> &out) {
+/// Regions are disjoint: an earlier region's walk may reach past a later
+/// seed (its epilogue adds the later region's widened result), and the
+/// later region then ends before the ops the earlier one took.
+static void collect(ir::Region &region, std::vector<CandidateRegion> &out,
+                    Claimed &claimed) {
   for (auto &op : region.getOps()) {
     for (unsigned i = 0; i < op->getNumRegions(); ++i)
-      collect(op->getRegion(i), out);
-    if (std::optional<CandidateRegion> r = matchRegion(op.get()))
+      collect(op->getRegion(i), out, claimed);
+    if (std::optional<CandidateRegion> r = matchRegion(op.get(), claimed)) {
+      claimed.insert(r->seed);
+      claimed.insert(r->steps.begin(), r->steps.end());
       out.push_back(std::move(*r));
+    }
   }
 }
 
 std::vector<CandidateRegion> findOffloadableRegions(ir::Function &f) {
   std::vector<CandidateRegion> out;
+  Claimed claimed;
   if (!f.isDerivedDeclaration())
-    collect(f.getBody(), out);
+    collect(f.getBody(), out, claimed);
   return out;
 }
 
