@@ -32,6 +32,9 @@ struct OffloadRegion : RegionProgram {
   ir::Location loc;     // the matmul / conv2d
   /// The cost model's estimates, in accelerator cycles for all GEMMs.
   uint64_t acceleratorCycles = 0, hostCycles = 0;
+  /// A depthwise conv run as block-diagonal groups of this many channels
+  /// (Depthwise.h); 0 otherwise.
+  int64_t depthwiseBlock = 0;
 };
 
 } // namespace tdl::accel

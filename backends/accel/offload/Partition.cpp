@@ -1,6 +1,7 @@
 //===- Partition.cpp - offload what the accelerator supports --------------===//
 #include "backends/accel/offload/Partition.h"
 #include "backends/accel/host/RegionLayout.h"
+#include "backends/accel/offload/Depthwise.h"
 #include "backends/accel/offload/Outline.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -75,6 +76,35 @@ static std::string outlinedName(const ir::Module &m, llvm::StringRef parent) {
   }
 }
 
+using DepthwiseRewrites = llvm::DenseMap<ir::Operation *, DepthwiseRewrite>;
+
+/// Every conv2d of `region` (nested regions too).
+static void collectConvs(ir::Region &region,
+                         std::vector<ir::Operation *> &out) {
+  for (auto &op : region.getOps()) {
+    for (unsigned i = 0; i < op->getNumRegions(); ++i)
+      collectConvs(op->getRegion(i), out);
+    if (op->getOpcode() == ir::Opcode::Conv2D)
+      out.push_back(op.get());
+  }
+}
+
+/// Writes `f`'s depthwise convs as block-diagonal groups of up to a block
+/// of channels (Depthwise.h), before regions are matched.
+static DepthwiseRewrites rewriteDepthwise(ir::Function &f,
+                                          const Config &config) {
+  DepthwiseRewrites out;
+  if (f.isDerivedDeclaration())
+    return out;
+  std::vector<ir::Operation *> convs;
+  collectConvs(f.getBody(), convs);
+  for (ir::Operation *conv : convs)
+    if (std::optional<DepthwiseRewrite> r =
+            blockDiagonalDepthwise(*conv, config.blockOut))
+      out[conv] = *r;
+  return out;
+}
+
 Partition partitionModule(ir::Module &m, const Config &config,
                           OffloadPolicy policy) {
   Partition result;
@@ -87,6 +117,10 @@ Partition partitionModule(ir::Module &m, const Config &config,
     // block's output as the next block's residual) must take the call's
     // result instead.
     llvm::DenseMap<ir::Value *, ir::Value *> outlinedResults;
+    // Undone below for every depthwise conv not outlined.
+    DepthwiseRewrites depthwise;
+    if (policy != OffloadPolicy::Never)
+      depthwise = rewriteDepthwise(*f, config);
     for (CandidateRegion &candidate : findOffloadableRegions(*f)) {
       for (ir::Value *&v : candidate.operandValues)
         if (ir::Value *now = outlinedResults.lookup(v))
@@ -121,6 +155,12 @@ Partition partitionModule(ir::Module &m, const Config &config,
         continue;
       }
       region.hostCycles = hostCycles(candidate.shape, config);
+      auto dw = depthwise.find(candidate.seed);
+      if (dw != depthwise.end()) {
+        // The host runs the depthwise conv, not the expanded one.
+        region.hostCycles /= dw->second.block;
+        region.depthwiseBlock = dw->second.block;
+      }
       if (policy == OffloadPolicy::Auto &&
           region.acceleratorCycles >= region.hostCycles) {
         kept.reason =
@@ -133,9 +173,13 @@ Partition partitionModule(ir::Module &m, const Config &config,
       region.function = outlinedName(m, f->getName());
       outlinedResults[candidate.result] =
           outlineRegion(m, candidate, region.function);
+      if (dw != depthwise.end())
+        depthwise.erase(dw);
       result.byFunction[region.function] = result.offloaded.size();
       result.offloaded.push_back(std::move(region));
     }
+    for (auto &[conv, rewrite] : depthwise)
+      undoDepthwise(rewrite);
   }
   return result;
 }
@@ -151,10 +195,16 @@ void printOffloadStats(
                     programs);
   for (size_t i = 0; i < partition.offloaded.size(); ++i) {
     const OffloadRegion &r = partition.offloaded[i];
-    os << fmt::format("  @{} ({}): {} as {}, {} call(s)\n", r.function,
+    std::string depthwise =
+        r.depthwiseBlock
+            ? fmt::format(" (depthwise, in block-diagonal groups of {} "
+                          "channels)",
+                          r.depthwiseBlock)
+            : "";
+    os << fmt::format("  @{} ({}): {}{} as {}, {} call(s)\n", r.function,
                       where(r.loc),
                       r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
-                      r.describeMapping(), callsPerRegion[i]);
+                      depthwise, r.describeMapping(), callsPerRegion[i]);
   }
   for (const KeptRegion &k : partition.kept)
     os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
