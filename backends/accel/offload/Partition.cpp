@@ -201,10 +201,13 @@ void printOffloadStats(
                           "channels)",
                           r.depthwiseBlock)
             : "";
-    os << fmt::format("  @{} ({}): {}{} as {}, {} call(s)\n", r.function,
-                      where(r.loc),
+    // The region's own MACs (a depthwise conv's, not its expansion's).
+    uint64_t macs = uint64_t(r.shape.m) * r.shape.n * r.shape.k *
+                    r.shape.numGemms / std::max<int64_t>(r.depthwiseBlock, 1);
+    os << fmt::format("  @{} ({}): {}{} as {}, {} call(s) of {} MACs\n",
+                      r.function, where(r.loc),
                       r.shape.kind == RegionKind::Conv2D ? "conv2d" : "matmul",
-                      depthwise, r.describeMapping(), callsPerRegion[i]);
+                      depthwise, r.describeMapping(), callsPerRegion[i], macs);
   }
   for (const KeptRegion &k : partition.kept)
     os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
