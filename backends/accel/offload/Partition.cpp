@@ -67,6 +67,26 @@ static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
   return llvm::Error::success();
 }
 
+/// How much faster the im2col GEMM of a conv must be than the direct conv
+/// with its fused pool for the pool to be left to the host.
+static constexpr uint64_t PoolDropFactor = 2;
+
+/// `candidate`'s region of `parent`, planned (chooseMapping).
+static llvm::Expected<OffloadRegion>
+planCandidate(const Config &config, const CandidateRegion &candidate,
+              llvm::StringRef parent) {
+  OffloadRegion region;
+  region.parent = parent.str();
+  region.loc = candidate.seed->getLoc();
+  region.shape = candidate.shape;
+  region.gemm = candidate.gemm;
+  region.operandNegated = candidate.operandNegated;
+  region.operandI8 = candidate.operandI8;
+  if (llvm::Error err = chooseMapping(config, region))
+    return std::move(err);
+  return region;
+}
+
 /// A fresh `@<parent>.accel<N>` name.
 static std::string outlinedName(const ir::Module &m, llvm::StringRef parent) {
   for (unsigned i = 0;; ++i) {
@@ -131,29 +151,39 @@ Partition partitionModule(ir::Module &m, const Config &config,
         result.kept.push_back(std::move(kept));
         continue;
       }
-      OffloadRegion region;
-      llvm::Error err = llvm::Error::success();
-      // A fused max pool that no schedule fits stays on the host; the
-      // conv and its epilogue are still offloaded.
-      for (bool retry = true; retry;) {
-        region = OffloadRegion();
-        region.parent = f->getName().str();
-        region.loc = candidate.seed->getLoc();
-        region.shape = candidate.shape;
-        region.gemm = candidate.gemm;
-        region.operandNegated = candidate.operandNegated;
-        region.operandI8 = candidate.operandI8;
-        llvm::consumeError(std::move(err));
-        err = chooseMapping(config, region);
-        retry = err && candidate.shape.pool.present();
-        if (retry)
-          candidate.dropPool();
+      llvm::Expected<OffloadRegion> planned =
+          planCandidate(config, candidate, f->getName());
+      if (candidate.shape.pool.present()) {
+        // A fused pool forces the direct conv's program. When the conv
+        // alone maps far better as the im2col GEMM (a 3-channel stem: 3 of
+        // the block's 16 input lanes in the direct conv), or nothing fits
+        // with the pool, the pool stays on the host. "Far": at least
+        // PoolDropFactor times faster, since the fused pool also saves the
+        // conv output's DRAM round trip and the host's pass, which the
+        // device estimate does not count.
+        CandidateRegion unpooled = candidate;
+        unpooled.dropPool();
+        llvm::Expected<OffloadRegion> alt =
+            planCandidate(config, unpooled, f->getName());
+        if (alt && (!planned ||
+                    (!alt->convPlan && alt->acceleratorCycles * PoolDropFactor <
+                                           planned->acceleratorCycles))) {
+          llvm::consumeError(planned.takeError());
+          planned = std::move(alt);
+          candidate = std::move(unpooled);
+        } else if (!planned) {
+          llvm::consumeError(planned.takeError());
+          planned = std::move(alt); // its error: why the conv stays too
+        } else {
+          llvm::consumeError(alt.takeError());
+        }
       }
-      if (err) {
-        kept.reason = llvm::toString(std::move(err));
+      if (!planned) {
+        kept.reason = llvm::toString(planned.takeError());
         result.kept.push_back(std::move(kept));
         continue;
       }
+      OffloadRegion region = std::move(*planned);
       region.hostCycles = hostCycles(candidate.shape, config);
       auto dw = depthwise.find(candidate.seed);
       if (dw != depthwise.end()) {
