@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Whole int8 networks on the accelerator simulator (issue 15's "How it is
-measured"): ResNet-18 (CIFAR 32x32), MobileNet-v1 (CIFAR-size input) and
+measured"): ResNet-18 (CIFAR 32x32 and ImageNet 224x224), MobileNet-v1
+(CIFAR-size input) and
 a GRU over 16 steps, all in TDL with std.quant (bench/accel_networks/).
 
 Usage (docs/performance.md "Accelerator: whole networks"):
@@ -55,9 +56,12 @@ def dense(m, k, n):
     return m * k * n, m * k + k * n + m * n
 
 
-def resnet18_layers():
-    layers = [conv(3, 64, 32, 3)]
-    hw, c = 32, 64
+def resnet18_layers(imagenet=False):
+    if imagenet:  # 7x7/2 stem on 224x224, then a 3x3/2 max pool
+        layers, hw = [conv(3, 64, 112, 7, hw_in=224)], 56
+    else:
+        layers, hw = [conv(3, 64, 32, 3)], 32
+    c = 64
     for o in (64, 128, 256, 512):
         if o != c:  # stride-2 block with a 1x1 projection
             layers += [conv(c, o, hw // 2, 3, hw_in=hw),
@@ -66,7 +70,7 @@ def resnet18_layers():
         else:
             layers.append(conv(c, c, hw, 3))
         layers += [conv(c, c, hw, 3)] * 3
-    return layers + [dense(1, 512, 10)]
+    return layers + [dense(1, 512, 1000 if imagenet else 10)]
 
 
 def mobilenet_layers():
@@ -94,6 +98,7 @@ def offloaded_macs(out):
 
 NETWORKS = {
     "resnet18_cifar": resnet18_layers,
+    "resnet18_imagenet": lambda: resnet18_layers(imagenet=True),
     "mobilenet_v1_cifar": mobilenet_layers,
     "gru16": gru_layers,
 }
