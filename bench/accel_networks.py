@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Whole int8 networks on the accelerator simulator (issue 15's "How it is
 measured"): ResNet-18 (CIFAR 32x32 and ImageNet 224x224), MobileNet-v1
-(CIFAR-size input) and
-a GRU over 16 steps, all in TDL with std.quant (bench/accel_networks/).
+(CIFAR-size input) and a GRU over 16 steps, all in TDL with std.quant
+(bench/accel_networks/).
 
 Usage (docs/performance.md "Accelerator: whole networks"):
   /usr/bin/python3 bench/accel_networks.py build/bin/tdlc [--reps N] [NETWORK ...]
