@@ -100,6 +100,22 @@ TEST(AccelObjectTest, ResidualAndPoolEqualTheCpuObject) {
   EXPECT_EQ(stats.macs, 2u * 16 * 64 * 16 * 9);
 }
 
+/// A depthwise conv as block-diagonal groups in a compiled object: two
+/// programs of 16 channels, not 32 of one.
+TEST(AccelObjectTest, DepthwiseSeparableEqualsTheCpuObject) {
+  std::vector<int8_t> x = random<int8_t>(32 * 64, 11, -128, 127);
+  std::vector<int8_t> wd = random<int8_t>(32 * 9, 12, -128, 127);
+  std::vector<int8_t> wp = random<int8_t>(16 * 32, 13, -128, 127);
+  std::vector<int8_t> accel(16 * 64), cpu(16 * 64);
+  ASSERT_EQ(separable(x.data(), wd.data(), wp.data(), accel.data()), 0)
+      << tdl_last_error();
+  ASSERT_EQ(cpu_separable(x.data(), wd.data(), wp.data(), cpu.data()), 0);
+  EXPECT_EQ(accel, cpu);
+  TdlAccelCallStats stats = accel_model::accel_call_stats();
+  EXPECT_EQ(stats.regions, 2u);
+  EXPECT_EQ(stats.programs, 3u); // 2 depthwise groups + the 1x1 conv
+}
+
 TEST(AccelObjectTest, AFaultIsTheCallsStatusWithTheRegionNamed) {
   DenseInputs in;
   std::vector<int8_t> out(64 * 64);
