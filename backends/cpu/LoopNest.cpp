@@ -3,6 +3,7 @@
 #include "backends/cpu/LoopMetadata.h"
 #include "backends/cpu/LoopNestInterrupt.h"
 #include "backends/cpu/LoopNestParallel.h"
+#include "backends/cpu/LoopNestStream.h"
 
 #include "runtime/kernels/Reduce.h"
 #include "ssa_ir/FusedIndexing.h"
@@ -191,7 +192,7 @@ private:
     llvm::Type *ty = fe.elemType(t.getDType());
     if (v == rowCache.value && rowCache.stored && m == rowCache.rootMap)
       return b.CreateLoad( // stored by this row's reduction pass
-          ty, b.CreateGEP(ty, rowCache.out, linearOffset(m, t.getShape())));
+          ty, b.CreateGEP(ty, rowCache.out, rowCacheOffset(m, t.getShape())));
     if (!isMember(v)) {
       llvm::Value *p =
           b.CreateGEP(ty, fe.leaf(v), linearOffset(m, t.getShape()));
@@ -512,7 +513,7 @@ private:
                               if (cache)
                                 b.CreateStore(
                                     e, b.CreateGEP(e->getType(), rowCache.out,
-                                                   linearOffset(inner, xs)));
+                                                   rowCacheOffset(inner, xs)));
                               return e;
                             })
                 : valueAt(operand, inner);
@@ -653,6 +654,10 @@ private:
             llvm::function_ref<void()> body, unsigned level = 0) {
     if (level == 1)
       prefetchNextRow(v, m, loopVars[0]);
+    if (stream.rowElems != 0 && level + 1 == sizes.size()) {
+      streamedRow(sizes, loopVars, v, m, body);
+      return;
+    }
     hoistAll(v, m);
     if (level == sizes.size()) {
       body();
@@ -662,6 +667,44 @@ private:
         sizes[level], loopVars[level],
         [&] { nest(sizes, loopVars, v, m, body, level + 1); },
         /*lanes=*/false, innerWork(sizes.drop_front(level + 1)));
+  }
+
+  /// Where the row cache keeps element `m` of a row of `shape`: its
+  /// row-major offset into the output, or, in a streamed nest, into the row
+  /// buffer (the offset within the row: no row arithmetic that LLVM could
+  /// merge with the inputs' indexing, which then stopped vectorizing).
+  llvm::Value *rowCacheOffset(const IndexMap &m,
+                              llvm::ArrayRef<int64_t> shape) {
+    if (stream.rowElems == 0)
+      return linearOffset(m, shape);
+    return linearOffset(IndexMap(m.begin() + 1, m.end()), shape.drop_front());
+  }
+
+  /// The last level of a streamed nest (LoopNestStream.h): the row is
+  /// computed into `stream.scratch` (the root stores at the last index,
+  /// the row cache at the offset within the row), then handed to the
+  /// runtime.
+  void streamedRow(llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int> loopVars,
+                   const ir::Value *v, const IndexMap &m,
+                   llvm::function_ref<void()> body) {
+    unsigned level = sizes.size() - 1;
+    llvm::Type *ty = fe.elemType(v->getType().getDType());
+    if (rowCache.reduction)
+      rowCache.out = stream.scratch;
+    hoistAll(v, m);
+    loop(
+        sizes[level], loopVars[level],
+        [&] {
+          hoistAll(v, m);
+          body();
+        },
+        /*lanes=*/false, innerWork({}));
+    llvm::Value *row = fe.i64(0); // the row's first element
+    for (unsigned d = 0; d < level; ++d)
+      row = b.CreateAdd(b.CreateMul(row, fe.i64(sizes[d])), vars[loopVars[d]]);
+    row = b.CreateMul(row, fe.i64(sizes.back()));
+    emitStoreRow(fe, b.CreateGEP(ty, stream.out, row), stream.scratch,
+                 sizes.back() * int64_t(ty->getPrimitiveSizeInBits() / 8));
   }
 
   /// The work of one iteration of a loop over the first of `sizes`' dims:
@@ -683,12 +726,25 @@ private:
     llvm::SmallVector<int64_t, 6> sizes;
     llvm::SmallVector<int, 6> loopVars;
     IndexMap m;
-    if (flat && t.getRank() > 0) {
+    stream.rowElems = streamedRowElements(fe, t);
+    // A streamed rank-1 result: loops over blocks and their elements, and
+    // the element's index o * B + i in a variable of its own.
+    int blockedVar = -1;
+    if (stream.rowElems != 0) {
+      flat = false; // the nest's rows are what is streamed
+      if (t.getRank() == 1) {
+        loopVars = {newVar(), newVar()};
+        sizes = {t.getNumElements() / stream.rowElems, stream.rowElems};
+        blockedVar = newVar();
+        m = {DimIndex::loopVar(blockedVar)};
+      }
+    }
+    if (blockedVar < 0 && flat && t.getRank() > 0) {
       // Only elementwise members: one loop over every element.
       loopVars.push_back(newVar());
       sizes.push_back(t.getNumElements());
       m = ir::delinearized(loopVars[0], t.getShape());
-    } else {
+    } else if (blockedVar < 0) {
       for (int64_t s : t.getShape()) {
         loopVars.push_back(newVar());
         sizes.push_back(s);
@@ -699,33 +755,85 @@ private:
       findRowCache(root, m, out);
     elementWork = reductionFactor();
     auto store = [&](llvm::Value *dst) {
+      if (blockedVar >= 0)
+        vars[blockedVar] =
+            b.CreateAdd(b.CreateMul(vars[loopVars[0]], fe.i64(sizes[1])),
+                        vars[loopVars[1]], "", true, true);
       llvm::Value *x = valueAt(v, m);
-      b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
+      if (stream.rowElems != 0) // the offset within the row
+        b.CreateStore(x, b.CreateGEP(ty, stream.scratch,
+                                     blockedVar >= 0 ? vars[loopVars[1]]
+                                                     : index(m.back())));
+      else
+        b.CreateStore(x, b.CreateGEP(ty, dst, linearOffset(m, t.getShape())));
+      if (blockedVar >= 0)
+        vars[blockedVar] = nullptr; // bound only here: nothing hoists on it
+    };
+    // The row buffer, in the function the nest (or its part) is emitted in.
+    auto startStream = [&](llvm::Value *dst) {
+      if (stream.rowElems == 0)
+        return;
+      llvm::AllocaInst *row = fe.entryBuilder.CreateAlloca(
+          ty, fe.i64(stream.rowElems), "stream.row");
+      row->setAlignment(llvm::Align(64));
+      stream.scratch = row;
+      stream.out = dst;
     };
     int64_t chunk =
         sizes.empty()
             ? 0
             : parallelChunk(fe, t.getNumElements() * reductionFactor(),
                             sizes[0], flat);
-    if (chunk == 0) {
-      nest(sizes, loopVars, v, m, [&] { store(out); });
+    auto emitNest = [&] {
+      if (chunk == 0) {
+        startStream(out);
+        nest(sizes, loopVars, v, m, [&] { store(out); });
+        return;
+      }
+      // Each part runs a range of the outermost loop in its own function
+      // (every element is computed by exactly one part, the same way: the
+      // bits do not depend on the thread count).
+      emitParallel(
+          sizes[0], chunk, out,
+          [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
+            rowCache.out = partOut;
+            startStream(partOut);
+            hoistAll(v, m); // what the outermost level computes, once per part
+            loopRange(lo, hi, loopVars[0], chunk,
+                      innerWork(llvm::ArrayRef<int64_t>(sizes).drop_front(1)),
+                      [&] {
+                        nest(
+                            sizes, loopVars, v, m, [&] { store(partOut); }, 1);
+                      });
+          });
+    };
+    int64_t rowElems = stream.rowElems;
+    if (rowElems == 0) {
+      emitNest();
       return;
     }
-    // Each part runs a range of the outermost loop in its own function
-    // (every element is computed by exactly one part, the same way: the
-    // bits do not depend on the thread count).
-    emitParallel(
-        sizes[0], chunk, out,
-        [&](llvm::Value *lo, llvm::Value *hi, llvm::Value *partOut) {
-          rowCache.out = partOut;
-          hoistAll(v, m); // what the outermost level computes, once per part
-          loopRange(lo, hi, loopVars[0], chunk,
-                    innerWork(llvm::ArrayRef<int64_t>(sizes).drop_front(1)),
-                    [&] {
-                      nest(
-                          sizes, loopVars, v, m, [&] { store(partOut); }, 1);
-                    });
-        });
+    // Streamed or stored directly, as the runtime decides for this machine
+    // (LoopNestStream.h): the nest twice, each in its own memo scope.
+    int64_t totalBytes =
+        t.getNumElements() * int64_t(ty->getPrimitiveSizeInBits() / 8);
+    llvm::BasicBlock *streamed =
+        llvm::BasicBlock::Create(fe.ctx, "streamed", fe.fn);
+    llvm::BasicBlock *direct =
+        llvm::BasicBlock::Create(fe.ctx, "direct", fe.fn);
+    llvm::BasicBlock *join = llvm::BasicBlock::Create(fe.ctx, "stored", fe.fn);
+    b.CreateCondBr(emitStreamWanted(fe, totalBytes), streamed, direct);
+    for (llvm::BasicBlock *bb : {streamed, direct}) {
+      b.SetInsertPoint(bb);
+      stream.rowElems = bb == streamed ? rowElems : 0;
+      rowCache.out = out;
+      rowCache.stored = false;
+      memo.emplace_back();
+      emitNest();
+      memo.pop_back();
+      b.CreateBr(join);
+    }
+    b.SetInsertPoint(join);
+    stream.rowElems = 0;
   }
 
   //===-- Threads
@@ -878,6 +986,12 @@ private:
     llvm::Value *out = nullptr;
     bool stored = false; // the reduction pass stores the row (emitted)
   } rowCache;
+  /// A streamed result (LoopNestStream.h): rows of `rowElems` computed into
+  /// `scratch`, handed to the runtime for `out`.
+  struct {
+    int64_t rowElems = 0; // 0: the root stores directly
+    llvm::Value *scratch = nullptr, *out = nullptr;
+  } stream;
   bool flat = true;
   /// About how many elements' work one element of the root's loops costs
   /// (a reduction root: its run; else the member reductions' factor).

@@ -92,6 +92,42 @@ TEST(CpuAbi, VectorMathMatchesTheInterpreter) {
   EXPECT_EQ(got, interpret("ref_vector_math"));
 }
 
+// Results of 4 MiB and more go through a row buffer and the runtime's
+// tdl_rt_store_block; ctest runs this again with TDL_STREAM_MIN_BYTES=0, so
+// the rows are written with streaming stores, also on the baseline variant.
+TEST(CpuAbi, StreamedResultsMatchTheInterpreter) {
+  std::vector<float> x(1024 * 1024), soft(x.size()), s(4096 * 256), t(s.size());
+  std::vector<double> d(4 * 128 * 1024), z(d.size());
+  std::vector<float> r(1048576), u(r.size());
+  for (size_t i = 0; i < r.size(); ++i)
+    r[i] = float(i % 4093) * 0.005f - 10.0f;
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(i % 1013) * 0.013f - 6.0f;
+  for (size_t i = 0; i < d.size(); ++i)
+    d[i] = double(i % 997) * 0.011 - 5.0;
+  for (size_t i = 0; i < s.size(); ++i)
+    s[i] = float(i % 331) * 0.5f - 80.0f;
+  // Results start off the cache-line grid (the runtime's unaligned head).
+  std::vector<float> tOff(t.size() + 3);
+  ASSERT_EQ(streamed(x.data(), d.data(), s.data(), r.data(), soft.data(),
+                     z.data(), tOff.data() + 3, u.data()),
+            0);
+  // Every element, with the digits that tell every float apart.
+  tdl::rt::FormatOptions all;
+  all.precision = 17;
+  all.threshold = int64_t(1) << 40;
+  auto full = [&](tdl::rt::ElemType t, std::vector<int64_t> shape,
+                  const void *data) {
+    return tdl::rt::formatTensor(t, shape.data(), shape.size(), data, all) +
+           "\n";
+  };
+  std::string got = full(tdl::rt::ElemType::F32, {1024, 1024}, soft.data()) +
+                    full(tdl::rt::ElemType::F64, {4, 128, 1024}, z.data()) +
+                    full(tdl::rt::ElemType::F32, {4096, 256}, tOff.data() + 3) +
+                    full(tdl::rt::ElemType::F32, {1048576}, u.data());
+  EXPECT_EQ(got, interpret("ref_streamed --print-full --print-precision=17"));
+}
+
 TEST(CpuAbi, ScalarsBoolsAndControlFlow) {
   std::vector<int32_t> a(5);
   for (int i = 0; i < 5; ++i)
