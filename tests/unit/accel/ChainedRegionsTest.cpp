@@ -9,11 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "backends/accel/offload/Partition.h"
 #include "backends/accel/offload/RegionMatcher.h"
-#include "basic/Diagnostic.h"
-#include "basic/SourceManager.h"
-#include "ssa_ir/Parser.h"
 #include "ssa_ir/Verifier.h"
-#include "ssa_ir/interp/Interpreter.h"
+
+#include "IrTestHelpers.h"
 
 #include <gtest/gtest.h>
 
@@ -21,17 +19,9 @@
 
 using namespace tdl;
 using namespace tdl::accel;
+using namespace tdl::accel::test;
 
 namespace {
-
-std::unique_ptr<ir::Module> parse(const std::string &text) {
-  SourceManager sources;
-  DiagnosticEngine diags(sources);
-  unsigned id = sources.addBuffer("test.tir", text);
-  std::unique_ptr<ir::Module> m = ir::parseModule(id, diags);
-  EXPECT_TRUE(m) << text;
-  return m;
-}
 
 /// Two dense layers; the second's saturating residual is the first's
 /// result. The first region's walk reaches past the second matmul (it adds
@@ -81,34 +71,6 @@ func @f(%x: i8[1,16,4,4], %w1: i8[16,16,1,1], %w2: i8[16,16,1,1]) -> i8[1,16,4,4
 }
 )";
 
-std::vector<ir::RuntimeValue> randomArgs(const ir::Function &f) {
-  std::vector<ir::RuntimeValue> args;
-  unsigned seed = 1;
-  for (unsigned i = 0; i < f.getBody().getNumArguments(); ++i) {
-    ir::Type t = f.getBody().getArgument(i)->getType();
-    std::vector<int8_t> v(t.getNumElements());
-    for (int8_t &e : v)
-      e = int8_t((seed = seed * 1103515245u + 12345u) >> 24);
-    args.push_back(ir::RuntimeValue::fromVector<int8_t>(t, v));
-  }
-  return args;
-}
-
-std::vector<double> run(const ir::Module &m,
-                        const std::vector<ir::RuntimeValue> &args) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  auto r = ir::interpret(m, "f", args, os);
-  if (!r) {
-    ADD_FAILURE() << ir::formatRuntimeError(r.takeError(), nullptr);
-    return {};
-  }
-  std::vector<double> values;
-  for (int64_t i = 0; i < (*r)[0].getType().getNumElements(); ++i)
-    values.push_back((*r)[0].getAsDouble(i));
-  return values;
-}
-
 void expectDisjoint(const std::vector<CandidateRegion> &rs) {
   llvm::DenseSet<const ir::Operation *> seen;
   for (const CandidateRegion &r : rs) {
@@ -121,7 +83,7 @@ void expectDisjoint(const std::vector<CandidateRegion> &rs) {
 void expectOutlinedAndUnchanged(const char *text, size_t regions) {
   auto m = parse(text);
   ASSERT_TRUE(m);
-  std::vector<ir::RuntimeValue> args = randomArgs(*m->lookup("f"));
+  std::vector<ir::RuntimeValue> args = randomI8Args(*m->lookup("f"), 1);
   std::vector<double> before = run(*m, args);
   Partition p = partitionModule(*m, Config{}, OffloadPolicy::Always);
   EXPECT_EQ(p.offloaded.size(), regions);

@@ -9,28 +9,18 @@
 //===----------------------------------------------------------------------===//
 #include "backends/accel/offload/Depthwise.h"
 #include "backends/accel/offload/Partition.h"
-#include "basic/Diagnostic.h"
-#include "basic/SourceManager.h"
 #include "ssa_ir/OpParams.h"
-#include "ssa_ir/Parser.h"
 #include "ssa_ir/Verifier.h"
-#include "ssa_ir/interp/Interpreter.h"
+
+#include "IrTestHelpers.h"
 
 #include <gtest/gtest.h>
 
 using namespace tdl;
 using namespace tdl::accel;
+using namespace tdl::accel::test;
 
 namespace {
-
-std::unique_ptr<ir::Module> parse(const std::string &text) {
-  SourceManager sources;
-  DiagnosticEngine diags(sources);
-  unsigned id = sources.addBuffer("test.tir", text);
-  std::unique_ptr<ir::Module> m = ir::parseModule(id, diags);
-  EXPECT_TRUE(m) << text;
-  return m;
-}
 
 /// A depthwise conv of C channels (stride 2, padding 1) narrowed to i8.
 std::string depthwise(int c) {
@@ -56,39 +46,11 @@ int64_t groupsOf(const ir::Operation &conv) {
   return p.groups;
 }
 
-std::vector<ir::RuntimeValue> randomArgs(const ir::Function &f) {
-  std::vector<ir::RuntimeValue> args;
-  unsigned seed = 7;
-  for (unsigned i = 0; i < f.getBody().getNumArguments(); ++i) {
-    ir::Type t = f.getBody().getArgument(i)->getType();
-    std::vector<int8_t> v(t.getNumElements());
-    for (int8_t &e : v)
-      e = int8_t((seed = seed * 1103515245u + 12345u) >> 24);
-    args.push_back(ir::RuntimeValue::fromVector<int8_t>(t, v));
-  }
-  return args;
-}
-
-std::vector<double> run(const ir::Module &m,
-                        const std::vector<ir::RuntimeValue> &args) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  auto r = ir::interpret(m, "f", args, os);
-  if (!r) {
-    ADD_FAILURE() << ir::formatRuntimeError(r.takeError(), nullptr);
-    return {};
-  }
-  std::vector<double> values;
-  for (int64_t i = 0; i < (*r)[0].getType().getNumElements(); ++i)
-    values.push_back((*r)[0].getAsDouble(i));
-  return values;
-}
-
 TEST(Depthwise, BlockIsTheLargestPowerOfTwoDividingTheChannels) {
   for (auto [c, block] : {std::pair{48, 16}, {32, 16}, {8, 8}, {12, 4}}) {
     auto m = parse(depthwise(c));
     ASSERT_TRUE(m);
-    std::vector<ir::RuntimeValue> args = randomArgs(*m->lookup("f"));
+    std::vector<ir::RuntimeValue> args = randomI8Args(*m->lookup("f"), 7);
     std::vector<double> before = run(*m, args);
     ir::Operation *conv = convOf(*m);
     std::optional<DepthwiseRewrite> r = blockDiagonalDepthwise(*conv, 16);
@@ -124,7 +86,7 @@ func @f(%x: i8[1,8,6,6], %w: i8[8,2,3,3]) -> i32[1,8,4,4] {
 TEST(Depthwise, PartitionOffloadsTheBlockDiagonalForm) {
   auto m = parse(depthwise(32));
   ASSERT_TRUE(m);
-  std::vector<ir::RuntimeValue> args = randomArgs(*m->lookup("f"));
+  std::vector<ir::RuntimeValue> args = randomI8Args(*m->lookup("f"), 7);
   std::vector<double> before = run(*m, args);
   Partition p = partitionModule(*m, Config{}, OffloadPolicy::Always);
   ASSERT_EQ(p.offloaded.size(), 1u);

@@ -17,12 +17,15 @@
 #include "ssa_ir/Verifier.h"
 #include "ssa_ir/interp/Interpreter.h"
 
+#include "IrTestHelpers.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 using namespace tdl;
 using namespace tdl::accel;
+using tdl::accel::test::run;
 
 namespace {
 
@@ -246,21 +249,6 @@ std::vector<ir::RuntimeValue> denseArgs() {
           randomI8(rng, ir::Type::tensor(ir::DType::I8, {64, 32})),
           ir::RuntimeValue::fromVector<int32_t>(
               ir::Type::tensor(ir::DType::I32, {32}), bias)};
-}
-
-std::vector<double> run(const ir::Module &m,
-                        const std::vector<ir::RuntimeValue> &args) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  auto r = ir::interpret(m, "f", args, os);
-  if (!r) {
-    ADD_FAILURE() << ir::formatRuntimeError(r.takeError(), nullptr);
-    return {};
-  }
-  std::vector<double> values;
-  for (int64_t i = 0; i < (*r)[0].getType().getNumElements(); ++i)
-    values.push_back((*r)[0].getAsDouble(i));
-  return values;
 }
 
 TEST(Partition, AlwaysOutlinesTheRegionAndKeepsTheResult) {
