@@ -1,21 +1,24 @@
 //===- Math.h - TDL's scalar float math functions, one definition ---------===//
 //
 // exp, log, tanh, sigmoid, sin, cos, pow, sqrt, rsqrt, log1p and expm1 for
-// float and double (docs/math.md). Header-only and free of LLVM, libm and
-// <cmath>, like ScalarSemantics.h: the reference interpreter (g++) and the cpu
+// float and double (docs/math.md). Header-only and free of LLVM and <cmath>,
+// like ScalarSemantics.h: the reference interpreter (g++) and the cpu
 // backend's kernel runtime (clang-19 bitcode, inlined into generated loops
 // and vectorized for any instruction set) compile these same lines, and get
 // bit-identical results because
-//   * only +, -, *, /, sqrt (all correctly rounded in IEEE arithmetic),
-//     comparisons, selects and integer bit operations are used: no fma, no
-//     long double, no libm call, no rint (rounding to an integer is the
-//     magic-number trick), no table lookup;
-//   * nothing may be contracted into an fma: build with -ffp-contract=off.
-//     clang is also told so below (`#pragma clang fp contract(off)`, which
-//     holds under clang's default -ffp-contract=on but not under =fast);
-//     g++ contracts whenever the target has FMA instructions, so with FMA
-//     enabled this header refuses to compile unless TDL_MATH_NO_CONTRACT
-//     says that -ffp-contract=off is set (x86-64 baseline has no FMA);
+//   * only +, -, *, /, sqrt and fma (all correctly rounded in IEEE
+//     arithmetic), comparisons, selects and integer bit operations are used:
+//     no long double, no libm call other than fmaf / fma where the target
+//     has no FMA instruction (C99 defines them as correctly rounded), no
+//     rint (rounding to an integer is the magic-number trick), no table
+//     lookup;
+//   * every fma is explicit (detail::fmaOf) and nothing else may be
+//     contracted into one: build with -ffp-contract=off. clang is also told
+//     so below (`#pragma clang fp contract(off)`, which holds under clang's
+//     default -ffp-contract=on but not under =fast); g++ contracts whenever
+//     the target has FMA instructions, so with FMA enabled this header
+//     refuses to compile unless TDL_MATH_NO_CONTRACT says that
+//     -ffp-contract=off is set (x86-64 baseline has no FMA);
 //   * the code is branch-free straight-line code (edge cases are selects), so
 //     a vectorized lane computes exactly what the scalar code computes.
 // Subnormals must not be flushed (no FTZ/DAZ), and -ffast-math or
@@ -28,7 +31,7 @@
 // The f32 exp, expm1, tanh and sigmoid are separate single-word float
 // algorithms (detail::expF, expm1F, tanhF, sigmoidF; constants in
 // detail::f32), several times faster than the double-word templates in
-// float and within 0.91 / 1.26 / 1.07 / 1.75 ulp.
+// float (docs/math.md has their bounds).
 // Every function is `static inline __attribute__((always_inline))`
 // (TDL_MATH_INLINE). The build checks, bit helpers, error-free
 // transformations and per-type constants are in MathPrimitives.h.
@@ -145,8 +148,10 @@ namespace f32 {
 constexpr float kLog2e = 0x1.715476p+0f;
 constexpr float kRound =
     0x1.8p23f; // v = y + kRound: round(y) in the low bits of v
-// ln2 = kL1 + kL2 + 2^-44.05: k * kL1 is exact for |k| < 2^9 (kL1 has 15 bits).
-constexpr float kL1 = 0x1.62e4p-1f, kL2 = 0x1.7f7d1cp-20f;
+// ln2 = kLn2Hi + kLn2Lo + 2^-49: kLn2Hi is ln2 rounded down to a float and
+// fma(k, -kLn2Hi, x) is exact wherever the reductions use it (docs/math.md);
+// kLn2Lo > 0, so c = k kLn2Lo is +0 for k = 0 (expm1(-0) = -0).
+constexpr float kLn2Hi = 0x1.62e42ep-1f, kLn2Lo = 0x1.efa39ep-25f;
 constexpr uint32_t kOne = 0x3f800000u;
 // e^r = 1 + r + r^2 (C0 + C1 r + C2 r^2 + C3 r^3 + C4 r^4) on |r| <= 0.3467,
 // relative error 2^-28.2.
@@ -157,23 +162,29 @@ constexpr float C0 = 0x1.fffffcp-2f, C1 = 0x1.55548cp-3f, C2 = 0x1.555858p-5f,
 constexpr float S0 = -0x1.5554f6p-2f, S1 = 0x1.10fb0ap-3f, S2 = -0x1.b6c362p-5f,
                 S3 = 0x1.4939cp-6f, S4 = -0x1.50e2aap-8f;
 
-/// x = k ln2 + (t1 - c) with t1 = x - k kL1 (exact), c = k kL2 and
-/// r = fl(t1 - c), |r| <= 0.3467, for |x| <= 104 (k in [-150, 128]).
-/// v = k + 1.5 2^23 holds k in its low bits: bits(v) << 23 == k << 23.
+/// x = k ln2 + (t1 - c) - 2^-49 k with t1 = x - k kLn2Hi (exact),
+/// c = k kLn2Lo and r = fl(t1 - c), |r| <= 0.3467, for |x| <= 104
+/// (k in [-150, 128]). v = k + 1.5 2^23 holds k in its low bits:
+/// bits(v) << 23 == k << 23.
 struct Reduced {
   float v, t1, c, r;
 };
-TDL_MATH_INLINE Reduced reduce(float x) {
-  float v = x * kLog2e + kRound;
+// ln2 = kShortHi + kShortLo + 2^-44.05 with kShortHi of 15 bits: t1 then
+// keeps few bits below the binary point, so expm1's t1 - (2^-k - 1) is
+// exact.
+constexpr float kShortHi = 0x1.62e4p-1f, kShortLo = 0x1.7f7d1cp-20f;
+TDL_MATH_INLINE Reduced reduce(float x, float hi = kLn2Hi, float lo = kLn2Lo) {
+  float v = fmaOf(x, kLog2e, kRound);
   float k = v - kRound;
-  float t1 = x - k * kL1;
-  float c = k * kL2;
+  float t1 = fmaOf(k, -hi, x);
+  float c = k * lo;
   return {v, t1, c, t1 - c};
 }
-/// r^2 (C0 + C1 r + ... + C4 r^4) = e^r - 1 - r.
-TDL_MATH_INLINE float expQ(float r) {
-  float s2 = r * r;
-  return s2 * ((C0 + C1 * r) + s2 * (C2 + r * (C3 + r * C4)));
+/// c - r^2 (C0 + C1 r + ... + C4 r^4) = c - (e^r - 1 - r): subtracted from
+/// t1, the rounding error of r only enters the r^2 term. (Written as c - q
+/// so that x = -0 keeps its sign through t1 - (c - q).)
+TDL_MATH_INLINE float cMinusQ(Reduced d) {
+  return fmaOf(-(d.r * d.r), horner(d.r, C0, C1, C2, C3, C4), d.c);
 }
 } // namespace f32
 
@@ -184,9 +195,7 @@ TDL_MATH_INLINE float expF(float x) {
   // value.
   uint32_t xb = bits(x);
   Reduced d = reduce(fromBits<float>(xb < 0xc2d00000u ? xb : 0xc2d00000u));
-  // e^r = 1 + (t1 - (c - (e^r - 1 - r))): the rounding error of r only
-  // enters the r^2 term.
-  float u = 1.0f + (d.t1 - (d.c - expQ(d.r))); // in [0.7, 1.42]
+  float u = 1.0f + (d.t1 - cMinusQ(d)); // e^r in [0.7, 1.42]
   // u 2^k on the exponent bits; for x < 0 as (u 2^(k+64)) 2^-64, which
   // rounds once into the subnormals.
   bool neg = x < 0.0f;
@@ -202,17 +211,22 @@ TDL_MATH_INLINE float expm1F(float x) {
   using namespace f32;
   // x < -17.4 (also -inf, -NaN) -> -17.4: k = -25, the result is -1.
   uint32_t xb = bits(x);
-  Reduced d = reduce(fromBits<float>(xb < 0xc18b3333u ? xb : 0xc18b3333u));
-  float q = expQ(d.r);
+  Reduced d = reduce(fromBits<float>(xb < 0xc18b3333u ? xb : 0xc18b3333u),
+                     kShortHi, kShortLo);
   uint32_t kb = bits(d.v) << 23;
-  // 2^-k - 1: exact for k in [-24, 127]; k = 128 is taken as 127 (either
-  // way the value is -1). For k = -25 (x < -16.98) it rounds to 2^25 and the
-  // result to -1, at most 0.71 ulp from -1 + e^x.
+  // 2^-k (k = 128 is taken as 127: 2^-127 reads as 0, either way below the
+  // result's last bit).
   int32_t kbm = int32_t(kb) < (127 << 23) ? int32_t(kb) : (127 << 23);
-  float pm1 = fromBits<float>(kOne - uint32_t(kbm)) - 1.0f;
-  // expm1(x) = 2^k (e^r - 2^-k) = 2^k ((t1 - (2^-k - 1)) - (c - (e^r-1-r)));
-  // for k >= 0 the first difference is exact. expm1(-0) = -0.
-  float s = (d.t1 - pm1) - (d.c - q);
+  float p = fromBits<float>(kOne - uint32_t(kbm));
+  float cmq = cMinusQ(d);
+  // expm1(x) = 2^k (e^r - 2^-k). For k <= 23: (t1 - (2^-k - 1)) - (c - q),
+  // where 2^-k - 1 is exact (k = -25, x < -16.98: it rounds to 2^25 and the
+  // result to -1, at most 0.71 ulp from -1 + e^x) and for k >= 0 the first
+  // difference is too; expm1(-0) = -0. For k >= 24, 2^-k would be lost in
+  // 1 + t1: 1 + ((t1 - (c - q)) - 2^-k).
+  bool big = int32_t(kb) >= (24 << 23);
+  float a = big ? d.t1 : d.t1 - (p - 1.0f);
+  float s = (big ? 1.0f : -0.0f) + ((a - cmq) - (big ? p : 0.0f));
   uint32_t yb = bits(s) + kb;
   yb = x <= 0x1.62e42ep6f ? yb : bits(x * inf<float>()); // overflow, NaN
   return fromBits<float>(yb);
@@ -227,16 +241,16 @@ TDL_MATH_INLINE float tanhF(float x) {
   // evaluation serves both, its coefficients selected.
   bool small = a < 0.7f;
   float ac = a > 9.02f ? 9.02f : a; // tanh rounds to 1 beyond; NaN stays NaN
-  float v = ac * (2.0f * kLog2e) + kRound;
+  float v = fmaOf(ac, 2.0f * kLog2e, kRound);
   float k = v - kRound;
-  float t1 = ac - k * (0.5f * kL1); // exact
-  float r = t1 - k * (0.5f * kL2);
+  float t1 = fmaOf(k, -0.5f * kLn2Hi, ac); // exact
+  float r = fmaOf(k, -0.5f * kLn2Lo, t1);
   float w = small ? a * a : r;
   float b = small ? a : r;
   float P = horner(w, small ? S0 : 2.0f * C0, small ? S1 : 4.0f * C1,
                    small ? S2 : 8.0f * C2, small ? S3 : 16.0f * C3,
                    small ? S4 : 32.0f * C4);
-  float y = b + (b * w) * P;
+  float y = fmaOf(b * w, P, b);
   uint32_t kb = bits(v) << 23;                        // k in [0, 26]
   float p = fromBits<float>(kOne - kb);               // 2^-k
   float ph = fromBits<float>(kOne - (1u << 23) - kb); // 2^-(k+1)
@@ -256,18 +270,19 @@ TDL_MATH_INLINE float sigmoidF(float x) {
       x > 17.5f ? 17.5f : x; // k = -25: the result is 1 beyond; NaN stays NaN
   xc = xc < -104.0f ? -104.0f : xc; // 0 below
   // -xc = k ln2 + r, reduced with negated constants: t1n = -t1, rn = -r.
-  float v = xc * -kLog2e + kRound;
+  float v = fmaOf(xc, -kLog2e, kRound);
   float k = v - kRound;
-  float t1n = xc + k * kL1; // exact
-  float rn = t1n + k * kL2;
-  float s2 = rn * rn;
-  float q =
-      s2 * ((C0 - C1 * rn) + s2 * (C2 - rn * (C3 - rn * C4))); // e^r - 1 - r
+  float t1n = fmaOf(k, kLn2Hi, xc); // exact
+  float c = k * kLn2Lo;
+  float rn = t1n + c;
+  // c - q = c - (e^r - 1 - r), the odd coefficients negated.
+  float cmq = fmaOf(-(rn * rn), horner(rn, C0, -C1, C2, -C3, C4), c);
   uint32_t kb = bits(v) << 23;
   float p = fromBits<float>(kOne + (64u << 23) - kb);     // 2^(64-k)
   float l = bits(p) <= 0x53800000u ? p * 0x1p-64f : 0.0f; // 2^-k if k >= 24
-  float t = (q + l) - rn;
-  return p / ((0x1p64f + p) + t * 0x1p64f); // NaN: x quieted, as x + x
+  float t = (l - cmq) - t1n;                              // e^r - 1 (+ 2^-k)
+  float y = p / ((0x1p64f + p) + t * 0x1p64f);
+  return x != x ? x + x : y; // a NaN's sign is not kept above
 }
 
 //===-- the functions -----------------------------------------------------===//

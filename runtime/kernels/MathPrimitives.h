@@ -3,8 +3,8 @@
 //
 // The lower half of runtime/kernels/Math.h (read its header comment for the
 // contract): the build checks that keep results bit-identical between
-// compilers, bit access to floats, error-free transformations without fma
-// (double-word arithmetic), and the per-type constants and polynomials
+// compilers, bit access to floats, error-free transformations (double-word
+// arithmetic, products through fma), and the per-type constants and polynomials
 // (detail::Tr<float>, detail::Tr<double>). Math.h builds the functions on
 // these.
 //
@@ -109,7 +109,7 @@ template <class T> TDL_MATH_INLINE T exponentOf(UOf<T> u) {
          (Tr<T>::kTwoMant + T(Tr<T>::kBias));
 }
 
-//===-- error-free transformations (no fma) ------------------------------===//
+//===-- error-free transformations ---------------------------------------===//
 
 template <class T> struct DD { T hi, lo; };
 
@@ -124,26 +124,22 @@ template <class T> TDL_MATH_INLINE DD<T> twoSum(T a, T b) {
   T bb = s - a;
   return {s, (a - (s - bb)) + (b - bb)};
 }
-/// a == hi + lo with hi holding the upper half of the significand (masking
-/// cannot overflow, unlike Veltkamp's split).
-template <class T> TDL_MATH_INLINE DD<T> split(T a) {
-  T hi = fromBits<T>(bits(a) & Tr<T>::kSplitMask);
-  return {hi, a - hi};
+/// a * b + c rounded once (IEEE fusedMultiplyAdd): one instruction on every
+/// x86-64 since Haswell (the AVX2 and AVX-512 code), a correctly rounded
+/// libm call (fmaf / fma) elsewhere: the same bits either way.
+TDL_MATH_INLINE float fmaOf(float a, float b, float c) {
+  return __builtin_fmaf(a, b, c);
 }
-/// p + e == a * b (exactly for float; for double the last partial product
-/// may lose one bit, a relative 2^-106).
+TDL_MATH_INLINE double fmaOf(double a, double b, double c) {
+  return __builtin_fma(a, b, c);
+}
+
+/// p + e == a * b exactly (barring underflow of e).
 template <class T> TDL_MATH_INLINE DD<T> twoProd(T a, T b) {
   T p = a * b;
-  DD<T> sa = split(a), sb = split(b);
-  T e = (((sa.hi * sb.hi - p) + sa.hi * sb.lo) + sa.lo * sb.hi) + sa.lo * sb.lo;
-  return {p, e};
+  return {p, fmaOf(a, b, -p)};
 }
-template <class T> TDL_MATH_INLINE DD<T> twoSqr(T a) {
-  T p = a * a;
-  DD<T> s = split(a);
-  T e = ((s.hi * s.hi - p) + T(2) * s.hi * s.lo) + s.lo * s.lo;
-  return {p, e};
-}
+template <class T> TDL_MATH_INLINE DD<T> twoSqr(T a) { return twoProd(a, a); }
 /// (a.hi + a.lo) * (b.hi + b.lo), not renormalized.
 template <class T> TDL_MATH_INLINE DD<T> ddMul(DD<T> a, DD<T> b) {
   DD<T> p = twoProd(a.hi, b.hi);
@@ -163,10 +159,10 @@ template <class T> TDL_MATH_INLINE T ddDiv(DD<T> n, DD<T> d) {
   return q + rem / d.hi;
 }
 
-/// c0 + x * (c1 + x * (c2 + ...)), straight-line.
+/// c0 + x * (c1 + x * (c2 + ...)), one fma per coefficient.
 template <class T> TDL_MATH_INLINE T horner(T, T c0) { return c0; }
 template <class T, class... C> TDL_MATH_INLINE T horner(T x, T c0, C... cs) {
-  return c0 + x * horner<T>(x, cs...);
+  return fmaOf(x, horner<T>(x, cs...), c0);
 }
 
 //===-- per-type constants and polynomials -------------------------------===//
@@ -178,7 +174,6 @@ template <> struct Tr<float> {
   using U = uint32_t;
   static constexpr U kSign = 0x80000000u, kInf = 0x7f800000u;
   static constexpr U kMant = 23, kBias = 127;
-  static constexpr U kSplitMask = 0xfffff000u; // 12 + 12 bits
   static constexpr U kSqrtHalfBits = 0x3f3504f3u, kOneBits = 0x3f800000u;
   static constexpr U kMantMask = 0x007fffffu;
   static constexpr float kRound = 0x1.8p23f, kTwoMant = 0x1p23f;
@@ -265,7 +260,6 @@ template <> struct Tr<double> {
   static constexpr U kSign = 0x8000000000000000ull,
                      kInf = 0x7ff0000000000000ull;
   static constexpr U kMant = 52, kBias = 1023;
-  static constexpr U kSplitMask = 0xfffffffff8000000ull; // 26 + 27 bits
   static constexpr U kSqrtHalfBits = 0x3fe6a09e667f3bcdull;
   static constexpr U kOneBits = 0x3ff0000000000000ull;
   static constexpr U kMantMask = 0x000fffffffffffffull;
