@@ -18,7 +18,10 @@
 #include "backends/cpu/header/Header.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -44,6 +47,13 @@ static cl::opt<std::string>
               cl::desc("Target CPU (default: a baseline CPU of the target; "
                        "'native' for this machine)"),
               cl::value_desc("cpu"), cl::cat(opts::Category));
+// ./build.sh test-tsan (docs/reliability.md "ThreadSanitizer"): objects whose
+// kernel runtime is a ThreadSanitizer-instrumented copy of runtime/cpu.
+static cl::opt<std::string> runtimeBitcodeFile(
+    "cpu-runtime-bitcode",
+    cl::desc("Link the kernel runtime from this bitcode file instead of the "
+             "built-in one"),
+    cl::value_desc("file"), cl::Hidden, cl::cat(opts::Category));
 
 void reportCodegenError(Session &session, llvm::Error err) {
   llvm::handleAllErrors(
@@ -63,6 +73,25 @@ static std::string defaultOutput(llvm::StringRef input, llvm::StringRef ext) {
     name = "out";
   name += ext;
   return std::string(name);
+}
+
+/// --cpu-runtime-bitcode's file, read and parsed once here so that a bad
+/// file is a usage error (codegen takes its runtime for well-formed).
+static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readRuntimeBitcode(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read '" + path +
+                                       "': " + buffer.getError().message());
+  llvm::LLVMContext scratch;
+  if (llvm::Expected<std::unique_ptr<llvm::Module>> m =
+          llvm::parseBitcodeFile((*buffer)->getMemBufferRef(), scratch);
+      !m)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "'" + path + "' is not a kernel runtime: " +
+                                       llvm::toString(m.takeError()));
+  return std::move(*buffer);
 }
 
 /// The --stats report: one line per function, on stderr.
@@ -112,6 +141,17 @@ int emitCpuOutput(Session &session, ir::Module &module, CpuOutput kind,
     }
     llvm::LLVMContext context;
     cpu::CodegenOptions cg;
+    std::unique_ptr<llvm::MemoryBuffer> runtimeBitcode;
+    if (!runtimeBitcodeFile.empty()) {
+      llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+          readRuntimeBitcode(runtimeBitcodeFile);
+      if (!buffer) {
+        reportUsageError(llvm::toString(buffer.takeError()));
+        return ExitUsageOrIOError;
+      }
+      runtimeBitcode = std::move(*buffer);
+      cg.runtimeBitcode = runtimeBitcode->getBuffer();
+    }
     cg.prefix = symbolPrefix;
     cg.fastMath = opts::fastMath(); // FMA kernels (docs/cpu-backend.md)
     cg.accelRegions = std::move(accelRegions);
