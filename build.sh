@@ -7,6 +7,7 @@
 #   ./build.sh demo    build + the main job: compile and run the example programs
 #   ./build.sh install PREFIX   build + install tdlc, the docs and the CMake package
 #   ./build.sh test-sanitize    every test on an ASan + UBSan build (build-sanitize/)
+#   ./build.sh test-tsan        the concurrent-call tests under ThreadSanitizer (build-tsan/)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -155,6 +156,32 @@ install() {
   cmake --install "$build_dir" --prefix "$1"
 }
 
+# The unit tests that call exported functions and the runtime's thread pool
+# from several threads, under ThreadSanitizer, in their own build directory
+# (docs/reliability.md "ThreadSanitizer"). Only those targets are built, with
+# clang-19 -fsanitize=thread; their models are compiled by the normal build's
+# tdlc against a TSan-instrumented copy of the kernel runtime's bitcode.
+tsan_targets=(CpuParallelTests CpuAbiTests AccelObjectTests)
+test_tsan() {
+  build
+  local tdlc="$build_dir/bin/tdlc"
+  build_dir="${TDLC_TSAN_BUILD_DIR:-$root/build-tsan}"
+  if [ ! -f "$build_dir/build.ninja" ]; then
+    log "configuring in $build_dir (ThreadSanitizer)"
+    cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+      -DTDLC_TSAN=ON -DTDLC_HOST_TDLC="$tdlc"
+  fi
+  log "building (ThreadSanitizer): ${tsan_targets[*]}"
+  cmake --build "$build_dir" -j "$jobs" --target "${tsan_targets[@]}"
+  log "testing (ThreadSanitizer)"
+  local names
+  names="$(IFS='|'; echo "${tsan_targets[*]}")"
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:${TSAN_OPTIONS:-}" \
+    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" \
+      -R "^unit/($names)(/|\$)"
+}
+
 case "${1:-}" in
   deps) deps ;;
   build) build ;;
@@ -162,5 +189,6 @@ case "${1:-}" in
   demo) demo ;;
   install) install "${2:-}" ;;
   test-sanitize) test_sanitize ;;
-  *) echo "usage: ./build.sh deps|build|test|test-sanitize|demo|install PREFIX" >&2; exit 2 ;;
+  test-tsan) test_tsan ;;
+  *) echo "usage: ./build.sh deps|build|test|test-sanitize|test-tsan|demo|install PREFIX" >&2; exit 2 ;;
 esac

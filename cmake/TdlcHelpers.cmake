@@ -24,3 +24,23 @@ function(tdl_unittest name)
   tdl_include_root(${name})
   add_test(NAME unit/${name} COMMAND ${name})
 endfunction()
+
+# tdl_model_compiler(CMD DEPS): the command that compiles the unit tests'
+# .tdl models to objects, and what it depends on. TDLC_HOST_TDLC replaces
+# this build's tdlc (a TSan build builds no tdlc); under TDLC_TSAN the objects
+# link the instrumented kernel runtime bitcode (backends/cpu).
+function(tdl_model_compiler cmd_var deps_var)
+  if(TDLC_HOST_TDLC)
+    set(cmd ${TDLC_HOST_TDLC})
+    set(deps ${TDLC_HOST_TDLC})
+  else()
+    set(cmd tdlc)
+    set(deps tdlc)
+  endif()
+  if(TDLC_TSAN)
+    list(APPEND cmd --cpu-runtime-bitcode=${TDLC_CPU_RUNTIME_BC})
+    list(APPEND deps tdl_cpu_runtime_bc ${TDLC_CPU_RUNTIME_BC})
+  endif()
+  set(${cmd_var} ${cmd} PARENT_SCOPE)
+  set(${deps_var} ${deps} PARENT_SCOPE)
+endfunction()
