@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -20,8 +22,10 @@
 
 extern "C" void *__real_malloc(size_t);
 /// Heap allocations made by anything in this program (the linker wraps
-/// malloc, tests/unit/cpu/CMakeLists.txt).
-static long mallocCalls = 0;
+/// malloc, tests/unit/cpu/CMakeLists.txt). Atomic: the concurrent-call
+/// tests malloc from several threads (a data race under ./build.sh
+/// test-tsan when it was a plain long).
+static std::atomic<long> mallocCalls{0};
 /// Bytes malloc'ed by the calling thread (the frame and tape stacks grow
 /// per thread).
 static thread_local long threadMallocBytes = 0;
@@ -302,6 +306,36 @@ TEST(CpuThreads, ResultsDoNotDependOnTheThreadCount) {
   EXPECT_EQ(bad, (std::vector<int>{0, 0, 0}));
 }
 
+TEST(CpuThreads, ConcurrentCallsOfAParallelLoopNest) {
+  // Three application threads call one exported function whose fused loop
+  // nest splits over a pool of 2 (the pool takes one loop at a time; the
+  // others run theirs serially): each result must be a 1-thread call's.
+  constexpr int kRows = 512, kCols = 1024;
+  std::vector<float> x(kRows * kCols);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(int(i * 7919 % 4001) - 2000) * 1e-3f;
+  std::vector<float> want(x.size()), wantRows(kRows);
+  tdl_set_num_threads(1);
+  ASSERT_EQ(wide_map(x.data(), want.data(), wantRows.data()), 0);
+  tdl_set_num_threads(2);
+  std::vector<int> bad(3, 0);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 3; ++t)
+    ts.emplace_back([&, t] {
+      std::vector<float> y(x.size()), rows(kRows);
+      for (int i = 0; i < 4; ++i) {
+        std::fill(y.begin(), y.end(), 0.0f);
+        if (wide_map(x.data(), y.data(), rows.data()) != 0 ||
+            std::memcmp(y.data(), want.data(), y.size() * 4) != 0 ||
+            std::memcmp(rows.data(), wantRows.data(), kRows * 4) != 0)
+          ++bad[t];
+      }
+    });
+  for (std::thread &th : ts)
+    th.join();
+  EXPECT_EQ(bad, (std::vector<int>{0, 0, 0}));
+}
+
 TEST(CpuFrame, RnnMemoryGrowsLinearlyWithTheSteps) {
   // Each call runs on a fresh thread (fresh stacks) on one kernel thread:
   // what it mallocs is its frames, its tape and the kernels' scratch. 64
@@ -367,7 +401,7 @@ TEST(CpuFrame, ConcurrentCallsAreIndependent) {
 } // namespace
 
 extern "C" void *__wrap_malloc(size_t n) {
-  ++mallocCalls;
+  mallocCalls.fetch_add(1, std::memory_order_relaxed);
   threadMallocBytes += long(n);
   return __real_malloc(n);
 }
