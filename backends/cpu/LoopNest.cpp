@@ -568,25 +568,30 @@ private:
   /// transcendental condition.
   static constexpr int64_t kPrefetchRowBytes = 32 * 1024;
 
+  /// Whether a member is a transcendental function: the nest is then
+  /// compute-bound rather than memory-bound.
+  bool hasTranscendental() const {
+    return llvm::any_of(memberList, [](const ir::Operation *op) {
+      using ir::Opcode;
+      switch (op->getOpcode()) {
+      case Opcode::Exp:
+      case Opcode::Log:
+      case Opcode::Tanh:
+      case Opcode::Sigmoid:
+      case Opcode::Sin:
+      case Opcode::Cos:
+      case Opcode::Pow:
+        return true;
+      default:
+        return false;
+      }
+    });
+  }
+
   void prefetchNextRow(const ir::Value *v, const IndexMap &m, int outerVar) {
-    auto any = [&](auto pred) { return llvm::any_of(memberList, pred); };
-    if (!any([](const ir::Operation *op) {
+    if (!hasTranscendental() ||
+        llvm::none_of(memberList, [](const ir::Operation *op) {
           return ir::isReduction(op->getOpcode());
-        }) ||
-        !any([](const ir::Operation *op) {
-          using ir::Opcode;
-          switch (op->getOpcode()) {
-          case Opcode::Exp:
-          case Opcode::Log:
-          case Opcode::Tanh:
-          case Opcode::Sigmoid:
-          case Opcode::Sin:
-          case Opcode::Cos:
-          case Opcode::Pow:
-            return true;
-          default:
-            return false;
-          }
         }))
       return;
     llvm::SmallPtrSet<const ir::Value *, 8> seen;
@@ -726,7 +731,9 @@ private:
     llvm::SmallVector<int64_t, 6> sizes;
     llvm::SmallVector<int, 6> loopVars;
     IndexMap m;
-    stream.rowElems = streamedRowElements(fe, t);
+    // Compute-bound nests gain nothing from streaming and pay for the row
+    // buffer's extra pass (a softmax: ~5-10% slower; docs/performance.md).
+    stream.rowElems = hasTranscendental() ? 0 : streamedRowElements(fe, t);
     // A streamed rank-1 result: loops over blocks and their elements, and
     // the element's index o * B + i in a variable of its own.
     int blockedVar = -1;
@@ -788,6 +795,8 @@ private:
       if (chunk == 0) {
         startStream(out);
         nest(sizes, loopVars, v, m, [&] { store(out); });
+        if (stream.rowElems != 0)
+          emitStreamFence(fe);
         return;
       }
       // Each part runs a range of the outermost loop in its own function
@@ -805,6 +814,8 @@ private:
                         nest(
                             sizes, loopVars, v, m, [&] { store(partOut); }, 1);
                       });
+            if (stream.rowElems != 0)
+              emitStreamFence(fe);
           });
     };
     int64_t rowElems = stream.rowElems;

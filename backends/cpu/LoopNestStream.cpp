@@ -40,4 +40,8 @@ void emitStoreRow(FunctionEmitter &fe, llvm::Value *dst, llvm::Value *src,
   fe.b.CreateCall(fe.me.rt("tdl_rt_store_block"), {dst, src, fe.i64(bytes)});
 }
 
+void emitStreamFence(FunctionEmitter &fe) {
+  fe.b.CreateCall(fe.me.rt("tdl_rt_stream_fence"), {});
+}
+
 } // namespace tdl::cpu

@@ -33,6 +33,9 @@ llvm::Value *emitStreamWanted(FunctionEmitter &fe, int64_t totalBytes);
 void emitStoreRow(FunctionEmitter &fe, llvm::Value *dst, llvm::Value *src,
                   int64_t bytes);
 
+/// tdl_rt_stream_fence(): after the rows a thread stored (an sfence).
+void emitStreamFence(FunctionEmitter &fe);
+
 } // namespace tdl::cpu
 
 #endif

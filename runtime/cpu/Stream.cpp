@@ -78,7 +78,7 @@ TDL_RT int32_t tdl_rt_stream_wanted(int64_t total) {
 }
 
 /// Copies `bytes` from `src` to `dst` (a row of a streamed result) with
-/// streaming stores.
+/// streaming stores; tdl_rt_stream_fence ends the nest.
 TDL_RT void tdl_rt_store_block(char *dst, const char *src, int64_t bytes) {
 #if defined(__x86_64__) && __has_builtin(__builtin_nontemporal_store)
   // Up to the first 64-byte boundary normally, then whole lines with
@@ -94,10 +94,17 @@ TDL_RT void tdl_rt_store_block(char *dst, const char *src, int64_t bytes) {
     __builtin_nontemporal_store(line, reinterpret_cast<Line *>(dst));
   }
   memcpy(dst, src, size_t(bytes));
-  // Streaming stores are weakly ordered: make them visible before the
-  // caller (or the thread pool's join) lets anyone read the result.
-  __builtin_ia32_sfence();
 #else
   memcpy(dst, src, size_t(bytes));
+#endif
+}
+
+/// After a nest's last tdl_rt_store_block (in each thread that stored):
+/// streaming stores are weakly ordered, this makes them visible before the
+/// caller (or the thread pool's join) lets anyone read the result. Once per
+/// nest, not per row: the fence waits for the stores to drain.
+TDL_RT void tdl_rt_stream_fence(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_sfence();
 #endif
 }

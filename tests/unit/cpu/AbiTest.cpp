@@ -100,7 +100,8 @@ TEST(CpuAbi, VectorMathMatchesTheInterpreter) {
 // tdl_rt_store_block; ctest runs this again with TDL_STREAM_MIN_BYTES=0, so
 // the rows are written with streaming stores, also on the baseline variant.
 TEST(CpuAbi, StreamedResultsMatchTheInterpreter) {
-  std::vector<float> x(1024 * 1024), soft(x.size()), s(4096 * 256), t(s.size());
+  std::vector<float> x(1024 * 1024), normed(x.size()), s(4096 * 256),
+      t(s.size());
   std::vector<double> d(4 * 128 * 1024), z(d.size());
   std::vector<float> r(1048576), u(r.size());
   for (size_t i = 0; i < r.size(); ++i)
@@ -113,7 +114,7 @@ TEST(CpuAbi, StreamedResultsMatchTheInterpreter) {
     s[i] = float(i % 331) * 0.5f - 80.0f;
   // Results start off the cache-line grid (the runtime's unaligned head).
   std::vector<float> tOff(t.size() + 3);
-  ASSERT_EQ(streamed(x.data(), d.data(), s.data(), r.data(), soft.data(),
+  ASSERT_EQ(streamed(x.data(), d.data(), s.data(), r.data(), normed.data(),
                      z.data(), tOff.data() + 3, u.data()),
             0);
   // Every element, with the digits that tell every float apart.
@@ -125,7 +126,7 @@ TEST(CpuAbi, StreamedResultsMatchTheInterpreter) {
     return tdl::rt::formatTensor(t, shape.data(), shape.size(), data, all) +
            "\n";
   };
-  std::string got = full(tdl::rt::ElemType::F32, {1024, 1024}, soft.data()) +
+  std::string got = full(tdl::rt::ElemType::F32, {1024, 1024}, normed.data()) +
                     full(tdl::rt::ElemType::F64, {4, 128, 1024}, z.data()) +
                     full(tdl::rt::ElemType::F32, {4096, 256}, tOff.data() + 3) +
                     full(tdl::rt::ElemType::F32, {1048576}, u.data());
