@@ -97,6 +97,9 @@ int main(int argc, char **argv) {
         "axpb", 3 * mb4, [&] { return axpb(x.data(), y.data(), out.data()); },
         reps);
     measure(
+        "axpb_flat", 3 * mb4,
+        [&] { return axpb_flat(x.data(), y.data(), out.data()); }, reps);
+    measure(
         "softmax", 2 * rb, [&] { return softmax(r.data(), rout.data()); },
         reps);
     measure(
