@@ -20,6 +20,7 @@ packages=(
   pkg-config  # tests/install: the installed tdl.pc
   llvm-19-dev llvm-19-tools
   clang-19         # compiles the cpu backend's kernel runtime to bitcode
+  libclang-rt-19-dev  # ThreadSanitizer's runtime (./build.sh test-tsan) and the fuzzers
   libopenblas-dev  # the baseline of bench/bench_cpu_matmul
   re2c bison
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libedit-dev
