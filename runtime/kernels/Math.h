@@ -220,10 +220,10 @@ TDL_MATH_INLINE float expm1F(float x) {
   float p = fromBits<float>(kOne - uint32_t(kbm));
   float cmq = cMinusQ(d);
   // expm1(x) = 2^k (e^r - 2^-k). For k <= 23: (t1 - (2^-k - 1)) - (c - q),
-  // where 2^-k - 1 is exact (k = -25, x < -16.98: it rounds to 2^25 and the
-  // result to -1, at most 0.71 ulp from -1 + e^x) and for k >= 0 the first
-  // difference is too; expm1(-0) = -0. For k >= 24, 2^-k would be lost in
-  // 1 + t1: 1 + ((t1 - (c - q)) - 2^-k).
+  // where 2^-k - 1 is exact for k >= -24 (for k = -25, x < -16.98, it rounds
+  // to 2^25 and the result to -1, at most 0.71 ulp from -1 + e^x) and for
+  // k >= 0 so is the first difference; expm1(-0) = -0. For k >= 24, 2^-k
+  // would be lost in 1 + t1: 1 + ((t1 - (c - q)) - 2^-k).
   bool big = int32_t(kb) >= (24 << 23);
   float a = big ? d.t1 : d.t1 - (p - 1.0f);
   float s = (big ? 1.0f : -0.0f) + ((a - cmq) - (big ? p : 0.0f));
