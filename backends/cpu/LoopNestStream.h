@@ -1,12 +1,15 @@
 //===- LoopNestStream.h - large nest results written past the caches -*- C++
 //-*-===//
 //
-// An elementwise loop nest whose result is large is emitted twice, behind
-// the runtime's choice (runtime/cpu/Stream.cpp): for a result of at least
+// An elementwise loop nest whose result is large, and which is memory-bound
+// (no transcendental function: LoopNest.cpp decides), is emitted twice,
+// behind the runtime's choice (runtime/cpu/Stream.cpp): for a result of at
+// least
 // half the last-level cache, each row (its last dim) is computed into a
 // buffer on the stack, which stays in L1, and handed to tdl_rt_store_block,
 // which writes it with streaming stores, sparing the read for ownership of
-// every line an ordinary store does; otherwise the nest stores directly.
+// every line an ordinary store does (one fence per nest and thread);
+// otherwise the nest stores directly.
 // Values and order are the same either way.
 //
 //===----------------------------------------------------------------------===//
