@@ -3,14 +3,13 @@
 #include "backends/cpu/LoopMetadata.h"
 #include "backends/cpu/LoopNestInterrupt.h"
 #include "backends/cpu/LoopNestParallel.h"
+#include "backends/cpu/LoopNestReduce.h"
 #include "backends/cpu/LoopNestStream.h"
 
-#include "runtime/kernels/Reduce.h"
 #include "ssa_ir/FusedIndexing.h"
 #include "ssa_ir/OpAttrs.h"
 
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/IR/MDBuilder.h"
 
 #include <cstring>
 #include <functional>
@@ -25,16 +24,11 @@ namespace {
 using ir::DimIndex;
 using ir::IndexMap;
 
-/// Lanes of a reduction run: the defined order (docs/ir.md "Reductions").
-constexpr int64_t kLanes = tdl::kernels::kReduceLanes;
-/// Contiguous pieces of a float max / min run, each its own chain.
-constexpr int64_t kChunks = 4;
-
-class LoopNest {
+class LoopNest : NestLoops {
 public:
   LoopNest(FunctionEmitter &fe, llvm::ArrayRef<const ir::Operation *> ops)
       : fe(fe), b(fe.b), members(ops.begin(), ops.end()),
-        memberList(ops.begin(), ops.end()), interrupts(fe) {
+        memberList(ops.begin(), ops.end()), interrupts(fe), reducer(fe, *this) {
     for (const ir::Operation *op : ops)
       if (op->getOpcode() != ir::Opcode::Constant &&
           !op->hasTrait(ir::Elementwise))
@@ -58,10 +52,11 @@ public:
 private:
   //===-- Loop variables and loops ----------------------------------------===//
 
-  int newVar() {
+  int newVar() override {
     vars.push_back(nullptr);
     return int(vars.size()) - 1;
   }
+  llvm::Value *&var(int v) override { return vars[v]; }
   bool bound(const IndexMap &m) const {
     for (const DimIndex &d : m)
       if (!d.isConstant() && !vars[d.var])
@@ -77,7 +72,7 @@ private:
   /// `perIter`: about how many elements' work one iteration does, for the
   /// Ctrl-C checks (0: none, the loop is short by construction).
   void loop(int64_t n, int var, llvm::function_ref<void()> body,
-            bool lanes = false, int64_t perIter = 0) {
+            bool lanes = false, int64_t perIter = 0) override {
     if (interrupts.checked(double(n) * double(perIter))) {
       interrupts.blockedLoop(nullptr, fe.i64(n), perIter, [&](llvm::Value *iv) {
         iteration(var, iv, body);
@@ -255,214 +250,6 @@ private:
     return llvm::ConstantInt::get(ty, ai);
   }
 
-  //===-- Reductions
-  //--------------------------------------------------------===//
-
-  llvm::Value *identity(const ir::Operation &r) {
-    ir::DType dt = r.getResult(0)->getType().getDType();
-    llvm::Type *ty = fe.elemType(dt);
-    bool isFloat = ty->isFloatingPointTy();
-    unsigned bits = ty->getPrimitiveSizeInBits();
-    switch (r.getOpcode()) {
-    case ir::Opcode::ReduceSum:
-      return llvm::Constant::getNullValue(ty);
-    case ir::Opcode::ReduceProd:
-      return isFloat ? llvm::ConstantFP::get(ty, 1.0)
-                     : llvm::ConstantInt::get(ty, 1);
-    case ir::Opcode::ReduceMax:
-      return isFloat ? llvm::ConstantFP::getInfinity(ty, /*Negative=*/true)
-                     : llvm::ConstantInt::get(
-                           ty, llvm::APInt::getSignedMinValue(bits));
-    default: // ReduceMin
-      return isFloat ? llvm::ConstantFP::getInfinity(ty, false)
-                     : llvm::ConstantInt::get(
-                           ty, llvm::APInt::getSignedMaxValue(bits));
-    }
-  }
-
-  /// a ⊕ b: the runtime's add/mul/max/min for the dtype (wrapping integers,
-  /// NaN-propagating max/min), the interpreter's combine.
-  llvm::Value *combine(const ir::Operation &r, llvm::Value *a, llvm::Value *x) {
-    const char *name = r.getOpcode() == ir::Opcode::ReduceSum    ? "add"
-                       : r.getOpcode() == ir::Opcode::ReduceProd ? "mul"
-                       : r.getOpcode() == ir::Opcode::ReduceMax  ? "max"
-                                                                 : "min";
-    std::string fn = ("tdl_ew_" + llvm::Twine(name) + "_" +
-                      ir::dtypeName(r.getResult(0)->getType().getDType()))
-                         .str();
-    return b.CreateCall(fe.me.rt(fn), {a, x});
-  }
-
-  using Combine =
-      llvm::function_ref<llvm::Value *(llvm::Value *, llvm::Value *)>;
-
-  /// The value of one run of `n` elements: kLanes accumulators, element j
-  /// into lane j % kLanes, then halving (runtime/kernels/Reduce.h's
-  /// reduceRun, emitted inline). `element` reads the element at the run
-  /// index bound to `runVar`.
-  ///
-  /// A float max / min picks the leftmost extreme (the first NaN, the first
-  /// of equal values). Two ways to the same bits, which made a row max run
-  /// as fast as a row sum instead of at a third of its speed:
-  /// - without NaNs it is `a < x ? x : a` (one vmaxps; NaN-aware it is five
-  ///   instructions with mask registers), so the run is first reduced that
-  ///   way while the largest |bits| of its elements are tracked; a run that
-  ///   held a NaN is reduced again the NaN-aware way;
-  /// - the operation is associative, so each lane's sequence may be folded
-  ///   as kChunks contiguous pieces in their own accumulators, combined in
-  ///   order afterwards: kChunks dependency chains instead of one.
-  /// Sums and products keep one chain: their rounding depends on the order.
-  llvm::Value *reduceRun(const ir::Operation &r, int64_t n, int runVar,
-                         llvm::function_ref<llvm::Value *()> element) {
-    llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
-    bool isMax = r.getOpcode() == ir::Opcode::ReduceMax;
-    bool extreme = isMax || r.getOpcode() == ir::Opcode::ReduceMin;
-    auto exact = [&](llvm::Value *a, llvm::Value *x) {
-      return combine(r, a, x);
-    };
-    if (!extreme || !ty->isFloatingPointTy())
-      return reduceLanes(r, n, runVar, element, exact, /*chunks=*/1, nullptr);
-
-    // The NaN-free pass, with the elements' largest magnitude bits.
-    llvm::Type *bitsTy = b.getIntNTy(ty->getPrimitiveSizeInBits());
-    llvm::AllocaInst *mags =
-        fe.entryBuilder.CreateAlloca(bitsTy, fe.i64(kLanes), "mags");
-    mags->setAlignment(llvm::Align(64));
-    auto plain = [&](llvm::Value *a, llvm::Value *x) {
-      llvm::Value *takeX =
-          isMax ? b.CreateFCmpOLT(a, x) : b.CreateFCmpOLT(x, a);
-      return b.CreateSelect(takeX, x, a);
-    };
-    llvm::Value *fast =
-        reduceLanes(r, n, runVar, element, plain, kChunks, mags);
-    llvm::Value *magVec = b.CreateAlignedLoad(
-        llvm::FixedVectorType::get(bitsTy, kLanes), mags, llvm::Align(64));
-    llvm::Value *largest =
-        b.CreateUnaryIntrinsic(llvm::Intrinsic::vector_reduce_umax, magVec);
-    llvm::APInt inf =
-        llvm::APFloat::getInf(ty->getFltSemantics()).bitcastToAPInt();
-    llvm::Value *sawNaN =
-        b.CreateICmpUGT(largest, llvm::ConstantInt::get(bitsTy, inf));
-    llvm::Function *fn = b.GetInsertBlock()->getParent();
-    llvm::BasicBlock *from = b.GetInsertBlock();
-    auto *again = llvm::BasicBlock::Create(fe.ctx, "run.nan", fn);
-    auto *done = llvm::BasicBlock::Create(fe.ctx, "run.done", fn);
-    b.CreateCondBr(sawNaN, again, done,
-                   llvm::MDBuilder(fe.ctx).createBranchWeights(1, 1 << 20));
-    b.SetInsertPoint(again);
-    llvm::Value *slow =
-        reduceLanes(r, n, runVar, element, exact, kChunks, nullptr);
-    llvm::BasicBlock *slowEnd = b.GetInsertBlock();
-    b.CreateBr(done);
-    b.SetInsertPoint(done);
-    llvm::PHINode *phi = b.CreatePHI(ty, 2);
-    phi->addIncoming(fast, from);
-    phi->addIncoming(slow, slowEnd);
-    return phi;
-  }
-
-  /// reduceRun's lanes with `op` as the lane operation, each lane's sequence
-  /// in `chunks` contiguous pieces (1 unless `op` is associative); with
-  /// `mags`, also the largest |bits| per lane (an integer lane array).
-  llvm::Value *reduceLanes(const ir::Operation &r, int64_t n, int runVar,
-                           llvm::function_ref<llvm::Value *()> element,
-                           Combine op, int64_t chunks, llvm::AllocaInst *mags) {
-    llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
-    int64_t full = n / kLanes, rest = n % kLanes;
-    if (full < 2 * chunks)
-      chunks = 1;
-    llvm::Value *id = identity(r);
-    llvm::SmallVector<llvm::AllocaInst *, kChunks> lanes;
-    for (int64_t c = 0; c < chunks; ++c) {
-      lanes.push_back(
-          fe.entryBuilder.CreateAlloca(ty, fe.i64(kLanes), "lanes"));
-      lanes.back()->setAlignment(llvm::Align(64));
-      for (int64_t l = 0; l < kLanes; ++l)
-        b.CreateStore(id, b.CreateConstGEP1_64(ty, lanes.back(), l));
-    }
-    llvm::Type *bitsTy = b.getIntNTy(ty->getPrimitiveSizeInBits());
-    if (mags)
-      for (int64_t l = 0; l < kLanes; ++l)
-        b.CreateStore(llvm::ConstantInt::get(bitsTy, 0),
-                      b.CreateConstGEP1_64(bitsTy, mags, l));
-    llvm::Value *magMask = llvm::ConstantInt::get(
-        bitsTy, llvm::APInt::getSignedMaxValue(bitsTy->getIntegerBitWidth()));
-    auto accumulate = [&](llvm::AllocaInst *into, llvm::Value *base,
-                          int64_t count) {
-      int lane = newVar();
-      loop(
-          count, lane,
-          [&] {
-            llvm::Value *l = vars[lane];
-            vars[runVar] = base ? b.CreateAdd(base, l, "", true, true) : l;
-            llvm::Value *x = element();
-            llvm::Value *slot = b.CreateGEP(ty, into, l);
-            b.CreateStore(op(b.CreateLoad(ty, slot), x), slot);
-            if (mags) {
-              llvm::Value *m = b.CreateGEP(bitsTy, mags, l);
-              llvm::Value *mag =
-                  b.CreateAnd(b.CreateBitCast(x, bitsTy), magMask);
-              b.CreateStore(b.CreateBinaryIntrinsic(llvm::Intrinsic::umax,
-                                                    b.CreateLoad(bitsTy, m),
-                                                    mag),
-                            m);
-            }
-            vars[runVar] = nullptr;
-          },
-          /*lanes=*/count == kLanes);
-    };
-    // Vectors [c * per, (c + 1) * per) go to chunk c, the last chunk also
-    // takes the vectors after chunks * per and the partial vector.
-    int64_t per = full / chunks;
-    auto vectorAt = [&](int64_t first, llvm::Value *q) {
-      return b.CreateMul(b.CreateAdd(q, fe.i64(first), "", true, true),
-                         fe.i64(kLanes), "", true, true);
-    };
-    if (per > 0) {
-      int q = newVar();
-      loop(
-          per, q,
-          [&] {
-            for (int64_t c = 0; c < chunks; ++c)
-              accumulate(lanes[c], vectorAt(c * per, vars[q]), kLanes);
-          },
-          /*lanes=*/false, kLanes * chunks);
-    }
-    if (int64_t more = full - chunks * per; more > 0) {
-      int q = newVar();
-      loop(
-          more, q,
-          [&] {
-            accumulate(lanes.back(), vectorAt(chunks * per, vars[q]), kLanes);
-          },
-          /*lanes=*/false, kLanes);
-    }
-    if (rest > 0)
-      accumulate(lanes.back(), full > 0 ? fe.i64(full * kLanes) : nullptr,
-                 rest);
-    // The chunks in order, then halving: lane l with lane l + w, w = 8, 4,
-    // 2, 1 -- each step one vector operation of its lanes.
-    auto fold = [&](llvm::AllocaInst *into, llvm::AllocaInst *from,
-                    int64_t width, int64_t offset) {
-      int lane = newVar();
-      loop(
-          width, lane,
-          [&] {
-            llvm::Value *i = b.CreateGEP(ty, into, vars[lane]);
-            llvm::Value *f = b.CreateGEP(
-                ty, from,
-                b.CreateAdd(vars[lane], fe.i64(offset), "", true, true));
-            b.CreateStore(op(b.CreateLoad(ty, i), b.CreateLoad(ty, f)), i);
-          },
-          /*lanes=*/width > 1);
-    };
-    for (int64_t c = 1; c < chunks; ++c)
-      fold(lanes[0], lanes[c], kLanes, 0);
-    for (int64_t w = kLanes / 2; w >= 1; w /= 2)
-      fold(lanes[0], lanes[0], w, w);
-    return b.CreateLoad(ty, lanes[0]);
-  }
-
   /// A reduction (not the root) at `m`: its non-trailing reduced axes are
   /// loops folded in row-major order, its trailing ones a run.
   llvm::Value *reduceAt(const ir::Operation &r, const IndexMap &m) {
@@ -488,7 +275,7 @@ private:
 
     llvm::Type *ty = fe.elemType(r.getResult(0)->getType().getDType());
     llvm::AllocaInst *acc = fe.entryBuilder.CreateAlloca(ty, nullptr, "acc");
-    b.CreateStore(identity(r), acc);
+    b.CreateStore(reductionIdentity(fe, r), acc);
     std::function<void(unsigned)> nest = [&](unsigned k) {
       if (k < outer) {
         double inner = double(std::max<int64_t>(1, n));
@@ -507,7 +294,8 @@ private:
                    m[0] == rowCache.rootMap[0];
       rowCache.stored |= cache;
       llvm::Value *x =
-          t > 0 ? reduceRun(r, n, runVar,
+          t > 0
+              ? reducer.run(r, n, runVar,
                             [&] {
                               llvm::Value *e = valueAt(operand, inner);
                               if (cache)
@@ -516,8 +304,8 @@ private:
                                                    rowCacheOffset(inner, xs)));
                               return e;
                             })
-                : valueAt(operand, inner);
-      b.CreateStore(combine(r, b.CreateLoad(ty, acc), x), acc);
+              : valueAt(operand, inner);
+      b.CreateStore(reductionCombine(fe, r, b.CreateLoad(ty, acc), x), acc);
     };
     nest(0);
     return b.CreateLoad(ty, acc);
@@ -935,7 +723,7 @@ private:
     const ir::IntArray &axes = ir::OpAttrs(root).axes();
     unsigned t = ir::trailingReducedAxes(root);
     unsigned lead = xs.size() - t;
-    llvm::Value *id = identity(root);
+    llvm::Value *id = reductionIdentity(fe, root);
     fe.emitLoop(fe.i64(outT.getNumElements()), [&](llvm::Value *i) {
       b.CreateStore(id, b.CreateGEP(ty, out, i));
     });
@@ -957,9 +745,10 @@ private:
       llvm::Value *slot =
           b.CreateGEP(ty, dst, linearOffset(outMap, outT.getShape()));
       llvm::Value *v =
-          t > 0 ? reduceRun(root, n, runVar, [&] { return valueAt(x, m); })
+          t > 0 ? reducer.run(root, n, runVar, [&] { return valueAt(x, m); })
                 : valueAt(x, m);
-      b.CreateStore(combine(root, b.CreateLoad(ty, slot), v), slot);
+      b.CreateStore(reductionCombine(fe, root, b.CreateLoad(ty, slot), v),
+                    slot);
     };
     // Split over threads only along a kept outermost dim: each part then
     // owns its output elements and folds their runs in the usual order.
@@ -1008,6 +797,7 @@ private:
   /// (a reduction root: its run; else the member reductions' factor).
   int64_t elementWork = 1;
   NestInterrupts interrupts;
+  RunReducer reducer; // reduction runs (LoopNestReduce.h)
   std::vector<llvm::Value *> vars;
   std::vector<std::map<Key, llvm::Value *>> memo;
 };
