@@ -101,14 +101,18 @@ llvm::Error FunctionEmitter::emitLinalgOp(const ir::Operation &op) {
                    p.padding[2], p.padding[3], p.dilation[0], p.dilation[1],
                    p.groups});
     llvm::Value *out = result();
-    { // Conv.cpp: direct loops' accumulators, or im2col columns + GEMM.
+    { // Conv.cpp: direct loops' accumulators, or GEMM (+ im2col columns).
       int64_t acc = ir::dtypeSize(outT.getDType());
       int64_t og = ws[0] / p.groups, kk = ws[1] * ws[2] * ws[3],
               pp = outShape[2] * outShape[3];
       int64_t direct = pp * acc;
-      int64_t im2col =
-          (kk * pp * ir::dtypeSize(inType(0).getDType()) + 63) / 64 * 64 +
-          rt::gemmScratchBound(og, kk, pp, acc);
+      // No im2col matrix when the GEMM packs B from the image on every
+      // instruction set (Conv.cpp: a wide output of many channels).
+      int64_t columns =
+          2 * pp > rt::kMaxNR && og > rt::kDirectBTiles * rt::kMaxMR
+              ? 0
+              : (kk * pp * ir::dtypeSize(inType(0).getDType()) + 63) / 64 * 64;
+      int64_t im2col = columns + rt::gemmScratchBound(og, kk, pp, acc);
       noteKernelScratch(std::max(direct, im2col) + 64);
     }
     std::string fn =

@@ -39,7 +39,8 @@ struct ConvShape {
 
 /// The interpreter's loops.
 template <typename T, typename R>
-void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
+__attribute__((always_inline)) inline void
+conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
   using A = typename Acc<R>::type;
   int64_t Og = s.O / s.groups;
   Scratch accBuf(int64_t(sizeof(A)) * (s.OH * s.OW > 0 ? s.OH * s.OW : 1));
@@ -81,7 +82,9 @@ void conv2dDirect(const T *xp, const T *wp, R *op, const ConvShape &s) {
 /// col[(c*KH + kh)*KW + kw][oh*OW + ow] for one image and group. Per
 /// (c, kh, kw) and output row: zeros where the tap falls into the padding,
 /// a contiguous copy for stride 1, else a strided gather.
-template <typename T> void im2col(const T *x, const ConvShape &s, T *col) {
+template <typename T>
+__attribute__((always_inline)) inline void im2col(const T *x,
+                                                  const ConvShape &s, T *col) {
   for (int64_t c = 0; c < s.Cg; ++c)
     for (int64_t kh = 0; kh < s.KH; ++kh)
       for (int64_t kw = 0; kw < s.KW; ++kw) {
@@ -115,6 +118,94 @@ template <typename T> void im2col(const T *x, const ConvShape &s, T *col) {
       }
 }
 
+/// The im2col matrix of one image and group as a GEMM's B operand that is
+/// packed straight from the image (GemmPacker): element (p, j) is the col
+/// element above, so the GEMM sees the same matrix without the K x OH*OW
+/// copy (7 MB for 64 channels of 56 x 56 at 3 x 3) that it would then read
+/// again, row after strided row, to pack it.
+template <typename T, typename R> struct Im2colB {
+  using Ac = typename Acc<R>::type;
+  const T *x; // the image's channels of the group
+  const ConvShape *s;
+
+  /// A panel's columns j0 .. j0 + cols as runs within one output row.
+  struct Run {
+    int64_t oh, ow, n, at;
+  };
+
+  /// Runs are at most a panel (32 floats): no_builtin keeps LLVM from
+  /// turning their copy and zero loops into calls of memcpy and memset
+  /// (11% of a 64-channel 3 x 3 convolution in the call overhead).
+  __attribute__((no_builtin("memcpy", "memset"))) static void
+  pack(const void *ctx, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
+       int64_t nr, void *dstV) {
+    const Im2colB &self = *static_cast<const Im2colB *>(ctx);
+    const ConvShape &s = *self.s;
+    Ac *dst = static_cast<Ac *>(dstV);
+    for (int64_t jp = 0; jp < nc; jp += nr, dst += kc * nr) {
+      int64_t cols = nc - jp < nr ? nc - jp : nr;
+      Run runs[kMaxNR + 1];
+      int numRuns = 0;
+      for (int64_t at = 0; at < cols;) {
+        int64_t j = j0 + jp + at, oh = j / s.OW, ow = j % s.OW;
+        int64_t len = s.OW - ow < cols - at ? s.OW - ow : cols - at;
+        runs[numRuns++] = {oh, ow, len, at};
+        at += len;
+      }
+      int64_t p = p0;
+      int64_t kw = p % s.KW, kh = p / s.KW % s.KH, c = p / (s.KW * s.KH);
+      for (int64_t q = 0; q < kc; ++q) {
+        Ac *row = dst + q * nr;
+        const T *plane = self.x + c * s.H * s.W;
+        int64_t off = kw * s.dw - s.pl;
+        for (int r = 0; r < numRuns; ++r) {
+          const Run &run = runs[r];
+          Ac *__restrict out = row + run.at;
+          int64_t ih = run.oh * s.sh - s.pt + kh * s.dh;
+          if (ih < 0 || ih >= s.H) {
+            for (int64_t i = 0; i < run.n; ++i)
+              out[i] = Ac(0);
+            continue;
+          }
+          // Taps i in [lo, hi) are inside the row: iw = first + i * sw
+          // (no division for stride 1: two per run cost more than the
+          // copy).
+          int64_t first = run.ow * s.sw + off, lo, hi;
+          if (s.sw == 1) {
+            lo = -first > 0 ? -first : 0;
+            hi = s.W - first;
+          } else {
+            lo = first >= 0 ? 0 : (-first + s.sw - 1) / s.sw;
+            hi = s.W - first <= 0 ? 0 : (s.W - first + s.sw - 1) / s.sw;
+          }
+          hi = hi < run.n ? hi : run.n;
+          lo = lo < hi ? lo : hi;
+          const T *__restrict in = plane + ih * s.W + first;
+          for (int64_t i = 0; i < lo; ++i)
+            out[i] = Ac(0);
+          if (s.sw == 1)
+            for (int64_t i = lo; i < hi; ++i)
+              out[i] = Ac(R(in[i]));
+          else
+            for (int64_t i = lo; i < hi; ++i)
+              out[i] = Ac(R(in[i * s.sw]));
+          for (int64_t i = hi; i < run.n; ++i)
+            out[i] = Ac(0);
+        }
+        for (int64_t i = cols; i < nr; ++i)
+          row[i] = Ac(0);
+        if (++kw == s.KW) {
+          kw = 0;
+          if (++kh == s.KH) {
+            kh = 0;
+            ++c;
+          }
+        }
+      }
+    }
+  }
+};
+
 template <typename T> bool allFinite(const T *v, int64_t n) {
   if constexpr (std::is_floating_point_v<T>) {
     for (int64_t i = 0; i < n; ++i)
@@ -124,21 +215,50 @@ template <typename T> bool allFinite(const T *v, int64_t n) {
   return true;
 }
 
+/// Out of line: inlined, it made the runtime entry too large for LLVM to
+/// inline it into the caller with its constant shape, and the direct loops
+/// of a depthwise convolution ran 4x slower without it.
+template <int32_t Dtype, typename T, typename R>
+__attribute__((noinline)) void conv2dPacked(Isa isa, bool fast, const T *xp,
+                                            const T *wp, R *op,
+                                            const ConvShape &s) {
+  int64_t Og = s.O / s.groups, K = s.Cg * s.KH * s.KW, P = s.OH * s.OW;
+  for (int64_t n = 0; n < s.N; ++n)
+    for (int64_t g = 0; g < s.groups; ++g) {
+      if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C: done (unfinished)
+        return;
+      Im2colB<T, R> cols{xp + (n * s.C + g * s.Cg) * s.H * s.W, &s};
+      GemmPacker packer{&Im2colB<T, R>::pack, &cols};
+      gemmOf<Dtype>(isa, fast, Og, K, P, GemmOperand{wp + g * Og * K, K},
+                    GemmOperand{nullptr, P, false, &packer},
+                    op + (n * s.O + g * Og) * P, P);
+    }
+}
+
 /// im2col + GEMM when it is exact and worth it; false: not done.
 template <int32_t Dtype, typename T, typename R>
-bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
-                const ConvShape &s) {
+__attribute__((always_inline)) inline bool
+conv2dGemm(bool fast, const T *xp, const T *wp, R *op, const ConvShape &s) {
   int64_t Og = s.O / s.groups, K = s.Cg * s.KH * s.KW, P = s.OH * s.OW;
   if (Og < 2 || Og * K * P < 4096)
     return false; // direct loops are as fast for small convolutions
   bool padded = s.pt > 0 || s.pb > 0 || s.pl > 0 || s.pr > 0;
   if (padded && !allFinite(wp, s.O * K))
     return false;
+  Isa isa = hostIsa();
+  // When the GEMM would pack the im2col matrix (many output channels, a
+  // wide output), it packs it straight from the image. Otherwise it reads
+  // the matrix in place: a narrow output (at most half a panel) in its
+  // narrow paths, few channels in its row kernel or unpacked B.
+  const MicroKernel uk = GemmKernels<Dtype>::micro(fast, isa);
+  if (2 * P > uk.nr && Og > kDirectBTiles * uk.mr) {
+    conv2dPacked<Dtype, T, R>(isa, fast, xp, wp, op, s);
+    return true;
+  }
   Scratch colBuf(K * P * int64_t(sizeof(T)));
   T *col = static_cast<T *>(colBuf.data);
   if (!col)
     return false;
-  Isa isa = hostIsa();
   for (int64_t n = 0; n < s.N; ++n)
     for (int64_t g = 0; g < s.groups; ++g) {
       if (TDL_RT_INTERRUPTED()) // the REPL's Ctrl-C: done (unfinished)
@@ -150,9 +270,14 @@ bool conv2dGemm(bool fast, const T *xp, const T *wp, R *op,
   return true;
 }
 
+/// Always inlined into the caller, whose params are a constant: the direct
+/// loops and im2col then run with constant shapes (a depthwise 3 x 3 conv
+/// of 64 x 56 x 56 took twice the time when the entry grew past LLVM's
+/// inlining threshold in a module with four calls of it).
 template <int32_t Dtype, typename T, typename R>
-void conv2dT(int32_t fast, const void *x, const void *w, void *out,
-             const int64_t *params) {
+__attribute__((always_inline)) inline void conv2dT(int32_t fast, const void *x,
+                                                   const void *w, void *out,
+                                                   const int64_t *params) {
   ConvShape s(params);
   if (!conv2dGemm<Dtype, T, R>(fast != 0, (const T *)x, (const T *)w, (R *)out,
                                s))
@@ -164,8 +289,9 @@ void conv2dT(int32_t fast, const void *x, const void *w, void *out,
 /// conv2d per dtype (i8 -> i32), like tdl_rt_matmul_<dtype>; `fast`:
 /// -ffast-math (FMA allowed). params: ConvShape.
 #define TDL_CONV(SUF, DT, T, R)                                                \
-  TDL_RT void tdl_rt_conv2d_##SUF(int32_t fast, const int64_t *params,         \
-                                  const void *x, const void *w, void *out) {   \
+  TDL_RT __attribute__((always_inline)) void tdl_rt_conv2d_##SUF(              \
+      int32_t fast, const int64_t *params, const void *x, const void *w,       \
+      void *out) {                                                             \
     conv2dT<DT, T, R>(fast, x, w, out, params);                                \
   }
 TDL_CONV(i8, 1, int8_t, int32_t)

@@ -31,8 +31,6 @@ namespace tdl::rt {
 namespace {
 
 constexpr int64_t maxMR = kMaxMR, maxNR = kMaxNR;
-/// Up to this many MR-row tiles of C, B is not packed (gemmSerial).
-constexpr int64_t kDirectBTiles = 4;
 
 int64_t roundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -120,7 +118,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
           *b = static_cast<const T *>(bOp.p);
   const Strides sa(aOp), sb(bOp);
   // The unpacked kernel for a few rows reads row-major operands.
-  bool rowMajor = !aOp.transposed && !bOp.transposed;
+  const GemmPacker *packer = bOp.packer;
+  bool rowMajor = !aOp.transposed && !bOp.transposed && !packer;
   const int64_t MR = uk.mr, NR = uk.nr;
   if (2 * m <= MR && rowMajor) {
     rows(m, k, n, a, aOp.ld, b, bOp.ld, c, ldc, accumulateC);
@@ -141,6 +140,22 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
     }
     // Without scratch, one row at a time: A's row to a contiguous buffer
     // is not possible either; multiply element by element in k order.
+    if (packer) { // B's column j in pieces, on the machine stack
+      Ac col[256];
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          Ac acc = accumulateC ? c[i * ldc + j] : Ac(0);
+          for (int64_t p0 = 0; p0 < k; p0 += 256) {
+            int64_t kc = min64(256, k - p0);
+            packer->pack(packer->ctx, p0, kc, bOp.col0 + j, 1, 1, col);
+            for (int64_t p = 0; p < kc; ++p)
+              acc = kernels::mulAdd(acc, Ac(R(a[i * sa.rs + (p0 + p) * sa.cs])),
+                                    col[p]);
+          }
+          c[i * ldc + j] = acc;
+        }
+      return;
+    }
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         Ac acc = accumulateC ? c[i * ldc + j] : Ac(0);
@@ -155,8 +170,8 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // Few rows of C: each B panel serves at most kDirectBTiles row tiles,
   // too few to repay packing it; the microkernel reads a row-major B of
   // the accumulator's width in place (NR consecutive elements per row).
-  const bool directB =
-      !bOp.transposed && sizeof(T) == sizeof(Ac) && m <= kDirectBTiles * MR;
+  const bool directB = !bOp.transposed && !packer && sizeof(T) == sizeof(Ac) &&
+                       m <= kDirectBTiles * MR;
   alignas(64) Ac tile[maxMR * maxNR];
   for (int64_t jc = 0; jc < n; jc += NC) {
     int64_t nc = min64(NC, n - jc);
@@ -165,7 +180,9 @@ void gemmSerial(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
       bool accumulate = pc > 0 || accumulateC;
       // Full panels of B read in place: only a partial last one is packed.
       int64_t inPlace = directB ? nc / NR * NR : 0;
-      if (inPlace < nc)
+      if (packer)
+        packer->pack(packer->ctx, pc, kc, bOp.col0 + jc, nc, NR, pb);
+      else if (inPlace < nc)
         packB<T, R, Ac>(b + pc * sb.rs + (jc + inPlace) * sb.cs, sb.rs, sb.cs,
                         kc, nc - inPlace, NR, pb);
       for (int64_t ic = 0; ic < m; ic += MC) {
@@ -228,7 +245,10 @@ template <typename T, typename R> struct GemmParts {
     int64_t j0 = part * g.cols;
     int64_t nc = min64(g.cols, g.n - j0);
     GemmOperand b = g.b; // its columns from j0
-    b.p = static_cast<const T *>(b.p) + j0 * Strides(g.b).cs;
+    if (b.packer)
+      b.col0 += j0;
+    else
+      b.p = static_cast<const T *>(b.p) + j0 * Strides(g.b).cs;
     gemmSerial<T, R>(*g.uk, g.rows, g.m, g.k, nc, g.a, b, g.c + j0, g.ldc,
                      g.accumulate);
   }
@@ -250,7 +270,7 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // (2048 x 2048 x 1: 20x the time; 4096 x 512 x 16: 5.5x). B may be held
   // transposed only as one column: then its elements are consecutive.
   if (2 * n <= uk.nr && !a.transposed && (n == 1 || !b.transposed) &&
-      sizeof(T) == sizeof(Ac) && !accumulate) {
+      !b.packer && sizeof(T) == sizeof(Ac) && !accumulate) {
     rows(m, k, n, a.p, a.ld, b.p, b.transposed ? 1 : b.ld, c, ldc, false);
     return;
   }
@@ -260,7 +280,8 @@ void gemmT(const MicroKernel &uk, RowsKernelFn rows, int64_t m, int64_t k,
   // C is taller than wide: a square C that is narrow and tall enough for both
   // shapes (16 x 16 with an 8 x 32 integer microkernel) would transpose back
   // and forth until the stack overflows.
-  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m && !accumulate) {
+  if (2 * n <= uk.nr && m >= 2 * uk.mr && n > 0 && n < m && !accumulate &&
+      !b.packer) {
     Scratch ctBuf(n * m * int64_t(sizeof(Ac)));
     if (Ac *ct = static_cast<Ac *>(ctBuf.data)) {
       gemmT<T, R>(uk, rows, n, k, m, GemmOperand{b.p, b.ld, !b.transposed},

@@ -73,13 +73,27 @@ template <int32_t Dtype> struct GemmKernels {
   static RowsKernelFn rows(Isa isa);
 };
 
+/// A B operand that is never materialized: `pack` writes B[p0 + p][j0 + j]
+/// for p < kc, j < nc as NR-column panels of the accumulator type, the
+/// layout of a packed B (panel after panel, kc rows of nr in each, zeros
+/// past nc). conv2d packs its im2col matrix straight from the image
+/// (Conv.cpp).
+struct GemmPacker {
+  void (*pack)(const void *ctx, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
+               int64_t nr, void *dst);
+  const void *ctx;
+};
+
 /// A matrix operand: element (r, c) at p[r * ld + c], or, when
 /// `transposed`, at p[c * ld + r] (the buffer holds the transpose in
-/// row-major order; packing reads it in place).
+/// row-major order; packing reads it in place). A B operand may instead be
+/// `packer`'s, from its column `col0` on (p and ld unused).
 struct GemmOperand {
   const void *p;
   int64_t ld;
   bool transposed = false;
+  const GemmPacker *packer = nullptr;
+  int64_t col0 = 0;
 };
 
 /// C = A @ B for operands of `Dtype` (C is i32 for i8), C row-major with
@@ -107,6 +121,10 @@ enum MatmulFlags : int32_t {
   kMatmulTransposedA = 2,
   kMatmulTransposedB = 4,
 };
+
+/// Up to this many MR-row tiles of C, a row-major B of the accumulator's
+/// width is read in place, not packed (Gemm.cpp gemmSerial).
+inline constexpr int64_t kDirectBTiles = 4;
 
 /// Largest microkernel tile on any instruction set.
 inline constexpr int64_t kMaxMR = 16, kMaxNR = 64;

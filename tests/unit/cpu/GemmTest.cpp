@@ -398,7 +398,19 @@ template <typename T> void checkConvs(ir::DType dt) {
   // Six output channels (the few-rows GEMM: panels of two and one vector
   // of columns and a tail).
   ConvCase fewRows{{2, 3, 10, 37}, {6, 3, 5, 5}, {}};
-  for (const ConvCase &c : {padded, plain, tiny, strided, fewRows}) {
+  // B packed from the image (Conv.cpp Im2colB: more output channels than
+  // the GEMM reads B in place for) over two k blocks (K = 360), panels
+  // that wrap output rows of 30, and columns split over threads.
+  ConvCase wide{{1, 40, 20, 30}, {64, 40, 3, 3}, {}};
+  wide.p.padding = {1, 1, 1, 1};
+  // The same packing with strides, dilation, groups and uneven padding.
+  ConvCase wideStrided{{2, 6, 17, 23}, {104, 3, 3, 3}, {}};
+  wideStrided.p.stride = {2, 3};
+  wideStrided.p.padding = {1, 2, 2, 0};
+  wideStrided.p.dilation = {2, 1};
+  wideStrided.p.groups = 2;
+  for (const ConvCase &c :
+       {padded, plain, tiny, strided, fewRows, wide, wideStrided}) {
     SCOPED_TRACE(ir::Type::tensor(dt, c.x).str() + " * " +
                  ir::Type::tensor(dt, c.w).str());
     checkConv<T>(dt, c, false, false);
