@@ -285,6 +285,54 @@ TDL_MATH_INLINE float sigmoidF(float x) {
   return x != x ? x + x : y; // a NaN's sign is not kept above
 }
 
+//===-- f32 sin, cos: in double
+//--------------------------------------------===//
+// x = k pi/2 + r in double: k = round(x 2/pi), r = (x - k kPio2Hi) - k
+// kPio2Lo by two fmas (pi/2 = kPio2Hi + kPio2Lo - 2^-109.1), then
+// polynomials in double on |r| <= pi/4 and one rounding to float (docs/math.md
+// has the error analysis and the measured bounds). The coefficients are the
+// minimax ones of FreeBSD's k_sinf.c and k_cosf.c: sin r / r within 2^-37.5
+// relative, cos r within 2^-34.1 absolute.
+
+namespace f32trig {
+constexpr double kTwoOverPi = 0x1.45f306dc9c883p-1;
+constexpr double kPio2Hi = 0x1.921fb54442d18p+0,
+                 kPio2Lo = 0x1.1a62633145c07p-54;
+constexpr double kRound = 0x1.8p52; // v + kRound - kRound: round(v)
+constexpr double S1 = -0x1.5555554cbac77p-3, S2 = 0x1.11110896efbb2p-7,
+                 S3 = -0x1.a00f9e2cae774p-13, S4 = 0x1.6cd878c3b46a7p-19;
+constexpr double C0 = -0x1.ffffffd0c5e81p-2, C1 = 0x1.55553e1053a42p-5,
+                 C2 = -0x1.6c087e80f1e27p-10, C3 = 0x1.99342e0ee5069p-16;
+} // namespace f32trig
+
+TDL_MATH_INLINE float sinCosF(float x, bool cosine) {
+  using namespace f32trig;
+  double xd = x; // exact
+  // v = k + kRound: k = round(x 2/pi) in v's low bits.
+  double v = fmaOf(xd, kTwoOverPi, kRound);
+  double k = v - kRound;
+  double r = fmaOf(-k, kPio2Lo, fmaOf(-k, kPio2Hi, xd));
+  // In range |r| <= pi/4 (1 + 2^-50). For huge |x| (k beyond 2^53, or k
+  // kPio2Lo off by more than r) r is meaningless: 0 keeps the result
+  // finite and in [-1, 1]. NaN and inf end up here too (fixed below).
+  r = r <= 0.8 && r >= -0.8 ? r : 0.0;
+  double z = r * r, w = z * z, rz = r * z;
+  // sin r = (r + r z (S1 + z S2)) + r z w (S3 + z S4).
+  double sn = (r + rz * fmaOf(z, S2, S1)) + (rz * w) * fmaOf(z, S4, S3);
+  // cos r = ((1 + z C0) + w C1) + w z (C2 + z C3): at most 1 + 2^-34,
+  // which rounds to 1.
+  double cs = (fmaOf(z, C0, 1.0) + w * C1) + (w * z) * fmaOf(z, C3, C2);
+  // The quadrant q = k mod 4 (+1 for cos): cos r for odd q, negated for
+  // q = 2, 3.
+  uint64_t q = bits(v) + (cosine ? 1u : 0u);
+  double y = (q & 1) ? cs : sn;
+  y = fromBits<double>(bits(y) ^ ((q & 2) << 62));
+  float yf = float(y);
+  yf = (!cosine && x == 0.0f) ? x : yf; // -0
+  yf = fabs(x) == inf<float>() ? qnan<float>() : yf;
+  return x != x ? x + x : yf;
+}
+
 //===-- the functions -----------------------------------------------------===//
 
 template <class T> TDL_MATH_INLINE T expImpl(T x) {
@@ -554,9 +602,9 @@ TDL_MATH_INLINE float tanh(float x) { return detail::tanhF(x); }
 TDL_MATH_INLINE double tanh(double x) { return detail::tanhImpl(x); }
 TDL_MATH_INLINE float sigmoid(float x) { return detail::sigmoidF(x); }
 TDL_MATH_INLINE double sigmoid(double x) { return detail::sigmoidImpl(x); }
-TDL_MATH_INLINE float sin(float x) { return detail::sinCosImpl(x, false); }
+TDL_MATH_INLINE float sin(float x) { return detail::sinCosF(x, false); }
 TDL_MATH_INLINE double sin(double x) { return detail::sinCosImpl(x, false); }
-TDL_MATH_INLINE float cos(float x) { return detail::sinCosImpl(x, true); }
+TDL_MATH_INLINE float cos(float x) { return detail::sinCosF(x, true); }
 TDL_MATH_INLINE double cos(double x) { return detail::sinCosImpl(x, true); }
 TDL_MATH_INLINE float pow(float x, float y) { return detail::powOf(x, y); }
 TDL_MATH_INLINE double pow(double x, double y) { return detail::powOf(x, y); }

@@ -217,42 +217,7 @@ template <> struct Tr<float> {
     return horner(z, 0x1.999998p-2f, 0x1.2493b6p-2f, 0x1.c63da8p-3f,
                   0x1.9083fep-3f);
   }
-  /// (sin(r) - r) / r^3 on |r| <= pi/4 + 0.0125; relative error 2^-32.5.
-  TDL_MATH_INLINE float sinS(float z) {
-    return horner(z, -0x1.555556p-3f, 0x1.11117p-7f, -0x1.a053fap-13f,
-                  0x1.7a8aa6p-19f);
-  }
-  /// (cos(r) - 1 + r^2/2) / r^4 on |r| <= pi/4 + 0.0125; relative 2^-32.6.
-  TDL_MATH_INLINE float cosC(float z) {
-    return horner(z, 0x1.555548p-5f, -0x1.6c0af4p-10f, 0x1.99911cp-16f);
-  }
-
-  // sin/cos reduction: x - k*pi/2 with pi/2 = P1 + ... + P9, P1..P8 7-bit
-  // slices (k * Pi exact for k < 2^16), P9 the rounded rest.
-  static constexpr float kTwoOverPi = 0x1.45f306p-1f;
-  static constexpr float kP1 = 0x1.9p+0f, kP2 = 0x1.0cp-7f, kP3 = 0x1.ecp-14f,
-                         kP4 = 0x1.5p-22f, kP5 = 0x1.1p-30f, kP6 = 0x1.4p-39f,
-                         kP7 = 0x1.44p-42f, kP8 = 0x1.08p-49f,
-                         kP9 = 0x1.a62634p-58f;
-  struct Reduced {
-    float hi, lo, k;
-  };
-  TDL_MATH_INLINE Reduced reduceTrig(float x) {
-    float k = roundSmall(x * kTwoOverPi);
-    // Exact while the running value needs <= 24 bits (docs/math.md).
-    float t = ((x - k * kP1) - k * kP2) - k * kP3;
-    DD<float> a = fastTwoSum(t, -(k * kP4));
-    DD<float> b = fastTwoSum(a.hi, -(k * kP5));
-    float lo = a.lo + b.lo;
-    DD<float> c = fastTwoSum(b.hi, -(k * kP6));
-    lo = lo + c.lo;
-    DD<float> d = fastTwoSum(c.hi, -(k * kP7));
-    lo = lo + d.lo;
-    DD<float> e = fastTwoSum(d.hi, -(k * kP8));
-    lo = (lo + e.lo) - k * kP9;
-    DD<float> r = twoSum(e.hi, lo);
-    return {r.hi, r.lo, k};
-  }
+  // sin and cos: computed in double (Math.h sinCosF).
 };
 
 template <> struct Tr<double> {
