@@ -105,7 +105,7 @@ llvm::Error FunctionEmitter::emitMovementOp(const ir::Operation &op) {
                      inType(0).getNumElements() * esize);
     b.CreateCall(me.rt("tdl_rt_scatter"),
                  {i64(esize), i64(window.size()), me.i64Array(window),
-                  me.i64Array(xStrides), base, in(1), out});
+                  me.i64Array(xStrides), base, in(1), out, i64(0)});
     return llvm::Error::success();
   }
   case Opcode::Concat: {
@@ -115,9 +115,11 @@ llvm::Error FunctionEmitter::emitMovementOp(const ir::Operation &op) {
     int64_t base = 0;
     for (unsigned i = 0; i < op.getNumOperands(); ++i) {
       llvm::ArrayRef<int64_t> s = inType(i).getShape();
+      // The result is fresh: large ones are streamed (tdl_rt_scatter).
       b.CreateCall(me.rt("tdl_rt_scatter"),
                    {i64(esize), i64(s.size()), me.i64Array(s),
-                    me.i64Array(outStrides), i64(base), in(i), out});
+                    me.i64Array(outStrides), i64(base), in(i), out,
+                    i64(outT.getNumElements() * esize)});
       base += s[axis] * outStrides[axis];
     }
     return llvm::Error::success();

@@ -340,20 +340,35 @@ TDL_RT void tdl_rt_gather(int64_t elemSize, int64_t rank,
   }
 }
 
+// Streaming stores (Stream.cpp).
+extern "C" int32_t tdl_rt_stream_wanted(int64_t total);
+extern "C" void tdl_rt_store_block(char *dst, const char *src, int64_t bytes);
+extern "C" void tdl_rt_stream_fence(void);
+
 /// Copies the dense block `src` (shape `shape`) into dst at element offset
-/// `base` with dst strides (the innermost is 1).
+/// `base` with dst strides (the innermost is 1). `dstBytes`: the size of a
+/// fresh result that the copies fill (concat's), or 0. One of at least
+/// half the last-level cache is written with streaming stores, as a large
+/// loop nest's result is (Stream.cpp): it would be evicted before anyone
+/// read it, and ordinary stores read every line first.
 TDL_RT void tdl_rt_scatter(int64_t elemSize, int64_t rank, const int64_t *shape,
                            const int64_t *dstStrides, int64_t base,
-                           const void *src, void *dst) {
+                           const void *src, void *dst, int64_t dstBytes) {
   int64_t n = elementCount(rank, shape);
   if (n == 0)
     return;
   int64_t idx[16] = {0};
   int64_t inner = rank ? shape[rank - 1] : 1;
   int64_t offset = base;
+  bool stream = dstBytes > 0 && inner * elemSize >= 1024 &&
+                tdl_rt_stream_wanted(dstBytes);
   for (int64_t s = 0; s < n; s += inner) {
-    memcpy((char *)dst + offset * elemSize, (const char *)src + s * elemSize,
-           inner * elemSize);
+    if (stream)
+      tdl_rt_store_block((char *)dst + offset * elemSize,
+                         (const char *)src + s * elemSize, inner * elemSize);
+    else
+      memcpy((char *)dst + offset * elemSize, (const char *)src + s * elemSize,
+             inner * elemSize);
     for (int64_t d = rank - 2; d >= 0; --d) {
       offset += dstStrides[d];
       if (++idx[d] < shape[d])
@@ -362,6 +377,8 @@ TDL_RT void tdl_rt_scatter(int64_t elemSize, int64_t rank, const int64_t *shape,
       idx[d] = 0;
     }
   }
+  if (stream)
+    tdl_rt_stream_fence();
 }
 
 namespace {
