@@ -15,10 +15,18 @@ const OffloadRegion *Partition::lookup(llvm::StringRef function) const {
   return it == byFunction.end() ? nullptr : &offloaded[it->second];
 }
 
-/// Host cycles (at the accelerator's clock) for the region's MACs.
-static uint64_t hostCycles(const RegionShape &s, const Config &config) {
+/// Host cycles (at the accelerator's clock) for the region's MACs; a
+/// depthwise conv rewritten as block-diagonal groups of `depthwiseBlock`
+/// channels has 1/block of them, at the host's depthwise rate.
+static uint64_t hostCycles(const RegionShape &s, const Config &config,
+                           int64_t depthwiseBlock) {
   double macs = double(s.m) * s.n * s.k * s.numGemms;
-  return uint64_t(macs / HostMacsPerSecond * config.clockMhz * 1e6);
+  double rate = HostMacsPerSecond;
+  if (depthwiseBlock > 0) {
+    macs /= double(depthwiseBlock);
+    rate = HostDepthwiseMacsPerSecond;
+  }
+  return uint64_t(macs / rate * config.clockMhz * 1e6);
 }
 
 /// Plans the region's GEMM and, for a conv2d, its direct convolution, and
@@ -184,13 +192,12 @@ Partition partitionModule(ir::Module &m, const Config &config,
         continue;
       }
       OffloadRegion region = std::move(*planned);
-      region.hostCycles = hostCycles(candidate.shape, config);
       auto dw = depthwise.find(candidate.seed);
-      if (dw != depthwise.end()) {
-        // The host runs the depthwise conv, not the expanded one.
-        region.hostCycles /= dw->second.block;
+      if (dw != depthwise.end())
         region.depthwiseBlock = dw->second.block;
-      }
+      // The host runs the depthwise conv, not the expanded one.
+      region.hostCycles =
+          hostCycles(candidate.shape, config, region.depthwiseBlock);
       if (policy == OffloadPolicy::Auto &&
           region.acceleratorCycles >= region.hostCycles) {
         kept.reason =

@@ -28,10 +28,15 @@ enum class OffloadPolicy : uint8_t {
   Never,  // keep everything on the host
 };
 
-/// The host's assumed int8 throughput for the cost model: one core with
-/// 256-bit SIMD sustains about 8 G multiply-accumulates per second on int8
-/// GEMMs (docs/accel.md, "Partitioning").
-inline constexpr double HostMacsPerSecond = 8e9;
+/// The host's int8 throughput for the cost model, measured: the cpu
+/// backend's objects on the layers of bench/accel_networks, one thread
+/// (`bench/accel_host_rate.py`, docs/performance.md "Accelerator: the
+/// host rate calibrated"). Dense layers (GEMMs, full and pointwise
+/// convs) ran at 6.6-34 G MACs/s on this machine's AVX-512 VNNI core,
+/// geometric mean 20.7 G; a depthwise conv at 2.1 G (9 taps per output,
+/// no reduction to vectorize over).
+inline constexpr double HostMacsPerSecond = 20e9;
+inline constexpr double HostDepthwiseMacsPerSecond = 2e9;
 
 struct KeptRegion {
   std::string parent; // the function it stays in
