@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -53,6 +54,8 @@ void writeUops(Dram &dram, uint64_t address, llvm::ArrayRef<MicroOp> uops);
 struct PlanRun {
   std::vector<int8_t> out;
   RunStats stats;
+  /// Host wall time of pack and unpack: the layout conversions.
+  double hostSeconds = 0;
 };
 
 /// Runs `plan` (a MappedPlan) on `sim` (functional + timing): the checks
@@ -74,14 +77,23 @@ runPlanned(Simulator &sim, const Plan &plan, llvm::StringRef family,
           family, operands, plan.op.operands.size(),
           [&](unsigned i) { return plan.op.operandSize(i); }))
     return e;
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
   Dram dram;
+  Clock::time_point t0 = Clock::now();
   pack(dram);
+  double packed = seconds(t0, Clock::now());
   RunResult result = sim.run(plan.insns, dram, trace);
   if (!result.ok())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "accelerator fault at " +
                                        formatFault(*result.fault));
-  return PlanRun{unpack(dram), result.stats};
+  Clock::time_point t1 = Clock::now();
+  PlanRun run{unpack(dram), result.stats};
+  run.hostSeconds = packed + seconds(t1, Clock::now());
+  return run;
 }
 
 } // namespace tdl::accel

@@ -493,6 +493,12 @@ llvm::Expected<ConvProgram> buildConvProgram(const Config &config,
       stores = tileTransfers(yRows, yCols, tO, t.yW, t.oBlocks);
       yTileElem = ((uint64_t(nb) * t.yH + yr0) * t.yW + yc0) * t.oBlocks + ob0;
     }
+    if (op.yChannelMajor) {
+      // (nb, ob, oh, ow): the tile's one o block is rows of yCols pixels
+      // (tileO = 1: buildPlan rejects anything else).
+      stores = {{0, 0, yRows, yCols, t.yW}};
+      yTileElem = ((uint64_t(nb) * t.oBlocks + ob0) * t.yH + yr0) * t.yW + yc0;
+    }
     for (const Transfer &x : stores)
       slotStore =
           prog.add(Instruction::store(outBase + x.sram,

@@ -39,6 +39,12 @@ struct ConvOp {
   std::vector<OperandShape> operands;
   std::vector<EpilogueStep> epilogue; // as in GemmOp
   ConvPool pool;                      // fused max_pool2d, if present()
+  /// y in DRAM as OUT elements (nb, ob, oh, ow), channel-major — the INP
+  /// layout of x (nb, cb, h, w) when block_in == block_out, so a following
+  /// conv reads it as it is (docs/accel-backend.md, "Layouts across
+  /// regions") — instead of pixel-major (nb, oh, ow, ob). Each output tile
+  /// then covers one o block (tileO = 1) and no row strips are used.
+  bool yChannelMajor = false;
   bool operator==(const ConvOp &) const = default;
 
   uint32_t outH() const; // the conv's output (before any pool)

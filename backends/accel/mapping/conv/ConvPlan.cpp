@@ -85,6 +85,8 @@ ConvSchedule defaultConvSchedule(const Config &config, const ConvOp &op) {
   ConvSchedule s;
   s.tileRows = op.yH(), s.tileCols = op.yW(); // pooled outputs with a pool
   s.tileO = s.tileC = UINT32_MAX / 2;
+  if (op.yChannelMajor)
+    s.tileO = 1; // one o block per STORE
   s.order = ConvOrder::PixelsOuter;
   s.inpSlots = s.wgtSlots = s.accSlots = 2;
   // Shrink until it fits: output rows, then c, o, columns; then one slot.
@@ -119,6 +121,11 @@ llvm::Expected<ConvPlan> buildPlan(const Config &config, const ConvOp &op,
         llvm::inconvertibleErrorCode(),
         "row strips do not combine with a fused max pool (its windows "
         "would cross the strips)");
+  if (op.yChannelMajor && (schedule.strips > 1 || schedule.tileO != 1))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "a channel-major result needs one o block per tile and no row "
+        "strips");
   ConvOp mapped = stripConvOp(op, schedule.strips);
   // Every instruction must encode (what runs is the binary form); a field
   // out of range (e.g. an 11-bit factor) rules the schedule out.

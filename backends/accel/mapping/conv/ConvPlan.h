@@ -87,7 +87,8 @@ struct ConvSchedule {
 ///   Row operand: ACC elements ob (the value repeated over batch rows)
 ///   Full operand: ACC elements (nb, oh, ow, ob)
 ///   y: OUT elements (nb, oh, ow, ob) — pixel-major, so a tile of whole
-///      output rows (or of every o block) is one STORE
+///      output rows (or of every o block) is one STORE; with
+///      ConvOp::yChannelMajor (nb, ob, oh, ow), x's layout
 ///   micro-op table
 /// Padding to batch / block multiples holds zeros.
 struct ConvLayout {
@@ -123,14 +124,28 @@ llvm::Expected<ConvPlan> planConvWithSchedule(const Config &config,
 /// The fixed schedule: whole output, shrunk until it fits.
 ConvSchedule defaultConvSchedule(const Config &config, const ConvOp &op);
 
+/// DRAM images a conv exchanges with the programs before and after it
+/// instead of host tensors (docs/accel-backend.md, "Layouts across
+/// regions"): the bytes are the blocked layout itself, copied as they are.
+struct ConvBlockedIo {
+  /// x as the plan's layout has it in DRAM (INP elements (nb, cb, h, w),
+  /// convXBlockedBytes): packed as is; x (NCHW) is then not read.
+  const uint8_t *xBlocked = nullptr;
+  /// Receives y's DRAM bytes (convYBlockedBytes; with yChannelMajor OUT
+  /// elements (nb, ob, oh, ow)); PlanRun::out then stays empty.
+  std::vector<uint8_t> *yBlocked = nullptr;
+};
+uint64_t convXBlockedBytes(const ConvPlan &plan);
+uint64_t convYBlockedBytes(const ConvPlan &plan);
+
 /// Packs x (NCHW), w (OIHW) and the operands with the plan's layout into a
 /// fresh Dram, runs the program (functional + timing) and unpacks y (NCHW
-/// [N, O, OH, OW]) (RunChecks.h, runPlanned).
-llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
-                                llvm::ArrayRef<int8_t> x,
-                                llvm::ArrayRef<int8_t> w,
-                                llvm::ArrayRef<std::vector<int32_t>> operands,
-                                TraceWriter *trace = nullptr);
+/// [N, O, OH, OW]) (RunChecks.h, runPlanned). `io` replaces the packing of
+/// x and the unpacking of y by their blocked DRAM bytes (no row strips).
+llvm::Expected<PlanRun>
+runConv(Simulator &sim, const ConvPlan &plan, llvm::ArrayRef<int8_t> x,
+        llvm::ArrayRef<int8_t> w, llvm::ArrayRef<std::vector<int32_t>> operands,
+        TraceWriter *trace = nullptr, const ConvBlockedIo &io = {});
 
 /// The plan as a .tasm program for `tdlc sim` (seeded random data in the
 /// packed buffers, `print Y`); assembling it gives plan.insns and plan.uops.

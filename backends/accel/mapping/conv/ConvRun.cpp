@@ -22,10 +22,12 @@ uint64_t outValue(const Config &config, const ConvLayout &l, uint32_t oh,
          uint64_t(n % config.batch) * config.blockOut + o % config.blockOut;
 }
 
-/// Packs the tensors of `op` (the plan's op after stripConvOp).
+/// Packs the tensors of `op` (the plan's op after stripConvOp); x from
+/// `xBlocked` as it is when set.
 void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
               llvm::ArrayRef<int8_t> x, llvm::ArrayRef<int8_t> w,
-              llvm::ArrayRef<std::vector<int32_t>> operands) {
+              llvm::ArrayRef<std::vector<int32_t>> operands,
+              const uint8_t *xBlocked) {
   const Config &config = plan.config;
   const ConvLayout &l = plan.layout;
   uint64_t base = dram.allocate(l.totalBytes, config.maxElemBytes());
@@ -34,7 +36,9 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
   const uint32_t bi = config.blockIn, bo = config.blockOut,
                  batch = config.batch;
   uint8_t *xm = dram.data(l.xAddr);
-  for (uint32_t n = 0; n < op.n; ++n)
+  if (xBlocked)
+    std::memcpy(xm, xBlocked, convXBlockedBytes(plan));
+  for (uint32_t n = 0; n < op.n && !xBlocked; ++n)
     for (uint32_t c = 0; c < op.c; ++c)
       for (uint32_t i = 0; i < op.h; ++i)
         for (uint32_t j = 0; j < op.w; ++j) {
@@ -83,13 +87,29 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
 
 } // namespace
 
+uint64_t convXBlockedBytes(const ConvPlan &plan) {
+  const ConvLayout &l = plan.layout;
+  return uint64_t(l.nBlocks) * l.cBlocks * plan.op.h * plan.op.w *
+         plan.config.inpElemBytes();
+}
+
+uint64_t convYBlockedBytes(const ConvPlan &plan) {
+  const ConvLayout &l = plan.layout;
+  return uint64_t(l.nBlocks) * l.oBlocks * plan.op.yH() * plan.op.yW() *
+         plan.config.outElemBytes();
+}
+
 llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
                                 llvm::ArrayRef<int8_t> x,
                                 llvm::ArrayRef<int8_t> w,
                                 llvm::ArrayRef<std::vector<int32_t>> operands,
-                                TraceWriter *trace) {
+                                TraceWriter *trace, const ConvBlockedIo &io) {
   const ConvOp &op = plan.op;
-  size_t xSize = size_t(op.n) * op.c * op.h * op.w;
+  if ((io.xBlocked || io.yBlocked) && plan.schedule.strips > 1)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "blocked conv inputs and results do not combine with row strips");
+  size_t xSize = io.xBlocked ? x.size() : size_t(op.n) * op.c * op.h * op.w;
   size_t wSize = size_t(op.o) * op.c * op.kh * op.kw;
   auto checkInputs = [&]() -> llvm::Error {
     if (x.size() != xSize || w.size() != wSize)
@@ -107,7 +127,7 @@ llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
   const uint32_t oh = op.outH(), ow = op.outW(), stripRows = mapped.outH();
   auto pack = [&](Dram &dram) {
     if (strips <= 1) {
-      packConv(dram, plan, op, x, w, operands);
+      packConv(dram, plan, op, x, w, operands, io.xBlocked);
       return;
     }
     std::vector<int8_t> xs(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
@@ -144,14 +164,37 @@ llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
                   ow * sizeof(int32_t));
       opsStripped.push_back(std::move(v));
     }
-    packConv(dram, plan, mapped, xs, w, opsStripped);
+    packConv(dram, plan, mapped, xs, w, opsStripped, nullptr);
   };
   // y's pixels: pooled with a pool (never with strips: buildPlan).
   auto unpack = [&](const Dram &dram) {
     const uint32_t yh = op.yH(), yw = op.yW(),
                    yStripRows = strips > 1 ? stripRows : yh;
-    std::vector<int8_t> y(size_t(op.n) * op.o * yh * yw);
     const uint8_t *ym = dram.data(plan.layout.yAddr);
+    if (io.yBlocked) {
+      io.yBlocked->assign(ym, ym + convYBlockedBytes(plan));
+      return std::vector<int8_t>();
+    }
+    std::vector<int8_t> y(size_t(op.n) * op.o * yh * yw);
+    if (op.yChannelMajor) {
+      // OUT elements (nb, ob, i, j); no strips.
+      const Config &c = plan.config;
+      for (uint32_t n = 0; n < op.n; ++n)
+        for (uint32_t o = 0; o < op.o; ++o)
+          for (uint32_t i = 0; i < yh; ++i)
+            for (uint32_t j = 0; j < yw; ++j) {
+              uint64_t elem = ((uint64_t(n / c.batch) * plan.layout.oBlocks +
+                                o / c.blockOut) *
+                                   yh +
+                               i) *
+                                  yw +
+                              j;
+              y[((size_t(n) * op.o + o) * yh + i) * yw + j] =
+                  int8_t(ym[elem * c.outElemBytes() +
+                            (n % c.batch) * c.blockOut + o % c.blockOut]);
+            }
+      return y;
+    }
     for (uint32_t n = 0; n < op.n; ++n)
       for (uint32_t o = 0; o < op.o; ++o)
         for (uint32_t i = 0; i < yh; ++i)

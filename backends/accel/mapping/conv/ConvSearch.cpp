@@ -93,7 +93,8 @@ void addCandidates(const Config &config, const ConvOp &op,
   ConvTiling whole = computeConvTiling(config, op, epi, probe);
   for (uint32_t rows : balancedTileSizes(whole.yH))
     for (uint32_t cols : balancedTileSizes(whole.yW))
-      for (uint32_t to : balancedTileSizes(whole.oBlocks))
+      for (uint32_t to : op.yChannelMajor ? std::vector<uint32_t>{1}
+                                          : balancedTileSizes(whole.oBlocks))
         for (uint32_t tc : balancedTileSizes(whole.cBlocks)) {
           ConvSchedule s;
           s.strips = strips;
@@ -169,7 +170,9 @@ enumerateConvSchedules(const Config &config, const ConvOp &op, size_t keep) {
   uint32_t strips = config.batch / std::gcd(op.n, config.batch);
   std::vector<uint32_t> stripChoices = {1};
   // (Not with a fused pool: its windows would cross the strips.)
-  if (strips > 1 && op.outH() >= strips && !op.pool.present())
+  // Nor with a channel-major y (the strips' rows would interleave).
+  if (strips > 1 && op.outH() >= strips && !op.pool.present() &&
+      !op.yChannelMajor)
     stripChoices.push_back(strips);
   for (uint32_t st : stripChoices)
     addCandidates(config, stripConvOp(op, st), epi, st, out);
