@@ -35,7 +35,21 @@ static cl::opt<accel::OffloadPolicy> &offloadPolicy() {
   return option;
 }
 
-void registerAccelOptions() { (void)offloadPolicy(); }
+static cl::opt<bool> &blockedLayouts() {
+  static cl::opt<bool> option(
+      "accel-blocked-layouts",
+      cl::desc("Keep activations passed between offloaded convolutions in "
+               "DRAM in the accelerator's blocked layout (default true; "
+               "false: every region converts its tensors on the host)"),
+      cl::init(true), cl::sub(RunCommand),
+      cl::sub(cl::SubCommand::getTopLevel()), cl::cat(opts::Category));
+  return option;
+}
+
+void registerAccelOptions() {
+  (void)offloadPolicy();
+  (void)blockedLayouts();
+}
 
 accel::OffloadPolicy accelOffloadPolicy() { return offloadPolicy(); }
 
@@ -80,8 +94,8 @@ partitionForAccelerator(Session &session, ir::Module &module,
   CompilerStage stage("accelerator partitioning");
   if (!runPasses(session, module, {"inline", "canonicalize", "cse", "dce"}))
     return std::nullopt;
-  accel::Partition partition =
-      accel::partitionModule(module, config, accelOffloadPolicy());
+  accel::Partition partition = accel::partitionModule(
+      module, config, accelOffloadPolicy(), blockedLayouts());
   if (!runPasses(session, module, {"dce"}))
     return std::nullopt;
   std::string problems = verifyMessages(module);

@@ -38,6 +38,7 @@ struct HostState {
   uint64_t maxCycles = 0;
   RegionTotals totals;
   TraceWriter *trace = nullptr;
+  BlockedTensors blocked; // activations left in DRAM between regions
 };
 
 HostState &state() {
@@ -57,6 +58,9 @@ HostRuntimeTotals hostRuntimeTotals() {
   HostRuntimeTotals out;
   out.stats = s.totals.stats;
   out.programs = s.totals.programs;
+  out.hostSeconds = s.totals.hostSeconds;
+  out.blockedInputs = s.totals.blockedInputs;
+  out.blockedResults = s.totals.blockedResults;
   std::vector<const CachedRegion *> ordered(s.regions.size());
   for (auto &[key, r] : s.regions)
     ordered[r->order] = r.get();
@@ -140,8 +144,8 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   buffers.result = static_cast<int8_t *>(result);
   r.device->setCycleBudget(s.maxCycles);
   // The trace continues where the previous call's programs ended.
-  llvm::Expected<RegionTotals> run =
-      runRegion(*r.device, program, buffers, s.trace, s.totals.stats.cycles);
+  llvm::Expected<RegionTotals> run = runRegion(
+      *r.device, program, buffers, s.trace, s.totals.stats.cycles, &s.blocked);
   if (!run) {
     lastError = "accelerator program for " + r.region.label + ": " +
                 llvm::toString(run.takeError());
@@ -151,6 +155,9 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   ++r.calls;
   accumulateStats(s.totals.stats, call.stats);
   s.totals.programs += call.programs;
+  s.totals.hostSeconds += call.hostSeconds;
+  s.totals.blockedInputs += call.blockedInputs;
+  s.totals.blockedResults += call.blockedResults;
   const Config &config = program.config();
   TdlAccelCallStats &c = callStats;
   c.regions += 1;

@@ -67,6 +67,8 @@ namespace tdl::accel {
 struct HostRuntimeTotals {
   RunStats stats;
   uint64_t programs = 0;
+  double hostSeconds = 0; // converting layouts (RegionTotals)
+  uint64_t blockedInputs = 0, blockedResults = 0;
   struct Region {
     std::string label, mapping, description;
     uint64_t calls = 0;

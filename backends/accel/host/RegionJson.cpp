@@ -74,6 +74,10 @@ std::string regionToJson(const RegionProgram &r, llvm::StringRef label) {
         json::Array{p.kh,     p.kw,        p.strideH, p.strideW,
                     p.padTop, p.padBottom, p.padLeft, p.padRight};
   }
+  if (s.inputBlocked)
+    o["input_blocked"] = true;
+  if (s.resultBlocked)
+    o["result_blocked_readers"] = s.blockedReaders;
   if (r.convPlan)
     o["conv_schedule"] = convSchedule(r.convPlan->schedule);
   else
@@ -315,6 +319,15 @@ llvm::Expected<DescribedRegion> regionFromJson(llvm::StringRef text) {
     return invalid(r.error);
   if (s.pool.present() && !o->getObject("conv_schedule"))
     return invalid("a fused pool needs a 'conv_schedule'");
+  s.inputBlocked = o->getBoolean("input_blocked").value_or(false);
+  if (std::optional<int64_t> n = o->getInteger("result_blocked_readers")) {
+    if (*n < 1 || *n > INT32_MAX)
+      return invalid("'result_blocked_readers' must be positive");
+    s.resultBlocked = true;
+    s.blockedReaders = uint32_t(*n);
+  }
+  if ((s.inputBlocked || s.resultBlocked) && !o->getObject("conv_schedule"))
+    return invalid("blocked inputs and results need a 'conv_schedule'");
   if (const json::Object *conv = o->getObject("conv_schedule")) {
     ConvSchedule schedule = readConvSchedule(*conv, r);
     if (!r.error.empty())

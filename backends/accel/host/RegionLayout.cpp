@@ -143,6 +143,7 @@ ConvOp convOpOf(const RegionShape &s, const GemmOp &gemm) {
   op.operands = gemm.operands;
   op.epilogue = gemm.epilogue;
   op.pool = s.pool;
+  op.yChannelMajor = s.resultBlocked;
   return op;
 }
 
@@ -159,14 +160,38 @@ static std::vector<T> sliceChannels(const T *data, int64_t images,
   return out;
 }
 
+void gatherConvWeights(const RegionShape &s, unsigned g, const int8_t *w,
+                       std::vector<int8_t> &wg) {
+  int64_t cg = s.rhs[1], og = s.rhs[0] / s.conv.groups;
+  int64_t kernel = cg * s.rhs[2] * s.rhs[3];
+  const int8_t *wp = w + g * og * kernel;
+  wg.assign(wp, wp + og * kernel);
+}
+
 void gatherConvInputs(const RegionShape &s, unsigned g, const int8_t *x,
                       const int8_t *w, std::vector<int8_t> &xg,
                       std::vector<int8_t> &wg) {
-  int64_t cg = s.rhs[1], og = s.rhs[0] / s.conv.groups;
-  int64_t kernel = cg * s.rhs[2] * s.rhs[3];
+  int64_t cg = s.rhs[1];
   xg = sliceChannels(x, s.lhs[0], s.lhs[1], s.lhs[2] * s.lhs[3], g * cg, cg);
-  const int8_t *wp = w + g * og * kernel;
-  wg.assign(wp, wp + og * kernel);
+  gatherConvWeights(s, g, w, wg);
+}
+
+void copyBlockedSlab(std::vector<uint8_t> &whole, std::vector<uint8_t> &part,
+                     uint64_t imageBlocks, uint64_t blocks,
+                     uint64_t groupBlocks, unsigned g, uint64_t plane,
+                     uint64_t elemBytes, bool toGroup) {
+  uint64_t slab = groupBlocks * plane * elemBytes;
+  if (toGroup)
+    part.resize(imageBlocks * slab);
+  for (uint64_t nb = 0; nb < imageBlocks; ++nb) {
+    uint8_t *w = whole.data() +
+                 (nb * blocks + uint64_t(g) * groupBlocks) * plane * elemBytes;
+    uint8_t *p = part.data() + nb * slab;
+    if (toGroup)
+      std::copy_n(w, slab, p);
+    else
+      std::copy_n(p, slab, w);
+  }
 }
 
 std::vector<int32_t> gatherConvOperand(const RegionShape &s, unsigned g,

@@ -46,6 +46,19 @@ void gatherConvInputs(const RegionShape &shape, unsigned g, const int8_t *x,
                       const int8_t *w, std::vector<int8_t> &xg,
                       std::vector<int8_t> &wg);
 
+/// Group g's weights [O/groups, C/groups, KH, KW].
+void gatherConvWeights(const RegionShape &shape, unsigned g, const int8_t *w,
+                       std::vector<int8_t> &wg);
+
+/// Group g's slab of a blocked activation (nb, cb, h, w) of `blocks`
+/// channel blocks in all: `groupBlocks` blocks from g·groupBlocks, per
+/// image block; `elemBytes` bytes per element, `plane` elements per block.
+/// `toGroup` copies from the whole into `part`, else back.
+void copyBlockedSlab(std::vector<uint8_t> &whole, std::vector<uint8_t> &part,
+                     uint64_t imageBlocks, uint64_t blocks,
+                     uint64_t groupBlocks, unsigned g, uint64_t plane,
+                     uint64_t elemBytes, bool toGroup);
+
 /// Group g's part of an epilogue operand: its output channels' slice of a
 /// Row vector, or [N, O/groups, OH, OW] of a Full tensor.
 std::vector<int32_t> gatherConvOperand(const RegionShape &shape, unsigned g,

@@ -3,9 +3,12 @@
 #include "backends/accel/host/RegionLayout.h"
 #include "backends/accel/sim/Trace.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace tdl::accel {
 
@@ -27,6 +30,11 @@ std::string RegionProgram::describeMapping() const {
     text += fmt::format(", {} {}x{} stride {}x{} fused",
                         p.average ? "avg_pool2d" : "max_pool2d", p.kh, p.kw,
                         p.strideH, p.strideW);
+  if (shape.inputBlocked)
+    text += ", input blocked in DRAM";
+  if (shape.resultBlocked)
+    text += fmt::format(", result left blocked in DRAM for {} region(s)",
+                        shape.blockedReaders);
   return text;
 }
 
@@ -76,15 +84,74 @@ regionOperands(const RegionProgram &region, const void *const *inputs,
   return out;
 }
 
+namespace {
+
+llvm::Error error(const std::string &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
+                                 message.c_str());
+}
+
+/// How a region's groups cut a blocked activation: image blocks, channel
+/// blocks in all, per group, elements per block plane.
+struct BlockedCut {
+  uint64_t imageBlocks, blocks, groupBlocks, plane, elemBytes;
+  uint64_t bytes() const { return imageBlocks * blocks * plane * elemBytes; }
+};
+
+/// `dims` NCHW of `channelsPerGroup` channels per group, with blocks of
+/// `block` channels and `elemBytes`-byte elements.
+BlockedCut blockedCut(const Config &c, llvm::ArrayRef<int64_t> dims,
+                      int64_t channelsPerGroup, uint32_t block,
+                      uint64_t elemBytes) {
+  return {uint64_t(llvm::divideCeil(dims[0], c.batch)),
+          uint64_t(llvm::divideCeil(dims[1], block)),
+          uint64_t(llvm::divideCeil(channelsPerGroup, block)),
+          uint64_t(dims[2] * dims[3]), elemBytes};
+}
+
+} // namespace
+
 llvm::Expected<RegionTotals> runRegion(Simulator &sim,
                                        const RegionProgram &region,
                                        const RegionBuffers &buffers,
-                                       TraceWriter *trace,
-                                       uint64_t traceStart) {
+                                       TraceWriter *trace, uint64_t traceStart,
+                                       BlockedTensors *blocked) {
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
   const RegionShape &shape = region.shape;
   RegionTotals totals;
+  const bool blockedIn = shape.inputBlocked, blockedOut = shape.resultBlocked;
+  if ((blockedIn || blockedOut) && (!region.convPlan || !blocked))
+    return error("a region passing blocked activations needs a direct conv "
+                 "and the runtime's blocked tensors");
+  const Config &config = region.config();
+  // The input left in DRAM by the producing region, and the result this
+  // one leaves there.
+  BlockedTensor *input = nullptr;
+  BlockedCut inCut{}, outCut{};
+  if (blockedIn) {
+    auto it = blocked->find(buffers.lhs);
+    inCut = blockedCut(config, shape.lhs, shape.rhs[1], config.blockIn,
+                       config.inpElemBytes());
+    if (it == blocked->end() || it->second.bytes.size() != inCut.bytes())
+      return error("the region's input was not left in DRAM by the region "
+                   "producing it");
+    input = &it->second;
+  }
+  BlockedTensor output;
+  if (blockedOut) {
+    outCut = blockedCut(config, regionOutput(shape),
+                        shape.rhs[0] / shape.conv.groups, config.blockOut,
+                        config.outElemBytes());
+    output.bytes.assign(outCut.bytes(), 0);
+    output.readersLeft = shape.blockedReaders;
+  }
   std::vector<int8_t> a, b;
+  std::vector<uint8_t> xBlocked, yBlocked;
   for (unsigned g = 0; g < shape.numGemms; ++g) {
+    Clock::time_point t0 = Clock::now();
     std::vector<std::vector<int32_t>> operands;
     for (size_t i = 0; i < region.gemm.operands.size(); ++i) {
       OperandShape kind = region.gemm.operands[i];
@@ -96,23 +163,54 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
         for (int32_t &v : operands.back()) // wrapping, as i32 `sub` is
           v = int32_t(0u - uint32_t(v));
     }
+    ConvBlockedIo io;
+    if (blockedIn) {
+      a.clear();
+      gatherConvWeights(shape, g, buffers.rhs, b);
+      copyBlockedSlab(input->bytes, xBlocked, inCut.imageBlocks, inCut.blocks,
+                      inCut.groupBlocks, g, inCut.plane, inCut.elemBytes,
+                      /*toGroup=*/true);
+      io.xBlocked = xBlocked.data();
+    } else if (region.convPlan) {
+      gatherConvInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+    } else {
+      gatherGemmInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+    }
+    if (blockedOut)
+      io.yBlocked = &yBlocked;
+    totals.hostSeconds += since(t0);
     if (trace)
       trace->setCycleOffset(traceStart + totals.stats.cycles);
-    if (region.convPlan)
-      gatherConvInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
-    else
-      gatherGemmInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
     llvm::Expected<PlanRun> run =
-        region.convPlan ? runConv(sim, *region.convPlan, a, b, operands, trace)
-                        : runGemm(sim, region.plan, a, b, operands, trace);
+        region.convPlan
+            ? runConv(sim, *region.convPlan, a, b, operands, trace, io)
+            : runGemm(sim, region.plan, a, b, operands, trace);
     if (!run)
       return run.takeError();
     accumulateStats(totals.stats, run->stats);
     ++totals.programs;
-    if (region.convPlan)
+    totals.hostSeconds += run->hostSeconds;
+    Clock::time_point t1 = Clock::now();
+    if (blockedOut)
+      copyBlockedSlab(output.bytes, yBlocked, outCut.imageBlocks, outCut.blocks,
+                      outCut.groupBlocks, g, outCut.plane, outCut.elemBytes,
+                      /*toGroup=*/false);
+    else if (region.convPlan)
       scatterConvResult(shape, g, run->out, buffers.result);
     else
       scatterGemmResult(shape, g, run->out, buffers.result);
+    totals.hostSeconds += since(t1);
+  }
+  if (blockedIn) {
+    ++totals.blockedInputs;
+    if (input->readersLeft <= 1)
+      blocked->erase(buffers.lhs);
+    else
+      --input->readersLeft;
+  }
+  if (blockedOut) {
+    ++totals.blockedResults;
+    (*blocked)[buffers.result] = std::move(output);
   }
   return totals;
 }

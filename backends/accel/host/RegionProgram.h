@@ -20,6 +20,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tdl::accel {
@@ -53,6 +54,13 @@ struct RegionShape {
   uint32_t numGemms = 1;
   /// Per GEMM: rows, columns, reduction.
   uint32_t m = 0, n = 0, k = 0;
+  /// Layouts across regions (docs/accel-backend.md), direct convs only:
+  /// the input is the producing region's result left in DRAM in the
+  /// blocked layout (BlockedTensors), not a host tensor; the result is
+  /// left there, channel-major (ConvOp::yChannelMajor), for
+  /// `blockedReaders` region calls, and the host tensor is not written.
+  bool inputBlocked = false, resultBlocked = false;
+  uint32_t blockedReaders = 0;
 };
 
 /// The dims of the region's result: `result`, pooled when a pool is fused.
@@ -91,17 +99,34 @@ struct RegionBuffers {
 struct RegionTotals {
   RunStats stats;
   uint64_t programs = 0;
+  /// Host wall time converting layouts: gathering, packing, unpacking,
+  /// scattering (im2col included); copying blocked bytes included.
+  double hostSeconds = 0;
+  /// Region inputs taken from / results left in DRAM blocked.
+  uint64_t blockedInputs = 0, blockedResults = 0;
 };
+
+/// Activations left in DRAM between regions in the blocked layout, by the
+/// host address of the region result they stand for. The simulator's DRAM
+/// image is per program, so the runtime keeps the bytes in between (on a
+/// device, one buffer both programs address).
+struct BlockedTensor {
+  std::vector<uint8_t> bytes; // INP / OUT elements (nb, cb, h, w)
+  uint32_t readersLeft = 0;
+};
+using BlockedTensors = std::unordered_map<const void *, BlockedTensor>;
 
 /// Lays the buffers out for each GEMM (or group), runs its program on `sim`
 /// (whose configuration must be the plan's) and writes the result. Returns
 /// what the call's programs added up to; a fault is an error naming it.
 /// With a trace, the programs are recorded from cycle `traceStart` on.
-llvm::Expected<RegionTotals> runRegion(Simulator &sim,
-                                       const RegionProgram &region,
-                                       const RegionBuffers &buffers,
-                                       TraceWriter *trace = nullptr,
-                                       uint64_t traceStart = 0);
+/// `blocked` holds the activations of regions with inputBlocked /
+/// resultBlocked (an error when such a region has none, or its input is
+/// missing).
+llvm::Expected<RegionTotals>
+runRegion(Simulator &sim, const RegionProgram &region,
+          const RegionBuffers &buffers, TraceWriter *trace = nullptr,
+          uint64_t traceStart = 0, BlockedTensors *blocked = nullptr);
 
 /// The i32 operands of a call whose caller passed `inputs` (the region
 /// function's arguments after lhs and rhs): i8 operands are widened into

@@ -35,6 +35,11 @@ struct OffloadRegion : RegionProgram {
   /// A depthwise conv run as block-diagonal groups of this many channels
   /// (Depthwise.h); 0 otherwise.
   int64_t depthwiseBlock = 0;
+  /// For a conv2d run as the im2col GEMM: its direct conv plan, which
+  /// BlockedChain.h may switch to when the region's input can stay in DRAM
+  /// blocked (cycles for all groups).
+  std::optional<ConvPlan> directAlternative;
+  uint64_t directAlternativeCycles = 0;
 };
 
 } // namespace tdl::accel

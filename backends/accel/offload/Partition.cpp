@@ -1,6 +1,7 @@
 //===- Partition.cpp - offload what the accelerator supports --------------===//
 #include "backends/accel/offload/Partition.h"
 #include "backends/accel/host/RegionLayout.h"
+#include "backends/accel/offload/BlockedChain.h"
 #include "backends/accel/offload/Depthwise.h"
 #include "backends/accel/offload/Outline.h"
 
@@ -62,11 +63,32 @@ static llvm::Error chooseMapping(const Config &config, OffloadRegion &region) {
         (convError.empty() ? why : why + "; as a direct conv: " + convError)
             .c_str());
   }
-  if (conv && (!gemm || conv->estimate.cycles < gemm->estimate.cycles)) {
+  // The host's part counts too: the im2col GEMM's host gathers the
+  // [m, k] matrix (each input byte KH·KW times) and scatters [m, n]; the
+  // direct conv's packs the input and unpacks the result once.
+  auto hostPart = [&](uint64_t bytes) {
+    return double(bytes) * runs / HostLayoutBytesPerSecond * config.clockMhz *
+           1e6;
+  };
+  const RegionShape &s = region.shape;
+  double gemmHost = hostPart(uint64_t(s.m) * (s.k + s.n));
+  double convHost = 0;
+  if (conv) {
+    std::vector<int64_t> out = regionOutput(s);
+    convHost =
+        hostPart(uint64_t(s.lhs[0] * s.rhs[1] * s.lhs[2] * s.lhs[3] +
+                          out[0] * out[1] / s.conv.groups * out[2] * out[3]));
+  }
+  if (conv && (!gemm || double(conv->estimate.cycles) + convHost <
+                            double(gemm->estimate.cycles) + gemmHost)) {
     region.acceleratorCycles = conv->estimate.cycles * runs;
     region.convPlan = std::move(conv);
   } else {
     region.acceleratorCycles = gemm->estimate.cycles * runs;
+    if (conv && conv->schedule.strips == 1) {
+      region.directAlternativeCycles = conv->estimate.cycles * runs;
+      region.directAlternative = std::move(conv);
+    }
   }
   if (gemm)
     region.plan = std::move(*gemm);
@@ -134,7 +156,7 @@ static DepthwiseRewrites rewriteDepthwise(ir::Function &f,
 }
 
 Partition partitionModule(ir::Module &m, const Config &config,
-                          OffloadPolicy policy) {
+                          OffloadPolicy policy, bool blockedLayouts) {
   Partition result;
   std::vector<ir::Function *> functions;
   for (auto &f : m.getFunctions())
@@ -217,6 +239,8 @@ Partition partitionModule(ir::Module &m, const Config &config,
     }
     for (auto &[conv, rewrite] : depthwise)
       undoDepthwise(rewrite);
+    if (blockedLayouts)
+      chainBlockedLayouts(*f, result, config);
   }
   return result;
 }
@@ -225,7 +249,8 @@ void printOffloadStats(
     llvm::raw_ostream &os, const Partition &partition,
     llvm::ArrayRef<uint64_t> callsPerRegion, const RunStats &totals,
     uint64_t programs, const Config &config,
-    llvm::function_ref<std::string(const ir::Location &)> where) {
+    llvm::function_ref<std::string(const ir::Location &)> where,
+    const HostLayoutTotals &layouts) {
   os << fmt::format("accelerator: {} region(s) offloaded, {} kept on the "
                     "host, {} program run(s)\n",
                     partition.offloaded.size(), partition.kept.size(),
@@ -249,6 +274,9 @@ void printOffloadStats(
   for (const KeptRegion &k : partition.kept)
     os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
                       k.parent, k.reason);
+  os << fmt::format("host layout conversions: {:.3f} ms, {} region "
+                    "input(s) taken blocked from DRAM\n",
+                    layouts.hostSeconds * 1e3, layouts.blockedInputs);
   accel::printStats(os, totals, config);
 }
 

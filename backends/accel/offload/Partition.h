@@ -37,6 +37,10 @@ enum class OffloadPolicy : uint8_t {
 /// no reduction to vectorize over).
 inline constexpr double HostMacsPerSecond = 20e9;
 inline constexpr double HostDepthwiseMacsPerSecond = 2e9;
+/// The host runtime's layout conversions (unpacking a region's result,
+/// packing the next region's input), bytes of activation per second: what
+/// keeping an activation blocked in DRAM saves (BlockedChain.h).
+inline constexpr double HostLayoutBytesPerSecond = 0.25e9;
 
 struct KeptRegion {
   std::string parent; // the function it stays in
@@ -53,6 +57,14 @@ struct Partition {
   llvm::StringMap<size_t> byFunction; // function -> index in `offloaded`
 };
 
+/// The host runtime's layout work over a run: wall seconds converting
+/// layouts (RegionTotals::hostSeconds) and region inputs taken blocked
+/// from DRAM.
+struct HostLayoutTotals {
+  double hostSeconds = 0;
+  uint64_t blockedInputs = 0;
+};
+
 /// `--stats` of `tdlc run --backend=accel`: what was offloaded (with each
 /// region's calls, parallel to `offloaded`) and kept, then the totals of
 /// every program run. `where` renders a location as `file:line:col`.
@@ -60,11 +72,15 @@ void printOffloadStats(
     llvm::raw_ostream &os, const Partition &partition,
     llvm::ArrayRef<uint64_t> callsPerRegion, const RunStats &totals,
     uint64_t programs, const Config &config,
-    llvm::function_ref<std::string(const ir::Location &)> where);
+    llvm::function_ref<std::string(const ir::Location &)> where,
+    const HostLayoutTotals &layouts = {});
 
-/// Partitions every function of `m` in place.
+/// Partitions every function of `m` in place. With `blockedLayouts`,
+/// activations passed between offloaded direct convs stay in DRAM in the
+/// blocked layout (BlockedChain.h); without, every region converts its
+/// tensors on the host.
 Partition partitionModule(ir::Module &m, const Config &config,
-                          OffloadPolicy policy);
+                          OffloadPolicy policy, bool blockedLayouts = true);
 
 } // namespace tdl::accel
 

@@ -2,7 +2,10 @@
 """Runs a TDL program on the interpreter and with --backend=accel and
 requires the same exit status and results, byte for byte, and that the
 accelerator really ran: `--stats` must report at least the number of
-offloaded regions the program states in a `// ACCEL-OFFLOADED: N` line.
+offloaded regions the program states in a `// ACCEL-OFFLOADED: N` line,
+and, on the default hardware, at least the region inputs taken blocked from
+DRAM (activations passed between regions without a host conversion) that
+an `// ACCEL-BLOCKED: N` line states.
 
 usage: check_accel.py --tdlc PATH [--opt N] [--config F.json] PROGRAM.tdl
 
@@ -74,6 +77,13 @@ def main():
     programs = int(re.search(r"(\d+) program run", stats).group(1))
     if offloaded < expected or programs < offloaded:
         print("expected at least %d offloaded regions, got:\n%s" % (expected, stats))
+        return 1
+    blocked = re.search(r"ACCEL-BLOCKED: (\d+)", text)
+    passed = re.search(r"(\d+) region input\(s\) taken blocked", stats)
+    if blocked and not args.config and (
+            not passed or int(passed.group(1)) < int(blocked.group(1))):
+        print("expected at least %s region inputs taken blocked from DRAM, "
+              "got:\n%s" % (blocked.group(1), stats))
         return 1
     print("ok: %d regions, %d programs on the accelerator match the interpreter"
           % (offloaded, programs))
