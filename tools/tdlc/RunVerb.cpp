@@ -230,7 +230,7 @@ runOnAccelerator(Session &session, ir::Module &module, llvm::StringRef fnName,
     accel::printOffloadStats(
         llvm::outs(), *partition, calls, totals.stats, totals.programs, config,
         [&](const ir::Location &l) { return describeLocation(session, l); },
-        {totals.hostSeconds, totals.blockedInputs});
+        {totals.hostSeconds, totals.blockedInputs, totals.weightsReused});
   }
   return results;
 }

@@ -25,6 +25,7 @@ struct CachedRegion {
   Simulator *device = nullptr; // of its configuration, found on first use
   uint64_t calls = 0;
   unsigned order = 0;
+  PackedRegionWeights weights; // packed once, while the bytes stay
 };
 
 struct Device {
@@ -61,6 +62,7 @@ HostRuntimeTotals hostRuntimeTotals() {
   out.hostSeconds = s.totals.hostSeconds;
   out.blockedInputs = s.totals.blockedInputs;
   out.blockedResults = s.totals.blockedResults;
+  out.weightsReused = s.totals.weightsReused;
   std::vector<const CachedRegion *> ordered(s.regions.size());
   for (auto &[key, r] : s.regions)
     ordered[r->order] = r.get();
@@ -144,8 +146,9 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   buffers.result = static_cast<int8_t *>(result);
   r.device->setCycleBudget(s.maxCycles);
   // The trace continues where the previous call's programs ended.
-  llvm::Expected<RegionTotals> run = runRegion(
-      *r.device, program, buffers, s.trace, s.totals.stats.cycles, &s.blocked);
+  llvm::Expected<RegionTotals> run =
+      runRegion(*r.device, program, buffers, s.trace, s.totals.stats.cycles,
+                &s.blocked, &r.weights);
   if (!run) {
     lastError = "accelerator program for " + r.region.label + ": " +
                 llvm::toString(run.takeError());
@@ -158,6 +161,7 @@ int tdl_accel_call_region(const char *description, uint64_t length,
   s.totals.hostSeconds += call.hostSeconds;
   s.totals.blockedInputs += call.blockedInputs;
   s.totals.blockedResults += call.blockedResults;
+  s.totals.weightsReused += call.weightsReused;
   const Config &config = program.config();
   TdlAccelCallStats &c = callStats;
   c.regions += 1;

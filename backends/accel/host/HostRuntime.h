@@ -69,6 +69,7 @@ struct HostRuntimeTotals {
   uint64_t programs = 0;
   double hostSeconds = 0; // converting layouts (RegionTotals)
   uint64_t blockedInputs = 0, blockedResults = 0;
+  uint64_t weightsReused = 0; // calls whose weights were packed already
   struct Region {
     std::string label, mapping, description;
     uint64_t calls = 0;

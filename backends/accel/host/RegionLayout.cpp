@@ -39,7 +39,10 @@ void gatherGemmInputs(const RegionShape &s, unsigned g, const int8_t *x,
                       const int8_t *w, std::vector<int8_t> &a,
                       std::vector<int8_t> &b) {
   a.assign(size_t(s.m) * s.k, 0);
-  b.assign(size_t(s.k) * s.n, 0);
+  if (w)
+    b.assign(size_t(s.k) * s.n, 0);
+  else
+    b.clear();
   if (s.kind == RegionKind::Matmul) {
     llvm::ArrayRef<int64_t> batch =
         llvm::ArrayRef<int64_t>(s.result).drop_back(2);
@@ -54,7 +57,8 @@ void gatherGemmInputs(const RegionShape &s, unsigned g, const int8_t *x,
             : batchOffset(batch, llvm::ArrayRef<int64_t>(s.rhs).drop_back(2),
                           g);
     std::copy_n(x + offA * s.m * s.k, a.size(), a.begin());
-    std::copy_n(w + offB * s.k * s.n, b.size(), b.begin());
+    if (w)
+      std::copy_n(w + offB * s.k * s.n, b.size(), b.begin());
     return;
   }
   // Conv2D, group g: im2col of the input, the weights as [(c,kh,kw), o].
@@ -79,7 +83,7 @@ void gatherGemmInputs(const RegionShape &s, unsigned g, const int8_t *x,
           }
         }
       }
-  for (int64_t kk = 0; kk < s.k; ++kk)
+  for (int64_t kk = 0; kk < s.k && w; ++kk)
     for (int64_t o = 0; o < s.n; ++o)
       b[kk * s.n + o] = w[(g * s.n + o) * s.k + kk];
 }
@@ -173,7 +177,10 @@ void gatherConvInputs(const RegionShape &s, unsigned g, const int8_t *x,
                       std::vector<int8_t> &wg) {
   int64_t cg = s.rhs[1];
   xg = sliceChannels(x, s.lhs[0], s.lhs[1], s.lhs[2] * s.lhs[3], g * cg, cg);
-  gatherConvWeights(s, g, w, wg);
+  if (w)
+    gatherConvWeights(s, g, w, wg);
+  else
+    wg.clear();
 }
 
 void copyBlockedSlab(std::vector<uint8_t> &whole, std::vector<uint8_t> &part,

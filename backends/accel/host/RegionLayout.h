@@ -21,7 +21,8 @@ namespace tdl::accel {
 /// vector along it, broadcast over the others.
 unsigned columnAxis(const RegionShape &shape);
 
-/// GEMM g's inputs, row-major: a [m, k] and b [k, n].
+/// GEMM g's inputs, row-major: a [m, k] and b [k, n] (b left empty when
+/// `rhs` is null: its packed bytes are kept, PackedRegionWeights).
 void gatherGemmInputs(const RegionShape &shape, unsigned g, const int8_t *lhs,
                       const int8_t *rhs, std::vector<int8_t> &a,
                       std::vector<int8_t> &b);
@@ -41,7 +42,7 @@ void scatterGemmResult(const RegionShape &shape, unsigned g,
 ConvOp convOpOf(const RegionShape &shape, const GemmOp &gemm);
 
 /// Group g's input channels [N, C/groups, H, W] and weights
-/// [O/groups, C/groups, KH, KW].
+/// [O/groups, C/groups, KH, KW] (none when `w` is null).
 void gatherConvInputs(const RegionShape &shape, unsigned g, const int8_t *x,
                       const int8_t *w, std::vector<int8_t> &xg,
                       std::vector<int8_t> &wg);

@@ -111,11 +111,10 @@ BlockedCut blockedCut(const Config &c, llvm::ArrayRef<int64_t> dims,
 
 } // namespace
 
-llvm::Expected<RegionTotals> runRegion(Simulator &sim,
-                                       const RegionProgram &region,
-                                       const RegionBuffers &buffers,
-                                       TraceWriter *trace, uint64_t traceStart,
-                                       BlockedTensors *blocked) {
+llvm::Expected<RegionTotals>
+runRegion(Simulator &sim, const RegionProgram &region,
+          const RegionBuffers &buffers, TraceWriter *trace, uint64_t traceStart,
+          BlockedTensors *blocked, PackedRegionWeights *weights) {
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
@@ -148,9 +147,28 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
     output.bytes.assign(outCut.bytes(), 0);
     output.readersLeft = shape.blockedReaders;
   }
+  // Weights packed on an earlier call with the same bytes are reused.
+  uint64_t rhsSize = 1;
+  for (int64_t d : shape.rhs)
+    rhsSize *= uint64_t(d);
+  Clock::time_point tw = Clock::now();
+  const bool reuse =
+      weights && weights->raw.size() == rhsSize &&
+      weights->packed.size() == shape.numGemms &&
+      std::equal(weights->raw.begin(), weights->raw.end(), buffers.rhs);
+  if (weights && !reuse) {
+    weights->raw.assign(buffers.rhs, buffers.rhs + rhsSize);
+    weights->packed.assign(shape.numGemms, {});
+  }
+  totals.hostSeconds += since(tw);
   std::vector<int8_t> a, b;
   std::vector<uint8_t> xBlocked, yBlocked;
   for (unsigned g = 0; g < shape.numGemms; ++g) {
+    PackedWeightsIo packed;
+    if (reuse)
+      packed.packed = &weights->packed[g];
+    else if (weights)
+      packed.keep = &weights->packed[g];
     Clock::time_point t0 = Clock::now();
     std::vector<std::vector<int32_t>> operands;
     for (size_t i = 0; i < region.gemm.operands.size(); ++i) {
@@ -164,17 +182,23 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
           v = int32_t(0u - uint32_t(v));
     }
     ConvBlockedIo io;
+    io.weights = packed;
     if (blockedIn) {
       a.clear();
-      gatherConvWeights(shape, g, buffers.rhs, b);
+      if (reuse)
+        b.clear();
+      else
+        gatherConvWeights(shape, g, buffers.rhs, b);
       copyBlockedSlab(input->bytes, xBlocked, inCut.imageBlocks, inCut.blocks,
                       inCut.groupBlocks, g, inCut.plane, inCut.elemBytes,
                       /*toGroup=*/true);
       io.xBlocked = xBlocked.data();
     } else if (region.convPlan) {
-      gatherConvInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+      gatherConvInputs(shape, g, buffers.lhs, reuse ? nullptr : buffers.rhs, a,
+                       b);
     } else {
-      gatherGemmInputs(shape, g, buffers.lhs, buffers.rhs, a, b);
+      gatherGemmInputs(shape, g, buffers.lhs, reuse ? nullptr : buffers.rhs, a,
+                       b);
     }
     if (blockedOut)
       io.yBlocked = &yBlocked;
@@ -184,7 +208,7 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
     llvm::Expected<PlanRun> run =
         region.convPlan
             ? runConv(sim, *region.convPlan, a, b, operands, trace, io)
-            : runGemm(sim, region.plan, a, b, operands, trace);
+            : runGemm(sim, region.plan, a, b, operands, trace, packed);
     if (!run)
       return run.takeError();
     accumulateStats(totals.stats, run->stats);
@@ -200,6 +224,10 @@ llvm::Expected<RegionTotals> runRegion(Simulator &sim,
     else
       scatterGemmResult(shape, g, run->out, buffers.result);
     totals.hostSeconds += since(t1);
+  }
+  if (reuse) {
+    ++weights->reused;
+    ++totals.weightsReused;
   }
   if (blockedIn) {
     ++totals.blockedInputs;

@@ -104,6 +104,8 @@ struct RegionTotals {
   double hostSeconds = 0;
   /// Region inputs taken from / results left in DRAM blocked.
   uint64_t blockedInputs = 0, blockedResults = 0;
+  /// Calls whose weights were packed already (PackedRegionWeights).
+  uint64_t weightsReused = 0;
 };
 
 /// Activations left in DRAM between regions in the blocked layout, by the
@@ -116,6 +118,15 @@ struct BlockedTensor {
 };
 using BlockedTensors = std::unordered_map<const void *, BlockedTensor>;
 
+/// A region's weights packed once: the packed DRAM bytes of each GEMM's
+/// (group's) weights, kept while the calls pass the same weight bytes
+/// (compared with `raw`: a GRU's 16 steps pack their weights once).
+struct PackedRegionWeights {
+  std::vector<int8_t> raw;
+  std::vector<std::vector<uint8_t>> packed; // per GEMM
+  uint64_t reused = 0;                      // calls that found them
+};
+
 /// Lays the buffers out for each GEMM (or group), runs its program on `sim`
 /// (whose configuration must be the plan's) and writes the result. Returns
 /// what the call's programs added up to; a fault is an error naming it.
@@ -126,7 +137,8 @@ using BlockedTensors = std::unordered_map<const void *, BlockedTensor>;
 llvm::Expected<RegionTotals>
 runRegion(Simulator &sim, const RegionProgram &region,
           const RegionBuffers &buffers, TraceWriter *trace = nullptr,
-          uint64_t traceStart = 0, BlockedTensors *blocked = nullptr);
+          uint64_t traceStart = 0, BlockedTensors *blocked = nullptr,
+          PackedRegionWeights *weights = nullptr);
 
 /// The i32 operands of a call whose caller passed `inputs` (the region
 /// function's arguments after lhs and rhs): i8 operands are widened into

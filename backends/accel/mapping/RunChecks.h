@@ -49,6 +49,15 @@ void writeAccI32(uint8_t *p, int32_t v);
 /// table).
 void writeUops(Dram &dram, uint64_t address, llvm::ArrayRef<MicroOp> uops);
 
+/// Weights packed once: a caller running the same plan on the same weights
+/// again keeps their packed DRAM bytes. When `packed` is set, those bytes
+/// are copied as they are and the weights are not read (may be empty);
+/// when `keep` is set, it receives the packed bytes.
+struct PackedWeightsIo {
+  const std::vector<uint8_t> *packed = nullptr;
+  std::vector<uint8_t> *keep = nullptr;
+};
+
 /// A planned program's run on host tensors: the result in the family's
 /// host layout (row-major C, NCHW y) and the run's statistics.
 struct PlanRun {

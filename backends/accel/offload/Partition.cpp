@@ -275,8 +275,10 @@ void printOffloadStats(
     os << fmt::format("  kept on the host ({} in @{}): {}\n", where(k.loc),
                       k.parent, k.reason);
   os << fmt::format("host layout conversions: {:.3f} ms, {} region "
-                    "input(s) taken blocked from DRAM\n",
-                    layouts.hostSeconds * 1e3, layouts.blockedInputs);
+                    "input(s) taken blocked from DRAM, weights packed "
+                    "already on {} call(s)\n",
+                    layouts.hostSeconds * 1e3, layouts.blockedInputs,
+                    layouts.weightsReused);
   accel::printStats(os, totals, config);
 }
 

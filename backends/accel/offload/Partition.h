@@ -63,6 +63,7 @@ struct Partition {
 struct HostLayoutTotals {
   double hostSeconds = 0;
   uint64_t blockedInputs = 0;
+  uint64_t weightsReused = 0;
 };
 
 /// `--stats` of `tdlc run --backend=accel`: what was offloaded (with each

@@ -5,7 +5,9 @@ accelerator really ran: `--stats` must report at least the number of
 offloaded regions the program states in a `// ACCEL-OFFLOADED: N` line,
 and, on the default hardware, at least the region inputs taken blocked from
 DRAM (activations passed between regions without a host conversion) that
-an `// ACCEL-BLOCKED: N` line states.
+an `// ACCEL-BLOCKED: N` line states, and at least the region calls that
+found their weights packed already (a loop's steps) an
+`// ACCEL-WEIGHTS-REUSED: N` line states.
 
 usage: check_accel.py --tdlc PATH [--opt N] [--config F.json] PROGRAM.tdl
 
@@ -84,6 +86,12 @@ def main():
             not passed or int(passed.group(1)) < int(blocked.group(1))):
         print("expected at least %s region inputs taken blocked from DRAM, "
               "got:\n%s" % (blocked.group(1), stats))
+        return 1
+    reused = re.search(r"ACCEL-WEIGHTS-REUSED: (\d+)", text)
+    packed = re.search(r"weights packed already on (\d+) call", stats)
+    if reused and (not packed or int(packed.group(1)) < int(reused.group(1))):
+        print("expected the weights packed already on at least %s calls, "
+              "got:\n%s" % (reused.group(1), stats))
         return 1
     print("ok: %d regions, %d programs on the accelerator match the interpreter"
           % (offloaded, programs))

@@ -134,6 +134,7 @@ struct ConvBlockedIo {
   /// Receives y's DRAM bytes (convYBlockedBytes; with yChannelMajor OUT
   /// elements (nb, ob, oh, ow)); PlanRun::out then stays empty.
   std::vector<uint8_t> *yBlocked = nullptr;
+  PackedWeightsIo weights; // w's packed bytes kept across runs
 };
 uint64_t convXBlockedBytes(const ConvPlan &plan);
 uint64_t convYBlockedBytes(const ConvPlan &plan);

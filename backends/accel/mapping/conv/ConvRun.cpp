@@ -27,7 +27,7 @@ uint64_t outValue(const Config &config, const ConvLayout &l, uint32_t oh,
 void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
               llvm::ArrayRef<int8_t> x, llvm::ArrayRef<int8_t> w,
               llvm::ArrayRef<std::vector<int32_t>> operands,
-              const uint8_t *xBlocked) {
+              const uint8_t *xBlocked, const PackedWeightsIo &weights) {
   const Config &config = plan.config;
   const ConvLayout &l = plan.layout;
   uint64_t base = dram.allocate(l.totalBytes, config.maxElemBytes());
@@ -49,7 +49,11 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
               uint8_t(x[((size_t(n) * op.c + c) * op.h + i) * op.w + j]);
         }
   uint8_t *wm = dram.data(l.wAddr);
-  for (uint32_t o = 0; o < op.o; ++o)
+  const uint64_t wBytes =
+      uint64_t(l.oBlocks) * l.cBlocks * op.kh * op.kw * config.wgtElemBytes();
+  if (weights.packed)
+    std::memcpy(wm, weights.packed->data(), wBytes);
+  for (uint32_t o = 0; o < op.o && !weights.packed; ++o)
     for (uint32_t c = 0; c < op.c; ++c)
       for (uint32_t a = 0; a < op.kh; ++a)
         for (uint32_t b = 0; b < op.kw; ++b) {
@@ -58,6 +62,8 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
           wm[elem * config.wgtElemBytes() + (o % bo) * bi + c % bi] =
               uint8_t(w[((size_t(o) * op.c + c) * op.kh + a) * op.kw + b]);
         }
+  if (weights.keep)
+    weights.keep->assign(wm, wm + wBytes);
   EpilogueUse epi = analyzeConvEpilogue(op);
   const uint32_t oh = op.outH(), ow = op.outW();
   for (size_t k = 0; k < op.operands.size(); ++k) {
@@ -110,7 +116,8 @@ llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
         llvm::inconvertibleErrorCode(),
         "blocked conv inputs and results do not combine with row strips");
   size_t xSize = io.xBlocked ? x.size() : size_t(op.n) * op.c * op.h * op.w;
-  size_t wSize = size_t(op.o) * op.c * op.kh * op.kw;
+  size_t wSize =
+      io.weights.packed ? w.size() : size_t(op.o) * op.c * op.kh * op.kw;
   auto checkInputs = [&]() -> llvm::Error {
     if (x.size() != xSize || w.size() != wSize)
       return llvm::createStringError(
@@ -127,7 +134,7 @@ llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
   const uint32_t oh = op.outH(), ow = op.outW(), stripRows = mapped.outH();
   auto pack = [&](Dram &dram) {
     if (strips <= 1) {
-      packConv(dram, plan, op, x, w, operands, io.xBlocked);
+      packConv(dram, plan, op, x, w, operands, io.xBlocked, io.weights);
       return;
     }
     std::vector<int8_t> xs(size_t(mapped.n) * op.c * mapped.h * op.w, 0);
@@ -164,7 +171,7 @@ llvm::Expected<PlanRun> runConv(Simulator &sim, const ConvPlan &plan,
                   ow * sizeof(int32_t));
       opsStripped.push_back(std::move(v));
     }
-    packConv(dram, plan, mapped, xs, w, opsStripped, nullptr);
+    packConv(dram, plan, mapped, xs, w, opsStripped, nullptr, io.weights);
   };
   // y's pixels: pooled with a pool (never with strips: buildPlan).
   auto unpack = [&](const Dram &dram) {

@@ -6,6 +6,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <cstring>
+
 namespace tdl::accel {
 
 MappedBlocks mappedBlocks(const Config &config, const GemmOp &op,
@@ -90,7 +92,7 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
               const GemmLayout &l, llvm::ArrayRef<int8_t> a,
               llvm::ArrayRef<int8_t> b,
               llvm::ArrayRef<std::vector<int32_t>> operands,
-              llvm::ArrayRef<MicroOp> uops) {
+              llvm::ArrayRef<MicroOp> uops, const uint8_t *bPacked) {
   assert(dram.size() == 0 && "the layout starts at address 0");
   uint64_t base = dram.allocate(l.totalBytes, config.maxElemBytes());
   (void)base;
@@ -104,7 +106,9 @@ void packGemm(Dram &dram, const Config &config, const GemmOp &op,
     for (uint32_t kk = 0; kk < op.k; ++kk)
       aMem[t ? at.wgt(i, kk) : at.inp(i, kk)] =
           uint8_t(a[size_t(i) * op.k + kk]);
-  for (uint32_t kk = 0; kk < op.k; ++kk)
+  if (bPacked)
+    std::memcpy(bMem, bPacked, gemmBufferBytes(config, op, t).b);
+  for (uint32_t kk = 0; kk < op.k && !bPacked; ++kk)
     for (uint32_t j = 0; j < op.n; ++j)
       bMem[t ? at.inp(j, kk) : at.wgt(j, kk)] =
           uint8_t(b[size_t(kk) * op.n + j]);

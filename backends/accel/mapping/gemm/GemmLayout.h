@@ -46,12 +46,13 @@ GemmLayout computeGemmLayout(const Config &config, const GemmOp &op,
 
 /// Allocates `layout.totalBytes` in `dram` (which must be empty) and writes
 /// the packed A, B and operands and the encoded micro-ops. Operands carry
-/// the epilogue immediates folded into them (GemmEpilogue.h).
+/// the epilogue immediates folded into them (GemmEpilogue.h). With
+/// `bPacked`, B's packed bytes are copied from there and `b` is not read.
 void packGemm(Dram &dram, const Config &config, const GemmOp &op,
               const GemmLayout &layout, llvm::ArrayRef<int8_t> a,
               llvm::ArrayRef<int8_t> b,
               llvm::ArrayRef<std::vector<int32_t>> operands,
-              llvm::ArrayRef<MicroOp> uops);
+              llvm::ArrayRef<MicroOp> uops, const uint8_t *bPacked = nullptr);
 
 /// Reads C (row-major [M, N]) back from its OUT elements.
 std::vector<int8_t> unpackGemmResult(const Dram &dram, const Config &config,

@@ -114,12 +114,12 @@ GemmSchedule baselineSchedule(const Config &config, const GemmOp &op);
 
 /// Packs A, B and the operands into a fresh Dram with the plan's layout
 /// (padding with zeros), runs the program (functional + timing) on `sim`,
-/// and unpacks C (row-major [M, N]) (RunChecks.h, runPlanned).
-llvm::Expected<PlanRun> runGemm(Simulator &sim, const GemmPlan &plan,
-                                llvm::ArrayRef<int8_t> a,
-                                llvm::ArrayRef<int8_t> b,
-                                llvm::ArrayRef<std::vector<int32_t>> operands,
-                                TraceWriter *trace = nullptr);
+/// and unpacks C (row-major [M, N]) (RunChecks.h, runPlanned). `weights`
+/// keeps B's packed bytes across runs (weights packed once).
+llvm::Expected<PlanRun>
+runGemm(Simulator &sim, const GemmPlan &plan, llvm::ArrayRef<int8_t> a,
+        llvm::ArrayRef<int8_t> b, llvm::ArrayRef<std::vector<int32_t>> operands,
+        TraceWriter *trace = nullptr, const PackedWeightsIo &weights = {});
 
 /// The plan as a .tasm program `tdlc sim` assembles and runs: a header
 /// comment (the op, the schedule, the estimate), buffers for A, B and the
