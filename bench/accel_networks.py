@@ -22,7 +22,7 @@ their calls, from --stats), utilization, the cycles over
 the sum of the layers' rooflines (max(MACs/256, bytes/8) per layer at the
 default configuration: minimal traffic, input + weights + output once),
 the host runtime's layout conversions (gathering, packing, unpacking,
-scattering: median over the runs of --stats' wall time), how many region
+scattering: median over the runs of --stats' thread CPU time), how many region
 inputs came blocked from DRAM and how many calls found their weights
 packed already, "device + conversions" (simulated time at clock_mhz plus
 those conversions) and, for `always`, that figure of (b) over the blocked
@@ -214,8 +214,8 @@ def bench(tdlc, name, reps, tmp):
         mhz = stat(out, r" at (\d+) MHz")
         dram = stat(out, r"total (\d+)")
         util = stat(out, r"^utilization: ([0-9.]+)", float)
-        # The host's layout conversions: median over the runs (wall time
-        # of the runtime's loops, so the machine's load shows).
+        # The host's layout conversions: median over the runs (thread CPU
+        # time of the runtime's loops; the machine's load still shows).
         host_ms = statistics.median(
             stat(o, r"^host layout conversions: ([0-9.]+) ms", float)
             for o in outs)

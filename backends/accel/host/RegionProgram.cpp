@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 
 namespace tdl::accel {
 
@@ -115,10 +114,7 @@ llvm::Expected<RegionTotals>
 runRegion(Simulator &sim, const RegionProgram &region,
           const RegionBuffers &buffers, TraceWriter *trace, uint64_t traceStart,
           BlockedTensors *blocked, PackedRegionWeights *weights) {
-  using Clock = std::chrono::steady_clock;
-  auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
+  auto since = [](double t) { return threadCpuSeconds() - t; };
   const RegionShape &shape = region.shape;
   RegionTotals totals;
   const bool blockedIn = shape.inputBlocked, blockedOut = shape.resultBlocked;
@@ -151,7 +147,7 @@ runRegion(Simulator &sim, const RegionProgram &region,
   uint64_t rhsSize = 1;
   for (int64_t d : shape.rhs)
     rhsSize *= uint64_t(d);
-  Clock::time_point tw = Clock::now();
+  double tw = threadCpuSeconds();
   const bool reuse =
       weights && weights->raw.size() == rhsSize &&
       weights->packed.size() == shape.numGemms &&
@@ -169,7 +165,7 @@ runRegion(Simulator &sim, const RegionProgram &region,
       packed.packed = &weights->packed[g];
     else if (weights)
       packed.keep = &weights->packed[g];
-    Clock::time_point t0 = Clock::now();
+    double t0 = threadCpuSeconds();
     std::vector<std::vector<int32_t>> operands;
     for (size_t i = 0; i < region.gemm.operands.size(); ++i) {
       OperandShape kind = region.gemm.operands[i];
@@ -214,7 +210,7 @@ runRegion(Simulator &sim, const RegionProgram &region,
     accumulateStats(totals.stats, run->stats);
     ++totals.programs;
     totals.hostSeconds += run->hostSeconds;
-    Clock::time_point t1 = Clock::now();
+    double t1 = threadCpuSeconds();
     if (blockedOut)
       copyBlockedSlab(output.bytes, yBlocked, outCut.imageBlocks, outCut.blocks,
                       outCut.groupBlocks, g, outCut.plane, outCut.elemBytes,

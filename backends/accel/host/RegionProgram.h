@@ -99,8 +99,9 @@ struct RegionBuffers {
 struct RegionTotals {
   RunStats stats;
   uint64_t programs = 0;
-  /// Host wall time converting layouts: gathering, packing, unpacking,
-  /// scattering (im2col included); copying blocked bytes included.
+  /// Host thread CPU time converting layouts: gathering, packing,
+  /// unpacking, scattering (im2col included); copying blocked bytes
+  /// included.
   double hostSeconds = 0;
   /// Region inputs taken from / results left in DRAM blocked.
   uint64_t blockedInputs = 0, blockedResults = 0;
