@@ -3,7 +3,8 @@
 bench/accel_networks: the measurement the accelerator cost model's
 `HostMacsPerSecond` (backends/accel/offload/Partition.h) is calibrated on.
 
-Usage (docs/performance.md "Accelerator: layouts across regions"):
+Usage (docs/performance.md "Layouts across regions, weights packed once,
+the host rate measured"):
   /usr/bin/python3 bench/accel_host_rate.py build/bin/tdlc [--reps N]
 
 Compiles accel_host_rate.tdl (tdlc -O3 -march=native -c, one thread:

@@ -30,16 +30,18 @@ enum class OffloadPolicy : uint8_t {
 
 /// The host's int8 throughput for the cost model, measured: the cpu
 /// backend's objects on the layers of bench/accel_networks, one thread
-/// (`bench/accel_host_rate.py`, docs/performance.md "Accelerator: the
-/// host rate calibrated"). Dense layers (GEMMs, full and pointwise
-/// convs) ran at 6.6-34 G MACs/s on this machine's AVX-512 VNNI core,
-/// geometric mean 20.7 G; a depthwise conv at 2.1 G (9 taps per output,
-/// no reduction to vectorize over).
+/// (`bench/accel_host_rate.py`, docs/performance.md "Layouts across
+/// regions, weights packed once, the host rate measured"). Dense layers (GEMMs,
+/// full and pointwise convs) ran at 6.6-34 G MACs/s on this machine's AVX-512
+/// VNNI core, geometric mean 20.7 G; a depthwise conv at 2.1 G (9 taps per
+/// output, no reduction to vectorize over).
 inline constexpr double HostMacsPerSecond = 20e9;
 inline constexpr double HostDepthwiseMacsPerSecond = 2e9;
 /// The host runtime's layout conversions (unpacking a region's result,
 /// packing the next region's input), bytes of activation per second: what
-/// keeping an activation blocked in DRAM saves (BlockedChain.h).
+/// keeping an activation blocked in DRAM saves (BlockedChain.h). An order
+/// of magnitude from the runtime's --stats (resnet_block.tdl: ~0.15 MB in
+/// ~0.5 ms), not a fit.
 inline constexpr double HostLayoutBytesPerSecond = 0.25e9;
 
 struct KeptRegion {

@@ -54,8 +54,9 @@ void packConv(Dram &dram, const ConvPlan &plan, const ConvOp &op,
       uint64_t(l.oBlocks) * l.cBlocks * op.kh * op.kw * config.wgtElemBytes();
   if (weights.packed)
     std::memcpy(wm, weights.packed->data(), wBytes);
-  // In DRAM order (writes in sequence, the reads of one element within
-  // a few cache lines): ~4x faster than in w's order on ResNet weights.
+  // In DRAM order: writes in sequence, the reads of one element within a
+  // few cache lines (in w's order every byte written touched another
+  // line; MobileNet's conversions took 28 ms instead of 15-17).
   const size_t khw = size_t(op.kh) * op.kw;
   uint8_t *dst = wm;
   for (uint32_t ob = 0; ob < l.oBlocks && !weights.packed; ++ob)
