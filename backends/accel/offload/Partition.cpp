@@ -113,7 +113,7 @@ planCandidate(const Config &config, const CandidateRegion &candidate,
   region.operandNegated = candidate.operandNegated;
   region.operandI8 = candidate.operandI8;
   if (llvm::Error err = chooseMapping(config, region))
-    return std::move(err);
+    return err;
   return region;
 }
 
