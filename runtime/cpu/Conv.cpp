@@ -173,7 +173,7 @@ template <typename T, typename R> struct Im2colB {
           int64_t first = run.ow * s.sw + off, lo, hi;
           if (s.sw == 1) {
             lo = -first > 0 ? -first : 0;
-            hi = s.W - first;
+            hi = s.W - first > 0 ? s.W - first : 0; // all in the padding
           } else {
             lo = first >= 0 ? 0 : (-first + s.sw - 1) / s.sw;
             hi = s.W - first <= 0 ? 0 : (s.W - first + s.sw - 1) / s.sw;

@@ -409,8 +409,13 @@ template <typename T> void checkConvs(ir::DType dt) {
   wideStrided.p.padding = {1, 2, 2, 0};
   wideStrided.p.dilation = {2, 1};
   wideStrided.p.groups = 2;
-  for (const ConvCase &c :
-       {padded, plain, tiny, strided, fewRows, wide, wideStrided}) {
+  // Stride 1 with taps wholly in the right padding: a panel boundary at
+  // output column 7 of 9 (j = 160) starts a run whose taps for kw = 2 lie
+  // beyond the input row (W = 8, 3 columns of padding).
+  ConvCase rightPadded{{1, 3, 20, 8}, {64, 3, 3, 3}, {}};
+  rightPadded.p.padding = {0, 0, 0, 3};
+  for (const ConvCase &c : {padded, plain, tiny, strided, fewRows, wide,
+                            wideStrided, rightPadded}) {
     SCOPED_TRACE(ir::Type::tensor(dt, c.x).str() + " * " +
                  ir::Type::tensor(dt, c.w).str());
     checkConv<T>(dt, c, false, false);
